@@ -1,0 +1,156 @@
+// API models: which library types are channels, cancellation sources/tokens,
+// spawns, futures, locks and blocking calls. One YAML file per library lives
+// next to this header and is compiled into the tool; users add their own
+// entries in `.tether.yaml` (`models:` key) with the same schema. The schema is
+// documented in docs/models.md. Checks never hard-code library names: they ask
+// a ModelSet.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace llvm {
+class raw_ostream;
+}
+
+namespace tether {
+
+// What happens on a second close().
+enum class DoubleClose { Harmless, Error, Panic, UB };
+// What a send on a closed channel does.
+enum class SendAfterClose { Status, ReturnsFalse, Throws, UB, Dropped };
+
+struct ChannelModel {
+  std::vector<std::string> Types; // qualified class (template) names
+  std::vector<std::string> Send, Receive, TrySend, TryReceive, TimedSend,
+      TimedReceive, Close, IsClosed, IsOpen, ReceiverCancel;
+  // Free functions or operators taking the channel as first argument are
+  // written with their name, e.g. `operator<<`.
+  bool Range = false;               // for (auto v : ch) ends when closed
+  bool ClosesOnDestruction = false; // ~T() closes
+  bool Bounded = false;             // sends block when the buffer is full
+  int CapacityArg = -1;             // constructor argument giving capacity
+  DoubleClose OnDoubleClose = DoubleClose::Harmless;
+  SendAfterClose OnSendAfterClose = SendAfterClose::Status;
+};
+
+struct CancelSourceModel {
+  std::string Type;
+  std::vector<std::string> Request, GetToken;
+};
+struct CancelTokenModel {
+  std::string Type;
+  std::vector<std::string> Query;
+};
+// A wait that has an overload taking a token (std::condition_variable_any).
+struct InterruptibleWaitModel {
+  std::string Type;
+  std::vector<std::string> Methods;
+};
+
+struct CancellationModel {
+  std::vector<CancelSourceModel> Sources;
+  std::vector<CancelTokenModel> Tokens;
+  std::vector<InterruptibleWaitModel> InterruptibleWaits;
+  // Thread interruption (Boost.Thread): `interrupt` on the handle,
+  // interruption points as free functions.
+  std::vector<std::string> InterruptionPoints;
+};
+
+enum class OnDestruction { Nothing, Terminate, Join, RequestStopAndJoin };
+
+// A spawn: either a handle type constructed with a callable (std::thread),
+// a free function (std::async, pthread_create) or methods of a pool type.
+struct SpawnModel {
+  std::string Type;     // handle or pool type; empty for a free function
+  std::string Function; // free function; empty for a type
+  std::vector<std::string> Methods; // pool submit methods (Type is the pool)
+  int CallableArg = -1; // -1: first argument that is callable
+  std::vector<std::string> Join, Detach, Interrupt;
+  OnDestruction Destruction = OnDestruction::Nothing;
+  bool PassesStopToken = false; // callable may take a stop token first
+  std::string Returns;          // e.g. "std::future": the handle returned
+};
+
+struct FutureModel {
+  std::string Type;
+  std::vector<std::string> Wait, TimedWait;
+  bool BlocksOnDestruction = false; // std::async's shared state
+};
+
+struct LockModel {
+  std::vector<std::string> Mutexes; // lockable types
+  std::vector<std::string> Lock, Unlock, TryLock, SharedLock, SharedUnlock;
+  std::vector<std::string> Guards; // RAII guard types
+};
+
+// Any other call that blocks the calling thread, with the wait reason the
+// runtime reports for it (Go's vocabulary: "sleep", "cond wait", "IO wait").
+struct BlockingModel {
+  std::string Type;     // empty for free functions
+  std::string Function; // free function name, or empty
+  std::vector<std::string> Methods;
+  std::string Reason;
+};
+
+struct ApiModel {
+  std::string Library;
+  std::string Description;
+  std::string Origin; // file it was read from ("<builtin>/std.yaml", path)
+  std::vector<ChannelModel> Channels;
+  CancellationModel Cancellation;
+  std::vector<SpawnModel> Spawns;
+  std::vector<FutureModel> Futures;
+  std::vector<LockModel> Locks;
+  std::vector<BlockingModel> Blocking;
+};
+
+// Parses one model document. On error returns nullopt and writes
+// "file:line:col: error: message" lines to Err.
+std::optional<ApiModel> parseModel(const std::string &Text,
+                                   const std::string &FileName,
+                                   llvm::raw_ostream &Err);
+
+// The built-in models compiled into the binary: (file name, YAML text).
+const std::vector<std::pair<std::string, std::string>> &builtinModelSources();
+
+// A set of models with lookup tables. Type names are matched against the
+// qualified name of a class or class template with inline namespaces
+// suppressed, and against its base classes (done by the caller).
+class ModelSet {
+public:
+  void add(ApiModel M);
+  // Loads every built-in model; returns false (and writes errors) if one of
+  // them is malformed.
+  bool addBuiltins(llvm::raw_ostream &Err);
+
+  const std::vector<ApiModel> &models() const { return Models; }
+
+  const ChannelModel *channelForType(const std::string &QualName) const;
+  const SpawnModel *spawnForType(const std::string &QualName) const;
+  const SpawnModel *spawnForFunction(const std::string &QualName) const;
+  const FutureModel *futureForType(const std::string &QualName) const;
+  const CancelSourceModel *cancelSourceForType(const std::string &Q) const;
+  const CancelTokenModel *cancelTokenForType(const std::string &Q) const;
+  const LockModel *lockForMutexType(const std::string &Q) const;
+  bool isLockGuardType(const std::string &Q) const;
+  const BlockingModel *blockingForFunction(const std::string &Q) const;
+  const BlockingModel *blockingForMethod(const std::string &Type,
+                                         const std::string &Method) const;
+
+private:
+  void index(const ApiModel &M);
+  std::vector<ApiModel> Models;
+  // Pointers into Models' vectors are invalidated by add(); indexes store
+  // positions instead.
+  struct Pos { size_t Model, Item; };
+  std::map<std::string, Pos> ChannelByType, SpawnByType, SpawnByFunction,
+      FutureByType, SourceByType, TokenByType, LockByMutex, BlockingByFunction;
+  std::map<std::string, std::vector<Pos>> BlockingByType;
+  std::map<std::string, bool> GuardTypes;
+};
+
+} // namespace tether

@@ -1,0 +1,12 @@
+# Writes OUT, a C++ file holding every model in DIR/*.yaml as a raw string.
+set(body "// Generated from models/*.yaml; do not edit.\n#include \"ApiModel.h\"\nnamespace tether {\nconst std::vector<std::pair<std::string, std::string>> &builtinModelSources() {\n  static const std::vector<std::pair<std::string, std::string>> Sources = {\n")
+file(GLOB FILES ${DIR}/*.yaml)
+list(SORT FILES)
+foreach(f IN LISTS FILES)
+  get_filename_component(name ${f} NAME)
+  file(READ ${f} text)
+  string(APPEND body "    {\"${name}\", R\"tether_model(${text})tether_model\"},\n")
+endforeach()
+string(APPEND body "  };\n  return Sources;\n}\n} // namespace tether\n")
+file(WRITE ${OUT}.tmp "${body}")
+file(COPY_FILE ${OUT}.tmp ${OUT} ONLY_IF_DIFFERENT)
