@@ -1,0 +1,139 @@
+// Baseline files: fingerprints of accepted findings.
+//   {"version": 1, "fingerprints": [{"fingerprint": "...", "check": "...",
+//                                    "file": "...", "message": "..."}]}
+#include "Output.h"
+
+#include "llvm/ADT/SmallString.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Regex.h"
+#include "llvm/Support/raw_ostream.h"
+
+namespace tether {
+namespace output_detail {
+bool relativeToRoot(const std::string &File, const std::string &Root,
+                    std::string &Rel);
+llvm::json::Value jsonString(llvm::StringRef S);
+} // namespace output_detail
+
+using output_detail::jsonString;
+
+namespace {
+constexpr int64_t BaselineVersion = 1;
+
+// llvm::json reports "[line:col, byte=N]: message"; turn it into the
+// "path:line:col: message" form editors understand.
+std::string parseErrorText(const std::string &Path, llvm::Error E) {
+  std::string Msg = llvm::toString(std::move(E));
+  llvm::SmallVector<llvm::StringRef, 4> M;
+  if (llvm::Regex("^\\[([0-9]+):([0-9]+), byte=[0-9]+\\]: (.*)$")
+          .match(Msg, &M))
+    return Path + ":" + M[1].str() + ":" + M[2].str() +
+           ": malformed baseline: " + M[3].str();
+  return Path + ": malformed baseline: " + Msg;
+}
+} // namespace
+
+bool readBaseline(const std::string &Path,
+                  std::vector<std::string> &Fingerprints, std::string &Error) {
+  auto Buffer = llvm::MemoryBuffer::getFile(Path, /*IsText=*/true);
+  if (!Buffer) {
+    Error = Path + ": cannot read baseline: " + Buffer.getError().message();
+    return false;
+  }
+  llvm::Expected<llvm::json::Value> Parsed =
+      llvm::json::parse((*Buffer)->getBuffer());
+  if (!Parsed) {
+    Error = parseErrorText(Path, Parsed.takeError());
+    return false;
+  }
+  auto Fail = [&](const std::string &What) {
+    Error = Path + ": malformed baseline: " + What;
+    return false;
+  };
+  const llvm::json::Object *Root = Parsed->getAsObject();
+  if (!Root)
+    return Fail("expected a JSON object at the top level");
+  std::optional<int64_t> Version = Root->getInteger("version");
+  if (!Version)
+    return Fail("missing integer \"version\"");
+  if (*Version != BaselineVersion)
+    return Fail("unsupported version " + std::to_string(*Version) +
+                " (this tether reads version " +
+                std::to_string(BaselineVersion) + ")");
+  const llvm::json::Array *List = Root->getArray("fingerprints");
+  if (!List)
+    return Fail("missing array \"fingerprints\"");
+  std::vector<std::string> Out;
+  for (size_t I = 0; I < List->size(); ++I) {
+    std::string Where = "fingerprints[" + std::to_string(I) + "]";
+    const llvm::json::Object *Entry = (*List)[I].getAsObject();
+    if (!Entry)
+      return Fail(Where + ": expected an object");
+    std::optional<llvm::StringRef> FP = Entry->getString("fingerprint");
+    if (!FP || FP->empty())
+      return Fail(Where + ": missing string \"fingerprint\"");
+    Out.push_back(FP->str());
+  }
+  Fingerprints = std::move(Out);
+  return true;
+}
+
+bool writeBaseline(const std::string &Path, const std::vector<Finding> &Findings,
+                   std::string &Error) {
+  llvm::SmallString<256> Cwd;
+  std::string CwdStr;
+  if (!llvm::sys::fs::current_path(Cwd))
+    CwdStr = std::string(Cwd.str());
+  llvm::json::Array Entries;
+  for (const Finding &F : Findings) {
+    if (F.Fingerprint.empty()) {
+      Error = Path + ": cannot write baseline: finding '" + F.Message +
+              "' [" + F.CheckId + "] has no fingerprint";
+      return false;
+    }
+    std::string File = F.Where.File, Rel;
+    if (output_detail::relativeToRoot(File, CwdStr, Rel))
+      File = Rel;
+    Entries.push_back(llvm::json::Object{{"fingerprint", jsonString(F.Fingerprint)},
+                                         {"check", jsonString(F.CheckId)},
+                                         {"file", jsonString(File)},
+                                         {"message", jsonString(F.Message)}});
+  }
+  llvm::json::Value Root = llvm::json::Object{
+      {"version", BaselineVersion}, {"fingerprints", std::move(Entries)}};
+
+  // Write next to the target and rename over it, so that a failure leaves
+  // the old baseline untouched.
+  llvm::SmallString<256> Model(Path);
+  Model += ".tmp-%%%%%%%%";
+  int FD = -1;
+  llvm::SmallString<256> TempPath;
+  if (std::error_code EC =
+          llvm::sys::fs::createUniqueFile(Model, FD, TempPath)) {
+    Error = Path + ": cannot write baseline: " + EC.message();
+    return false;
+  }
+  {
+    llvm::raw_fd_ostream OS(FD, /*shouldClose=*/true);
+    OS << llvm::formatv("{0:2}", Root) << '\n';
+    OS.close();
+    if (OS.has_error()) {
+      Error = Path + ": cannot write baseline: " + OS.error().message();
+      OS.clear_error();
+      llvm::sys::fs::remove(TempPath);
+      return false;
+    }
+  }
+  if (std::error_code EC = llvm::sys::fs::rename(TempPath, Path)) {
+    Error = Path + ": cannot write baseline: " + EC.message();
+    llvm::sys::fs::remove(TempPath);
+    return false;
+  }
+  return true;
+}
+
+} // namespace tether

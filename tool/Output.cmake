@@ -1,0 +1,15 @@
+# Output writers (text, JSON, SARIF), fingerprints and baselines. Included by
+# tool/CMakeLists.txt; also linked by the unit tests.
+add_library(tether_output STATIC
+  ${CMAKE_CURRENT_LIST_DIR}/Output.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/OutputText.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/OutputJson.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/OutputSarif.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/Baseline.cpp
+  ${PROJECT_SOURCE_DIR}/checks/core/Finding.cpp)
+target_include_directories(tether_output PUBLIC
+  ${CMAKE_CURRENT_LIST_DIR} ${PROJECT_SOURCE_DIR}/checks/core)
+target_include_directories(tether_output SYSTEM PUBLIC ${LLVM_INCLUDE_DIRS})
+target_compile_definitions(tether_output PUBLIC ${LLVM_DEFINITIONS})
+target_link_libraries(tether_output PUBLIC LLVM)
+set_target_properties(tether_output PROPERTIES POSITION_INDEPENDENT_CODE ON)
