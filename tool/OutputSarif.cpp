@@ -273,19 +273,23 @@ private:
              {"ruleIndex", int64_t(RuleIndex.at(F.CheckId))},
              {"level", sarifLevel(F.Level)},
              {"message", Object{{"text", jsonString(F.Message)}}}};
-    Array Locations;
+    Object Primary;
     if (F.Where.valid())
-      Locations.push_back(location(F.Where, nullptr));
-    R["locations"] = std::move(Locations);
+      Primary = location(F.Where, nullptr);
     if (!F.Function.empty()) {
       llvm::StringRef Q(F.Function);
       size_t Sep = Q.rfind("::");
-      llvm::StringRef Name = Sep == llvm::StringRef::npos ? Q : Q.substr(Sep + 2);
-      R["logicalLocations"] =
+      llvm::StringRef Name =
+          Sep == llvm::StringRef::npos ? Q : Q.substr(Sep + 2);
+      Primary["logicalLocations"] =
           Array{Object{{"name", jsonString(Name)},
                        {"fullyQualifiedName", jsonString(Q)},
                        {"kind", "function"}}};
     }
+    Array Locations;
+    if (!Primary.empty())
+      Locations.push_back(std::move(Primary));
+    R["locations"] = std::move(Locations);
     if (!F.Notes.empty()) {
       Array Steps;
       for (const Note &N : F.Notes)

@@ -212,11 +212,10 @@ void writeText(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
   }
   for (const InputError &E : Info.Errors) {
     ++Errors;
-    std::string Message = "cannot analyse " + E.File + ": " + E.Message;
     // One line per error, whatever the underlying message contained.
-    for (char &C : Message)
-      if (C == '\n' || C == '\r')
-        C = ' ';
+    std::string Message = "cannot analyse " + E.File + ": ";
+    for (char C : llvm::StringRef(E.Message).trim())
+      Message.push_back(C == '\n' || C == '\r' ? ' ' : C);
     writeDiagnostic(OS, SourcePoint(), Level::Error, Message, "", Info, Color);
   }
   if (Warnings || Errors) {
