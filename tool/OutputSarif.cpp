@@ -9,6 +9,7 @@
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <algorithm>
 #include <map>
 
 namespace tether {
@@ -222,9 +223,12 @@ private:
   Object region(const SourcePoint &P, bool WithSnippet) {
     const std::string Line = stripLineEnd(P.LineText);
     unsigned StartCol = P.Column ? P.Column : 1;
-    unsigned EndLine = P.EndLine ? P.EndLine : P.Line;
+    // An end before the start is as good as unknown.
+    bool HasEnd = P.EndLine >= P.Line &&
+                  (P.EndLine > P.Line || P.EndColumn >= StartCol);
+    unsigned EndLine = HasEnd ? P.EndLine : P.Line;
     unsigned EndCol;
-    if (P.EndLine)
+    if (HasEnd)
       EndCol = P.EndColumn ? P.EndColumn : StartCol;
     else
       EndCol = StartCol + 1; // unknown end: the character at the start
@@ -331,8 +335,11 @@ private:
         Files.push_back(X.Where.File);
       const std::string Line = stripLineEnd(X.Where.LineText);
       unsigned StartCol = X.Where.Column ? X.Where.Column : 1;
-      unsigned EndLine = X.Where.EndLine ? X.Where.EndLine : X.Where.Line;
-      unsigned EndCol = X.Where.EndLine ? X.Where.EndColumn : StartCol;
+      bool HasEnd = X.Where.EndLine >= X.Where.Line &&
+                    (X.Where.EndLine > X.Where.Line ||
+                     X.Where.EndColumn >= StartCol);
+      unsigned EndLine = HasEnd ? X.Where.EndLine : X.Where.Line;
+      unsigned EndCol = HasEnd ? std::max(X.Where.EndColumn, 1u) : StartCol;
       if (EndLine == X.Where.Line && EndCol < StartCol)
         EndCol = StartCol;
       Object Deleted{

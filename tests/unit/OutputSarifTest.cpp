@@ -187,3 +187,22 @@ TEST(OutputSarif, NoSourceRootMeansAbsoluteUris) {
                ["artifactLocation"]["uri"],
             "file:///src/proj/src/dir%20with%20space/t.cpp");
 }
+
+TEST(OutputSarif, EndBeforeStartIsTreatedAsUnknown) {
+  Finding F;
+  F.CheckId = "channel-double-close";
+  F.Where = point("/src/proj/a.cpp", 5, 4, "  x = y;", 3, 2);
+  F.Message = "m";
+  FixIt X;
+  X.Where = point("/src/proj/a.cpp", 5, 4, "  x = y;", 5, 1);
+  X.Replacement = "z";
+  F.Fixes.push_back(X);
+  json R = sarif({F}, runInfo())["runs"][0]["results"][0];
+  json Region = R["locations"][0]["physicalLocation"]["region"];
+  EXPECT_EQ(Region["endLine"], 5);
+  EXPECT_EQ(Region["endColumn"], 5);
+  json Deleted =
+      R["fixes"][0]["artifactChanges"][0]["replacements"][0]["deletedRegion"];
+  EXPECT_EQ(Deleted["endLine"], 5);
+  EXPECT_EQ(Deleted["endColumn"], 4);
+}
