@@ -1,0 +1,479 @@
+// Options, initialization, triggers (SIGQUIT, exit, watchdog) and the
+// monitor thread that finds deadlocks. Reports are built here, on the monitor
+// thread or the exiting thread, never in a signal handler.
+#include "rt.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
+#include <map>
+#include <poll.h>
+#include <set>
+#include <unistd.h>
+
+namespace tether::rt {
+extern std::atomic<bool> g_active;
+void loadBuiltinModels();
+
+namespace {
+Options *g_opts = nullptr;
+int g_pipe[2] = {-1, -1};
+std::atomic<bool> g_exiting{false};
+std::atomic<bool> g_inited{false};
+SpinLock g_init_lock;
+SpinLock g_report_lock;
+
+// Deadlock/all-asleep/watchdog state (monitor thread only).
+std::map<std::string, int> *g_cycles_seen;   // cycle key -> consecutive scans
+std::set<std::string> *g_reported;
+std::set<std::pair<uint64_t, uint64_t>> *g_stuck_reported;
+std::string g_asleep_key;
+int g_asleep_scans = 0;
+bool g_asleep_reported = false;
+
+std::vector<std::string> split(const std::string &s, char sep) {
+  std::vector<std::string> out;
+  size_t b = 0;
+  for (;;) {
+    size_t e = s.find(sep, b);
+    out.push_back(s.substr(b, e == std::string::npos ? std::string::npos : e - b));
+    if (e == std::string::npos)
+      break;
+    b = e + 1;
+  }
+  return out;
+}
+
+void warn(const std::string &msg) {
+  std::string m = "tether: " + msg + "\n";
+  ssize_t r = write(2, m.data(), m.size());
+  (void)r;
+}
+
+void onSigquit(int) { pokeMonitor('q'); }
+
+void dumpAll(const char *trigger) {
+  auto ts = reportable(snapshot(true));
+  std::string text = render(options().format, ts, trigger);
+  if (options().format == Fmt::Debug2 || options().format == Fmt::Debug1)
+    text = "tether: thread dump (" + std::string(trigger) + ")\n" + text;
+  writeReport(text, trigger);
+}
+
+std::string cycleKey(const std::vector<const ThreadSnap *> &c) {
+  std::vector<std::pair<uint64_t, uint64_t>> v;
+  for (auto *t : c)
+    v.push_back({t->id, t->episode});
+  std::sort(v.begin(), v.end());
+  std::string k;
+  for (auto &[id, ep] : v)
+    k += std::to_string(id) + "/" + std::to_string(ep) + ",";
+  return k;
+}
+
+std::string describeWait(const ThreadSnap &t, const std::map<uint64_t, const ThreadSnap *> &by) {
+  auto label = [&](uint64_t id) {
+    auto it = by.find(id);
+    std::string s = "\"thread " + std::to_string(id);
+    if (it != by.end() && !it->second->name.empty())
+      s += " " + it->second->name;
+    return s + "\"";
+  };
+  char obj[32];
+  snprintf(obj, sizeof obj, "%#lx", (unsigned long)t.object);
+  switch (t.reason) {
+  case kMutexLock:
+    return "  waiting to lock mutex " + std::string(obj) + ", which is held by " + label(t.holder_id);
+  case kRwlockRead:
+  case kRwlockWrite:
+    return "  waiting to lock rwlock " + std::string(obj) + ", which is held by " + label(t.holder_id);
+  case kThreadJoin:
+    return "  waiting to join " + label(t.join_target) + ", which has not exited";
+  default:
+    return "  waiting (" + effectiveReason(t) + ")";
+  }
+}
+
+uint64_t edge(const ThreadSnap &t) {
+  if (t.state != kStateBlocked || t.timed)
+    return 0;
+  if ((t.reason == kMutexLock || t.reason == kRwlockWrite || t.reason == kRwlockRead) && t.holder_id)
+    return t.holder_id;
+  if (t.reason == kThreadJoin)
+    return t.join_target;
+  return 0;
+}
+
+void checkDeadlocks(const std::vector<ThreadSnap> &ts) {
+  std::map<uint64_t, const ThreadSnap *> by;
+  for (auto &t : ts)
+    by[t.id] = &t;
+  std::map<std::string, int> seen_now;
+  std::set<uint64_t> done;
+  for (auto &t : ts) {
+    if (done.count(t.id))
+      continue;
+    // Out-degree is at most one: walk until we repeat or fall off.
+    std::vector<const ThreadSnap *> path;
+    std::map<uint64_t, size_t> pos;
+    const ThreadSnap *cur = &t;
+    while (cur && !done.count(cur->id) && !pos.count(cur->id)) {
+      pos[cur->id] = path.size();
+      path.push_back(cur);
+      uint64_t nx = edge(*cur);
+      auto it = nx ? by.find(nx) : by.end();
+      cur = it == by.end() ? nullptr : it->second;
+    }
+    if (cur && pos.count(cur->id)) {
+      std::vector<const ThreadSnap *> cyc(path.begin() + long(pos[cur->id]), path.end());
+      std::string key = cycleKey(cyc);
+      int n = (*g_cycles_seen)[key] + 1;
+      seen_now[key] = n;
+      if (n >= 2 && !g_reported->count(key)) {
+        g_reported->insert(key);
+        std::string o = "tether: Found one deadlock:\n=============================\n";
+        for (auto *m : cyc) {
+          o += "\"thread " + std::to_string(m->id) + (m->name.empty() ? "" : " " + m->name) + "\":\n";
+          o += describeWait(*m, by) + "\n";
+        }
+        o += "\nStacks of the threads listed above:\n===================================\n";
+        for (auto *m : cyc)
+          o += renderDebug2One(*m, ts) + "\n";
+        o += "Found 1 deadlock.\n";
+        writeReport(o, "deadlock");
+        if (options().deadlock == 2)
+          abort();
+      }
+    }
+    for (auto *p : path)
+      done.insert(p->id);
+  }
+  *g_cycles_seen = std::move(seen_now);
+}
+
+void checkAllAsleep(const std::vector<ThreadSnap> &ts) {
+  if (ts.empty())
+    return;
+  std::string key;
+  for (auto &t : ts) {
+    if (t.state != kStateBlocked || t.timed || t.reason == kIOWait || t.reason == kSleep) {
+      g_asleep_scans = 0;
+      g_asleep_key.clear();
+      g_asleep_reported = false;
+      return;
+    }
+    key += std::to_string(t.id) + "/" + std::to_string(t.episode) + ",";
+  }
+  if (key == g_asleep_key) {
+    ++g_asleep_scans;
+  } else {
+    g_asleep_key = key;
+    g_asleep_scans = 1;
+    g_asleep_reported = false;
+  }
+  if (g_asleep_scans >= 3 && !g_asleep_reported) {
+    g_asleep_reported = true;
+    std::string o = "tether: all threads are asleep - deadlock!\n\n" + renderDebug2(ts);
+    writeReport(o, "all-asleep");
+    if (options().deadlock == 2)
+      abort();
+  }
+}
+
+void checkStuck(const std::vector<ThreadSnap> &ts) {
+  uint64_t now = nowNs();
+  for (auto &t : ts) {
+    if (t.state != kStateBlocked || now - t.since_ns < options().stuck_after_ns)
+      continue;
+    if (!g_stuck_reported->insert({t.id, t.episode}).second)
+      continue;
+    std::string o = "tether: thread " + std::to_string(t.id) + " blocked for more than " +
+                    formatDuration(options().stuck_after_ns) + "\n" + renderDebug2One(t, ts) + "\n";
+    writeReport(o, "stuck");
+  }
+}
+
+void *monitorMain(void *) {
+  setInternalThread();
+  g_cycles_seen = new std::map<std::string, int>();
+  g_reported = new std::set<std::string>();
+  g_stuck_reported = new std::set<std::pair<uint64_t, uint64_t>>();
+  int interval_ms = int(options().check_interval_ns / 1000000);
+  if (interval_ms < 1)
+    interval_ms = 1;
+  for (;;) {
+    pollfd p{g_pipe[0], POLLIN, 0};
+    int rc = real::poll(&p, 1, interval_ms);
+    if (g_exiting.load())
+      return nullptr;
+    bool quit = false;
+    if (rc > 0) {
+      char buf[64];
+      ssize_t n = real::read(g_pipe[0], buf, sizeof buf);
+      for (ssize_t i = 0; i < n; ++i)
+        quit |= buf[i] == 'q';
+    }
+    if (quit)
+      dumpAll("SIGQUIT");
+    bool want = options().deadlock != 0 || options().on_stuck;
+    if (!want)
+      continue;
+    auto ts = reportable(snapshot(false));
+    if (options().deadlock != 0) {
+      checkDeadlocks(ts);
+      if (options().all_asleep)
+        checkAllAsleep(ts);
+    }
+    if (options().on_stuck)
+      checkStuck(ts);
+  }
+}
+
+void startMonitor() {
+  if (pipe2(g_pipe, O_CLOEXEC | O_NONBLOCK) != 0)
+    return;
+  pthread_attr_t a;
+  pthread_attr_init(&a);
+  pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
+  pthread_attr_setstacksize(&a, 256 * 1024);
+  pthread_t t;
+  // Keep the monitor from receiving signals meant for the program.
+  sigset_t all, old;
+  sigfillset(&all);
+  pthread_sigmask(SIG_SETMASK, &all, &old);
+  real::pthread_create(&t, &a, monitorMain, nullptr);
+  pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  pthread_attr_destroy(&a);
+}
+
+void reportLeaksAtExit() {
+  if (!g_active.load() || isInternalThread())
+    return;
+  g_exiting.store(true);
+  if (!options().on_exit)
+    return;
+  auto ts = reportable(snapshot(true));
+  std::vector<ThreadSnap> leaked;
+  for (auto &t : ts)
+    if (!t.is_self && !t.pre_main && !t.joined &&
+        !leakIgnored(t, options().ignore_top, options().ignore_created_by))
+      leaked.push_back(t);
+  if (leaked.empty())
+    return;
+  std::string o;
+  if (options().format == Fmt::Json) {
+    o = renderJson(leaked, "exit-leaks");
+  } else {
+    o = "tether: " + std::to_string(leaked.size()) +
+        " thread(s) still running at exit that nobody joined:\n\n";
+    for (auto &t : leaked) {
+      o += renderDebug2One(t, ts);
+      if (t.create_stack) {
+        o += "creation stack:\n";
+        for (const Frame &f : symbolizeStack(t.create_stack))
+          o += "  " + f.function + "\n  " + f.file + ":" + std::to_string(f.line) + "\n";
+      }
+      o += "\n";
+    }
+  }
+  writeReport(o, "exit");
+}
+
+void atforkChild() {
+  registryAfterForkChild();
+  monitorAfterForkChild();
+}
+
+} // namespace
+
+const Options &options() {
+  static Options defaults;
+  return g_opts ? *g_opts : defaults;
+}
+
+bool parseDurationNs(const std::string &s, uint64_t &out) {
+  char *end = nullptr;
+  double v = strtod(s.c_str(), &end);
+  if (end == s.c_str() || v < 0)
+    return false;
+  std::string unit = end;
+  double mul = 1e9;
+  if (unit == "ms") mul = 1e6;
+  else if (unit == "us") mul = 1e3;
+  else if (unit == "ns") mul = 1;
+  else if (unit == "s" || unit.empty()) mul = 1e9;
+  else if (unit == "m") mul = 60e9;
+  else if (unit == "h") mul = 3600e9;
+  else return false;
+  out = uint64_t(v * mul);
+  return true;
+}
+
+bool parseOptions(const char *text, Options &o, std::string *err) {
+  if (!text)
+    return true;
+  bool ok = true;
+  auto bad = [&](const std::string &m) {
+    ok = false;
+    if (err)
+      *err += (err->empty() ? "" : "; ") + m;
+  };
+  for (const std::string &kv : split(text, ':')) {
+    if (kv.empty())
+      continue;
+    size_t eq = kv.find('=');
+    std::string k = kv.substr(0, eq), v = eq == std::string::npos ? "" : kv.substr(eq + 1);
+    if (k == "dump_on") {
+      o.on_quit = o.on_exit = o.on_stuck = false;
+      for (auto &t : split(v, ',')) {
+        if (t == "quit") o.on_quit = true;
+        else if (t == "exit") o.on_exit = true;
+        else if (t == "stuck") o.on_stuck = true;
+        else if (t == "none" || t.empty()) {}
+        else bad("unknown dump_on trigger '" + t + "'");
+      }
+    } else if (k == "output") {
+      o.output = v;
+    } else if (k == "format") {
+      if (!parseFormat(v, o.format))
+        bad("unknown format '" + v + "'");
+    } else if (k == "stuck_after") {
+      if (!parseDurationNs(v, o.stuck_after_ns))
+        bad("bad duration '" + v + "'");
+    } else if (k == "check_interval") {
+      if (!parseDurationNs(v, o.check_interval_ns))
+        bad("bad duration '" + v + "'");
+    } else if (k == "deadlock") {
+      if (v == "off" || v == "0") o.deadlock = 0;
+      else if (v == "report" || v == "1") o.deadlock = 1;
+      else if (v == "abort" || v == "2") o.deadlock = 2;
+      else bad("deadlock must be off, report or abort");
+    } else if (k == "all_asleep") {
+      o.all_asleep = v != "0" && v != "false";
+    } else if (k == "ignore_top") {
+      for (auto &t : split(v, ',')) if (!t.empty()) o.ignore_top.push_back(t);
+    } else if (k == "ignore_created_by") {
+      for (auto &t : split(v, ',')) if (!t.empty()) o.ignore_created_by.push_back(t);
+    } else if (k == "models") {
+      o.models = v;
+    } else if (k == "stack_signal") {
+      o.stack_signal = atoi(v.c_str());
+    } else if (k == "verbosity") {
+      o.verbosity = atoi(v.c_str());
+    } else {
+      bad("unknown option '" + k + "'");
+    }
+  }
+  return ok;
+}
+
+void pokeMonitor(char why) {
+  if (g_pipe[1] >= 0) {
+    int saved = errno;
+    ssize_t r = write(g_pipe[1], &why, 1);
+    (void)r;
+    errno = saved;
+  }
+}
+
+void monitorAfterForkChild() {
+  if (g_pipe[0] >= 0) {
+    close(g_pipe[0]);
+    close(g_pipe[1]);
+    g_pipe[0] = g_pipe[1] = -1;
+  }
+  new (&g_report_lock) SpinLock();
+  if (g_active.load() && !g_exiting.load())
+    startMonitor();
+}
+
+void writeReport(const std::string &text, const char *) {
+  SpinGuard g(g_report_lock);
+  int fd = 2;
+  bool close_it = false;
+  if (!options().output.empty() && options().output != "stderr") {
+    std::string path = options().output;
+    size_t p = path.find("%p");
+    if (p != std::string::npos)
+      path.replace(p, 2, std::to_string(getpid()));
+    fd = open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0) {
+      warn("cannot open output '" + path + "': " + strerror(errno));
+      fd = 2;
+    } else {
+      close_it = true;
+    }
+  }
+  size_t off = 0;
+  while (off < text.size()) {
+    ssize_t n = write(fd, text.data() + off, text.size() - off);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0)
+      break;
+    off += size_t(n);
+  }
+  if (close_it)
+    close(fd);
+}
+
+void initRuntime() {
+  if (g_inited.load(std::memory_order_acquire))
+    return;
+  SpinGuard g(g_init_lock);
+  if (g_inited.load())
+    return;
+  real::bind();
+  auto *o = new Options();
+  std::string err;
+  if (!parseOptions(getenv("TETHER_OPTIONS"), *o, &err))
+    warn("TETHER_OPTIONS: " + err);
+  g_opts = o;
+  loadBuiltinModels();
+  if (!o->models.empty() && !loadModelFile(o->models.c_str()))
+    warn("cannot read models file '" + o->models + "'");
+  initStackSignal(o->stack_signal ? o->stack_signal : SIGRTMIN + 4);
+  if (o->on_quit) {
+    struct sigaction old {};
+    sigaction(SIGQUIT, nullptr, &old);
+    if (old.sa_handler == SIG_DFL) {
+      struct sigaction sa {};
+      sa.sa_handler = onSigquit;
+      sa.sa_flags = SA_RESTART;
+      sigemptyset(&sa.sa_mask);
+      sigaction(SIGQUIT, &sa, nullptr);
+    }
+  }
+  pthread_atfork(nullptr, nullptr, atforkChild);
+  atexit(reportLeaksAtExit);
+  g_active.store(true);
+  currentThread(); // the main thread (or whoever loaded us) is thread 1
+  startMonitor();
+  g_inited.store(true, std::memory_order_release);
+}
+
+bool leakIgnored(const ThreadSnap &s, const std::vector<std::string> &top,
+                 const std::vector<std::string> &created_by) {
+  if (!top.empty() && s.stack) {
+    const auto &fs = symbolizeStack(s.stack);
+    for (size_t i = 0; i < fs.size() && i < 4; ++i)
+      for (auto &p : top)
+        if (fs[i].function.find(p) != std::string::npos)
+          return true;
+  }
+  if (!created_by.empty() && s.create_stack) {
+    for (const Frame &f : symbolizeStack(s.create_stack))
+      for (auto &p : created_by)
+        if (f.function.find(p) != std::string::npos)
+          return true;
+  }
+  return false;
+}
+
+} // namespace tether::rt
+
+__attribute__((constructor)) static void tetherInit() { tether::rt::initRuntime(); }

@@ -1,0 +1,495 @@
+// Renderers: Go-style debug=2 and debug=1 text, JSON, and gzip'ed pprof.
+// Everything here runs on a normal thread (never in a signal handler).
+#include "rt.h"
+
+#include <algorithm>
+#include <cinttypes>
+#include <cstdio>
+#include <cstring>
+#include <map>
+#include <unistd.h>
+#include <zlib.h>
+
+namespace tether::rt {
+
+const char *reasonName(Reason r) {
+  switch (r) {
+  case kRunning: return "running";
+  case kMutexLock: return "mutex lock";
+  case kRwlockRead: return "rwlock read";
+  case kRwlockWrite: return "rwlock write";
+  case kCondWait: return "cond wait";
+  case kThreadJoin: return "thread join";
+  case kSemacquire: return "semacquire";
+  case kSleep: return "sleep";
+  case kFutexWait: return "futex wait";
+  case kIOWait: return "IO wait";
+  case kUser: return "user";
+  default: return "unknown";
+  }
+}
+
+bool parseFormat(const std::string &s, Fmt &out) {
+  if (s == "debug2" || s == "2") out = Fmt::Debug2;
+  else if (s == "debug1" || s == "1") out = Fmt::Debug1;
+  else if (s == "json") out = Fmt::Json;
+  else if (s == "pprof" || s == "debug0" || s == "0") out = Fmt::Pprof;
+  else return false;
+  return true;
+}
+
+std::string formatDuration(uint64_t ns) {
+  char buf[64];
+  uint64_t ms = ns / 1000000;
+  if (ns < 1000000) {
+    snprintf(buf, sizeof buf, "%.3fms", double(ns) / 1e6);
+  } else if (ms < 1000) {
+    snprintf(buf, sizeof buf, "%" PRIu64 "ms", ms);
+  } else if (ms < 60000) {
+    snprintf(buf, sizeof buf, "%.3fs", double(ms) / 1000.0);
+  } else if (ms < 3600000) {
+    snprintf(buf, sizeof buf, "%" PRIu64 "m%.3fs", ms / 60000, double(ms % 60000) / 1000.0);
+  } else {
+    snprintf(buf, sizeof buf, "%" PRIu64 "h%" PRIu64 "m%.3fs", ms / 3600000, (ms / 60000) % 60,
+             double(ms % 60000) / 1000.0);
+  }
+  return buf;
+}
+
+std::string effectiveReason(const ThreadSnap &s) {
+  if (s.state == kStateCreated)
+    return "runnable";
+  if (s.state != kStateBlocked)
+    return "running";
+  if (s.reason == kUser)
+    return s.user_reason.empty() ? "blocked" : s.user_reason;
+  std::string base = reasonName(Reason(s.reason));
+  if (s.reason == kCondWait || s.reason == kFutexWait || s.reason == kMutexLock ||
+      s.reason == kSemacquire) {
+    std::string m = modelReason(s.stack);
+    if (!m.empty())
+      return m;
+  }
+  return base;
+}
+
+namespace {
+
+std::string hex(uintptr_t v) {
+  char b[32];
+  snprintf(b, sizeof b, "0x%" PRIxPTR, v);
+  return b;
+}
+
+std::string jsonEscape(const std::string &s) {
+  std::string o;
+  for (unsigned char c : s) {
+    switch (c) {
+    case '"': o += "\\\""; break;
+    case '\\': o += "\\\\"; break;
+    case '\n': o += "\\n"; break;
+    case '\t': o += "\\t"; break;
+    default:
+      if (c < 0x20) {
+        char b[8];
+        snprintf(b, sizeof b, "\\u%04x", c);
+        o += b;
+      } else {
+        o += char(c);
+      }
+    }
+  }
+  return o;
+}
+
+std::string labelsJson(const ThreadSnap &t) {
+  std::string o = "{";
+  for (size_t i = 0; i < t.labels.size(); ++i) {
+    if (i)
+      o += ",";
+    o += "\"" + jsonEscape(t.labels[i].first) + "\":\"" + jsonEscape(t.labels[i].second) + "\"";
+  }
+  return o + "}";
+}
+
+// Frames of the creation stack minus the thread library's own (std::thread's
+// constructor, std::async's machinery) so "created by" names the user code.
+std::vector<Frame> creationFrames(uint32_t id) {
+  const std::vector<Frame> &all = symbolizeStack(id);
+  size_t i = 0;
+  while (i + 1 < all.size()) {
+    const std::string &fn = all[i].function;
+    std::string s = stripTemplatesAndParams(fn);
+    bool lib = s.rfind("std::", 0) == 0 || s.rfind("__gnu_cxx::", 0) == 0 ||
+               s.rfind("__gthread", 0) == 0 || s.rfind("tether::", 0) == 0 ||
+               s.rfind("pthread_create", 0) == 0;
+    if (!lib)
+      break;
+    ++i;
+  }
+  return {all.begin() + long(i), all.end()};
+}
+
+std::string fileLine(const Frame &f) {
+  std::string o = "\t";
+  if (!f.file.empty())
+    o += f.file + ":" + std::to_string(f.line);
+  else
+    o += (f.module.empty() ? std::string("??") : f.module) + ":?";
+  return o + " +" + hex(f.offset) + "\n";
+}
+
+std::string threadLabel(uint64_t id, const std::vector<ThreadSnap> &all) {
+  std::string o = "thread " + std::to_string(id);
+  for (const auto &t : all)
+    if (t.id == id && !t.name.empty())
+      o += " \"" + t.name + "\"";
+  return o;
+}
+
+std::string blockedOn(const ThreadSnap &t, const std::vector<ThreadSnap> &all) {
+  if (t.state != kStateBlocked)
+    return {};
+  std::string o;
+  switch (t.reason) {
+  case kMutexLock: o = "mutex " + hex(t.object); break;
+  case kRwlockRead:
+  case kRwlockWrite: o = "rwlock " + hex(t.object); break;
+  case kCondWait: o = "condition variable " + hex(t.object); break;
+  case kThreadJoin:
+    o = t.join_target ? threadLabel(t.join_target, all) + " (join)" : "thread " + hex(t.object);
+    break;
+  case kSemacquire: o = "semaphore " + hex(t.object); break;
+  case kFutexWait: o = "futex " + hex(t.object); break;
+  case kIOWait: o = "fd " + std::to_string(long(t.object)); break;
+  case kUser: if (t.object) o = "object " + hex(t.object); break;
+  default: break;
+  }
+  if (o.empty())
+    return {};
+  if (t.holder_id)
+    o += " held by " + threadLabel(t.holder_id, all);
+  else if (t.holder_tid)
+    o += " held by untracked thread (tid " + std::to_string(t.holder_tid) + ")";
+  return o;
+}
+
+} // namespace
+
+std::string renderDebug2One(const ThreadSnap &t, const std::vector<ThreadSnap> &all) {
+  std::string o = "thread " + std::to_string(t.id);
+  if (!t.name.empty())
+    o += " \"" + t.name + "\"";
+  std::string reason = effectiveReason(t);
+  o += " [" + reason;
+  if (t.state == kStateBlocked)
+    o += ", " + formatDuration(nowNs() - t.since_ns);
+  o += "]:\n";
+  if (!t.labels.empty())
+    o += "labels: " + labelsJson(t) + "\n";
+  if (t.stack) {
+    for (const Frame &f : symbolizeStack(t.stack))
+      o += f.function + "\n" + fileLine(f);
+  } else {
+    o += "(stack unavailable)\n";
+  }
+  if (t.create_stack && (t.parent_id || t.adopted || t.pre_main)) {
+    std::vector<Frame> cf = creationFrames(t.create_stack);
+    if (!cf.empty()) {
+      o += "created by " + cf[0].function;
+      if (t.parent_id)
+        o += " in thread " + std::to_string(t.parent_id);
+      o += "\n" + fileLine(cf[0]);
+    }
+  }
+  std::string b = blockedOn(t, all);
+  if (!b.empty())
+    o += "blocked on " + b + "\n";
+  return o;
+}
+
+std::vector<ThreadSnap> reportable(std::vector<ThreadSnap> ts) {
+  std::sort(ts.begin(), ts.end(), [](const ThreadSnap &a, const ThreadSnap &b) { return a.id < b.id; });
+  return ts;
+}
+
+std::string renderDebug2(const std::vector<ThreadSnap> &ts) {
+  std::string o;
+  for (const auto &t : ts) {
+    o += renderDebug2One(t, ts);
+    o += "\n";
+  }
+  return o;
+}
+
+std::string renderDebug1(const std::vector<ThreadSnap> &ts) {
+  struct Group {
+    uint32_t stack;
+    std::string labels;
+    size_t count = 0;
+  };
+  std::map<std::pair<uint32_t, std::string>, Group> groups;
+  for (const auto &t : ts) {
+    std::string l = t.labels.empty() ? std::string() : labelsJson(t);
+    auto &g = groups[{t.stack, l}];
+    g.stack = t.stack;
+    g.labels = l;
+    g.count++;
+  }
+  std::vector<Group> v;
+  for (auto &[k, g] : groups)
+    v.push_back(g);
+  std::stable_sort(v.begin(), v.end(), [](const Group &a, const Group &b) { return a.count > b.count; });
+  std::string o = "thread profile: total " + std::to_string(ts.size()) + "\n";
+  char buf[64];
+  for (const auto &g : v) {
+    uintptr_t pcs[kMaxFrames];
+    int n = depotGet(g.stack, pcs, kMaxFrames);
+    o += std::to_string(g.count) + " @";
+    for (int i = 0; i < n; ++i) {
+      snprintf(buf, sizeof buf, " %#" PRIxPTR, pcs[i]);
+      o += buf;
+    }
+    o += "\n";
+    if (!g.labels.empty())
+      o += "# labels: " + g.labels + "\n";
+    if (g.stack) {
+      for (const Frame &f : symbolizeStack(g.stack)) {
+        snprintf(buf, sizeof buf, "#\t%#" PRIxPTR "\t", f.pc);
+        o += buf + f.function;
+        snprintf(buf, sizeof buf, "+%#" PRIxPTR "\t", f.offset);
+        o += buf + (f.file.empty() ? f.module : f.file) + ":" + std::to_string(f.line) + "\n";
+      }
+    }
+    o += "\n";
+  }
+  return o;
+}
+
+namespace {
+std::string framesJson(const std::vector<Frame> &fs) {
+  std::string o = "[";
+  for (size_t i = 0; i < fs.size(); ++i) {
+    const Frame &f = fs[i];
+    if (i)
+      o += ",";
+    o += "{\"pc\":\"" + hex(f.pc) + "\",\"function\":\"" + jsonEscape(f.function) +
+         "\",\"file\":\"" + jsonEscape(f.file) + "\",\"line\":" + std::to_string(f.line) +
+         ",\"offset\":\"" + hex(f.offset) + "\",\"module\":\"" + jsonEscape(f.module) + "\"}";
+  }
+  return o + "]";
+}
+} // namespace
+
+std::string renderJson(const std::vector<ThreadSnap> &ts, const char *trigger) {
+  uint64_t now = nowNs();
+  std::string o = "{\"schema\":\"tether.threads/1\",\"pid\":" + std::to_string(getpid()) +
+                  ",\"trigger\":\"" + jsonEscape(trigger ? trigger : "api") +
+                  "\",\"time_unix_ns\":" + std::to_string(wallNs()) + ",\"threads\":[";
+  for (size_t i = 0; i < ts.size(); ++i) {
+    const ThreadSnap &t = ts[i];
+    if (i)
+      o += ",";
+    bool blocked = t.state == kStateBlocked;
+    o += "\n{\"id\":" + std::to_string(t.id) + ",\"tid\":" + std::to_string(t.tid) +
+         ",\"name\":\"" + jsonEscape(t.name) + "\",\"parent_id\":" + std::to_string(t.parent_id) +
+         ",\"state\":\"" + (blocked ? "blocked" : "running") + "\",\"reason\":\"" +
+         jsonEscape(effectiveReason(t)) + "\",\"intercepted_reason\":\"" +
+         (t.reason == kUser ? jsonEscape(t.user_reason) : reasonName(Reason(t.reason))) + "\"";
+    o += ",\"wait_ns\":" + std::to_string(blocked ? now - t.since_ns : 0);
+    o += std::string(",\"timed\":") + (t.timed && blocked ? "true" : "false");
+    o += ",\"object\":" + (blocked && t.object ? "\"" + hex(t.object) + "\"" : std::string("null"));
+    o += ",\"held_by\":" + (t.holder_id ? std::to_string(t.holder_id) : std::string("null"));
+    o += ",\"join_target\":" +
+         (blocked && t.join_target ? std::to_string(t.join_target) : std::string("null"));
+    o += std::string(",\"detached\":") + (t.detached ? "true" : "false");
+    o += ",\"start_unix_ns\":" + std::to_string(t.start_wall_ns);
+    o += ",\"labels\":" + labelsJson(t);
+    o += ",\"stack\":" + (t.stack ? framesJson(symbolizeStack(t.stack)) : std::string("[]"));
+    o += ",\"created_by\":" +
+         (t.create_stack && (t.parent_id || t.adopted || t.pre_main)
+              ? framesJson(creationFrames(t.create_stack))
+              : std::string("[]"));
+    o += "}";
+  }
+  o += "\n]}\n";
+  return o;
+}
+
+// ----------------------------------------------------------------- pprof
+namespace {
+struct Pb {
+  std::string b;
+  void varint(uint64_t v) {
+    while (v >= 0x80) {
+      b += char(v | 0x80);
+      v >>= 7;
+    }
+    b += char(v);
+  }
+  void key(int field, int wire) { varint(uint64_t(field) << 3 | wire); }
+  void u64(int field, uint64_t v) {
+    key(field, 0);
+    varint(v);
+  }
+  void i64(int field, int64_t v) { u64(field, uint64_t(v)); }
+  void bytes(int field, const std::string &s) {
+    key(field, 2);
+    varint(s.size());
+    b += s;
+  }
+  void packed(int field, const std::vector<uint64_t> &vs) {
+    Pb p;
+    for (uint64_t v : vs)
+      p.varint(v);
+    bytes(field, p.b);
+  }
+};
+
+std::string gzip(const std::string &in) {
+  z_stream z{};
+  if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+    return {};
+  std::string out;
+  out.resize(deflateBound(&z, in.size()) + 32);
+  z.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(in.data()));
+  z.avail_in = uInt(in.size());
+  z.next_out = reinterpret_cast<Bytef *>(out.data());
+  z.avail_out = uInt(out.size());
+  deflate(&z, Z_FINISH);
+  out.resize(z.total_out);
+  deflateEnd(&z);
+  return out;
+}
+} // namespace
+
+std::string renderPprof(const std::vector<ThreadSnap> &ts) {
+  std::vector<std::string> strings{""};
+  std::map<std::string, uint64_t> sidx{{"", 0}};
+  auto str = [&](const std::string &s) {
+    auto it = sidx.find(s);
+    if (it != sidx.end())
+      return it->second;
+    strings.push_back(s);
+    return sidx[s] = strings.size() - 1;
+  };
+  Pb prof;
+  Pb vt;
+  vt.i64(1, int64_t(str("thread")));
+  vt.i64(2, int64_t(str("count")));
+  prof.bytes(1, vt.b);
+
+  std::map<std::string, uint64_t> mappings; // module -> id
+  std::map<std::string, std::pair<uintptr_t, uint64_t>> mapinfo;
+  std::map<uintptr_t, uint64_t> locs;
+  std::map<std::pair<std::string, std::string>, uint64_t> funcs;
+  std::string loc_bytes, fn_bytes, map_bytes;
+
+  // Samples: one per unique (stack, labels, reason); the reason is a label.
+  std::map<std::pair<uint32_t, std::string>, std::pair<size_t, const ThreadSnap *>> samples;
+  for (const auto &t : ts) {
+    std::string key = effectiveReason(t);
+    for (auto &[k, v] : t.labels)
+      key += "\x1f" + k + "\x1e" + v;
+    auto &s = samples[{t.stack, key}];
+    s.first++;
+    s.second = &t;
+  }
+  for (auto &[key, val] : samples) {
+    const ThreadSnap &t = *val.second;
+    std::vector<uint64_t> loc_ids;
+    if (t.stack) {
+      for (const Frame &f : symbolizeStack(t.stack)) {
+        auto it = locs.find(f.pc);
+        if (it == locs.end()) {
+          uint64_t mid = 0;
+          if (!f.module.empty()) {
+            auto mit = mappings.find(f.module);
+            if (mit == mappings.end()) {
+              mid = mappings.size() + 1;
+              mappings[f.module] = mid;
+              Pb m;
+              m.u64(1, mid);
+              m.u64(2, f.module_base);
+              m.u64(3, f.module_base + 1); // limit unknown here; start+1 keeps it well-formed
+              m.u64(4, 0);
+              m.i64(5, int64_t(str(f.module)));
+              Pb wrap;
+              prof.bytes(3, m.b);
+            } else {
+              mid = mit->second;
+            }
+          }
+          auto fk = std::make_pair(f.function, f.file);
+          auto fit = funcs.find(fk);
+          uint64_t fid;
+          if (fit == funcs.end()) {
+            fid = funcs.size() + 1;
+            funcs[fk] = fid;
+            Pb fn;
+            fn.u64(1, fid);
+            fn.i64(2, int64_t(str(f.function)));
+            fn.i64(3, int64_t(str(f.function)));
+            fn.i64(4, int64_t(str(f.file)));
+            prof.bytes(5, fn.b);
+          } else {
+            fid = fit->second;
+          }
+          uint64_t lid = locs.size() + 1;
+          locs[f.pc] = lid;
+          Pb line;
+          line.u64(1, fid);
+          line.i64(2, f.line);
+          Pb loc;
+          loc.u64(1, lid);
+          if (mid)
+            loc.u64(2, mid);
+          loc.u64(3, f.pc);
+          loc.bytes(4, line.b);
+          prof.bytes(4, loc.b);
+          loc_ids.push_back(lid);
+        } else {
+          loc_ids.push_back(it->second);
+        }
+      }
+    }
+    Pb s;
+    if (!loc_ids.empty())
+      s.packed(1, loc_ids);
+    s.packed(2, {uint64_t(val.first)});
+    Pb rl;
+    rl.i64(1, int64_t(str("state")));
+    rl.i64(2, int64_t(str(effectiveReason(t))));
+    s.bytes(3, rl.b);
+    for (auto &[k, v] : t.labels) {
+      Pb l;
+      l.i64(1, int64_t(str(k)));
+      l.i64(2, int64_t(str(v)));
+      s.bytes(3, l.b);
+    }
+    prof.bytes(2, s.b);
+  }
+  // string_table must hold every index used above.
+  Pb tail;
+  Pb pt;
+  pt.i64(1, int64_t(str("thread")));
+  pt.i64(2, int64_t(str("count")));
+  for (const auto &s : strings)
+    tail.bytes(6, s);
+  tail.i64(9, int64_t(wallNs()));
+  tail.bytes(11, pt.b);
+  tail.i64(12, 1);
+  return gzip(prof.b + tail.b);
+}
+
+std::string render(Fmt f, const std::vector<ThreadSnap> &ts, const char *trigger) {
+  switch (f) {
+  case Fmt::Debug1: return renderDebug1(ts);
+  case Fmt::Json: return renderJson(ts, trigger);
+  case Fmt::Pprof: return renderPprof(ts);
+  case Fmt::Debug2:
+  default: return renderDebug2(ts);
+  }
+}
+
+} // namespace tether::rt

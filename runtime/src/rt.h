@@ -1,0 +1,239 @@
+// Internal declarations of the tether runtime shim.
+//
+// Layout (sanitizer-runtime style):
+//   interceptors.cpp  thin, uniform wrappers over the libc boundary
+//   registry.cpp      thread records, block/unblock bookkeeping, labels
+//   depot.cpp         deduplicating stack depot, stack capture (incl. signal)
+//   symbolize.cpp     libdw (dlopen'ed) symbolizer + demangling + model table
+//   report.cpp        debug=1, debug=2, JSON and pprof renderers
+//   monitor.cpp       options, monitor thread, SIGQUIT/exit/watchdog/deadlock
+//   api.cpp           public C and C++ API
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <poll.h>
+#include <pthread.h>
+#include <string>
+#include <sys/types.h>
+#include <vector>
+
+#define TETHER_TLS __attribute__((tls_model("initial-exec")))
+
+namespace tether::rt {
+
+// A lock for the runtime's own use: never goes through our interceptors.
+class SpinLock {
+  std::atomic<bool> locked_{false};
+
+public:
+  void lock();
+  void unlock() { locked_.store(false, std::memory_order_release); }
+  bool try_lock() { return !locked_.exchange(true, std::memory_order_acquire); }
+};
+struct SpinGuard {
+  SpinLock &l;
+  explicit SpinGuard(SpinLock &l) : l(l) { l.lock(); }
+  ~SpinGuard() { l.unlock(); }
+};
+
+// ---------------------------------------------------------------- reasons
+enum Reason : uint8_t {
+  kRunning = 0,
+  kMutexLock,
+  kRwlockRead,
+  kRwlockWrite,
+  kCondWait,
+  kThreadJoin,
+  kSemacquire,
+  kSleep,
+  kFutexWait,
+  kIOWait,
+  kUser, // reason text in ThreadRecord::user_reason
+  kReasonCount
+};
+const char *reasonName(Reason r);
+
+enum State : uint8_t { kStateCreated, kStateRunning, kStateBlocked, kStateExited };
+
+constexpr int kMaxFrames = 48;
+constexpr int kNameLen = 48;
+constexpr int kLabelLen = 192;
+constexpr int kUserReasonLen = 32;
+
+// One thread (or API-declared task). Written by its own thread; read racily by
+// dumpers, which copy the block fields under the `bseq` seqlock.
+struct ThreadRecord {
+  std::atomic<uint32_t> in_use{0};
+  std::atomic<uint32_t> gen{0};
+  uint64_t id = 0;
+  uint64_t parent_id = 0;
+  std::atomic<pid_t> tid{0};
+  pthread_t pthread = 0;
+  uint32_t create_stack = 0; // depot id
+  uint64_t start_ns = 0;     // monotonic
+  uint64_t start_wall_ns = 0;
+  std::atomic<uint8_t> state{kStateCreated};
+  std::atomic<bool> detached{false};
+  std::atomic<bool> joined{false};
+  std::atomic<bool> exited{false};
+  bool pre_main = false;
+  bool adopted = false; // not created through our pthread_create
+  // --- block episode (seqlock) ---
+  std::atomic<uint32_t> bseq{0}; // odd while being written
+  uint8_t reason = kRunning;
+  bool timed = false;
+  uint32_t depth = 0; // nesting of block scopes (owner thread only)
+  uintptr_t object = 0;
+  uint64_t since_ns = 0;
+  uint32_t block_stack = 0; // 0: not captured eagerly
+  uint64_t join_target = 0; // tether id for kThreadJoin
+  uint64_t episode = 0;     // increments per outermost block
+  char user_reason[kUserReasonLen] = {};
+  // --- names and labels (seqlock `nseq`) ---
+  std::atomic<uint32_t> nseq{0};
+  char name[kNameLen] = {};
+  char labels[kLabelLen] = {}; // "k1\0v1\0k2\0v2\0\0"
+  // --- signal stack capture ---
+  std::atomic<uint32_t> cap_req{0};
+  std::atomic<uint32_t> cap_done{0};
+  int cap_n = 0;
+  uintptr_t cap_pcs[kMaxFrames];
+  std::atomic<uint32_t> eintr_epoch{0}; // bumped by our signal handler
+};
+
+// A consistent copy of a record, for reports.
+struct ThreadSnap {
+  uint64_t id, parent_id;
+  pid_t tid;
+  uint8_t state, reason;
+  bool timed, detached, joined, pre_main, adopted, is_self;
+  uintptr_t object;
+  uint64_t since_ns, start_ns, start_wall_ns, join_target, episode;
+  uint32_t create_stack, stack; // stack: depot id of the current stack (0: none)
+  int holder_tid;               // owner tid of the mutex/rwlock blocked on, 0 unknown
+  uint64_t holder_id;           // its tether id, 0 unknown
+  std::string user_reason, name, labels_json;
+  std::vector<std::pair<std::string, std::string>> labels;
+};
+
+// ---------------------------------------------------------------- registry
+ThreadRecord *currentThread();          // registers the caller if unknown; may be null
+ThreadRecord *currentThreadIfKnown();   // never registers
+ThreadRecord *allocThread(uint64_t parent, uint32_t create_stack, bool pre_main);
+void attachCurrent(ThreadRecord *r);    // from the trampoline
+void threadExited(ThreadRecord *r);
+void releaseIfDone(ThreadRecord *r);
+ThreadRecord *findByPthread(pthread_t t);
+ThreadRecord *findByTid(pid_t tid);
+ThreadRecord *findById(uint64_t id);
+void registerPthread(ThreadRecord *r, pthread_t t);
+size_t highWater();
+ThreadRecord *slot(size_t i);
+uint64_t lastThreadId();
+void registryAfterForkChild();
+bool inMain();
+void setInMain();
+bool isInternalThread();
+void setInternalThread();
+
+void blockBegin(ThreadRecord *r, Reason reason, uintptr_t object, bool timed, bool eager_stack,
+                uint64_t join_target = 0, const char *user_reason = nullptr);
+void blockEnd(ThreadRecord *r);
+void setName(ThreadRecord *r, const char *name);
+void setLabel(ThreadRecord *r, const char *key, const char *value);
+void copyLabels(ThreadRecord *to, const ThreadRecord *from);
+void clearLabels(ThreadRecord *r);
+
+// Copies every live record; captures stacks of threads without one (signal).
+std::vector<ThreadSnap> snapshot(bool capture_stacks);
+uint64_t nowNs();
+uint64_t wallNs();
+
+// ------------------------------------------------------------------- depot
+uint32_t depotPut(const uintptr_t *pcs, int n);
+int depotGet(uint32_t id, uintptr_t *pcs, int max);
+int captureStack(uintptr_t *pcs, int max, int skip);
+int dropOwnFrames(uintptr_t *pcs, int n);
+uint32_t captureToDepot(int skip);
+void initStackSignal(int signo);
+int stackSignal();
+// Asks the thread to record its stack; returns depot id or 0 on timeout.
+bool safeRead(const void *addr, void *out, size_t n);
+
+// --------------------------------------------------------------- symbolize
+struct Frame {
+  uintptr_t pc = 0;
+  std::string function; // demangled, or "??"
+  std::string file;     // may be empty
+  int line = 0;
+  uintptr_t offset = 0; // pc - function start
+  std::string module;
+  uintptr_t module_base = 0;
+  uintptr_t elf_addr = 0; // pc - 1 in the module's ELF address space
+};
+const std::vector<Frame> &symbolizeStack(uint32_t stack_id); // cached
+Frame symbolizePc(uintptr_t pc);
+std::string stripTemplatesAndParams(const std::string &demangled);
+// Wait reason from the model table for a stack, or empty.
+std::string modelReason(uint32_t stack_id);
+void loadModelTable(const char *tsv_text);
+bool loadModelFile(const char *path);
+size_t modelTableSize();
+
+// ------------------------------------------------------------------ report
+enum class Fmt { Pprof = 0, Debug1 = 1, Debug2 = 2, Json = 3 };
+bool parseFormat(const std::string &s, Fmt &out);
+// Effective reason text (model-aware) for a snapshot.
+std::string effectiveReason(const ThreadSnap &s);
+std::string formatDuration(uint64_t ns);
+std::string renderDebug2(const std::vector<ThreadSnap> &ts);
+std::string renderDebug2One(const ThreadSnap &t, const std::vector<ThreadSnap> &all);
+std::string renderDebug1(const std::vector<ThreadSnap> &ts);
+std::string renderJson(const std::vector<ThreadSnap> &ts, const char *trigger);
+std::string renderPprof(const std::vector<ThreadSnap> &ts);
+std::string render(Fmt f, const std::vector<ThreadSnap> &ts, const char *trigger);
+std::vector<ThreadSnap> reportable(std::vector<ThreadSnap> ts);
+
+// ----------------------------------------------------------------- options
+struct Options {
+  bool on_quit = true, on_exit = true, on_stuck = false;
+  std::string output; // empty: stderr
+  Fmt format = Fmt::Debug2;
+  uint64_t stuck_after_ns = 30ull * 1000000000ull;
+  int deadlock = 1; // 0 off, 1 report, 2 report+abort
+  bool all_asleep = true;
+  uint64_t check_interval_ns = 100ull * 1000000ull;
+  std::vector<std::string> ignore_top, ignore_created_by;
+  std::string models;
+  int stack_signal = 0; // 0: SIGRTMIN+4
+  int max_threads = 65536;
+  int verbosity = 0;
+};
+const Options &options();
+bool parseOptions(const char *text, Options &o, std::string *err);
+bool parseDurationNs(const std::string &s, uint64_t &out);
+
+void initRuntime();          // idempotent
+void writeReport(const std::string &text, const char *trigger); // to output / stderr
+void pokeMonitor(char why);  // async-signal-safe
+void monitorAfterForkChild();
+bool leakIgnored(const ThreadSnap &s, const std::vector<std::string> &top,
+                 const std::vector<std::string> &created_by);
+
+} // namespace tether::rt
+
+// Real libc functions, bound lazily with dlsym(RTLD_NEXT)/dlvsym.
+namespace tether::real {
+extern int (*pthread_create)(pthread_t *, const pthread_attr_t *, void *(*)(void *), void *);
+extern int (*pthread_join)(pthread_t, void **);
+extern int (*pthread_detach)(pthread_t);
+extern int (*pthread_mutex_lock)(pthread_mutex_t *);
+extern int (*pthread_mutex_trylock)(pthread_mutex_t *);
+extern int (*pthread_mutex_unlock)(pthread_mutex_t *);
+extern int (*poll)(pollfd *, nfds_t, int);
+extern ssize_t (*read)(int, void *, size_t);
+extern ssize_t (*write)(int, const void *, size_t);
+void bind();
+} // namespace tether::real

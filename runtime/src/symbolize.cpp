@@ -1,0 +1,400 @@
+// Symbolization through libdw (dlopen'ed on first use, so programs that never
+// dump never load it), C++ demangling, and the model wait-reason table.
+#include "rt.h"
+
+#include <cxxabi.h>
+#include <cstdlib>
+#include <cstring>
+#include <dlfcn.h>
+#include <elfutils/libdwfl.h>
+#include <fcntl.h>
+#include <map>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <unordered_map>
+
+extern "C" const char tether_builtin_models_tsv[];
+extern char **environ;
+
+namespace tether::rt {
+namespace {
+
+struct DwApi {
+  decltype(&dwfl_begin) begin;
+  decltype(&dwfl_linux_proc_report) proc_report;
+  decltype(&dwfl_report_begin) report_begin;
+  decltype(&dwfl_report_end) report_end;
+  decltype(&dwfl_addrmodule) addrmodule;
+  decltype(&dwfl_module_addrinfo) addrinfo;
+  decltype(&dwfl_module_getsrc) getsrc;
+  decltype(&dwfl_lineinfo) lineinfo;
+  decltype(&dwfl_module_info) module_info;
+  decltype(&dwfl_module_getelf) getelf;
+  Dwfl_Callbacks callbacks{};
+  Dwfl *dwfl = nullptr;
+  bool ok = false;
+};
+
+SpinLock g_lock; // guards everything below
+DwApi *g_dw = nullptr;
+bool g_dw_tried = false;
+std::unordered_map<uintptr_t, Frame> *g_pc_cache;
+std::unordered_map<uint32_t, std::vector<Frame>> *g_stack_cache;
+std::unordered_map<uint32_t, std::string> *g_reason_cache;
+std::map<std::string, std::string> *g_models; // stripped function -> reason
+char *g_debuginfo_path = nullptr;
+
+void loadDw() {
+  if (g_dw_tried)
+    return;
+  g_dw_tried = true;
+  void *h = dlopen("libdw.so.1", RTLD_NOW | RTLD_LOCAL);
+  if (!h)
+    return;
+  auto *d = new DwApi();
+#define SYM(field, name) d->field = reinterpret_cast<decltype(d->field)>(dlsym(h, #name))
+  SYM(begin, dwfl_begin);
+  SYM(proc_report, dwfl_linux_proc_report);
+  SYM(report_begin, dwfl_report_begin);
+  SYM(report_end, dwfl_report_end);
+  SYM(addrmodule, dwfl_addrmodule);
+  SYM(addrinfo, dwfl_module_addrinfo);
+  SYM(getsrc, dwfl_module_getsrc);
+  SYM(lineinfo, dwfl_lineinfo);
+  SYM(module_info, dwfl_module_info);
+  SYM(getelf, dwfl_module_getelf);
+#undef SYM
+  d->callbacks.find_elf =
+      reinterpret_cast<decltype(d->callbacks.find_elf)>(dlsym(h, "dwfl_linux_proc_find_elf"));
+  d->callbacks.find_debuginfo = reinterpret_cast<decltype(d->callbacks.find_debuginfo)>(
+      dlsym(h, "dwfl_standard_find_debuginfo"));
+  d->callbacks.debuginfo_path = &g_debuginfo_path;
+  if (!d->begin || !d->proc_report || !d->addrmodule || !d->callbacks.find_elf ||
+      !d->callbacks.find_debuginfo) {
+    delete d;
+    return;
+  }
+  d->dwfl = d->begin(&d->callbacks);
+  if (!d->dwfl) {
+    delete d;
+    return;
+  }
+  d->report_begin(d->dwfl);
+  d->proc_report(d->dwfl, getpid());
+  d->report_end(d->dwfl, nullptr, nullptr);
+  d->ok = true;
+  g_dw = d;
+}
+
+void rereport() {
+  g_dw->report_begin(g_dw->dwfl);
+  g_dw->proc_report(g_dw->dwfl, getpid());
+  g_dw->report_end(g_dw->dwfl, nullptr, nullptr);
+}
+
+std::string demangle(const char *name) {
+  if (!name)
+    return "??";
+  int status = 0;
+  char *d = abi::__cxa_demangle(name, nullptr, nullptr, &status);
+  if (status == 0 && d) {
+    std::string s = d;
+    free(d);
+    return s;
+  }
+  return name;
+}
+
+Frame symbolizeLocked(uintptr_t pc) {
+  Frame f;
+  f.pc = pc;
+  f.function = "??";
+  loadDw();
+  if (!g_dw)
+    return f;
+  uintptr_t lookup = pc > 0 ? pc - 1 : pc; // return address -> call instruction
+  Dwfl_Module *m = g_dw->addrmodule(g_dw->dwfl, lookup);
+  if (!m) {
+    rereport(); // a library dlopen'ed after the last report
+    m = g_dw->addrmodule(g_dw->dwfl, lookup);
+  }
+  if (!m)
+    return f;
+  Dwarf_Addr start = 0;
+  const char *modname = g_dw->module_info(m, nullptr, &start, nullptr, nullptr, nullptr, nullptr,
+                                          nullptr);
+  f.module = modname ? modname : "";
+  f.module_base = start;
+  GElf_Addr bias = 0;
+  if (g_dw->getelf && g_dw->getelf(m, &bias))
+    f.elf_addr = lookup - bias;
+  GElf_Off off = 0;
+  GElf_Sym sym;
+  const char *name = g_dw->addrinfo(m, lookup, &off, &sym, nullptr, nullptr, nullptr);
+  if (name) {
+    f.function = demangle(name);
+    f.offset = off + (pc - lookup);
+  }
+  if (Dwfl_Line *line = g_dw->getsrc(m, lookup)) {
+    int ln = 0;
+    const char *file = g_dw->lineinfo(line, nullptr, &ln, nullptr, nullptr, nullptr);
+    if (file) {
+      f.file = file;
+      f.line = ln;
+    }
+  }
+  return f;
+}
+
+void ensureMaps() {
+  if (!g_pc_cache) {
+    g_pc_cache = new std::unordered_map<uintptr_t, Frame>();
+    g_stack_cache = new std::unordered_map<uint32_t, std::vector<Frame>>();
+    g_reason_cache = new std::unordered_map<uint32_t, std::string>();
+    g_models = new std::map<std::string, std::string>();
+  }
+}
+
+void loadTableLocked(const char *text) {
+  ensureMaps();
+  const char *p = text;
+  while (p && *p) {
+    const char *nl = strchr(p, '\n');
+    std::string line = nl ? std::string(p, nl) : std::string(p);
+    p = nl ? nl + 1 : nullptr;
+    if (!line.empty() && line.back() == '\r')
+      line.pop_back();
+    if (line.empty() || line[0] == '#')
+      continue;
+    size_t tab = line.find('\t');
+    if (tab == std::string::npos)
+      continue;
+    (*g_models)[line.substr(0, tab)] = line.substr(tab + 1);
+  }
+  g_reason_cache->clear();
+}
+
+bool isGenericReason(const std::string &r) {
+  return r == "cond wait" || r == "mutex lock" || r == "futex wait" || r == "semacquire" ||
+         r == "rwlock read" || r == "rwlock write";
+}
+
+void replaceAll(std::string &s, const std::string &from, const std::string &to) {
+  for (size_t pos = 0; (pos = s.find(from, pos)) != std::string::npos; pos += to.size())
+    s.replace(pos, from.size(), to);
+}
+
+} // namespace
+
+std::string stripTemplatesAndParams(const std::string &in) {
+  std::string s = in;
+  replaceAll(s, "(anonymous namespace)", "{anonymous}");
+  size_t clone = s.find(" [clone");
+  if (clone != std::string::npos)
+    s.erase(clone);
+  std::string out;
+  int angle = 0, paren = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (angle == 0 && paren == 0 && s.compare(i, 8, "operator") == 0 &&
+        (i == 0 || s[i - 1] == ':' || s[i - 1] == ' ')) {
+      // Copy the operator token verbatim: operator<<, operator(), operator>>=.
+      size_t j = i + 8;
+      if (s.compare(j, 2, "()") == 0)
+        j += 2;
+      else
+        while (j < s.size() && strchr("<>=!+-*/%^&|~[],", s[j]))
+          ++j;
+      out.append(s, i, j - i);
+      i = j - 1;
+      continue;
+    }
+    if (c == '<')
+      ++angle;
+    else if (c == '>' && angle > 0)
+      --angle;
+    else if (c == '(' && angle == 0)
+      ++paren;
+    else if (c == ')' && angle == 0 && paren > 0)
+      --paren;
+    else if (angle == 0 && paren == 0)
+      out += c;
+  }
+  // Drop a leading return type ("void ns::f") and trailing qualifiers.
+  while (!out.empty() && out.back() == ' ')
+    out.pop_back();
+  for (const char *q : {" const", " volatile", " &&", " &"})
+    if (out.size() > strlen(q) && out.compare(out.size() - strlen(q), strlen(q), q) == 0)
+      out.erase(out.size() - strlen(q));
+  size_t sp = out.rfind(' ');
+  if (sp != std::string::npos && out.compare(sp + 1, 8, "operator") != 0 &&
+      out.find("operator") == std::string::npos)
+    out.erase(0, sp + 1);
+  replaceAll(out, "std::__cxx11::", "std::");
+  replaceAll(out, "std::__1::", "std::");
+  return out;
+}
+
+Frame symbolizePc(uintptr_t pc) {
+  SpinGuard g(g_lock);
+  ensureMaps();
+  auto it = g_pc_cache->find(pc);
+  if (it != g_pc_cache->end())
+    return it->second;
+  Frame f = symbolizeLocked(pc);
+  (*g_pc_cache)[pc] = f;
+  return f;
+}
+
+namespace {
+// libdw (0.188) finds no line for CUs without .debug_aranges, which clang does
+// not emit by default. binutils' addr2line, run out of process, does.
+void addr2lineFallback(std::vector<Frame> &frames) {
+  std::map<std::string, std::vector<Frame *>> by_module;
+  for (Frame &f : frames)
+    if (f.file.empty() && !f.module.empty() && f.module[0] == '/' && f.function != "??")
+      by_module[f.module].push_back(&f);
+
+  for (auto &[module, fs] : by_module) {
+    std::vector<std::string> args{"addr2line", "-e", module};
+    for (Frame *f : fs) {
+      char b[32];
+      snprintf(b, sizeof b, "%#lx", (unsigned long)f->elf_addr);
+      args.push_back(b);
+    }
+    std::vector<char *> argv;
+    for (auto &a : args)
+      argv.push_back(a.data());
+    argv.push_back(nullptr);
+    int out[2];
+    if (pipe2(out, O_CLOEXEC) != 0)
+      continue;
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, out[1], 1);
+    posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+    pid_t pid;
+    int rc = posix_spawnp(&pid, "addr2line", &fa, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&fa);
+    close(out[1]);
+    std::string text;
+    if (rc == 0) {
+      char buf[4096];
+      ssize_t n;
+      while ((n = real::read(out[0], buf, sizeof buf)) > 0)
+        text.append(buf, size_t(n));
+      waitpid(pid, nullptr, 0);
+    }
+    close(out[0]);
+    size_t i = 0, pos = 0;
+    while (i < fs.size() && pos < text.size()) {
+      size_t nl = text.find('\n', pos);
+      std::string line = text.substr(pos, nl == std::string::npos ? std::string::npos : nl - pos);
+      pos = nl == std::string::npos ? text.size() : nl + 1;
+      size_t disc = line.find(" (discriminator");
+      if (disc != std::string::npos)
+        line.erase(disc);
+      size_t colon = line.rfind(':');
+      if (colon != std::string::npos && line.compare(0, 2, "??") != 0) {
+        int ln = atoi(line.c_str() + colon + 1);
+        if (ln > 0) {
+          fs[i]->file = line.substr(0, colon);
+          fs[i]->line = ln;
+          SpinGuard g(g_lock);
+          (*g_pc_cache)[fs[i]->pc] = *fs[i];
+        }
+      }
+      ++i;
+    }
+  }
+}
+} // namespace
+
+const std::vector<Frame> &symbolizeStack(uint32_t id) {
+  {
+    SpinGuard g(g_lock);
+    ensureMaps();
+    auto it = g_stack_cache->find(id);
+    if (it != g_stack_cache->end())
+      return it->second;
+  }
+  uintptr_t pcs[kMaxFrames];
+  int n = depotGet(id, pcs, kMaxFrames);
+  std::vector<Frame> frames;
+  for (int i = 0; i < n; ++i)
+    frames.push_back(symbolizePc(pcs[i]));
+  addr2lineFallback(frames);
+  SpinGuard g(g_lock);
+  return (*g_stack_cache)[id] = std::move(frames); // entries are never erased
+}
+
+std::string modelReason(uint32_t id) {
+  if (id == 0)
+    return {};
+  {
+    SpinGuard g(g_lock);
+    ensureMaps();
+    if (g_models->empty())
+      return {};
+    auto it = g_reason_cache->find(id);
+    if (it != g_reason_cache->end())
+      return it->second;
+  }
+  const std::vector<Frame> &frames = symbolizeStack(id);
+  std::string first, specific;
+  {
+    SpinGuard g(g_lock);
+    for (const Frame &f : frames) {
+      std::string name = stripTemplatesAndParams(f.function);
+      auto it = g_models->find(name);
+      if (it == g_models->end()) {
+        // A type in a namespace the table names without it, or vice versa.
+        for (size_t pos = name.find("::"); pos != std::string::npos && it == g_models->end();
+             pos = name.find("::", pos + 2))
+          if (name.find("::", pos + 2) != std::string::npos)
+            it = g_models->find(name.substr(pos + 2));
+      }
+      if (it == g_models->end())
+        continue;
+      if (first.empty())
+        first = it->second;
+      if (!isGenericReason(it->second)) {
+        specific = it->second;
+        break;
+      }
+    }
+    std::string r = specific.empty() ? first : specific;
+    (*g_reason_cache)[id] = r;
+    return r;
+  }
+}
+
+void loadModelTable(const char *text) {
+  SpinGuard g(g_lock);
+  loadTableLocked(text);
+}
+
+bool loadModelFile(const char *path) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return false;
+  std::string text;
+  char buf[4096];
+  ssize_t n;
+  while ((n = real::read(fd, buf, sizeof buf)) > 0)
+    text.append(buf, size_t(n));
+  close(fd);
+  loadModelTable(text.c_str());
+  return true;
+}
+
+size_t modelTableSize() {
+  SpinGuard g(g_lock);
+  ensureMaps();
+  return g_models->size();
+}
+
+void loadBuiltinModels() { loadModelTable(tether_builtin_models_tsv); }
+
+} // namespace tether::rt
