@@ -1,0 +1,63 @@
+// channel-send-after-close: a send that can run after the channel was closed
+// on the same path, or in a thread that is not joined before the close.
+// See docs/checks/channel-send-after-close.md.
+#include "core/ChannelDiag.h"
+
+using namespace clang;
+
+namespace tether {
+namespace {
+
+class ChannelSendAfterCloseCheck : public Check {
+public:
+  const CheckInfo &info() const override {
+    static const CheckInfo Info{
+        "channel-send-after-close",
+        "A send may happen after the channel is closed.",
+        "A send can run after close() on some path, or in a thread that is "
+        "not joined before the close. The value is lost, the send throws, or "
+        "(depending on the library) the behaviour is undefined. Close a "
+        "channel only after every sender has finished: join the producers "
+        "first, or let the single producer close after its last send.",
+        Severity::Warning};
+    return Info;
+  }
+
+  // A send whose outcome the code observes (status/bool result used, or a
+  // throw caught) is the library's documented way to learn about a close.
+  static bool observed(const ChanEvent &Send) {
+    if (!Send.Model || !Send.Handled)
+      return false;
+    return Send.Model->OnSendAfterClose != SendAfterClose::UB;
+  }
+
+  void checkFunction(FunctionContext &Ctx) override {
+    const ChannelFlow &Flow = Ctx.channelFlow();
+    for (const Conflict &C : Flow.conflicts()) {
+      if (C.Kind != ConflictKind::SendAfterClose || observed(C.Later))
+        continue;
+      const Expr *At = primaryExpr(C.Later, C.LaterThread);
+      std::string Msg =
+          C.Concurrent
+              ? "send on channel " + channelName(C.Later) +
+                    " may run after the channel is closed: the sending "
+                    "thread is not joined before the close"
+              : "send on channel " + channelName(C.Later) +
+                    " after it may have been closed on this path";
+      DiagBuilder D = Ctx.report(info(), At->getExprLoc(), Msg, C.Later.Op);
+      D.range(At->getSourceRange());
+      if (C.LaterThread >= 0)
+        D.note(Flow.threads()[C.LaterThread].Spawn->getExprLoc(),
+               "the send runs in the thread started here");
+      addEventNotes(D, Flow, C.Earlier, C.EarlierThread, "closed");
+    }
+  }
+};
+
+} // namespace
+
+std::unique_ptr<Check> createChannelSendAfterCloseCheck() {
+  return std::make_unique<ChannelSendAfterCloseCheck>();
+}
+
+} // namespace tether

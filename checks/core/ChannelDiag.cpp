@@ -1,0 +1,26 @@
+#include "ChannelDiag.h"
+
+using namespace clang;
+
+namespace tether {
+
+const Expr *primaryExpr(const ChanEvent &Ev, int Thread) {
+  return Thread >= 0 ? Ev.Op : Ev.Site;
+}
+
+std::string channelName(const ChanEvent &Ev) {
+  return "'" + Ev.Key.describe() + "'";
+}
+
+void addEventNotes(DiagBuilder &D, const ChannelFlow &Flow,
+                   const ChanEvent &Ev, int Thread, llvm::StringRef What) {
+  D.note(Ev.Op->getExprLoc(), What.str() + " here");
+  if (Ev.Via && Ev.Site != Ev.Op && Thread < 0)
+    D.note(Ev.Site->getExprLoc(),
+           "in the call to '" + Ev.Via->getNameAsString() + "' here");
+  if (Thread >= 0)
+    D.note(Flow.threads()[Thread].Spawn->getExprLoc(),
+           "in the thread started here");
+}
+
+} // namespace tether

@@ -1,0 +1,99 @@
+// ChannelFlow: the shared analysis behind the channel checks.
+//
+// For one function it walks the CFG forward with a may-analysis whose state
+// is (a) the channels that may have been closed on the path so far, with the
+// close sites and the branch conditions under which they happened, and (b)
+// the threads started by this function that may still be running. Threads'
+// effects come from summaries of their bodies (lambdas, functions, with the
+// arguments bound to parameters); calls to functions with a visible body
+// apply the callee's summary at the call site. Joins (including
+// `for (auto &t : workers) t.join()` and destructors that join) end a
+// thread and make its closes "happened before".
+//
+// The result is a list of conflicts (close after close, send after close,
+// close racing other senders) that the checks turn into diagnostics.
+#pragma once
+
+#include "ModelMatch.h"
+#include "ObjectKey.h"
+
+#include "clang/AST/Decl.h"
+
+#include <map>
+#include <memory>
+#include <vector>
+
+namespace tether {
+
+class FunctionContext;
+struct TUContext;
+
+struct ChanEvent {
+  ChanOpKind Kind;
+  ObjectKey Key;
+  const ChannelModel *Model = nullptr;
+  const clang::Expr *Op = nullptr;   // the channel operation itself
+  const clang::Expr *Site = nullptr; // where it happens in the analysed
+                                     // function (== Op, or the call that
+                                     // leads to it)
+  const clang::FunctionDecl *Via = nullptr; // callee the op is in, if any
+  // The send's outcome is observed: its result is used (status/bool checked)
+  // or it sits in a try block.
+  bool Handled = false;
+};
+
+// Per-function summary: what a function does to the channels it can reach
+// through its parameters, `this` and globals. Keys rooted at locals are
+// dropped.
+struct ChannelSummary {
+  std::vector<ChanEvent> Events;
+};
+
+// The summaries of one TU, computed on demand and cached.
+class SummaryCache {
+public:
+  explicit SummaryCache(TUContext &TU) : TU(TU) {}
+  const ChannelSummary &get(const clang::FunctionDecl *FD);
+
+private:
+  TUContext &TU;
+  std::map<const clang::FunctionDecl *, std::unique_ptr<ChannelSummary>> Cache;
+  llvm::DenseSet<const clang::FunctionDecl *> InProgress;
+};
+
+struct ThreadStart {
+  const clang::Expr *Spawn = nullptr; // the spawn expression
+  const SpawnModel *Model = nullptr;
+  std::optional<ObjectKey> Handle; // variable, member or container holding it
+  bool GroupHandle = false;        // Handle is a container of handles
+  bool Detached = false;
+  const clang::FunctionDecl *Body = nullptr;
+  std::vector<ChanEvent> Effects; // mapped into this function's keys
+};
+
+enum class ConflictKind { DoubleClose, SendAfterClose, CloseWithActiveSenders };
+
+struct Conflict {
+  ConflictKind Kind;
+  ChanEvent Later;   // the second close, or the send
+  ChanEvent Earlier; // the first close, or the close
+  int LaterThread = -1;   // index into threads(); -1: the function itself
+  int EarlierThread = -1;
+  bool Concurrent = false; // the two may race (neither joined before)
+};
+
+class ChannelFlow {
+public:
+  explicit ChannelFlow(FunctionContext &Ctx);
+  const std::vector<ThreadStart> &threads() const { return Threads; }
+  const std::vector<Conflict> &conflicts() const { return Conflicts; }
+
+private:
+  std::vector<ThreadStart> Threads;
+  std::vector<Conflict> Conflicts;
+};
+
+// Helpers shared with summaries.
+const clang::FunctionDecl *calleeBody(const clang::Expr *Callable);
+
+} // namespace tether

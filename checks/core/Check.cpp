@@ -1,0 +1,176 @@
+#include "Check.h"
+#include "ApiModel.h"
+#include "ChannelFlow.h"
+
+#include "clang/Basic/SourceManager.h"
+#include "clang/Lex/Lexer.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/GlobPattern.h"
+#include "llvm/Support/Path.h"
+
+using namespace clang;
+
+namespace tether {
+
+std::string CheckOptions::get(llvm::StringRef Check, llvm::StringRef Name,
+                              llvm::StringRef Default) const {
+  auto It = Values.find((Check + "." + Name).str());
+  return It == Values.end() ? Default.str() : It->second;
+}
+
+std::vector<std::string> CheckOptions::getList(llvm::StringRef Check,
+                                               llvm::StringRef Name) const {
+  std::vector<std::string> Out;
+  llvm::SmallVector<llvm::StringRef, 8> Parts;
+  llvm::StringRef(get(Check, Name)).split(Parts, ',', -1, false);
+  for (llvm::StringRef P : Parts)
+    if (!P.trim().empty())
+      Out.push_back(P.trim().str());
+  return Out;
+}
+
+TUContext::TUContext(ASTContext &AST, const ModelSet &Models,
+                     const CheckOptions &Options)
+    : AST(AST), Models(Models), Options(Options) {}
+TUContext::~TUContext() = default;
+
+SummaryCache &TUContext::summaries() {
+  if (!Summaries)
+    Summaries = std::make_unique<SummaryCache>(*this);
+  return *Summaries;
+}
+
+SourcePoint toSourcePoint(const SourceManager &SM, SourceLocation Loc) {
+  SourcePoint P;
+  if (Loc.isInvalid())
+    return P;
+  Loc = SM.getFileLoc(Loc);
+  FileID FID = SM.getFileID(Loc);
+  OptionalFileEntryRef FE = SM.getFileEntryRefForID(FID);
+  if (!FE)
+    return P;
+  llvm::SmallString<256> Path(FE->getName());
+  llvm::sys::fs::make_absolute(Path);
+  llvm::sys::path::remove_dots(Path, /*remove_dot_dot=*/true);
+  P.File = std::string(Path);
+  P.Line = SM.getSpellingLineNumber(Loc);
+  P.Column = SM.getSpellingColumnNumber(Loc);
+  bool Invalid = false;
+  llvm::StringRef Buf = SM.getBufferData(FID, &Invalid);
+  if (!Invalid) {
+    unsigned Off = SM.getFileOffset(Loc);
+    size_t Start = Buf.rfind('\n', Off == 0 ? 0 : Off - 1);
+    Start = (Start == llvm::StringRef::npos || Off == 0) ? 0 : Start + 1;
+    size_t End = Buf.find('\n', Off);
+    P.LineText = Buf.slice(Start, End).rtrim("\r").str();
+  }
+  return P;
+}
+
+std::string anchorText(const SourceManager &SM, const Stmt *S,
+                       const LangOptions &LO) {
+  if (!S)
+    return {};
+  CharSourceRange R = CharSourceRange::getTokenRange(S->getSourceRange());
+  llvm::StringRef Text = Lexer::getSourceText(R, SM, LO);
+  std::string Out;
+  bool Space = false;
+  for (char C : Text) {
+    if (llvm::isSpace(C)) {
+      Space = !Out.empty();
+      continue;
+    }
+    if (Space)
+      Out += ' ';
+    Space = false;
+    Out += C;
+  }
+  return Out;
+}
+
+DiagBuilder &DiagBuilder::note(SourceLocation Loc, llvm::StringRef Message) {
+  F.Notes.push_back({toSourcePoint(SM, Loc), Message.str()});
+  return *this;
+}
+
+DiagBuilder &DiagBuilder::range(SourceRange R) {
+  // End columns are exclusive: one past the last character of the range.
+  SourceLocation EndLoc = Lexer::getLocForEndOfToken(
+      SM.getFileLoc(R.getEnd()), 0, SM, LangOptions());
+  SourcePoint End = toSourcePoint(SM, EndLoc);
+  if (End.File == F.Where.File && End.Line == F.Where.Line) {
+    F.Where.EndLine = End.Line;
+    F.Where.EndColumn = End.Column;
+  }
+  return *this;
+}
+
+DiagBuilder &DiagBuilder::fixReplace(CharSourceRange R, llvm::StringRef Text) {
+  FixIt X;
+  X.Where = toSourcePoint(SM, R.getBegin());
+  SourcePoint End = toSourcePoint(SM, R.getEnd());
+  X.Where.EndLine = End.Line;
+  X.Where.EndColumn = End.Column;
+  X.Replacement = Text.str();
+  F.Fixes.push_back(std::move(X));
+  return *this;
+}
+
+DiagBuilder &DiagBuilder::level(Severity S) {
+  F.Level = S;
+  return *this;
+}
+
+FunctionContext::FunctionContext(TUContext &TU, const FunctionDecl *FD,
+                                 std::vector<Finding> &Out)
+    : TU(TU), FD(FD), Out(Out) {}
+FunctionContext::~FunctionContext() = default;
+
+const ChannelFlow &FunctionContext::channelFlow() {
+  if (!Flow)
+    Flow = std::make_unique<ChannelFlow>(*this);
+  return *Flow;
+}
+
+DiagBuilder FunctionContext::report(const CheckInfo &Info, SourceLocation Loc,
+                                    llvm::StringRef Message,
+                                    const Stmt *Anchor) {
+  const SourceManager &SM = TU.AST.getSourceManager();
+  Finding F;
+  F.CheckId = Info.Id;
+  F.Level = Info.DefaultLevel;
+  F.Where = toSourcePoint(SM, Loc);
+  F.Message = Message.str();
+  const FunctionDecl *Named = FD;
+  // A lambda is identified by the function it is written in.
+  while (Named) {
+    const auto *MD = dyn_cast<CXXMethodDecl>(Named);
+    if (!MD || !MD->getParent()->isLambda())
+      break;
+    Named = dyn_cast_or_null<FunctionDecl>(
+        MD->getParent()->getDeclContext()->getNonClosureAncestor());
+  }
+  if (Named)
+    F.Function = Named->getQualifiedNameAsString();
+  F.AnchorText = anchorText(SM, Anchor, TU.AST.getLangOpts());
+  Out.push_back(std::move(F));
+  return DiagBuilder(Out.back(), SM);
+}
+
+bool checkEnabled(llvm::StringRef Globs, llvm::StringRef Id) {
+  bool Enabled = false;
+  llvm::SmallVector<llvm::StringRef, 8> Parts;
+  Globs.split(Parts, ',', -1, false);
+  for (llvm::StringRef P : Parts) {
+    P = P.trim();
+    bool Neg = P.consume_front("-");
+    if (P.empty())
+      continue;
+    auto Pat = llvm::GlobPattern::create(P);
+    if (Pat && Pat->match(Id))
+      Enabled = !Neg;
+  }
+  return Enabled;
+}
+
+} // namespace tether

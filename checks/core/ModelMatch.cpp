@@ -1,0 +1,290 @@
+#include "ModelMatch.h"
+
+#include "clang/AST/DeclCXX.h"
+#include "clang/AST/DeclTemplate.h"
+#include "clang/AST/ExprCXX.h"
+
+using namespace clang;
+
+namespace tether {
+
+const char *chanOpName(ChanOpKind K) {
+  switch (K) {
+  case ChanOpKind::Send: return "send";
+  case ChanOpKind::Receive: return "receive";
+  case ChanOpKind::TrySend: return "try-send";
+  case ChanOpKind::TryReceive: return "try-receive";
+  case ChanOpKind::TimedSend: return "timed send";
+  case ChanOpKind::TimedReceive: return "timed receive";
+  case ChanOpKind::Close: return "close";
+  case ChanOpKind::IsClosed: return "is-closed";
+  case ChanOpKind::IsOpen: return "is-open";
+  case ChanOpKind::ReceiverCancel: return "cancel";
+  }
+  return "?";
+}
+
+std::string modelName(const NamedDecl *D) {
+  if (!D)
+    return {};
+  if (const auto *Spec = dyn_cast<ClassTemplateSpecializationDecl>(D))
+    D = Spec->getSpecializedTemplate();
+  if (const auto *FD = dyn_cast<FunctionDecl>(D))
+    if (const FunctionTemplateDecl *T = FD->getPrimaryTemplate())
+      D = T;
+  return D->getQualifiedNameAsString();
+}
+
+static bool hasArrowOperator(const CXXRecordDecl *RD, int Depth = 0) {
+  if (!RD || !RD->hasDefinition() || Depth > 4)
+    return false;
+  RD = RD->getDefinition();
+  for (const CXXMethodDecl *M : RD->methods())
+    if (M->getOverloadedOperator() == OO_Arrow)
+      return true;
+  for (const CXXBaseSpecifier &B : RD->bases())
+    if (hasArrowOperator(B.getType()->getAsCXXRecordDecl(), Depth + 1))
+      return true;
+  return false;
+}
+
+const CXXRecordDecl *designatedRecord(QualType T) {
+  if (T.isNull())
+    return nullptr;
+  T = T.getNonReferenceType().getCanonicalType();
+  if (const auto *PT = T->getAs<PointerType>())
+    T = PT->getPointeeType().getCanonicalType();
+  const CXXRecordDecl *RD = T->getAsCXXRecordDecl();
+  if (!RD)
+    return nullptr;
+  // Smart pointers: a template whose first argument is a type and which has
+  // an operator-> designates that type.
+  if (const auto *Spec = dyn_cast<ClassTemplateSpecializationDecl>(RD)) {
+    const TemplateArgumentList &Args = Spec->getTemplateArgs();
+    if (Args.size() >= 1 && Args[0].getKind() == TemplateArgument::Type &&
+        hasArrowOperator(RD))
+      if (const CXXRecordDecl *Inner =
+              Args[0].getAsType().getCanonicalType()->getAsCXXRecordDecl())
+        return Inner;
+  }
+  return RD;
+}
+
+template <typename Lookup>
+static auto lookupWithBases(const CXXRecordDecl *RD, Lookup L, int Depth = 0)
+    -> decltype(L(std::string())) {
+  if (!RD || Depth > 6)
+    return nullptr;
+  if (auto *Found = L(modelName(RD)))
+    return Found;
+  if (!RD->hasDefinition())
+    return nullptr;
+  for (const CXXBaseSpecifier &B : RD->getDefinition()->bases())
+    if (auto *Found = lookupWithBases(B.getType()->getAsCXXRecordDecl(), L,
+                                      Depth + 1))
+      return Found;
+  return nullptr;
+}
+
+const ChannelModel *channelModelOf(QualType T, const ModelSet &Models) {
+  return lookupWithBases(designatedRecord(T), [&](const std::string &N) {
+    return Models.channelForType(N);
+  });
+}
+
+const SpawnModel *spawnModelOf(QualType T, const ModelSet &Models) {
+  return lookupWithBases(designatedRecord(T), [&](const std::string &N) {
+    return Models.spawnForType(N);
+  });
+}
+
+static bool isStdUtility(const FunctionDecl *FD) {
+  if (!FD || !FD->isInStdNamespace() || !FD->getIdentifier())
+    return false;
+  StringRef N = FD->getName();
+  return N == "move" || N == "forward" || N == "ref" || N == "cref" ||
+         N == "as_const";
+}
+
+const Expr *stripWrappers(const Expr *E) {
+  while (E) {
+    const Expr *Prev = E;
+    E = E->IgnoreParenImpCasts();
+    if (const auto *EWC = dyn_cast<ExprWithCleanups>(E))
+      E = EWC->getSubExpr();
+    else if (const auto *MT = dyn_cast<MaterializeTemporaryExpr>(E))
+      E = MT->getSubExpr();
+    else if (const auto *BT = dyn_cast<CXXBindTemporaryExpr>(E))
+      E = BT->getSubExpr();
+    else if (const auto *FC = dyn_cast<CXXFunctionalCastExpr>(E))
+      E = FC->getSubExpr();
+    else if (const auto *SC = dyn_cast<CXXStaticCastExpr>(E))
+      E = SC->getSubExpr();
+    else if (const auto *CE = dyn_cast<CXXConstructExpr>(E)) {
+      if (CE->getNumArgs() == 1 && CE->getConstructor()->isCopyOrMoveConstructor())
+        E = CE->getArg(0);
+    } else if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(E)) {
+      // `*p` and `p.operator->()` on a smart pointer designate what p does.
+      if ((Op->getOperator() == OO_Star || Op->getOperator() == OO_Arrow) &&
+          Op->getNumArgs() == 1)
+        E = Op->getArg(0);
+    } else if (const auto *Call = dyn_cast<CallExpr>(E)) {
+      if (Call->getNumArgs() == 1 && isStdUtility(Call->getDirectCallee()))
+        E = Call->getArg(0);
+    } else if (const auto *UO = dyn_cast<UnaryOperator>(E)) {
+      if (UO->getOpcode() == UO_AddrOf || UO->getOpcode() == UO_Deref)
+        E = UO->getSubExpr();
+    }
+    if (E == Prev)
+      break;
+  }
+  return E;
+}
+
+std::optional<CallShape> callShape(const Expr *E) {
+  CallShape S;
+  if (const auto *MC = dyn_cast<CXXMemberCallExpr>(E)) {
+    S.Callee = MC->getMethodDecl();
+    S.Object = MC->getImplicitObjectArgument();
+    S.IsMember = true;
+  } else if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(E)) {
+    if (Op->getNumArgs() == 0)
+      return std::nullopt;
+    S.Callee = Op->getDirectCallee();
+    S.Object = Op->getArg(0);
+    S.IsMember = isa_and_nonnull<CXXMethodDecl>(S.Callee);
+  } else if (const auto *Call = dyn_cast<CallExpr>(E)) {
+    S.Callee = Call->getDirectCallee();
+    if (Call->getNumArgs() > 0)
+      S.Object = Call->getArg(0);
+  } else {
+    return std::nullopt;
+  }
+  if (!S.Callee)
+    return std::nullopt;
+  S.Name = S.Callee->getNameAsString();
+  return S;
+}
+
+static bool contains(const std::vector<std::string> &V, const std::string &S) {
+  for (const auto &X : V)
+    if (X == S)
+      return true;
+  return false;
+}
+
+std::optional<ChanOp> matchChanOp(const Expr *E, const ModelSet &Models) {
+  auto S = callShape(E);
+  if (!S || !S->Object)
+    return std::nullopt;
+  const ChannelModel *M = channelModelOf(S->Object->getType(), Models);
+  if (!M)
+    return std::nullopt;
+  static const std::pair<std::vector<std::string> ChannelModel::*, ChanOpKind>
+      Table[] = {
+          {&ChannelModel::Send, ChanOpKind::Send},
+          {&ChannelModel::Receive, ChanOpKind::Receive},
+          {&ChannelModel::TrySend, ChanOpKind::TrySend},
+          {&ChannelModel::TryReceive, ChanOpKind::TryReceive},
+          {&ChannelModel::TimedSend, ChanOpKind::TimedSend},
+          {&ChannelModel::TimedReceive, ChanOpKind::TimedReceive},
+          {&ChannelModel::Close, ChanOpKind::Close},
+          {&ChannelModel::IsClosed, ChanOpKind::IsClosed},
+          {&ChannelModel::IsOpen, ChanOpKind::IsOpen},
+          {&ChannelModel::ReceiverCancel, ChanOpKind::ReceiverCancel},
+      };
+  for (const auto &[Field, Kind] : Table)
+    if (contains(M->*Field, S->Name))
+      return ChanOp{Kind, M, S->Object, E};
+  return std::nullopt;
+}
+
+static const Expr *firstCallableArg(const Expr *const *Args, unsigned N,
+                                    unsigned &Index) {
+  for (unsigned I = 0; I < N; ++I) {
+    QualType T = Args[I]->IgnoreParenImpCasts()->getType();
+    if (T->isEnumeralType() || T->isIntegerType())
+      continue; // std::launch policy, flags
+    Index = I;
+    return Args[I];
+  }
+  return nullptr;
+}
+
+static SpawnSite makeSite(const SpawnModel *M, const Expr *E,
+                          const Expr *const *Args, unsigned N) {
+  SpawnSite S{M, E, nullptr, {}};
+  unsigned Index = 0;
+  if (M->CallableArg >= 0) {
+    if (unsigned(M->CallableArg) < N) {
+      Index = M->CallableArg;
+      S.Callable = Args[Index];
+    }
+  } else {
+    S.Callable = firstCallableArg(Args, N, Index);
+  }
+  if (S.Callable)
+    for (unsigned I = Index + 1; I < N; ++I)
+      S.Args.push_back(Args[I]);
+  return S;
+}
+
+std::optional<SpawnSite> matchSpawn(const Expr *E, const ModelSet &Models) {
+  if (const auto *CE = dyn_cast<CXXConstructExpr>(E)) {
+    if (CE->getNumArgs() == 0 || CE->getConstructor()->isCopyOrMoveConstructor())
+      return std::nullopt;
+    if (const SpawnModel *M = spawnModelOf(CE->getType(), Models))
+      return makeSite(M, CE, CE->getArgs(), CE->getNumArgs());
+    return std::nullopt;
+  }
+  auto S = callShape(E);
+  if (!S)
+    return std::nullopt;
+  const auto *Call = cast<CallExpr>(E);
+  if (!S->IsMember) {
+    if (const SpawnModel *M = Models.spawnForFunction(modelName(S->Callee)))
+      return makeSite(M, E, Call->getArgs(), Call->getNumArgs());
+    return std::nullopt;
+  }
+  // Pool submit methods.
+  if (const CXXRecordDecl *RD = designatedRecord(S->Object->getType())) {
+    const SpawnModel *M = lookupWithBases(RD, [&](const std::string &N) {
+      return Models.spawnForType(N);
+    });
+    if (M && contains(M->Methods, S->Name))
+      return makeSite(M, E, Call->getArgs(), Call->getNumArgs());
+    // Containers of handles: workers.emplace_back(callable).
+    if (const auto *Spec = dyn_cast<ClassTemplateSpecializationDecl>(RD)) {
+      const TemplateArgumentList &TA = Spec->getTemplateArgs();
+      if (TA.size() >= 1 && TA[0].getKind() == TemplateArgument::Type &&
+          (S->Name == "emplace_back" || S->Name == "emplace" ||
+           S->Name == "emplace_front"))
+        if (const SpawnModel *HM = spawnModelOf(TA[0].getAsType(), Models))
+          if (Call->getNumArgs() > 0 &&
+              !spawnModelOf(Call->getArg(0)->getType(), Models))
+            return makeSite(HM, E, Call->getArgs(), Call->getNumArgs());
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<HandleOp> matchHandleOp(const Expr *E, const ModelSet &Models) {
+  const auto *MC = dyn_cast<CXXMemberCallExpr>(E);
+  if (!MC || !MC->getMethodDecl())
+    return std::nullopt;
+  std::string Name = MC->getMethodDecl()->getNameAsString();
+  const Expr *Obj = MC->getImplicitObjectArgument();
+  if (const SpawnModel *M = spawnModelOf(Obj->getType(), Models)) {
+    if (contains(M->Join, Name))
+      return HandleOp{HandleOpKind::Join, M, Obj};
+    if (contains(M->Detach, Name))
+      return HandleOp{HandleOpKind::Detach, M, Obj};
+  }
+  if (const CXXRecordDecl *RD = designatedRecord(Obj->getType()))
+    if (const FutureModel *F = Models.futureForType(modelName(RD)))
+      if (contains(F->Wait, Name))
+        return HandleOp{HandleOpKind::Join, nullptr, Obj};
+  return std::nullopt;
+}
+
+} // namespace tether

@@ -1,0 +1,91 @@
+// Matching Clang AST nodes against the API models: which type is a channel,
+// which call is a send, a close, a spawn, a join. Checks go through here and
+// never compare library names themselves.
+#pragma once
+
+#include "ApiModel.h"
+
+#include "clang/AST/Expr.h"
+#include "clang/AST/ExprCXX.h"
+
+#include <optional>
+#include <string>
+
+namespace tether {
+
+enum class ChanOpKind {
+  Send, Receive, TrySend, TryReceive, TimedSend, TimedReceive, Close,
+  IsClosed, IsOpen, ReceiverCancel
+};
+const char *chanOpName(ChanOpKind K);
+inline bool isSendOp(ChanOpKind K) {
+  return K == ChanOpKind::Send || K == ChanOpKind::TrySend ||
+         K == ChanOpKind::TimedSend;
+}
+inline bool isReceiveOp(ChanOpKind K) {
+  return K == ChanOpKind::Receive || K == ChanOpKind::TryReceive ||
+         K == ChanOpKind::TimedReceive;
+}
+
+struct ChanOp {
+  ChanOpKind Kind;
+  const ChannelModel *Model;
+  const clang::Expr *Object; // expression designating the channel
+  const clang::Expr *Call;   // the call itself
+};
+
+// The qualified name used for model lookup: the class template's name for a
+// specialization, inline namespaces suppressed ("std::thread",
+// "boost::fibers::buffered_channel").
+std::string modelName(const clang::NamedDecl *D);
+
+// Looks through references, pointers and smart pointers (any class with an
+// operator-> returning a pointer) to the class a value designates.
+const clang::CXXRecordDecl *designatedRecord(clang::QualType T);
+
+// The channel model of a type (directly or through a base class), or null.
+const ChannelModel *channelModelOf(clang::QualType T, const ModelSet &Models);
+const SpawnModel *spawnModelOf(clang::QualType T, const ModelSet &Models);
+
+// A call that operates on a channel: member call, operator (member or free)
+// or free function taking the channel first.
+std::optional<ChanOp> matchChanOp(const clang::Expr *E,
+                                  const ModelSet &Models);
+
+// A spawn: construction of a handle type with a callable, a spawn function
+// call, or a pool submit method call.
+struct SpawnSite {
+  const SpawnModel *Model;
+  const clang::Expr *Expr;     // CXXConstructExpr / CallExpr
+  const clang::Expr *Callable; // may be null when not found
+  // Arguments passed to the callable after it (thread(f, a, b) -> a, b).
+  llvm::SmallVector<const clang::Expr *, 4> Args;
+};
+std::optional<SpawnSite> matchSpawn(const clang::Expr *E,
+                                    const ModelSet &Models);
+
+// `h.join()` / `h.detach()` on a spawn handle type.
+enum class HandleOpKind { Join, Detach };
+struct HandleOp {
+  HandleOpKind Kind;
+  const SpawnModel *Model;
+  const clang::Expr *Object;
+};
+std::optional<HandleOp> matchHandleOp(const clang::Expr *E,
+                                      const ModelSet &Models);
+
+// Strips parens, implicit casts, temporaries, std::ref/cref/move and
+// functional casts: the expression a value "really" is.
+const clang::Expr *stripWrappers(const clang::Expr *E);
+
+// The callee's name ("push", "operator<<") and the implicit object / first
+// argument of a call expression, if it is a call.
+struct CallShape {
+  const clang::FunctionDecl *Callee = nullptr;
+  std::string Name;
+  const clang::Expr *Object = nullptr; // member object or first argument
+  bool IsMember = false;
+};
+std::optional<CallShape> callShape(const clang::Expr *E);
+
+} // namespace tether

@@ -1,0 +1,117 @@
+#include "ObjectKey.h"
+#include "ModelMatch.h"
+
+#include "clang/AST/DeclCXX.h"
+#include "clang/AST/ExprCXX.h"
+#include "clang/AST/RecursiveASTVisitor.h"
+
+using namespace clang;
+
+namespace tether {
+
+std::string ObjectKey::describe() const {
+  std::string S;
+  if (ThisBased)
+    S = "this->";
+  if (Root)
+    S += Root->getNameAsString();
+  for (const FieldDecl *F : Path)
+    S += "." + F->getNameAsString();
+  return S;
+}
+
+static const ValueDecl *declOfLHS(const Expr *E) {
+  E = E->IgnoreParenImpCasts();
+  if (const auto *DR = dyn_cast<DeclRefExpr>(E))
+    return DR->getDecl();
+  if (const auto *ME = dyn_cast<MemberExpr>(E))
+    if (isa<CXXThisExpr>(ME->getBase()->IgnoreParenImpCasts()))
+      return ME->getMemberDecl();
+  return nullptr;
+}
+
+const ValueDecl *assignedDecl(const Expr *E) {
+  if (const auto *BO = dyn_cast<BinaryOperator>(E))
+    return BO->isAssignmentOp() ? declOfLHS(BO->getLHS()) : nullptr;
+  if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(E))
+    return Op->getOperator() == OO_Equal && Op->getNumArgs() == 2
+               ? declOfLHS(Op->getArg(0))
+               : nullptr;
+  if (const auto *MC = dyn_cast<CXXMemberCallExpr>(E))
+    if (const auto *MD = MC->getMethodDecl())
+      if (MD->getIdentifier() &&
+          (MD->getName() == "reset" || MD->getName() == "swap"))
+        return declOfLHS(MC->getImplicitObjectArgument());
+  if (const auto *UO = dyn_cast<UnaryOperator>(E))
+    return UO->isIncrementDecrementOp() ? declOfLHS(UO->getSubExpr())
+                                        : nullptr;
+  return nullptr;
+}
+
+namespace {
+struct AssignmentFinder : RecursiveASTVisitor<AssignmentFinder> {
+  llvm::DenseSet<const ValueDecl *> &Out;
+  explicit AssignmentFinder(llvm::DenseSet<const ValueDecl *> &Out)
+      : Out(Out) {}
+  bool VisitExpr(Expr *E) {
+    if (const ValueDecl *D = assignedDecl(E))
+      Out.insert(D);
+    return true;
+  }
+};
+} // namespace
+
+ObjectResolver::ObjectResolver(const Stmt *Body) {
+  if (Body)
+    AssignmentFinder(Reassigned).TraverseStmt(const_cast<Stmt *>(Body));
+}
+
+std::optional<ObjectKey> ObjectResolver::keyOf(const Expr *E) const {
+  return keyOf(E, 0);
+}
+
+static bool isAliasType(QualType T) {
+  if (T->isReferenceType() || T->isPointerType())
+    return true;
+  return designatedRecord(T) != T.getCanonicalType()->getAsCXXRecordDecl();
+}
+
+std::optional<ObjectKey> ObjectResolver::keyOf(const Expr *E,
+                                               int Depth) const {
+  if (!E || Depth > 8)
+    return std::nullopt;
+  E = stripWrappers(E);
+  if (const auto *DR = dyn_cast<DeclRefExpr>(E)) {
+    const auto *VD = dyn_cast<VarDecl>(DR->getDecl());
+    if (!VD)
+      return std::nullopt;
+    // Aliases: `auto &r = ch;`, `auto p = sp;`, `[c = ch]`.
+    if (VD->hasInit() && !isa<ParmVarDecl>(VD) && !Reassigned.contains(VD) &&
+        (VD->isInitCapture() || isAliasType(VD->getType())))
+      if (auto K = keyOf(VD->getInit(), Depth + 1))
+        return K;
+    ObjectKey K;
+    K.Root = VD;
+    return K;
+  }
+  if (const auto *ME = dyn_cast<MemberExpr>(E)) {
+    const auto *FD = dyn_cast<FieldDecl>(ME->getMemberDecl());
+    if (!FD)
+      return std::nullopt;
+    const Expr *Base = ME->getBase()->IgnoreParenImpCasts();
+    if (isa<CXXThisExpr>(Base)) {
+      ObjectKey K;
+      K.Root = FD;
+      K.ThisBased = true;
+      return K;
+    }
+    auto K = keyOf(Base, Depth + 1);
+    if (!K)
+      return std::nullopt;
+    K->Path.push_back(FD);
+    return K;
+  }
+  return std::nullopt;
+}
+
+} // namespace tether

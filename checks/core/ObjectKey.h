@@ -1,0 +1,59 @@
+// Object identity: which program object an expression designates, so that
+// `ch.close()`, `p->close()` (p = &ch or a shared_ptr), `this->out_.close()`
+// and a lambda's captured `out` line up. Address-of, dereference and smart
+// pointer access are transparent: a key names "the object at the end of this
+// variable or member path".
+#pragma once
+
+#include "clang/AST/Decl.h"
+#include "clang/AST/Expr.h"
+#include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/SmallVector.h"
+
+#include <optional>
+#include <string>
+
+namespace tether {
+
+struct ObjectKey {
+  // A VarDecl/ParmVarDecl, or the first FieldDecl of a `this->` path.
+  const clang::ValueDecl *Root = nullptr;
+  bool ThisBased = false;
+  llvm::SmallVector<const clang::FieldDecl *, 2> Path;
+
+  std::string describe() const; // "out", "this->jobs_", "cfg.ch"
+  bool rootedAt(const clang::ValueDecl *D) const { return Root == D; }
+  bool operator==(const ObjectKey &O) const {
+    return Root == O.Root && ThisBased == O.ThisBased && Path == O.Path;
+  }
+  bool operator<(const ObjectKey &O) const {
+    if (Root != O.Root)
+      return Root < O.Root;
+    if (ThisBased != O.ThisBased)
+      return ThisBased < O.ThisBased;
+    return std::lexicographical_compare(Path.begin(), Path.end(),
+                                        O.Path.begin(), O.Path.end());
+  }
+};
+
+// Resolves expressions to keys inside one function body. Local references,
+// pointers and smart pointers initialised from another object and never
+// reassigned are aliases of it.
+class ObjectResolver {
+public:
+  explicit ObjectResolver(const clang::Stmt *Body);
+  std::optional<ObjectKey> keyOf(const clang::Expr *E) const;
+  bool isReassigned(const clang::ValueDecl *D) const {
+    return Reassigned.contains(D);
+  }
+
+private:
+  std::optional<ObjectKey> keyOf(const clang::Expr *E, int Depth) const;
+  llvm::DenseSet<const clang::ValueDecl *> Reassigned;
+};
+
+// The declaration an assignment-like expression overwrites (`x = …`,
+// `x.reset()`, `this->m = …`), or null.
+const clang::ValueDecl *assignedDecl(const clang::Expr *E);
+
+} // namespace tether

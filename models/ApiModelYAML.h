@@ -1,0 +1,182 @@
+// llvm::yaml traits for the API model schema, shared by the model loader
+// and the `.tether.yaml` config reader (whose `models:` key embeds models).
+#pragma once
+
+#include "ApiModel.h"
+
+#include "llvm/Support/YAMLTraits.h"
+
+namespace tether {
+using llvm::yaml::IO;
+}
+
+namespace llvm::yaml {
+
+using namespace tether;
+
+template <> struct ScalarEnumerationTraits<DoubleClose> {
+  static void enumeration(IO &Io, DoubleClose &V) {
+    Io.enumCase(V, "harmless", DoubleClose::Harmless);
+    Io.enumCase(V, "error", DoubleClose::Error);
+    Io.enumCase(V, "panic", DoubleClose::Panic);
+    Io.enumCase(V, "ub", DoubleClose::UB);
+  }
+};
+template <> struct ScalarEnumerationTraits<SendAfterClose> {
+  static void enumeration(IO &Io, SendAfterClose &V) {
+    Io.enumCase(V, "status", SendAfterClose::Status);
+    Io.enumCase(V, "returns_false", SendAfterClose::ReturnsFalse);
+    Io.enumCase(V, "throws", SendAfterClose::Throws);
+    Io.enumCase(V, "ub", SendAfterClose::UB);
+    Io.enumCase(V, "dropped", SendAfterClose::Dropped);
+  }
+};
+template <> struct ScalarEnumerationTraits<OnDestruction> {
+  static void enumeration(IO &Io, OnDestruction &V) {
+    Io.enumCase(V, "nothing", OnDestruction::Nothing);
+    Io.enumCase(V, "terminate_if_joinable", OnDestruction::Terminate);
+    Io.enumCase(V, "join", OnDestruction::Join);
+    Io.enumCase(V, "request_stop_and_join", OnDestruction::RequestStopAndJoin);
+  }
+};
+
+template <> struct MappingTraits<ChannelModel> {
+  static void mapping(IO &Io, ChannelModel &C) {
+    Io.mapRequired("types", C.Types);
+    Io.mapOptional("send", C.Send);
+    Io.mapOptional("receive", C.Receive);
+    Io.mapOptional("try_send", C.TrySend);
+    Io.mapOptional("try_receive", C.TryReceive);
+    Io.mapOptional("timed_send", C.TimedSend);
+    Io.mapOptional("timed_receive", C.TimedReceive);
+    Io.mapOptional("close", C.Close);
+    Io.mapOptional("is_closed", C.IsClosed);
+    Io.mapOptional("is_open", C.IsOpen);
+    Io.mapOptional("receiver_cancel", C.ReceiverCancel);
+    Io.mapOptional("range", C.Range, false);
+    Io.mapOptional("closes_on_destruction", C.ClosesOnDestruction, false);
+    Io.mapOptional("bounded", C.Bounded, false);
+    Io.mapOptional("capacity_arg", C.CapacityArg, -1);
+    Io.mapOptional("double_close", C.OnDoubleClose, DoubleClose::Harmless);
+    Io.mapOptional("send_after_close", C.OnSendAfterClose,
+                   SendAfterClose::Status);
+  }
+  static std::string validate(IO &, ChannelModel &C) {
+    if (C.Types.empty())
+      return "a channel model needs at least one entry in 'types'";
+    if (C.Send.empty() && C.Receive.empty() && C.Close.empty())
+      return "a channel model needs at least one of 'send', 'receive', "
+             "'close'";
+    return "";
+  }
+};
+
+template <> struct MappingTraits<CancelSourceModel> {
+  static void mapping(IO &Io, CancelSourceModel &S) {
+    Io.mapRequired("type", S.Type);
+    Io.mapOptional("request", S.Request);
+    Io.mapOptional("get_token", S.GetToken);
+  }
+};
+template <> struct MappingTraits<CancelTokenModel> {
+  static void mapping(IO &Io, CancelTokenModel &T) {
+    Io.mapRequired("type", T.Type);
+    Io.mapOptional("query", T.Query);
+  }
+};
+template <> struct MappingTraits<InterruptibleWaitModel> {
+  static void mapping(IO &Io, InterruptibleWaitModel &W) {
+    Io.mapRequired("type", W.Type);
+    Io.mapRequired("methods", W.Methods);
+  }
+};
+template <> struct MappingTraits<CancellationModel> {
+  static void mapping(IO &Io, CancellationModel &C) {
+    Io.mapOptional("sources", C.Sources);
+    Io.mapOptional("tokens", C.Tokens);
+    Io.mapOptional("interruptible_waits", C.InterruptibleWaits);
+    Io.mapOptional("interruption_points", C.InterruptionPoints);
+  }
+};
+
+template <> struct MappingTraits<SpawnModel> {
+  static void mapping(IO &Io, SpawnModel &S) {
+    Io.mapOptional("type", S.Type);
+    Io.mapOptional("function", S.Function);
+    Io.mapOptional("methods", S.Methods);
+    Io.mapOptional("callable_arg", S.CallableArg, -1);
+    Io.mapOptional("join", S.Join);
+    Io.mapOptional("detach", S.Detach);
+    Io.mapOptional("interrupt", S.Interrupt);
+    Io.mapOptional("on_destruction", S.Destruction, OnDestruction::Nothing);
+    Io.mapOptional("passes_stop_token", S.PassesStopToken, false);
+    Io.mapOptional("returns", S.Returns);
+  }
+  static std::string validate(IO &, SpawnModel &S) {
+    if (S.Type.empty() == S.Function.empty())
+      return "a spawn model names exactly one of 'type' and 'function'";
+    return "";
+  }
+};
+
+template <> struct MappingTraits<FutureModel> {
+  static void mapping(IO &Io, FutureModel &F) {
+    Io.mapRequired("type", F.Type);
+    Io.mapOptional("wait", F.Wait);
+    Io.mapOptional("timed_wait", F.TimedWait);
+    Io.mapOptional("blocks_on_destruction", F.BlocksOnDestruction, false);
+  }
+};
+
+template <> struct MappingTraits<LockModel> {
+  static void mapping(IO &Io, LockModel &L) {
+    Io.mapOptional("mutexes", L.Mutexes);
+    Io.mapOptional("lock", L.Lock);
+    Io.mapOptional("unlock", L.Unlock);
+    Io.mapOptional("try_lock", L.TryLock);
+    Io.mapOptional("shared_lock", L.SharedLock);
+    Io.mapOptional("shared_unlock", L.SharedUnlock);
+    Io.mapOptional("guards", L.Guards);
+  }
+};
+
+template <> struct MappingTraits<BlockingModel> {
+  static void mapping(IO &Io, BlockingModel &B) {
+    Io.mapOptional("type", B.Type);
+    Io.mapOptional("function", B.Function);
+    Io.mapOptional("methods", B.Methods);
+    Io.mapRequired("reason", B.Reason);
+  }
+  static std::string validate(IO &, BlockingModel &B) {
+    if (B.Type.empty() == B.Function.empty())
+      return "a blocking model names exactly one of 'type' and 'function'";
+    if (!B.Type.empty() && B.Methods.empty())
+      return "a blocking model with 'type' needs 'methods'";
+    return "";
+  }
+};
+
+template <> struct MappingTraits<ApiModel> {
+  static void mapping(IO &Io, ApiModel &M) {
+    Io.mapRequired("library", M.Library);
+    Io.mapOptional("description", M.Description);
+    Io.mapOptional("channels", M.Channels);
+    Io.mapOptional("cancellation", M.Cancellation);
+    Io.mapOptional("spawns", M.Spawns);
+    Io.mapOptional("futures", M.Futures);
+    Io.mapOptional("locks", M.Locks);
+    Io.mapOptional("blocking", M.Blocking);
+  }
+};
+
+} // namespace llvm::yaml
+
+LLVM_YAML_IS_SEQUENCE_VECTOR(tether::ChannelModel)
+LLVM_YAML_IS_SEQUENCE_VECTOR(tether::CancelSourceModel)
+LLVM_YAML_IS_SEQUENCE_VECTOR(tether::CancelTokenModel)
+LLVM_YAML_IS_SEQUENCE_VECTOR(tether::InterruptibleWaitModel)
+LLVM_YAML_IS_SEQUENCE_VECTOR(tether::SpawnModel)
+LLVM_YAML_IS_SEQUENCE_VECTOR(tether::FutureModel)
+LLVM_YAML_IS_SEQUENCE_VECTOR(tether::LockModel)
+LLVM_YAML_IS_SEQUENCE_VECTOR(tether::BlockingModel)
+LLVM_YAML_IS_SEQUENCE_VECTOR(tether::ApiModel)

@@ -1,0 +1,143 @@
+#include "Config.h"
+#include "ApiModelYAML.h"
+
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Regex.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/raw_ostream.h"
+
+namespace {
+struct RawConfig {
+  std::optional<std::string> Checks;
+  std::optional<std::string> HeaderFilter;
+  std::vector<tether::ApiModel> Models;
+  std::vector<std::string> ModelFiles;
+  std::map<std::string, std::string> Options;
+};
+} // namespace
+
+namespace llvm::yaml {
+template <> struct CustomMappingTraits<std::map<std::string, std::string>> {
+  static void inputOne(IO &Io, StringRef Key,
+                       std::map<std::string, std::string> &M) {
+    Io.mapRequired(Key.str().c_str(), M[Key.str()]);
+  }
+  static void output(IO &Io, std::map<std::string, std::string> &M) {
+    for (auto &[K, V] : M)
+      Io.mapRequired(K.c_str(), V);
+  }
+};
+template <> struct MappingTraits<RawConfig> {
+  static void mapping(IO &Io, RawConfig &C) {
+    Io.mapOptional("checks", C.Checks);
+    Io.mapOptional("header_filter", C.HeaderFilter);
+    Io.mapOptional("models", C.Models);
+    Io.mapOptional("model_files", C.ModelFiles);
+    Io.mapOptional("options", C.Options);
+  }
+  static std::string validate(IO &, RawConfig &C) {
+    if (C.HeaderFilter) {
+      std::string Why;
+      if (!llvm::Regex(*C.HeaderFilter).isValid(Why))
+        return "invalid header_filter regex: " + Why;
+    }
+    return "";
+  }
+};
+} // namespace llvm::yaml
+
+namespace tether {
+
+namespace {
+struct Sink {
+  llvm::raw_ostream *Out;
+  bool Failed = false;
+};
+void handler(const llvm::SMDiagnostic &D, void *Ctx) {
+  auto *S = static_cast<Sink *>(Ctx);
+  S->Failed = true;
+  *S->Out << D.getFilename() << ":" << D.getLineNo() << ":"
+          << (D.getColumnNo() + 1) << ": error: " << D.getMessage() << "\n";
+}
+} // namespace
+
+bool defaultConfig(Config &Out, llvm::raw_ostream &Err) {
+  Out = Config();
+  Out.ModelSetPtr = std::make_shared<ModelSet>();
+  return Out.ModelSetPtr->addBuiltins(Err);
+}
+
+bool loadConfig(const std::string &Path, Config &Out, llvm::raw_ostream &Err) {
+  if (!defaultConfig(Out, Err))
+    return false;
+  Out.Path = Path;
+  auto Buf = llvm::MemoryBuffer::getFile(Path);
+  if (!Buf) {
+    Err << Path << ": error: cannot read config: "
+        << Buf.getError().message() << "\n";
+    return false;
+  }
+  Sink S{&Err};
+  RawConfig Raw;
+  {
+    llvm::yaml::Input In((*Buf)->getMemBufferRef(), nullptr, handler, &S);
+    In >> Raw;
+    if (In.error() || S.Failed) {
+      if (!S.Failed)
+        Err << Path << ": error: malformed config\n";
+      return false;
+    }
+  }
+  if (Raw.Checks)
+    Out.Checks = *Raw.Checks;
+  if (Raw.HeaderFilter)
+    Out.HeaderFilter = *Raw.HeaderFilter;
+  Out.Options.Values = Raw.Options;
+  for (ApiModel &M : Raw.Models) {
+    M.Origin = Path;
+    Out.Models.push_back(std::move(M));
+  }
+  Out.ModelFiles = Raw.ModelFiles;
+  llvm::SmallString<256> Dir(Path);
+  llvm::sys::path::remove_filename(Dir);
+  for (const std::string &F : Raw.ModelFiles) {
+    llvm::SmallString<256> P(F);
+    if (llvm::sys::path::is_relative(P)) {
+      P = Dir;
+      llvm::sys::path::append(P, F);
+    }
+    auto MB = llvm::MemoryBuffer::getFile(P);
+    if (!MB) {
+      Err << Path << ": error: cannot read model file '" << F
+          << "': " << MB.getError().message() << "\n";
+      return false;
+    }
+    auto M = parseModel((*MB)->getBuffer().str(), std::string(P), Err);
+    if (!M)
+      return false;
+    Out.Models.push_back(std::move(*M));
+  }
+  for (const ApiModel &M : Out.Models)
+    Out.ModelSetPtr->add(M);
+  return true;
+}
+
+std::string findConfigFor(const std::string &Dir) {
+  llvm::SmallString<256> D(Dir);
+  llvm::sys::fs::make_absolute(D);
+  while (!D.empty()) {
+    llvm::SmallString<256> Candidate(D);
+    llvm::sys::path::append(Candidate, ".tether.yaml");
+    if (llvm::sys::fs::is_regular_file(Candidate))
+      return std::string(Candidate);
+    llvm::StringRef Parent = llvm::sys::path::parent_path(D);
+    if (Parent == D)
+      break;
+    D = Parent;
+  }
+  return "";
+}
+
+} // namespace tether

@@ -1,0 +1,39 @@
+// `.tether.yaml`: which checks run, which headers are analysed, the user's
+// API models and check options. Found next to or above each source file
+// (like .clang-tidy), or given with --config.
+#pragma once
+
+#include "ApiModel.h"
+#include "Check.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace llvm {
+class raw_ostream;
+}
+
+namespace tether {
+
+struct Config {
+  std::string Path;   // empty for the built-in defaults
+  std::string Checks = "*";
+  std::string HeaderFilter;
+  std::vector<ApiModel> Models;           // inline `models:` plus model_files
+  std::vector<std::string> ModelFiles;    // as written, relative to Path
+  CheckOptions Options;
+  // Built-in models plus this config's models, built once per config.
+  std::shared_ptr<ModelSet> ModelSetPtr;
+};
+
+// Reads and validates a config file; errors go to Err as
+// "file:line:col: error: message". Builds Config::ModelSetPtr.
+bool loadConfig(const std::string &Path, Config &Out, llvm::raw_ostream &Err);
+// The default config (no file): built-in models only.
+bool defaultConfig(Config &Out, llvm::raw_ostream &Err);
+
+// Nearest `.tether.yaml` in Dir or its ancestors, or "".
+std::string findConfigFor(const std::string &Dir);
+
+} // namespace tether

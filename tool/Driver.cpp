@@ -1,0 +1,601 @@
+#include "Driver.h"
+#include "Config.h"
+#include "Output.h"
+#include "Suppress.h"
+
+#include "Check.h"
+
+#include "clang/AST/ASTConsumer.h"
+#include "clang/AST/ASTLambda.h"
+#include "clang/AST/RecursiveASTVisitor.h"
+#include "clang/Basic/Diagnostic.h"
+#include "clang/Basic/FileManager.h"
+#include "clang/Frontend/CompilerInstance.h"
+#include "clang/Frontend/FrontendAction.h"
+#include "clang/Tooling/ArgumentsAdjusters.h"
+#include "clang/Tooling/CompilationDatabase.h"
+#include "clang/Tooling/JSONCompilationDatabase.h"
+#include "clang/Tooling/Tooling.h"
+#include "llvm/Support/CrashRecoveryContext.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Process.h"
+#include "llvm/Support/Regex.h"
+#include "llvm/Support/ThreadPool.h"
+#include "llvm/Support/Threading.h"
+#include "llvm/Support/VirtualFileSystem.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <map>
+#include <mutex>
+#include <set>
+
+#ifndef TETHER_VERSION
+#define TETHER_VERSION "0.0.0"
+#endif
+#ifndef TETHER_CLANG_RESOURCE_DIR
+#define TETHER_CLANG_RESOURCE_DIR ""
+#endif
+#ifndef TETHER_DOCS_URL
+#define TETHER_DOCS_URL ""
+#endif
+
+using namespace clang;
+using namespace clang::tooling;
+
+namespace tether {
+
+namespace {
+
+std::string absPath(llvm::StringRef P, llvm::StringRef Base = "") {
+  llvm::SmallString<256> S(P);
+  if (llvm::sys::path::is_relative(S) && !Base.empty()) {
+    S = Base;
+    llvm::sys::path::append(S, P);
+  }
+  llvm::sys::fs::make_absolute(S);
+  llvm::sys::path::remove_dots(S, true);
+  return std::string(S);
+}
+
+// Collects the first compiler error of a TU as one line.
+class ErrorCollector : public DiagnosticConsumer {
+public:
+  void HandleDiagnostic(DiagnosticsEngine::Level L,
+                        const Diagnostic &Info) override {
+    DiagnosticConsumer::HandleDiagnostic(L, Info);
+    if (L < DiagnosticsEngine::Error || !First.empty())
+      return;
+    llvm::SmallString<256> Msg;
+    Info.FormatDiagnostic(Msg);
+    std::string Where;
+    if (Info.hasSourceManager() && Info.getLocation().isValid()) {
+      PresumedLoc P =
+          Info.getSourceManager().getPresumedLoc(Info.getLocation());
+      if (P.isValid())
+        Where = std::string(P.getFilename()) + ":" +
+                std::to_string(P.getLine()) + ":" +
+                std::to_string(P.getColumn()) + ": ";
+    }
+    First = Where + std::string(Msg);
+  }
+  std::string First;
+};
+
+struct TUJob {
+  std::string File;
+  const Config *Cfg = nullptr;
+};
+
+struct TUResult {
+  std::vector<Finding> Findings;
+  std::string Error; // non-empty: the TU was not analysed
+};
+
+class FunctionVisitor : public RecursiveASTVisitor<FunctionVisitor> {
+public:
+  FunctionVisitor(TUContext &TU, std::vector<std::unique_ptr<Check>> &Checks,
+                  const llvm::Regex *HeaderFilter, std::vector<Finding> &Out)
+      : TU(TU), Checks(Checks), HeaderFilter(HeaderFilter), Out(Out),
+        SM(TU.AST.getSourceManager()) {}
+
+  bool shouldVisitTemplateInstantiations() const { return true; }
+
+  bool VisitFunctionDecl(FunctionDecl *FD) {
+    if (const auto *MD = dyn_cast<CXXMethodDecl>(FD); MD && isLambdaCallOperator(MD))
+      return true; // analysed through VisitLambdaExpr
+    analyse(FD);
+    return true;
+  }
+  bool VisitLambdaExpr(LambdaExpr *L) {
+    analyse(L->getCallOperator());
+    return true;
+  }
+
+private:
+  bool wanted(SourceLocation Loc) {
+    if (Loc.isInvalid())
+      return false;
+    Loc = SM.getExpansionLoc(Loc);
+    FileID FID = SM.getFileID(Loc);
+    auto It = FileDecision.find(FID);
+    if (It != FileDecision.end())
+      return It->second;
+    bool Want = false;
+    if (SM.isInMainFile(Loc)) {
+      Want = true;
+    } else if (!SM.isInSystemHeader(Loc) && HeaderFilter) {
+      if (OptionalFileEntryRef FE = SM.getFileEntryRefForID(FID))
+        Want = HeaderFilter->match(absPath(FE->getName()));
+    }
+    FileDecision[FID] = Want;
+    return Want;
+  }
+
+  void analyse(FunctionDecl *FD) {
+    if (!FD || !FD->doesThisDeclarationHaveABody() || FD->isDependentContext() ||
+        FD->isInvalidDecl() || !wanted(FD->getLocation()))
+      return;
+    if (!Seen.insert(FD).second)
+      return;
+    FunctionContext Ctx(TU, FD, Out);
+    for (auto &C : Checks)
+      C->checkFunction(Ctx);
+  }
+
+  TUContext &TU;
+  std::vector<std::unique_ptr<Check>> &Checks;
+  const llvm::Regex *HeaderFilter;
+  std::vector<Finding> &Out;
+  const SourceManager &SM;
+  llvm::DenseMap<FileID, bool> FileDecision;
+  llvm::DenseSet<const FunctionDecl *> Seen;
+};
+
+class AnalysisConsumer : public ASTConsumer {
+public:
+  AnalysisConsumer(const Config &Cfg, const std::string &CLIChecks,
+                   const llvm::Regex *HeaderFilter, TUResult &Result)
+      : Cfg(Cfg), CLIChecks(CLIChecks), HeaderFilter(HeaderFilter),
+        Result(Result) {}
+
+  void HandleTranslationUnit(ASTContext &Ctx) override {
+    if (Ctx.getDiagnostics().hasErrorOccurred())
+      return; // reported as a TU that could not be analysed
+    std::vector<std::unique_ptr<Check>> Enabled;
+    std::string Globs = Cfg.Checks + "," + CLIChecks;
+    for (auto &C : createAllChecks())
+      if (checkEnabled(Globs, C->info().Id))
+        Enabled.push_back(std::move(C));
+    if (Enabled.empty())
+      return;
+    TUContext TU(Ctx, *Cfg.ModelSetPtr, Cfg.Options);
+    FunctionVisitor(TU, Enabled, HeaderFilter, Result.Findings)
+        .TraverseDecl(Ctx.getTranslationUnitDecl());
+  }
+
+private:
+  const Config &Cfg;
+  const std::string &CLIChecks;
+  const llvm::Regex *HeaderFilter;
+  TUResult &Result;
+};
+
+class AnalysisAction : public ASTFrontendAction {
+public:
+  AnalysisAction(const Config &Cfg, const std::string &CLIChecks,
+                 const llvm::Regex *HeaderFilter, TUResult &Result)
+      : Cfg(Cfg), CLIChecks(CLIChecks), HeaderFilter(HeaderFilter),
+        Result(Result) {}
+  std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &,
+                                                 StringRef) override {
+    return std::make_unique<AnalysisConsumer>(Cfg, CLIChecks, HeaderFilter,
+                                              Result);
+  }
+
+private:
+  const Config &Cfg;
+  const std::string &CLIChecks;
+  const llvm::Regex *HeaderFilter;
+  TUResult &Result;
+};
+
+std::vector<std::string> adjustArgs(std::vector<std::string> Args,
+                                    const std::string &File,
+                                    const CheckOptionsCLI &Opts) {
+  CommandLineArguments A(Args.begin(), Args.end());
+  A = getClangStripOutputAdjuster()(A, File);
+  A = getClangStripDependencyFileAdjuster()(A, File);
+  A = getClangSyntaxOnlyAdjuster()(A, File);
+  // Flags GCC accepts and Clang rejects: drop them rather than fail the TU.
+  A.erase(std::remove_if(A.begin(), A.end(),
+                         [](const std::string &S) {
+                           llvm::StringRef R(S);
+                           return R.starts_with("-fconcepts-diagnostics-depth") ||
+                                  R == "-fno-allow-store-data-races" ||
+                                  R.starts_with("-fdeps-") ||
+                                  R == "-fmodules-ts" ||
+                                  R.starts_with("-fmodule-mapper") ||
+                                  R == "-fno-tree-loop-distribute-patterns";
+                         }),
+          A.end());
+  std::vector<std::string> Out(A.begin(), A.end());
+  std::vector<std::string> Extra = {"-Wno-unknown-warning-option",
+                                    "-Qunused-arguments", "-w",
+                                    "-D__TETHER__=1"};
+  bool HasResourceDir = false;
+  for (const auto &S : Out)
+    if (llvm::StringRef(S).starts_with("-resource-dir"))
+      HasResourceDir = true;
+  if (!HasResourceDir && *TETHER_CLANG_RESOURCE_DIR)
+    Extra.push_back(std::string("-resource-dir=") + TETHER_CLANG_RESOURCE_DIR);
+  // Insert before the file name (the last argument after adjusters) so that
+  // "--" separated inputs stay last.
+  auto Pos = Out.begin() + (Out.empty() ? 0 : 1);
+  Out.insert(Pos, Opts.ExtraArgsBefore.begin(), Opts.ExtraArgsBefore.end());
+  Out.insert(Out.end(), Extra.begin(), Extra.end());
+  Out.insert(Out.end(), Opts.ExtraArgs.begin(), Opts.ExtraArgs.end());
+  return Out;
+}
+
+TUResult analyseOne(const CompileCommand &Cmd, const std::string &File,
+                    const Config &Cfg, const CheckOptionsCLI &Opts,
+                    const llvm::Regex *HeaderFilter) {
+  TUResult R;
+  std::vector<std::string> Args = adjustArgs(Cmd.CommandLine, File, Opts);
+  llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> FS =
+      llvm::vfs::createPhysicalFileSystem();
+  FS->setCurrentWorkingDirectory(Cmd.Directory);
+  llvm::IntrusiveRefCntPtr<FileManager> FM(
+      new FileManager(FileSystemOptions(), FS));
+  ErrorCollector Diags;
+  bool Ok = false;
+  llvm::CrashRecoveryContext CRC;
+  bool Survived = CRC.RunSafely([&] {
+    ToolInvocation Inv(Args,
+                       std::make_unique<AnalysisAction>(Cfg, Opts.Checks,
+                                                        HeaderFilter, R),
+                       FM.get(), std::make_shared<PCHContainerOperations>());
+    Inv.setDiagnosticConsumer(&Diags);
+    Ok = Inv.run();
+  });
+  if (!Survived) {
+    R.Findings.clear();
+    R.Error = "the analyzer crashed on this file (please report it)";
+  } else if (!Ok || Diags.getNumErrors() > 0) {
+    R.Findings.clear();
+    R.Error = Diags.First.empty() ? "the file could not be parsed"
+                                  : "does not compile: " + Diags.First;
+    if (Diags.getNumErrors() > 1)
+      R.Error += " (and " + std::to_string(Diags.getNumErrors() - 1) +
+                 " more errors)";
+  }
+  return R;
+}
+
+std::string findSourceRoot(const std::string &Start) {
+  llvm::SmallString<256> D(Start);
+  while (!D.empty()) {
+    llvm::SmallString<256> Git(D);
+    llvm::sys::path::append(Git, ".git");
+    if (llvm::sys::fs::exists(Git))
+      return std::string(D);
+    llvm::StringRef Parent = llvm::sys::path::parent_path(D);
+    if (Parent == D)
+      break;
+    D = Parent;
+  }
+  llvm::SmallString<256> Cwd;
+  llvm::sys::fs::current_path(Cwd);
+  return std::string(Cwd);
+}
+
+// Validates --checks / config globs: a name without wildcards must be a
+// known check.
+bool validateGlobs(llvm::StringRef Globs, llvm::StringRef Where,
+                   const std::set<std::string> &Known, llvm::raw_ostream &Err) {
+  llvm::SmallVector<llvm::StringRef, 8> Parts;
+  Globs.split(Parts, ',', -1, false);
+  bool Ok = true;
+  for (llvm::StringRef P : Parts) {
+    P = P.trim();
+    P.consume_front("-");
+    if (P.empty() || P.find_first_of("*?[") != llvm::StringRef::npos)
+      continue;
+    if (!Known.count(P.str())) {
+      Err << "error: unknown check '" << P << "' in " << Where
+          << " (see 'tether check --list-checks')\n";
+      Ok = false;
+    }
+  }
+  return Ok;
+}
+
+std::vector<CheckInfo> allCheckInfos() {
+  std::vector<CheckInfo> Infos;
+  for (auto &C : createAllChecks())
+    Infos.push_back(C->info());
+  Infos.push_back(UnusedSuppressionInfo);
+  std::sort(Infos.begin(), Infos.end(),
+            [](const CheckInfo &A, const CheckInfo &B) { return A.Id < B.Id; });
+  return Infos;
+}
+
+bool writeOutput(const OutputSpec &O, const std::vector<Finding> &Findings,
+                 const RunInfo &Info, bool Color) {
+  auto Write = [&](llvm::raw_ostream &OS, bool UseColor) {
+    if (O.Format == "json")
+      writeJson(OS, Findings, Info);
+    else if (O.Format == "sarif")
+      writeSarif(OS, Findings, Info);
+    else
+      writeText(OS, Findings, Info, UseColor);
+  };
+  if (O.Path == "-") {
+    Write(llvm::outs(), Color);
+    llvm::outs().flush();
+    return true;
+  }
+  // Write to a temporary file and rename: an interrupted run never leaves a
+  // truncated report where a good one was.
+  std::string Tmp = O.Path + ".tmp";
+  {
+    std::error_code EC;
+    llvm::raw_fd_ostream OS(Tmp, EC, llvm::sys::fs::OF_Text);
+    if (EC) {
+      llvm::errs() << "error: cannot write '" << O.Path << "': "
+                   << EC.message() << "\n";
+      return false;
+    }
+    Write(OS, false);
+  }
+  if (std::error_code EC = llvm::sys::fs::rename(Tmp, O.Path)) {
+    llvm::errs() << "error: cannot write '" << O.Path << "': " << EC.message()
+                 << "\n";
+    return false;
+  }
+  return true;
+}
+
+} // namespace
+
+int listChecks(const CheckOptionsCLI &Opts) {
+  std::string Globs = "*," + Opts.Checks;
+  for (const CheckInfo &I : allCheckInfos())
+    if (checkEnabled(Globs, I.Id))
+      llvm::outs() << I.Id << "\t" << I.Summary << "\n";
+  return ExitClean;
+}
+
+int runCheck(const CheckOptionsCLI &Opts) {
+  llvm::CrashRecoveryContext::Enable();
+  std::set<std::string> Known;
+  for (const CheckInfo &I : allCheckInfos())
+    Known.insert(I.Id);
+  if (!validateGlobs(Opts.Checks, "--checks", Known, llvm::errs()))
+    return ExitUsage;
+  std::string Why;
+  if (Opts.HeaderFilterSet && !llvm::Regex(Opts.HeaderFilter).isValid(Why)) {
+    llvm::errs() << "error: invalid --header-filter regex: " << Why << "\n";
+    return ExitUsage;
+  }
+
+  // Compilation database.
+  std::string ErrMsg;
+  std::unique_ptr<CompilationDatabase> DB;
+  std::string DBDir;
+  if (!Opts.BuildPath.empty()) {
+    std::string P = absPath(Opts.BuildPath);
+    if (llvm::sys::fs::is_regular_file(P)) {
+      DB = JSONCompilationDatabase::loadFromFile(
+          P, ErrMsg, JSONCommandLineSyntax::AutoDetect);
+      DBDir = std::string(llvm::sys::path::parent_path(P));
+    } else if (!llvm::sys::fs::is_directory(P)) {
+      llvm::errs() << "error: build directory '" << Opts.BuildPath
+                   << "' does not exist\n";
+      return ExitUsage;
+    } else {
+      llvm::SmallString<256> J(P);
+      llvm::sys::path::append(J, "compile_commands.json");
+      if (!llvm::sys::fs::exists(J)) {
+        llvm::errs() << "error: no compile_commands.json in '" << Opts.BuildPath
+                     << "' (configure with -DCMAKE_EXPORT_COMPILE_COMMANDS=ON "
+                        "or run the build under bear)\n";
+        return ExitUsage;
+      }
+      DB = JSONCompilationDatabase::loadFromFile(
+          J, ErrMsg, JSONCommandLineSyntax::AutoDetect);
+      DBDir = P;
+    }
+  } else {
+    std::string Start = Opts.Files.empty()
+                            ? absPath(".")
+                            : std::string(llvm::sys::path::parent_path(
+                                  absPath(Opts.Files.front())));
+    DB = CompilationDatabase::autoDetectFromDirectory(Start, ErrMsg);
+    DBDir = Start;
+  }
+  if (!DB) {
+    llvm::StringRef Msg(ErrMsg);
+    llvm::errs() << "error: cannot load compilation database: "
+                 << Msg.trim().split('\n').first << "\n";
+    return ExitUsage;
+  }
+
+  // Inputs.
+  std::vector<std::string> Files;
+  std::vector<InputError> Errors;
+  if (Opts.Files.empty()) {
+    Files = DB->getAllFiles();
+    if (Files.empty()) {
+      llvm::errs() << "error: the compilation database lists no files\n";
+      return ExitUsage;
+    }
+  } else {
+    for (const std::string &F : Opts.Files) {
+      std::string A = absPath(F);
+      if (!llvm::sys::fs::exists(A)) {
+        Errors.push_back({A, "no such file"});
+        continue;
+      }
+      Files.push_back(A);
+    }
+  }
+  std::sort(Files.begin(), Files.end());
+  Files.erase(std::unique(Files.begin(), Files.end()), Files.end());
+
+  // Configs: one per distinct .tether.yaml, loaded before any analysis so
+  // that a broken config stops the run with a clear message.
+  std::map<std::string, std::unique_ptr<Config>> Configs;
+  std::vector<TUJob> Jobs;
+  bool ConfigOk = true;
+  auto GetConfig = [&](const std::string &Path) -> const Config * {
+    auto It = Configs.find(Path);
+    if (It != Configs.end())
+      return It->second.get();
+    auto C = std::make_unique<Config>();
+    bool Ok = Path.empty() ? defaultConfig(*C, llvm::errs())
+                           : loadConfig(Path, *C, llvm::errs());
+    if (Ok)
+      Ok = validateGlobs(C->Checks, Path + ": 'checks'", Known, llvm::errs());
+    if (!Ok) {
+      ConfigOk = false;
+      return nullptr;
+    }
+    return (Configs[Path] = std::move(C)).get();
+  };
+  if (!Opts.ConfigFile.empty() && !llvm::sys::fs::exists(Opts.ConfigFile)) {
+    llvm::errs() << "error: config file '" << Opts.ConfigFile
+                 << "' does not exist\n";
+    return ExitUsage;
+  }
+  for (const std::string &F : Files) {
+    std::string CfgPath =
+        Opts.ConfigFile.empty()
+            ? findConfigFor(std::string(llvm::sys::path::parent_path(F)))
+            : absPath(Opts.ConfigFile);
+    if (const Config *C = GetConfig(CfgPath))
+      Jobs.push_back({F, C});
+  }
+  if (!ConfigOk)
+    return ExitUsage;
+
+  // Header filters, compiled once per config.
+  std::map<const Config *, std::unique_ptr<llvm::Regex>> Filters;
+  for (auto &[Path, C] : Configs) {
+    std::string HF = Opts.HeaderFilterSet ? Opts.HeaderFilter : C->HeaderFilter;
+    if (!HF.empty())
+      Filters[C.get()] = std::make_unique<llvm::Regex>(HF);
+  }
+
+  // Analyse in parallel.
+  std::vector<TUResult> Results(Jobs.size());
+  {
+    llvm::DefaultThreadPool Pool(llvm::hardware_concurrency(Opts.Jobs));
+    for (size_t I = 0; I < Jobs.size(); ++I)
+      Pool.async([&, I] {
+        const TUJob &J = Jobs[I];
+        std::vector<CompileCommand> Cmds = DB->getCompileCommands(J.File);
+        if (Cmds.empty()) {
+          Results[I].Error = "no compile command for this file in the "
+                             "compilation database";
+          return;
+        }
+        auto FIt = Filters.find(J.Cfg);
+        Results[I] = analyseOne(Cmds.front(), J.File, *J.Cfg, Opts,
+                                FIt == Filters.end() ? nullptr
+                                                     : FIt->second.get());
+      });
+    Pool.wait();
+  }
+
+  // Merge.
+  std::vector<Finding> Findings;
+  std::vector<std::string> Analysed;
+  std::set<std::tuple<std::string, std::string, unsigned, unsigned,
+                      std::string>>
+      Seen;
+  for (size_t I = 0; I < Jobs.size(); ++I) {
+    if (!Results[I].Error.empty()) {
+      Errors.push_back({Jobs[I].File, Results[I].Error});
+      continue;
+    }
+    Analysed.push_back(Jobs[I].File);
+    for (Finding &F : Results[I].Findings)
+      if (Seen.insert({F.CheckId, F.Where.File, F.Where.Line, F.Where.Column,
+                       F.Message})
+              .second)
+        Findings.push_back(std::move(F));
+  }
+
+  std::vector<std::string> EnabledIds;
+  std::string CLIGlobs = Opts.Checks;
+  for (const auto &Id : Known) {
+    bool On = false;
+    for (auto &[P, C] : Configs)
+      On |= checkEnabled(C->Checks + "," + CLIGlobs, Id);
+    if (On)
+      EnabledIds.push_back(Id);
+  }
+  bool ReportUnused =
+      Opts.ReportUnusedSuppressions &&
+      std::find(EnabledIds.begin(), EnabledIds.end(),
+                UnusedSuppressionInfo.Id) != EnabledIds.end();
+  std::vector<std::string> ScanFiles = Analysed;
+  for (const Finding &F : Findings)
+    ScanFiles.push_back(F.Where.File);
+  std::sort(ScanFiles.begin(), ScanFiles.end());
+  ScanFiles.erase(std::unique(ScanFiles.begin(), ScanFiles.end()),
+                  ScanFiles.end());
+  SuppressionIndex().apply(Findings, ScanFiles, EnabledIds, ReportUnused);
+
+  std::sort(Findings.begin(), Findings.end());
+  assignFingerprints(Findings);
+
+  if (!Opts.WriteBaseline.empty()) {
+    std::string Err;
+    if (!writeBaseline(Opts.WriteBaseline, Findings, Err)) {
+      llvm::errs() << "error: " << Err << "\n";
+      return ExitUsage;
+    }
+  }
+  if (!Opts.Baseline.empty()) {
+    std::vector<std::string> FPs;
+    std::string Err;
+    if (!readBaseline(Opts.Baseline, FPs, Err)) {
+      llvm::errs() << "error: " << Err << "\n";
+      return ExitUsage;
+    }
+    applyBaseline(Findings, FPs);
+  }
+
+  RunInfo Info;
+  Info.ToolVersion = TETHER_VERSION;
+  Info.InformationUri = "https://github.com/tether-dev/tether";
+  Info.DocsBaseUrl = TETHER_DOCS_URL;
+  Info.SourceRoot = findSourceRoot(DBDir);
+  for (const CheckInfo &CI : allCheckInfos())
+    if (std::find(EnabledIds.begin(), EnabledIds.end(), CI.Id) !=
+        EnabledIds.end())
+      Info.Checks.push_back(CI);
+  Info.Errors = Errors;
+  Info.CommandLine = Opts.CommandLine;
+
+  bool TextOnStdout = false;
+  for (const OutputSpec &O : Opts.Outputs)
+    TextOnStdout |= O.Path == "-" && O.Format == "text";
+  if (!TextOnStdout)
+    for (const InputError &E : Errors)
+      llvm::errs() << "error: cannot analyse " << E.File << ": " << E.Message
+                   << "\n";
+  bool WriteOk = true;
+  for (const OutputSpec &O : Opts.Outputs)
+    WriteOk &= writeOutput(O, Findings, Info, Opts.Color);
+  if (!WriteOk)
+    return ExitUsage;
+  if (!Errors.empty())
+    return ExitPartial;
+  return Findings.empty() ? ExitClean : ExitFindings;
+}
+
+} // namespace tether

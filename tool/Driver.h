@@ -1,0 +1,44 @@
+// The `tether check` pipeline: compile DB -> per-TU analysis in parallel ->
+// merge -> suppressions -> baseline -> writers -> exit code.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace tether {
+
+enum ExitCode {
+  ExitClean = 0,     // no findings
+  ExitFindings = 1,  // findings reported
+  ExitUsage = 2,     // usage, config or compile-DB error; nothing analysed
+  ExitPartial = 3,   // some inputs could not be analysed
+};
+
+struct OutputSpec {
+  std::string Format; // text | json | sarif
+  std::string Path;   // "-" for stdout
+};
+
+struct CheckOptionsCLI {
+  std::string BuildPath;           // -p
+  std::vector<std::string> Files;  // positional
+  unsigned Jobs = 0;               // -j, 0 = all cores
+  std::string Checks;              // --checks, appended to the config's
+  std::string ConfigFile;          // --config
+  std::string HeaderFilter;        // --header-filter (overrides config)
+  bool HeaderFilterSet = false;
+  std::vector<OutputSpec> Outputs; // --format + -o
+  std::string Baseline;            // --baseline
+  std::string WriteBaseline;       // --write-baseline
+  bool Color = false;
+  bool Quiet = false;
+  bool ReportUnusedSuppressions = true;
+  std::vector<std::string> ExtraArgs, ExtraArgsBefore;
+  std::vector<std::string> CommandLine;
+};
+
+int runCheck(const CheckOptionsCLI &Opts);
+// `tether check --list-checks`
+int listChecks(const CheckOptionsCLI &Opts);
+
+} // namespace tether

@@ -1,0 +1,203 @@
+// tether: concurrency bug detector and leak analyzer for C++.
+//
+//   tether check -p BUILD_DIR [FILES...]     static analysis (like clang-tidy)
+//   tether models [--validate FILE...]       list or validate API models
+#include "ApiModel.h"
+#include "Driver.h"
+
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Process.h"
+#include "llvm/Support/WithColor.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace llvm;
+
+static cl::OptionCategory Cat("tether options");
+static cl::SubCommand CheckCmd("check",
+                               "Analyse C++ sources for concurrency bugs");
+static cl::SubCommand ModelsCmd("models", "List or validate API models");
+
+// tether check
+static cl::opt<std::string>
+    BuildPath("p", cl::desc("Build directory holding compile_commands.json "
+                            "(or the file itself)"),
+              cl::value_desc("dir"), cl::sub(CheckCmd), cl::cat(Cat));
+static cl::list<std::string> Files(cl::Positional,
+                                   cl::desc("[<source files>...]"),
+                                   cl::sub(CheckCmd));
+static cl::opt<unsigned>
+    Jobs("j", cl::desc("Translation units analysed in parallel (default: all "
+                       "cores)"),
+         cl::init(0), cl::sub(CheckCmd), cl::cat(Cat));
+static cl::opt<std::string>
+    Checks("checks",
+           cl::desc("Comma-separated globs of checks to enable (prefix - to "
+                    "disable), applied after the config's"),
+           cl::init(""), cl::sub(CheckCmd), cl::cat(Cat));
+static cl::opt<std::string>
+    ConfigFile("config",
+               cl::desc("Config file (default: nearest .tether.yaml above "
+                        "each source file)"),
+               cl::sub(CheckCmd), cl::cat(Cat));
+static cl::opt<std::string> HeaderFilter(
+    "header-filter",
+    cl::desc("Regex of header paths whose functions are analysed too"),
+    cl::sub(CheckCmd), cl::cat(Cat));
+static cl::list<std::string>
+    Formats("format", cl::desc("Output format: text, json, sarif"),
+            cl::CommaSeparated, cl::sub(CheckCmd), cl::cat(Cat));
+static cl::list<std::string>
+    Outputs("o",
+            cl::desc("Write findings to a file ([text:|json:|sarif:]PATH; "
+                     "format from the extension otherwise). Repeatable."),
+            cl::value_desc("file"), cl::sub(CheckCmd), cl::cat(Cat));
+static cl::opt<std::string>
+    BaselineFile("baseline",
+                 cl::desc("Report only findings not in this baseline file"),
+                 cl::sub(CheckCmd), cl::cat(Cat));
+static cl::opt<std::string> WriteBaselineFile(
+    "write-baseline", cl::desc("Write the current findings as a baseline"),
+    cl::sub(CheckCmd), cl::cat(Cat));
+static cl::opt<bool> ListChecks("list-checks",
+                                cl::desc("List the enabled checks and exit"),
+                                cl::sub(CheckCmd), cl::cat(Cat));
+static cl::opt<cl::boolOrDefault>
+    Color("color", cl::desc("Colored text output (default: if a terminal)"),
+          cl::sub(CheckCmd), cl::cat(Cat));
+static cl::opt<bool> Quiet("quiet",
+                           cl::desc("No text on stdout unless asked for"),
+                           cl::sub(CheckCmd), cl::cat(Cat));
+static cl::opt<bool> NoUnused(
+    "no-unused-suppressions",
+    cl::desc("Do not report NOLINT comments that suppress nothing"),
+    cl::sub(CheckCmd), cl::cat(Cat));
+static cl::list<std::string>
+    ExtraArgs("extra-arg", cl::desc("Additional compiler argument (appended)"),
+              cl::sub(CheckCmd), cl::cat(Cat));
+static cl::list<std::string> ExtraArgsBefore(
+    "extra-arg-before", cl::desc("Additional compiler argument (prepended)"),
+    cl::sub(CheckCmd), cl::cat(Cat));
+
+// tether models
+static cl::list<std::string>
+    Validate("validate", cl::desc("Validate model files (YAML)"),
+             cl::sub(ModelsCmd), cl::cat(Cat));
+
+static std::string formatOfPath(StringRef Path) {
+  if (Path.ends_with(".sarif") || Path.ends_with(".sarif.json"))
+    return "sarif";
+  if (Path.ends_with(".json"))
+    return "json";
+  return "text";
+}
+
+static bool validFormat(StringRef F) {
+  return F == "text" || F == "json" || F == "sarif";
+}
+
+static int runModels() {
+  tether::ModelSet Set;
+  if (!Set.addBuiltins(errs()))
+    return 2;
+  int Rc = 0;
+  for (const std::string &Path : Validate) {
+    auto Buf = MemoryBuffer::getFile(Path);
+    if (!Buf) {
+      errs() << Path << ": error: " << Buf.getError().message() << "\n";
+      Rc = 2;
+      continue;
+    }
+    if (auto M = tether::parseModel((*Buf)->getBuffer().str(), Path, errs()))
+      outs() << Path << ": ok (library '" << M->Library << "')\n";
+    else
+      Rc = 2;
+  }
+  if (Validate.empty())
+    for (const tether::ApiModel &M : Set.models())
+      outs() << M.Library << "\t" << M.Origin << "\t" << M.Channels.size()
+             << " channel, " << M.Spawns.size() << " spawn, "
+             << M.Cancellation.Sources.size() + M.Cancellation.Tokens.size()
+             << " cancellation models\n";
+  return Rc;
+}
+
+int main(int argc, char **argv) {
+  InitLLVM X(argc, argv);
+  cl::HideUnrelatedOptions(Cat);
+  cl::SetVersionPrinter([](raw_ostream &OS) {
+    OS << "tether " << TETHER_VERSION << " (LLVM " << LLVM_VERSION_STRING
+       << ")\n";
+  });
+  if (!cl::ParseCommandLineOptions(
+          argc, argv,
+          "tether: concurrency bug detector and leak analyzer for C++\n\n"
+          "  tether check -p BUILD_DIR [FILES...]\n"
+          "  tether models [--validate FILE...]\n",
+          &errs()))
+    return tether::ExitUsage;
+
+  if (ModelsCmd)
+    return runModels();
+  if (!CheckCmd) {
+    errs() << "error: missing command; try 'tether check -p BUILD_DIR' "
+              "(see 'tether --help')\n";
+    return tether::ExitUsage;
+  }
+
+  tether::CheckOptionsCLI Opts;
+  Opts.BuildPath = BuildPath;
+  Opts.Files.assign(Files.begin(), Files.end());
+  Opts.Jobs = Jobs;
+  Opts.Checks = Checks;
+  Opts.ConfigFile = ConfigFile;
+  Opts.HeaderFilter = HeaderFilter;
+  Opts.HeaderFilterSet = HeaderFilter.getNumOccurrences() > 0;
+  Opts.Baseline = BaselineFile;
+  Opts.WriteBaseline = WriteBaselineFile;
+  Opts.Quiet = Quiet;
+  Opts.ReportUnusedSuppressions = !NoUnused;
+  Opts.ExtraArgs.assign(ExtraArgs.begin(), ExtraArgs.end());
+  Opts.ExtraArgsBefore.assign(ExtraArgsBefore.begin(), ExtraArgsBefore.end());
+  for (int I = 0; I < argc; ++I)
+    Opts.CommandLine.push_back(argv[I]);
+  Opts.Color = Color == cl::BOU_UNSET
+                   ? sys::Process::StandardOutIsDisplayed()
+                   : Color == cl::BOU_TRUE;
+  if (ListChecks)
+    return tether::listChecks(Opts);
+
+  for (const std::string &F : Formats)
+    if (!validFormat(F)) {
+      errs() << "error: unknown format '" << F
+             << "' (expected text, json or sarif)\n";
+      return tether::ExitUsage;
+    }
+  bool Stdout = false;
+  for (size_t I = 0; I < Outputs.size(); ++I) {
+    StringRef O = Outputs[I];
+    tether::OutputSpec S;
+    auto [Prefix, Rest] = O.split(':');
+    if (!Rest.empty() && validFormat(Prefix)) {
+      S.Format = Prefix.str();
+      S.Path = Rest.str();
+    } else {
+      S.Path = O.str();
+      S.Format = Formats.size() == Outputs.size() ? Formats[I]
+                 : Formats.size() == 1           ? Formats[0]
+                                                 : formatOfPath(O);
+    }
+    Stdout |= S.Path == "-";
+    Opts.Outputs.push_back(S);
+  }
+  if (Outputs.empty())
+    for (const std::string &F : Formats) {
+      Opts.Outputs.push_back({F, "-"});
+      Stdout = true;
+    }
+  if (!Stdout && !Quiet)
+    Opts.Outputs.push_back({"text", "-"});
+  return tether::runCheck(Opts);
+}
