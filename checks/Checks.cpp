@@ -3,11 +3,13 @@
 
 namespace tether {
 
+std::unique_ptr<Check> createChannelCloseWithActiveSendersCheck();
 std::unique_ptr<Check> createChannelDoubleCloseCheck();
 std::unique_ptr<Check> createChannelSendAfterCloseCheck();
 
 std::vector<std::unique_ptr<Check>> createAllChecks() {
   std::vector<std::unique_ptr<Check>> All;
+  All.push_back(createChannelCloseWithActiveSendersCheck());
   All.push_back(createChannelDoubleCloseCheck());
   All.push_back(createChannelSendAfterCloseCheck());
   return All;

@@ -1,5 +1,7 @@
 #include "ChannelDiag.h"
 
+#include "clang/AST/DeclCXX.h"
+
 using namespace clang;
 
 namespace tether {
@@ -15,7 +17,9 @@ std::string channelName(const ChanEvent &Ev) {
 void addEventNotes(DiagBuilder &D, const ChannelFlow &Flow,
                    const ChanEvent &Ev, int Thread, llvm::StringRef What) {
   D.note(Ev.Op->getExprLoc(), What.str() + " here");
-  if (Ev.Via && Ev.Site != Ev.Op && Thread < 0)
+  const auto *Method = dyn_cast_or_null<CXXMethodDecl>(Ev.Via);
+  bool ViaLambda = Method && Method->getParent()->isLambda();
+  if (Ev.Via && !ViaLambda && Ev.Site != Ev.Op && Thread < 0)
     D.note(Ev.Site->getExprLoc(),
            "in the call to '" + Ev.Via->getNameAsString() + "' here");
   if (Thread >= 0)

@@ -33,6 +33,7 @@ struct BodyFacts {
   std::map<const Expr *, size_t> SpawnIndex;
   std::vector<const CallExpr *> Calls; // calls into functions with bodies
   std::map<const VarDecl *, ObjectKey> RangeVars; // loop var -> container
+  std::vector<const Stmt *> Loops;
 };
 
 bool isWrapper(const Stmt *S) {
@@ -102,6 +103,8 @@ private:
   }
 
   void visit(const Stmt *S, bool ValueUsed, bool InTry) {
+    if (isa<ForStmt, WhileStmt, CXXForRangeStmt, DoStmt>(S))
+      F.Loops.push_back(S);
     if (const auto *RF = dyn_cast<CXXForRangeStmt>(S)) {
       if (const VarDecl *LV = RF->getLoopVariable())
         if (auto K = R.keyOf(RF->getRangeInit()))
@@ -211,7 +214,7 @@ bool escapesFunction(const ObjectKey &K, const FunctionDecl *FD) {
   if (!VD)
     return false;
   if (isa<ParmVarDecl>(VD))
-    return VD->getDeclContext() == FD;
+    return true; // FD's own (mapped at call sites) or captured by a lambda
   if (VD->hasGlobalStorage() && !VD->isStaticLocal())
     return true;
   // Declared inside FD (or a lambda in it): local.
@@ -482,6 +485,7 @@ public:
       T.Effects = threadEffects(Cache, Sp.Site, T.Body, R);
       Threads.push_back(std::move(T));
     }
+    findLoopJoins();
     for (const CallExpr *Call : Facts.Calls) {
       const FunctionDecl *Def = nullptr;
       if (!Call->getDirectCallee()->hasBody(Def))
@@ -506,6 +510,43 @@ public:
   }
 
 private:
+  // `for (auto &t : workers) t.join();` (or an index loop over workers[i])
+  // joins every thread of the group, including on the CFG path that skips
+  // the body: the exit edge of such a loop joins the whole group.
+  void findLoopJoins() {
+    std::set<ObjectKey> Groups;
+    for (const ThreadStart &T : Threads)
+      if (T.GroupHandle && T.Handle)
+        Groups.insert(*T.Handle);
+    if (Groups.empty())
+      return;
+    for (const Stmt *Loop : Facts.Loops) {
+      const Stmt *Body = nullptr;
+      if (const auto *F = dyn_cast<ForStmt>(Loop))
+        Body = F->getBody();
+      else if (const auto *W = dyn_cast<WhileStmt>(Loop))
+        Body = W->getBody();
+      else if (const auto *RF = dyn_cast<CXXForRangeStmt>(Loop))
+        Body = RF->getBody();
+      else if (const auto *D = dyn_cast<DoStmt>(Loop))
+        Body = D->getBody();
+      std::vector<const Stmt *> Work{Body};
+      while (!Work.empty()) {
+        const Stmt *S = Work.back();
+        Work.pop_back();
+        if (!S || isa<LambdaExpr>(S))
+          continue;
+        if (const auto *E = dyn_cast<Expr>(S))
+          if (auto HOp = matchHandleOp(E, Models))
+            if (HOp->Kind == HandleOpKind::Join)
+              if (auto K = handleKey(HOp->Object); K && Groups.count(*K))
+                LoopJoins[Loop].push_back(*K);
+        for (const Stmt *C : S->children())
+          Work.push_back(C);
+      }
+    }
+  }
+
   void solve(CFG &G) {
     std::vector<State> In(G.getNumBlockIDs());
     In[G.getEntry().getBlockID()].Reached = true;
@@ -549,6 +590,13 @@ private:
   void refineEdge(const CFGBlock &B, unsigned SuccIndex, State &S) {
     if (B.succ_size() != 2)
       return;
+    if (SuccIndex == 1)
+      if (const Stmt *T = B.getTerminatorStmt()) {
+        auto It = LoopJoins.find(T);
+        if (It != LoopJoins.end())
+          for (const ObjectKey &K : It->second)
+            join(S, K);
+      }
     const Stmt *Cond = B.getTerminatorCondition();
     const auto *E = dyn_cast_or_null<Expr>(Cond);
     if (!E)
@@ -809,6 +857,7 @@ private:
   std::vector<Conflict> &Conflicts;
   BodyFacts Facts;
   std::map<const CallExpr *, std::vector<ChanEvent>> CallEffects;
+  std::map<const Stmt *, std::vector<ObjectKey>> LoopJoins;
   std::set<std::tuple<int, const Expr *, const Expr *, const Expr *,
                       const Expr *>>
       Seen;
