@@ -177,7 +177,10 @@ std::optional<ChanOp> matchChanOp(const Expr *E, const ModelSet &Models) {
   auto S = callShape(E);
   if (!S || !S->Object)
     return std::nullopt;
-  const ChannelModel *M = channelModelOf(S->Object->getType(), Models);
+  // Look through derived-to-base casts: `q.close()` where close() is
+  // inherited is still an operation on q's (model) type.
+  const ChannelModel *M =
+      channelModelOf(S->Object->IgnoreParenImpCasts()->getType(), Models);
   if (!M)
     return std::nullopt;
   static const std::pair<std::vector<std::string> ChannelModel::*, ChanOpKind>
@@ -247,7 +250,8 @@ std::optional<SpawnSite> matchSpawn(const Expr *E, const ModelSet &Models) {
     return std::nullopt;
   }
   // Pool submit methods.
-  if (const CXXRecordDecl *RD = designatedRecord(S->Object->getType())) {
+  if (const CXXRecordDecl *RD =
+          designatedRecord(S->Object->IgnoreParenImpCasts()->getType())) {
     const SpawnModel *M = lookupWithBases(RD, [&](const std::string &N) {
       return Models.spawnForType(N);
     });
@@ -274,13 +278,14 @@ std::optional<HandleOp> matchHandleOp(const Expr *E, const ModelSet &Models) {
     return std::nullopt;
   std::string Name = MC->getMethodDecl()->getNameAsString();
   const Expr *Obj = MC->getImplicitObjectArgument();
-  if (const SpawnModel *M = spawnModelOf(Obj->getType(), Models)) {
+  QualType ObjType = Obj->IgnoreParenImpCasts()->getType();
+  if (const SpawnModel *M = spawnModelOf(ObjType, Models)) {
     if (contains(M->Join, Name))
       return HandleOp{HandleOpKind::Join, M, Obj};
     if (contains(M->Detach, Name))
       return HandleOp{HandleOpKind::Detach, M, Obj};
   }
-  if (const CXXRecordDecl *RD = designatedRecord(Obj->getType()))
+  if (const CXXRecordDecl *RD = designatedRecord(ObjType))
     if (const FutureModel *F = Models.futureForType(modelName(RD)))
       if (contains(F->Wait, Name))
         return HandleOp{HandleOpKind::Join, nullptr, Obj};
