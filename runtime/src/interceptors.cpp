@@ -553,7 +553,9 @@ int (*g_main)(int, char **, char **) = nullptr;
 int wrappedMain(int argc, char **argv, char **envp) {
   setInMain();
   initRuntime();
-  return g_main(argc, argv, envp);
+  int rc = g_main(argc, argv, envp);
+  atMainReturn(); // the leak report, before static destructors run
+  return rc;
 }
 } // namespace
 

@@ -250,8 +250,10 @@ void startMonitor() {
   pthread_attr_destroy(&a);
 }
 
+std::atomic<bool> g_leaks_checked{false};
+
 void reportLeaksAtExit() {
-  if (!g_active.load() || isInternalThread())
+  if (!g_active.load() || isInternalThread() || g_leaks_checked.exchange(true))
     return;
   g_exiting.store(true);
   if (!options().on_exit)
@@ -289,6 +291,8 @@ void atforkChild() {
 }
 
 } // namespace
+
+void atMainReturn() { reportLeaksAtExit(); }
 
 const Options &options() {
   static Options defaults;

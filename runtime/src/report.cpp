@@ -32,7 +32,7 @@ const char *reasonName(Reason r) {
 bool parseFormat(const std::string &s, Fmt &out) {
   if (s == "debug2" || s == "2") out = Fmt::Debug2;
   else if (s == "debug1" || s == "1") out = Fmt::Debug1;
-  else if (s == "json") out = Fmt::Json;
+  else if (s == "json" || s == "3") out = Fmt::Json;
   else if (s == "pprof" || s == "debug0" || s == "0") out = Fmt::Pprof;
   else return false;
   return true;

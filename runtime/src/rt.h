@@ -216,6 +216,7 @@ bool parseOptions(const char *text, Options &o, std::string *err);
 bool parseDurationNs(const std::string &s, uint64_t &out);
 
 void initRuntime();          // idempotent
+void atMainReturn();
 void writeReport(const std::string &text, const char *trigger); // to output / stderr
 void pokeMonitor(char why);  // async-signal-safe
 void monitorAfterForkChild();

@@ -355,6 +355,17 @@ std::string modelReason(uint32_t id) {
           if (name.find("::", pos + 2) != std::string::npos)
             it = g_models->find(name.substr(pos + 2));
       }
+      if (it == g_models->end()) {
+        // Inlined callers survive in lambda names: "std::latch::wait() const::{lambda()#1}".
+        for (auto e = g_models->begin(); e != g_models->end() && it == g_models->end(); ++e) {
+          if (e->first.find("::") == std::string::npos)
+            continue;
+          size_t p = f.function.find(e->first + "(");
+          if (p != std::string::npos && p > 0 && strchr(" <,(", f.function[p - 1]) &&
+              f.function.find("::{lambda", p) != std::string::npos)
+            it = e;
+        }
+      }
       if (it == g_models->end())
         continue;
       if (first.empty())

@@ -1,0 +1,270 @@
+// Runs the small programs in programs/ under the shim, both LD_PRELOADed into
+// a plain build and linked into a build, and checks what tether reports.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <csignal>
+#include <cstdlib>
+#include <fcntl.h>
+#include <fstream>
+#include <regex>
+#include <spawn.h>
+#include <sstream>
+#include <string>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+#include <vector>
+
+extern char **environ;
+
+namespace {
+
+enum class Mode { Preload, Linked };
+
+struct Result {
+  int status = -1; // exit code, or 128+signal
+  bool timed_out = false;
+  std::string out, err, report;
+};
+
+std::string readFile(const std::string &path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::string tempPath(const std::string &tag) {
+  char buf[256];
+  snprintf(buf, sizeof buf, "%s/tether-rt-%s-%d-XXXXXX", P_tmpdir, tag.c_str(), getpid());
+  int fd = mkstemp(buf);
+  close(fd);
+  unlink(buf); // tether creates it (0600, O_NOFOLLOW)
+  return buf;
+}
+
+Result run(const std::string &name, Mode mode, const std::string &options,
+           std::vector<std::string> args = {}, int timeout_s = 60) {
+  std::string exe = std::string(TETHER_PROG_DIR) + "/rtprog_" + name +
+                    (mode == Mode::Linked ? "_linked" : "");
+  std::string report = tempPath(name), out = tempPath(name + "-out"), err = tempPath(name + "-err");
+  std::vector<std::string> env;
+  for (char **e = environ; *e; ++e)
+    if (strncmp(*e, "TETHER_OPTIONS=", 15) != 0 && strncmp(*e, "LD_PRELOAD=", 11) != 0)
+      env.push_back(*e);
+  env.push_back("TETHER_OPTIONS=output=" + report + (options.empty() ? "" : ":" + options));
+  if (mode == Mode::Preload)
+    env.push_back(std::string("LD_PRELOAD=") + TETHER_RT_LIB);
+  std::vector<char *> envp, argv;
+  for (auto &e : env)
+    envp.push_back(e.data());
+  envp.push_back(nullptr);
+  args.insert(args.begin(), exe);
+  for (auto &a : args)
+    argv.push_back(a.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addopen(&fa, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  posix_spawn_file_actions_addopen(&fa, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  pid_t pid;
+  Result r;
+  if (posix_spawn(&pid, exe.c_str(), &fa, nullptr, argv.data(), envp.data()) != 0) {
+    ADD_FAILURE() << "cannot run " << exe;
+    return r;
+  }
+  posix_spawn_file_actions_destroy(&fa);
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
+  int st = 0;
+  for (;;) {
+    pid_t w = waitpid(pid, &st, WNOHANG);
+    if (w == pid)
+      break;
+    if (std::chrono::steady_clock::now() > deadline) {
+      r.timed_out = true;
+      kill(pid, SIGKILL);
+      waitpid(pid, &st, 0);
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  r.status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+  r.out = readFile(out);
+  r.err = readFile(err);
+  r.report = readFile(report);
+  unlink(out.c_str());
+  unlink(err.c_str());
+  unlink(report.c_str());
+  return r;
+}
+
+int lineOf(const std::string &file, const std::string &marker) {
+  std::ifstream in(std::string(TETHER_PROG_SRC) + "/" + file);
+  std::string line;
+  for (int n = 1; std::getline(in, line); ++n)
+    if (line.find(marker) != std::string::npos)
+      return n;
+  return -1;
+}
+
+// The debug=2 block of the thread named `name`.
+std::string block(const std::string &report, const std::string &name) {
+  size_t p = report.find("\"" + name + "\" [");
+  if (p == std::string::npos)
+    return {};
+  size_t start = report.rfind("thread ", p);
+  size_t end = report.find("\n\n", p);
+  return report.substr(start, end == std::string::npos ? std::string::npos : end - start + 1);
+}
+
+bool matches(const std::string &s, const std::string &re) {
+  return std::regex_search(s, std::regex(re));
+}
+
+class Programs : public ::testing::TestWithParam<Mode> {};
+
+TEST_P(Programs, PipelineConsumerShowsChanReceiveWithCreationSite) {
+  Result r = run("pipeline", GetParam(), "deadlock=report");
+  ASSERT_FALSE(r.timed_out);
+  EXPECT_EQ(r.status, 0) << r.err;
+  std::string b = block(r.report, "consumer");
+  ASSERT_FALSE(b.empty()) << r.report;
+  EXPECT_TRUE(matches(b, R"(^thread \d+ "consumer" \[chan receive, 1\.\d{3}s\]:)")) << b;
+  EXPECT_TRUE(matches(b, R"(\nmsd::channel<int>::read\(int&\)\n\t\S*pipeline\.cpp:\d+ \+0x[0-9a-f]+)"))
+      << b;
+  int line = lineOf("pipeline.cpp", "CONSUMER-CREATED");
+  EXPECT_TRUE(matches(b, "\ncreated by main in thread 1\n\t\\S*pipeline\\.cpp:" +
+                             std::to_string(line) + " \\+0x"))
+      << b;
+  EXPECT_TRUE(matches(b, R"(blocked on condition variable 0x[0-9a-f]+)")) << b;
+}
+
+TEST_P(Programs, AbbaDeadlockIsReportedAsCycle) {
+  Result r = run("abba", GetParam(), "check_interval=50ms");
+  ASSERT_FALSE(r.timed_out);
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(r.out, m, std::regex(R"(A=(0x[0-9a-f]+) B=(0x[0-9a-f]+))"))) << r.out;
+  std::string a = m[1], b = m[2];
+  const std::string &rep = r.report;
+  EXPECT_NE(rep.find("Found one deadlock:"), std::string::npos) << rep;
+  EXPECT_TRUE(matches(rep, "\"thread \\d+ ab\":\n  waiting to lock mutex " + b +
+                               ", which is held by \"thread \\d+ ba\""))
+      << rep;
+  EXPECT_TRUE(matches(rep, "\"thread \\d+ ba\":\n  waiting to lock mutex " + a +
+                               ", which is held by \"thread \\d+ ab\""))
+      << rep;
+  EXPECT_TRUE(matches(rep, R"(thread \d+ "ab" \[mutex lock, \d)")) << rep;
+  EXPECT_TRUE(matches(rep, "blocked on mutex " + a + " held by thread \\d+ \"ab\"")) << rep;
+  // Reported once, not on every scan.
+  EXPECT_EQ(rep.find("Found one deadlock:"), rep.rfind("Found one deadlock:")) << rep;
+}
+
+TEST_P(Programs, JoinCycleIsReported) {
+  Result r = run("join_cycle", GetParam(), "check_interval=50ms");
+  ASSERT_FALSE(r.timed_out);
+  EXPECT_NE(r.report.find("Found one deadlock:"), std::string::npos) << r.report;
+  EXPECT_TRUE(matches(r.report, R"(waiting to join "thread 3", which has not exited)")) << r.report;
+  EXPECT_TRUE(matches(r.report, R"(waiting to join "thread 2", which has not exited)")) << r.report;
+  EXPECT_TRUE(matches(r.report, R"(thread 2 \[thread join, )")) << r.report;
+}
+
+TEST_P(Programs, DetachedThreadLeakAtExit) {
+  Result r = run("detached_leak", GetParam(), "");
+  ASSERT_FALSE(r.timed_out);
+  EXPECT_EQ(r.status, 0);
+  EXPECT_NE(r.report.find("1 thread(s) still running at exit that nobody joined"), std::string::npos)
+      << r.report;
+  EXPECT_TRUE(matches(r.report, R"(thread 2 \[cond wait, \d+ms\]:)")) << r.report;
+  EXPECT_TRUE(matches(r.report, R"(created by startWorker\(\) in thread 1\n\t\S*detached_leak\.cpp:\d+)"))
+      << r.report;
+  EXPECT_TRUE(matches(r.report, R"(creation stack:(\n .*)*\n  main\n  \S*detached_leak\.cpp:\d+)"))
+      << r.report;
+}
+
+TEST_P(Programs, CleanProgramProducesNoReport) {
+  Result r = run("clean", GetParam(), "check_interval=10ms");
+  ASSERT_FALSE(r.timed_out);
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("sum 1998000 async 42"), std::string::npos) << r.out;
+  EXPECT_EQ(r.report, "");
+  EXPECT_EQ(r.err.find("tether"), std::string::npos) << r.err;
+}
+
+TEST_P(Programs, WaitReasonsDebug2) {
+  std::string models = std::string(TETHER_PROG_SRC) + "/user-models.tsv";
+  Result r = run("wait_reasons", GetParam(), "models=" + models);
+  ASSERT_FALSE(r.timed_out);
+  EXPECT_EQ(r.status, 0) << r.err;
+  const std::string &rep = r.report;
+  struct Want {
+    const char *name, *reason;
+  } wants[] = {{"w-mutex", "mutex lock"},  {"w-rwlock", "rwlock write"}, {"w-cond", "cond wait"},
+               {"w-sem", "semacquire"},    {"w-sleep", "sleep"},         {"w-atomic", "futex wait"},
+               {"w-latch", "latch wait"},  {"w-csem", "semacquire"},     {"w-io", "IO wait"},
+               {"w-queue", "chan receive"}, {"w-join", "thread join"}};
+  for (auto &w : wants) {
+    std::string b = block(rep, w.name);
+    EXPECT_TRUE(matches(b, "^thread \\d+ \"" + std::string(w.name) + "\" \\[" + w.reason +
+                               ", (\\d+ms|\\d\\.\\d{3}s)\\]:\nlabels: \\{\"job\":\"demo\"\\}\n"))
+        << w.name << ":\n" << b << "\n---\n" << rep;
+  }
+  EXPECT_TRUE(matches(block(rep, "w-mutex"), R"(blocked on mutex 0x[0-9a-f]+ held by thread 1\n)"))
+      << rep;
+  EXPECT_TRUE(matches(block(rep, "w-rwlock"), R"(blocked on rwlock 0x[0-9a-f]+\n)")) << rep;
+  EXPECT_TRUE(matches(block(rep, "w-join"), R"(blocked on thread \d+ "w-sleep" \(join\))")) << rep;
+  EXPECT_TRUE(matches(block(rep, "w-queue"), R"(\nBlockingQueue<int>::pop\(\)\n)")) << rep;
+  EXPECT_TRUE(matches(block(rep, "w-io"), R"(blocked on fd \d+)")) << rep;
+}
+
+TEST_P(Programs, WaitReasonsJson) {
+  Result r = run("wait_reasons", GetParam(), "format=json");
+  ASSERT_FALSE(r.timed_out);
+  EXPECT_TRUE(matches(r.report, R"(^\{"schema":"tether.threads/1","pid":\d+,"trigger":"SIGQUIT")"))
+      << r.report;
+  EXPECT_TRUE(matches(r.report, R"(\n\{"id":\d+,"tid":\d+,"name":"w-mutex",[^\n]*"state":"blocked","reason":"mutex lock",[^\n]*"held_by":1,)"))
+      << r.report;
+  EXPECT_TRUE(matches(r.report, R"("name":"w-latch",[^\n]*"reason":"latch wait","intercepted_reason":"futex wait")"))
+      << r.report;
+  EXPECT_TRUE(matches(r.report, R"("name":"w-sleep",[^\n]*"timed":true)")) << r.report;
+  EXPECT_TRUE(matches(r.report, R"("labels":\{"job":"demo"\},"stack":\[\{"pc":"0x)")) << r.report;
+}
+
+TEST_P(Programs, WaitReasonsDebug1) {
+  Result r = run("wait_reasons", GetParam(), "format=debug1");
+  ASSERT_FALSE(r.timed_out);
+  EXPECT_TRUE(matches(r.report, R"(\nthread profile: total 12\n1 @( 0x[0-9a-f]+)+\n# labels: \{"job":"demo"\}\n#\t0x[0-9a-f]+\t)"))
+      << r.report;
+  EXPECT_TRUE(matches(r.report, R"(\n#\t0x[0-9a-f]+\tBlockingQueue<int>::pop\(\)\+0x[0-9a-f]+\t\S*wait_reasons\.cpp:\d+\n)"))
+      << r.report;
+}
+
+TEST_P(Programs, ChurnWhileDumping) {
+  Result r = run("churn", GetParam(), "", {"20000"}, 180);
+  ASSERT_FALSE(r.timed_out);
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_TRUE(matches(r.out, R"(threads 20000 dumps [1-9]\d*)")) << r.out;
+  EXPECT_NE(r.report.find("tether: thread dump (SIGQUIT)"), std::string::npos);
+  EXPECT_EQ(r.report.find("still running at exit"), std::string::npos);
+}
+
+TEST_P(Programs, ForkAndExec) {
+  Result r = run("fork_exec", GetParam(), "");
+  ASSERT_FALSE(r.timed_out);
+  EXPECT_EQ(r.status, 0) << r.out << r.err;
+  EXPECT_EQ(r.report, "");
+}
+
+TEST_P(Programs, ExceptionsAndThreadLocalDestructors) {
+  Result r = run("throw_tls", GetParam(), "");
+  ASSERT_FALSE(r.timed_out);
+  EXPECT_EQ(r.status, 0) << r.out << r.err;
+  EXPECT_EQ(r.report, "");
+}
+
+INSTANTIATE_TEST_SUITE_P(Shim, Programs, ::testing::Values(Mode::Preload, Mode::Linked),
+                         [](const auto &info) {
+                           return info.param == Mode::Preload ? "Preload" : "Linked";
+                         });
+
+} // namespace
