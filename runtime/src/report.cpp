@@ -411,10 +411,12 @@ std::string renderPprof(const std::vector<ThreadSnap> &ts) {
               Pb m;
               m.u64(1, mid);
               m.u64(2, f.module_base);
-              m.u64(3, f.module_base + 1); // limit unknown here; start+1 keeps it well-formed
+              m.u64(3, f.module_end > f.module_base ? f.module_end : f.module_base + 1);
               m.u64(4, 0);
               m.i64(5, int64_t(str(f.module)));
-              Pb wrap;
+              m.u64(7, 1); // has_functions: already symbolized, pprof must not redo it
+              m.u64(8, 1); // has_filenames
+              m.u64(9, 1); // has_line_numbers
               prof.bytes(3, m.b);
             } else {
               mid = mit->second;

@@ -171,6 +171,7 @@ struct Frame {
   uintptr_t offset = 0; // pc - function start
   std::string module;
   uintptr_t module_base = 0;
+  uintptr_t module_end = 0;
   uintptr_t elf_addr = 0; // pc - 1 in the module's ELF address space
 };
 const std::vector<Frame> &symbolizeStack(uint32_t stack_id); // cached

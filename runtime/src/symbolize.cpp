@@ -121,9 +121,10 @@ Frame symbolizeLocked(uintptr_t pc) {
   }
   if (!m)
     return f;
-  Dwarf_Addr start = 0;
-  const char *modname = g_dw->module_info(m, nullptr, &start, nullptr, nullptr, nullptr, nullptr,
+  Dwarf_Addr start = 0, end = 0;
+  const char *modname = g_dw->module_info(m, nullptr, &start, &end, nullptr, nullptr, nullptr,
                                           nullptr);
+  f.module_end = end;
   f.module = modname ? modname : "";
   f.module_base = start;
   GElf_Addr bias = 0;

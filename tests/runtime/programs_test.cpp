@@ -239,6 +239,37 @@ TEST_P(Programs, WaitReasonsDebug1) {
       << r.report;
 }
 
+// debug=0: gzip'ed pprof protobuf, read back by the real pprof client.
+TEST_P(Programs, WaitReasonsPprofReadByGoPprof) {
+  if (system("command -v go >/dev/null 2>&1") != 0)
+    GTEST_SKIP() << "go (Debian golang-go) not installed";
+  std::string models = std::string(TETHER_PROG_SRC) + "/user-models.tsv";
+  std::string file = tempPath("pprof");
+  Result r = run("wait_reasons", GetParam(), "format=pprof:models=" + models);
+  ASSERT_FALSE(r.timed_out);
+  ASSERT_GT(r.report.size(), 20u);
+  ASSERT_EQ(r.report.substr(0, 2), std::string("\x1f\x8b", 2)); // gzip magic
+  {
+    std::ofstream o(file, std::ios::binary);
+    o << r.report;
+  }
+  std::string cmd = "HOME=" + std::string(P_tmpdir) + " go tool pprof -raw " + file + " 2>&1";
+  std::string raw;
+  if (FILE *p = popen(cmd.c_str(), "r")) {
+    char buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, p)) > 0)
+      raw.append(buf, n);
+    pclose(p);
+  }
+  unlink(file.c_str());
+  EXPECT_NE(raw.find("PeriodType: thread count"), std::string::npos) << raw;
+  EXPECT_NE(raw.find("\nthread/count\n"), std::string::npos) << raw;
+  EXPECT_NE(raw.find("job:[demo] state:[chan receive]"), std::string::npos) << raw;
+  EXPECT_NE(raw.find("job:[demo] state:[mutex lock]"), std::string::npos) << raw;
+  EXPECT_TRUE(matches(raw, R"(BlockingQueue::pop \S*wait_reasons\.cpp:\d+ s=\d+\(BlockingQueue<int>::pop\(\)\))")) << raw;
+}
+
 TEST_P(Programs, ChurnWhileDumping) {
   Result r = run("churn", GetParam(), "", {"20000"}, 180);
   ASSERT_FALSE(r.timed_out);
