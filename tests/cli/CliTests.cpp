@@ -1,0 +1,966 @@
+// End-to-end tests of the `tether` command line. Every test creates a
+// sandbox directory with a few small sources and a compile_commands.json,
+// runs the real binary there and checks its exit code, stdout, stderr and
+// the files it writes.
+//
+// Most sources include "chan.h", a stand-in for
+// <boost/fiber/buffered_channel.hpp> that declares just the members the
+// built-in boost-fiber model names, so that a run takes milliseconds. One
+// test uses the real header to make sure the stand-in behaves the same.
+//
+// Set TETHER_CLI_KEEP=1 to keep the sandboxes for inspection.
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <sys/wait.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+// ---------------------------------------------------------------------------
+// Sources
+
+constexpr const char *ChanH = R"(#pragma once
+// Stand-in for <boost/fiber/buffered_channel.hpp>.
+namespace boost {
+namespace fibers {
+enum class channel_op_status { success, empty, full, closed, timeout };
+template <typename T> class buffered_channel {
+public:
+  explicit buffered_channel(unsigned long) {}
+  channel_op_status push(T) { return channel_op_status::success; }
+  channel_op_status pop(T &) { return channel_op_status::success; }
+  void close() noexcept {}
+  bool is_closed() const { return false; }
+};
+} // namespace fibers
+} // namespace boost
+using Chan = boost::fibers::buffered_channel<int>;
+)";
+
+// No findings.
+constexpr const char *CleanCpp = R"(#include "chan.h"
+void produce(Chan &ch) {
+  ch.push(1);
+  ch.close();
+}
+)";
+
+// channel-double-close at 5:6 (first close at 4:8).
+constexpr const char *DoubleCloseCpp = R"(#include "chan.h"
+void stop(Chan &ch, bool failed) {
+  if (failed)
+    ch.close();
+  ch.close();
+}
+)";
+
+// channel-send-after-close at 4:6 (closed at 3:6).
+constexpr const char *SendAfterCloseCpp = R"(#include "chan.h"
+void flush(Chan &ch) {
+  ch.close();
+  ch.push(1);
+}
+)";
+
+// Both: channel-double-close at 5:6, channel-send-after-close at 9:6.
+constexpr const char *BothCpp = R"(#include "chan.h"
+void stop(Chan &ch, bool failed) {
+  if (failed)
+    ch.close();
+  ch.close();
+}
+void flush(Chan &ch) {
+  ch.close();
+  ch.push(1);
+}
+)";
+
+// ---------------------------------------------------------------------------
+// Helpers
+
+struct Result {
+  int Status = -1; // exit code; -1 if the process died from a signal
+  std::string Out, Err;
+};
+
+std::ostream &operator<<(std::ostream &OS, const Result &R) {
+  return OS << "exit " << R.Status << "\n--- stdout ---\n"
+            << R.Out << "--- stderr ---\n"
+            << R.Err << "---";
+}
+
+std::string quote(const std::string &S) {
+  std::string Q = "'";
+  for (char C : S) {
+    if (C == '\'')
+      Q += "'\\''";
+    else
+      Q += C;
+  }
+  return Q + "'";
+}
+
+std::string slurp(const fs::path &P) {
+  std::ifstream In(P, std::ios::binary);
+  std::stringstream SS;
+  SS << In.rdbuf();
+  return SS.str();
+}
+
+std::vector<std::string> lines(const std::string &S) {
+  std::vector<std::string> Out;
+  std::stringstream SS(S);
+  std::string L;
+  while (std::getline(SS, L))
+    Out.push_back(L);
+  return Out;
+}
+
+std::vector<std::string> nonEmptyLines(const std::string &S) {
+  std::vector<std::string> Out;
+  for (std::string &L : lines(S))
+    if (L.find_first_not_of(" \t\r") != std::string::npos)
+      Out.push_back(L);
+  return Out;
+}
+
+size_t countMatching(const std::string &S, const std::string &Needle) {
+  size_t N = 0;
+  for (const std::string &L : lines(S))
+    if (L.find(Needle) != std::string::npos)
+      ++N;
+  return N;
+}
+
+class Sandbox {
+public:
+  Sandbox() {
+    std::string Tpl =
+        (fs::temp_directory_path() / "tether-cli-XXXXXX").string();
+    if (!mkdtemp(Tpl.data()))
+      throw std::runtime_error("mkdtemp failed");
+    Base = fs::canonical(Tpl);
+    Root = Base / "src-root";
+    // The repository root marker: paths in reports are relative to it.
+    fs::create_directories(Root / ".git");
+  }
+  ~Sandbox() {
+    if (!std::getenv("TETHER_CLI_KEEP")) {
+      std::error_code EC;
+      fs::remove_all(Base, EC);
+    }
+  }
+  Sandbox(const Sandbox &) = delete;
+  Sandbox &operator=(const Sandbox &) = delete;
+
+  fs::path path(const std::string &Rel) const { return Root / Rel; }
+
+  void write(const std::string &Rel, const std::string &Text) const {
+    fs::path P = path(Rel);
+    fs::create_directories(P.parent_path());
+    std::ofstream(P, std::ios::binary) << Text;
+  }
+  std::string read(const std::string &Rel) const { return slurp(path(Rel)); }
+
+  // compile_commands.json in DbDir listing the given sources.
+  void compileDb(const std::vector<std::string> &Sources,
+                 const std::string &DbDir = ".") const {
+    json DB = json::array();
+    for (const std::string &S : Sources) {
+      std::string Abs = path(S).string();
+      DB.push_back({{"directory", Root.string()},
+                    {"file", Abs},
+                    {"arguments",
+                     {TETHER_TEST_CXX, "-std=c++20", "-c", Abs}}});
+    }
+    write(DbDir + "/compile_commands.json", DB.dump(2));
+  }
+
+  // Runs tether with the sandbox root as the working directory.
+  Result tether(const std::vector<std::string> &Args) const {
+    return run(quote(TETHER_BINARY), Args);
+  }
+
+  Result run(const std::string &Program,
+             const std::vector<std::string> &Args) const {
+    std::string Cmd = "cd " + quote(Root.string()) + " && " + Program;
+    for (const std::string &A : Args)
+      Cmd += " " + quote(A);
+    fs::path OutF = Base / "stdout", ErrF = Base / "stderr";
+    Cmd += " >" + quote(OutF.string()) + " 2>" + quote(ErrF.string()) +
+           " </dev/null";
+    int S = std::system(Cmd.c_str());
+    Result R;
+    R.Status = S != -1 && WIFEXITED(S) ? WEXITSTATUS(S) : -1;
+    R.Out = slurp(OutF);
+    R.Err = slurp(ErrF);
+    return R;
+  }
+
+  fs::path Base, Root;
+};
+
+json parseJson(const std::string &Text) {
+  json J = json::parse(Text, nullptr, /*allow_exceptions=*/false);
+  EXPECT_FALSE(J.is_discarded()) << "not valid JSON:\n" << Text;
+  return J;
+}
+
+// "file:line [check]" per finding, for readable failures.
+std::string summary(const json &Findings) {
+  std::string S;
+  for (const json &F : Findings)
+    S += F["file"].get<std::string>() + ":" +
+         std::to_string(F["line"].get<int>()) + " [" +
+         F["check"].get<std::string>() + "] " +
+         F["message"].get<std::string>() + "\n";
+  return S;
+}
+
+// Findings of one check (and file, if given).
+std::vector<json> select(const json &Findings, const std::string &Check,
+                         const std::string &File = "") {
+  std::vector<json> Out;
+  for (const json &F : Findings)
+    if (F["check"] == Check && (File.empty() || F["file"] == File))
+      Out.push_back(F);
+  return Out;
+}
+
+// Runs tether with --format=json and returns the parsed document.
+json runJson(const Sandbox &Box, std::vector<std::string> Args,
+             int ExpectedStatus) {
+  Args.push_back("--format=json");
+  Result R = Box.tether(Args);
+  EXPECT_EQ(R.Status, ExpectedStatus) << R;
+  json J = parseJson(R.Out);
+  if (J.is_discarded() || !J.contains("findings"))
+    return json{{"findings", json::array()}, {"errors", json::array()}};
+  return J;
+}
+
+// Exit 2, nothing on stdout, exactly one line on stderr that matches Re.
+void expectUsageError(const Result &R, const std::string &Re) {
+  EXPECT_EQ(R.Status, 2) << R;
+  EXPECT_EQ(R.Out, "") << R;
+  std::vector<std::string> Err = nonEmptyLines(R.Err);
+  ASSERT_EQ(Err.size(), 1u) << "expected a one-line message\n" << R;
+  EXPECT_TRUE(std::regex_search(Err[0], std::regex(Re)))
+      << "stderr does not match /" << Re << "/\n"
+      << R;
+  EXPECT_EQ(R.Err.find("Stack dump"), std::string::npos) << R;
+  EXPECT_EQ(R.Err.find("PLEASE submit a bug report"), std::string::npos) << R;
+}
+
+// ---------------------------------------------------------------------------
+// 1. Exit codes and text output
+
+TEST(ExitCode, CleanCodeExitsZero) {
+  Sandbox Box;
+  Box.write("chan.h", ChanH);
+  Box.write("clean.cpp", CleanCpp);
+  Box.compileDb({"clean.cpp"});
+  Result R = Box.tether({"check", "-p", "."});
+  EXPECT_EQ(R.Status, 0) << R;
+  EXPECT_EQ(R.Out.find("warning:"), std::string::npos) << R;
+  EXPECT_EQ(R.Out.find("remark:"), std::string::npos) << R;
+  EXPECT_EQ(R.Err, "") << R;
+}
+
+TEST(ExitCode, FindingExitsOneWithClangStyleText) {
+  // The real Boost.Fiber header, to keep the stand-in honest.
+  Sandbox Box;
+  Box.write("a.cpp", R"(#include <boost/fiber/buffered_channel.hpp>
+using Chan = boost::fibers::buffered_channel<int>;
+void stop(Chan &ch, bool failed) {
+  if (failed)
+    ch.close();
+  ch.close();
+}
+)");
+  Box.compileDb({"a.cpp"});
+  Result R = Box.tether({"check", "-p", "."});
+  ASSERT_EQ(R.Status, 1) << R;
+  std::vector<std::string> L = lines(R.Out);
+  static const std::regex Header(
+      R"(^a\.cpp:6:6: (remark|warning): .*closed.* \[channel-double-close\]$)");
+  size_t I = 0;
+  while (I < L.size() && !std::regex_search(L[I], Header))
+    ++I;
+  ASSERT_LT(I + 2, L.size()) << "no 'a.cpp:6:6: ... [channel-double-close]' "
+                                "line followed by source and caret\n"
+                             << R;
+  EXPECT_EQ(L[I + 1], "  ch.close();") << R;
+  EXPECT_EQ(L[I + 2].find('^'), 5u) << "caret not under column 6\n" << R;
+  EXPECT_EQ(L[I + 2].find_first_not_of(' '), 5u) << R;
+  // The note points at the first close.
+  EXPECT_TRUE(std::regex_search(R.Out, std::regex(R"(a\.cpp:5:\d+: note: )")))
+      << R;
+}
+
+// ---------------------------------------------------------------------------
+// 2. Output formats and files
+
+TEST(Output, SeveralOutputFilesInOneRunAndTextOnStdout) {
+  Sandbox Box;
+  Box.write("chan.h", ChanH);
+  Box.write("s.cpp", SendAfterCloseCpp);
+  Box.compileDb({"s.cpp"});
+  // The json: prefix wins over the file's extension.
+  Result R = Box.tether(
+      {"check", "-p", ".", "-o", "json:report.txt", "-o", "sarif:report.sarif"});
+  ASSERT_EQ(R.Status, 1) << R;
+  EXPECT_NE(R.Out.find("s.cpp:4:6: warning: "), std::string::npos) << R;
+  EXPECT_NE(R.Out.find("[channel-send-after-close]"), std::string::npos) << R;
+
+  ASSERT_TRUE(fs::exists(Box.path("report.txt")));
+  json J = parseJson(Box.read("report.txt"));
+  EXPECT_EQ(J["version"], 1);
+  ASSERT_EQ(J["findings"].size(), 1u) << J.dump(2);
+  EXPECT_EQ(J["findings"][0]["check"], "channel-send-after-close");
+  EXPECT_EQ(J["findings"][0]["file"], "s.cpp");
+  EXPECT_EQ(J["findings"][0]["line"], 4);
+
+  ASSERT_TRUE(fs::exists(Box.path("report.sarif")));
+  json S = parseJson(Box.read("report.sarif"));
+  EXPECT_EQ(S["version"], "2.1.0");
+  ASSERT_EQ(S["runs"].size(), 1u);
+  ASSERT_EQ(S["runs"][0]["results"].size(), 1u) << S.dump(2);
+  EXPECT_EQ(S["runs"][0]["results"][0]["ruleId"], "channel-send-after-close");
+  // No stray temporaries next to the reports.
+  for (const auto &E : fs::directory_iterator(Box.Root))
+    EXPECT_EQ(E.path().filename().string().find(".tmp"), std::string::npos)
+        << E.path();
+}
+
+TEST(Output, JsonOnStdoutParses) {
+  Sandbox Box;
+  Box.write("chan.h", ChanH);
+  Box.write("d.cpp", DoubleCloseCpp);
+  Box.compileDb({"d.cpp"});
+  Result R = Box.tether({"check", "-p", ".", "--format=json"});
+  ASSERT_EQ(R.Status, 1) << R;
+  EXPECT_EQ(R.Err, "") << R;
+  json J = parseJson(R.Out);
+  ASSERT_FALSE(J.is_discarded());
+  EXPECT_EQ(J["version"], 1);
+  EXPECT_EQ(J["tool"]["name"], "tether");
+  EXPECT_TRUE(J["errors"].empty());
+  ASSERT_EQ(J["findings"].size(), 1u) << J.dump(2);
+  const json &F = J["findings"][0];
+  EXPECT_EQ(F["check"], "channel-double-close");
+  EXPECT_EQ(F["file"], "d.cpp");
+  EXPECT_EQ(F["line"], 5);
+  EXPECT_EQ(F["column"], 6);
+  EXPECT_EQ(F["function"], "stop");
+  EXPECT_TRUE(std::regex_match(F["fingerprint"].get<std::string>(),
+                               std::regex("[0-9a-f]{16}")))
+      << F.dump(2);
+  ASSERT_EQ(F["notes"].size(), 1u) << F.dump(2);
+  EXPECT_EQ(F["notes"][0]["line"], 4);
+  std::set<std::string> Ids;
+  for (const json &C : J["checks"])
+    Ids.insert(C["id"]);
+  EXPECT_TRUE(Ids.count("channel-double-close"));
+  EXPECT_TRUE(Ids.count("channel-send-after-close"));
+  EXPECT_TRUE(Ids.count("channel-close-with-active-senders"));
+}
+
+// ---------------------------------------------------------------------------
+// 3. SARIF validity
+
+TEST(Sarif, RealRunPassesValidator) {
+  Sandbox Box;
+  Box.write("lib/sub/chan.h", ChanH);
+  Box.write("lib/sub/both.cpp", BothCpp);
+  Box.compileDb({"lib/sub/both.cpp"}, "build");
+  Result R = Box.tether(
+      {"check", "-p", "build", "--quiet", "-o", "sarif:report.sarif"});
+  ASSERT_EQ(R.Status, 1) << R;
+  EXPECT_EQ(R.Out, "") << "--quiet still wrote to stdout\n" << R;
+  json S = parseJson(Box.read("report.sarif"));
+  ASSERT_FALSE(S.is_discarded());
+  const json &Run = S["runs"][0];
+  ASSERT_EQ(Run["results"].size(), 2u) << S.dump(2);
+  for (const json &Res : Run["results"]) {
+    const json &Loc = Res["locations"][0]["physicalLocation"];
+    EXPECT_EQ(Loc["artifactLocation"]["uri"], "lib/sub/both.cpp")
+        << Res.dump(2);
+    ASSERT_TRUE(Loc["artifactLocation"].contains("uriBaseId")) << Res.dump(2);
+    std::string Base = Loc["artifactLocation"]["uriBaseId"];
+    EXPECT_TRUE(Run["originalUriBaseIds"].contains(Base)) << Run.dump(2);
+    ASSERT_TRUE(Res.contains("codeFlows")) << "notes not turned into codeFlows\n"
+                                           << Res.dump(2);
+    EXPECT_FALSE(Res["codeFlows"][0]["threadFlows"][0]["locations"].empty())
+        << Res.dump(2);
+  }
+
+  Result V = Box.run(quote(TETHER_SARIF_VALIDATOR),
+                     {Box.path("report.sarif").string()});
+  if (V.Status == 127 && !std::getenv("TETHER_REQUIRE_SARIF_VALIDATOR"))
+    GTEST_SKIP() << "SARIF validator not installed: " << V.Err;
+  EXPECT_EQ(V.Status, 0) << "validate.sh rejected the log\n" << V;
+}
+
+// ---------------------------------------------------------------------------
+// 4. Bad input: exit 2, one clear line on stderr, no crash
+
+TEST(BadInput, MissingBuildDir) {
+  Sandbox Box;
+  expectUsageError(Box.tether({"check", "-p", "no-such-build"}),
+                   "error: .*no-such-build.*does not exist");
+}
+
+TEST(BadInput, BuildDirWithoutCompileCommands) {
+  Sandbox Box;
+  fs::create_directories(Box.path("build"));
+  expectUsageError(Box.tether({"check", "-p", "build"}),
+                   "error: .*compile_commands\\.json");
+}
+
+TEST(BadInput, MalformedCompileCommands) {
+  Sandbox Box;
+  Box.write("build/compile_commands.json", "[{\"directory\": ");
+  expectUsageError(Box.tether({"check", "-p", "build"}),
+                   "error: .*(compilation database|compile_commands\\.json)");
+}
+
+TEST(BadInput, UnknownCheckName) {
+  Sandbox Box;
+  Box.write("chan.h", ChanH);
+  Box.write("d.cpp", DoubleCloseCpp);
+  Box.compileDb({"d.cpp"});
+  expectUsageError(
+      Box.tether({"check", "-p", ".", "--checks=-*,channel-double-clos"}),
+      "error: .*unknown check 'channel-double-clos'");
+}
+
+TEST(BadInput, MalformedConfig) {
+  Sandbox Box;
+  Box.write("chan.h", ChanH);
+  Box.write("d.cpp", DoubleCloseCpp);
+  Box.compileDb({"d.cpp"});
+  Box.write(".tether.yaml", "checks: \"-*,channel-double-close\"\n"
+                            "options: [unterminated\n");
+  expectUsageError(Box.tether({"check", "-p", "."}),
+                   R"(\.tether\.yaml:2:\d+: error: )");
+}
+
+TEST(BadInput, MalformedModelInConfig) {
+  Sandbox Box;
+  Box.write("chan.h", ChanH);
+  Box.write("d.cpp", DoubleCloseCpp);
+  Box.compileDb({"d.cpp"});
+  Box.write(".tether.yaml", "models:\n"
+                            "  - library: acme\n"
+                            "    channels:\n"
+                            "      - types: [acme::Queue]\n"
+                            "        close: [close]\n"
+                            "        double_close: explode\n");
+  expectUsageError(Box.tether({"check", "-p", "."}),
+                   R"(\.tether\.yaml:6:\d+: error: )");
+}
+
+TEST(BadInput, UnknownFormat) {
+  Sandbox Box;
+  Box.write("chan.h", ChanH);
+  Box.write("d.cpp", DoubleCloseCpp);
+  Box.compileDb({"d.cpp"});
+  expectUsageError(Box.tether({"check", "-p", ".", "--format=xml"}),
+                   "error: .*format 'xml'");
+}
+
+TEST(BadInput, NoSubcommand) {
+  Sandbox Box;
+  expectUsageError(Box.tether({}), "error: .*command");
+}
+
+// ---------------------------------------------------------------------------
+// 5. Partial analysis: exit 3
+
+TEST(Partial, UncompilableTranslationUnit) {
+  Sandbox Box;
+  Box.write("chan.h", ChanH);
+  Box.write("good.cpp", SendAfterCloseCpp);
+  Box.write("broken.cpp", "int broken( { return }\n");
+  Box.compileDb({"broken.cpp", "good.cpp"});
+  Result R = Box.tether({"check", "-p", "."});
+  EXPECT_EQ(R.Status, 3) << R;
+  EXPECT_NE(R.Out.find("good.cpp:4:6: warning: "), std::string::npos) << R;
+  std::string All = R.Out + R.Err;
+  EXPECT_EQ(countMatching(All, "error: cannot analyse"), 1u) << R;
+  EXPECT_EQ(countMatching(All, "broken.cpp"),
+            countMatching(All, "error: cannot analyse")) << R;
+  EXPECT_TRUE(std::regex_search(
+      All, std::regex("error: cannot analyse \\S*broken\\.cpp")))
+      << R;
+
+  // The same in JSON: the finding plus one error entry.
+  json J = runJson(Box, {"check", "-p", "."}, 3);
+  EXPECT_EQ(select(J["findings"], "channel-send-after-close").size(), 1u)
+      << summary(J["findings"]);
+  ASSERT_EQ(J["errors"].size(), 1u) << J["errors"].dump(2);
+  EXPECT_NE(J["errors"][0]["file"].get<std::string>().find("broken.cpp"),
+            std::string::npos);
+}
+
+TEST(Partial, NonexistentFileArgument) {
+  Sandbox Box;
+  Box.write("chan.h", ChanH);
+  Box.write("good.cpp", SendAfterCloseCpp);
+  Box.compileDb({"good.cpp"});
+  Result R = Box.tether({"check", "-p", ".", "good.cpp", "missing.cpp"});
+  EXPECT_EQ(R.Status, 3) << R;
+  EXPECT_NE(R.Out.find("good.cpp:4:6: warning: "), std::string::npos) << R;
+  std::string All = R.Out + R.Err;
+  EXPECT_EQ(countMatching(All, "error: cannot analyse"), 1u) << R;
+  EXPECT_TRUE(std::regex_search(
+      All, std::regex("error: cannot analyse \\S*missing\\.cpp")))
+      << R;
+}
+
+// ---------------------------------------------------------------------------
+// 6. Inline suppressions
+
+constexpr const char *SuppressedCpp = R"(#include "chan.h"
+void same_line(Chan &ch) {
+  ch.close();
+  ch.push(1);  // NOLINT(channel-send-after-close)
+}
+void next_line(Chan &ch) {
+  ch.close();
+  // NOLINTNEXTLINE(channel-send-after-close)
+  ch.push(2);
+}
+// NOLINTBEGIN(channel-send-after-close)
+void block(Chan &ch) {
+  ch.close();
+  ch.push(3);
+}
+// NOLINTEND(channel-send-after-close)
+void bare(Chan &ch) {
+  ch.close();
+  ch.push(4);  // NOLINT
+}
+void glob(Chan &ch) {
+  ch.close();
+  ch.push(5);  // NOLINT(channel-*)
+}
+void not_suppressed(Chan &ch) {
+  ch.close();
+  ch.push(6);  // NOLINT(channel-double-close)
+}
+)";
+
+TEST(Suppression, NolintForms) {
+  Sandbox Box;
+  Box.write("chan.h", ChanH);
+  Box.write("suppressed.cpp", SuppressedCpp);
+  // The same code without the comments: every function has a finding.
+  Box.write("control.cpp",
+            std::regex_replace(std::string(SuppressedCpp),
+                               std::regex("//\\s*NOLINT\\S*"), ""));
+  Box.compileDb({"control.cpp", "suppressed.cpp"});
+  json J = runJson(Box, {"check", "-p", ".", "--no-unused-suppressions"}, 1);
+  EXPECT_EQ(select(J["findings"], "channel-send-after-close", "control.cpp")
+                .size(),
+            6u)
+      << summary(J["findings"]);
+  auto Kept =
+      select(J["findings"], "channel-send-after-close", "suppressed.cpp");
+  // Only the push in not_suppressed (its NOLINT names another check).
+  ASSERT_EQ(Kept.size(), 1u) << summary(J["findings"]);
+  EXPECT_EQ(Kept[0]["line"], 27) << summary(J["findings"]);
+}
+
+TEST(Suppression, UnusedSuppressionReported) {
+  Sandbox Box;
+  Box.write("chan.h", ChanH);
+  Box.write("u.cpp", R"(#include "chan.h"
+void produce(Chan &ch) {
+  ch.push(1);  // NOLINT(channel-double-close)
+  ch.close();
+}
+)");
+  Box.compileDb({"u.cpp"});
+  json J = runJson(Box, {"check", "-p", "."}, 1);
+  ASSERT_EQ(J["findings"].size(), 1u) << summary(J["findings"]);
+  const json &F = J["findings"][0];
+  EXPECT_EQ(F["check"], "unused-suppression");
+  EXPECT_EQ(F["file"], "u.cpp");
+  EXPECT_EQ(F["line"], 3);
+  EXPECT_EQ(F["column"], 19); // the NOLINT
+}
+
+TEST(Suppression, NolintOfDisabledCheckNotReported) {
+  Sandbox Box;
+  Box.write("chan.h", ChanH);
+  Box.write("u.cpp", R"(#include "chan.h"
+void produce(Chan &ch) {
+  ch.push(1);  // NOLINT(channel-close-with-active-senders)
+  ch.push(2);  // NOLINT(bugprone-not-a-tether-check)
+  ch.close();
+}
+)");
+  Box.compileDb({"u.cpp"});
+  // Enabled, the first NOLINT is unused (the control).
+  json On = runJson(Box, {"check", "-p", "."}, 1);
+  ASSERT_EQ(On["findings"].size(), 1u) << summary(On["findings"]);
+  EXPECT_EQ(On["findings"][0]["check"], "unused-suppression");
+  EXPECT_EQ(On["findings"][0]["line"], 3);
+  // Disabled: nothing to report.
+  Result R = Box.tether(
+      {"check", "-p", ".", "--checks=-channel-close-with-active-senders"});
+  EXPECT_EQ(R.Status, 0) << R;
+  EXPECT_EQ(R.Out.find("unused-suppression"), std::string::npos) << R;
+}
+
+TEST(Suppression, NoUnusedSuppressionsFlag) {
+  Sandbox Box;
+  Box.write("chan.h", ChanH);
+  Box.write("u.cpp", R"(#include "chan.h"
+void produce(Chan &ch) {
+  ch.push(1);  // NOLINT(channel-send-after-close)
+  ch.close();
+}
+)");
+  Box.compileDb({"u.cpp"});
+  Result Without = Box.tether({"check", "-p", "."});
+  EXPECT_EQ(Without.Status, 1) << Without;
+  EXPECT_NE(Without.Out.find("[unused-suppression]"), std::string::npos)
+      << Without;
+  Result R = Box.tether({"check", "-p", ".", "--no-unused-suppressions"});
+  EXPECT_EQ(R.Status, 0) << R;
+  EXPECT_EQ(R.Out.find("unused-suppression"), std::string::npos) << R;
+}
+
+// ---------------------------------------------------------------------------
+// 7. Configuration
+
+std::set<std::string> checksOf(const json &Findings) {
+  std::set<std::string> S;
+  for (const json &F : Findings)
+    S.insert(F["check"].get<std::string>());
+  return S;
+}
+
+TEST(Config, ChecksKeyDisablesOthers) {
+  Sandbox Box;
+  Box.write("chan.h", ChanH);
+  Box.write("both.cpp", BothCpp);
+  Box.compileDb({"both.cpp"});
+  json All = runJson(Box, {"check", "-p", "."}, 1);
+  EXPECT_EQ(checksOf(All["findings"]),
+            (std::set<std::string>{"channel-double-close",
+                                   "channel-send-after-close"}));
+  Box.write(".tether.yaml", "checks: \"-*,channel-send-after-close\"\n");
+  json J = runJson(Box, {"check", "-p", "."}, 1);
+  EXPECT_EQ(checksOf(J["findings"]),
+            (std::set<std::string>{"channel-send-after-close"}))
+      << summary(J["findings"]);
+}
+
+TEST(Config, CliChecksAppliedAfterConfig) {
+  Sandbox Box;
+  Box.write("chan.h", ChanH);
+  Box.write("both.cpp", BothCpp);
+  Box.compileDb({"both.cpp"});
+  Box.write(".tether.yaml", "checks: \"-*,channel-send-after-close\"\n");
+  json Added =
+      runJson(Box, {"check", "-p", ".", "--checks=channel-double-close"}, 1);
+  EXPECT_EQ(checksOf(Added["findings"]),
+            (std::set<std::string>{"channel-double-close",
+                                   "channel-send-after-close"}))
+      << summary(Added["findings"]);
+  Result R =
+      Box.tether({"check", "-p", ".", "--checks=-channel-send-after-close"});
+  EXPECT_EQ(R.Status, 0) << R;
+}
+
+TEST(Config, ConfigFlagOverridesDiscovery) {
+  Sandbox Box;
+  Box.write("chan.h", ChanH);
+  Box.write("src/both.cpp", BothCpp);
+  Box.write("src/chan.h", ChanH);
+  Box.compileDb({"src/both.cpp"});
+  Box.write("src/.tether.yaml", "checks: \"-*,channel-send-after-close\"\n");
+  Box.write("ci/tether.yaml", "checks: \"-*,channel-double-close\"\n");
+  json Discovered = runJson(Box, {"check", "-p", "."}, 1);
+  EXPECT_EQ(checksOf(Discovered["findings"]),
+            (std::set<std::string>{"channel-send-after-close"}));
+  json J = runJson(Box, {"check", "-p", ".", "--config", "ci/tether.yaml"}, 1);
+  EXPECT_EQ(checksOf(J["findings"]),
+            (std::set<std::string>{"channel-double-close"}))
+      << summary(J["findings"]);
+}
+
+TEST(Config, UserModelPanickingDoubleCloseIsWarning) {
+  Sandbox Box;
+  Box.write("chan.h", ChanH);
+  Box.write("q.cpp", R"(#include "chan.h"
+namespace acme {
+template <typename T> class BlockingQueue {
+public:
+  void push(T) {}
+  bool pop(T &) { return false; }
+  void close() {}
+};
+} // namespace acme
+void stop(acme::BlockingQueue<int> &q, bool failed) {
+  if (failed)
+    q.close();
+  q.close();
+}
+void stop(Chan &ch, bool failed) {
+  if (failed)
+    ch.close();
+  ch.close();
+}
+)");
+  Box.compileDb({"q.cpp"});
+  // Without the model only the Boost.Fiber channel is known; its second
+  // close is harmless, so a remark.
+  json Before = runJson(Box, {"check", "-p", "."}, 1);
+  ASSERT_EQ(Before["findings"].size(), 1u) << summary(Before["findings"]);
+  EXPECT_EQ(Before["findings"][0]["line"], 18);
+  EXPECT_EQ(Before["findings"][0]["severity"], "remark");
+
+  Box.write(".tether.yaml", R"(models:
+  - library: acme-queue
+    channels:
+      - types: [acme::BlockingQueue]
+        send: [push]
+        receive: [pop]
+        close: [close]
+        double_close: panic
+)");
+  json J = runJson(Box, {"check", "-p", "."}, 1);
+  auto Found = select(J["findings"], "channel-double-close");
+  ASSERT_EQ(Found.size(), 2u) << summary(J["findings"]);
+  EXPECT_EQ(Found[0]["line"], 13);
+  EXPECT_EQ(Found[0]["severity"], "warning") << Found[0].dump(2);
+  EXPECT_EQ(Found[1]["line"], 18);
+  EXPECT_EQ(Found[1]["severity"], "remark") << Found[1].dump(2);
+  Result R = Box.tether({"check", "-p", "."});
+  EXPECT_NE(R.Out.find("q.cpp:13:5: warning: "), std::string::npos) << R;
+}
+
+// ---------------------------------------------------------------------------
+// 8. Baselines
+
+TEST(Baseline, SameCodeIsClean) {
+  Sandbox Box;
+  Box.write("chan.h", ChanH);
+  Box.write("both.cpp", BothCpp);
+  Box.compileDb({"both.cpp"});
+  Result W = Box.tether({"check", "-p", ".", "--write-baseline", "base.json"});
+  EXPECT_EQ(W.Status, 1) << W;
+  ASSERT_TRUE(fs::exists(Box.path("base.json"))) << W;
+  Result R = Box.tether({"check", "-p", ".", "--baseline", "base.json"});
+  EXPECT_EQ(R.Status, 0) << R;
+  EXPECT_EQ(R.Out.find("[channel-"), std::string::npos) << R;
+}
+
+TEST(Baseline, ShiftedLinesStillBaselined) {
+  Sandbox Box;
+  Box.write("chan.h", ChanH);
+  Box.write("both.cpp", BothCpp);
+  Box.compileDb({"both.cpp"});
+  Result W = Box.tether({"check", "-p", ".", "--write-baseline", "base.json"});
+  ASSERT_EQ(W.Status, 1) << W;
+  std::string Shifted = BothCpp;
+  Shifted.insert(Shifted.find('\n') + 1, "// A comment.\n"
+                                         "int unrelated(int x) {\n"
+                                         "  return x + 1;\n"
+                                         "}\n\n");
+  Box.write("both.cpp", Shifted);
+  json Moved = runJson(Box, {"check", "-p", "."}, 1);
+  ASSERT_EQ(Moved["findings"].size(), 2u) << summary(Moved["findings"]);
+  EXPECT_EQ(Moved["findings"][0]["line"], 10) << "lines did not move";
+  Result R = Box.tether({"check", "-p", ".", "--baseline", "base.json"});
+  EXPECT_EQ(R.Status, 0) << R;
+}
+
+TEST(Baseline, OnlyNewFindingReported) {
+  Sandbox Box;
+  Box.write("chan.h", ChanH);
+  Box.write("both.cpp", BothCpp);
+  Box.compileDb({"both.cpp"});
+  Result W = Box.tether({"check", "-p", ".", "--write-baseline", "base.json"});
+  ASSERT_EQ(W.Status, 1) << W;
+  Box.write("both.cpp", std::string(BothCpp) + R"(void drain(Chan &out) {
+  out.close();
+  out.push(2);
+}
+)");
+  json J = runJson(Box, {"check", "-p", ".", "--baseline", "base.json"}, 1);
+  ASSERT_EQ(J["findings"].size(), 1u) << summary(J["findings"]);
+  EXPECT_EQ(J["findings"][0]["check"], "channel-send-after-close");
+  EXPECT_EQ(J["findings"][0]["function"], "drain");
+  EXPECT_EQ(J["findings"][0]["line"], 13);
+}
+
+TEST(Baseline, MalformedBaselineExitsTwo) {
+  Sandbox Box;
+  Box.write("chan.h", ChanH);
+  Box.write("both.cpp", BothCpp);
+  Box.compileDb({"both.cpp"});
+  Box.write("base.json", "{\"version\": 1, \"fingerprints\": [\n");
+  Result R = Box.tether({"check", "-p", ".", "--baseline", "base.json"});
+  EXPECT_EQ(R.Status, 2) << R;
+  std::vector<std::string> Err = nonEmptyLines(R.Err);
+  ASSERT_EQ(Err.size(), 1u) << R;
+  EXPECT_NE(Err[0].find("base.json"), std::string::npos) << R;
+
+  Box.write("base.json", "{\"version\": 1}\n");
+  R = Box.tether({"check", "-p", ".", "--baseline", "base.json"});
+  EXPECT_EQ(R.Status, 2) << R;
+  EXPECT_NE(R.Err.find("base.json"), std::string::npos) << R;
+}
+
+TEST(Baseline, WriteReplacesExistingFileWhole) {
+  Sandbox Box;
+  Box.write("chan.h", ChanH);
+  Box.write("both.cpp", BothCpp);
+  Box.compileDb({"both.cpp"});
+  Box.write("base.json", std::string(10000, 'x'));
+  Result W = Box.tether({"check", "-p", ".", "--write-baseline", "base.json"});
+  ASSERT_EQ(W.Status, 1) << W;
+  json B = parseJson(Box.read("base.json"));
+  ASSERT_FALSE(B.is_discarded());
+  EXPECT_EQ(B["version"], 1);
+  EXPECT_EQ(B["fingerprints"].size(), 2u) << B.dump(2);
+  for (const auto &E : fs::directory_iterator(Box.Root))
+    EXPECT_TRUE(E.path().filename().string().rfind("base.json", 0) != 0 ||
+                E.path().filename() == "base.json")
+        << "left behind: " << E.path();
+
+  // An unwritable target fails cleanly and creates nothing.
+  Result Bad = Box.tether(
+      {"check", "-p", ".", "--write-baseline", "no-such-dir/base.json"});
+  EXPECT_EQ(Bad.Status, 2) << Bad;
+  EXPECT_FALSE(fs::exists(Box.path("no-such-dir")));
+}
+
+// ---------------------------------------------------------------------------
+// 9. Determinism
+
+TEST(Determinism, ParallelRunMatchesSerial) {
+  Sandbox Box;
+  Box.write("chan.h", ChanH);
+  std::vector<std::string> Sources;
+  for (int I = 0; I < 4; ++I) {
+    std::string Name = "tu" + std::to_string(I) + ".cpp";
+    // Same function names in every TU: fingerprints must still be stable.
+    Box.write(Name, std::string(BothCpp) + "int tu" + std::to_string(I) +
+                        "() { return " + std::to_string(I) + "; }\n");
+    Sources.push_back(Name);
+  }
+  Box.compileDb(Sources);
+  json Serial = runJson(Box, {"check", "-p", ".", "-j", "1"}, 1);
+  json Parallel = runJson(Box, {"check", "-p", ".", "-j", "2"}, 1);
+  EXPECT_EQ(Serial["findings"].size(), 8u) << summary(Serial["findings"]);
+  EXPECT_EQ(Serial["findings"], Parallel["findings"])
+      << "-j 1:\n" << summary(Serial["findings"]) << "-j 2:\n"
+      << summary(Parallel["findings"]);
+  EXPECT_EQ(Serial["errors"], Parallel["errors"]);
+  std::set<std::string> FPs;
+  for (const json &F : Serial["findings"])
+    FPs.insert(F["fingerprint"].get<std::string>());
+  EXPECT_EQ(FPs.size(), Serial["findings"].size())
+      << "fingerprints collide across files";
+}
+
+// ---------------------------------------------------------------------------
+// 10. Header filter
+
+constexpr const char *UtilH = R"(#pragma once
+#include "chan.h"
+inline void shutdown_twice(Chan &ch, bool failed) {
+  if (failed)
+    ch.close();
+  ch.close();
+}
+)";
+
+TEST(HeaderFilter, HeaderFunctionOnlyWithMatchingFilter) {
+  Sandbox Box;
+  Box.write("chan.h", ChanH);
+  Box.write("include/util.h", UtilH);
+  Box.write("include/chan.h", ChanH);
+  Box.write("main.cpp", "#include \"include/util.h\"\n"
+                        "int main() { return 0; }\n");
+  Box.compileDb({"main.cpp"});
+  Result None = Box.tether({"check", "-p", "."});
+  EXPECT_EQ(None.Status, 0) << None;
+  Result Other = Box.tether({"check", "-p", ".", "--header-filter=nomatch"});
+  EXPECT_EQ(Other.Status, 0) << Other;
+  json J =
+      runJson(Box, {"check", "-p", ".", "--header-filter=include/util\\.h$"},
+              1);
+  ASSERT_EQ(J["findings"].size(), 1u) << summary(J["findings"]);
+  EXPECT_EQ(J["findings"][0]["file"], "include/util.h");
+  EXPECT_EQ(J["findings"][0]["line"], 6);
+}
+
+TEST(HeaderFilter, HeaderIncludedTwiceReportedOnce) {
+  Sandbox Box;
+  Box.write("util.h", UtilH);
+  Box.write("chan.h", ChanH);
+  Box.write("one.cpp", "#include \"util.h\"\nint one() { return 1; }\n");
+  Box.write("two.cpp", "#include \"util.h\"\nint two() { return 2; }\n");
+  Box.compileDb({"one.cpp", "two.cpp"});
+  json J = runJson(Box, {"check", "-p", ".", "--header-filter=util\\.h"}, 1);
+  ASSERT_EQ(J["findings"].size(), 1u) << summary(J["findings"]);
+  EXPECT_EQ(J["findings"][0]["file"], "util.h");
+  Result R = Box.tether({"check", "-p", ".", "--header-filter=util\\.h"});
+  EXPECT_EQ(countMatching(R.Out, "[channel-double-close]"), 1u) << R;
+}
+
+// ---------------------------------------------------------------------------
+// 11. tether models
+
+TEST(Models, ListsBuiltins) {
+  Sandbox Box;
+  Result R = Box.tether({"models"});
+  ASSERT_EQ(R.Status, 0) << R;
+  std::set<std::string> Libs;
+  for (const std::string &L : nonEmptyLines(R.Out))
+    Libs.insert(L.substr(0, L.find('\t')));
+  for (const char *Want :
+       {"std", "boost-fiber", "asio", "msd-channel", "boost-thread"})
+    EXPECT_TRUE(Libs.count(Want)) << "missing model '" << Want << "'\n" << R;
+}
+
+TEST(Models, ValidateReportsLocation) {
+  Sandbox Box;
+  Box.write("good.yaml", "library: acme\n"
+                         "channels:\n"
+                         "  - types: [acme::Queue]\n"
+                         "    close: [close]\n"
+                         "    double_close: panic\n");
+  Box.write("bad.yaml", "library: acme\n"
+                        "channels:\n"
+                        "  - types: [acme::Queue]\n"
+                        "    close: [close]\n"
+                        "    double_close: explode\n");
+  Result Good = Box.tether({"models", "--validate", "good.yaml"});
+  EXPECT_EQ(Good.Status, 0) << Good;
+  Result R = Box.tether({"models", "--validate", "bad.yaml"});
+  EXPECT_EQ(R.Status, 2) << R;
+  EXPECT_TRUE(
+      std::regex_search(R.Err, std::regex(R"((^|\n)bad\.yaml:5:\d+: error: )")))
+      << R;
+}
+
+} // namespace
