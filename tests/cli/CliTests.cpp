@@ -514,6 +514,25 @@ TEST(Partial, UncompilableTranslationUnit) {
             std::string::npos);
 }
 
+// With JSON on stdout the only stderr output for a broken TU is its one
+// `error: cannot analyse` line: no compiler chatter such as
+// "2 errors generated.".
+TEST(Partial, UncompilableTranslationUnitGetsOneStderrLine) {
+  Sandbox Box;
+  Box.write("chan.h", ChanH);
+  Box.write("good.cpp", SendAfterCloseCpp);
+  Box.write("broken.cpp", "int broken( { return }\n");
+  Box.compileDb({"broken.cpp", "good.cpp"});
+  Result R = Box.tether({"check", "-p", ".", "--format=json"});
+  EXPECT_EQ(R.Status, 3) << R;
+  EXPECT_FALSE(parseJson(R.Out).is_discarded());
+  std::vector<std::string> Err = nonEmptyLines(R.Err);
+  ASSERT_EQ(Err.size(), 1u) << R;
+  EXPECT_TRUE(std::regex_search(
+      Err[0], std::regex("^error: cannot analyse \\S*broken\\.cpp: ")))
+      << R;
+}
+
 TEST(Partial, NonexistentFileArgument) {
   Sandbox Box;
   Box.write("chan.h", ChanH);
