@@ -101,6 +101,16 @@ public:
 
   bool shouldVisitTemplateInstantiations() const { return true; }
 
+  // Declarations lexically in files we do not analyse (the standard library,
+  // third-party headers) hold nothing to report: skip them whole instead of
+  // walking every header's declarations.
+  bool TraverseDecl(Decl *D) {
+    if (D && !isa<TranslationUnitDecl>(D) && D->getLocation().isValid() &&
+        !wanted(D->getLocation()))
+      return true;
+    return RecursiveASTVisitor::TraverseDecl(D);
+  }
+
   bool VisitFunctionDecl(FunctionDecl *FD) {
     if (const auto *MD = dyn_cast<CXXMethodDecl>(FD); MD && isLambdaCallOperator(MD))
       return true; // analysed through VisitLambdaExpr

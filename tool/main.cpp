@@ -31,7 +31,7 @@ static cl::list<std::string> Files(cl::Positional,
 static cl::opt<unsigned>
     Jobs("j", cl::desc("Translation units analysed in parallel (default: all "
                        "cores)"),
-         cl::init(0), cl::sub(CheckCmd), cl::cat(Cat));
+         cl::init(0), cl::Prefix, cl::sub(CheckCmd), cl::cat(Cat));
 static cl::opt<std::string>
     Checks("checks",
            cl::desc("Comma-separated globs of checks to enable (prefix - to "
