@@ -37,14 +37,6 @@ template <> struct MappingTraits<RawConfig> {
     Io.mapOptional("model_files", C.ModelFiles);
     Io.mapOptional("options", C.Options);
   }
-  static std::string validate(IO &, RawConfig &C) {
-    if (C.HeaderFilter) {
-      std::string Why;
-      if (!llvm::Regex(*C.HeaderFilter).isValid(Why))
-        return "invalid header_filter regex: " + Why;
-    }
-    return "";
-  }
 };
 } // namespace llvm::yaml
 
@@ -92,8 +84,14 @@ bool loadConfig(const std::string &Path, Config &Out, llvm::raw_ostream &Err) {
   }
   if (Raw.Checks)
     Out.Checks = *Raw.Checks;
-  if (Raw.HeaderFilter)
+  if (Raw.HeaderFilter && !Raw.HeaderFilter->empty()) {
+    std::string Why;
+    if (!llvm::Regex(*Raw.HeaderFilter).isValid(Why)) {
+      Err << Path << ": error: invalid header_filter regex: " << Why << "\n";
+      return false;
+    }
     Out.HeaderFilter = *Raw.HeaderFilter;
+  }
   Out.Options.Values = Raw.Options;
   for (ApiModel &M : Raw.Models) {
     M.Origin = Path;

@@ -230,7 +230,10 @@ std::vector<std::string> adjustArgs(std::vector<std::string> Args,
                          }),
           A.end());
   std::vector<std::string> Out(A.begin(), A.end());
-  std::vector<std::string> Extra = {"-Wno-unknown-warning-option",
+  // -fno-caret-diagnostics also keeps Clang from printing "N errors
+  // generated." for a TU that does not compile: we report it in one line.
+  std::vector<std::string> Extra = {"-fno-caret-diagnostics",
+                                    "-Wno-unknown-warning-option",
                                     "-Qunused-arguments", "-w",
                                     "-D__TETHER__=1"};
   bool HasResourceDir = false;
