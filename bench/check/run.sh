@@ -1,0 +1,188 @@
+#!/usr/bin/env bash
+# Analysis cost of `tether check` against the compiler's own front end:
+# `clang++-19 -fsyntax-only` over the same translation units with the same
+# flags, both run serially, on two suites:
+#   examples     the bundled example project (examples/)
+#   boost-fiber  Boost.Fiber's examples from Debian's libboost1.81-doc, the
+#                ones that compile against the installed Boost headers
+# Prints per-suite and overall median times, `tether/syntax-only ratio: X.XX`
+# lines and peak RSS. Makes no assertion on the numbers; exits non-zero only
+# if something fails to run. See ../README.md.
+#
+#   bench/check/run.sh [BUILD_DIR]     (default: the repository's build/)
+# Environment: REPS (default 3), CLANGXX (default clang++-19),
+#              FIBER_EXAMPLES (default: the libboost1.81-doc location).
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+build=$(cd "${1:-$repo/build}" && pwd)
+tether=$build/bin/tether
+reps=${REPS:-3}
+clangxx=${CLANGXX:-clang++-19}
+fiber_doc_pkg=libboost1.81-doc
+fiber_dir=${FIBER_EXAMPLES:-/usr/share/doc/$fiber_doc_pkg/examples/libs/fiber/examples}
+
+die() { echo "bench/check: $*" >&2; exit 2; }
+
+apt_install() {
+  [ "$(id -u)" = 0 ] || die "missing $*; install it (apt-get install $*)"
+  echo "bench/check: installing $*" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >/dev/null
+  apt-get install -y -qq "$@" >/dev/null
+}
+
+[ -x "$tether" ] || die "no tether binary at $tether (build it: ninja -C $build tether)"
+command -v "$clangxx" >/dev/null || die "$clangxx not found"
+command -v cmake >/dev/null || die "cmake not found"
+command -v python3 >/dev/null || apt_install python3
+[ -x /usr/bin/time ] || apt_install time
+[ -d "$fiber_dir" ] || apt_install "$fiber_doc_pkg"
+[ -d "$fiber_dir" ] || die "no Boost.Fiber examples at $fiber_dir"
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/tether-bench-check.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+
+# --- compile databases -------------------------------------------------------
+
+# examples: configure only; the compile database is all that is needed.
+gen=()
+command -v ninja >/dev/null && gen=(-G Ninja)
+cmake -S "$repo/examples" -B "$tmp/examples" "${gen[@]}" \
+  -DCMAKE_CXX_COMPILER="$clangxx" -DCMAKE_EXPORT_COMPILE_COMMANDS=ON \
+  >"$tmp/examples-cmake.log" 2>&1 ||
+  { cat "$tmp/examples-cmake.log" >&2; die "configuring examples/ failed"; }
+
+# boost-fiber: every .cpp under the examples directory that passes a
+# syntax-only probe with the installed headers goes into the database. The
+# probe is not timed and runs on all cores.
+mkdir -p "$tmp/boost-fiber"
+fiber_flags=(-std=c++17 -w)
+find "$fiber_dir" -name '*.cpp' | sort >"$tmp/fiber-all.txt"
+fiber_total=$(wc -l <"$tmp/fiber-all.txt")
+export clangxx fiber_dir fiber_flags_str="${fiber_flags[*]}"
+mapfile -t fiber_used < <(xargs -d '\n' -n 1 -P "$(nproc)" sh -c \
+  '"$clangxx" $fiber_flags_str -I"$fiber_dir" -I"$(dirname "$1")" \
+     -fsyntax-only "$1" >/dev/null 2>&1 && echo "$1"; exit 0' _ \
+  <"$tmp/fiber-all.txt" | sort)
+fiber_skipped=$((fiber_total - ${#fiber_used[@]}))
+[ ${#fiber_used[@]} -gt 0 ] || die "no Boost.Fiber example compiles"
+python3 - "$tmp/boost-fiber" "$clangxx" "$fiber_dir" "${fiber_flags[@]}" \
+  -- "${fiber_used[@]}" <<'PY'
+import json, os, sys
+out, cxx, inc = sys.argv[1], sys.argv[2], sys.argv[3]
+sep = sys.argv.index("--")
+flags, files = sys.argv[4:sep], sys.argv[sep + 1:]
+db = [{"directory": out, "file": f,
+       "arguments": [cxx, *flags, "-I" + inc, "-I" + os.path.dirname(f),
+                     "-c", f, "-o", os.path.join(out, os.path.basename(f) + ".o")]}
+      for f in files]
+json.dump(db, open(os.path.join(out, "compile_commands.json"), "w"), indent=1)
+PY
+
+# The syntax-only baseline of a database: one clang++ per TU, serially, with
+# the TU's own flags less output and dependency-file flags, plus -w: the same
+# adjustments tether makes before running its front end.
+syntax_script() { # DB_DIR OUT_SCRIPT
+  python3 - "$1/compile_commands.json" "$clangxx" >"$2" <<'PY'
+import json, shlex, sys
+db = json.load(open(sys.argv[1]))
+print("set -e")
+for e in db:
+    args = e.get("arguments") or shlex.split(e["command"])
+    out, skip = [sys.argv[2]], False
+    for a in args[1:]:
+        if skip:
+            skip = False
+            continue
+        if a in ("-o", "-MF", "-MT", "-MQ"):
+            skip = True
+            continue
+        if a in ("-c", "-MD", "-MMD") or a.startswith("-o"):
+            continue
+        out.append(a)
+    out += ["-fsyntax-only", "-w"]
+    print("(cd %s && exec %s)" % (shlex.quote(e["directory"]), shlex.join(out)))
+PY
+}
+
+# --- measurement -------------------------------------------------------------
+
+# run_timed LOG CMD...: wall time (s) on stdout, peak RSS (KB) into LOG.rss.
+run_timed() {
+  local log=$1
+  shift
+  local t0 t1 rc=0
+  t0=$(date +%s.%N)
+  /usr/bin/time -v -o "$log.time" "$@" >"$log" 2>&1 || rc=$?
+  t1=$(date +%s.%N)
+  awk -F': ' '/Maximum resident set size/ {print $2}' "$log.time" >"$log.rss"
+  echo "$rc" >"$log.rc"
+  awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.3f\n", b - a}'
+}
+
+median() { printf '%s\n' "$@" | sort -g | awk '{v[NR]=$1} END {
+  if (NR % 2) print v[(NR+1)/2]; else printf "%.3f\n", (v[NR/2]+v[NR/2+1])/2 }'; }
+maxof() { printf '%s\n' "$@" | sort -g | tail -n 1; }
+mb() { awk -v k="$1" 'BEGIN {printf "%.0f MB", k/1024}'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", (b > 0 ? a/b : 0)}'; }
+
+total_tether=0
+total_syntax=0
+peak_tether=0
+peak_syntax=0
+
+bench_suite() { # NAME DB_DIR
+  local name=$1 db=$2 tus
+  tus=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))))' \
+    "$db/compile_commands.json")
+  syntax_script "$db" "$tmp/$name-syntax.sh"
+  local ts=() tt=() rs=() rt=() i t rc
+  for ((i = 1; i <= reps; i++)); do
+    # Alternate the two so that a change in machine load hits both.
+    t=$(run_timed "$tmp/$name-syntax.log" bash "$tmp/$name-syntax.sh")
+    [ "$(cat "$tmp/$name-syntax.log.rc")" = 0 ] ||
+      { cat "$tmp/$name-syntax.log" >&2; die "$name: clang++ -fsyntax-only failed"; }
+    ts+=("$t")
+    rs+=("$(cat "$tmp/$name-syntax.log.rss")")
+    t=$(run_timed "$tmp/$name-tether.log" "$tether" check -p "$db" -j 1 \
+      --quiet --no-unused-suppressions)
+    rc=$(cat "$tmp/$name-tether.log.rc")
+    # 0: no findings, 1: findings; anything else is a failure.
+    [ "$rc" -le 1 ] ||
+      { cat "$tmp/$name-tether.log" >&2; die "$name: tether check exited with $rc"; }
+    tt+=("$t")
+    rt+=("$(cat "$tmp/$name-tether.log.rss")")
+  done
+  local ms mt ps pt
+  ms=$(median "${ts[@]}")
+  mt=$(median "${tt[@]}")
+  ps=$(maxof "${rs[@]}")
+  pt=$(maxof "${rt[@]}")
+  printf '%s: %s TUs, %s runs each\n' "$name" "$tus" "$reps"
+  printf '  %-28s median %7.2f s  runs: %s  peak RSS %s\n' \
+    "$clangxx -fsyntax-only" "$ms" "${ts[*]}" "$(mb "$ps")"
+  printf '  %-28s median %7.2f s  runs: %s  peak RSS %s\n' \
+    "tether check -j 1" "$mt" "${tt[*]}" "$(mb "$pt")"
+  printf '  %s: tether/syntax-only ratio: %s  (peak RSS ratio: %s)\n' \
+    "$name" "$(ratio "$mt" "$ms")" "$(ratio "$pt" "$ps")"
+  total_syntax=$(awk -v a="$total_syntax" -v b="$ms" 'BEGIN {print a + b}')
+  total_tether=$(awk -v a="$total_tether" -v b="$mt" 'BEGIN {print a + b}')
+  peak_syntax=$(maxof "$peak_syntax" "$ps")
+  peak_tether=$(maxof "$peak_tether" "$pt")
+}
+
+echo "tether: $tether"
+echo "compiler: $("$clangxx" --version | head -n 1)"
+echo "boost-fiber examples: ${#fiber_used[@]} of $fiber_total compile against the installed headers, $fiber_skipped skipped"
+echo
+bench_suite examples "$tmp/examples"
+bench_suite boost-fiber "$tmp/boost-fiber"
+echo
+printf 'overall: %s s tether, %s s syntax-only (sum of medians)\n' \
+  "$total_tether" "$total_syntax"
+printf 'overall: tether/syntax-only ratio: %s  (target <= 1.10)\n' \
+  "$(ratio "$total_tether" "$total_syntax")"
+printf 'overall: peak RSS %s tether, %s syntax-only\n' \
+  "$(mb "$peak_tether")" "$(mb "$peak_syntax")"
