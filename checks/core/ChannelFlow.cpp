@@ -635,6 +635,9 @@ private:
     for (auto It = S.Closed.begin(); It != S.Closed.end();)
       It = It->first.rootedAt(D) ? S.Closed.erase(It) : std::next(It);
     eraseCond(S.Conds, D);
+    for (auto &[K, Facts] : S.Closed)
+      for (CloseFact &F : Facts)
+        eraseCond(F.Conds, D);
   }
 
   void transferBlock(const CFGBlock &B, State &S, bool Report) {
@@ -701,8 +704,30 @@ private:
         for (const ChanEvent &Ev : It->second)
           onEvent(Ev, -1, S, Report);
     }
-    if (const ValueDecl *D = assignedDecl(E))
+    if (const ValueDecl *D = assignedDecl(E)) {
       kill(S, D);
+      // `aborted = true;`: the flag's value is known from here on, also for
+      // the closes that happened earlier on this path (their recorded
+      // conditions describe the path since the close).
+      if (auto V = constantAssigned(E)) {
+        setCond(S.Conds, D, *V);
+        for (auto &[K, Facts] : S.Closed)
+          for (CloseFact &F : Facts)
+            setCond(F.Conds, D, *V);
+      }
+    }
+  }
+
+  static std::optional<bool> constantAssigned(const Expr *E) {
+    const auto *BO = dyn_cast<BinaryOperator>(E);
+    if (!BO || BO->getOpcode() != BO_Assign)
+      return std::nullopt;
+    const Expr *RHS = BO->getRHS()->IgnoreParenImpCasts();
+    if (const auto *B = dyn_cast<CXXBoolLiteralExpr>(RHS))
+      return B->getValue();
+    if (const auto *I = dyn_cast<IntegerLiteral>(RHS))
+      return I->getValue() != 0;
+    return std::nullopt;
   }
 
   std::optional<ObjectKey> handleKey(const Expr *Obj) {
@@ -779,13 +804,21 @@ private:
          Send, ST, Close, CT, true);
   }
 
+  // Two events replayed from one call's summary: their order inside the
+  // callee is not known here, and the callee's own analysis reports its
+  // internal conflicts.
+  static bool sameCall(const ChanEvent &A, const ChanEvent &B) {
+    return A.Site == B.Site && A.Site != A.Op && B.Site != B.Op;
+  }
+
   void onEvent(const ChanEvent &Ev, int Thread, State &S, bool Report) {
     if (Ev.Kind == ChanOpKind::Close) {
       if (Report) {
         auto It = S.Closed.find(Ev.Key);
         if (It != S.Closed.end())
           for (const CloseFact &F : It->second)
-            if (F.Ev != &Ev && !contradicts(F.Conds, S.Conds))
+            if (F.Ev != &Ev && !sameCall(*F.Ev, Ev) &&
+                !contradicts(F.Conds, S.Conds))
               emit(ConflictKind::DoubleClose, Ev, Thread, *F.Ev, F.Thread,
                    false);
         for (int T : S.Running)
@@ -805,7 +838,7 @@ private:
       auto It = S.Closed.find(Ev.Key);
       if (It != S.Closed.end())
         for (const CloseFact &F : It->second)
-          if (!contradicts(F.Conds, S.Conds))
+          if (!sameCall(*F.Ev, Ev) && !contradicts(F.Conds, S.Conds))
             emit(ConflictKind::SendAfterClose, Ev, Thread, *F.Ev, F.Thread,
                  false);
     }

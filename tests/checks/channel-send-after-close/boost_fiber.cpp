@@ -98,3 +98,42 @@ void reopen_before_send(std::shared_ptr<Chan> ch) {
   ch = std::make_shared<Chan>(2);
   ch->push(1);
 }
+
+// A flag set right after the error-path close guards every later send.
+void stop_forwarding_on_error(Chan &in, Chan &out, int max_bad) {
+  bool aborted = false;
+  int bad = 0, v;
+  while (in.pop(v) == channel_op_status::success) {
+    if (aborted)
+      continue; // keep draining the input
+    if (v < 0 && ++bad > max_bad) {
+      out.close();
+      aborted = true;
+      continue;
+    }
+    out.push(v);
+  }
+  if (!aborted)
+    out.close();
+}
+
+// A helper that closes on its error path and again at its end is the
+// helper's own business (reported there, once); calling it from a thread
+// does not repeat its findings at the call.
+struct Stage {
+  void parse_stage(Chan &in) {
+    int v;
+    while (in.pop(v) == channel_op_status::success) {
+      if (v < 0) {
+        out_.close();
+        return;
+      }
+      out_.push(v);
+    }
+    out_.close();
+  }
+  void run(Chan &in) {
+    std::jthread parser([this, &in] { parse_stage(in); });
+  }
+  Chan out_{8};
+};
