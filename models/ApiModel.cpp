@@ -12,25 +12,19 @@ using namespace tether;
 
 namespace tether {
 
-namespace {
-struct DiagSink {
-  llvm::raw_ostream *Out;
-  bool Failed = false;
-};
-void diagHandler(const llvm::SMDiagnostic &D, void *Ctx) {
-  auto *Sink = static_cast<DiagSink *>(Ctx);
+void yamlErrorHandler(const llvm::SMDiagnostic &D, void *Ctx) {
+  auto *Sink = static_cast<YamlErrorSink *>(Ctx);
   Sink->Failed = true;
   *Sink->Out << D.getFilename() << ":" << D.getLineNo() << ":"
              << (D.getColumnNo() + 1) << ": error: " << D.getMessage() << "\n";
 }
-} // namespace
 
 std::optional<ApiModel> parseModel(const std::string &Text,
                                    const std::string &FileName,
                                    llvm::raw_ostream &Err) {
-  DiagSink Sink{&Err};
+  YamlErrorSink Sink{&Err};
   llvm::yaml::Input In(llvm::MemoryBufferRef(Text, FileName), nullptr,
-                       diagHandler, &Sink);
+                       yamlErrorHandler, &Sink);
   ApiModel M;
   In >> M;
   if (In.error() || Sink.Failed) {
@@ -94,29 +88,31 @@ void ModelSet::index(const ApiModel &M) {
 }
 
 
+// Index position -> item, or null when the name is not modelled.
+template <typename T>
+static const T *find(const std::map<std::string, ModelSet::Pos> &Index,
+                     const std::string &Name,
+                     const std::vector<ApiModel> &Models,
+                     const std::vector<T> ApiModel::*Items) {
+  auto It = Index.find(Name);
+  return It == Index.end() ? nullptr
+                           : &(Models[It->second.Model].*Items)[It->second.Item];
+}
+
 const ChannelModel *ModelSet::channelForType(const std::string &Q) const {
-  auto It = ChannelByType.find(Q);
-  return It == ChannelByType.end()
-             ? nullptr
-             : &Models[It->second.Model].Channels[It->second.Item];
+  return find(ChannelByType, Q, Models, &ApiModel::Channels);
 }
 const SpawnModel *ModelSet::spawnForType(const std::string &Q) const {
-  auto It = SpawnByType.find(Q);
-  return It == SpawnByType.end()
-             ? nullptr
-             : &Models[It->second.Model].Spawns[It->second.Item];
+  return find(SpawnByType, Q, Models, &ApiModel::Spawns);
 }
 const SpawnModel *ModelSet::spawnForFunction(const std::string &Q) const {
-  auto It = SpawnByFunction.find(Q);
-  return It == SpawnByFunction.end()
-             ? nullptr
-             : &Models[It->second.Model].Spawns[It->second.Item];
+  return find(SpawnByFunction, Q, Models, &ApiModel::Spawns);
 }
 const FutureModel *ModelSet::futureForType(const std::string &Q) const {
-  auto It = FutureByType.find(Q);
-  return It == FutureByType.end()
-             ? nullptr
-             : &Models[It->second.Model].Futures[It->second.Item];
+  return find(FutureByType, Q, Models, &ApiModel::Futures);
+}
+const LockModel *ModelSet::lockForMutexType(const std::string &Q) const {
+  return find(LockByMutex, Q, Models, &ApiModel::Locks);
 }
 const CancelSourceModel *
 ModelSet::cancelSourceForType(const std::string &Q) const {
@@ -132,21 +128,12 @@ ModelSet::cancelTokenForType(const std::string &Q) const {
              ? nullptr
              : &Models[It->second.Model].Cancellation.Tokens[It->second.Item];
 }
-const LockModel *ModelSet::lockForMutexType(const std::string &Q) const {
-  auto It = LockByMutex.find(Q);
-  return It == LockByMutex.end()
-             ? nullptr
-             : &Models[It->second.Model].Locks[It->second.Item];
-}
 bool ModelSet::isLockGuardType(const std::string &Q) const {
   return GuardTypes.count(Q) != 0;
 }
 const BlockingModel *
 ModelSet::blockingForFunction(const std::string &Q) const {
-  auto It = BlockingByFunction.find(Q);
-  return It == BlockingByFunction.end()
-             ? nullptr
-             : &Models[It->second.Model].Blocking[It->second.Item];
+  return find(BlockingByFunction, Q, Models, &ApiModel::Blocking);
 }
 const BlockingModel *
 ModelSet::blockingForMethod(const std::string &Type,

@@ -141,12 +141,13 @@ public:
   const BlockingModel *blockingForMethod(const std::string &Type,
                                          const std::string &Method) const;
 
-private:
-  void index(const ApiModel &M);
-  std::vector<ApiModel> Models;
   // Pointers into Models' vectors are invalidated by add(); indexes store
   // positions instead.
   struct Pos { size_t Model, Item; };
+
+private:
+  void index(const ApiModel &M);
+  std::vector<ApiModel> Models;
   std::map<std::string, Pos> ChannelByType, SpawnByType, SpawnByFunction,
       FutureByType, SourceByType, TokenByType, LockByMutex, BlockingByFunction;
   std::map<std::string, std::vector<Pos>> BlockingByType;

@@ -6,9 +6,22 @@
 
 #include "llvm/Support/YAMLTraits.h"
 
+namespace llvm {
+class SMDiagnostic;
+class raw_ostream;
+} // namespace llvm
+
 namespace tether {
 using llvm::yaml::IO;
-}
+
+// Collects llvm::yaml errors as "file:line:col: error: message" lines; pass
+// yamlErrorHandler and a sink to llvm::yaml::Input.
+struct YamlErrorSink {
+  llvm::raw_ostream *Out;
+  bool Failed = false;
+};
+void yamlErrorHandler(const llvm::SMDiagnostic &D, void *Sink);
+} // namespace tether
 
 namespace llvm::yaml {
 

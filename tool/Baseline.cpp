@@ -2,6 +2,7 @@
 //   {"version": 1, "fingerprints": [{"fingerprint": "...", "check": "...",
 //                                    "file": "...", "message": "..."}]}
 #include "Output.h"
+#include "OutputDetail.h"
 
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/FileSystem.h"
@@ -13,12 +14,6 @@
 #include "llvm/Support/raw_ostream.h"
 
 namespace tether {
-namespace output_detail {
-bool relativeToRoot(const std::string &File, const std::string &Root,
-                    std::string &Rel);
-llvm::json::Value jsonString(llvm::StringRef S);
-} // namespace output_detail
-
 using output_detail::jsonString;
 
 namespace {

@@ -42,19 +42,6 @@ template <> struct MappingTraits<RawConfig> {
 
 namespace tether {
 
-namespace {
-struct Sink {
-  llvm::raw_ostream *Out;
-  bool Failed = false;
-};
-void handler(const llvm::SMDiagnostic &D, void *Ctx) {
-  auto *S = static_cast<Sink *>(Ctx);
-  S->Failed = true;
-  *S->Out << D.getFilename() << ":" << D.getLineNo() << ":"
-          << (D.getColumnNo() + 1) << ": error: " << D.getMessage() << "\n";
-}
-} // namespace
-
 bool defaultConfig(Config &Out, llvm::raw_ostream &Err) {
   Out = Config();
   Out.ModelSetPtr = std::make_shared<ModelSet>();
@@ -71,10 +58,11 @@ bool loadConfig(const std::string &Path, Config &Out, llvm::raw_ostream &Err) {
         << Buf.getError().message() << "\n";
     return false;
   }
-  Sink S{&Err};
+  YamlErrorSink S{&Err};
   RawConfig Raw;
   {
-    llvm::yaml::Input In((*Buf)->getMemBufferRef(), nullptr, handler, &S);
+    llvm::yaml::Input In((*Buf)->getMemBufferRef(), nullptr, yamlErrorHandler,
+                         &S);
     In >> Raw;
     if (In.error() || S.Failed) {
       if (!S.Failed)
@@ -122,20 +110,29 @@ bool loadConfig(const std::string &Path, Config &Out, llvm::raw_ostream &Err) {
   return true;
 }
 
-std::string findConfigFor(const std::string &Dir) {
+std::string findUpward(const std::string &Dir, llvm::StringRef Name) {
   llvm::SmallString<256> D(Dir);
   llvm::sys::fs::make_absolute(D);
   while (!D.empty()) {
     llvm::SmallString<256> Candidate(D);
-    llvm::sys::path::append(Candidate, ".tether.yaml");
-    if (llvm::sys::fs::is_regular_file(Candidate))
-      return std::string(Candidate);
+    llvm::sys::path::append(Candidate, Name);
+    if (llvm::sys::fs::exists(Candidate))
+      return std::string(D);
     llvm::StringRef Parent = llvm::sys::path::parent_path(D);
     if (Parent == D)
       break;
     D = Parent;
   }
   return "";
+}
+
+std::string findConfigFor(const std::string &Dir) {
+  std::string Found = findUpward(Dir, ".tether.yaml");
+  if (Found.empty())
+    return "";
+  llvm::SmallString<256> P(Found);
+  llvm::sys::path::append(P, ".tether.yaml");
+  return llvm::sys::fs::is_regular_file(P) ? std::string(P) : "";
 }
 
 } // namespace tether

@@ -6,6 +6,8 @@
 #include "ApiModel.h"
 #include "Check.h"
 
+#include "llvm/ADT/StringRef.h"
+
 #include <memory>
 #include <string>
 #include <vector>
@@ -35,5 +37,7 @@ bool defaultConfig(Config &Out, llvm::raw_ostream &Err);
 
 // Nearest `.tether.yaml` in Dir or its ancestors, or "".
 std::string findConfigFor(const std::string &Dir);
+// Nearest of Dir and its ancestors that contains an entry Name, or "".
+std::string findUpward(const std::string &Dir, llvm::StringRef Name);
 
 } // namespace tether

@@ -287,17 +287,9 @@ TUResult analyseOne(const CompileCommand &Cmd, const std::string &File,
 }
 
 std::string findSourceRoot(const std::string &Start) {
-  llvm::SmallString<256> D(Start);
-  while (!D.empty()) {
-    llvm::SmallString<256> Git(D);
-    llvm::sys::path::append(Git, ".git");
-    if (llvm::sys::fs::exists(Git))
-      return std::string(D);
-    llvm::StringRef Parent = llvm::sys::path::parent_path(D);
-    if (Parent == D)
-      break;
-    D = Parent;
-  }
+  std::string Repo = findUpward(Start, ".git");
+  if (!Repo.empty())
+    return Repo;
   llvm::SmallString<256> Cwd;
   llvm::sys::fs::current_path(Cwd);
   return std::string(Cwd);

@@ -1,6 +1,7 @@
 // Parts of the output layer shared by every format: fingerprints, baseline
 // filtering and the path helpers the writers use.
 #include "Output.h"
+#include "OutputDetail.h"
 
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringRef.h"
@@ -17,13 +18,6 @@
 
 namespace tether {
 namespace output_detail {
-
-// Declared again in the writers that use them.
-std::string normalizeAnchor(llvm::StringRef Text);
-bool relativeToRoot(const std::string &File, const std::string &Root,
-                    std::string &Rel);
-std::string displayPath(const std::string &File, const std::string &Root);
-llvm::json::Value jsonString(llvm::StringRef S);
 
 // llvm::json requires UTF-8; source lines and paths need not be.
 llvm::json::Value jsonString(llvm::StringRef S) {

@@ -1,17 +1,12 @@
 // JSON output; the schema is documented in docs/json-format.md.
 #include "Output.h"
+#include "OutputDetail.h"
 
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/raw_ostream.h"
 
 namespace tether {
-namespace output_detail {
-bool relativeToRoot(const std::string &File, const std::string &Root,
-                    std::string &Rel);
-llvm::json::Value jsonString(llvm::StringRef S);
-} // namespace output_detail
-
 using output_detail::jsonString;
 
 namespace {

@@ -1,5 +1,6 @@
 // SARIF 2.1.0 output (see docs/sarif.md).
 #include "Output.h"
+#include "OutputDetail.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringMap.h"
@@ -13,12 +14,6 @@
 #include <map>
 
 namespace tether {
-namespace output_detail {
-bool relativeToRoot(const std::string &File, const std::string &Root,
-                    std::string &Rel);
-llvm::json::Value jsonString(llvm::StringRef S);
-} // namespace output_detail
-
 using output_detail::jsonString;
 using llvm::json::Array;
 using llvm::json::Object;

@@ -1,5 +1,6 @@
 // clang-style text output.
 #include "Output.h"
+#include "OutputDetail.h"
 
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/ConvertUTF.h"
@@ -8,10 +9,6 @@
 #include "llvm/Support/raw_ostream.h"
 
 namespace tether {
-namespace output_detail {
-std::string displayPath(const std::string &File, const std::string &Root);
-} // namespace output_detail
-
 namespace {
 
 // The escape sequences clang's TextDiagnostic produces through

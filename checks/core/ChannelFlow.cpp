@@ -162,8 +162,8 @@ private:
           }
       return;
     }
-    if (const ValueDecl *D = assignedDecl(cast<Expr>(Parent))) {
-      (void)D;
+    const auto *ParentExpr = dyn_cast<Expr>(Parent);
+    if (ParentExpr && assignedDecl(ParentExpr)) { // `t = std::thread(f)`
       const Expr *LHS = nullptr;
       if (const auto *BO = dyn_cast<BinaryOperator>(Parent))
         LHS = BO->getLHS();

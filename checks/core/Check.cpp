@@ -72,20 +72,7 @@ std::string anchorText(const SourceManager &SM, const Stmt *S,
   if (!S)
     return {};
   CharSourceRange R = CharSourceRange::getTokenRange(S->getSourceRange());
-  llvm::StringRef Text = Lexer::getSourceText(R, SM, LO);
-  std::string Out;
-  bool Space = false;
-  for (char C : Text) {
-    if (llvm::isSpace(C)) {
-      Space = !Out.empty();
-      continue;
-    }
-    if (Space)
-      Out += ' ';
-    Space = false;
-    Out += C;
-  }
-  return Out;
+  return Lexer::getSourceText(R, SM, LO).str();
 }
 
 DiagBuilder &DiagBuilder::note(SourceLocation Loc, llvm::StringRef Message) {

@@ -64,7 +64,8 @@ private:
 
 SourcePoint toSourcePoint(const clang::SourceManager &SM,
                           clang::SourceLocation Loc);
-// Whitespace-normalized source text of a statement (fingerprint anchor).
+// Source text of a statement: the fingerprint anchor (whitespace is
+// normalized when fingerprints are computed).
 std::string anchorText(const clang::SourceManager &SM, const clang::Stmt *S,
                        const clang::LangOptions &LO);
 

@@ -46,8 +46,8 @@ struct Finding {
   std::vector<FixIt> Fixes;
   // Qualified name of the enclosing function ("" at namespace scope).
   std::string Function;
-  // Statement text with whitespace normalized; part of the fingerprint so
-  // that it survives unrelated line shifts.
+  // Source text of the statement; part of the fingerprint (whitespace
+  // normalized there) so that it survives unrelated line shifts.
   std::string AnchorText;
   // Set by the driver after merging: xxh3 of CheckId, Function, AnchorText
   // and the occurrence index among identical triples.

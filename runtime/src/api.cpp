@@ -17,15 +17,8 @@ int tether_dump(int fd, int format) {
   if (!parseFormat(std::to_string(format), f))
     return -1;
   std::string text = render(f, reportable(snapshot(true)), "api");
-  size_t off = 0;
-  while (off < text.size()) {
-    ssize_t n = write(fd, text.data() + off, text.size() - off);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n <= 0)
-      return -1;
-    off += size_t(n);
-  }
+  if (!writeAll(fd, text))
+    return -1;
   return 0;
 }
 

@@ -412,17 +412,22 @@ void writeReport(const std::string &text, const char *) {
       close_it = true;
     }
   }
+  writeAll(fd, text);
+  if (close_it)
+    close(fd);
+}
+
+bool writeAll(int fd, const std::string &text) {
   size_t off = 0;
   while (off < text.size()) {
     ssize_t n = write(fd, text.data() + off, text.size() - off);
     if (n < 0 && errno == EINTR)
       continue;
     if (n <= 0)
-      break;
+      return false;
     off += size_t(n);
   }
-  if (close_it)
-    close(fd);
+  return true;
 }
 
 void initRuntime() {

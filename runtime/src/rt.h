@@ -133,6 +133,8 @@ size_t highWater();
 ThreadRecord *slot(size_t i);
 uint64_t lastThreadId();
 void registryAfterForkChild();
+// Writes all of text to fd, retrying on EINTR and short writes.
+bool writeAll(int fd, const std::string &text);
 bool inMain();
 void setInMain();
 bool isInternalThread();
