@@ -3,15 +3,21 @@
 
 namespace tether {
 
+std::unique_ptr<Check> createChannelBlockedSendLeakCheck();
 std::unique_ptr<Check> createChannelCloseWithActiveSendersCheck();
 std::unique_ptr<Check> createChannelDoubleCloseCheck();
+std::unique_ptr<Check> createChannelReceiverCloseCheck();
 std::unique_ptr<Check> createChannelSendAfterCloseCheck();
+std::unique_ptr<Check> createChannelUnclosedCheck();
 
 std::vector<std::unique_ptr<Check>> createAllChecks() {
   std::vector<std::unique_ptr<Check>> All;
+  All.push_back(createChannelBlockedSendLeakCheck());
   All.push_back(createChannelCloseWithActiveSendersCheck());
   All.push_back(createChannelDoubleCloseCheck());
+  All.push_back(createChannelReceiverCloseCheck());
   All.push_back(createChannelSendAfterCloseCheck());
+  All.push_back(createChannelUnclosedCheck());
   return All;
 }
 

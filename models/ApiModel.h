@@ -33,6 +33,12 @@ struct ChannelModel {
   bool ClosesOnDestruction = false; // ~T() closes
   bool Bounded = false;             // sends block when the buffer is full
   int CapacityArg = -1;             // constructor argument giving capacity
+  // Slots of the capacity that never hold an element (Boost.Fiber's ring
+  // buffer keeps one free: capacity N holds N-1 elements).
+  int ReservedSlots = 0;
+  // A capacity of 0 (or no capacity argument) means "unbounded" rather than
+  // "unbuffered" (msd::channel).
+  bool ZeroCapacityUnbounded = false;
   DoubleClose OnDoubleClose = DoubleClose::Harmless;
   SendAfterClose OnSendAfterClose = SendAfterClose::Status;
 };

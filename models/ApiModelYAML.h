@@ -70,6 +70,8 @@ template <> struct MappingTraits<ChannelModel> {
     Io.mapOptional("closes_on_destruction", C.ClosesOnDestruction, false);
     Io.mapOptional("bounded", C.Bounded, false);
     Io.mapOptional("capacity_arg", C.CapacityArg, -1);
+    Io.mapOptional("reserved_slots", C.ReservedSlots, 0);
+    Io.mapOptional("zero_capacity_unbounded", C.ZeroCapacityUnbounded, false);
     Io.mapOptional("double_close", C.OnDoubleClose, DoubleClose::Harmless);
     Io.mapOptional("send_after_close", C.OnSendAfterClose,
                    SendAfterClose::Status);

@@ -7,7 +7,7 @@ using namespace clang;
 namespace tether {
 
 const Expr *primaryExpr(const ChanEvent &Ev, int Thread) {
-  return Thread >= 0 ? Ev.Op : Ev.Site;
+  return Thread >= 0 && Ev.Op ? Ev.Op : Ev.Site;
 }
 
 std::string channelName(const ChanEvent &Ev) {
@@ -16,7 +16,10 @@ std::string channelName(const ChanEvent &Ev) {
 
 void addEventNotes(DiagBuilder &D, const ChannelFlow &Flow,
                    const ChanEvent &Ev, int Thread, llvm::StringRef What) {
-  D.note(Ev.Op->getExprLoc(), What.str() + " here");
+  if (Ev.Ext)
+    D.note(Ev.Ext->Where, What.str() + " here, in '" + Ev.Ext->Function + "'");
+  else if (Ev.Op)
+    D.note(Ev.Op->getExprLoc(), What.str() + " here");
   const auto *Method = dyn_cast_or_null<CXXMethodDecl>(Ev.Via);
   bool ViaLambda = Method && Method->getParent()->isLambda();
   if (Ev.Via && !ViaLambda && Ev.Site != Ev.Op && Thread < 0)

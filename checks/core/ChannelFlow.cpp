@@ -5,6 +5,7 @@
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/StmtCXX.h"
 #include "clang/Analysis/CFG.h"
+#include "clang/Basic/SourceManager.h"
 
 #include <algorithm>
 #include <deque>
@@ -34,7 +35,134 @@ struct BodyFacts {
   std::vector<const CallExpr *> Calls; // calls into functions with bodies
   std::map<const VarDecl *, ObjectKey> RangeVars; // loop var -> container
   std::vector<const Stmt *> Loops;
+  // Uses of channel-holding variables and members (DeclRefExpr or
+  // this->member), with the lambda whose capture they initialise.
+  std::vector<std::pair<const Expr *, const LambdaExpr *>> ChanRefs;
+  llvm::DenseSet<const Expr *> Covered; // uses the analysis understands
+  llvm::DenseSet<const LambdaExpr *> AnalysedLambdas;
+  std::vector<ChanEvent> Escapes; // uses it does not: the fate is unknown
+  // Local channel-holding variables the function returns.
+  llvm::DenseSet<const VarDecl *> ReturnedLocals;
+  // Local channel-holding variables whose object did not start here (copied
+  // from something the analysis cannot name).
+  llvm::DenseSet<const VarDecl *> NotFresh;
+  // A call whose result initialises a local: the callee's returned channel
+  // is that local.
+  std::map<const CallExpr *, ObjectKey> CallDest;
+  // Handles detached anywhere in the body (`t.detach()`).
+  std::vector<ObjectKey> Detached;
 };
+
+// A callee whose body the analysis follows: user code. Library internals
+// (system headers) are described by the models instead.
+bool summarisable(const FunctionDecl *Callee) {
+  const FunctionDecl *Def = nullptr;
+  if (!Callee || Callee->isInStdNamespace() || !Callee->hasBody(Def))
+    return false;
+  const SourceManager &SM = Def->getASTContext().getSourceManager();
+  return !SM.isInSystemHeader(Def->getLocation());
+}
+
+bool isLoop(const Stmt *S) {
+  return isa<ForStmt, WhileStmt, CXXForRangeStmt, DoStmt>(S);
+}
+
+// Does Branch leave the loop it is in (break not inside an inner loop or
+// switch, or return)?
+bool leavesLoop(const Stmt *Branch) {
+  if (!Branch)
+    return false;
+  if (isa<BreakStmt, ReturnStmt, CXXThrowExpr>(Branch))
+    return true;
+  if (isLoop(Branch) || isa<SwitchStmt, LambdaExpr>(Branch))
+    return false;
+  for (const Stmt *C : Branch->children())
+    if (leavesLoop(C))
+      return true;
+  return false;
+}
+
+// A variable or member whose type holds a channel (directly, by pointer,
+// reference or smart pointer).
+bool holdsChannel(QualType T, const ModelSet &Models) {
+  return !T.isNull() && channelModelOf(T, Models) != nullptr;
+}
+
+// `make_shared<Chan>(…)`, `new Chan(…)`, `Chan ch(…)`: the initialiser
+// creates the channel.
+bool createsChannel(const Expr *Init) {
+  if (!Init)
+    return false;
+  Init = Init->IgnoreParenImpCasts();
+  if (const auto *EWC = dyn_cast<ExprWithCleanups>(Init))
+    Init = EWC->getSubExpr()->IgnoreParenImpCasts();
+  while (const auto *B = dyn_cast<CXXBindTemporaryExpr>(Init))
+    Init = B->getSubExpr()->IgnoreParenImpCasts();
+  if (const auto *MT = dyn_cast<MaterializeTemporaryExpr>(Init))
+    Init = MT->getSubExpr()->IgnoreParenImpCasts();
+  if (isa<CXXNewExpr>(Init))
+    return true;
+  if (const auto *CE = dyn_cast<CXXConstructExpr>(Init)) {
+    const CXXRecordDecl *RD = CE->getType()->getAsCXXRecordDecl();
+    bool Direct = RD && designatedRecord(CE->getType()) == RD;
+    if (CE->getConstructor()->isCopyOrMoveConstructor())
+      return !Direct && CE->getNumArgs() == 1 && createsChannel(CE->getArg(0));
+    if (Direct)
+      return true;
+    // shared_ptr<Chan>(new Chan(…))
+    return CE->getNumArgs() >= 1 && createsChannel(CE->getArg(0));
+  }
+  if (const auto *Call = dyn_cast<CallExpr>(Init))
+    if (const FunctionDecl *FD = Call->getDirectCallee())
+      if (FD->isInStdNamespace() && FD->getIdentifier() &&
+          (FD->getName() == "make_shared" || FD->getName() == "make_unique" ||
+           FD->getName() == "allocate_shared"))
+        return true;
+  return false;
+}
+
+// The call whose returned channel an initialiser designates: `gen()`,
+// `*gen()`.
+const CallExpr *generatorCall(const Expr *E) {
+  if (!E)
+    return nullptr;
+  E = stripWrappers(E);
+  if (const auto *UO = dyn_cast<UnaryOperator>(E))
+    if (UO->getOpcode() == UO_Deref)
+      return generatorCall(UO->getSubExpr());
+  if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(E))
+    if (Op->getOperator() == OO_Star && Op->getNumArgs() == 1)
+      return generatorCall(Op->getArg(0));
+  const auto *Call = dyn_cast<CallExpr>(E);
+  if (!Call || isa<CXXOperatorCallExpr>(Call))
+    return nullptr;
+  const FunctionDecl *FD = Call->getDirectCallee();
+  if (!FD || FD->isInStdNamespace())
+    return nullptr;
+  return Call;
+}
+
+bool summarisableCall(const CallExpr *Call) {
+  return Call && summarisable(Call->getDirectCallee());
+}
+
+// The thread handle (or handle container) a join's object designates:
+// `t`, `workers[i]`, the range variable of `for (auto &t : workers)`.
+std::optional<ObjectKey>
+joinedHandle(const Expr *Obj, const ObjectResolver &R,
+             const std::map<const VarDecl *, ObjectKey> &RangeVars) {
+  const Expr *E = stripWrappers(Obj);
+  if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(E))
+    if (Op->getOperator() == OO_Subscript)
+      return R.keyOf(Op->getArg(0));
+  if (const auto *DR = dyn_cast<DeclRefExpr>(E))
+    if (const auto *VD = dyn_cast<VarDecl>(DR->getDecl())) {
+      auto It = RangeVars.find(VD);
+      if (It != RangeVars.end())
+        return It->second;
+    }
+  return R.keyOf(Obj);
+}
 
 bool isWrapper(const Stmt *S) {
   return isa<ImplicitCastExpr, ParenExpr, MaterializeTemporaryExpr,
@@ -57,15 +185,24 @@ public:
     if (const auto *L = dyn_cast<LambdaExpr>(S)) {
       // Captures are evaluated here; the body runs elsewhere (a thread, or
       // wherever the lambda is called) and is summarised on its own.
+      const LambdaExpr *Outer = CaptureOf;
+      CaptureOf = L;
       for (const Expr *Init : L->capture_inits())
         walk(Init, true, InTry);
+      CaptureOf = Outer;
     } else if (const auto *Try = dyn_cast<CXXTryStmt>(S)) {
       walk(Try->getTryBlock(), false, true);
       for (unsigned I = 0; I < Try->getNumHandlers(); ++I)
         walk(Try->getHandler(I), false, InTry);
     } else if (const auto *CS = dyn_cast<CompoundStmt>(S)) {
-      for (const Stmt *Child : CS->body())
+      // Joins that run unconditionally before a statement order it after
+      // the joined threads.
+      size_t Mark = Joined.size();
+      for (const Stmt *Child : CS->body()) {
         walk(Child, false, InTry);
+        noteJoins(Child);
+      }
+      Joined.resize(Mark);
     } else {
       bool ChildUsed = isWrapper(S) ? ValueUsed : true;
       if (isa<IfStmt, WhileStmt, ForStmt, DoStmt, CXXForRangeStmt, SwitchStmt,
@@ -89,6 +226,21 @@ public:
     Stack.pop_back();
   }
 
+  // After the walk: uses of channels that no known construct explains are
+  // escapes.
+  void finish() {
+    for (const auto &[E, Lambda] : F.ChanRefs) {
+      if (F.Covered.contains(E))
+        continue;
+      if (Lambda && F.AnalysedLambdas.contains(Lambda))
+        continue;
+      if (auto K = R.keyOf(E)) {
+        ChanEvent Ev{ChanOpKind::Escape, *K, nullptr, E, E, nullptr, false};
+        F.Escapes.push_back(std::move(Ev));
+      }
+    }
+  }
+
 private:
   // The nearest ancestor that is not a value-preserving wrapper, and the
   // child of it on the path to the current node.
@@ -102,38 +254,260 @@ private:
     return {nullptr, Child};
   }
 
+  bool inLoop() const {
+    for (size_t I = 0; I + 1 < Stack.size(); ++I)
+      if (isLoop(Stack[I]))
+        return true;
+    return false;
+  }
+
+  // A receive whose failure ends the loop around it: `while (ch.pop(v) ==
+  // success)`, `for (;;) { if (!ch.read(v)) break; … }`.
+  bool receiveEndsLoop() const {
+    for (size_t I = Stack.size() - 1; I-- > 0;) {
+      const Stmt *P = Stack[I], *Child = Stack[I + 1];
+      if (isa<LambdaExpr>(P))
+        return false;
+      if (const auto *W = dyn_cast<WhileStmt>(P))
+        return Child == W->getCond();
+      if (const auto *Fr = dyn_cast<ForStmt>(P))
+        return Child == Fr->getCond();
+      if (const auto *D = dyn_cast<DoStmt>(P))
+        return Child == D->getCond();
+      if (const auto *If = dyn_cast<IfStmt>(P)) {
+        if (Child != If->getCond())
+          return false;
+        if (!leavesLoop(If->getThen()) && !leavesLoop(If->getElse()))
+          return false;
+        for (size_t J = I; J-- > 0;) {
+          if (isa<LambdaExpr>(Stack[J]))
+            return false;
+          if (isLoop(Stack[J]))
+            return true;
+        }
+        return false;
+      }
+      if (isa<CompoundStmt, CXXForRangeStmt, SwitchStmt>(P))
+        return false;
+    }
+    return false;
+  }
+
+  // Marks the channel uses inside E as understood.
+  void cover(const Expr *E) {
+    if (!E)
+      return;
+    E = stripWrappers(E);
+    if (isa<DeclRefExpr>(E)) {
+      F.Covered.insert(E);
+      return;
+    }
+    if (const auto *ME = dyn_cast<MemberExpr>(E)) {
+      F.Covered.insert(E);
+      cover(ME->getBase());
+      return;
+    }
+    if (const auto *UO = dyn_cast<UnaryOperator>(E)) {
+      if (UO->getOpcode() == UO_Deref || UO->getOpcode() == UO_AddrOf)
+        cover(UO->getSubExpr());
+      return;
+    }
+    if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(E)) {
+      if ((Op->getOperator() == OO_Star || Op->getOperator() == OO_Arrow) &&
+          Op->getNumArgs() >= 1)
+        cover(Op->getArg(0));
+      return;
+    }
+    if (const auto *MC = dyn_cast<CXXMemberCallExpr>(E))
+      if (const CXXMethodDecl *MD = MC->getMethodDecl())
+        if (MD->getIdentifier() && MD->getName() == "get")
+          cover(MC->getImplicitObjectArgument());
+  }
+
+  void markLambdaAnalysed(const Expr *Callable) {
+    if (!Callable)
+      return;
+    const Expr *E = stripWrappers(Callable);
+    if (const auto *L = dyn_cast<LambdaExpr>(E)) {
+      F.AnalysedLambdas.insert(L);
+      return;
+    }
+    if (const auto *DR = dyn_cast<DeclRefExpr>(E))
+      if (const auto *VD = dyn_cast<VarDecl>(DR->getDecl()))
+        if (VD->hasInit() && VD->isLocalVarDecl())
+          if (const auto *L =
+                  dyn_cast<LambdaExpr>(stripWrappers(VD->getInit())))
+            F.AnalysedLambdas.insert(L);
+  }
+
+  // Joins run by statement Child as a whole: `t.join();`, and
+  // `for (auto &t : workers) t.join();`.
+  void noteJoins(const Stmt *Child) {
+    const Stmt *S = Child;
+    if (const auto *EWC = dyn_cast<ExprWithCleanups>(S))
+      S = EWC->getSubExpr();
+    auto JoinIn = [&](const Stmt *St) -> std::optional<ObjectKey> {
+      if (const auto *CS = dyn_cast<CompoundStmt>(St))
+        St = CS->size() == 1 ? CS->body_front() : nullptr;
+      const auto *E = dyn_cast_or_null<Expr>(St);
+      if (!E)
+        return std::nullopt;
+      if (auto HOp = matchHandleOp(E, Models))
+        if (HOp->Kind == HandleOpKind::Join)
+          return joinedHandle(HOp->Object, R, F.RangeVars);
+      return std::nullopt;
+    };
+    std::optional<ObjectKey> K;
+    if (const auto *RF = dyn_cast<CXXForRangeStmt>(S))
+      K = JoinIn(RF->getBody());
+    else if (const auto *Fr = dyn_cast<ForStmt>(S))
+      K = JoinIn(Fr->getBody());
+    else
+      K = JoinIn(S);
+    if (K)
+      Joined.push_back(*K);
+  }
+
+  void record(ChanEvent Ev, bool ValueUsed) {
+    Ev.InLoop = inLoop();
+    Ev.JoinedBefore.assign(Joined.begin(), Joined.end());
+    if (Ev.Kind == ChanOpKind::Receive && ValueUsed)
+      Ev.WaitsClose = receiveEndsLoop();
+    F.OpIndex[Ev.Op] = F.Ops.size();
+    F.Ops.push_back(std::move(Ev));
+  }
+
+  void visitDecl(const VarDecl *VD) {
+    const Expr *Init = VD->getInit();
+    if (!Init)
+      return;
+    bool Holds = holdsChannel(VD->getType(), Models);
+    // An alias (`auto &c = *ch;`, `auto p = sp;`): its uses stand for the
+    // original's.
+    if (Holds && R.keyOf(Init)) {
+      cover(Init);
+      return;
+    }
+    if (!Holds || isa<ParmVarDecl>(VD) || !VD->hasLocalStorage())
+      return;
+    if (const CallExpr *Gen = generatorCall(Init)) {
+      if (summarisableCall(Gen)) {
+        ObjectKey K;
+        K.Root = VD;
+        F.CallDest[Gen] = K;
+        return;
+      }
+    }
+    if (!createsChannel(Init))
+      F.NotFresh.insert(VD);
+  }
+
   void visit(const Stmt *S, bool ValueUsed, bool InTry) {
-    if (isa<ForStmt, WhileStmt, CXXForRangeStmt, DoStmt>(S))
+    if (isLoop(S))
       F.Loops.push_back(S);
+    if (const auto *DS = dyn_cast<DeclStmt>(S)) {
+      for (const Decl *D : DS->decls())
+        if (const auto *VD = dyn_cast<VarDecl>(D))
+          visitDecl(VD);
+      return;
+    }
+    if (const auto *RS = dyn_cast<ReturnStmt>(S)) {
+      if (const Expr *V = RS->getRetValue()) {
+        cover(V);
+        if (auto K = R.keyOf(V))
+          if (K->Path.empty() && !K->ThisBased)
+            if (const auto *VD = dyn_cast_or_null<VarDecl>(K->Root))
+              if (VD->hasLocalStorage() && !isa<ParmVarDecl>(VD) &&
+                  holdsChannel(VD->getType(), Models))
+                F.ReturnedLocals.insert(VD);
+      }
+      return;
+    }
     if (const auto *RF = dyn_cast<CXXForRangeStmt>(S)) {
       if (const VarDecl *LV = RF->getLoopVariable())
         if (auto K = R.keyOf(RF->getRangeInit()))
           F.RangeVars[LV] = *K;
+      const Expr *Init = RF->getRangeInit();
+      if (const ChannelModel *M = channelModelOf(Init->getType(), Models);
+          M && M->Range) {
+        std::optional<ObjectKey> K = R.keyOf(Init);
+        if (!K)
+          if (const VarDecl *RV = RF->getRangeStmt()
+                                      ? dyn_cast_or_null<VarDecl>(
+                                            RF->getRangeStmt()->getSingleDecl())
+                                      : nullptr) {
+            K = ObjectKey();
+            K->Root = RV;
+          }
+        if (K) {
+          cover(Init);
+          ChanEvent Ev{ChanOpKind::Receive, *K, M, Init, Init, nullptr, false};
+          record(std::move(Ev), false);
+          F.Ops.back().WaitsClose = true;
+        }
+      }
       return;
     }
     const auto *E = dyn_cast<Expr>(S);
     if (!E)
       return;
+    if (const auto *DR = dyn_cast<DeclRefExpr>(E)) {
+      if (const auto *VD = dyn_cast<VarDecl>(DR->getDecl()))
+        if (!VD->isImplicit() && !VD->hasGlobalStorage() &&
+            holdsChannel(VD->getType(), Models))
+          F.ChanRefs.push_back({E, CaptureOf});
+      return;
+    }
+    if (const auto *ME = dyn_cast<MemberExpr>(E)) {
+      if (isa<CXXThisExpr>(ME->getBase()->IgnoreParenImpCasts()) &&
+          isa<FieldDecl>(ME->getMemberDecl()) &&
+          holdsChannel(ME->getMemberDecl()->getType(), Models))
+        F.ChanRefs.push_back({E, CaptureOf});
+      return;
+    }
     if (auto Op = matchChanOp(E, Models)) {
+      cover(Op->Object);
       if (auto K = R.keyOf(Op->Object)) {
         ChanEvent Ev{Op->Kind, *K, Op->Model, E, E, nullptr,
                      ValueUsed || InTry};
-        F.OpIndex[E] = F.Ops.size();
-        F.Ops.push_back(Ev);
+        record(std::move(Ev), ValueUsed);
       }
       return;
     }
     if (auto Sp = matchSpawn(E, Models)) {
+      for (const Expr *A : Sp->Args)
+        cover(A);
+      markLambdaAnalysed(Sp->Callable);
       SpawnRec Rec{*Sp, std::nullopt, false, false};
       associateHandle(Rec);
       F.SpawnIndex[E] = F.Spawns.size();
       F.Spawns.push_back(std::move(Rec));
       return;
     }
+    if (auto HOp = matchHandleOp(E, Models)) {
+      if (HOp->Kind == HandleOpKind::Detach)
+        if (auto K = joinedHandle(HOp->Object, R, F.RangeVars))
+          F.Detached.push_back(*K);
+      return;
+    }
     if (const auto *Call = dyn_cast<CallExpr>(E)) {
       const FunctionDecl *Callee = Call->getDirectCallee();
-      if (Callee && !Callee->isInStdNamespace() && Callee->hasBody())
+      if (summarisable(Callee)) {
         F.Calls.push_back(Call);
+        for (const Expr *A : Call->arguments())
+          cover(A);
+        if (const auto *MC = dyn_cast<CXXMemberCallExpr>(Call))
+          cover(MC->getImplicitObjectArgument());
+        if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(Call))
+          if (Op->getOperator() == OO_Call && Op->getNumArgs() >= 1)
+            markLambdaAnalysed(Op->getArg(0));
+      } else if (const auto *MC = dyn_cast<CXXMemberCallExpr>(Call)) {
+        // Const queries on a channel (size(), empty()) leave it alone.
+        if (const CXXMethodDecl *MD = MC->getMethodDecl())
+          if (MD->isConst() &&
+              holdsChannel(MC->getImplicitObjectArgument()->getType(), Models))
+            cover(MC->getImplicitObjectArgument());
+      }
     }
   }
 
@@ -152,6 +526,19 @@ private:
     auto [Parent, Child] = meaningfulParent();
     if (!Parent)
       return;
+    // `std::thread(f).detach()`: the member expression's call.
+    if (const auto *ME = dyn_cast<MemberExpr>(Parent)) {
+      for (size_t I = Stack.size(); I-- > 0;)
+        if (Stack[I] == ME) {
+          if (I > 0)
+            if (const auto *MC = dyn_cast<CXXMemberCallExpr>(Stack[I - 1]))
+              if (MC->getCallee() == ME)
+                if (auto HOp = matchHandleOp(MC, Models))
+                  Rec.Detached = HOp->Kind == HandleOpKind::Detach;
+          break;
+        }
+      return;
+    }
     if (const auto *DS = dyn_cast<DeclStmt>(Parent)) {
       for (const Decl *D : DS->decls())
         if (const auto *VD = dyn_cast<VarDecl>(D))
@@ -196,12 +583,16 @@ private:
   const ObjectResolver &R;
   BodyFacts &F;
   std::vector<const Stmt *> Stack;
+  std::vector<ObjectKey> Joined;
+  const LambdaExpr *CaptureOf = nullptr;
 };
 
 BodyFacts collectFacts(const Stmt *Body, const ModelSet &Models,
                        const ObjectResolver &R) {
   BodyFacts F;
-  BodyWalker(Models, R, F).walk(Body, false, false);
+  BodyWalker W(Models, R, F);
+  W.walk(Body, false, false);
+  W.finish();
   return F;
 }
 
@@ -257,7 +648,14 @@ const FunctionDecl *calleeBody(const Expr *Callable) {
 static std::optional<ObjectKey>
 mapKey(const ObjectKey &K, const FunctionDecl *Callee,
        llvm::ArrayRef<const Expr *> Args, const Expr *Object,
-       const ObjectResolver &R) {
+       const ObjectResolver &R, const ObjectKey *Dest) {
+  if (K.Ret) {
+    if (!Dest)
+      return std::nullopt;
+    ObjectKey Out = *Dest;
+    Out.Path.append(K.Path.begin(), K.Path.end());
+    return Out;
+  }
   if (K.ThisBased) {
     if (!Object || isa<CXXThisExpr>(Object->IgnoreParenImpCasts()))
       return K;
@@ -288,15 +686,23 @@ static void appendMapped(std::vector<ChanEvent> &Out,
                          const std::vector<ChanEvent> &In,
                          const FunctionDecl *Callee,
                          llvm::ArrayRef<const Expr *> Args, const Expr *Object,
-                         const Expr *Site, const ObjectResolver &R) {
+                         const Expr *Site, const ObjectResolver &R,
+                         const ObjectKey *Dest = nullptr) {
   for (const ChanEvent &Ev : In)
-    if (auto K = mapKey(Ev.Key, Callee, Args, Object, R)) {
+    if (auto K = mapKey(Ev.Key, Callee, Args, Object, R, Dest)) {
       ChanEvent M = Ev;
       M.Key = *K;
       M.Site = Site;
       if (!M.Via)
         M.Via = Callee;
+      M.JoinedBefore.clear();
+      for (const ObjectKey &J : Ev.JoinedBefore)
+        if (auto JK = mapKey(J, Callee, Args, Object, R, Dest))
+          M.JoinedBefore.push_back(*JK);
       Out.push_back(std::move(M));
+    } else if (Ev.Kind == ChanOpKind::Escape && Ev.Key.Ret && !Dest) {
+      // A returned channel the caller drops or passes on unseen: nothing
+      // to map it to, and nothing to report about it.
     }
 }
 
@@ -353,26 +759,47 @@ const ChannelSummary &SummaryCache::get(const FunctionDecl *FD) {
   const Stmt *Body = FD->getBody();
   ObjectResolver R(Body);
   BodyFacts F = collectFacts(Body, TU.Models, R);
+  // Events on a local the function returns are the caller's: key them as
+  // the returned object.
+  auto Keep = [&](ChanEvent Ev) {
+    if (const auto *VD = dyn_cast_or_null<VarDecl>(Ev.Key.Root);
+        VD && !Ev.Key.ThisBased && F.ReturnedLocals.contains(VD)) {
+      Ev.Key.Root = nullptr;
+      Ev.Key.Ret = true;
+    } else if (!escapesFunction(Ev.Key, FD)) {
+      return;
+    }
+    S->Events.push_back(std::move(Ev));
+  };
   for (const ChanEvent &Ev : F.Ops)
-    if (escapesFunction(Ev.Key, FD))
-      S->Events.push_back(Ev);
+    Keep(Ev);
+  for (const ChanEvent &Ev : F.Escapes)
+    Keep(Ev);
+  // A returned channel that did not start here is not the caller's alone.
+  for (const VarDecl *VD : F.ReturnedLocals)
+    if (F.NotFresh.contains(VD)) {
+      ChanEvent Ev{ChanOpKind::Escape, ObjectKey(), nullptr, nullptr, nullptr,
+                   nullptr, false};
+      Ev.Key.Ret = true;
+      S->Events.push_back(std::move(Ev));
+    }
   for (const CallExpr *Call : F.Calls) {
     const FunctionDecl *Callee = Call->getDirectCallee();
     const FunctionDecl *Def = nullptr;
     if (!Callee->hasBody(Def))
       continue;
     auto [Args, Object] = callArgs(Call);
+    auto DIt = F.CallDest.find(Call);
     std::vector<ChanEvent> Mapped;
-    appendMapped(Mapped, get(Def).Events, Def, Args, Object, Call, R);
+    appendMapped(Mapped, get(Def).Events, Def, Args, Object, Call, R,
+                 DIt == F.CallDest.end() ? nullptr : &DIt->second);
     for (ChanEvent &Ev : Mapped)
-      if (escapesFunction(Ev.Key, FD))
-        S->Events.push_back(std::move(Ev));
+      Keep(std::move(Ev));
   }
   for (const SpawnRec &Sp : F.Spawns)
     for (ChanEvent &Ev :
          threadEffects(*this, Sp.Site, calleeBody(Sp.Site.Callable), R))
-      if (escapesFunction(Ev.Key, FD))
-        S->Events.push_back(std::move(Ev));
+      Keep(std::move(Ev));
   InProgress.erase(FD);
   return *(Cache[FD] = std::move(S));
 }
@@ -393,14 +820,26 @@ struct CloseFact {
   }
 };
 
+// A blocking send of a detached thread that nobody has received yet on
+// this path, and the receive that last gave up waiting for it.
+struct PendingSend {
+  int Thread;
+  const ChanEvent *Send;
+  const ChanEvent *GaveUp = nullptr;
+  bool operator==(const PendingSend &O) const {
+    return Thread == O.Thread && Send == O.Send && GaveUp == O.GaveUp;
+  }
+};
+
 struct State {
   bool Reached = false;
   std::map<ObjectKey, std::vector<CloseFact>> Closed;
   std::vector<int> Running; // sorted
   CondMap Conds;            // sorted by decl
+  std::vector<PendingSend> Pending;
   bool operator==(const State &O) const {
     return Reached == O.Reached && Closed == O.Closed &&
-           Running == O.Running && Conds == O.Conds;
+           Running == O.Running && Conds == O.Conds && Pending == O.Pending;
   }
 };
 
@@ -461,6 +900,16 @@ void mergeInto(State &Into, const State &From) {
                  std::back_inserter(R));
   Into.Running = std::move(R);
   Into.Conds = intersect(Into.Conds, From.Conds);
+  for (const PendingSend &P : From.Pending) {
+    auto It = std::find_if(Into.Pending.begin(), Into.Pending.end(),
+                           [&](const PendingSend &X) {
+                             return X.Thread == P.Thread && X.Send == P.Send;
+                           });
+    if (It == Into.Pending.end())
+      Into.Pending.push_back(P);
+    else if (!It->GaveUp)
+      It->GaveUp = P.GaveUp;
+  }
 }
 
 class FlowAnalysis {
@@ -482,22 +931,31 @@ public:
       T.GroupHandle = Sp.Group;
       T.Detached = Sp.Detached;
       T.Body = calleeBody(Sp.Site.Callable);
+      T.Callable = Sp.Site.Callable;
       T.Effects = threadEffects(Cache, Sp.Site, T.Body, R);
       Threads.push_back(std::move(T));
     }
     findLoopJoins();
+    for (ThreadStart &T : Threads)
+      if (T.Handle)
+        for (const ObjectKey &K : Facts.Detached)
+          if (*T.Handle == K)
+            T.Detached = true;
     for (const CallExpr *Call : Facts.Calls) {
       const FunctionDecl *Def = nullptr;
       if (!Call->getDirectCallee()->hasBody(Def))
         continue;
       auto [Args, Object] = callArgs(Call);
       std::vector<ChanEvent> Mapped;
-      appendMapped(Mapped, Cache.get(Def).Events, Def, Args, Object, Call, R);
+      auto DIt = Facts.CallDest.find(Call);
+      appendMapped(Mapped, Cache.get(Def).Events, Def, Args, Object, Call, R,
+                   DIt == Facts.CallDest.end() ? nullptr : &DIt->second);
       if (!Mapped.empty())
         CallEffects[Call] = std::move(Mapped);
     }
     if (Facts.Ops.empty() && Threads.empty() && CallEffects.empty())
       return; // nothing to do with channels: skip the CFG entirely
+    findUnclosed();
 
     CFG::BuildOptions BO;
     BO.setAllAlwaysAdd();
@@ -582,6 +1040,16 @@ private:
       if (In[B->getBlockID()].Reached) {
         State S = In[B->getBlockID()];
         transferBlock(*B, S, /*Report=*/true);
+      }
+    // Sends still waiting for a receiver when the function returns.
+    const State &Exit = In[G.getExit().getBlockID()];
+    if (Exit.Reached)
+      for (const PendingSend &P : Exit.Pending) {
+        ChanEvent None{ChanOpKind::Receive, P.Send->Key, P.Send->Model,
+                       nullptr, nullptr, nullptr, false};
+        Conflicts.push_back({ConflictKind::BlockedSend, *P.Send,
+                             P.GaveUp ? *P.GaveUp : None, P.Thread, -1, false,
+                             P.Send->Key.Root});
       }
   }
 
@@ -703,6 +1171,8 @@ private:
       if (It != CallEffects.end())
         for (const ChanEvent &Ev : It->second)
           onEvent(Ev, -1, S, Report);
+      if (requestsStop(Call))
+        S.Pending.clear(); // a sender watching the token is released
     }
     if (const ValueDecl *D = assignedDecl(E)) {
       kill(S, D);
@@ -752,6 +1222,10 @@ private:
         for (const ChanEvent &Ev : T.Effects)
           if (Ev.Kind == ChanOpKind::Close)
             addClose(S, &Ev, *It);
+        int Index = *It;
+        llvm::erase_if(S.Pending, [&](const PendingSend &P) {
+          return P.Thread == Index;
+        });
         It = S.Running.erase(It);
       } else {
         ++It;
@@ -783,6 +1257,249 @@ private:
           return true;
     return false;
   }
+  bool receives(const ThreadStart &T, const ObjectKey &K) const {
+    for (const ChanEvent &Ev : T.Effects)
+      if (isReceiveOp(Ev.Kind) && Ev.Key == K)
+        return true;
+    return false;
+  }
+  bool ownReceives(const ObjectKey &K) const {
+    for (const ChanEvent &Ev : Facts.Ops)
+      if (isReceiveOp(Ev.Kind) && Ev.Key == K)
+        return true;
+    for (const auto &[Call, Evs] : CallEffects)
+      for (const ChanEvent &Ev : Evs)
+        if (isReceiveOp(Ev.Kind) && Ev.Key == K)
+          return true;
+    return false;
+  }
+
+  // Every event on K this function can see: its own, its callees', its
+  // threads'. Thread index -1 for the function and its callees.
+  template <typename Fn> void forEachEvent(const ObjectKey &K, Fn F) const {
+    for (const ChanEvent &Ev : Facts.Ops)
+      if (Ev.Key == K)
+        F(Ev, -1);
+    for (const ChanEvent &Ev : Facts.Escapes)
+      if (Ev.Key == K)
+        F(Ev, -1);
+    for (const auto &[Call, Evs] : CallEffects)
+      for (const ChanEvent &Ev : Evs)
+        if (Ev.Key == K)
+          F(Ev, -1);
+    for (size_t T = 0; T < Threads.size(); ++T)
+      for (const ChanEvent &Ev : Threads[T].Effects)
+        if (Ev.Key == K)
+          F(Ev, int(T));
+  }
+
+  // A local channel this function created and whose every use it sees.
+  bool owned(const ObjectKey &K) const {
+    if (!K.Path.empty() || K.ThisBased || K.Ret)
+      return false;
+    const auto *VD = dyn_cast_or_null<VarDecl>(K.Root);
+    if (!VD || isa<ParmVarDecl>(VD) || !VD->hasLocalStorage() ||
+        Facts.NotFresh.contains(VD) || !holdsChannel(VD->getType(), Models))
+      return false;
+    bool Local = false;
+    for (const DeclContext *DC = VD->getDeclContext(); DC; DC = DC->getParent())
+      if (DC == FD)
+        Local = true;
+    if (!Local)
+      return false;
+    bool Escaped = false;
+    forEachEvent(K, [&](const ChanEvent &Ev, int) {
+      Escaped |= Ev.Kind == ChanOpKind::Escape;
+    });
+    return !Escaped;
+  }
+
+  // The number of elements a channel created here holds before a send
+  // blocks; nullopt when unbounded or not known.
+  std::optional<uint64_t> usableCapacity(const VarDecl *VD,
+                                         const ChannelModel *M) const {
+    if (!M || !M->Bounded)
+      return std::nullopt;
+    const Expr *Init = VD->getInit();
+    if (!Init)
+      return std::nullopt;
+    // The constructor (or make_shared/new) call that builds the channel.
+    llvm::SmallVector<const Expr *, 4> CtorArgs;
+    std::vector<const Expr *> Work{Init};
+    bool Found = false;
+    while (!Work.empty() && !Found) {
+      const Expr *E = Work.back()->IgnoreParenImpCasts();
+      Work.pop_back();
+      if (const auto *CE = dyn_cast<CXXConstructExpr>(E)) {
+        if (channelModelOf(CE->getType(), Models) == M &&
+            designatedRecord(CE->getType()) ==
+                CE->getType()->getAsCXXRecordDecl() &&
+            !CE->getConstructor()->isCopyOrMoveConstructor()) {
+          for (const Expr *A : CE->arguments())
+            if (!isa<CXXDefaultArgExpr>(A))
+              CtorArgs.push_back(A);
+          Found = true;
+          break;
+        }
+      }
+      if (const auto *Call = dyn_cast<CallExpr>(E))
+        if (const FunctionDecl *F = Call->getDirectCallee())
+          if (F->isInStdNamespace() && F->getIdentifier() &&
+              (F->getName() == "make_shared" || F->getName() == "make_unique")) {
+            for (const Expr *A : Call->arguments())
+              CtorArgs.push_back(A);
+            Found = true;
+            break;
+          }
+      for (const Stmt *C : E->children())
+        if (const auto *CE = dyn_cast_or_null<Expr>(C))
+          Work.push_back(CE);
+    }
+    if (!Found)
+      return std::nullopt;
+    uint64_t Cap = 0;
+    if (M->CapacityArg >= 0) {
+      if (unsigned(M->CapacityArg) < CtorArgs.size()) {
+        Expr::EvalResult R;
+        if (!CtorArgs[M->CapacityArg]->EvaluateAsInt(R, Ctx.ast()))
+          return std::nullopt; // capacity from a runtime value
+        llvm::APSInt V = R.Val.getInt();
+        if (V.isNegative())
+          return std::nullopt;
+        Cap = V.getZExtValue();
+      } else if (!CtorArgs.empty()) {
+        return std::nullopt;
+      }
+    }
+    if (Cap == 0 && M->ZeroCapacityUnbounded)
+      return std::nullopt;
+    if (Cap < uint64_t(M->ReservedSlots))
+      return std::nullopt;
+    return Cap - M->ReservedSlots;
+  }
+
+  // The close of a channel that is `request_stop()`-like: a call on a
+  // cancellation source.
+  bool requestsStop(const CallExpr *Call) const {
+    const auto *MC = dyn_cast<CXXMemberCallExpr>(Call);
+    if (!MC || !MC->getMethodDecl() || !MC->getMethodDecl()->getIdentifier())
+      return false;
+    const CXXRecordDecl *RD =
+        designatedRecord(MC->getImplicitObjectArgument()->getType());
+    if (!RD)
+      return false;
+    const CancelSourceModel *M = Models.cancelSourceForType(modelName(RD));
+    if (!M)
+      return false;
+    StringRef N = MC->getMethodDecl()->getName();
+    return llvm::is_contained(M->Request, N);
+  }
+
+  // channel-unclosed: a channel created here that some party waits to see
+  // closed, that nobody closes, and whose every use is visible.
+  void findUnclosed() {
+
+    std::set<ObjectKey> Candidates;
+    auto Collect = [&](const ChanEvent &Ev) {
+      if (Ev.WaitsClose)
+        Candidates.insert(Ev.Key);
+    };
+    for (const ChanEvent &Ev : Facts.Ops)
+      Collect(Ev);
+    for (const auto &[Call, Evs] : CallEffects)
+      for (const ChanEvent &Ev : Evs)
+        Collect(Ev);
+    for (const ThreadStart &T : Threads)
+      for (const ChanEvent &Ev : T.Effects)
+        Collect(Ev);
+    for (const ObjectKey &K : Candidates) {
+      if (!owned(K))
+        continue;
+      const ChanEvent *Wait = nullptr, *Send = nullptr;
+      int WaitT = -1, SendT = -1;
+      bool Closed = false;
+      forEachEvent(K, [&](const ChanEvent &Ev, int T) {
+        if (Ev.Kind == ChanOpKind::Close || Ev.Kind == ChanOpKind::ReceiverCancel)
+          Closed = true;
+        if (Ev.WaitsClose && (!Wait || (WaitT >= 0 && T < 0))) {
+          Wait = &Ev;
+          WaitT = T;
+        }
+        if (isSendOp(Ev.Kind) && (!Send || (SendT < 0 && T >= 0))) {
+          Send = &Ev;
+          SendT = T;
+        }
+      });
+      if (Closed || !Wait)
+        continue;
+      // A channel whose destructor closes it releases a waiting thread
+      // when the owner's scope ends, unless the waiter is the owner itself
+      // or keeps the channel alive.
+      const auto *VD = cast<VarDecl>(K.Root);
+      if (Wait->Model && Wait->Model->ClosesOnDestruction && WaitT >= 0 &&
+          !keepsAlive(Threads[WaitT], VD))
+        continue;
+      Conflict C{ConflictKind::Unclosed,
+                 Send ? *Send : *Wait,
+                 *Wait,
+                 Send ? SendT : WaitT,
+                 WaitT,
+                 false,
+                 VD};
+      Conflicts.push_back(std::move(C));
+    }
+  }
+
+  // Does the thread hold its own reference to the channel held by smart
+  // pointer VD (captured or passed by value)?
+  bool keepsAlive(const ThreadStart &T, const VarDecl *VD) const {
+    if (designatedRecord(VD->getType()) ==
+        VD->getType().getNonReferenceType()->getAsCXXRecordDecl())
+      return false; // the channel object itself, not a smart pointer
+    if (const auto *L = dyn_cast_or_null<LambdaExpr>(
+            T.Callable ? stripWrappers(T.Callable) : nullptr)) {
+      for (const LambdaCapture &C : L->captures())
+        if (C.capturesVariable() && C.getCapturedVar() == VD)
+          return C.getCaptureKind() == LCK_ByCopy;
+      return false;
+    }
+    return false; // a function with arguments: not followed (unsure)
+  }
+
+  // A blocking send in a detached thread on a channel created here, which
+  // the buffer cannot absorb: it waits for this function to receive.
+  bool mayBlockForever(const ThreadStart &T, const ChanEvent &Send) const {
+    if (Send.Kind != ChanOpKind::Send || Send.Ext)
+      return false;
+
+    bool Detached = T.Detached || (T.Model && !T.Model->Methods.empty());
+    if (!Detached || !owned(Send.Key))
+      return false;
+    const auto *VD = cast<VarDecl>(Send.Key.Root);
+    if (Send.Model && Send.Model->ClosesOnDestruction &&
+        designatedRecord(VD->getType()) ==
+            VD->getType().getNonReferenceType()->getAsCXXRecordDecl())
+      return false; // the owner's scope end closes it (and the sender then
+                    // touches a dead object: thread-leak's business)
+    // Nobody else receives from it.
+    for (const ThreadStart &U : Threads)
+      if (receives(U, Send.Key))
+        return false;
+    std::optional<uint64_t> Cap =
+        usableCapacity(cast<VarDecl>(Send.Key.Root), Send.Model);
+    if (!Cap)
+      return false;
+    uint64_t Count = 0;
+    for (const ChanEvent &Ev : T.Effects)
+      if (isSendOp(Ev.Kind) && Ev.Key == Send.Key) {
+        if (Ev.Kind != ChanOpKind::Send)
+          return false; // the thread also uses try/timed sends: unsure
+        Count += Ev.InLoop ? uint64_t(1) << 32 : 1;
+      }
+    if (Count >= (uint64_t(1) << 32) && *Cap > 0)
+      return false; // a loop against a buffer: depends on the trip count
+    return Count > *Cap;
+  }
 
   void emit(ConflictKind K, const ChanEvent &Later, int LT,
             const ChanEvent &Earlier, int ET, bool Concurrent) {
@@ -799,9 +1516,26 @@ private:
                      int ST) {
     bool CloserSends = CT >= 0 ? sends(Threads[CT], Close.Key)
                                : ownSends(Close.Key);
+    bool CloserReceives = CT >= 0 ? receives(Threads[CT], Close.Key)
+                                  : ownReceives(Close.Key);
+    if (!CloserSends && CloserReceives) {
+      // The consumer closes under a running producer: Go's "only the
+      // sender closes".
+      emit(ConflictKind::ReceiverClose, Close, CT, Send, ST, true);
+      return;
+    }
     emit(CloserSends ? ConflictKind::CloseWithActiveSenders
                      : ConflictKind::SendAfterClose,
          Send, ST, Close, CT, true);
+  }
+
+  // A close that runs after the closer joined thread U (a closer thread
+  // that waits for the senders first).
+  bool joinedBefore(const ChanEvent &Close, int U) const {
+    const ThreadStart &T = Threads[U];
+    if (!T.Handle)
+      return false;
+    return llvm::is_contained(Close.JoinedBefore, *T.Handle);
   }
 
   // Two events replayed from one call's summary: their order inside the
@@ -812,6 +1546,22 @@ private:
   }
 
   void onEvent(const ChanEvent &Ev, int Thread, State &S, bool Report) {
+    if (Ev.Kind == ChanOpKind::Escape)
+      return;
+    if (Ev.Kind == ChanOpKind::Receive || Ev.Kind == ChanOpKind::Close)
+      llvm::erase_if(S.Pending, [&](const PendingSend &P) {
+        return P.Send->Key == Ev.Key;
+      });
+    else if (Ev.Kind == ChanOpKind::TimedReceive ||
+             Ev.Kind == ChanOpKind::TryReceive)
+      for (PendingSend &P : S.Pending)
+        if (P.Send->Key == Ev.Key)
+          P.GaveUp = &Ev;
+    if (isSendOp(Ev.Kind) && Report)
+      for (int T : S.Running)
+        for (const ChanEvent &TE : Threads[T].Effects)
+          if (TE.Key == Ev.Key && TE.Kind == ChanOpKind::Close)
+            raceCloseSend(TE, T, Ev, Thread);
     if (Ev.Kind == ChanOpKind::Close) {
       if (Report) {
         auto It = S.Closed.find(Ev.Key);
@@ -869,9 +1619,12 @@ private:
             if (A.Kind == ChanOpKind::Close && B.Kind == ChanOpKind::Close) {
               if (U == T && sends(TS, A.Key))
                 continue; // reported as close with active senders below
+              if (joinedBefore(A, U))
+                continue;
               emit(ConflictKind::DoubleClose, A, T, B, U, true);
             } else if (A.Kind == ChanOpKind::Close && isSendOp(B.Kind)) {
-              raceCloseSend(A, T, B, U);
+              if (!joinedBefore(A, U))
+                raceCloseSend(A, T, B, U);
             } else if (isSendOp(A.Kind) && B.Kind == ChanOpKind::Close) {
               raceCloseSend(B, U, A, T);
             }
@@ -880,6 +1633,14 @@ private:
     auto Pos = std::lower_bound(S.Running.begin(), S.Running.end(), T);
     if (Pos == S.Running.end() || *Pos != T)
       S.Running.insert(Pos, T);
+    for (const ChanEvent &Ev : TS.Effects)
+      if (mayBlockForever(TS, Ev)) {
+        bool Have = llvm::any_of(S.Pending, [&](const PendingSend &P) {
+          return P.Thread == T && P.Send == &Ev;
+        });
+        if (!Have)
+          S.Pending.push_back({T, &Ev, nullptr});
+      }
   }
 
   FunctionContext &Ctx;
@@ -897,6 +1658,12 @@ private:
 };
 
 } // namespace
+
+clang::SourceLocation ChanEvent::opLoc() const {
+  if (Op)
+    return Op->getExprLoc();
+  return Site ? Site->getExprLoc() : clang::SourceLocation();
+}
 
 ChannelFlow::ChannelFlow(FunctionContext &Ctx) {
   if (Ctx.function()->getBody())

@@ -15,6 +15,7 @@
 #pragma once
 
 #include "ModelMatch.h"
+#include "Finding.h"
 #include "ObjectKey.h"
 
 #include "clang/AST/Decl.h"
@@ -28,6 +29,12 @@ namespace tether {
 class FunctionContext;
 struct TUContext;
 
+// An operation described by a summary from another translation unit.
+struct ExternalOp {
+  SourcePoint Where;
+  std::string Function; // qualified name of the function it is in
+};
+
 struct ChanEvent {
   ChanOpKind Kind;
   ObjectKey Key;
@@ -40,6 +47,20 @@ struct ChanEvent {
   // The send's outcome is observed: its result is used (status/bool checked)
   // or it sits in a try block.
   bool Handled = false;
+  // A receive that ends only when the channel is closed: range-for over the
+  // channel, or a loop left when the receive fails.
+  bool WaitsClose = false;
+  // The operation sits in a loop of its function.
+  bool InLoop = false;
+  // Thread handles (or handle containers) joined unconditionally before
+  // this operation in its function: a closer that joins the senders first.
+  llvm::SmallVector<ObjectKey, 1> JoinedBefore;
+  // Set for operations that come from another translation unit (the link
+  // phase's summaries): Op is null and this is where it happens.
+  const ExternalOp *Ext = nullptr;
+
+  // Where the operation is, for diagnostics.
+  clang::SourceLocation opLoc() const;
 };
 
 // Per-function summary: what a function does to the channels it can reach
@@ -68,10 +89,19 @@ struct ThreadStart {
   bool GroupHandle = false;        // Handle is a container of handles
   bool Detached = false;
   const clang::FunctionDecl *Body = nullptr;
+  const clang::Expr *Callable = nullptr;
   std::vector<ChanEvent> Effects; // mapped into this function's keys
 };
 
-enum class ConflictKind { DoubleClose, SendAfterClose, CloseWithActiveSenders };
+enum class ConflictKind {
+  DoubleClose,
+  SendAfterClose,
+  CloseWithActiveSenders,
+  ReceiverClose, // Later: the close by a receive-only party; Earlier: a send
+  Unclosed,      // Later: a send (or the wait); Earlier: the wait for close
+  BlockedSend,   // Later: the blocking send; Earlier: the receive that may
+                 // give up (Op null when the receiver just never receives)
+};
 
 struct Conflict {
   ConflictKind Kind;
@@ -80,6 +110,8 @@ struct Conflict {
   int LaterThread = -1;   // index into threads(); -1: the function itself
   int EarlierThread = -1;
   bool Concurrent = false; // the two may race (neither joined before)
+  // Unclosed / BlockedSend: the channel's owning variable.
+  const clang::ValueDecl *Owner = nullptr;
 };
 
 class ChannelFlow {

@@ -80,6 +80,12 @@ DiagBuilder &DiagBuilder::note(SourceLocation Loc, llvm::StringRef Message) {
   return *this;
 }
 
+DiagBuilder &DiagBuilder::note(const SourcePoint &Where,
+                               llvm::StringRef Message) {
+  F.Notes.push_back({Where, Message.str()});
+  return *this;
+}
+
 DiagBuilder &DiagBuilder::range(SourceRange R) {
   // End columns are exclusive: one past the last character of the range.
   SourceLocation EndLoc = Lexer::getLocForEndOfToken(

@@ -53,6 +53,7 @@ class DiagBuilder {
 public:
   DiagBuilder(Finding &F, const clang::SourceManager &SM) : F(F), SM(SM) {}
   DiagBuilder &note(clang::SourceLocation Loc, llvm::StringRef Message);
+  DiagBuilder &note(const SourcePoint &Where, llvm::StringRef Message);
   DiagBuilder &range(clang::SourceRange R);
   DiagBuilder &fixReplace(clang::CharSourceRange R, llvm::StringRef Text);
   DiagBuilder &level(Severity S);

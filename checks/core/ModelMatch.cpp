@@ -20,6 +20,7 @@ const char *chanOpName(ChanOpKind K) {
   case ChanOpKind::IsClosed: return "is-closed";
   case ChanOpKind::IsOpen: return "is-open";
   case ChanOpKind::ReceiverCancel: return "cancel";
+  case ChanOpKind::Escape: return "escape";
   }
   return "?";
 }

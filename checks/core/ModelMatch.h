@@ -15,7 +15,11 @@ namespace tether {
 
 enum class ChanOpKind {
   Send, Receive, TrySend, TryReceive, TimedSend, TimedReceive, Close,
-  IsClosed, IsOpen, ReceiverCancel
+  IsClosed, IsOpen, ReceiverCancel,
+  // Not an operation: the channel is handed to code the analysis cannot
+  // see (an unknown function, a container, a global), so its fate is
+  // unknown.
+  Escape
 };
 const char *chanOpName(ChanOpKind K);
 inline bool isSendOp(ChanOpKind K) {

@@ -13,8 +13,27 @@ std::string ObjectKey::describe() const {
   std::string S;
   if (ThisBased)
     S = "this->";
-  if (Root)
+  if (Ret)
+    S = "<returned>";
+  const auto *VD = dyn_cast_or_null<VarDecl>(Root);
+  if (VD && VD->isImplicit() && VD->getInit()) {
+    // The hidden range variable of `for (auto v : *make())`: name the call.
+    const Expr *E = stripWrappers(VD->getInit());
+    while (true) {
+      if (const auto *UO = dyn_cast<UnaryOperator>(E))
+        E = stripWrappers(UO->getSubExpr());
+      else if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(E);
+               Op && Op->getNumArgs() == 1)
+        E = stripWrappers(Op->getArg(0));
+      else
+        break;
+    }
+    const auto *Call = dyn_cast<CallExpr>(E);
+    const FunctionDecl *Callee = Call ? Call->getDirectCallee() : nullptr;
+    S += Callee ? Callee->getNameAsString() + "()" : std::string("<range>");
+  } else if (Root) {
     S += Root->getNameAsString();
+  }
   for (const FieldDecl *F : Path)
     S += "." + F->getNameAsString();
   return S;

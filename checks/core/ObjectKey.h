@@ -19,18 +19,24 @@ struct ObjectKey {
   // A VarDecl/ParmVarDecl, or the first FieldDecl of a `this->` path.
   const clang::ValueDecl *Root = nullptr;
   bool ThisBased = false;
+  // In a summary: the object the function returns (a channel it created).
+  // Callers map it to the variable the call initialises.
+  bool Ret = false;
   llvm::SmallVector<const clang::FieldDecl *, 2> Path;
 
   std::string describe() const; // "out", "this->jobs_", "cfg.ch"
   bool rootedAt(const clang::ValueDecl *D) const { return Root == D; }
   bool operator==(const ObjectKey &O) const {
-    return Root == O.Root && ThisBased == O.ThisBased && Path == O.Path;
+    return Root == O.Root && ThisBased == O.ThisBased && Ret == O.Ret &&
+           Path == O.Path;
   }
   bool operator<(const ObjectKey &O) const {
     if (Root != O.Root)
       return Root < O.Root;
     if (ThisBased != O.ThisBased)
       return ThisBased < O.ThisBased;
+    if (Ret != O.Ret)
+      return Ret < O.Ret;
     return std::lexicographical_compare(Path.begin(), Path.end(),
                                         O.Path.begin(), O.Path.end());
   }
