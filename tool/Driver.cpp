@@ -4,6 +4,8 @@
 #include "Suppress.h"
 
 #include "Check.h"
+#include "ChannelFlow.h"
+#include "Summaries.h"
 
 #include "clang/AST/ASTConsumer.h"
 #include "clang/AST/ASTLambda.h"
@@ -22,6 +24,7 @@
 #include "llvm/Support/Process.h"
 #include "llvm/Support/Regex.h"
 #include "llvm/Support/ThreadPool.h"
+#include "llvm/Support/JSON.h"
 #include "llvm/Support/Threading.h"
 #include "llvm/Support/VirtualFileSystem.h"
 #include "llvm/Support/raw_ostream.h"
@@ -90,6 +93,10 @@ struct TUJob {
 struct TUResult {
   std::vector<Finding> Findings;
   std::string Error; // non-empty: the TU was not analysed
+  // The TU's channel summaries for the link phase (JSON text), and whether
+  // the TU calls functions defined elsewhere.
+  std::string Summaries;
+  std::vector<std::string> ExternalCallees;
 };
 
 class FunctionVisitor : public RecursiveASTVisitor<FunctionVisitor> {
@@ -148,11 +155,21 @@ private:
       return;
     if (!Seen.insert(FD).second)
       return;
+    // Functions other TUs can call get a summary for the link phase.
+    const auto *MD = dyn_cast<CXXMethodDecl>(FD);
+    if (FD->isExternallyVisible() && !FD->isTemplateInstantiation() &&
+        !(MD && isLambdaCallOperator(MD)) &&
+        SM.isInMainFile(SM.getExpansionLoc(FD->getLocation())))
+      Exported.push_back(FD);
     FunctionContext Ctx(TU, FD, Out);
     for (auto &C : Checks)
       C->checkFunction(Ctx);
   }
 
+public:
+  std::vector<const FunctionDecl *> Exported;
+
+private:
   TUContext &TU;
   std::vector<std::unique_ptr<Check>> &Checks;
   const llvm::Regex *HeaderFilter;
@@ -165,9 +182,10 @@ private:
 class AnalysisConsumer : public ASTConsumer {
 public:
   AnalysisConsumer(const Config &Cfg, const std::string &CLIChecks,
-                   const llvm::Regex *HeaderFilter, TUResult &Result)
+                   const llvm::Regex *HeaderFilter,
+                   const LinkedSummaries *Linked, TUResult &Result)
       : Cfg(Cfg), CLIChecks(CLIChecks), HeaderFilter(HeaderFilter),
-        Result(Result) {}
+        Linked(Linked), Result(Result) {}
 
   void HandleTranslationUnit(ASTContext &Ctx) override {
     if (Ctx.getDiagnostics().hasErrorOccurred())
@@ -180,33 +198,47 @@ public:
     if (Enabled.empty())
       return;
     TUContext TU(Ctx, *Cfg.ModelSetPtr, Cfg.Options);
-    FunctionVisitor(TU, Enabled, HeaderFilter, Result.Findings)
-        .TraverseDecl(Ctx.getTranslationUnitDecl());
+    TU.Linked = Linked;
+    FunctionVisitor V(TU, Enabled, HeaderFilter, Result.Findings);
+    V.TraverseDecl(Ctx.getTranslationUnitDecl());
+    if (!Linked) {
+      // First pass: what this TU tells the link phase.
+      TUSummaries S;
+      TU.summaries().exportTo(V.Exported, S);
+      std::string Text;
+      llvm::raw_string_ostream OS(Text);
+      OS << toJSON(S);
+      Result.Summaries = std::move(Text);
+      Result.ExternalCallees = std::move(S.ExternalCallees);
+    }
   }
 
 private:
   const Config &Cfg;
   const std::string &CLIChecks;
   const llvm::Regex *HeaderFilter;
+  const LinkedSummaries *Linked;
   TUResult &Result;
 };
 
 class AnalysisAction : public ASTFrontendAction {
 public:
   AnalysisAction(const Config &Cfg, const std::string &CLIChecks,
-                 const llvm::Regex *HeaderFilter, TUResult &Result)
+                 const llvm::Regex *HeaderFilter,
+                 const LinkedSummaries *Linked, TUResult &Result)
       : Cfg(Cfg), CLIChecks(CLIChecks), HeaderFilter(HeaderFilter),
-        Result(Result) {}
+        Linked(Linked), Result(Result) {}
   std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &,
                                                  StringRef) override {
     return std::make_unique<AnalysisConsumer>(Cfg, CLIChecks, HeaderFilter,
-                                              Result);
+                                              Linked, Result);
   }
 
 private:
   const Config &Cfg;
   const std::string &CLIChecks;
   const llvm::Regex *HeaderFilter;
+  const LinkedSummaries *Linked;
   TUResult &Result;
 };
 
@@ -253,7 +285,8 @@ std::vector<std::string> adjustArgs(std::vector<std::string> Args,
 
 TUResult analyseOne(const CompileCommand &Cmd, const std::string &File,
                     const Config &Cfg, const CheckOptionsCLI &Opts,
-                    const llvm::Regex *HeaderFilter) {
+                    const llvm::Regex *HeaderFilter,
+                    const LinkedSummaries *Linked) {
   TUResult R;
   std::vector<std::string> Args = adjustArgs(Cmd.CommandLine, File, Opts);
   llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> FS =
@@ -267,7 +300,8 @@ TUResult analyseOne(const CompileCommand &Cmd, const std::string &File,
   bool Survived = CRC.RunSafely([&] {
     ToolInvocation Inv(Args,
                        std::make_unique<AnalysisAction>(Cfg, Opts.Checks,
-                                                        HeaderFilter, R),
+                                                        HeaderFilter, Linked,
+                                                        R),
                        FM.get(), std::make_shared<PCHContainerOperations>());
     Inv.setDiagnosticConsumer(&Diags);
     Ok = Inv.run();
@@ -509,7 +543,48 @@ int runCheck(const CheckOptionsCLI &Opts) {
         auto FIt = Filters.find(J.Cfg);
         Results[I] = analyseOne(Cmds.front(), J.File, *J.Cfg, Opts,
                                 FIt == Filters.end() ? nullptr
-                                                     : FIt->second.get());
+                                                     : FIt->second.get(),
+                                nullptr);
+      });
+    Pool.wait();
+
+    // Link: merge every TU's summaries; TUs that call a function whose
+    // linked summary says something are analysed again with that view.
+    LinkedSummaries Linked;
+    for (const TUResult &R : Results) {
+      if (!R.Error.empty() || R.Summaries.empty())
+        continue;
+      llvm::Expected<llvm::json::Value> V = llvm::json::parse(R.Summaries);
+      TUSummaries S;
+      if (!V) {
+        llvm::consumeError(V.takeError());
+        continue;
+      }
+      if (fromJSON(*V, S))
+        Linked.add(S);
+    }
+    Linked.link();
+    std::vector<size_t> Again;
+    for (size_t I = 0; I < Jobs.size(); ++I) {
+      if (!Results[I].Error.empty())
+        continue;
+      for (const std::string &U : Results[I].ExternalCallees)
+        if (Linked.events(U)) {
+          Again.push_back(I);
+          break;
+        }
+    }
+    for (size_t I : Again)
+      Pool.async([&, I] {
+        const TUJob &J = Jobs[I];
+        std::vector<CompileCommand> Cmds = DB->getCompileCommands(J.File);
+        auto FIt = Filters.find(J.Cfg);
+        TUResult R = analyseOne(Cmds.front(), J.File, *J.Cfg, Opts,
+                                FIt == Filters.end() ? nullptr
+                                                     : FIt->second.get(),
+                                &Linked);
+        if (R.Error.empty())
+          Results[I].Findings = std::move(R.Findings);
       });
     Pool.wait();
   }

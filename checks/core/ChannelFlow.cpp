@@ -6,6 +6,7 @@
 #include "clang/AST/StmtCXX.h"
 #include "clang/Analysis/CFG.h"
 #include "clang/Basic/SourceManager.h"
+#include "clang/Index/USRGeneration.h"
 
 #include <algorithm>
 #include <deque>
@@ -33,6 +34,8 @@ struct BodyFacts {
   std::vector<SpawnRec> Spawns;
   std::map<const Expr *, size_t> SpawnIndex;
   std::vector<const CallExpr *> Calls; // calls into functions with bodies
+  // Calls into user functions defined in another TU (no body here).
+  std::vector<const CallExpr *> ExtCalls;
   std::map<const VarDecl *, ObjectKey> RangeVars; // loop var -> container
   std::vector<const Stmt *> Loops;
   // Uses of channel-holding variables and members (DeclRefExpr or
@@ -61,6 +64,31 @@ bool summarisable(const FunctionDecl *Callee) {
     return false;
   const SourceManager &SM = Def->getASTContext().getSourceManager();
   return !SM.isInSystemHeader(Def->getLocation());
+}
+
+// A user function declared here and defined in another TU.
+bool externalUserFunction(const FunctionDecl *Callee) {
+  if (!Callee || Callee->isInStdNamespace() || Callee->hasBody() ||
+      Callee->isDependentContext() || Callee->getBuiltinID())
+    return false;
+  const SourceManager &SM = Callee->getASTContext().getSourceManager();
+  return !SM.isInSystemHeader(Callee->getLocation());
+}
+
+// The declaration whose summary describes a call's callee: its definition
+// here, or (second pass) its canonical declaration when the link phase
+// knows it. Null when neither.
+const FunctionDecl *summaryDecl(const FunctionDecl *Callee,
+                                const LinkedSummaries *Linked) {
+  if (summarisable(Callee)) {
+    const FunctionDecl *Def = nullptr;
+    Callee->hasBody(Def);
+    return Def;
+  }
+  if (Linked && externalUserFunction(Callee) &&
+      Linked->events(usrOf(Callee->getCanonicalDecl())))
+    return Callee->getCanonicalDecl();
+  return nullptr;
 }
 
 bool isLoop(const Stmt *S) {
@@ -142,8 +170,8 @@ const CallExpr *generatorCall(const Expr *E) {
   return Call;
 }
 
-bool summarisableCall(const CallExpr *Call) {
-  return Call && summarisable(Call->getDirectCallee());
+bool summarisableCall(const CallExpr *Call, const LinkedSummaries *Linked) {
+  return Call && summaryDecl(Call->getDirectCallee(), Linked);
 }
 
 // The thread handle (or handle container) a join's object designates:
@@ -174,8 +202,8 @@ bool isWrapper(const Stmt *S) {
 
 class BodyWalker {
 public:
-  BodyWalker(const ModelSet &Models, const ObjectResolver &R, BodyFacts &F)
-      : Models(Models), R(R), F(F) {}
+  BodyWalker(TUContext &TU, const ObjectResolver &R, BodyFacts &F)
+      : TU(TU), Models(TU.Models), R(R), F(F) {}
 
   void walk(const Stmt *S, bool ValueUsed, bool InTry) {
     if (!S)
@@ -391,7 +419,7 @@ private:
     if (!Holds || isa<ParmVarDecl>(VD) || !VD->hasLocalStorage())
       return;
     if (const CallExpr *Gen = generatorCall(Init)) {
-      if (summarisableCall(Gen)) {
+      if (summarisableCall(Gen, TU.Linked)) {
         ObjectKey K;
         K.Root = VD;
         F.CallDest[Gen] = K;
@@ -492,7 +520,11 @@ private:
     }
     if (const auto *Call = dyn_cast<CallExpr>(E)) {
       const FunctionDecl *Callee = Call->getDirectCallee();
-      if (summarisable(Callee)) {
+      if (!summaryDecl(Callee, TU.Linked) && externalUserFunction(Callee)) {
+        F.ExtCalls.push_back(Call);
+        TU.ExternalCallees.insert(usrOf(Callee->getCanonicalDecl()));
+      }
+      if (summaryDecl(Callee, TU.Linked)) {
         F.Calls.push_back(Call);
         for (const Expr *A : Call->arguments())
           cover(A);
@@ -579,6 +611,7 @@ private:
     }
   }
 
+  TUContext &TU;
   const ModelSet &Models;
   const ObjectResolver &R;
   BodyFacts &F;
@@ -587,10 +620,10 @@ private:
   const LambdaExpr *CaptureOf = nullptr;
 };
 
-BodyFacts collectFacts(const Stmt *Body, const ModelSet &Models,
+BodyFacts collectFacts(const Stmt *Body, TUContext &TU,
                        const ObjectResolver &R) {
   BodyFacts F;
-  BodyWalker W(Models, R, F);
+  BodyWalker W(TU, R, F);
   W.walk(Body, false, false);
   W.finish();
   return F;
@@ -752,25 +785,54 @@ const ChannelSummary &SummaryCache::get(const FunctionDecl *FD) {
   auto It = Cache.find(FD);
   if (It != Cache.end())
     return *It->second;
-  if (!FD->hasBody() || InProgress.contains(FD) || InProgress.size() > 16)
+  if (!FD->hasBody())
+    return fromLinked(FD);
+  if (InProgress.contains(FD) || InProgress.size() > 16)
     return Empty; // recursion: the cycle contributes nothing more
   InProgress.insert(FD);
   auto S = std::make_unique<ChannelSummary>();
   const Stmt *Body = FD->getBody();
   ObjectResolver R(Body);
-  BodyFacts F = collectFacts(Body, TU.Models, R);
+  BodyFacts F = collectFacts(Body, TU, R);
   // Events on a local the function returns are the caller's: key them as
   // the returned object.
-  auto Keep = [&](ChanEvent Ev) {
-    if (const auto *VD = dyn_cast_or_null<VarDecl>(Ev.Key.Root);
-        VD && !Ev.Key.ThisBased && F.ReturnedLocals.contains(VD)) {
-      Ev.Key.Root = nullptr;
-      Ev.Key.Ret = true;
-    } else if (!escapesFunction(Ev.Key, FD)) {
-      return;
+  auto SummaryKey = [&](ObjectKey K) -> std::optional<ObjectKey> {
+    if (const auto *VD = dyn_cast_or_null<VarDecl>(K.Root);
+        VD && !K.ThisBased && F.ReturnedLocals.contains(VD)) {
+      K.Root = nullptr;
+      K.Ret = true;
+      return K;
     }
+    if (K.Ret || escapesFunction(K, FD))
+      return K;
+    return std::nullopt;
+  };
+  auto Keep = [&](ChanEvent Ev) {
+    std::optional<ObjectKey> K = SummaryKey(Ev.Key);
+    if (!K)
+      return;
+    Ev.Key = std::move(*K);
     S->Events.push_back(std::move(Ev));
   };
+  auto MapOpt = [&](const std::optional<ObjectKey> &K)
+      -> std::optional<ObjectKey> {
+    return K ? SummaryKey(*K) : std::nullopt;
+  };
+  // Calls into other TUs, in this function's keys.
+  for (const CallExpr *Call : F.ExtCalls) {
+    auto [Args, Object] = callArgs(Call);
+    ExternalCallRec Rec;
+    Rec.Callee = usrOf(Call->getDirectCallee()->getCanonicalDecl());
+    for (const Expr *A : Args)
+      Rec.Args.push_back(MapOpt(R.keyOf(A)));
+    if (Object && isa<CXXThisExpr>(Object->IgnoreParenImpCasts()))
+      Rec.ObjectIsThis = true;
+    else if (Object)
+      Rec.Object = MapOpt(R.keyOf(Object));
+    if (auto DIt = F.CallDest.find(Call); DIt != F.CallDest.end())
+      Rec.Dest = MapOpt(DIt->second);
+    S->ExternalCalls.push_back(std::move(Rec));
+  }
   for (const ChanEvent &Ev : F.Ops)
     Keep(Ev);
   for (const ChanEvent &Ev : F.Escapes)
@@ -784,17 +846,40 @@ const ChannelSummary &SummaryCache::get(const FunctionDecl *FD) {
       S->Events.push_back(std::move(Ev));
     }
   for (const CallExpr *Call : F.Calls) {
-    const FunctionDecl *Callee = Call->getDirectCallee();
-    const FunctionDecl *Def = nullptr;
-    if (!Callee->hasBody(Def))
+    const FunctionDecl *Def = summaryDecl(Call->getDirectCallee(), TU.Linked);
+    if (!Def)
       continue;
     auto [Args, Object] = callArgs(Call);
     auto DIt = F.CallDest.find(Call);
+    const ObjectKey *Dest = DIt == F.CallDest.end() ? nullptr : &DIt->second;
+    const ChannelSummary &CS = get(Def);
     std::vector<ChanEvent> Mapped;
-    appendMapped(Mapped, get(Def).Events, Def, Args, Object, Call, R,
-                 DIt == F.CallDest.end() ? nullptr : &DIt->second);
+    appendMapped(Mapped, CS.Events, Def, Args, Object, Call, R, Dest);
     for (ChanEvent &Ev : Mapped)
       Keep(std::move(Ev));
+    // The callee's own calls into other TUs, seen from here.
+    for (const ExternalCallRec &X : CS.ExternalCalls) {
+      ExternalCallRec Rec;
+      Rec.Callee = X.Callee;
+      auto Through = [&](const std::optional<ObjectKey> &K)
+          -> std::optional<ObjectKey> {
+        if (!K)
+          return std::nullopt;
+        return MapOpt(mapKey(*K, Def, Args, Object, R, Dest));
+      };
+      for (const auto &A : X.Args)
+        Rec.Args.push_back(Through(A));
+      Rec.Object = Through(X.Object);
+      Rec.Dest = Through(X.Dest);
+      if (X.ObjectIsThis) {
+        // The callee's `this` is this call's object.
+        if (!Object || isa<CXXThisExpr>(Object->IgnoreParenImpCasts()))
+          Rec.ObjectIsThis = true;
+        else
+          Rec.Object = MapOpt(R.keyOf(Object));
+      }
+      S->ExternalCalls.push_back(std::move(Rec));
+    }
   }
   for (const SpawnRec &Sp : F.Spawns)
     for (ChanEvent &Ev :
@@ -802,6 +887,171 @@ const ChannelSummary &SummaryCache::get(const FunctionDecl *FD) {
       Keep(std::move(Ev));
   InProgress.erase(FD);
   return *(Cache[FD] = std::move(S));
+}
+
+std::string usrOf(const FunctionDecl *FD) {
+  llvm::SmallString<128> Buf;
+  if (!FD || clang::index::generateUSRForDecl(FD, Buf))
+    return {};
+  return std::string(Buf);
+}
+
+static const FieldDecl *fieldNamed(QualType T, llvm::StringRef Name) {
+  const CXXRecordDecl *RD = designatedRecord(T);
+  if (!RD || !RD->hasDefinition())
+    return nullptr;
+  for (const FieldDecl *F : RD->getDefinition()->fields())
+    if (F->getName() == Name)
+      return F;
+  return nullptr;
+}
+
+// A linked key in the terms of declaration FD of this TU.
+static std::optional<ObjectKey> keyFromSpec(const KeySpec &Spec,
+                                            const FunctionDecl *FD) {
+  ObjectKey K;
+  QualType Cur;
+  size_t First = 0;
+  switch (Spec.Root) {
+  case KeySpec::Param:
+    if (Spec.Index >= int(FD->getNumParams()))
+      return std::nullopt;
+    K.Root = FD->getParamDecl(Spec.Index);
+    Cur = FD->getParamDecl(Spec.Index)->getType();
+    break;
+  case KeySpec::This: {
+    const auto *MD = dyn_cast<CXXMethodDecl>(FD);
+    if (!MD || Spec.Path.empty())
+      return std::nullopt;
+    const FieldDecl *F =
+        fieldNamed(QualType(MD->getParent()->getTypeForDecl(), 0), Spec.Path[0]);
+    if (!F)
+      return std::nullopt;
+    K.Root = F;
+    K.ThisBased = true;
+    Cur = F->getType();
+    First = 1;
+    break;
+  }
+  case KeySpec::Ret:
+    K.Ret = true;
+    Cur = FD->getReturnType();
+    break;
+  }
+  for (size_t I = First; I < Spec.Path.size(); ++I) {
+    const FieldDecl *F = fieldNamed(Cur, Spec.Path[I]);
+    if (!F)
+      return std::nullopt;
+    K.Path.push_back(F);
+    Cur = F->getType();
+  }
+  return K;
+}
+
+// A key of FD's summary as the link phase names it.
+static std::optional<KeySpec> specFromKey(const ObjectKey &K,
+                                          const FunctionDecl *FD) {
+  KeySpec S;
+  if (K.Ret) {
+    S.Root = KeySpec::Ret;
+  } else if (K.ThisBased) {
+    S.Root = KeySpec::This;
+    S.Path.push_back(K.Root->getNameAsString());
+  } else if (const auto *P = dyn_cast_or_null<ParmVarDecl>(K.Root);
+             P && P->getDeclContext() == FD) {
+    S.Root = KeySpec::Param;
+    S.Index = int(P->getFunctionScopeIndex());
+  } else {
+    return std::nullopt; // globals and captures are not followed across TUs
+  }
+  for (const FieldDecl *F : K.Path)
+    S.Path.push_back(F->getNameAsString());
+  return S;
+}
+
+const ChannelSummary &SummaryCache::fromLinked(const FunctionDecl *FD) {
+  static const ChannelSummary Empty;
+  const std::vector<ExternalEvent> *Evs =
+      TU.Linked ? TU.Linked->events(usrOf(FD)) : nullptr;
+  if (!Evs)
+    return Empty;
+  auto S = std::make_unique<ChannelSummary>();
+  for (const ExternalEvent &E : *Evs) {
+    std::optional<ObjectKey> K = keyFromSpec(E.Key, FD);
+    if (!K || E.Kind < 0 || E.Kind > int(ChanOpKind::Escape))
+      continue;
+    ExternalOps.push_back({E.Where, E.Function});
+    ChanEvent Ev{ChanOpKind(E.Kind), *K, nullptr, nullptr, nullptr, FD,
+                 E.Handled};
+    if (!E.Model.empty())
+      Ev.Model = TU.Models.channelForType(E.Model);
+    Ev.WaitsClose = E.WaitsClose;
+    Ev.InLoop = E.InLoop;
+    Ev.Ext = &ExternalOps.back();
+    S->Events.push_back(std::move(Ev));
+  }
+  return *(Cache[FD] = std::move(S));
+}
+
+void SummaryCache::exportTo(llvm::ArrayRef<const FunctionDecl *> Functions,
+                            TUSummaries &Out) {
+  const SourceManager &SM = TU.AST.getSourceManager();
+  for (const FunctionDecl *FD : Functions) {
+    const ChannelSummary &S = get(FD);
+    if (S.Events.empty() && S.ExternalCalls.empty())
+      continue;
+    ExternalSummary X;
+    X.USR = usrOf(FD->getCanonicalDecl());
+    X.Name = FD->getQualifiedNameAsString();
+    if (X.USR.empty())
+      continue;
+    for (const ChanEvent &Ev : S.Events) {
+      std::optional<KeySpec> K = specFromKey(Ev.Key, FD);
+      if (!K)
+        continue;
+      ExternalEvent E;
+      E.Kind = int(Ev.Kind);
+      E.Key = std::move(*K);
+      if (Ev.Model && !Ev.Model->Types.empty())
+        E.Model = Ev.Model->Types.front();
+      if (Ev.Ext) {
+        E.Where = Ev.Ext->Where;
+        E.Function = Ev.Ext->Function;
+      } else {
+        E.Where = toSourcePoint(SM, Ev.opLoc());
+        const FunctionDecl *In = Ev.Via ? Ev.Via : FD;
+        if (const auto *MD = dyn_cast<CXXMethodDecl>(In);
+            MD && MD->getParent()->isLambda())
+          In = FD;
+        E.Function = In->getQualifiedNameAsString();
+      }
+      E.Handled = Ev.Handled;
+      E.WaitsClose = Ev.WaitsClose;
+      E.InLoop = Ev.InLoop;
+      X.Events.push_back(std::move(E));
+    }
+    for (const ExternalCallRec &C : S.ExternalCalls) {
+      ExternalCall Call;
+      Call.Callee = C.Callee;
+      auto Spec = [&](const std::optional<ObjectKey> &K)
+          -> std::optional<KeySpec> {
+        return K ? specFromKey(*K, FD) : std::nullopt;
+      };
+      for (const auto &A : C.Args)
+        Call.Args.push_back(Spec(A));
+      Call.Object = Spec(C.Object);
+      if (C.ObjectIsThis) {
+        KeySpec This;
+        This.Root = KeySpec::This;
+        Call.Object = This; // this function's own `this`
+      }
+      Call.Dest = Spec(C.Dest);
+      X.Calls.push_back(std::move(Call));
+    }
+    Out.Functions.push_back(std::move(X));
+  }
+  Out.ExternalCallees.assign(TU.ExternalCallees.begin(),
+                             TU.ExternalCallees.end());
 }
 
 // ---------------------------------------------------------------------------
@@ -921,7 +1171,7 @@ public:
 
   void run() {
     const Stmt *Body = FD->getBody();
-    Facts = collectFacts(Body, Models, R);
+    Facts = collectFacts(Body, Ctx.tu(), R);
     SummaryCache &Cache = Ctx.tu().summaries();
     for (const SpawnRec &Sp : Facts.Spawns) {
       ThreadStart T;
@@ -942,8 +1192,9 @@ public:
           if (*T.Handle == K)
             T.Detached = true;
     for (const CallExpr *Call : Facts.Calls) {
-      const FunctionDecl *Def = nullptr;
-      if (!Call->getDirectCallee()->hasBody(Def))
+      const FunctionDecl *Def =
+          summaryDecl(Call->getDirectCallee(), Ctx.tu().Linked);
+      if (!Def)
         continue;
       auto [Args, Object] = callArgs(Call);
       std::vector<ChanEvent> Mapped;
@@ -1263,13 +1514,23 @@ private:
         return true;
     return false;
   }
-  bool ownReceives(const ObjectKey &K) const {
+  // Consumes from K: waits for values (try-receives that drain a channel
+  // on shutdown do not make a consumer).
+  static bool consumes(const ChanEvent &Ev, const ObjectKey &K) {
+    return Ev.Key == K && (Ev.Kind == ChanOpKind::Receive ||
+                           Ev.Kind == ChanOpKind::TimedReceive);
+  }
+  bool consumes(const ThreadStart &T, const ObjectKey &K) const {
+    return llvm::any_of(T.Effects,
+                        [&](const ChanEvent &Ev) { return consumes(Ev, K); });
+  }
+  bool ownConsumes(const ObjectKey &K) const {
     for (const ChanEvent &Ev : Facts.Ops)
-      if (isReceiveOp(Ev.Kind) && Ev.Key == K)
+      if (consumes(Ev, K))
         return true;
     for (const auto &[Call, Evs] : CallEffects)
       for (const ChanEvent &Ev : Evs)
-        if (isReceiveOp(Ev.Kind) && Ev.Key == K)
+        if (consumes(Ev, K))
           return true;
     return false;
   }
@@ -1503,8 +1764,8 @@ private:
 
   void emit(ConflictKind K, const ChanEvent &Later, int LT,
             const ChanEvent &Earlier, int ET, bool Concurrent) {
-    auto Key = std::make_tuple(int(K), Later.Site, Later.Op, Earlier.Site,
-                               Earlier.Op);
+    auto Key = std::make_tuple(int(K), Later.Site, Later.Op, Later.Ext,
+                               Earlier.Site, Earlier.Op, Earlier.Ext);
     if (!Seen.insert(Key).second)
       return;
     Conflicts.push_back({K, Later, Earlier, LT, ET, Concurrent});
@@ -1516,8 +1777,8 @@ private:
                      int ST) {
     bool CloserSends = CT >= 0 ? sends(Threads[CT], Close.Key)
                                : ownSends(Close.Key);
-    bool CloserReceives = CT >= 0 ? receives(Threads[CT], Close.Key)
-                                  : ownReceives(Close.Key);
+    bool CloserReceives = CT >= 0 ? consumes(Threads[CT], Close.Key)
+                                  : ownConsumes(Close.Key);
     if (!CloserSends && CloserReceives) {
       // The consumer closes under a running producer: Go's "only the
       // sender closes".
@@ -1652,8 +1913,8 @@ private:
   BodyFacts Facts;
   std::map<const CallExpr *, std::vector<ChanEvent>> CallEffects;
   std::map<const Stmt *, std::vector<ObjectKey>> LoopJoins;
-  std::set<std::tuple<int, const Expr *, const Expr *, const Expr *,
-                      const Expr *>>
+  std::set<std::tuple<int, const Expr *, const Expr *, const ExternalOp *,
+                      const Expr *, const Expr *, const ExternalOp *>>
       Seen;
 };
 

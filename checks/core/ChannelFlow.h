@@ -17,9 +17,11 @@
 #include "ModelMatch.h"
 #include "Finding.h"
 #include "ObjectKey.h"
+#include "Summaries.h"
 
 #include "clang/AST/Decl.h"
 
+#include <deque>
 #include <map>
 #include <memory>
 #include <vector>
@@ -66,18 +68,39 @@ struct ChanEvent {
 // Per-function summary: what a function does to the channels it can reach
 // through its parameters, `this` and globals. Keys rooted at locals are
 // dropped.
+struct ExternalCallRec;
+
 struct ChannelSummary {
   std::vector<ChanEvent> Events;
+  // Calls into functions defined in other TUs, in this function's keys:
+  // exported for the link phase.
+  std::vector<ExternalCallRec> ExternalCalls;
+};
+
+struct ExternalCallRec {
+  std::string Callee; // USR
+  llvm::SmallVector<std::optional<ObjectKey>, 4> Args;
+  std::optional<ObjectKey> Object, Dest;
+  bool ObjectIsThis = false; // a member call on this function's `this`
 };
 
 // The summaries of one TU, computed on demand and cached.
 class SummaryCache {
 public:
   explicit SummaryCache(TUContext &TU) : TU(TU) {}
+  // FD with a body: computed from it. Without: from the link phase's view,
+  // when there is one.
   const ChannelSummary &get(const clang::FunctionDecl *FD);
 
+  // Exports the summaries of the given functions (defined in this TU) for
+  // the link phase.
+  void exportTo(llvm::ArrayRef<const clang::FunctionDecl *> Functions,
+                TUSummaries &Out);
+
 private:
+  const ChannelSummary &fromLinked(const clang::FunctionDecl *FD);
   TUContext &TU;
+  std::deque<ExternalOp> ExternalOps;
   std::map<const clang::FunctionDecl *, std::unique_ptr<ChannelSummary>> Cache;
   llvm::DenseSet<const clang::FunctionDecl *> InProgress;
 };
@@ -127,5 +150,7 @@ private:
 
 // Helpers shared with summaries.
 const clang::FunctionDecl *calleeBody(const clang::Expr *Callable);
+// The USR of a function (stable across TUs).
+std::string usrOf(const clang::FunctionDecl *FD);
 
 } // namespace tether

@@ -13,6 +13,7 @@
 #include "llvm/ADT/StringRef.h"
 
 #include <map>
+#include <set>
 #include <memory>
 #include <string>
 #include <vector>
@@ -22,6 +23,7 @@ namespace tether {
 class ModelSet;
 class ChannelFlow;
 class SummaryCache;
+class LinkedSummaries;
 
 // Check options (`options:` in .tether.yaml, key "check-id.name").
 class CheckOptions {
@@ -43,6 +45,11 @@ struct TUContext {
   const CheckOptions &Options;
   // Per-function channel summaries, shared by every function of the TU.
   SummaryCache &summaries();
+  // The link phase's view of functions defined in other TUs (null in the
+  // first pass).
+  const LinkedSummaries *Linked = nullptr;
+  // USRs of functions called here whose bodies are not in this TU.
+  std::set<std::string> ExternalCallees;
 
 private:
   std::unique_ptr<SummaryCache> Summaries;
