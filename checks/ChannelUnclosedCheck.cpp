@@ -47,10 +47,17 @@ public:
                         " is never closed after this send, but a receiver "
                         "waits for it to be closed; close it after the last "
                         "send"
-                  : "this receive waits for channel " + Name +
-                        " to be closed, but nothing closes it";
-      DiagBuilder D = Ctx.report(info(), At->getExprLoc(), Msg, C.Later.Op);
-      D.range(At->getSourceRange());
+                  : C.Earlier.Key.ThisBased
+                        ? "this receive waits for channel " + Name +
+                              " to be closed, but no member function of its "
+                              "class closes it"
+                        : "this receive waits for channel " + Name +
+                              " to be closed, but nothing closes it";
+      DiagBuilder D = Ctx.report(info(), At->getExprLoc(), Msg, At);
+      if (HasSend && C.Later.Ext)
+        D.at(C.Later.Ext->Where); // the producer is in another TU
+      else
+        D.range(At->getSourceRange());
       if (HasSend) {
         if (C.LaterThread >= 0)
           D.note(Flow.threads()[C.LaterThread].Spawn->getExprLoc(),

@@ -442,6 +442,12 @@ private:
     if (const auto *RS = dyn_cast<ReturnStmt>(S)) {
       if (const Expr *V = RS->getRetValue()) {
         cover(V);
+        if (auto K = R.keyOf(V); K && K->ThisBased &&
+                                 holdsChannel(V->getType(), Models)) {
+          // A member handed out (`return jobs_;`): the caller may close it.
+          ChanEvent Ev{ChanOpKind::Escape, *K, nullptr, V, V, nullptr, false};
+          F.Escapes.push_back(std::move(Ev));
+        }
         if (auto K = R.keyOf(V))
           if (K->Path.empty() && !K->ThisBased)
             if (const auto *VD = dyn_cast_or_null<VarDecl>(K->Root))
@@ -1674,6 +1680,10 @@ private:
       for (const ChanEvent &Ev : T.Effects)
         Collect(Ev);
     for (const ObjectKey &K : Candidates) {
+      if (K.ThisBased && K.Path.empty()) {
+        memberUnclosed(K);
+        continue;
+      }
       if (!owned(K))
         continue;
       const ChanEvent *Wait = nullptr, *Send = nullptr;
@@ -1709,6 +1719,56 @@ private:
                  VD};
       Conflicts.push_back(std::move(C));
     }
+  }
+
+  // A private channel member that a thread of this class waits on to be
+  // closed, when no member function of the class closes it (or lets it
+  // out). Every member function must be visible: defined in this TU or
+  // known to the link phase.
+  void memberUnclosed(const ObjectKey &K) {
+    const auto *Field = dyn_cast<FieldDecl>(K.Root);
+    const auto *MD = dyn_cast<CXXMethodDecl>(FD);
+    if (!Field || !MD || Field->getAccess() == AS_public)
+      return;
+    const CXXRecordDecl *RD = MD->getParent();
+    if (RD->isLambda())
+      return; // `this` of a lambda: handled in the enclosing method
+    if (Field->getParent() != RD || !RD->hasDefinition() ||
+        RD->hasFriends() || RD->isDependentContext())
+      return;
+    const ChanEvent *Wait = nullptr;
+    int WaitT = -1;
+    forEachEvent(K, [&](const ChanEvent &Ev, int T) {
+      if (Ev.WaitsClose && !Wait) {
+        Wait = &Ev;
+        WaitT = T;
+      }
+    });
+    if (!Wait || !Wait->Model || Wait->Model->ClosesOnDestruction)
+      return; // the member's destructor closes it: order unclear, unsure
+    SummaryCache &Cache = Ctx.tu().summaries();
+    for (const CXXMethodDecl *M : RD->methods()) {
+      if (M->isDeleted() || (M->isDefaulted() && !M->doesThisDeclarationHaveABody()))
+        continue;
+      if (M->isImplicit())
+        continue;
+      const FunctionDecl *Def = summaryDecl(M, Ctx.tu().Linked);
+      if (!Def) {
+        if (!M->hasBody())
+          return; // defined somewhere the analysis does not see
+        continue;
+      }
+      for (const ChanEvent &Ev : Cache.get(Def).Events)
+        if (Ev.Key == K && (Ev.Kind == ChanOpKind::Close ||
+                            Ev.Kind == ChanOpKind::ReceiverCancel ||
+                            Ev.Kind == ChanOpKind::Escape))
+          return;
+    }
+    // Templates and the class's own lambdas are summarised through the
+    // methods that start them; anything else touching the member would
+    // have to be a friend (excluded above).
+    Conflicts.push_back({ConflictKind::Unclosed, *Wait, *Wait, WaitT, WaitT,
+                         false, nullptr});
   }
 
   // Does the thread hold its own reference to the channel held by smart

@@ -109,6 +109,12 @@ DiagBuilder &DiagBuilder::fixReplace(CharSourceRange R, llvm::StringRef Text) {
   return *this;
 }
 
+DiagBuilder &DiagBuilder::at(const SourcePoint &Where) {
+  F.Where = Where;
+  F.AnchorText = llvm::StringRef(Where.LineText).trim().str();
+  return *this;
+}
+
 DiagBuilder &DiagBuilder::level(Severity S) {
   F.Level = S;
   return *this;

@@ -64,6 +64,9 @@ public:
   DiagBuilder &range(clang::SourceRange R);
   DiagBuilder &fixReplace(clang::CharSourceRange R, llvm::StringRef Text);
   DiagBuilder &level(Severity S);
+  // Moves the primary location to a place in another TU (an operation known
+  // from the link phase); the anchor becomes that line's text.
+  DiagBuilder &at(const SourcePoint &Where);
 
 private:
   Finding &F;
