@@ -33,8 +33,11 @@ public:
       std::string Msg = "this send on channel " + channelName(C.Later) +
                         " can block forever: the only receiver may return "
                         "without receiving, and nothing closes the channel";
-      DiagBuilder D = Ctx.report(info(), At->getExprLoc(), Msg, C.Later.Op);
-      D.range(At->getSourceRange());
+      DiagBuilder D = Ctx.report(info(), At->getExprLoc(), Msg, At);
+      if (C.Later.Ext)
+        D.at(C.Later.Ext->Where); // the sender's code is in another TU
+      else
+        D.range(At->getSourceRange());
       if (C.LaterThread >= 0)
         D.note(Flow.threads()[C.LaterThread].Spawn->getExprLoc(),
                "the sender is detached here");

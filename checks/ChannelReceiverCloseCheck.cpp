@@ -43,8 +43,13 @@ public:
       std::string Msg = "channel " + channelName(C.Later) +
                         " is closed by a party that only receives from it, "
                         "while a producer may still send on it";
-      DiagBuilder D = Ctx.report(info(), At->getExprLoc(), Msg, C.Later.Op);
-      D.range(At->getSourceRange());
+      DiagBuilder D = Ctx.report(info(), At->getExprLoc(), Msg, At);
+      if (C.Later.Ext) {
+        D.at(C.Later.Ext->Where); // the close is in another TU
+        D.note(At->getExprLoc(), "in the call here");
+      } else {
+        D.range(At->getSourceRange());
+      }
       if (C.LaterThread >= 0)
         D.note(Flow.threads()[C.LaterThread].Spawn->getExprLoc(),
                "the receiving thread that closes is started here");

@@ -509,9 +509,23 @@ private:
       return;
     }
     if (auto Sp = matchSpawn(E, Models)) {
-      for (const Expr *A : Sp->Args)
-        cover(A);
+      // Arguments handed to a body the analysis follows are understood;
+      // to an unknown one, they escape.
+      bool Known = calleeBody(Sp->Callable) != nullptr;
+      if (!Known && Sp->Callable)
+        if (const auto *DR = dyn_cast<DeclRefExpr>(stripWrappers(Sp->Callable)))
+          if (const auto *Fn = dyn_cast<FunctionDecl>(DR->getDecl()))
+            Known = summaryDecl(Fn, TU.Linked) != nullptr;
+      if (Known)
+        for (const Expr *A : Sp->Args)
+          cover(A);
       markLambdaAnalysed(Sp->Callable);
+      // A thread function defined in another TU: the link phase may know it.
+      if (Sp->Callable)
+        if (const auto *DR = dyn_cast<DeclRefExpr>(stripWrappers(Sp->Callable)))
+          if (const auto *Fn = dyn_cast<FunctionDecl>(DR->getDecl());
+              Fn && externalUserFunction(Fn))
+            TU.ExternalCallees.insert(usrOf(Fn->getCanonicalDecl()));
       SpawnRec Rec{*Sp, std::nullopt, false, false};
       associateHandle(Rec);
       F.SpawnIndex[E] = F.Spawns.size();
@@ -1187,6 +1201,12 @@ public:
       T.GroupHandle = Sp.Group;
       T.Detached = Sp.Detached;
       T.Body = calleeBody(Sp.Site.Callable);
+      if (!T.Body && Sp.Site.Callable)
+        // A thread function defined in another TU, known to the link phase.
+        if (const auto *DR =
+                dyn_cast<DeclRefExpr>(stripWrappers(Sp.Site.Callable)))
+          if (const auto *Fn = dyn_cast<FunctionDecl>(DR->getDecl()))
+            T.Body = summaryDecl(Fn, Ctx.tu().Linked);
       T.Callable = Sp.Site.Callable;
       T.Effects = threadEffects(Cache, Sp.Site, T.Body, R);
       Threads.push_back(std::move(T));
@@ -1336,6 +1356,10 @@ private:
     }
     bool TrueEdge = SuccIndex == 0;
     bool CondValue = TrueEdge != Neg; // value of E on this edge
+    if (const ChanEvent *Got = receivedOnEdge(E, CondValue))
+      llvm::erase_if(S.Pending, [&](const PendingSend &P) {
+        return P.Send->Key == Got->Key;
+      });
     if (auto Op = matchChanOp(E, Models)) {
       if (Op->Kind != ChanOpKind::IsClosed && Op->Kind != ChanOpKind::IsOpen)
         return;
@@ -1354,6 +1378,63 @@ private:
         D = dyn_cast<FieldDecl>(ME->getMemberDecl());
     if (D && D->getType()->isScalarType())
       setCond(S.Conds, D, CondValue);
+  }
+
+  // A timed or try receive (or a variable holding its status) in E.
+  const ChanEvent *receiveIn(const Expr *E) const {
+    E = stripWrappers(E);
+    if (const auto *DR = dyn_cast<DeclRefExpr>(E))
+      if (const auto *VD = dyn_cast<VarDecl>(DR->getDecl()))
+        if (VD->getInit() && !R.isReassigned(VD))
+          E = stripWrappers(VD->getInit());
+    auto It = Facts.OpIndex.find(E);
+    if (It == Facts.OpIndex.end())
+      return nullptr;
+    const ChanEvent &Ev = Facts.Ops[It->second];
+    return Ev.Kind == ChanOpKind::TimedReceive ||
+                   Ev.Kind == ChanOpKind::TryReceive
+               ? &Ev
+               : nullptr;
+  }
+
+  // The receive whose value certainly arrived when E has value V:
+  // `if (ch.try_pop(v))`, `r == channel_op_status::success`,
+  // `ch.pop_wait_for(v, t) != timeout`.
+  const ChanEvent *receivedOnEdge(const Expr *E, bool V) const {
+    if (const ChanEvent *Direct = receiveIn(E))
+      return Direct->Model ? (V ? Direct : nullptr) : nullptr;
+    const Expr *L = nullptr, *Rhs = nullptr;
+    bool Eq = false;
+    if (const auto *BO = dyn_cast<BinaryOperator>(E)) {
+      if (BO->getOpcode() != BO_EQ && BO->getOpcode() != BO_NE)
+        return nullptr;
+      L = BO->getLHS();
+      Rhs = BO->getRHS();
+      Eq = BO->getOpcode() == BO_EQ;
+    } else if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(E)) {
+      if ((Op->getOperator() != OO_EqualEqual &&
+           Op->getOperator() != OO_ExclaimEqual) ||
+          Op->getNumArgs() != 2)
+        return nullptr;
+      L = Op->getArg(0);
+      Rhs = Op->getArg(1);
+      Eq = Op->getOperator() == OO_EqualEqual;
+    } else {
+      return nullptr;
+    }
+    const ChanEvent *Rcv = receiveIn(L);
+    const Expr *Other = Rhs;
+    if (!Rcv) {
+      Rcv = receiveIn(Rhs);
+      Other = L;
+    }
+    const auto *DR = dyn_cast<DeclRefExpr>(Other->IgnoreParenImpCasts());
+    const auto *EC = DR ? dyn_cast<EnumConstantDecl>(DR->getDecl()) : nullptr;
+    if (!Rcv || !EC)
+      return nullptr;
+    bool Holds = Eq == V; // the status equals EC on this edge
+    bool IsSuccess = EC->getName() == "success";
+    return (IsSuccess ? Holds : !Holds) ? Rcv : nullptr;
   }
 
   void kill(State &S, const ValueDecl *D) {
@@ -1790,7 +1871,7 @@ private:
   // A blocking send in a detached thread on a channel created here, which
   // the buffer cannot absorb: it waits for this function to receive.
   bool mayBlockForever(const ThreadStart &T, const ChanEvent &Send) const {
-    if (Send.Kind != ChanOpKind::Send || Send.Ext)
+    if (Send.Kind != ChanOpKind::Send)
       return false;
 
     bool Detached = T.Detached || (T.Model && !T.Model->Methods.empty());
@@ -1869,6 +1950,13 @@ private:
   void onEvent(const ChanEvent &Ev, int Thread, State &S, bool Report) {
     if (Ev.Kind == ChanOpKind::Escape)
       return;
+    // A close after the receiver gave up on a detached sender's value is
+    // the wake-up that releases it, not a race with it.
+    llvm::SmallVector<int, 2> Waking;
+    if (Ev.Kind == ChanOpKind::Close)
+      for (const PendingSend &P : S.Pending)
+        if (P.Send->Key == Ev.Key && P.GaveUp)
+          Waking.push_back(P.Thread);
     if (Ev.Kind == ChanOpKind::Receive || Ev.Kind == ChanOpKind::Close)
       llvm::erase_if(S.Pending, [&](const PendingSend &P) {
         return P.Send->Key == Ev.Key;
@@ -1894,7 +1982,7 @@ private:
                    false);
         for (int T : S.Running)
           for (const ChanEvent &TE : Threads[T].Effects) {
-            if (!(TE.Key == Ev.Key))
+            if (!(TE.Key == Ev.Key) || llvm::is_contained(Waking, T))
               continue;
             if (TE.Kind == ChanOpKind::Close)
               emit(ConflictKind::DoubleClose, Ev, Thread, TE, T, true);
@@ -1954,14 +2042,22 @@ private:
     auto Pos = std::lower_bound(S.Running.begin(), S.Running.end(), T);
     if (Pos == S.Running.end() || *Pos != T)
       S.Running.insert(Pos, T);
-    for (const ChanEvent &Ev : TS.Effects)
-      if (mayBlockForever(TS, Ev)) {
+    // One report per sender and channel: its last blocking send (the
+    // first one the buffer cannot take is not known; the last one is).
+    for (size_t I = 0; I < TS.Effects.size(); ++I) {
+      const ChanEvent &Ev = TS.Effects[I];
+      bool Later = false;
+      for (size_t J = I + 1; J < TS.Effects.size(); ++J)
+        Later |= TS.Effects[J].Kind == ChanOpKind::Send &&
+                 TS.Effects[J].Key == Ev.Key;
+      if (!Later && mayBlockForever(TS, Ev)) {
         bool Have = llvm::any_of(S.Pending, [&](const PendingSend &P) {
           return P.Thread == T && P.Send == &Ev;
         });
         if (!Have)
           S.Pending.push_back({T, &Ev, nullptr});
       }
+    }
   }
 
   FunctionContext &Ctx;
