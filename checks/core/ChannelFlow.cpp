@@ -46,6 +46,7 @@ struct BodyFacts {
   std::vector<ChanEvent> Escapes; // uses it does not: the fate is unknown
   // Local channel-holding variables the function returns.
   llvm::DenseSet<const VarDecl *> ReturnedLocals;
+  bool ReturnsForeign = false; // returns a channel it did not create
   // Local channel-holding variables whose object did not start here (copied
   // from something the analysis cannot name).
   llvm::DenseSet<const VarDecl *> NotFresh;
@@ -108,6 +109,40 @@ bool leavesLoop(const Stmt *Branch) {
     if (leavesLoop(C))
       return true;
   return false;
+}
+
+// The statements that leave the loop whose body is S: breaks not inside an
+// inner loop or switch, returns, throws. Lambdas are not entered.
+unsigned countExits(const Stmt *S) {
+  if (!S)
+    return 0;
+  if (isa<BreakStmt, ReturnStmt, CXXThrowExpr>(S))
+    return 1;
+  if (isa<LambdaExpr>(S))
+    return 0;
+  bool Inner = isLoop(S) || isa<SwitchStmt>(S);
+  unsigned N = 0;
+  for (const Stmt *C : S->children()) {
+    if (Inner && isa_and_nonnull<BreakStmt>(C))
+      continue;
+    if (Inner && C && !isa<ReturnStmt, CXXThrowExpr>(C)) {
+      // Inside an inner loop only returns and throws leave ours.
+      std::vector<const Stmt *> Work{C};
+      while (!Work.empty()) {
+        const Stmt *X = Work.back();
+        Work.pop_back();
+        if (!X || isa<LambdaExpr>(X))
+          continue;
+        if (isa<ReturnStmt, CXXThrowExpr>(X))
+          ++N;
+        for (const Stmt *Y : X->children())
+          Work.push_back(Y);
+      }
+      continue;
+    }
+    N += countExits(C);
+  }
+  return N;
 }
 
 // A variable or member whose type holds a channel (directly, by pointer,
@@ -296,12 +331,15 @@ private:
       const Stmt *P = Stack[I], *Child = Stack[I + 1];
       if (isa<LambdaExpr>(P))
         return false;
+      // The loop must have no other way out: a loop that also breaks on
+      // some value (or when the channel looks empty) does not wait for the
+      // close.
       if (const auto *W = dyn_cast<WhileStmt>(P))
-        return Child == W->getCond();
+        return Child == W->getCond() && countExits(W->getBody()) == 0;
       if (const auto *Fr = dyn_cast<ForStmt>(P))
-        return Child == Fr->getCond();
+        return Child == Fr->getCond() && countExits(Fr->getBody()) == 0;
       if (const auto *D = dyn_cast<DoStmt>(P))
-        return Child == D->getCond();
+        return Child == D->getCond() && countExits(D->getBody()) == 0;
       if (const auto *If = dyn_cast<IfStmt>(P)) {
         if (Child != If->getCond())
           return false;
@@ -310,8 +348,19 @@ private:
         for (size_t J = I; J-- > 0;) {
           if (isa<LambdaExpr>(Stack[J]))
             return false;
-          if (isLoop(Stack[J]))
-            return true;
+          if (isLoop(Stack[J])) {
+            const Stmt *Body = nullptr;
+            if (const auto *W = dyn_cast<WhileStmt>(Stack[J]))
+              Body = W->getBody();
+            else if (const auto *Fr = dyn_cast<ForStmt>(Stack[J]))
+              Body = Fr->getBody();
+            else if (const auto *D = dyn_cast<DoStmt>(Stack[J]))
+              Body = D->getBody();
+            else
+              return false;
+            return countExits(Body) ==
+                   countExits(If->getThen()) + countExits(If->getElse());
+          }
         }
         return false;
       }
@@ -448,12 +497,19 @@ private:
           ChanEvent Ev{ChanOpKind::Escape, *K, nullptr, V, V, nullptr, false};
           F.Escapes.push_back(std::move(Ev));
         }
+        bool Local = false;
         if (auto K = R.keyOf(V))
           if (K->Path.empty() && !K->ThisBased)
             if (const auto *VD = dyn_cast_or_null<VarDecl>(K->Root))
               if (VD->hasLocalStorage() && !isa<ParmVarDecl>(VD) &&
-                  holdsChannel(VD->getType(), Models))
+                  holdsChannel(VD->getType(), Models)) {
                 F.ReturnedLocals.insert(VD);
+                Local = true;
+              }
+        // Returning a member, a parameter, a global or a call's result: the
+        // caller does not get a channel of its own.
+        if (!Local && holdsChannel(V->getType(), Models) && !createsChannel(V))
+          F.ReturnsForeign = true;
       }
       return;
     }
@@ -477,7 +533,8 @@ private:
           cover(Init);
           ChanEvent Ev{ChanOpKind::Receive, *K, M, Init, Init, nullptr, false};
           record(std::move(Ev), false);
-          F.Ops.back().WaitsClose = true;
+          // Only a loop that has no other way out waits for the close.
+          F.Ops.back().WaitsClose = countExits(RF->getBody()) == 0;
         }
       }
       return;
@@ -858,6 +915,12 @@ const ChannelSummary &SummaryCache::get(const FunctionDecl *FD) {
   for (const ChanEvent &Ev : F.Escapes)
     Keep(Ev);
   // A returned channel that did not start here is not the caller's alone.
+  if (F.ReturnsForeign) {
+    ChanEvent Ev{ChanOpKind::Escape, ObjectKey(), nullptr, nullptr, nullptr,
+                 nullptr, false};
+    Ev.Key.Ret = true;
+    S->Events.push_back(std::move(Ev));
+  }
   for (const VarDecl *VD : F.ReturnedLocals)
     if (F.NotFresh.contains(VD)) {
       ChanEvent Ev{ChanOpKind::Escape, ObjectKey(), nullptr, nullptr, nullptr,

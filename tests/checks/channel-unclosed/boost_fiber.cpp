@@ -150,6 +150,23 @@ void drain(Chan &in) {
     use(v);
 }
 
+// The loop has another way out (cpp-channel's move example breaks when the
+// channel looks empty): it does not only wait for the close.
+int first_three() {
+  auto ch = std::make_shared<Chan>(8);
+  std::thread([ch] {
+    for (int i = 0; i < 3; ++i)
+      ch->push(i);
+  }).detach();
+  int n = 0, sum = 0;
+  for (int v : *ch) {
+    sum += v;
+    if (++n == 3)
+      break;
+  }
+  return sum;
+}
+
 // Fan-in: the merger closes after joining every forwarder.
 void merge(std::vector<std::shared_ptr<Chan>> inputs) {
   auto out = std::make_shared<Chan>(8);
