@@ -199,6 +199,8 @@ void checkStuck(const std::vector<ThreadSnap> &ts) {
 
 void *monitorMain(void *) {
   setInternalThread();
+  // Visible as such in /proc/PID/task/*/comm, top -H, gdb.
+  pthread_setname_np(pthread_self(), "tether-monitor");
   g_cycles_seen = new std::map<std::string, int>();
   g_reported = new std::set<std::string>();
   g_stuck_reported = new std::set<std::pair<uint64_t, uint64_t>>();
@@ -261,7 +263,8 @@ void reportLeaksAtExit() {
   auto ts = reportable(snapshot(true));
   std::vector<ThreadSnap> leaked;
   for (auto &t : ts)
-    if (!t.is_self && !t.pre_main && !t.joined &&
+    if (!t.is_self && !t.pre_main && !t.joined && !(t.detached && options().ignore_detached) &&
+        !leakIgnoredByName(t, options().ignore_name) &&
         !leakIgnored(t, options().ignore_top, options().ignore_created_by))
       leaked.push_back(t);
   if (leaked.empty())
@@ -362,6 +365,10 @@ bool parseOptions(const char *text, Options &o, std::string *err) {
       for (auto &t : split(v, ',')) if (!t.empty()) o.ignore_top.push_back(t);
     } else if (k == "ignore_created_by") {
       for (auto &t : split(v, ',')) if (!t.empty()) o.ignore_created_by.push_back(t);
+    } else if (k == "ignore_name") {
+      for (auto &t : split(v, ',')) if (!t.empty()) o.ignore_name.push_back(t);
+    } else if (k == "ignore_detached") {
+      o.ignore_detached = v != "0" && v != "false";
     } else if (k == "models") {
       o.models = v;
     } else if (k == "stack_signal") {
@@ -449,7 +456,10 @@ void initRuntime() {
   if (o->on_quit) {
     struct sigaction old {};
     sigaction(SIGQUIT, nullptr, &old);
-    if (old.sa_handler == SIG_DFL) {
+    // SIG_IGN at this point was inherited (a shell starts background jobs
+    // with SIGQUIT ignored); the dump never terminates the process, so
+    // replacing it changes nothing but that the dump appears.
+    if (old.sa_handler == SIG_DFL || old.sa_handler == SIG_IGN) {
       struct sigaction sa {};
       sa.sa_handler = onSigquit;
       sa.sa_flags = SA_RESTART;
@@ -465,20 +475,45 @@ void initRuntime() {
   g_inited.store(true, std::memory_order_release);
 }
 
+namespace {
+// A pattern names a frame by function (substring of the demangled name) or,
+// for stripped code where the function is "??", by module file name
+// ("libjemalloc.so").
+bool frameMatches(const Frame &f, const std::string &p) {
+  if (f.function.find(p) != std::string::npos)
+    return true;
+  if (f.function != "??")
+    return false;
+  size_t slash = f.module.rfind('/');
+  std::string base = slash == std::string::npos ? f.module : f.module.substr(slash + 1);
+  return !base.empty() && base.find(p) != std::string::npos;
+}
+} // namespace
+
 bool leakIgnored(const ThreadSnap &s, const std::vector<std::string> &top,
                  const std::vector<std::string> &created_by) {
   if (!top.empty() && s.stack) {
     const auto &fs = symbolizeStack(s.stack);
     for (size_t i = 0; i < fs.size() && i < 4; ++i)
       for (auto &p : top)
-        if (fs[i].function.find(p) != std::string::npos)
+        if (frameMatches(fs[i], p))
           return true;
   }
   if (!created_by.empty() && s.create_stack) {
     for (const Frame &f : symbolizeStack(s.create_stack))
       for (auto &p : created_by)
-        if (f.function.find(p) != std::string::npos)
+        if (frameMatches(f, p))
           return true;
+  }
+  return false;
+}
+
+bool leakIgnoredByName(const ThreadSnap &s, const std::vector<std::string> &names) {
+  for (auto &p : names) {
+    if (p.empty())
+      continue;
+    if (p.back() == '*' ? s.name.compare(0, p.size() - 1, p, 0, p.size() - 1) == 0 : s.name == p)
+      return true;
   }
   return false;
 }

@@ -209,6 +209,8 @@ struct Options {
   bool all_asleep = true;
   uint64_t check_interval_ns = 100ull * 1000000ull;
   std::vector<std::string> ignore_top, ignore_created_by;
+  std::vector<std::string> ignore_name; // thread names; "prefix*" matches a prefix
+  bool ignore_detached = false;         // detached threads are daemons, never leaks
   std::string models;
   int stack_signal = 0; // 0: SIGRTMIN+4
   int max_threads = 65536;
@@ -225,6 +227,7 @@ void pokeMonitor(char why);  // async-signal-safe
 void monitorAfterForkChild();
 bool leakIgnored(const ThreadSnap &s, const std::vector<std::string> &top,
                  const std::vector<std::string> &created_by);
+bool leakIgnoredByName(const ThreadSnap &s, const std::vector<std::string> &names);
 
 } // namespace tether::rt
 
