@@ -182,6 +182,20 @@ TEST_P(Programs, DetachedThreadLeakAtExit) {
       << r.report;
 }
 
+TEST_P(Programs, DetachedThreadIgnoredAsDaemonOrByCreator) {
+  // The same leak, declared intentional three ways; an unrelated pattern
+  // keeps the report.
+  for (const char *opt : {"ignore_detached=1", "ignore_created_by=startWorker",
+                          "ignore_top=std::condition_variable::wait"}) {
+    Result r = run("detached_leak", GetParam(), opt);
+    ASSERT_FALSE(r.timed_out);
+    EXPECT_EQ(r.status, 0);
+    EXPECT_EQ(r.report, "") << opt;
+  }
+  Result r = run("detached_leak", GetParam(), "ignore_name=worker*:ignore_created_by=libfoo.so");
+  EXPECT_NE(r.report.find("1 thread(s) still running at exit"), std::string::npos) << r.report;
+}
+
 TEST_P(Programs, CleanProgramProducesNoReport) {
   Result r = run("clean", GetParam(), "check_interval=10ms");
   ASSERT_FALSE(r.timed_out);
