@@ -64,6 +64,27 @@ void dumpAll(const char *trigger) {
   writeReport(text, trigger);
 }
 
+// The monitor scans without stacks (cheap). With eager_stacks=0 a blocked
+// thread has none until asked, so before a report is rendered the stacks of
+// the threads in it are filled from a capturing snapshot (the threads are
+// still blocked in the same episode, or the report is moot anyway).
+std::vector<ThreadSnap> withStacks(std::vector<ThreadSnap> ts) {
+  bool missing = false;
+  for (auto &t : ts)
+    missing |= t.stack == 0;
+  if (!missing)
+    return ts;
+  std::map<uint64_t, ThreadSnap> fresh;
+  for (auto &f : snapshot(true))
+    fresh[f.id] = std::move(f);
+  for (auto &t : ts) {
+    auto it = fresh.find(t.id);
+    if (t.stack == 0 && it != fresh.end() && it->second.episode == t.episode)
+      t.stack = it->second.stack;
+  }
+  return ts;
+}
+
 std::string cycleKey(const std::vector<const ThreadSnap *> &c) {
   std::vector<std::pair<uint64_t, uint64_t>> v;
   for (auto *t : c)
@@ -135,14 +156,18 @@ void checkDeadlocks(const std::vector<ThreadSnap> &ts) {
       seen_now[key] = n;
       if (n >= 2 && !g_reported->count(key)) {
         g_reported->insert(key);
+        std::vector<ThreadSnap> members;
+        for (auto *m : cyc)
+          members.push_back(*m);
+        members = withStacks(std::move(members));
         std::string o = "tether: Found one deadlock:\n=============================\n";
         for (auto *m : cyc) {
           o += "\"thread " + std::to_string(m->id) + (m->name.empty() ? "" : " " + m->name) + "\":\n";
           o += describeWait(*m, by) + "\n";
         }
         o += "\nStacks of the threads listed above:\n===================================\n";
-        for (auto *m : cyc)
-          o += renderDebug2One(*m, ts) + "\n";
+        for (auto &m : members)
+          o += renderDebug2One(m, ts) + "\n";
         o += "Found 1 deadlock.\n";
         writeReport(o, "deadlock");
         if (options().deadlock == 2)
@@ -177,7 +202,7 @@ void checkAllAsleep(const std::vector<ThreadSnap> &ts) {
   }
   if (g_asleep_scans >= 3 && !g_asleep_reported) {
     g_asleep_reported = true;
-    std::string o = "tether: all threads are asleep - deadlock!\n\n" + renderDebug2(ts);
+    std::string o = "tether: all threads are asleep - deadlock!\n\n" + renderDebug2(withStacks(ts));
     writeReport(o, "all-asleep");
     if (options().deadlock == 2)
       abort();
@@ -192,7 +217,8 @@ void checkStuck(const std::vector<ThreadSnap> &ts) {
     if (!g_stuck_reported->insert({t.id, t.episode}).second)
       continue;
     std::string o = "tether: thread " + std::to_string(t.id) + " blocked for more than " +
-                    formatDuration(options().stuck_after_ns) + "\n" + renderDebug2One(t, ts) + "\n";
+                    formatDuration(options().stuck_after_ns) + "\n" +
+                    renderDebug2One(withStacks({t})[0], ts) + "\n";
     writeReport(o, "stuck");
   }
 }
@@ -369,6 +395,11 @@ bool parseOptions(const char *text, Options &o, std::string *err) {
       for (auto &t : split(v, ',')) if (!t.empty()) o.ignore_name.push_back(t);
     } else if (k == "ignore_detached") {
       o.ignore_detached = v != "0" && v != "false";
+    } else if (k == "eager_stacks") {
+      if (v == "0" || v == "false") o.eager_stacks = 0;
+      else if (v == "1" || v == "true") o.eager_stacks = 1;
+      else if (v == "auto" || v == "2") o.eager_stacks = 2;
+      else bad("eager_stacks must be 0, 1 or auto");
     } else if (k == "models") {
       o.models = v;
     } else if (k == "stack_signal") {

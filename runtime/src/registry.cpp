@@ -4,6 +4,7 @@
 
 #include <cstring>
 #include <ctime>
+#include <csignal>
 #include <sched.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -165,6 +166,7 @@ ThreadRecord *allocThread(uint64_t parent, uint32_t create_stack, bool pre_main)
     r->labels[0] = 0;
     r->labels[1] = 0;
     r->cap_n = 0;
+    r->sig_blocked.store(false);
     r->cap_done.store(r->cap_req.load());
     r->in_use.store(1, std::memory_order_release);
     if (idx == g_high.load())
@@ -179,9 +181,19 @@ void registerPthread(ThreadRecord *r, pthread_t t) {
   mapPutLocked(t, uint32_t(r - g_slots));
 }
 
+void noteSignalMask(ThreadRecord *r) {
+  int sig = stackSignal();
+  sigset_t cur;
+  if (!r || sig <= 0 || !real::pthread_sigmask ||
+      real::pthread_sigmask(SIG_BLOCK, nullptr, &cur) != 0)
+    return;
+  r->sig_blocked.store(sigismember(&cur, sig) == 1, std::memory_order_relaxed);
+}
+
 void attachCurrent(ThreadRecord *r) {
   t_rec = r;
   r->tid.store(pid_t(syscall(SYS_gettid)));
+  noteSignalMask(r);
   registerPthread(r, pthread_self());
   r->state.store(kStateRunning, std::memory_order_release);
 }
@@ -287,7 +299,9 @@ void blockBegin(ThreadRecord *r, Reason reason, uintptr_t object, bool timed, bo
                 uint64_t join_target, const char *user_reason) {
   if (r->depth++ > 0)
     return;
-  uint32_t st = eager_stack ? captureToDepot(2) : 0;
+  int eager = options().eager_stacks;
+  bool capture = eager_stack && (eager == 1 || (eager == 2 && r->sig_blocked.load(std::memory_order_relaxed)));
+  uint32_t st = capture ? captureToDepot(2) : 0;
   uint64_t now = nowNs();
   writeBlock(r, [&] {
     r->reason = reason;

@@ -13,6 +13,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <csignal>
 #include <poll.h>
 #include <pthread.h>
 #include <string>
@@ -101,6 +102,7 @@ struct ThreadRecord {
   int cap_n = 0;
   uintptr_t cap_pcs[kMaxFrames];
   std::atomic<uint32_t> eintr_epoch{0}; // bumped by our signal handler
+  std::atomic<bool> sig_blocked{false}; // the thread blocks the stack signal
 };
 
 // A consistent copy of a record, for reports.
@@ -123,6 +125,7 @@ ThreadRecord *currentThread();          // registers the caller if unknown; may 
 ThreadRecord *currentThreadIfKnown();   // never registers
 ThreadRecord *allocThread(uint64_t parent, uint32_t create_stack, bool pre_main);
 void attachCurrent(ThreadRecord *r);    // from the trampoline
+void noteSignalMask(ThreadRecord *r);   // after the thread's signal mask changed
 void threadExited(ThreadRecord *r);
 void releaseIfDone(ThreadRecord *r);
 ThreadRecord *findByPthread(pthread_t t);
@@ -210,7 +213,11 @@ struct Options {
   uint64_t check_interval_ns = 100ull * 1000000ull;
   std::vector<std::string> ignore_top, ignore_created_by;
   std::vector<std::string> ignore_name; // thread names; "prefix*" matches a prefix
-  bool ignore_detached = false;         // detached threads are daemons, never leaks
+  bool ignore_detached = false;
+  // When a thread blocks: capture its stack always (1), never (0: a report
+  // asks the thread with the stack signal), or only if the thread blocks the
+  // stack signal (2, "auto": it could not answer that signal).
+  int eager_stacks = 2;         // detached threads are daemons, never leaks
   std::string models;
   int stack_signal = 0; // 0: SIGRTMIN+4
   int max_threads = 65536;
@@ -242,5 +249,6 @@ extern int (*pthread_mutex_unlock)(pthread_mutex_t *);
 extern int (*poll)(pollfd *, nfds_t, int);
 extern ssize_t (*read)(int, void *, size_t);
 extern ssize_t (*write)(int, const void *, size_t);
+extern int (*pthread_sigmask)(int, const sigset_t *, sigset_t *);
 void bind();
 } // namespace tether::real

@@ -158,6 +158,36 @@ TEST_P(Programs, AbbaDeadlockIsReportedAsCycle) {
   EXPECT_TRUE(matches(rep, "blocked on mutex " + a + " held by thread \\d+ \"ab\"")) << rep;
   // Reported once, not on every scan.
   EXPECT_EQ(rep.find("Found one deadlock:"), rep.rfind("Found one deadlock:")) << rep;
+  // Both members' stacks, down to the lambdas in abba.cpp.
+  EXPECT_EQ(rep.find("(stack unavailable)"), std::string::npos) << rep;
+  EXPECT_TRUE(matches(rep, R"(\nmain::\$_0::operator\(\)\(\) const\n\t\S*abba\.cpp:\d+)")) << rep;
+  EXPECT_TRUE(matches(rep, R"(\nmain::\$_1::operator\(\)\(\) const\n\t\S*abba\.cpp:\d+)")) << rep;
+}
+
+// eager_stacks: 0 asks blocked threads for their stacks when the report is
+// written; auto (default) captures eagerly only for threads that block the
+// stack signal, so a deadlock between such threads still has its stacks.
+TEST_P(Programs, DeadlockStacksWithLazyAndAutoCapture) {
+  for (const char *opt : {"check_interval=50ms:eager_stacks=0",
+                          "check_interval=50ms:eager_stacks=1"}) {
+    Result r = run("abba", GetParam(), opt);
+    ASSERT_FALSE(r.timed_out);
+    EXPECT_NE(r.report.find("Found one deadlock:"), std::string::npos) << opt << r.report;
+    EXPECT_EQ(r.report.find("(stack unavailable)"), std::string::npos) << opt << r.report;
+    EXPECT_TRUE(matches(r.report, R"(\nmain::\$_1::operator\(\)\(\) const\n\t\S*abba\.cpp:\d+)"))
+        << opt << r.report;
+  }
+  Result r = run("abba", GetParam(), "check_interval=50ms", {"masked"});
+  ASSERT_FALSE(r.timed_out);
+  EXPECT_NE(r.report.find("Found one deadlock:"), std::string::npos) << r.report;
+  EXPECT_EQ(r.report.find("(stack unavailable)"), std::string::npos) << r.report;
+  EXPECT_TRUE(matches(r.report, R"(\nmain::\$_0::operator\(\)\(\) const\n\t\S*abba\.cpp:\d+)"))
+      << r.report;
+  // Without eager capture a thread that blocks every signal cannot answer.
+  r = run("abba", GetParam(), "check_interval=50ms:eager_stacks=0", {"masked"});
+  ASSERT_FALSE(r.timed_out);
+  EXPECT_NE(r.report.find("Found one deadlock:"), std::string::npos) << r.report;
+  EXPECT_NE(r.report.find("(stack unavailable)"), std::string::npos) << r.report;
 }
 
 TEST_P(Programs, JoinCycleIsReported) {
