@@ -22,6 +22,15 @@
 
 #define TETHER_TLS __attribute__((tls_model("initial-exec")))
 
+// Linked statically, the shim's code shares a module with the program's, so
+// "frames of our module" cannot tell them apart: all code defined from here on
+// in the shim's sources goes to its own section, whose bounds the linker
+// provides (__start_/__stop_tether_rt_text), and stacks drop frames there.
+#if defined(TETHER_RT_STATIC) && defined(__clang__)
+#pragma clang section text = "tether_rt_text"
+#define TETHER_RT_OWN_SECTION 1
+#endif
+
 namespace tether::rt {
 
 // A lock for the runtime's own use: never goes through our interceptors.

@@ -20,7 +20,7 @@ extern char **environ;
 
 namespace {
 
-enum class Mode { Preload, Linked };
+enum class Mode { Preload, Linked, Static };
 
 struct Result {
   int status = -1; // exit code, or 128+signal
@@ -47,7 +47,7 @@ std::string tempPath(const std::string &tag) {
 Result run(const std::string &name, Mode mode, const std::string &options,
            std::vector<std::string> args = {}, int timeout_s = 60) {
   std::string exe = std::string(TETHER_PROG_DIR) + "/rtprog_" + name +
-                    (mode == Mode::Linked ? "_linked" : "");
+                    (mode == Mode::Linked ? "_linked" : mode == Mode::Static ? "_static" : "");
   std::string report = tempPath(name), out = tempPath(name + "-out"), err = tempPath(name + "-err");
   std::vector<std::string> env;
   for (char **e = environ; *e; ++e)
@@ -337,9 +337,12 @@ TEST_P(Programs, ExceptionsAndThreadLocalDestructors) {
   EXPECT_EQ(r.report, "");
 }
 
-INSTANTIATE_TEST_SUITE_P(Shim, Programs, ::testing::Values(Mode::Preload, Mode::Linked),
+INSTANTIATE_TEST_SUITE_P(Shim, Programs,
+                         ::testing::Values(Mode::Preload, Mode::Linked, Mode::Static),
                          [](const auto &info) {
-                           return info.param == Mode::Preload ? "Preload" : "Linked";
+                           return info.param == Mode::Preload  ? "Preload"
+                                  : info.param == Mode::Linked ? "Linked"
+                                                               : "Static";
                          });
 
 } // namespace
