@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Runtime shim overhead. Prints numbers and ratios; asserts nothing.
 #   1. mutex/condition-variable producer-consumer (pc_bench.cpp), plain vs
-#      libtether_rt (LD_PRELOAD) with eager stacks (default) and with
-#      eager_stacks=0, in two shapes: capacity 64 (throughput) and capacity 1
+#      libtether_rt (LD_PRELOAD) with default options (eager_stacks=auto) and
+#      with eager_stacks=1 (a stack unwind per blocking episode), in two shapes: capacity 64 (throughput) and capacity 1
 #      (every item is a hand-off, each side blocks once per item: the shim's
 #      per-block cost in isolation); also under TSan and Helgrind.
 #   2. redis-server throughput under redis-benchmark, plain vs LD_PRELOAD.
 #   3. the time to dump 10,000 blocked threads (debug=1).
-# Runs are interleaved (plain, shim, shim-lazy, plain, ...) so changes in
+# Runs are interleaved (plain, shim, shim-eager, plain, ...) so changes in
 # machine load spread over all sides; medians are reported with the range.
 # CPU time (user+system per item) is less sensitive to scheduling noise on a
 # shared machine than wall-clock throughput: read both.
@@ -58,7 +58,7 @@ pc_shape() { # CAPACITY COUNT LABEL
       case ${sides[(k + r) % 3]} in
         plain) pc_side pc-plain "$cap" "$n" env ;;
         eager) pc_side pc-eager "$cap" "$n" env LD_PRELOAD="$lib" ;;
-        lazy) pc_side pc-lazy "$cap" "$n" env LD_PRELOAD="$lib" TETHER_OPTIONS=eager_stacks=0 ;;
+        lazy) pc_side pc-lazy "$cap" "$n" env LD_PRELOAD="$lib" TETHER_OPTIONS=eager_stacks=1 ;;
       esac
     done
   done
@@ -70,7 +70,7 @@ pc_shape() { # CAPACITY COUNT LABEL
     case $s in
       plain) d="plain" ;;
       eager) d="tether (default)" ;;
-      lazy) d="tether eager_stacks=0" ;;
+      lazy) d="tether eager_stacks=1" ;;
     esac
     printf '  %-28s %14.0f %22s %12.0f %18s\n' "$d" "$im" "($ilo..$ihi)" "$cm" "($clo..$chi)"
   done
@@ -78,8 +78,8 @@ pc_shape() { # CAPACITY COUNT LABEL
   p=$(median "$tmp/pc-plain.ips"); e=$(median "$tmp/pc-eager.ips"); l=$(median "$tmp/pc-lazy.ips")
   pc=$(median "$tmp/pc-plain.cpu"); ec=$(median "$tmp/pc-eager.cpu"); lc=$(median "$tmp/pc-lazy.cpu")
   awk -v p="$p" -v e="$e" -v l="$l" -v pc="$pc" -v ec="$ec" -v lc="$lc" 'BEGIN {
-    printf "  throughput overhead: tether %+.1f%% (x%.3f), eager_stacks=0 %+.1f%% (x%.3f)\n", (p/e-1)*100, p/e, (p/l-1)*100, p/l
-    printf "  CPU per item:        tether %+.1f%% (x%.3f), eager_stacks=0 %+.1f%% (x%.3f)\n", (ec/pc-1)*100, ec/pc, (lc/pc-1)*100, lc/pc }'
+    printf "  throughput overhead: tether %+.1f%% (x%.3f), eager_stacks=1 %+.1f%% (x%.3f)\n", (p/e-1)*100, p/e, (p/l-1)*100, p/l
+    printf "  CPU per item:        tether %+.1f%% (x%.3f), eager_stacks=1 %+.1f%% (x%.3f)\n", (ec/pc-1)*100, ec/pc, (lc/pc-1)*100, lc/pc }'
   echo
 }
 pc_shape 64 "$items" "throughput"
@@ -146,4 +146,6 @@ if [ "${SKIP_REDIS:-0}" != 1 ] && command -v redis-server >/dev/null && command 
 fi
 
 # ----------------------------------------------------------------------- dump
+echo "dump of 10,000 blocked threads (default options, then eager_stacks=1):"
 LD_PRELOAD="$lib" "$tmp/dump" 10000
+LD_PRELOAD="$lib" TETHER_OPTIONS=eager_stacks=1 "$tmp/dump" 10000

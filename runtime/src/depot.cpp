@@ -100,6 +100,9 @@ void onStackSignal(int, siginfo_t *, void *) {
       int skip = n > 2 ? 2 : 0;
       r->cap_n = n - skip;
       memcpy(r->cap_pcs, tmp + skip, sizeof(uintptr_t) * (n - skip));
+      // Our own thread's fields: consistent here.
+      r->cap_episode = uint32_t(r->episode);
+      r->cap_blocked = r->depth > 0;
       r->cap_done.store(req, std::memory_order_release);
     }
     r->eintr_epoch.fetch_add(1, std::memory_order_relaxed);

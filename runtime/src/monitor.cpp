@@ -27,6 +27,8 @@ std::atomic<bool> g_inited{false};
 SpinLock g_init_lock;
 SpinLock g_report_lock;
 
+constexpr uint64_t kSampleAfterNs = 1000000000ull;
+
 // Deadlock/all-asleep/watchdog state (monitor thread only).
 std::map<std::string, int> *g_cycles_seen;   // cycle key -> consecutive scans
 std::set<std::string> *g_reported;
@@ -250,7 +252,10 @@ void *monitorMain(void *) {
     bool want = options().deadlock != 0 || options().on_stuck;
     if (!want)
       continue;
-    auto ts = reportable(snapshot(false));
+    // Threads blocked for a second or more without a stack are asked for it
+    // once per blocking episode, so that reports find it ready.
+    auto ts = reportable(options().eager_stacks == 1 ? snapshot(false)
+                                                     : snapshot(true, kSampleAfterNs));
     if (options().deadlock != 0) {
       checkDeadlocks(ts);
       if (options().all_asleep)

@@ -112,6 +112,11 @@ struct ThreadRecord {
   uintptr_t cap_pcs[kMaxFrames];
   std::atomic<uint32_t> eintr_epoch{0}; // bumped by our signal handler
   std::atomic<bool> sig_blocked{false}; // the thread blocks the stack signal
+  uint32_t cap_episode = 0;              // episode (low bits) when the signal capture ran
+  bool cap_blocked = false;              // ... and whether the thread was blocked then
+  // A stack captured by signal while blocked: (episode low 32 bits << 32) | depot id.
+  // Reused for later reports of the same blocking episode.
+  std::atomic<uint64_t> sampled{0};
 };
 
 // A consistent copy of a record, for reports.
@@ -160,8 +165,10 @@ void setLabel(ThreadRecord *r, const char *key, const char *value);
 void copyLabels(ThreadRecord *to, const ThreadRecord *from);
 void clearLabels(ThreadRecord *r);
 
-// Copies every live record; captures stacks of threads without one (signal).
-std::vector<ThreadSnap> snapshot(bool capture_stacks);
+// Copies every live record; with capture_stacks, asks threads without a stack
+// for theirs (signal). min_blocked_ns > 0: only threads blocked that long, in a
+// wait the shim retries after its signal (the monitor's background sampling).
+std::vector<ThreadSnap> snapshot(bool capture_stacks, uint64_t min_blocked_ns = 0);
 uint64_t nowNs();
 uint64_t wallNs();
 
