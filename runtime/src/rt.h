@@ -194,6 +194,9 @@ struct Frame {
   uintptr_t module_base = 0;
   uintptr_t module_end = 0;
   uintptr_t elf_addr = 0; // pc - 1 in the module's ELF address space
+  // An inlined call: the frames of one pc are listed innermost first, every
+  // one but the last (the function the code physically belongs to) inlined.
+  bool inlined = false;
 };
 const std::vector<Frame> &symbolizeStack(uint32_t stack_id); // cached
 Frame symbolizePc(uintptr_t pc);

@@ -346,3 +346,32 @@ INSTANTIATE_TEST_SUITE_P(Shim, Programs,
                          });
 
 } // namespace
+
+// Calls inlined by the optimizer appear as frames of their own (without an
+// offset, like Go's tracebacks), at the lines of the inlined calls: through
+// addr2line -i for clang's default DWARF, and through libdw's scopes when the
+// binary has .debug_aranges.
+TEST(Inlined, InlinedCallsAreExpandedInDumps) {
+  int wait_line = lineOf("inlined.cpp", "INLINED-WAIT");
+  int call_line = lineOf("inlined.cpp", "INLINED-CALL");
+  int worker_line = lineOf("inlined.cpp", "WORKER-CALL");
+  ASSERT_GT(wait_line, 0);
+  for (const char *prog : {"inlined", "inlined_aranges"}) {
+    Result r = run(prog, Mode::Preload, "");
+    ASSERT_FALSE(r.timed_out) << prog;
+    EXPECT_EQ(r.status, 0) << prog << r.err;
+    std::string b = block(r.report, "inl");
+    EXPECT_TRUE(matches(b, "\nwaitForGo\\(\\)\n\t\\S*inlined\\.cpp:" + std::to_string(wait_line) +
+                               "\nmiddle\\(\\)\n\t\\S*inlined\\.cpp:" + std::to_string(call_line) +
+                               "\nworker\\(\\)\n\t\\S*inlined\\.cpp:" +
+                               std::to_string(worker_line) + " \\+0x[0-9a-f]+\n"))
+        << prog << ":\n" << r.report;
+    r = run(prog, Mode::Preload, "format=json");
+    EXPECT_TRUE(matches(r.report, "\"function\":\"middle\\(\\)\",\"file\":\"[^\"]*inlined\\.cpp\",\"line\":" +
+                                      std::to_string(call_line) + ",[^}]*\"inlined\":true\\}"))
+        << prog << ":\n" << r.report;
+    EXPECT_TRUE(matches(r.report, "\"function\":\"worker\\(\\)\",\"file\":\"[^\"]*inlined\\.cpp\",\"line\":" +
+                                      std::to_string(worker_line) + ",[^}]*\"inlined\":false\\}"))
+        << prog << ":\n" << r.report;
+  }
+}
