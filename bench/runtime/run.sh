@@ -1,39 +1,151 @@
-#!/bin/sh
-# Runtime shim overhead: mutex/cv producer-consumer with and without
-# libtether_rt, under TSan and under Helgrind; and the time to dump 10,000
-# blocked threads. Prints numbers and ratios; asserts nothing.
-# Usage: bench/runtime/run.sh [BUILD_DIR]   (default: build-rt)
-set -eu
+#!/usr/bin/env bash
+# Runtime shim overhead. Prints numbers and ratios; asserts nothing.
+#   1. mutex/condition-variable producer-consumer (pc_bench.cpp), plain vs
+#      libtether_rt (LD_PRELOAD) with default options (eager_stacks=auto) and
+#      with eager_stacks=1 (a stack unwind per blocking episode), in two shapes: capacity 64 (throughput) and capacity 1
+#      (every item is a hand-off, each side blocks once per item: the shim's
+#      per-block cost in isolation); also under TSan and Helgrind.
+#   2. redis-server throughput under redis-benchmark, plain vs LD_PRELOAD.
+#   3. the time to dump 10,000 blocked threads (debug=1).
+# Runs are interleaved (plain, shim, shim-eager, plain, ...) so changes in
+# machine load spread over all sides; medians are reported with the range.
+# CPU time (user+system per item) is less sensitive to scheduling noise on a
+# shared machine than wall-clock throughput: read both.
+# Usage: bench/runtime/run.sh [BUILD_DIR]      (default: build/)
+# Env: ROUNDS (7), ITEMS (1000000), HANDOFFS (200000), REDIS_ROUNDS (5),
+#      REDIS_REQUESTS (100000), SKIP_REDIS=1, SKIP_TSAN=1, SKIP_HELGRIND=1.
+set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-build=${1:-$here/../../build-rt}
+build=${1:-$here/../../build}
 lib=$(cd "$build" && pwd)/runtime/libtether_rt.so
 [ -f "$lib" ] || { echo "build libtether_rt first ($lib missing)"; exit 1; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 CXX=${CXX:-clang++-19}
-$CXX -O2 -g -pthread "$here/pc_bench.cpp" -o "$tmp/pc"
-$CXX -O2 -g -fsanitize=thread -pthread "$here/pc_bench.cpp" -o "$tmp/pc_tsan"
-$CXX -O2 -g -pthread "$here/dump_bench.cpp" -o "$tmp/dump" -ldl
+rounds=${ROUNDS:-7}
 items=${ITEMS:-1000000}
-best() { # best of 3 runs of "$@" (items/s)
-  b=0
-  for _ in 1 2 3; do
-    v=$("$@")
-    [ "$v" -gt "$b" ] && b=$v
-  done
-  echo "$b"
+handoffs=${HANDOFFS:-200000}
+$CXX -O2 -g -pthread "$here/pc_bench.cpp" -o "$tmp/pc"
+[ "${SKIP_TSAN:-0}" = 1 ] || $CXX -O2 -g -fsanitize=thread -pthread "$here/pc_bench.cpp" -o "$tmp/pc_tsan"
+$CXX -O2 -g -pthread "$here/dump_bench.cpp" -o "$tmp/dump" -ldl
+
+# stats FILE: "median min max" of the numbers in FILE (one per line).
+stats() {
+  sort -g "$1" | awk '{ v[NR] = $1 } END {
+    m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+    printf "%.6g %.6g %.6g\n", m, v[1], v[NR] }'
 }
-base=$(best "$tmp/pc" "$items")
-shim=$(best env LD_PRELOAD="$lib" "$tmp/pc" "$items")
-tsan=$(best "$tmp/pc_tsan" "$items")
-echo "producer-consumer items/s: plain $base, tether $shim, tsan $tsan"
-awk -v b="$base" -v s="$shim" -v t="$tsan" 'BEGIN {
-  printf "tether overhead: %+.1f%% (slowdown x%.3f)\n", (b/s-1)*100, b/s
-  printf "tsan slowdown: x%.2f\n", b/t }'
-if command -v valgrind >/dev/null 2>&1; then
-  small=$((items / 50))
-  hb=$("$tmp/pc" "$small")
-  hg=$(valgrind --tool=helgrind -q "$tmp/pc" "$small" 2>/dev/null)
-  awk -v b="$hb" -v h="$hg" 'BEGIN { printf "helgrind slowdown: x%.1f (on %s)\n", b/h, "'"$small"' items" }'
+median() { stats "$1" | cut -d' ' -f1; }
+
+echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo
+
+# ---------------------------------------------------------------- producer-consumer
+pc_side() { # NAME CAPACITY COUNT CMD...: one run, appends to NAME.ips / NAME.cpu
+  local name=$1 cap=$2 n=$3; shift 3
+  local out
+  out=$("$@" "$tmp/pc" "$n" "$cap")
+  echo "${out% *}" >> "$tmp/$name.ips"
+  echo "${out#* }" >> "$tmp/$name.cpu"
+}
+pc_shape() { # CAPACITY COUNT LABEL
+  local cap=$1 n=$2 label=$3
+  rm -f "$tmp"/pc-*.ips "$tmp"/pc-*.cpu
+  for ((r = 0; r < rounds; r++)); do
+    # Rotate the order every round.
+    local sides=(plain eager lazy)
+    for ((k = 0; k < 3; k++)); do
+      case ${sides[(k + r) % 3]} in
+        plain) pc_side pc-plain "$cap" "$n" env ;;
+        eager) pc_side pc-eager "$cap" "$n" env LD_PRELOAD="$lib" ;;
+        lazy) pc_side pc-lazy "$cap" "$n" env LD_PRELOAD="$lib" TETHER_OPTIONS=eager_stacks=1 ;;
+      esac
+    done
+  done
+  echo "producer-consumer, $label ($n items, capacity $cap, $rounds interleaved rounds):"
+  printf '  %-28s %14s %22s %12s %18s\n' side "items/s median" "(min..max)" "CPU ns/item" "(min..max)"
+  for s in plain eager lazy; do
+    read -r im ilo ihi < <(stats "$tmp/pc-$s.ips")
+    read -r cm clo chi < <(stats "$tmp/pc-$s.cpu")
+    case $s in
+      plain) d="plain" ;;
+      eager) d="tether (default)" ;;
+      lazy) d="tether eager_stacks=1" ;;
+    esac
+    printf '  %-28s %14.0f %22s %12.0f %18s\n' "$d" "$im" "($ilo..$ihi)" "$cm" "($clo..$chi)"
+  done
+  local p e l pc ec lc
+  p=$(median "$tmp/pc-plain.ips"); e=$(median "$tmp/pc-eager.ips"); l=$(median "$tmp/pc-lazy.ips")
+  pc=$(median "$tmp/pc-plain.cpu"); ec=$(median "$tmp/pc-eager.cpu"); lc=$(median "$tmp/pc-lazy.cpu")
+  awk -v p="$p" -v e="$e" -v l="$l" -v pc="$pc" -v ec="$ec" -v lc="$lc" 'BEGIN {
+    printf "  throughput overhead: tether %+.1f%% (x%.3f), eager_stacks=1 %+.1f%% (x%.3f)\n", (p/e-1)*100, p/e, (p/l-1)*100, p/l
+    printf "  CPU per item:        tether %+.1f%% (x%.3f), eager_stacks=1 %+.1f%% (x%.3f)\n", (ec/pc-1)*100, ec/pc, (lc/pc-1)*100, lc/pc }'
+  echo
+}
+pc_shape 64 "$items" "throughput"
+pc_shape 1 "$handoffs" "hand-off"
+
+if [ "${SKIP_TSAN:-0}" != 1 ]; then
+  rm -f "$tmp"/t-*.ips "$tmp"/t-*.cpu
+  for ((r = 0; r < 3; r++)); do
+    out=$("$tmp/pc" "$items" 64); echo "${out% *}" >> "$tmp/t-plain.ips"
+    out=$("$tmp/pc_tsan" "$items" 64); echo "${out% *}" >> "$tmp/t-tsan.ips"
+  done
+  awk -v b="$(median "$tmp/t-plain.ips")" -v t="$(median "$tmp/t-tsan.ips")" 'BEGIN {
+    printf "tsan (clang-19 -fsanitize=thread), throughput shape: %.0f items/s, slowdown x%.2f\n", t, b/t }'
 fi
+if [ "${SKIP_HELGRIND:-0}" != 1 ] && command -v valgrind >/dev/null 2>&1; then
+  small=$((items / 50))
+  hb=$("$tmp/pc" "$small" 64); hb=${hb% *}
+  hg=$(valgrind --tool=helgrind -q "$tmp/pc" "$small" 64 2>/dev/null); hg=${hg% *}
+  awk -v b="$hb" -v h="$hg" -v n="$small" 'BEGIN {
+    printf "helgrind, throughput shape: %.0f items/s, slowdown x%.1f (on %d items)\n", h, b/h, n }'
+fi
+echo
+
+# ---------------------------------------------------------------------- redis
+if [ "${SKIP_REDIS:-0}" != 1 ] && command -v redis-server >/dev/null && command -v redis-benchmark >/dev/null; then
+  rreq=${REDIS_REQUESTS:-100000}
+  rrounds=${REDIS_ROUNDS:-5}
+  free_port() {
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+  }
+  redis_side() { # NAME ENV...
+    local name=$1; shift
+    local port; port=$(free_port)
+    env "$@" redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no \
+      --dir "$tmp" --logfile "$tmp/redis.log" >/dev/null 2>&1 &
+    local pid=$!
+    for _ in $(seq 600); do
+      redis-cli -p "$port" ping 2>/dev/null | grep -q PONG && break
+      sleep 0.1
+    done
+    redis-benchmark -p "$port" -n "$rreq" -c 50 -t set,get,lpush,lpop --csv 2>/dev/null |
+      tr -d '"' | awk -F, -v d="$tmp" -v n="$name" 'NR > 1 { print $2 >> (d "/r-" n "-" $1) }'
+    redis-cli -p "$port" shutdown nosave >/dev/null 2>&1 || true
+    wait "$pid" || true
+  }
+  rm -f "$tmp"/r-*
+  for ((r = 0; r < rrounds; r++)); do
+    if ((r % 2)); then redis_side shim LD_PRELOAD="$lib"; redis_side plain; else
+      redis_side plain; redis_side shim LD_PRELOAD="$lib"; fi
+  done
+  echo "redis-server $(redis-server --version | sed 's/.*v=\([^ ]*\).*/\1/') under redis-benchmark" \
+    "(-n $rreq -c 50, $rrounds interleaved rounds, requests/s medians):"
+  printf '  %-6s %12s %12s %10s\n' test plain tether ratio
+  prod=1; k=0
+  for t in SET GET LPUSH LPOP; do
+    [ -f "$tmp/r-plain-$t" ] && [ -f "$tmp/r-shim-$t" ] || continue
+    p=$(median "$tmp/r-plain-$t"); s=$(median "$tmp/r-shim-$t")
+    printf '  %-6s %12.0f %12.0f %10.3f\n' "$t" "$p" "$s" "$(awk -v p="$p" -v s="$s" 'BEGIN{print s/p}')"
+    prod=$(awk -v a="$prod" -v p="$p" -v s="$s" 'BEGIN{print a*s/p}'); k=$((k + 1))
+  done
+  ((k > 0)) && awk -v a="$prod" -v k="$k" 'BEGIN {
+    g = a^(1/k); printf "  tether/plain throughput (geometric mean): %.3f (overhead %+.1f%%)\n", g, (1/g-1)*100 }'
+  echo
+fi
+
+# ----------------------------------------------------------------------- dump
+echo "dump of 10,000 blocked threads (default options, then eager_stacks=1):"
 LD_PRELOAD="$lib" "$tmp/dump" 10000
+LD_PRELOAD="$lib" TETHER_OPTIONS=eager_stacks=1 "$tmp/dump" 10000

@@ -34,6 +34,7 @@ std::atomic<bool> g_lock{false};
 int g_signo = 0;
 uintptr_t g_own_lo = 0, g_own_hi = 0; // our own text: never shown in stacks
 
+#ifndef TETHER_RT_STATIC
 int findOwn(dl_phdr_info *info, size_t, void *base) {
   if (info->dlpi_addr != reinterpret_cast<uintptr_t>(base))
     return 0;
@@ -49,6 +50,7 @@ int findOwn(dl_phdr_info *info, size_t, void *base) {
   }
   return 1;
 }
+#endif
 
 void *mapZeroed(size_t bytes) {
   void *p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
@@ -98,6 +100,9 @@ void onStackSignal(int, siginfo_t *, void *) {
       int skip = n > 2 ? 2 : 0;
       r->cap_n = n - skip;
       memcpy(r->cap_pcs, tmp + skip, sizeof(uintptr_t) * (n - skip));
+      // Our own thread's fields: consistent here.
+      r->cap_episode = uint32_t(r->episode);
+      r->cap_blocked = r->depth > 0;
       r->cap_done.store(req, std::memory_order_release);
     }
     r->eintr_epoch.fetch_add(1, std::memory_order_relaxed);
@@ -184,13 +189,25 @@ uint32_t captureToDepot(int skip) {
   return depotPut(pcs, n);
 }
 
+#ifdef TETHER_RT_OWN_SECTION
+extern "C" __attribute__((visibility("hidden"))) char __start_tether_rt_text[];
+extern "C" __attribute__((visibility("hidden"))) char __stop_tether_rt_text[];
+#endif
+
 void initStackSignal(int signo) {
   // backtrace() loads libgcc_s on first use; do that now, not in a handler.
   void *warm[4];
   backtrace(warm, 4);
+#ifdef TETHER_RT_OWN_SECTION
+  g_own_lo = reinterpret_cast<uintptr_t>(__start_tether_rt_text);
+  g_own_hi = reinterpret_cast<uintptr_t>(__stop_tether_rt_text);
+#elif defined(TETHER_RT_STATIC)
+  // No section bounds (not clang): our frames stay in stacks.
+#else
   Dl_info info;
   if (dladdr(reinterpret_cast<void *>(&initStackSignal), &info))
     dl_iterate_phdr(findOwn, info.dli_fbase);
+#endif
   g_signo = signo;
   struct sigaction sa {};
   sa.sa_sigaction = onStackSignal;

@@ -545,6 +545,27 @@ IO_INTERCEPTOR(ssize_t, recvfrom,
                P(fd, b, n, f, a, l), fd)
 IO_INTERCEPTOR(ssize_t, recvmsg, P(int fd, struct msghdr *m, int f), P(fd, m, f), fd)
 
+// ------------------------------------------------------------ signal masks
+// A thread that blocks the stack signal cannot be asked for its stack at
+// report time; with eager_stacks=auto it gets one captured when it blocks.
+DECLARE_REAL(int, pthread_sigmask, int, const sigset_t *, sigset_t *)
+TETHER_INTERCEPTOR(int, pthread_sigmask, int how, const sigset_t *set, sigset_t *old) {
+  BIND(pthread_sigmask);
+  int rc = REAL(pthread_sigmask)(how, set, old);
+  if (rc == 0 && set && active())
+    noteSignalMask(currentThreadIfKnown());
+  return rc;
+}
+
+DECLARE_REAL(int, sigprocmask, int, const sigset_t *, sigset_t *)
+TETHER_INTERCEPTOR(int, sigprocmask, int how, const sigset_t *set, sigset_t *old) {
+  BIND(sigprocmask);
+  int rc = REAL(sigprocmask)(how, set, old);
+  if (rc == 0 && set && active())
+    noteSignalMask(currentThreadIfKnown());
+  return rc;
+}
+
 // ------------------------------------------------------------ process start
 // Wrapping main tells threads created by static constructors (not leaks)
 // from the program's own.
@@ -579,6 +600,7 @@ int (*pthread_mutex_unlock)(pthread_mutex_t *);
 int (*poll)(pollfd *, nfds_t, int);
 ssize_t (*read)(int, void *, size_t);
 ssize_t (*write)(int, const void *, size_t);
+int (*pthread_sigmask)(int, const sigset_t *, sigset_t *);
 
 void bind() {
   BIND(pthread_create);
@@ -598,5 +620,7 @@ void bind() {
   poll = reinterpret_cast<decltype(poll)>(REAL(poll));
   read = REAL(read);
   write = reinterpret_cast<decltype(write)>(dlsym(RTLD_NEXT, "write"));
+  BIND(pthread_sigmask);
+  pthread_sigmask = REAL(pthread_sigmask);
 }
 } // namespace tether::real

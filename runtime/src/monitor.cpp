@@ -27,6 +27,8 @@ std::atomic<bool> g_inited{false};
 SpinLock g_init_lock;
 SpinLock g_report_lock;
 
+constexpr uint64_t kSampleAfterNs = 1000000000ull;
+
 // Deadlock/all-asleep/watchdog state (monitor thread only).
 std::map<std::string, int> *g_cycles_seen;   // cycle key -> consecutive scans
 std::set<std::string> *g_reported;
@@ -62,6 +64,27 @@ void dumpAll(const char *trigger) {
   if (options().format == Fmt::Debug2 || options().format == Fmt::Debug1)
     text = "tether: thread dump (" + std::string(trigger) + ")\n" + text;
   writeReport(text, trigger);
+}
+
+// The monitor scans without stacks (cheap). With eager_stacks=0 a blocked
+// thread has none until asked, so before a report is rendered the stacks of
+// the threads in it are filled from a capturing snapshot (the threads are
+// still blocked in the same episode, or the report is moot anyway).
+std::vector<ThreadSnap> withStacks(std::vector<ThreadSnap> ts) {
+  bool missing = false;
+  for (auto &t : ts)
+    missing |= t.stack == 0;
+  if (!missing)
+    return ts;
+  std::map<uint64_t, ThreadSnap> fresh;
+  for (auto &f : snapshot(true))
+    fresh[f.id] = std::move(f);
+  for (auto &t : ts) {
+    auto it = fresh.find(t.id);
+    if (t.stack == 0 && it != fresh.end() && it->second.episode == t.episode)
+      t.stack = it->second.stack;
+  }
+  return ts;
 }
 
 std::string cycleKey(const std::vector<const ThreadSnap *> &c) {
@@ -135,14 +158,18 @@ void checkDeadlocks(const std::vector<ThreadSnap> &ts) {
       seen_now[key] = n;
       if (n >= 2 && !g_reported->count(key)) {
         g_reported->insert(key);
+        std::vector<ThreadSnap> members;
+        for (auto *m : cyc)
+          members.push_back(*m);
+        members = withStacks(std::move(members));
         std::string o = "tether: Found one deadlock:\n=============================\n";
         for (auto *m : cyc) {
           o += "\"thread " + std::to_string(m->id) + (m->name.empty() ? "" : " " + m->name) + "\":\n";
           o += describeWait(*m, by) + "\n";
         }
         o += "\nStacks of the threads listed above:\n===================================\n";
-        for (auto *m : cyc)
-          o += renderDebug2One(*m, ts) + "\n";
+        for (auto &m : members)
+          o += renderDebug2One(m, ts) + "\n";
         o += "Found 1 deadlock.\n";
         writeReport(o, "deadlock");
         if (options().deadlock == 2)
@@ -177,7 +204,7 @@ void checkAllAsleep(const std::vector<ThreadSnap> &ts) {
   }
   if (g_asleep_scans >= 3 && !g_asleep_reported) {
     g_asleep_reported = true;
-    std::string o = "tether: all threads are asleep - deadlock!\n\n" + renderDebug2(ts);
+    std::string o = "tether: all threads are asleep - deadlock!\n\n" + renderDebug2(withStacks(ts));
     writeReport(o, "all-asleep");
     if (options().deadlock == 2)
       abort();
@@ -192,13 +219,16 @@ void checkStuck(const std::vector<ThreadSnap> &ts) {
     if (!g_stuck_reported->insert({t.id, t.episode}).second)
       continue;
     std::string o = "tether: thread " + std::to_string(t.id) + " blocked for more than " +
-                    formatDuration(options().stuck_after_ns) + "\n" + renderDebug2One(t, ts) + "\n";
+                    formatDuration(options().stuck_after_ns) + "\n" +
+                    renderDebug2One(withStacks({t})[0], ts) + "\n";
     writeReport(o, "stuck");
   }
 }
 
 void *monitorMain(void *) {
   setInternalThread();
+  // Visible as such in /proc/PID/task/*/comm, top -H, gdb.
+  pthread_setname_np(pthread_self(), "tether-monitor");
   g_cycles_seen = new std::map<std::string, int>();
   g_reported = new std::set<std::string>();
   g_stuck_reported = new std::set<std::pair<uint64_t, uint64_t>>();
@@ -222,7 +252,10 @@ void *monitorMain(void *) {
     bool want = options().deadlock != 0 || options().on_stuck;
     if (!want)
       continue;
-    auto ts = reportable(snapshot(false));
+    // Threads blocked for a second or more without a stack are asked for it
+    // once per blocking episode, so that reports find it ready.
+    auto ts = reportable(options().eager_stacks == 1 ? snapshot(false)
+                                                     : snapshot(true, kSampleAfterNs));
     if (options().deadlock != 0) {
       checkDeadlocks(ts);
       if (options().all_asleep)
@@ -261,7 +294,8 @@ void reportLeaksAtExit() {
   auto ts = reportable(snapshot(true));
   std::vector<ThreadSnap> leaked;
   for (auto &t : ts)
-    if (!t.is_self && !t.pre_main && !t.joined &&
+    if (!t.is_self && !t.pre_main && !t.joined && !(t.detached && options().ignore_detached) &&
+        !leakIgnoredByName(t, options().ignore_name) &&
         !leakIgnored(t, options().ignore_top, options().ignore_created_by))
       leaked.push_back(t);
   if (leaked.empty())
@@ -362,6 +396,15 @@ bool parseOptions(const char *text, Options &o, std::string *err) {
       for (auto &t : split(v, ',')) if (!t.empty()) o.ignore_top.push_back(t);
     } else if (k == "ignore_created_by") {
       for (auto &t : split(v, ',')) if (!t.empty()) o.ignore_created_by.push_back(t);
+    } else if (k == "ignore_name") {
+      for (auto &t : split(v, ',')) if (!t.empty()) o.ignore_name.push_back(t);
+    } else if (k == "ignore_detached") {
+      o.ignore_detached = v != "0" && v != "false";
+    } else if (k == "eager_stacks") {
+      if (v == "0" || v == "false") o.eager_stacks = 0;
+      else if (v == "1" || v == "true") o.eager_stacks = 1;
+      else if (v == "auto" || v == "2") o.eager_stacks = 2;
+      else bad("eager_stacks must be 0, 1 or auto");
     } else if (k == "models") {
       o.models = v;
     } else if (k == "stack_signal") {
@@ -449,7 +492,10 @@ void initRuntime() {
   if (o->on_quit) {
     struct sigaction old {};
     sigaction(SIGQUIT, nullptr, &old);
-    if (old.sa_handler == SIG_DFL) {
+    // SIG_IGN at this point was inherited (a shell starts background jobs
+    // with SIGQUIT ignored); the dump never terminates the process, so
+    // replacing it changes nothing but that the dump appears.
+    if (old.sa_handler == SIG_DFL || old.sa_handler == SIG_IGN) {
       struct sigaction sa {};
       sa.sa_handler = onSigquit;
       sa.sa_flags = SA_RESTART;
@@ -465,20 +511,45 @@ void initRuntime() {
   g_inited.store(true, std::memory_order_release);
 }
 
+namespace {
+// A pattern names a frame by function (substring of the demangled name) or,
+// for stripped code where the function is "??", by module file name
+// ("libjemalloc.so").
+bool frameMatches(const Frame &f, const std::string &p) {
+  if (f.function.find(p) != std::string::npos)
+    return true;
+  if (f.function != "??")
+    return false;
+  size_t slash = f.module.rfind('/');
+  std::string base = slash == std::string::npos ? f.module : f.module.substr(slash + 1);
+  return !base.empty() && base.find(p) != std::string::npos;
+}
+} // namespace
+
 bool leakIgnored(const ThreadSnap &s, const std::vector<std::string> &top,
                  const std::vector<std::string> &created_by) {
   if (!top.empty() && s.stack) {
     const auto &fs = symbolizeStack(s.stack);
     for (size_t i = 0; i < fs.size() && i < 4; ++i)
       for (auto &p : top)
-        if (fs[i].function.find(p) != std::string::npos)
+        if (frameMatches(fs[i], p))
           return true;
   }
   if (!created_by.empty() && s.create_stack) {
     for (const Frame &f : symbolizeStack(s.create_stack))
       for (auto &p : created_by)
-        if (f.function.find(p) != std::string::npos)
+        if (frameMatches(f, p))
           return true;
+  }
+  return false;
+}
+
+bool leakIgnoredByName(const ThreadSnap &s, const std::vector<std::string> &names) {
+  for (auto &p : names) {
+    if (p.empty())
+      continue;
+    if (p.back() == '*' ? s.name.compare(0, p.size() - 1, p, 0, p.size() - 1) == 0 : s.name == p)
+      return true;
   }
   return false;
 }

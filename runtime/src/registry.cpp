@@ -4,6 +4,7 @@
 
 #include <cstring>
 #include <ctime>
+#include <csignal>
 #include <sched.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -165,6 +166,8 @@ ThreadRecord *allocThread(uint64_t parent, uint32_t create_stack, bool pre_main)
     r->labels[0] = 0;
     r->labels[1] = 0;
     r->cap_n = 0;
+    r->sig_blocked.store(false);
+    r->sampled.store(0);
     r->cap_done.store(r->cap_req.load());
     r->in_use.store(1, std::memory_order_release);
     if (idx == g_high.load())
@@ -179,9 +182,19 @@ void registerPthread(ThreadRecord *r, pthread_t t) {
   mapPutLocked(t, uint32_t(r - g_slots));
 }
 
+void noteSignalMask(ThreadRecord *r) {
+  int sig = stackSignal();
+  sigset_t cur;
+  if (!r || sig <= 0 || !real::pthread_sigmask ||
+      real::pthread_sigmask(SIG_BLOCK, nullptr, &cur) != 0)
+    return;
+  r->sig_blocked.store(sigismember(&cur, sig) == 1, std::memory_order_relaxed);
+}
+
 void attachCurrent(ThreadRecord *r) {
   t_rec = r;
   r->tid.store(pid_t(syscall(SYS_gettid)));
+  noteSignalMask(r);
   registerPthread(r, pthread_self());
   r->state.store(kStateRunning, std::memory_order_release);
 }
@@ -287,7 +300,9 @@ void blockBegin(ThreadRecord *r, Reason reason, uintptr_t object, bool timed, bo
                 uint64_t join_target, const char *user_reason) {
   if (r->depth++ > 0)
     return;
-  uint32_t st = eager_stack ? captureToDepot(2) : 0;
+  int eager = options().eager_stacks;
+  bool capture = eager_stack && (eager == 1 || (eager == 2 && r->sig_blocked.load(std::memory_order_relaxed)));
+  uint32_t st = capture ? captureToDepot(2) : 0;
   uint64_t now = nowNs();
   writeBlock(r, [&] {
     r->reason = reason;
@@ -375,7 +390,8 @@ void clearLabels(ThreadRecord *r) {
   writeNames(r, [&] { memset(r->labels, 0, kLabelLen); });
 }
 
-std::vector<ThreadSnap> snapshot(bool capture_stacks) {
+std::vector<ThreadSnap> snapshot(bool capture_stacks, uint64_t min_blocked_ns) {
+  uint64_t now_ns = min_blocked_ns ? nowNs() : 0;
   std::vector<ThreadSnap> out;
   size_t n = highWater();
   ThreadRecord *self = t_rec;
@@ -457,9 +473,18 @@ std::vector<ThreadSnap> snapshot(bool capture_stacks) {
       }
       s.holder_tid = owner > 0 ? owner : 0;
     }
+    if (s.stack == 0 && s.state == kStateBlocked) {
+      uint64_t sm = r->sampled.load(std::memory_order_acquire);
+      if (sm && uint32_t(sm >> 32) == uint32_t(s.episode))
+        s.stack = uint32_t(sm);
+    }
+    bool sample_ok = min_blocked_ns == 0 ||
+                     (s.state == kStateBlocked && now_ns - s.since_ns >= min_blocked_ns &&
+                      s.reason != kIOWait && s.reason != kUser &&
+                      !(s.reason == kFutexWait && s.timed));
     if (s.is_self) {
       s.stack = captureToDepot(1);
-    } else if (s.stack == 0 && capture_stacks && s.tid > 0) {
+    } else if (s.stack == 0 && capture_stacks && s.tid > 0 && sample_ok) {
       need_stack.push_back(r);
     }
     out.push_back(std::move(s));
@@ -491,6 +516,11 @@ std::vector<ThreadSnap> snapshot(bool capture_stacks) {
         int n = r->cap_n;
         memcpy(pcs, r->cap_pcs, sizeof(uintptr_t) * n);
         s.stack = depotPut(pcs, dropOwnFrames(pcs, n));
+        // Taken inside the same blocking episode: good for later reports too.
+        if (s.stack && s.state == kStateBlocked && r->cap_blocked &&
+            r->cap_episode == uint32_t(s.episode))
+          r->sampled.store(uint64_t(uint32_t(s.episode)) << 32 | s.stack,
+                           std::memory_order_release);
       }
     }
   }

@@ -136,7 +136,9 @@ std::string fileLine(const Frame &f) {
     o += f.file + ":" + std::to_string(f.line);
   else
     o += (f.module.empty() ? std::string("??") : f.module) + ":?";
-  return o + " +" + hex(f.offset) + "\n";
+  // Like Go's tracebacks: no offset for an inlined call (it has no code of
+  // its own).
+  return f.inlined ? o + "\n" : o + " +" + hex(f.offset) + "\n";
 }
 
 std::string threadLabel(uint64_t id, const std::vector<ThreadSnap> &all) {
@@ -275,7 +277,8 @@ std::string framesJson(const std::vector<Frame> &fs) {
       o += ",";
     o += "{\"pc\":\"" + hex(f.pc) + "\",\"function\":\"" + jsonEscape(f.function) +
          "\",\"file\":\"" + jsonEscape(f.file) + "\",\"line\":" + std::to_string(f.line) +
-         ",\"offset\":\"" + hex(f.offset) + "\",\"module\":\"" + jsonEscape(f.module) + "\"}";
+         ",\"offset\":\"" + hex(f.offset) + "\",\"module\":\"" + jsonEscape(f.module) +
+         "\",\"inlined\":" + (f.inlined ? "true" : "false") + "}";
   }
   return o + "]";
 }
@@ -399,7 +402,15 @@ std::string renderPprof(const std::vector<ThreadSnap> &ts) {
     const ThreadSnap &t = *val.second;
     std::vector<uint64_t> loc_ids;
     if (t.stack) {
+      // One Location per pc; its Lines innermost first, the function the
+      // code belongs to last (profile.proto's order for inlined calls).
+      std::vector<const Frame *> pending;
       for (const Frame &f : symbolizeStack(t.stack)) {
+        pending.push_back(&f);
+        if (f.inlined)
+          continue;
+        std::vector<const Frame *> group;
+        group.swap(pending);
         auto it = locs.find(f.pc);
         if (it == locs.end()) {
           uint64_t mid = 0;
@@ -422,32 +433,34 @@ std::string renderPprof(const std::vector<ThreadSnap> &ts) {
               mid = mit->second;
             }
           }
-          auto fk = std::make_pair(f.function, f.file);
-          auto fit = funcs.find(fk);
-          uint64_t fid;
-          if (fit == funcs.end()) {
-            fid = funcs.size() + 1;
-            funcs[fk] = fid;
-            Pb fn;
-            fn.u64(1, fid);
-            fn.i64(2, int64_t(str(f.function)));
-            fn.i64(3, int64_t(str(f.function)));
-            fn.i64(4, int64_t(str(f.file)));
-            prof.bytes(5, fn.b);
-          } else {
-            fid = fit->second;
-          }
           uint64_t lid = locs.size() + 1;
           locs[f.pc] = lid;
-          Pb line;
-          line.u64(1, fid);
-          line.i64(2, f.line);
           Pb loc;
           loc.u64(1, lid);
           if (mid)
             loc.u64(2, mid);
           loc.u64(3, f.pc);
-          loc.bytes(4, line.b);
+          for (const Frame *g : group) {
+            auto fk = std::make_pair(g->function, g->file);
+            auto fit = funcs.find(fk);
+            uint64_t fid;
+            if (fit == funcs.end()) {
+              fid = funcs.size() + 1;
+              funcs[fk] = fid;
+              Pb fn;
+              fn.u64(1, fid);
+              fn.i64(2, int64_t(str(g->function)));
+              fn.i64(3, int64_t(str(g->function)));
+              fn.i64(4, int64_t(str(g->file)));
+              prof.bytes(5, fn.b);
+            } else {
+              fid = fit->second;
+            }
+            Pb line;
+            line.u64(1, fid);
+            line.i64(2, g->line);
+            loc.bytes(4, line.b);
+          }
           prof.bytes(4, loc.b);
           loc_ids.push_back(lid);
         } else {

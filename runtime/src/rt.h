@@ -13,6 +13,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <csignal>
 #include <poll.h>
 #include <pthread.h>
 #include <string>
@@ -20,6 +21,15 @@
 #include <vector>
 
 #define TETHER_TLS __attribute__((tls_model("initial-exec")))
+
+// Linked statically, the shim's code shares a module with the program's, so
+// "frames of our module" cannot tell them apart: all code defined from here on
+// in the shim's sources goes to its own section, whose bounds the linker
+// provides (__start_/__stop_tether_rt_text), and stacks drop frames there.
+#if defined(TETHER_RT_STATIC) && defined(__clang__)
+#pragma clang section text = "tether_rt_text"
+#define TETHER_RT_OWN_SECTION 1
+#endif
 
 namespace tether::rt {
 
@@ -101,6 +111,12 @@ struct ThreadRecord {
   int cap_n = 0;
   uintptr_t cap_pcs[kMaxFrames];
   std::atomic<uint32_t> eintr_epoch{0}; // bumped by our signal handler
+  std::atomic<bool> sig_blocked{false}; // the thread blocks the stack signal
+  uint32_t cap_episode = 0;              // episode (low bits) when the signal capture ran
+  bool cap_blocked = false;              // ... and whether the thread was blocked then
+  // A stack captured by signal while blocked: (episode low 32 bits << 32) | depot id.
+  // Reused for later reports of the same blocking episode.
+  std::atomic<uint64_t> sampled{0};
 };
 
 // A consistent copy of a record, for reports.
@@ -123,6 +139,7 @@ ThreadRecord *currentThread();          // registers the caller if unknown; may 
 ThreadRecord *currentThreadIfKnown();   // never registers
 ThreadRecord *allocThread(uint64_t parent, uint32_t create_stack, bool pre_main);
 void attachCurrent(ThreadRecord *r);    // from the trampoline
+void noteSignalMask(ThreadRecord *r);   // after the thread's signal mask changed
 void threadExited(ThreadRecord *r);
 void releaseIfDone(ThreadRecord *r);
 ThreadRecord *findByPthread(pthread_t t);
@@ -148,8 +165,10 @@ void setLabel(ThreadRecord *r, const char *key, const char *value);
 void copyLabels(ThreadRecord *to, const ThreadRecord *from);
 void clearLabels(ThreadRecord *r);
 
-// Copies every live record; captures stacks of threads without one (signal).
-std::vector<ThreadSnap> snapshot(bool capture_stacks);
+// Copies every live record; with capture_stacks, asks threads without a stack
+// for theirs (signal). min_blocked_ns > 0: only threads blocked that long, in a
+// wait the shim retries after its signal (the monitor's background sampling).
+std::vector<ThreadSnap> snapshot(bool capture_stacks, uint64_t min_blocked_ns = 0);
 uint64_t nowNs();
 uint64_t wallNs();
 
@@ -175,6 +194,9 @@ struct Frame {
   uintptr_t module_base = 0;
   uintptr_t module_end = 0;
   uintptr_t elf_addr = 0; // pc - 1 in the module's ELF address space
+  // An inlined call: the frames of one pc are listed innermost first, every
+  // one but the last (the function the code physically belongs to) inlined.
+  bool inlined = false;
 };
 const std::vector<Frame> &symbolizeStack(uint32_t stack_id); // cached
 Frame symbolizePc(uintptr_t pc);
@@ -209,6 +231,12 @@ struct Options {
   bool all_asleep = true;
   uint64_t check_interval_ns = 100ull * 1000000ull;
   std::vector<std::string> ignore_top, ignore_created_by;
+  std::vector<std::string> ignore_name; // thread names; "prefix*" matches a prefix
+  bool ignore_detached = false;
+  // When a thread blocks: capture its stack always (1), never (0: a report
+  // asks the thread with the stack signal), or only if the thread blocks the
+  // stack signal (2, "auto": it could not answer that signal).
+  int eager_stacks = 2;         // detached threads are daemons, never leaks
   std::string models;
   int stack_signal = 0; // 0: SIGRTMIN+4
   int max_threads = 65536;
@@ -225,6 +253,7 @@ void pokeMonitor(char why);  // async-signal-safe
 void monitorAfterForkChild();
 bool leakIgnored(const ThreadSnap &s, const std::vector<std::string> &top,
                  const std::vector<std::string> &created_by);
+bool leakIgnoredByName(const ThreadSnap &s, const std::vector<std::string> &names);
 
 } // namespace tether::rt
 
@@ -239,5 +268,6 @@ extern int (*pthread_mutex_unlock)(pthread_mutex_t *);
 extern int (*poll)(pollfd *, nfds_t, int);
 extern ssize_t (*read)(int, void *, size_t);
 extern ssize_t (*write)(int, const void *, size_t);
+extern int (*pthread_sigmask)(int, const sigset_t *, sigset_t *);
 void bind();
 } // namespace tether::real

@@ -6,6 +6,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <dlfcn.h>
+#include <dwarf.h>
+#include <elfutils/libdw.h>
 #include <elfutils/libdwfl.h>
 #include <fcntl.h>
 #include <map>
@@ -31,6 +33,17 @@ struct DwApi {
   decltype(&dwfl_lineinfo) lineinfo;
   decltype(&dwfl_module_info) module_info;
   decltype(&dwfl_module_getelf) getelf;
+  // Inlined frames (optional: without them frames are not expanded).
+  decltype(&dwfl_module_addrdie) addrdie;
+  decltype(&dwarf_getscopes) getscopes;
+  decltype(&dwarf_getscopes_die) getscopes_die;
+  decltype(&dwarf_tag) tag;
+  decltype(&dwarf_attr) attr;
+  decltype(&dwarf_attr_integrate) attr_integrate;
+  decltype(&dwarf_formstring) formstring;
+  decltype(&dwarf_formudata) formudata;
+  decltype(&dwarf_getsrcfiles) getsrcfiles;
+  decltype(&dwarf_filesrc) filesrc;
   Dwfl_Callbacks callbacks{};
   Dwfl *dwfl = nullptr;
   bool ok = false;
@@ -40,6 +53,7 @@ SpinLock g_lock; // guards everything below
 DwApi *g_dw = nullptr;
 bool g_dw_tried = false;
 std::unordered_map<uintptr_t, Frame> *g_pc_cache;
+std::unordered_map<uintptr_t, std::vector<Frame>> *g_inline_cache; // pc -> expanded frames
 std::unordered_map<uint32_t, std::vector<Frame>> *g_stack_cache;
 std::unordered_map<uint32_t, std::string> *g_reason_cache;
 std::map<std::string, std::string> *g_models; // stripped function -> reason
@@ -64,6 +78,16 @@ void loadDw() {
   SYM(lineinfo, dwfl_lineinfo);
   SYM(module_info, dwfl_module_info);
   SYM(getelf, dwfl_module_getelf);
+  SYM(addrdie, dwfl_module_addrdie);
+  SYM(getscopes, dwarf_getscopes);
+  SYM(getscopes_die, dwarf_getscopes_die);
+  SYM(tag, dwarf_tag);
+  SYM(attr, dwarf_attr);
+  SYM(attr_integrate, dwarf_attr_integrate);
+  SYM(formstring, dwarf_formstring);
+  SYM(formudata, dwarf_formudata);
+  SYM(getsrcfiles, dwarf_getsrcfiles);
+  SYM(filesrc, dwarf_filesrc);
 #undef SYM
   d->callbacks.find_elf =
       reinterpret_cast<decltype(d->callbacks.find_elf)>(dlsym(h, "dwfl_linux_proc_find_elf"));
@@ -106,6 +130,95 @@ std::string demangle(const char *name) {
   return name;
 }
 
+bool haveInlineApi() {
+  return g_dw && g_dw->addrdie && g_dw->getscopes && g_dw->getscopes_die && g_dw->tag && g_dw->attr &&
+         g_dw->attr_integrate && g_dw->formstring && g_dw->formudata && g_dw->getsrcfiles &&
+         g_dw->filesrc;
+}
+
+std::string dieName(Dwarf_Die *die) {
+  Dwarf_Attribute a;
+  for (int at : {DW_AT_linkage_name, DW_AT_MIPS_linkage_name})
+    if (g_dw->attr_integrate(die, at, &a))
+      if (const char *s = g_dw->formstring(&a))
+        return demangle(s);
+  if (g_dw->attr_integrate(die, DW_AT_name, &a))
+    if (const char *s = g_dw->formstring(&a))
+      return s;
+  return "??";
+}
+
+// The chain of functions inlined at `lookup` (libdw: dwarf_getscopes), as
+// frames innermost first; empty when nothing is inlined there or the module's
+// DWARF cannot be searched by address (no .debug_aranges: see addr2line).
+std::vector<Frame> inlineChainLocked(Dwfl_Module *m, uintptr_t lookup, const Frame &phys) {
+  std::vector<Frame> out;
+  if (!haveInlineApi())
+    return out;
+  Dwarf_Addr bias = 0;
+  Dwarf_Die *cu = g_dw->addrdie(m, lookup, &bias);
+  if (!cu)
+    return out;
+  // dwarf_getscopes lists the innermost scope at the address and then the
+  // scopes of its *definition*; the callers an inlined instance was inlined
+  // into are its parents in the DIE tree: dwarf_getscopes_die (as
+  // eu-addr2line -i does).
+  Dwarf_Die *at = nullptr;
+  int n0 = g_dw->getscopes(cu, lookup - bias, &at);
+  if (n0 <= 0)
+    return out;
+  Dwarf_Die innermost = at[0];
+  free(at);
+  if (g_dw->tag(&innermost) != DW_TAG_inlined_subroutine)
+    return out;
+  Dwarf_Die *scopes = nullptr;
+  int n = g_dw->getscopes_die(&innermost, &scopes);
+  if (n <= 0)
+    return out;
+  std::vector<Dwarf_Die *> fns;
+  for (int i = 0; i < n; ++i) {
+    int tag = g_dw->tag(&scopes[i]);
+    if (tag == DW_TAG_inlined_subroutine) {
+      fns.push_back(&scopes[i]);
+    } else if (tag == DW_TAG_subprogram) {
+      fns.push_back(&scopes[i]);
+      break;
+    }
+  }
+  if (fns.size() >= 2) {
+    Dwarf_Files *files = nullptr;
+    size_t nfiles = 0;
+    if (g_dw->getsrcfiles(cu, &files, &nfiles) != 0)
+      files = nullptr;
+    std::string file = phys.file;
+    int line = phys.line;
+    for (size_t k = 0; k < fns.size(); ++k) {
+      Frame f = phys;
+      bool last = k + 1 == fns.size();
+      f.inlined = !last;
+      if (!last) {
+        f.function = dieName(fns[k]);
+        f.offset = 0;
+      }
+      f.file = file;
+      f.line = line;
+      out.push_back(f);
+      // The next (outer) frame is at this inlined call's site.
+      Dwarf_Attribute a;
+      Dwarf_Word w = 0;
+      file.clear();
+      line = 0;
+      if (files && g_dw->attr(fns[k], DW_AT_call_file, &a) && g_dw->formudata(&a, &w) == 0)
+        if (const char *fs = g_dw->filesrc(files, w, nullptr, nullptr))
+          file = fs;
+      if (g_dw->attr(fns[k], DW_AT_call_line, &a) && g_dw->formudata(&a, &w) == 0)
+        line = int(w);
+    }
+  }
+  free(scopes);
+  return out;
+}
+
 Frame symbolizeLocked(uintptr_t pc) {
   Frame f;
   f.pc = pc;
@@ -145,12 +258,18 @@ Frame symbolizeLocked(uintptr_t pc) {
       f.line = ln;
     }
   }
+  if (!f.file.empty()) {
+    std::vector<Frame> chain = inlineChainLocked(m, lookup, f);
+    if (!chain.empty())
+      (*g_inline_cache)[pc] = std::move(chain);
+  }
   return f;
 }
 
 void ensureMaps() {
   if (!g_pc_cache) {
     g_pc_cache = new std::unordered_map<uintptr_t, Frame>();
+    g_inline_cache = new std::unordered_map<uintptr_t, std::vector<Frame>>();
     g_stack_cache = new std::unordered_map<uint32_t, std::vector<Frame>>();
     g_reason_cache = new std::unordered_map<uint32_t, std::string>();
     g_models = new std::map<std::string, std::string>();
@@ -249,17 +368,23 @@ Frame symbolizePc(uintptr_t pc) {
 }
 
 namespace {
-// libdw (0.188) finds no line for CUs without .debug_aranges, which clang does
-// not emit by default. binutils' addr2line, run out of process, does.
-void addr2lineFallback(std::vector<Frame> &frames) {
-  std::map<std::string, std::vector<Frame *>> by_module;
-  for (Frame &f : frames)
-    if (f.file.empty() && !f.module.empty() && f.module[0] == '/' && f.function != "??")
-      by_module[f.module].push_back(&f);
+// libdw (0.188) finds no line (and no inlined scopes) for CUs without
+// .debug_aranges, which clang does not emit by default. binutils' addr2line,
+// run out of process, does: `-i` lists the inlined calls at an address
+// innermost first, `-a` starts each address's group with the address.
+void addr2lineFallback(const std::vector<Frame> &frames) {
+  std::map<std::string, std::vector<const Frame *>> by_module;
+  {
+    SpinGuard g(g_lock);
+    for (const Frame &f : frames)
+      if (f.file.empty() && !f.module.empty() && f.module[0] == '/' && f.function != "??" &&
+          !g_inline_cache->count(f.pc))
+        by_module[f.module].push_back(&f);
+  }
 
   for (auto &[module, fs] : by_module) {
-    std::vector<std::string> args{"addr2line", "-e", module};
-    for (Frame *f : fs) {
+    std::vector<std::string> args{"addr2line", "-a", "-i", "-f", "-C", "-e", module};
+    for (const Frame *f : fs) {
       char b[32];
       snprintf(b, sizeof b, "%#lx", (unsigned long)f->elf_addr);
       args.push_back(b);
@@ -288,25 +413,54 @@ void addr2lineFallback(std::vector<Frame> &frames) {
       waitpid(pid, nullptr, 0);
     }
     close(out[0]);
-    size_t i = 0, pos = 0;
-    while (i < fs.size() && pos < text.size()) {
+    // Groups: "0xADDR", then (function, file:line) pairs.
+    std::vector<std::string> lines;
+    for (size_t pos = 0; pos < text.size();) {
       size_t nl = text.find('\n', pos);
-      std::string line = text.substr(pos, nl == std::string::npos ? std::string::npos : nl - pos);
+      lines.push_back(text.substr(pos, nl == std::string::npos ? std::string::npos : nl - pos));
       pos = nl == std::string::npos ? text.size() : nl + 1;
-      size_t disc = line.find(" (discriminator");
-      if (disc != std::string::npos)
-        line.erase(disc);
-      size_t colon = line.rfind(':');
-      if (colon != std::string::npos && line.compare(0, 2, "??") != 0) {
-        int ln = atoi(line.c_str() + colon + 1);
-        if (ln > 0) {
-          fs[i]->file = line.substr(0, colon);
-          fs[i]->line = ln;
-          SpinGuard g(g_lock);
-          (*g_pc_cache)[fs[i]->pc] = *fs[i];
-        }
+    }
+    size_t li = 0;
+    for (const Frame *phys : fs) {
+      if (li >= lines.size() || lines[li].compare(0, 2, "0x") != 0)
+        break;
+      ++li;
+      std::vector<std::pair<std::string, std::string>> pairs;
+      while (li + 1 < lines.size() && lines[li].compare(0, 2, "0x") != 0) {
+        pairs.emplace_back(lines[li], lines[li + 1]);
+        li += 2;
       }
-      ++i;
+      std::vector<Frame> chain;
+      for (size_t k = 0; k < pairs.size(); ++k) {
+        Frame f = *phys;
+        bool last = k + 1 == pairs.size();
+        f.inlined = !last;
+        if (!last) {
+          f.function = pairs[k].first;
+          f.offset = 0;
+        }
+        std::string loc = pairs[k].second;
+        size_t disc = loc.find(" (discriminator");
+        if (disc != std::string::npos)
+          loc.erase(disc);
+        size_t colon = loc.rfind(':');
+        f.file.clear();
+        f.line = 0;
+        if (colon != std::string::npos && loc.compare(0, 2, "??") != 0) {
+          int ln = atoi(loc.c_str() + colon + 1);
+          if (ln > 0) {
+            f.file = loc.substr(0, colon);
+            f.line = ln;
+          }
+        }
+        chain.push_back(f);
+      }
+      if (chain.empty())
+        continue;
+      SpinGuard g(g_lock);
+      (*g_pc_cache)[phys->pc] = chain.back();
+      if (chain.size() > 1)
+        (*g_inline_cache)[phys->pc] = std::move(chain);
     }
   }
 }
@@ -322,11 +476,21 @@ const std::vector<Frame> &symbolizeStack(uint32_t id) {
   }
   uintptr_t pcs[kMaxFrames];
   int n = depotGet(id, pcs, kMaxFrames);
-  std::vector<Frame> frames;
+  std::vector<Frame> phys;
   for (int i = 0; i < n; ++i)
-    frames.push_back(symbolizePc(pcs[i]));
-  addr2lineFallback(frames);
+    phys.push_back(symbolizePc(pcs[i]));
+  addr2lineFallback(phys);
   SpinGuard g(g_lock);
+  std::vector<Frame> frames;
+  for (int i = 0; i < n; ++i) {
+    auto it = g_inline_cache->find(pcs[i]);
+    if (it != g_inline_cache->end()) {
+      frames.insert(frames.end(), it->second.begin(), it->second.end());
+    } else {
+      auto pit = g_pc_cache->find(pcs[i]);
+      frames.push_back(pit != g_pc_cache->end() ? pit->second : phys[size_t(i)]);
+    }
+  }
   return (*g_stack_cache)[id] = std::move(frames); // entries are never erased
 }
 

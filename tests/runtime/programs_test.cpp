@@ -20,7 +20,7 @@ extern char **environ;
 
 namespace {
 
-enum class Mode { Preload, Linked };
+enum class Mode { Preload, Linked, Static };
 
 struct Result {
   int status = -1; // exit code, or 128+signal
@@ -47,7 +47,7 @@ std::string tempPath(const std::string &tag) {
 Result run(const std::string &name, Mode mode, const std::string &options,
            std::vector<std::string> args = {}, int timeout_s = 60) {
   std::string exe = std::string(TETHER_PROG_DIR) + "/rtprog_" + name +
-                    (mode == Mode::Linked ? "_linked" : "");
+                    (mode == Mode::Linked ? "_linked" : mode == Mode::Static ? "_static" : "");
   std::string report = tempPath(name), out = tempPath(name + "-out"), err = tempPath(name + "-err");
   std::vector<std::string> env;
   for (char **e = environ; *e; ++e)
@@ -158,6 +158,36 @@ TEST_P(Programs, AbbaDeadlockIsReportedAsCycle) {
   EXPECT_TRUE(matches(rep, "blocked on mutex " + a + " held by thread \\d+ \"ab\"")) << rep;
   // Reported once, not on every scan.
   EXPECT_EQ(rep.find("Found one deadlock:"), rep.rfind("Found one deadlock:")) << rep;
+  // Both members' stacks, down to the lambdas in abba.cpp.
+  EXPECT_EQ(rep.find("(stack unavailable)"), std::string::npos) << rep;
+  EXPECT_TRUE(matches(rep, R"(\nmain::\$_0::operator\(\)\(\) const\n\t\S*abba\.cpp:\d+)")) << rep;
+  EXPECT_TRUE(matches(rep, R"(\nmain::\$_1::operator\(\)\(\) const\n\t\S*abba\.cpp:\d+)")) << rep;
+}
+
+// eager_stacks: 0 asks blocked threads for their stacks when the report is
+// written; auto (default) captures eagerly only for threads that block the
+// stack signal, so a deadlock between such threads still has its stacks.
+TEST_P(Programs, DeadlockStacksWithLazyAndAutoCapture) {
+  for (const char *opt : {"check_interval=50ms:eager_stacks=0",
+                          "check_interval=50ms:eager_stacks=1"}) {
+    Result r = run("abba", GetParam(), opt);
+    ASSERT_FALSE(r.timed_out);
+    EXPECT_NE(r.report.find("Found one deadlock:"), std::string::npos) << opt << r.report;
+    EXPECT_EQ(r.report.find("(stack unavailable)"), std::string::npos) << opt << r.report;
+    EXPECT_TRUE(matches(r.report, R"(\nmain::\$_1::operator\(\)\(\) const\n\t\S*abba\.cpp:\d+)"))
+        << opt << r.report;
+  }
+  Result r = run("abba", GetParam(), "check_interval=50ms", {"masked"});
+  ASSERT_FALSE(r.timed_out);
+  EXPECT_NE(r.report.find("Found one deadlock:"), std::string::npos) << r.report;
+  EXPECT_EQ(r.report.find("(stack unavailable)"), std::string::npos) << r.report;
+  EXPECT_TRUE(matches(r.report, R"(\nmain::\$_0::operator\(\)\(\) const\n\t\S*abba\.cpp:\d+)"))
+      << r.report;
+  // Without eager capture a thread that blocks every signal cannot answer.
+  r = run("abba", GetParam(), "check_interval=50ms:eager_stacks=0", {"masked"});
+  ASSERT_FALSE(r.timed_out);
+  EXPECT_NE(r.report.find("Found one deadlock:"), std::string::npos) << r.report;
+  EXPECT_NE(r.report.find("(stack unavailable)"), std::string::npos) << r.report;
 }
 
 TEST_P(Programs, JoinCycleIsReported) {
@@ -180,6 +210,20 @@ TEST_P(Programs, DetachedThreadLeakAtExit) {
       << r.report;
   EXPECT_TRUE(matches(r.report, R"(creation stack:(\n .*)*\n  main\n  \S*detached_leak\.cpp:\d+)"))
       << r.report;
+}
+
+TEST_P(Programs, DetachedThreadIgnoredAsDaemonOrByCreator) {
+  // The same leak, declared intentional three ways; an unrelated pattern
+  // keeps the report.
+  for (const char *opt : {"ignore_detached=1", "ignore_created_by=startWorker",
+                          "ignore_top=std::condition_variable::wait"}) {
+    Result r = run("detached_leak", GetParam(), opt);
+    ASSERT_FALSE(r.timed_out);
+    EXPECT_EQ(r.status, 0);
+    EXPECT_EQ(r.report, "") << opt;
+  }
+  Result r = run("detached_leak", GetParam(), "ignore_name=worker*:ignore_created_by=libfoo.so");
+  EXPECT_NE(r.report.find("1 thread(s) still running at exit"), std::string::npos) << r.report;
 }
 
 TEST_P(Programs, CleanProgramProducesNoReport) {
@@ -293,9 +337,41 @@ TEST_P(Programs, ExceptionsAndThreadLocalDestructors) {
   EXPECT_EQ(r.report, "");
 }
 
-INSTANTIATE_TEST_SUITE_P(Shim, Programs, ::testing::Values(Mode::Preload, Mode::Linked),
+INSTANTIATE_TEST_SUITE_P(Shim, Programs,
+                         ::testing::Values(Mode::Preload, Mode::Linked, Mode::Static),
                          [](const auto &info) {
-                           return info.param == Mode::Preload ? "Preload" : "Linked";
+                           return info.param == Mode::Preload  ? "Preload"
+                                  : info.param == Mode::Linked ? "Linked"
+                                                               : "Static";
                          });
 
 } // namespace
+
+// Calls inlined by the optimizer appear as frames of their own (without an
+// offset, like Go's tracebacks), at the lines of the inlined calls: through
+// addr2line -i for clang's default DWARF, and through libdw's scopes when the
+// binary has .debug_aranges.
+TEST(Inlined, InlinedCallsAreExpandedInDumps) {
+  int wait_line = lineOf("inlined.cpp", "INLINED-WAIT");
+  int call_line = lineOf("inlined.cpp", "INLINED-CALL");
+  int worker_line = lineOf("inlined.cpp", "WORKER-CALL");
+  ASSERT_GT(wait_line, 0);
+  for (const char *prog : {"inlined", "inlined_aranges"}) {
+    Result r = run(prog, Mode::Preload, "");
+    ASSERT_FALSE(r.timed_out) << prog;
+    EXPECT_EQ(r.status, 0) << prog << r.err;
+    std::string b = block(r.report, "inl");
+    EXPECT_TRUE(matches(b, "\nwaitForGo\\(\\)\n\t\\S*inlined\\.cpp:" + std::to_string(wait_line) +
+                               "\nmiddle\\(\\)\n\t\\S*inlined\\.cpp:" + std::to_string(call_line) +
+                               "\nworker\\(\\)\n\t\\S*inlined\\.cpp:" +
+                               std::to_string(worker_line) + " \\+0x[0-9a-f]+\n"))
+        << prog << ":\n" << r.report;
+    r = run(prog, Mode::Preload, "format=json");
+    EXPECT_TRUE(matches(r.report, "\"function\":\"middle\\(\\)\",\"file\":\"[^\"]*inlined\\.cpp\",\"line\":" +
+                                      std::to_string(call_line) + ",[^}]*\"inlined\":true\\}"))
+        << prog << ":\n" << r.report;
+    EXPECT_TRUE(matches(r.report, "\"function\":\"worker\\(\\)\",\"file\":\"[^\"]*inlined\\.cpp\",\"line\":" +
+                                      std::to_string(worker_line) + ",[^}]*\"inlined\":false\\}"))
+        << prog << ":\n" << r.report;
+  }
+}

@@ -1,4 +1,9 @@
 // Classic lock-order inversion: t1 takes A then B, t2 takes B then A.
+// `abba masked`: both threads block every signal first (so the shim cannot
+// ask them for their stacks at report time).
+#include "await_report.h"
+#include <csignal>
+#include <cstring>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -9,21 +14,35 @@
 
 std::mutex A, B;
 
-int main() {
+static bool g_masked = false;
+static void maybeMask() {
+  if (!g_masked)
+    return;
+  sigset_t all;
+  sigfillset(&all);
+  pthread_sigmask(SIG_BLOCK, &all, nullptr);
+}
+
+int main(int argc, char **argv) {
+  g_masked = argc > 1 && strcmp(argv[1], "masked") == 0;
   printf("A=%p B=%p\n", (void *)&A, (void *)&B);
   fflush(stdout);
   std::thread t1([] {
     pthread_setname_np(pthread_self(), "ab");
+    maybeMask();
     std::lock_guard<std::mutex> a(A);
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
     std::lock_guard<std::mutex> b(B);
   });
   std::thread t2([] {
     pthread_setname_np(pthread_self(), "ba");
+    maybeMask();
     std::lock_guard<std::mutex> b(B);
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
     std::lock_guard<std::mutex> a(A);
   });
-  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  awaitReport();
+  // More monitor scans: the cycle must not be reported again.
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
   _exit(0);
 }

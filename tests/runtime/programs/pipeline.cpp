@@ -1,6 +1,7 @@
 // A producer/consumer pipeline whose producer forgets to close the channel:
 // the consumer waits forever in msd::channel::read ([chan receive]).
 // The channel is a minimal stand-in with cpp-channel's API (msd/channel.hpp).
+#include "await_report.h"
 #include <chrono>
 #include <condition_variable>
 #include <csignal>
@@ -64,7 +65,7 @@ int main() {
   producer.join();
   std::this_thread::sleep_for(std::chrono::milliseconds(1200));
   kill(getpid(), SIGQUIT);
-  std::this_thread::sleep_for(std::chrono::milliseconds(800));
+  awaitReport();
   fflush(stdout);
   _exit(0); // the consumer can never be joined
 }

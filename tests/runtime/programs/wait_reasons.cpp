@@ -1,6 +1,7 @@
 // One thread blocked in each kind of wait tether intercepts, then SIGQUIT.
 // The API is looked up with dlsym so the same program runs linked or
 // LD_PRELOADed.
+#include "await_report.h"
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -87,7 +88,7 @@ int main() {
 
   std::this_thread::sleep_for(std::chrono::milliseconds(1000));
   kill(getpid(), SIGQUIT);
-  std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+  awaitReport();
   fflush(stdout);
   _exit(0);
 }
