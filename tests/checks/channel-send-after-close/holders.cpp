@@ -39,6 +39,17 @@ void async_producer(Chan &ch, int n) {
   done.get();
 }
 
+// std::async with a function and a std::ref argument: the future's
+// destructor waits for it only at the end of the scope, after the close.
+void produce_batch(Chan &out, int n) {
+  for (int i = 0; i < n; ++i)
+    out.push(i * 10);  // want channel-send-after-close "not joined before the close"
+}
+void async_function(Chan &ch) {
+  auto pending = std::async(std::launch::async, produce_batch, std::ref(ch), 8);
+  ch.close();  // want-note "closed here"
+}
+
 // A detached thread keeps sending; nothing waits for it.
 void fire_and_forget(std::shared_ptr<Lines> q, std::vector<std::string> lines) {
   std::thread([q, lines] {
