@@ -26,4 +26,4 @@ private:
   std::shared_ptr<PostingChan> out_ = std::make_shared<PostingChan>(256);
 };
 
-std::vector<Posting> drain(Indexer &ix);
+std::vector<Posting> drain(PostingChan &ch);

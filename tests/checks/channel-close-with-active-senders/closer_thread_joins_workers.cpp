@@ -1,9 +1,6 @@
 // Go's `go func() { wg.Wait(); close(results) }()`: a separate closer
 // thread joins every worker and then closes, while the owner consumes.
 // Correct: no check may report anything here.
-// Currently reported (false positive): channel-send-after-close on the
-// workers' push, because joins done inside another thread's body do not end
-// the joined threads in the starting function's flow.
 #include <boost/fiber/buffered_channel.hpp>
 #include <thread>
 #include <vector>
