@@ -1,5 +1,8 @@
 // The bug needs worker.cpp: every crawl_site() instance closes the shared
 // channel while the others may still send on it.
+// Currently: missed (a thread body defined in another translation unit is
+// not linked in), and the range-for below is reported as channel-unclosed
+// for the same reason (the close is in crawl_site()).
 #include "crawl.h"
 #include <functional>
 #include <thread>
