@@ -67,6 +67,7 @@ struct WaitSite {
   const Decl *Mutex = nullptr;
   const Expr *Call = nullptr;
   std::map<const Decl *, const Expr *> Reads; // flag -> where it is read
+  bool Predicate = false; // Reads come from the wait's predicate
 };
 
 // Every condition-variable wait of the TU (outside system headers).
@@ -136,6 +137,7 @@ public:
           return true; // a predicate we cannot see into
       }
     }
+    W.Predicate = HasPred;
     if (!HasPred) {
       reads(Bodies.back(), W.Reads, 1);
       // The waiting function's own locals are nobody else's flags.
@@ -299,9 +301,11 @@ public:
                 "and sleep forever",
             W.E);
         D.range(W.E->getSourceRange());
-        D.note(Read->second->getBeginLoc(), "the waiter reads '" + Flag +
-                                                "' here, holding '" +
-                                                nameOf(Site.Mutex) + "'");
+        D.note(Read->second->getBeginLoc(),
+               Site.Predicate ? "the wait's predicate reads '" + Flag +
+                                    "' here, holding '" +
+                                    nameOf(Site.Mutex) + "'"
+                              : "the waiter reads '" + Flag + "' here");
         D.note(Site.Call->getBeginLoc(), "and waits here");
         D.note(Notify->getBeginLoc(), "the notify that can be lost");
         break;
