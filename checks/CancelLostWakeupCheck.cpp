@@ -13,6 +13,7 @@
 #include "clang/AST/RecursiveASTVisitor.h"
 
 #include <map>
+#include <set>
 
 using namespace clang;
 
@@ -68,7 +69,19 @@ struct WaitSite {
   const Expr *Call = nullptr;
   std::map<const Decl *, const Expr *> Reads; // flag -> where it is read
   bool Predicate = false; // Reads come from the wait's predicate
+  // The lock is a parameter of the waiting function (`waitBeforeRead(lk)`):
+  // its mutex comes from the callers.
+  const FunctionDecl *LockFn = nullptr;
+  unsigned LockParam = 0;
 };
+
+const FunctionDecl *canonFn(const FunctionDecl *FD) {
+  if (!FD)
+    return nullptr;
+  if (const FunctionDecl *P = FD->getTemplateInstantiationPattern())
+    FD = P;
+  return FD->getCanonicalDecl();
+}
 
 // Every condition-variable wait of the TU (outside system headers).
 class WaitIndexer : public RecursiveASTVisitor<WaitIndexer> {
@@ -99,9 +112,33 @@ public:
     return R;
   }
 
+  // Resolves waits whose lock is a parameter: every caller must pass a
+  // guard of the same mutex.
+  void finish() {
+    for (WaitSite &W : Out) {
+      if (W.Mutex || !W.LockFn)
+        continue;
+      auto It = PassedLocks.find({W.LockFn, W.LockParam});
+      if (It != PassedLocks.end() && It->second.size() == 1 &&
+          *It->second.begin())
+        W.Mutex = *It->second.begin();
+    }
+    llvm::erase_if(Out, [](const WaitSite &W) { return !W.Mutex; });
+  }
+
   bool VisitCallExpr(CallExpr *C) {
     if (Bodies.empty())
       return true;
+    if (const FunctionDecl *Callee = C->getDirectCallee()) {
+      unsigned Skip = isa<CXXOperatorCallExpr>(C) &&
+                              isa<CXXMethodDecl>(Callee)
+                          ? 1
+                          : 0;
+      for (unsigned I = Skip; I < C->getNumArgs(); ++I)
+        if (isGuardType(C->getArg(I)->getType(), Models))
+          PassedLocks[{canonFn(Callee), I - Skip}].insert(
+              mutexOf(C->getArg(I)));
+    }
     auto Op = matchBlockingOp(C, Models);
     if (!Op || Op->Released.empty() || !Op->Object)
       return true;
@@ -109,11 +146,20 @@ public:
     W.Call = C;
     W.Cv = identity(Op->Object);
     W.Mutex = mutexOf(Op->Released.front());
-    if (!W.Cv || !W.Mutex)
+    if (!W.Mutex)
+      if (const auto *DR = dyn_cast<DeclRefExpr>(
+              stripWrappers(Op->Released.front())))
+        if (const auto *PV = dyn_cast<ParmVarDecl>(DR->getDecl()))
+          if (const auto *Fn =
+                  dyn_cast<FunctionDecl>(PV->getDeclContext())) {
+            W.LockFn = canonFn(Fn);
+            W.LockParam = PV->getFunctionScopeIndex();
+          }
+    if (!W.Cv || (!W.Mutex && !W.LockFn))
       return true;
     // Arguments after the lock: a stop token (the wait wakes on stop
     // requests by itself), a timeout, a predicate.
-    bool AfterLock = false, HasPred = false;
+    bool AfterLock = false, HasPred = false, Timed = false;
     for (const Expr *A : C->arguments()) {
       if (A == Op->Released.front()) {
         AfterLock = true;
@@ -132,11 +178,16 @@ public:
         HasPred = true; // a named lambda: `cv.wait(lk, ready)`
         if (const CXXMethodDecl *Call = RD->getLambdaCallOperator())
           reads(Call->getBody(), W.Reads, 0);
-      } else if (!RD || !isDurationLike(RD)) {
-        if (RD || A->getType()->isFunctionPointerType())
-          return true; // a predicate we cannot see into
+      } else if (RD && isDurationLike(RD)) {
+        Timed = true;
+      } else if (RD || A->getType()->isFunctionPointerType()) {
+        return true; // a predicate we cannot see into
       }
     }
+    // A timed wait wakes up by itself: a lost notify costs one timeout, not
+    // a thread.
+    if (Timed)
+      return true;
     W.Predicate = HasPred;
     if (!HasPred) {
       reads(Bodies.back(), W.Reads, 1);
@@ -219,6 +270,8 @@ private:
   const ModelSet &Models;
   std::vector<WaitSite> &Out;
   std::vector<const Stmt *> Bodies;
+  std::map<std::pair<const FunctionDecl *, unsigned>, std::set<const Decl *>>
+      PassedLocks;
 };
 
 class CancelLostWakeupCheck : public Check {
@@ -241,8 +294,9 @@ public:
   void checkFunction(FunctionContext &Ctx) override {
     if (!Indexed) {
       Indexed = true;
-      WaitIndexer(Ctx.ast(), Ctx.tu().Models, Waits)
-          .TraverseDecl(Ctx.ast().getTranslationUnitDecl());
+      WaitIndexer Indexer(Ctx.ast(), Ctx.tu().Models, Waits);
+      Indexer.TraverseDecl(Ctx.ast().getTranslationUnitDecl());
+      Indexer.finish();
     }
     if (Waits.empty())
       return;
@@ -279,6 +333,8 @@ public:
           continue;
         if (!LS)
           LS = &Ctx.lockState();
+        if (!LS->reached(W.E))
+          continue; // in a catch handler or dead code: nothing is known
         bool Guarded = false;
         for (const HeldLock &H : LS->heldAt(W.E))
           if (!H.Mutex || identity(*H.Mutex) == Site.Mutex)

@@ -167,7 +167,11 @@ private:
     collectCalls(FD->getBody(), Calls);
     for (const CallExpr *C : Calls) {
       if (auto Op = matchBlockingOp(C, Models)) {
-        if (releasesParameter(*Op))
+        // Only waits for another thread make a callee "blocking": a retry
+        // sleep or socket I/O deep in a helper is latency, not a deadlock,
+        // and is reported only where it is written.
+        if (releasesParameter(*Op) || Op->What == "sleep" ||
+            Op->What == "IO wait")
           continue;
         Result = CalleeBlock{C, Op->What};
         break;

@@ -83,6 +83,11 @@ public:
   // Locks held on every path that reaches S (a statement the CFG lists as
   // an element, e.g. any call); empty if none or S is unreachable.
   llvm::ArrayRef<HeldLock> heldAt(const clang::Stmt *S) const;
+  // False for statements the analysis did not reach: dead code, and catch
+  // handlers (the CFG has no exception edges), where nothing is known.
+  bool reached(const clang::Stmt *S) const {
+    return !UsesLocks || Held.count(S) != 0;
+  }
   // Every acquisition in the function (guard construction that owns, lock()
   // on a guard or a mutex, a successful try_lock), in no particular order.
   llvm::ArrayRef<HeldLock> acquisitions() const { return Acquisitions; }

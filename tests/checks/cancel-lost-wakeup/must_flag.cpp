@@ -190,3 +190,38 @@ void cancel_all(const std::shared_ptr<Shared> &s) {
   s->cancel.store(true, std::memory_order_release); // want cancel-lost-wakeup "'cancel' is set without holding 'mu'"
   s->cv.notify_all();
 }
+
+// The lock reaches the wait as a parameter (cpp-channel before #37's fix):
+// its mutex is the one every caller locks.
+template <typename T> class Mailbox {
+public:
+  void close() {
+    is_closed_.store(true); // want cancel-lost-wakeup "'is_closed_' is set without holding 'mtx_'"
+    cnd_.notify_all();
+  }
+  bool closed() const { return is_closed_.load(); }
+  bool take(T &out) {
+    std::unique_lock<std::mutex> lock{mtx_};
+    wait_before_read(lock);
+    if (items_.empty())
+      return false;
+    out = items_.front();
+    items_.pop_front();
+    return true;
+  }
+
+private:
+  void wait_before_read(std::unique_lock<std::mutex> &lock) {
+    cnd_.wait(lock, [this] { return !items_.empty() || closed(); });
+  }
+  std::deque<T> items_;
+  std::atomic<bool> is_closed_{false};
+  std::mutex mtx_;
+  std::condition_variable cnd_;
+};
+
+void use_mailbox(Mailbox<int> &m) {
+  int v;
+  m.take(v);
+  m.close();
+}

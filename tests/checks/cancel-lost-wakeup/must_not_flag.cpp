@@ -1,6 +1,7 @@
 // Flags written under the wait's mutex, token-aware waits, barriers: the
 // wakeup cannot be lost.
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <functional>
 #include <mutex>
@@ -181,4 +182,61 @@ private:
   std::mutex mu_;
   std::condition_variable cv_;
   bool ready_;
+};
+
+// A timed wait wakes up by itself: a lost notify costs one period (the
+// cpp-httplib heartbeat shape).
+class Heartbeat {
+public:
+  void close() {
+    if (closed_.exchange(true))
+      return;
+    cv_.notify_all();
+  }
+  void run() {
+    std::unique_lock<std::mutex> lk(mu_);
+    while (!closed_) {
+      cv_.wait_for(lk, std::chrono::seconds(30));
+      if (closed_)
+        break;
+      ++pings_;
+    }
+  }
+
+private:
+  std::atomic<bool> closed_{false};
+  std::mutex mu_;
+  std::condition_variable cv_;
+  int pings_ = 0;
+};
+
+// The flag is set under the lock inside a catch handler (the cpp-httplib
+// thread-pool constructor's cleanup).
+class Spawner {
+public:
+  Spawner() {
+    try {
+      for (int i = 0; i < 4; ++i)
+        threads_.emplace_back([this] { work(); });
+    } catch (...) {
+      {
+        std::unique_lock<std::mutex> lock(mu_);
+        shutdown_ = true;
+      }
+      cv_.notify_all();
+      for (auto &t : threads_)
+        t.join();
+      throw;
+    }
+  }
+
+private:
+  void work() {
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [this] { return shutdown_; });
+  }
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool shutdown_ = false;
+  std::vector<std::thread> threads_;
 };

@@ -161,3 +161,48 @@ void produce(msd::channel<int> &out, std::mutex &m, int &seq) {
   }
   out << v;
 }
+
+// A helper that retries a syscall with a short sleep: only waits for other
+// threads make a callee blocking (the cpp-httplib handle_EINTR shape).
+template <typename F> long retry_eintr(F fn) {
+  long r;
+  while ((r = fn()) < 0)
+    std::this_thread::sleep_for(std::chrono::microseconds(1));
+  return r;
+}
+class Client {
+public:
+  long send_request() {
+    std::lock_guard<std::recursive_mutex> g(request_mu_);
+    return retry_eintr([this] { return ++sent_; });
+  }
+
+private:
+  std::recursive_mutex request_mu_;
+  long sent_ = 0;
+};
+
+// The guard is handed to a helper that may unlock it: what it holds after
+// the call is not known, so nothing is reported.
+class Handoff {
+public:
+  void step(std::thread &t) {
+    std::unique_lock<std::mutex> lk(mu_);
+    release_early(lk);
+    t.join();
+  }
+
+private:
+  void release_early(std::unique_lock<std::mutex> &lk) { lk.unlock(); }
+  std::mutex mu_;
+};
+
+// Unreachable after return: nothing held there matters.
+void early(std::mutex &m, std::thread &t, bool fast) {
+  {
+    std::lock_guard<std::mutex> g(m);
+    if (fast)
+      return;
+  }
+  t.join();
+}
