@@ -271,6 +271,25 @@ struct LockState::Impl {
   }
 
   void transferCall(State &S, const Expr *E, bool Record) {
+    if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(E)) {
+      if (Op->getOperator() == OO_Equal && Op->getNumArgs() == 2)
+        if (const VarDecl *L = guardVar(Op->getArg(0))) {
+          const Expr *RHS = stripWrappers(Op->getArg(1));
+          if (const VarDecl *From = guardVar(RHS)) {
+            auto It = S.Guards.find(From);
+            if (It != S.Guards.end() && From != L) {
+              S.Guards[L] = It->second;
+              LS.GuardMutexes[L] = LS.GuardMutexes.lookup(From);
+              S.Guards.erase(From);
+            } else {
+              S.Guards.erase(L);
+            }
+          } else {
+            construct(S, L, RHS, Record);
+          }
+          return;
+        }
+    }
     // Guards handed to a callee: by value (moved away) or by non-const
     // reference (the callee may unlock) lose their known ownership, except
     // for a blocking wait, which re-acquires before it returns.
@@ -296,25 +315,6 @@ struct LockState::Impl {
         if (!ConstRef)
           S.Guards.erase(G);
       }
-    }
-    if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(E)) {
-      if (Op->getOperator() == OO_Equal && Op->getNumArgs() == 2)
-        if (const VarDecl *L = guardVar(Op->getArg(0))) {
-          const Expr *RHS = stripWrappers(Op->getArg(1));
-          if (const VarDecl *From = guardVar(RHS)) {
-            auto It = S.Guards.find(From);
-            if (It != S.Guards.end() && From != L) {
-              S.Guards[L] = It->second;
-              LS.GuardMutexes[L] = LS.GuardMutexes.lookup(From);
-              S.Guards.erase(From);
-            } else {
-              S.Guards.erase(L);
-            }
-          } else {
-            construct(S, L, RHS, Record);
-          }
-        }
-      return;
     }
     const auto *MC = dyn_cast<CXXMemberCallExpr>(E);
     if (!MC || !MC->getMethodDecl())
