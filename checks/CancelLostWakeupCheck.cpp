@@ -99,16 +99,20 @@ public:
     const auto *FD = dyn_cast_or_null<FunctionDecl>(D);
     if (FD && FD->doesThisDeclarationHaveABody()) {
       Bodies.push_back(FD->getBody());
+      Fns.push_back(FD);
       bool R = RecursiveASTVisitor::TraverseDecl(D);
       Bodies.pop_back();
+      Fns.pop_back();
       return R;
     }
     return RecursiveASTVisitor::TraverseDecl(D);
   }
   bool TraverseLambdaExpr(LambdaExpr *L) {
     Bodies.push_back(L->getBody());
+    Fns.push_back(L->getCallOperator());
     bool R = RecursiveASTVisitor::TraverseLambdaExpr(L);
     Bodies.pop_back();
+    Fns.pop_back();
     return R;
   }
 
@@ -130,6 +134,8 @@ public:
     if (Bodies.empty())
       return true;
     if (const FunctionDecl *Callee = C->getDirectCallee()) {
+      if (!Fns.back()->isDependentContext())
+        Callers[canonFn(Callee)].push_back({C, Fns.back()});
       unsigned Skip = isa<CXXOperatorCallExpr>(C) &&
                               isa<CXXMethodDecl>(Callee)
                           ? 1
@@ -270,6 +276,15 @@ private:
   const ModelSet &Models;
   std::vector<WaitSite> &Out;
   std::vector<const Stmt *> Bodies;
+  std::vector<const FunctionDecl *> Fns;
+
+public:
+  // Calls of each function of the TU: (call, calling function).
+  std::map<const FunctionDecl *,
+           std::vector<std::pair<const CallExpr *, const FunctionDecl *>>>
+      Callers;
+
+private:
   std::map<std::pair<const FunctionDecl *, unsigned>, std::set<const Decl *>>
       PassedLocks;
 };
@@ -297,6 +312,7 @@ public:
       WaitIndexer Indexer(Ctx.ast(), Ctx.tu().Models, Waits);
       Indexer.TraverseDecl(Ctx.ast().getTranslationUnitDecl());
       Indexer.finish();
+      Callers = std::move(Indexer.Callers);
     }
     if (Waits.empty())
       return;
@@ -346,7 +362,7 @@ public:
           if ((!A.Mutex || identity(*A.Mutex) == Site.Mutex) &&
               Before(W.E, A.Site) && Before(A.Site, Notify))
             Guarded = true;
-        if (Guarded)
+        if (Guarded || calledOnlyUnder(Ctx, Site.Mutex))
           continue;
         std::string Flag = nameOf(W.Flag);
         DiagBuilder D = Ctx.report(
@@ -397,8 +413,34 @@ private:
       collect(C, Writes, Calls);
   }
 
+  // A helper "called with the mutex held": every call of it in the TU holds
+  // the wait's mutex.
+  bool calledOnlyUnder(FunctionContext &Ctx, const Decl *Mutex) {
+    auto It = Callers.find(canonFn(Ctx.function()));
+    if (It == Callers.end() || It->second.empty())
+      return false;
+    for (const auto &[Call, Caller] : It->second) {
+      auto &LS = CallerLocks[Caller];
+      if (!LS)
+        LS = std::make_unique<LockState>(Caller, Ctx.ast(), Ctx.tu().Models);
+      if (!LS->reached(Call))
+        continue;
+      bool Held = false;
+      for (const HeldLock &H : LS->heldAt(Call))
+        if (!H.Mutex || identity(*H.Mutex) == Mutex)
+          Held = true;
+      if (!Held)
+        return false;
+    }
+    return true;
+  }
+
   bool Indexed = false;
   std::vector<WaitSite> Waits;
+  std::map<const FunctionDecl *,
+           std::vector<std::pair<const CallExpr *, const FunctionDecl *>>>
+      Callers;
+  std::map<const FunctionDecl *, std::unique_ptr<LockState>> CallerLocks;
 };
 
 } // namespace

@@ -225,3 +225,26 @@ void use_mailbox(Mailbox<int> &m) {
   m.take(v);
   m.close();
 }
+
+// The same helper, but one caller forgot the lock.
+class Timer {
+public:
+  void cancel() {
+    std::lock_guard<std::mutex> g(mu_);
+    fire();
+  }
+  void expire() { fire(); }
+  void wait() {
+    std::unique_lock<std::mutex> lk(mu_);
+    cv_.wait(lk, [this] { return fired_; });
+  }
+
+private:
+  void fire() {
+    fired_ = true; // want cancel-lost-wakeup "'fired_' is set without holding 'mu_'"
+    cv_.notify_all();
+  }
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool fired_ = false;
+};

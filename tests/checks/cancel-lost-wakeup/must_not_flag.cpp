@@ -240,3 +240,31 @@ private:
   bool shutdown_ = false;
   std::vector<std::thread> threads_;
 };
+
+// A helper documented "call with mu_ held": every caller holds it.
+class Scheduler {
+public:
+  void cancel() {
+    std::lock_guard<std::mutex> g(mu_);
+    stop_locked();
+  }
+  void reset() {
+    std::unique_lock<std::mutex> lk(mu_);
+    pending_ = 0;
+    stop_locked();
+  }
+  void run() {
+    std::unique_lock<std::mutex> lk(mu_);
+    cv_.wait(lk, [this] { return stopped_ || pending_ > 0; });
+  }
+
+private:
+  void stop_locked() {
+    stopped_ = true;
+    cv_.notify_all();
+  }
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stopped_ = false;
+  int pending_ = 0;
+};
