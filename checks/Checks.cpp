@@ -9,6 +9,8 @@ std::unique_ptr<Check> createChannelDoubleCloseCheck();
 std::unique_ptr<Check> createChannelReceiverCloseCheck();
 std::unique_ptr<Check> createChannelSendAfterCloseCheck();
 std::unique_ptr<Check> createChannelUnclosedCheck();
+std::unique_ptr<Check> createLockHeldAcrossBlockingCheck();
+std::unique_ptr<Check> createCancelLostWakeupCheck();
 
 std::vector<std::unique_ptr<Check>> createAllChecks() {
   std::vector<std::unique_ptr<Check>> All;
@@ -18,6 +20,8 @@ std::vector<std::unique_ptr<Check>> createAllChecks() {
   All.push_back(createChannelReceiverCloseCheck());
   All.push_back(createChannelSendAfterCloseCheck());
   All.push_back(createChannelUnclosedCheck());
+  All.push_back(createLockHeldAcrossBlockingCheck());
+  All.push_back(createCancelLostWakeupCheck());
   return All;
 }
 

@@ -1,6 +1,7 @@
 #include "Check.h"
 #include "ApiModel.h"
 #include "ChannelFlow.h"
+#include "LockState.h"
 
 #include "clang/Basic/SourceManager.h"
 #include "clang/Lex/Lexer.h"
@@ -129,6 +130,12 @@ const ChannelFlow &FunctionContext::channelFlow() {
   if (!Flow)
     Flow = std::make_unique<ChannelFlow>(*this);
   return *Flow;
+}
+
+const LockState &FunctionContext::lockState() {
+  if (!Locks)
+    Locks = std::make_unique<LockState>(FD, TU.AST, TU.Models);
+  return *Locks;
 }
 
 DiagBuilder FunctionContext::report(const CheckInfo &Info, SourceLocation Loc,

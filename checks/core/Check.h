@@ -22,6 +22,7 @@ namespace tether {
 
 class ModelSet;
 class ChannelFlow;
+class LockState;
 class SummaryCache;
 class LinkedSummaries;
 
@@ -92,6 +93,7 @@ public:
 
   // Shared analyses, computed on first request.
   const ChannelFlow &channelFlow();
+  const LockState &lockState();
 
   // Starts a finding at Loc; Anchor is the statement whose text identifies
   // it in fingerprints.
@@ -103,6 +105,7 @@ private:
   const clang::FunctionDecl *FD;
   std::vector<Finding> &Out;
   std::unique_ptr<ChannelFlow> Flow;
+  std::unique_ptr<LockState> Locks;
 };
 
 class Check {

@@ -1,0 +1,452 @@
+// cancel-lost-wakeup: a flag read by a condition-variable wait (its
+// predicate, or around a wait without predicate) is written without the
+// mutex that guards the wait and then notified: the waiter can test the
+// flag, miss the notify and sleep forever.
+// See docs/checks/cancel-lost-wakeup.md.
+#include "core/Check.h"
+#include "core/LockState.h"
+#include "core/ModelMatch.h"
+
+#include "clang/AST/DeclCXX.h"
+#include "clang/AST/ExprCXX.h"
+#include "clang/Basic/SourceManager.h"
+#include "clang/AST/RecursiveASTVisitor.h"
+
+#include <map>
+#include <set>
+
+using namespace clang;
+
+namespace tether {
+namespace {
+
+// Members are compared through their class's template pattern, so that the
+// field of `Pool<int>` read by a worker and the one of the pattern written
+// by the destructor are one.
+const Decl *canonField(const ValueDecl *D) {
+  if (!D)
+    return nullptr;
+  if (const auto *FD = dyn_cast<FieldDecl>(D)) {
+    const CXXRecordDecl *RD = dyn_cast<CXXRecordDecl>(FD->getParent());
+    if (RD)
+      if (const CXXRecordDecl *P = RD->getTemplateInstantiationPattern())
+        for (const FieldDecl *F : P->fields())
+          if (F->getDeclName() == FD->getDeclName())
+            return F;
+    return FD;
+  }
+  if (const auto *VD = dyn_cast<VarDecl>(D))
+    return VD->getCanonicalDecl();
+  return nullptr;
+}
+
+// The member or variable an expression designates: `stop_`, `this->stop_`,
+// `pool->stop_`, `state.stop`, a captured local.
+const Decl *identity(const Expr *E) {
+  if (!E)
+    return nullptr;
+  E = stripWrappers(E);
+  if (const auto *ME = dyn_cast<MemberExpr>(E))
+    return canonField(ME->getMemberDecl());
+  if (const auto *DR = dyn_cast<DeclRefExpr>(E))
+    return canonField(DR->getDecl());
+  return nullptr;
+}
+
+const Decl *identity(const ObjectKey &K) {
+  return canonField(K.Path.empty() ? K.Root : K.Path.back());
+}
+
+std::string nameOf(const Decl *D) {
+  if (const auto *ND = dyn_cast_or_null<NamedDecl>(D))
+    return ND->getNameAsString();
+  return "?";
+}
+
+struct WaitSite {
+  const Decl *Cv = nullptr;
+  const Decl *Mutex = nullptr;
+  const Expr *Call = nullptr;
+  std::map<const Decl *, const Expr *> Reads; // flag -> where it is read
+  bool Predicate = false; // Reads come from the wait's predicate
+  // The lock is a parameter of the waiting function (`waitBeforeRead(lk)`):
+  // its mutex comes from the callers.
+  const FunctionDecl *LockFn = nullptr;
+  unsigned LockParam = 0;
+};
+
+const FunctionDecl *canonFn(const FunctionDecl *FD) {
+  if (!FD)
+    return nullptr;
+  if (const FunctionDecl *P = FD->getTemplateInstantiationPattern())
+    FD = P;
+  return FD->getCanonicalDecl();
+}
+
+// Every condition-variable wait of the TU (outside system headers).
+class WaitIndexer : public RecursiveASTVisitor<WaitIndexer> {
+public:
+  WaitIndexer(ASTContext &AST, const ModelSet &Models,
+              std::vector<WaitSite> &Out)
+      : SM(AST.getSourceManager()), Models(Models), Out(Out) {}
+  bool shouldVisitTemplateInstantiations() const { return true; }
+  bool shouldVisitLambdaBodies() const { return true; }
+
+  bool TraverseDecl(Decl *D) {
+    if (D && !isa<TranslationUnitDecl>(D) && D->getLocation().isValid() &&
+        SM.isInSystemHeader(SM.getExpansionLoc(D->getLocation())))
+      return true;
+    const auto *FD = dyn_cast_or_null<FunctionDecl>(D);
+    if (FD && FD->doesThisDeclarationHaveABody()) {
+      Bodies.push_back(FD->getBody());
+      Fns.push_back(FD);
+      bool R = RecursiveASTVisitor::TraverseDecl(D);
+      Bodies.pop_back();
+      Fns.pop_back();
+      return R;
+    }
+    return RecursiveASTVisitor::TraverseDecl(D);
+  }
+  bool TraverseLambdaExpr(LambdaExpr *L) {
+    Bodies.push_back(L->getBody());
+    Fns.push_back(L->getCallOperator());
+    bool R = RecursiveASTVisitor::TraverseLambdaExpr(L);
+    Bodies.pop_back();
+    Fns.pop_back();
+    return R;
+  }
+
+  // Resolves waits whose lock is a parameter: every caller must pass a
+  // guard of the same mutex.
+  void finish() {
+    for (WaitSite &W : Out) {
+      if (W.Mutex || !W.LockFn)
+        continue;
+      auto It = PassedLocks.find({W.LockFn, W.LockParam});
+      if (It != PassedLocks.end() && It->second.size() == 1 &&
+          *It->second.begin())
+        W.Mutex = *It->second.begin();
+    }
+    llvm::erase_if(Out, [](const WaitSite &W) { return !W.Mutex; });
+  }
+
+  bool VisitCallExpr(CallExpr *C) {
+    if (Bodies.empty())
+      return true;
+    if (const FunctionDecl *Callee = C->getDirectCallee()) {
+      if (!Fns.back()->isDependentContext())
+        Callers[canonFn(Callee)].push_back({C, Fns.back()});
+      unsigned Skip = isa<CXXOperatorCallExpr>(C) &&
+                              isa<CXXMethodDecl>(Callee)
+                          ? 1
+                          : 0;
+      for (unsigned I = Skip; I < C->getNumArgs(); ++I)
+        if (isGuardType(C->getArg(I)->getType(), Models))
+          PassedLocks[{canonFn(Callee), I - Skip}].insert(
+              mutexOf(C->getArg(I)));
+    }
+    auto Op = matchBlockingOp(C, Models);
+    if (!Op || Op->Released.empty() || !Op->Object)
+      return true;
+    WaitSite W;
+    W.Call = C;
+    W.Cv = identity(Op->Object);
+    W.Mutex = mutexOf(Op->Released.front());
+    if (!W.Mutex)
+      if (const auto *DR = dyn_cast<DeclRefExpr>(
+              stripWrappers(Op->Released.front())))
+        if (const auto *PV = dyn_cast<ParmVarDecl>(DR->getDecl()))
+          if (const auto *Fn =
+                  dyn_cast<FunctionDecl>(PV->getDeclContext())) {
+            W.LockFn = canonFn(Fn);
+            W.LockParam = PV->getFunctionScopeIndex();
+          }
+    if (!W.Cv || (!W.Mutex && !W.LockFn))
+      return true;
+    // Arguments after the lock: a stop token (the wait wakes on stop
+    // requests by itself), a timeout, a predicate.
+    bool AfterLock = false, HasPred = false, Timed = false;
+    for (const Expr *A : C->arguments()) {
+      if (A == Op->Released.front()) {
+        AfterLock = true;
+        continue;
+      }
+      if (!AfterLock)
+        continue;
+      const CXXRecordDecl *RD = designatedRecord(A->getType());
+      if (RD && Models.cancelTokenForType(modelName(RD)))
+        return true;
+      const Expr *S = stripWrappers(A);
+      if (const auto *L = dyn_cast<LambdaExpr>(S)) {
+        HasPred = true;
+        reads(L->getBody(), W.Reads, 0);
+      } else if (RD && RD->isLambda()) {
+        HasPred = true; // a named lambda: `cv.wait(lk, ready)`
+        if (const CXXMethodDecl *Call = RD->getLambdaCallOperator())
+          reads(Call->getBody(), W.Reads, 0);
+      } else if (RD && isDurationLike(RD)) {
+        Timed = true;
+      } else if (RD || A->getType()->isFunctionPointerType()) {
+        return true; // a predicate we cannot see into
+      }
+    }
+    // A timed wait wakes up by itself: a lost notify costs one timeout, not
+    // a thread.
+    if (Timed)
+      return true;
+    W.Predicate = HasPred;
+    if (!HasPred) {
+      reads(Bodies.back(), W.Reads, 1);
+      // The waiting function's own locals are nobody else's flags.
+      for (auto It = W.Reads.begin(); It != W.Reads.end();) {
+        const auto *VD = dyn_cast<VarDecl>(It->first);
+        bool Local = VD && VD->isLocalVarDeclOrParm() &&
+                     contains(Bodies.back(), VD);
+        It = Local ? W.Reads.erase(It) : std::next(It);
+      }
+    }
+    if (!W.Reads.empty())
+      Out.push_back(std::move(W));
+    return true;
+  }
+
+private:
+  static bool contains(const Stmt *Body, const VarDecl *VD) {
+    SourceRange R = Body->getSourceRange();
+    SourceLocation L = VD->getLocation();
+    return R.getBegin() <= L && L <= R.getEnd();
+  }
+
+  static bool isDurationLike(const CXXRecordDecl *RD) {
+    // std::chrono::duration / time_point: class templates whose first
+    // argument is arithmetic or a clock. Anything without operator() is
+    // not a predicate.
+    if (!RD->hasDefinition())
+      return true;
+    for (const CXXMethodDecl *M : RD->getDefinition()->methods())
+      if (M->getOverloadedOperator() == OO_Call)
+        return false;
+    return true;
+  }
+
+  const Decl *mutexOf(const Expr *Lock) {
+    const Expr *S = stripWrappers(Lock);
+    if (const auto *DR = dyn_cast<DeclRefExpr>(S))
+      if (const auto *VD = dyn_cast<VarDecl>(DR->getDecl()))
+        if (isGuardType(VD->getType(), Models)) {
+          const Expr *Init = VD->getInit();
+          const auto *CE =
+              Init ? dyn_cast<CXXConstructExpr>(Init->IgnoreImplicit())
+                   : nullptr;
+          if (!CE)
+            return nullptr;
+          for (const Expr *A : CE->arguments())
+            if (mutexModelOf(A->IgnoreParenImpCasts()->getType(), Models))
+              return identity(A);
+          return nullptr;
+        }
+    if (mutexModelOf(S->getType(), Models))
+      return identity(S);
+    return nullptr;
+  }
+
+  // Members and variables read in S; calls to member functions of the same
+  // object are followed one level (`[this] { return done(); }`).
+  void reads(const Stmt *S, std::map<const Decl *, const Expr *> &Out,
+             int Depth) {
+    if (!S)
+      return;
+    if (const auto *E = dyn_cast<Expr>(S)) {
+      if (isa<MemberExpr>(E) || isa<DeclRefExpr>(E))
+        if (const Decl *D = identity(E))
+          Out.emplace(D, E);
+      if (const auto *MC = dyn_cast<CXXMemberCallExpr>(E))
+        if (Depth < 1 && MC->getImplicitObjectArgument() &&
+            isa<CXXThisExpr>(
+                MC->getImplicitObjectArgument()->IgnoreParenImpCasts()))
+          if (const CXXMethodDecl *MD = MC->getMethodDecl())
+            if (const FunctionDecl *Def = MD->getDefinition())
+              reads(Def->getBody(), Out, Depth + 1);
+    }
+    for (const Stmt *C : S->children())
+      reads(C, Out, Depth);
+  }
+
+  const SourceManager &SM;
+  const ModelSet &Models;
+  std::vector<WaitSite> &Out;
+  std::vector<const Stmt *> Bodies;
+  std::vector<const FunctionDecl *> Fns;
+
+public:
+  // Calls of each function of the TU: (call, calling function).
+  std::map<const FunctionDecl *,
+           std::vector<std::pair<const CallExpr *, const FunctionDecl *>>>
+      Callers;
+
+private:
+  std::map<std::pair<const FunctionDecl *, unsigned>, std::set<const Decl *>>
+      PassedLocks;
+};
+
+class CancelLostWakeupCheck : public Check {
+public:
+  const CheckInfo &info() const override {
+    static const CheckInfo Info{
+        "cancel-lost-wakeup",
+        "A flag read by a condition-variable wait is set without the wait's "
+        "mutex before notify: the wakeup can be lost.",
+        "A waiter holds the mutex while it tests its predicate and releases "
+        "it only inside wait(). A flag written without that mutex can change "
+        "between the test and the wait, and the notify that follows reaches "
+        "nobody: the waiter sleeps forever and the shutdown hangs in join(). "
+        "Write the flag while holding the mutex the wait uses (an atomic "
+        "flag too), then notify.",
+        Severity::Warning};
+    return Info;
+  }
+
+  void checkFunction(FunctionContext &Ctx) override {
+    if (!Indexed) {
+      Indexed = true;
+      WaitIndexer Indexer(Ctx.ast(), Ctx.tu().Models, Waits);
+      Indexer.TraverseDecl(Ctx.ast().getTranslationUnitDecl());
+      Indexer.finish();
+      Callers = std::move(Indexer.Callers);
+    }
+    if (Waits.empty())
+      return;
+    struct Write {
+      const Decl *Flag;
+      const Expr *E;
+    };
+    std::vector<Write> Writes;
+    std::vector<const CXXMemberCallExpr *> Calls;
+    collect(Ctx.function()->getBody(), Writes, Calls);
+    if (Writes.empty() || Calls.empty())
+      return;
+    const ModelSet &Models = Ctx.tu().Models;
+    const SourceManager &SM = Ctx.ast().getSourceManager();
+    auto Before = [&](const Expr *A, const Expr *B) {
+      return SM.isBeforeInTranslationUnit(A->getBeginLoc(), B->getBeginLoc());
+    };
+    const LockState *LS = nullptr;
+    for (const Write &W : Writes) {
+      for (const WaitSite &Site : Waits) {
+        auto Read = Site.Reads.find(W.Flag);
+        if (Read == Site.Reads.end())
+          continue;
+        // The notify after the write.
+        const CXXMemberCallExpr *Notify = nullptr;
+        for (const CXXMemberCallExpr *MC : Calls)
+          if (identity(MC->getImplicitObjectArgument()) == Site.Cv &&
+              !MC->getMethodDecl()->isConst() &&
+              !matchBlockingOp(MC, Models) && Before(W.E, MC)) {
+            Notify = MC;
+            break;
+          }
+        if (!Notify)
+          continue;
+        if (!LS)
+          LS = &Ctx.lockState();
+        if (!LS->reached(W.E))
+          continue; // in a catch handler or dead code: nothing is known
+        bool Guarded = false;
+        for (const HeldLock &H : LS->heldAt(W.E))
+          if (!H.Mutex || identity(*H.Mutex) == Site.Mutex)
+            Guarded = true;
+        // `stop = true; { lock_guard g(mu); } cv.notify_all();` is correct:
+        // taking the mutex in between orders the write before the waiter's
+        // next test.
+        for (const HeldLock &A : LS->acquisitions())
+          if ((!A.Mutex || identity(*A.Mutex) == Site.Mutex) &&
+              Before(W.E, A.Site) && Before(A.Site, Notify))
+            Guarded = true;
+        if (Guarded || calledOnlyUnder(Ctx, Site.Mutex))
+          continue;
+        std::string Flag = nameOf(W.Flag);
+        DiagBuilder D = Ctx.report(
+            info(), W.E->getBeginLoc(),
+            "'" + Flag + "' is set without holding '" + nameOf(Site.Mutex) +
+                "', the mutex of the wait on '" + nameOf(Site.Cv) +
+                "' that reads it: the waiter can test it, miss the notify "
+                "and sleep forever",
+            W.E);
+        D.range(W.E->getSourceRange());
+        D.note(Read->second->getBeginLoc(),
+               Site.Predicate ? "the wait's predicate reads '" + Flag +
+                                    "' here, holding '" +
+                                    nameOf(Site.Mutex) + "'"
+                              : "the waiter reads '" + Flag + "' here");
+        D.note(Site.Call->getBeginLoc(), "and waits here");
+        D.note(Notify->getBeginLoc(), "the notify that can be lost");
+        break;
+      }
+    }
+  }
+
+private:
+  template <typename W>
+  static void collect(const Stmt *S, std::vector<W> &Writes,
+                      std::vector<const CXXMemberCallExpr *> &Calls) {
+    if (!S || isa<LambdaExpr>(S))
+      return;
+    if (const auto *BO = dyn_cast<BinaryOperator>(S)) {
+      if (BO->isAssignmentOp())
+        if (const Decl *D = identity(BO->getLHS()))
+          Writes.push_back({D, BO});
+    } else if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(S)) {
+      if (Op->isAssignmentOp() && Op->getNumArgs() == 2)
+        if (const Decl *D = identity(Op->getArg(0)))
+          Writes.push_back({D, Op});
+    } else if (const auto *MC = dyn_cast<CXXMemberCallExpr>(S)) {
+      if (const CXXMethodDecl *MD = MC->getMethodDecl()) {
+        Calls.push_back(MC);
+        // Atomic stores.
+        if (MD->getIdentifier() &&
+            (MD->getName() == "store" || MD->getName() == "exchange"))
+          if (const Decl *D = identity(MC->getImplicitObjectArgument()))
+            Writes.push_back({D, MC});
+      }
+    }
+    for (const Stmt *C : S->children())
+      collect(C, Writes, Calls);
+  }
+
+  // A helper "called with the mutex held": every call of it in the TU holds
+  // the wait's mutex.
+  bool calledOnlyUnder(FunctionContext &Ctx, const Decl *Mutex) {
+    auto It = Callers.find(canonFn(Ctx.function()));
+    if (It == Callers.end() || It->second.empty())
+      return false;
+    for (const auto &[Call, Caller] : It->second) {
+      auto &LS = CallerLocks[Caller];
+      if (!LS)
+        LS = std::make_unique<LockState>(Caller, Ctx.ast(), Ctx.tu().Models);
+      if (!LS->reached(Call))
+        continue;
+      bool Held = false;
+      for (const HeldLock &H : LS->heldAt(Call))
+        if (!H.Mutex || identity(*H.Mutex) == Mutex)
+          Held = true;
+      if (!Held)
+        return false;
+    }
+    return true;
+  }
+
+  bool Indexed = false;
+  std::vector<WaitSite> Waits;
+  std::map<const FunctionDecl *,
+           std::vector<std::pair<const CallExpr *, const FunctionDecl *>>>
+      Callers;
+  std::map<const FunctionDecl *, std::unique_ptr<LockState>> CallerLocks;
+};
+
+} // namespace
+
+std::unique_ptr<Check> createCancelLostWakeupCheck() {
+  return std::make_unique<CancelLostWakeupCheck>();
+}
+
+} // namespace tether

@@ -1,0 +1,113 @@
+// LockState: which mutexes are certainly held at each point of a function.
+//
+// A forward must-analysis over the CFG (built with implicit destructors, so
+// a guard's release at the end of its scope, on `break`/`continue`/`return`
+// and at the end of every loop iteration is an element of the graph). The
+// state is the set of mutexes locked by hand (`mu.lock()`) and the RAII
+// guards alive in the function with the mutexes they own:
+//
+//   - a guard type (LockModel::Guards) constructed with mutexes owns them,
+//     unless a `defer_lock` tag (owns nothing), a `try_to_lock` tag or a
+//     timeout (owns them only on the branch where `owns_lock()`/`if (lk)`
+//     is true) is passed; `adopt_lock` takes over a lock already held;
+//   - `lk.lock()` (LockModel::Lock) re-acquires, any other non-const call on
+//     the guard (`unlock`, `release`, `swap`, …) releases as far as the
+//     analysis knows; a move (`std::move(lk)` into a constructor, an
+//     assignment or a call) transfers ownership;
+//   - `mu.lock()`/`mu.lock_shared()` and their unlocks on the mutex itself,
+//     `mu.try_lock()` on the branch where it succeeded;
+//   - at a join of paths a mutex is held only if it is held on every path.
+//
+// Mutexes are identified by ObjectKey (`mu_`, `this->mu_`, `p->mu`, `*pm`).
+// A guard whose mutex expression has no key (`lock_guard g(mutexFor(x))`)
+// still counts as holding "some" mutex.
+#pragma once
+
+#include "ApiModel.h"
+#include "ObjectKey.h"
+
+#include "clang/AST/ASTContext.h"
+#include "clang/AST/Decl.h"
+#include "clang/AST/Expr.h"
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/SmallVector.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace tether {
+
+struct HeldLock {
+  std::optional<ObjectKey> Mutex;         // none: the mutex has no key
+  const clang::Expr *Site = nullptr;      // lock() call or guard construction
+  const clang::VarDecl *Guard = nullptr;  // owning guard; null: manual lock
+  bool operator==(const HeldLock &O) const {
+    return Mutex == O.Mutex && Site == O.Site && Guard == O.Guard;
+  }
+  std::string describe() const; // "this->mu_", or "the mutex" when unknown
+};
+
+// The lock model of a mutex type (directly or through a base class), or null.
+const LockModel *mutexModelOf(clang::QualType T, const ModelSet &Models);
+// True for a RAII guard type of some lock model (lock_guard, unique_lock…).
+bool isGuardType(clang::QualType T, const ModelSet &Models);
+
+// A call that blocks the calling thread.
+struct BlockingOp {
+  std::string What; // "channel receive", "thread join", "sleep", …
+  const clang::Expr *Call = nullptr;
+  // Lock arguments the operation releases while it blocks (a condition
+  // variable wait's `lk`): guard variables or mutex expressions.
+  llvm::SmallVector<const clang::Expr *, 2> Released;
+  // The object operated on (the condition variable of a wait), or null.
+  const clang::Expr *Object = nullptr;
+};
+
+// Channel receive, send on a bounded channel, thread join, future
+// get()/wait(), and every call in a BlockingModel. Try and timed channel and
+// future operations do not block (indefinitely) and are not matched.
+std::optional<BlockingOp> matchBlockingOp(const clang::Expr *E,
+                                          const ModelSet &Models);
+
+class LockState {
+public:
+  LockState(const clang::FunctionDecl *FD, clang::ASTContext &AST,
+            const ModelSet &Models);
+  ~LockState();
+
+  // False when the function touches no mutex or guard: every query below
+  // then answers "nothing held".
+  bool usesLocks() const { return UsesLocks; }
+  // Locks held on every path that reaches S (a statement the CFG lists as
+  // an element, e.g. any call); empty if none or S is unreachable.
+  llvm::ArrayRef<HeldLock> heldAt(const clang::Stmt *S) const;
+  // False for statements the analysis did not reach: dead code, and catch
+  // handlers (the CFG has no exception edges), where nothing is known.
+  bool reached(const clang::Stmt *S) const {
+    return !UsesLocks || Held.count(S) != 0;
+  }
+  // Every acquisition in the function (guard construction that owns, lock()
+  // on a guard or a mutex, a successful try_lock), in no particular order.
+  llvm::ArrayRef<HeldLock> acquisitions() const { return Acquisitions; }
+  // The mutexes a guard variable was constructed with.
+  llvm::ArrayRef<ObjectKey> guardMutexes(const clang::VarDecl *Guard) const;
+  const ObjectResolver &resolver() const { return *R; }
+
+  // Removes from Held the locks an operation releases while it blocks.
+  void removeReleased(const BlockingOp &Op,
+                      llvm::SmallVectorImpl<HeldLock> &Held) const;
+
+  struct Impl;
+
+private:
+  bool UsesLocks = false;
+  std::unique_ptr<ObjectResolver> R;
+  llvm::DenseMap<const clang::Stmt *, llvm::SmallVector<HeldLock, 2>> Held;
+  std::vector<HeldLock> Acquisitions;
+  llvm::DenseMap<const clang::VarDecl *, llvm::SmallVector<ObjectKey, 1>>
+      GuardMutexes;
+};
+
+} // namespace tether
