@@ -37,8 +37,8 @@ public:
                ? " is closed by each of several concurrent senders; the "
                  "first close makes the others' sends fail"
                : " is closed while another sender may still send on it");
-      DiagBuilder D = Ctx.report(info(), At->getExprLoc(), Msg, C.Earlier.Op);
-      D.range(At->getSourceRange());
+      DiagBuilder D = Ctx.report(info(), At->getExprLoc(), Msg, At);
+      placeAt(D, C.Earlier, At);
       if (C.EarlierThread >= 0)
         D.note(Flow.threads()[C.EarlierThread].Spawn->getExprLoc(),
                SameThreadInstances

@@ -37,8 +37,8 @@ public:
               : "channel " + channelName(C.Later) +
                     " may already be closed here: it is closed earlier on a "
                     "path that reaches this close";
-      DiagBuilder D = Ctx.report(info(), At->getExprLoc(), Msg, C.Later.Op);
-      D.range(At->getSourceRange());
+      DiagBuilder D = Ctx.report(info(), At->getExprLoc(), Msg, At);
+      placeAt(D, C.Later, At);
       // Harmless second closes (Boost.Fiber, msd) are a design smell, not a
       // crash: report them at remark level.
       if (C.Later.Model &&

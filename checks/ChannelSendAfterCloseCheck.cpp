@@ -44,8 +44,8 @@ public:
                     "thread is not joined before the close"
               : "send on channel " + channelName(C.Later) +
                     " after it may have been closed on this path";
-      DiagBuilder D = Ctx.report(info(), At->getExprLoc(), Msg, C.Later.Op);
-      D.range(At->getSourceRange());
+      DiagBuilder D = Ctx.report(info(), At->getExprLoc(), Msg, At);
+      placeAt(D, C.Later, At);
       if (C.LaterThread >= 0)
         D.note(Flow.threads()[C.LaterThread].Spawn->getExprLoc(),
                "the send runs in the thread started here");

@@ -10,6 +10,13 @@ const Expr *primaryExpr(const ChanEvent &Ev, int Thread) {
   return Thread >= 0 && Ev.Op ? Ev.Op : Ev.Site;
 }
 
+void placeAt(DiagBuilder &D, const ChanEvent &Ev, const Expr *At) {
+  if (Ev.Ext)
+    D.at(Ev.Ext->Where);
+  else
+    D.range(At->getSourceRange());
+}
+
 std::string channelName(const ChanEvent &Ev) {
   return "'" + Ev.Key.describe() + "'";
 }

@@ -17,6 +17,10 @@ const clang::Expr *primaryExpr(const ChanEvent &Ev, int Thread);
 void addEventNotes(DiagBuilder &D, const ChannelFlow &Flow,
                    const ChanEvent &Ev, int Thread, llvm::StringRef What);
 
+// Sets the finding's range at At, or, for an operation known from another
+// TU (the link phase), moves the primary location to where it really is.
+void placeAt(DiagBuilder &D, const ChanEvent &Ev, const clang::Expr *At);
+
 // 'out', 'this->jobs_'
 std::string channelName(const ChanEvent &Ev);
 

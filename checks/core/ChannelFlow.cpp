@@ -55,6 +55,10 @@ struct BodyFacts {
   std::map<const CallExpr *, ObjectKey> CallDest;
   // Handles detached anywhere in the body (`t.detach()`).
   std::vector<ObjectKey> Detached;
+  // Variables declared inside a loop (a new object each iteration), and the
+  // loops around each spawn.
+  llvm::DenseMap<const VarDecl *, const Stmt *> DeclLoop;
+  llvm::DenseMap<const Expr *, llvm::SmallVector<const Stmt *, 2>> SpawnLoops;
 };
 
 // A callee whose body the analysis follows: user code. Library internals
@@ -145,6 +149,58 @@ unsigned countExits(const Stmt *S) {
   return N;
 }
 
+// A condition that is true for exactly one caller: a decrement, an atomic
+// read-modify-write or compare-exchange.
+bool hasCounterStep(const Stmt *S) {
+  if (!S || isa<LambdaExpr>(S))
+    return false;
+  if (const auto *UO = dyn_cast<UnaryOperator>(S))
+    if (UO->isIncrementDecrementOp())
+      return true;
+  if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(S))
+    if (Op->getOperator() == OO_MinusMinus || Op->getOperator() == OO_PlusPlus)
+      return true;
+  if (const auto *MC = dyn_cast<CXXMemberCallExpr>(S))
+    if (const CXXMethodDecl *MD = MC->getMethodDecl())
+      if (MD->getIdentifier() &&
+          (MD->getName() == "fetch_sub" || MD->getName() == "fetch_add"))
+        return true;
+  for (const Stmt *C : S->children())
+    if (hasCounterStep(C))
+      return true;
+  return false;
+}
+
+// A condition that is true for exactly one caller: an atomic exchange or
+// compare-exchange, or a counter step compared for equality
+// (`live.fetch_sub(1) == 1`, `--pending == 0`, `!--n`).
+bool isOnceCondition(const Stmt *S) {
+  if (!S || isa<LambdaExpr>(S))
+    return false;
+  if (const auto *MC = dyn_cast<CXXMemberCallExpr>(S))
+    if (const CXXMethodDecl *MD = MC->getMethodDecl())
+      if (MD->getIdentifier()) {
+        StringRef N = MD->getName();
+        if (N == "exchange" || N == "test_and_set" ||
+            N.starts_with("compare_exchange"))
+          return true;
+      }
+  if (const auto *BO = dyn_cast<BinaryOperator>(S))
+    if (BO->getOpcode() == BO_EQ &&
+        (hasCounterStep(BO->getLHS()) || hasCounterStep(BO->getRHS())))
+      return true;
+  if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(S))
+    if (Op->getOperator() == OO_EqualEqual && hasCounterStep(Op))
+      return true;
+  if (const auto *UO = dyn_cast<UnaryOperator>(S))
+    if (UO->getOpcode() == UO_LNot && hasCounterStep(UO->getSubExpr()))
+      return true;
+  for (const Stmt *C : S->children())
+    if (isOnceCondition(C))
+      return true;
+  return false;
+}
+
 // A variable or member whose type holds a channel (directly, by pointer,
 // reference or smart pointer).
 bool holdsChannel(QualType T, const ModelSet &Models) {
@@ -209,6 +265,39 @@ bool summarisableCall(const CallExpr *Call, const LinkedSummaries *Linked) {
   return Call && summaryDecl(Call->getDirectCallee(), Linked);
 }
 
+// `std::for_each(ts.begin(), ts.end(), [](auto &t) { t.join(); })` (or
+// std::ranges::for_each(ts, …)): the container whose threads are joined.
+std::optional<ObjectKey> forEachJoin(const Expr *E, const ObjectResolver &R,
+                                     const ModelSet &Models) {
+  const auto *Call = dyn_cast<CallExpr>(stripWrappers(E));
+  const FunctionDecl *FD = Call ? Call->getDirectCallee() : nullptr;
+  if (!FD || !FD->getIdentifier() || FD->getName() != "for_each" ||
+      !FD->isInStdNamespace() || Call->getNumArgs() < 2)
+    return std::nullopt;
+  const auto *L =
+      dyn_cast<LambdaExpr>(stripWrappers(Call->getArg(Call->getNumArgs() - 1)));
+  if (!L || L->getCallOperator()->getNumParams() != 1)
+    return std::nullopt;
+  const ParmVarDecl *P = L->getCallOperator()->getParamDecl(0);
+  const Stmt *Body = L->getBody();
+  if (const auto *CS = dyn_cast<CompoundStmt>(Body))
+    Body = CS->size() == 1 ? CS->body_front() : nullptr;
+  const auto *JE = dyn_cast_or_null<Expr>(Body);
+  auto HOp = JE ? matchHandleOp(JE, Models) : std::nullopt;
+  if (!HOp || HOp->Kind != HandleOpKind::Join)
+    return std::nullopt;
+  const auto *DR = dyn_cast<DeclRefExpr>(stripWrappers(HOp->Object));
+  if (!DR || DR->getDecl() != P)
+    return std::nullopt;
+  const Expr *Range = stripWrappers(Call->getArg(0));
+  if (const auto *MC = dyn_cast<CXXMemberCallExpr>(Range)) // ts.begin()
+    Range = MC->getImplicitObjectArgument();
+  else if (const auto *BC = dyn_cast<CallExpr>(Range);     // std::begin(ts)
+           BC && BC->getNumArgs() == 1)
+    Range = BC->getArg(0);
+  return R.keyOf(Range);
+}
+
 // The thread handle (or handle container) a join's object designates:
 // `t`, `workers[i]`, the range variable of `for (auto &t : workers)`.
 std::optional<ObjectKey>
@@ -261,11 +350,26 @@ public:
       // Joins that run unconditionally before a statement order it after
       // the joined threads.
       size_t Mark = Joined.size();
+      unsigned OnceMark = OnceDepth;
       for (const Stmt *Child : CS->body()) {
         walk(Child, false, InTry);
         noteJoins(Child);
+        // `if (stopped_.exchange(true)) return;` guards what follows.
+        if (const auto *If = dyn_cast<IfStmt>(Child))
+          if (isOnceCondition(If->getCond()) && leavesLoop(If->getThen()))
+            ++OnceDepth;
       }
+      OnceDepth = OnceMark;
       Joined.resize(Mark);
+    } else if (const auto *If = dyn_cast<IfStmt>(S);
+               If && isOnceCondition(If->getCond())) {
+      walk(If->getInit(), false, InTry);
+      walk(If->getConditionVariableDeclStmt(), false, InTry);
+      walk(If->getCond(), true, InTry);
+      ++OnceDepth;
+      walk(If->getThen(), false, InTry);
+      walk(If->getElse(), false, InTry);
+      --OnceDepth;
     } else {
       bool ChildUsed = isWrapper(S) ? ValueUsed : true;
       if (isa<IfStmt, WhileStmt, ForStmt, DoStmt, CXXForRangeStmt, SwitchStmt,
@@ -439,6 +543,8 @@ private:
       K = JoinIn(RF->getBody());
     else if (const auto *Fr = dyn_cast<ForStmt>(S))
       K = JoinIn(Fr->getBody());
+    else if (const auto *E = dyn_cast<Expr>(S); E && forEachJoin(E, R, Models))
+      K = forEachJoin(E, R, Models);
     else
       K = JoinIn(S);
     if (K)
@@ -447,6 +553,7 @@ private:
 
   void record(ChanEvent Ev, bool ValueUsed) {
     Ev.InLoop = inLoop();
+    Ev.Once = OnceDepth > 0;
     Ev.JoinedBefore.assign(Joined.begin(), Joined.end());
     if (Ev.Kind == ChanOpKind::Receive && ValueUsed)
       Ev.WaitsClose = receiveEndsLoop();
@@ -484,8 +591,14 @@ private:
       F.Loops.push_back(S);
     if (const auto *DS = dyn_cast<DeclStmt>(S)) {
       for (const Decl *D : DS->decls())
-        if (const auto *VD = dyn_cast<VarDecl>(D))
+        if (const auto *VD = dyn_cast<VarDecl>(D)) {
           visitDecl(VD);
+          for (size_t I = Stack.size() - 1; I-- > 0;)
+            if (isLoop(Stack[I])) {
+              F.DeclLoop[VD] = Stack[I];
+              break;
+            }
+        }
       return;
     }
     if (const auto *RS = dyn_cast<ReturnStmt>(S)) {
@@ -583,6 +696,9 @@ private:
           if (const auto *Fn = dyn_cast<FunctionDecl>(DR->getDecl());
               Fn && externalUserFunction(Fn))
             TU.ExternalCallees.insert(usrOf(Fn->getCanonicalDecl()));
+      for (size_t I = 0; I + 1 < Stack.size(); ++I)
+        if (isLoop(Stack[I]))
+          F.SpawnLoops[E].push_back(Stack[I]);
       SpawnRec Rec{*Sp, std::nullopt, false, false};
       associateHandle(Rec);
       F.SpawnIndex[E] = F.Spawns.size();
@@ -695,6 +811,7 @@ private:
   std::vector<const Stmt *> Stack;
   std::vector<ObjectKey> Joined;
   const LambdaExpr *CaptureOf = nullptr;
+  unsigned OnceDepth = 0;
 };
 
 BodyFacts collectFacts(const Stmt *Body, TUContext &TU,
@@ -853,6 +970,14 @@ static std::vector<ChanEvent> threadEffects(SummaryCache &Cache,
   }
   if (MD && MD->getParent()->isLambda())
     Object = nullptr; // `this` inside a lambda is the enclosing object
+  // std::jthread passes its stop token first when the callable takes one.
+  if (Site.Model && Site.Model->PassesStopToken &&
+      Body->getNumParams() == Args.size() + 1) {
+    const CXXRecordDecl *RD =
+        Body->getParamDecl(0)->getType().getNonReferenceType()->getAsCXXRecordDecl();
+    if (RD && RD->getName() == "stop_token")
+      Args.insert(Args.begin(), nullptr);
+  }
   appendMapped(Out, Cache.get(Body).Events, Body, Args, Object, Site.Expr, R);
   return Out;
 }
@@ -1567,6 +1692,10 @@ private:
           join(S, *K);
       return;
     }
+    if (auto K = forEachJoin(E, R, Models)) {
+      join(S, *K);
+      return;
+    }
     if (const auto *Call = dyn_cast<CallExpr>(E)) {
       auto It = CallEffects.find(Call);
       if (It != CallEffects.end())
@@ -1994,6 +2123,23 @@ private:
          Send, ST, Close, CT, true);
   }
 
+  bool perIteration(const ObjectKey &K, const ThreadStart &T) const {
+    const auto *VD = dyn_cast_or_null<VarDecl>(K.Root);
+    if (!VD || K.ThisBased)
+      return false;
+    auto L = Facts.DeclLoop.find(VD);
+    auto SL = Facts.SpawnLoops.find(T.Spawn);
+    return L != Facts.DeclLoop.end() && SL != Facts.SpawnLoops.end() &&
+           llvm::is_contained(SL->second, L->second);
+  }
+
+  // Thread U takes part in a counted close of K.
+  bool closesOnce(int U, const ObjectKey &K) const {
+    return llvm::any_of(Threads[U].Effects, [&](const ChanEvent &Ev) {
+      return Ev.Kind == ChanOpKind::Close && Ev.Once && Ev.Key == K;
+    });
+  }
+
   // A close that runs after the closer joined thread U (a closer thread
   // that waits for the senders first).
   bool joinedBefore(const ChanEvent &Close, int U) const {
@@ -2040,14 +2186,14 @@ private:
         if (It != S.Closed.end())
           for (const CloseFact &F : It->second)
             if (F.Ev != &Ev && !sameCall(*F.Ev, Ev) &&
-                !contradicts(F.Conds, S.Conds))
+                !contradicts(F.Conds, S.Conds) && !(Ev.Once && F.Ev->Once))
               emit(ConflictKind::DoubleClose, Ev, Thread, *F.Ev, F.Thread,
                    false);
         for (int T : S.Running)
           for (const ChanEvent &TE : Threads[T].Effects) {
             if (!(TE.Key == Ev.Key) || llvm::is_contained(Waking, T))
               continue;
-            if (TE.Kind == ChanOpKind::Close)
+            if (TE.Kind == ChanOpKind::Close && !(TE.Once && Ev.Once))
               emit(ConflictKind::DoubleClose, Ev, Thread, TE, T, true);
             else if (isSendOp(TE.Kind))
               raceCloseSend(Ev, Thread, TE, T);
@@ -2088,17 +2234,24 @@ private:
           for (const ChanEvent &B : Threads[U].Effects) {
             if (!(A.Key == B.Key))
               continue;
+            // Earlier instances of a thread started in a loop work on their
+            // own iteration's channel when it is declared in the loop.
+            if (U == T && perIteration(A.Key, TS))
+              continue;
             if (A.Kind == ChanOpKind::Close && B.Kind == ChanOpKind::Close) {
               if (U == T && sends(TS, A.Key))
                 continue; // reported as close with active senders below
-              if (joinedBefore(A, U))
+              if (joinedBefore(A, U) || (A.Once && B.Once))
                 continue;
               emit(ConflictKind::DoubleClose, A, T, B, U, true);
             } else if (A.Kind == ChanOpKind::Close && isSendOp(B.Kind)) {
-              if (!joinedBefore(A, U))
+              // The last of a counted group of senders closes: Go's
+              // WaitGroup done by hand.
+              if (!joinedBefore(A, U) && !(A.Once && closesOnce(U, A.Key)))
                 raceCloseSend(A, T, B, U);
             } else if (isSendOp(A.Kind) && B.Kind == ChanOpKind::Close) {
-              raceCloseSend(B, U, A, T);
+              if (!(B.Once && closesOnce(T, B.Key)))
+                raceCloseSend(B, U, A, T);
             }
           }
     }

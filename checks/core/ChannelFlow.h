@@ -54,6 +54,12 @@ struct ChanEvent {
   bool WaitsClose = false;
   // The operation sits in a loop of its function.
   bool InLoop = false;
+  // A close that runs at most once however often its code runs: guarded by
+  // a decrement reaching zero, an atomic exchange or compare-exchange
+  // (`if (live.fetch_sub(1) == 1) ch.close();`, `if (stopped.exchange(true))
+  // return; ch.close();`). The "last sender closes" and idempotent-stop
+  // shapes.
+  bool Once = false;
   // Thread handles (or handle containers) joined unconditionally before
   // this operation in its function: a closer that joins the senders first.
   llvm::SmallVector<ObjectKey, 1> JoinedBefore;
