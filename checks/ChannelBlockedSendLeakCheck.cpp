@@ -29,7 +29,8 @@ public:
     for (const Conflict &C : Flow.conflicts()) {
       if (C.Kind != ConflictKind::BlockedSend)
         continue;
-      const Expr *At = primaryExpr(C.Later, C.LaterThread);
+      const Expr *At = primaryExpr(C.Later, C.LaterThread,
+                                   Ctx.ast().getSourceManager());
       std::string Msg = "this send on channel " + channelName(C.Later) +
                         " can block forever: the only receiver may return "
                         "without receiving, and nothing closes the channel";

@@ -29,7 +29,8 @@ public:
       if (C.Kind != ConflictKind::CloseWithActiveSenders)
         continue;
       // The close is the line to change.
-      const Expr *At = primaryExpr(C.Earlier, C.EarlierThread);
+      const Expr *At = primaryExpr(C.Earlier, C.EarlierThread,
+                                   Ctx.ast().getSourceManager());
       bool SameThreadInstances = C.LaterThread == C.EarlierThread;
       std::string Msg =
           "channel " + channelName(C.Earlier) +
@@ -38,7 +39,7 @@ public:
                  "first close makes the others' sends fail"
                : " is closed while another sender may still send on it");
       DiagBuilder D = Ctx.report(info(), At->getExprLoc(), Msg, At);
-      placeAt(D, C.Earlier, At);
+      placeAt(D, C.Earlier, C.EarlierThread, At);
       if (C.EarlierThread >= 0)
         D.note(Flow.threads()[C.EarlierThread].Spawn->getExprLoc(),
                SameThreadInstances

@@ -28,7 +28,8 @@ public:
     for (const Conflict &C : Flow.conflicts()) {
       if (C.Kind != ConflictKind::DoubleClose)
         continue;
-      const Expr *At = primaryExpr(C.Later, C.LaterThread);
+      const Expr *At = primaryExpr(C.Later, C.LaterThread,
+                                   Ctx.ast().getSourceManager());
       std::string Msg =
           C.Concurrent
               ? "channel " + channelName(C.Later) +
@@ -38,7 +39,7 @@ public:
                     " may already be closed here: it is closed earlier on a "
                     "path that reaches this close";
       DiagBuilder D = Ctx.report(info(), At->getExprLoc(), Msg, At);
-      placeAt(D, C.Later, At);
+      placeAt(D, C.Later, C.LaterThread, At);
       // Harmless second closes (Boost.Fiber, msd) are a design smell, not a
       // crash: report them at remark level.
       if (C.Later.Model &&

@@ -39,7 +39,8 @@ public:
     for (const Conflict &C : Flow.conflicts()) {
       if (C.Kind != ConflictKind::ReceiverClose || observed(C.Earlier))
         continue;
-      const Expr *At = primaryExpr(C.Later, C.LaterThread);
+      const Expr *At = primaryExpr(C.Later, C.LaterThread,
+                                   Ctx.ast().getSourceManager());
       std::string Msg = "channel " + channelName(C.Later) +
                         " is closed by a party that only receives from it, "
                         "while a producer may still send on it";

@@ -36,7 +36,8 @@ public:
     for (const Conflict &C : Flow.conflicts()) {
       if (C.Kind != ConflictKind::SendAfterClose || observed(C.Later))
         continue;
-      const Expr *At = primaryExpr(C.Later, C.LaterThread);
+      const Expr *At = primaryExpr(C.Later, C.LaterThread,
+                                   Ctx.ast().getSourceManager());
       std::string Msg =
           C.Concurrent
               ? "send on channel " + channelName(C.Later) +
@@ -45,7 +46,7 @@ public:
               : "send on channel " + channelName(C.Later) +
                     " after it may have been closed on this path";
       DiagBuilder D = Ctx.report(info(), At->getExprLoc(), Msg, At);
-      placeAt(D, C.Later, At);
+      placeAt(D, C.Later, C.LaterThread, At);
       if (C.LaterThread >= 0)
         D.note(Flow.threads()[C.LaterThread].Spawn->getExprLoc(),
                "the send runs in the thread started here");

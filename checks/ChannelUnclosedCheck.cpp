@@ -31,8 +31,11 @@ public:
       bool HasSend = isSendOp(C.Later.Kind);
       // The line to change is the producer's: point at the send itself,
       // also when a callee (a generator) starts the producer.
-      const Expr *At = C.Later.Op && HasSend ? C.Later.Op
-                                             : primaryExpr(C.Later, C.LaterThread);
+      const Expr *At =
+          C.Later.Op && HasSend
+              ? C.Later.Op
+              : primaryExpr(C.Later, C.LaterThread,
+                            Ctx.ast().getSourceManager());
       std::string Name = channelName(C.Earlier);
       // A producer inside a callee is named from its own side, so that every
       // caller reports it the same way (and the reports merge).

@@ -1,20 +1,40 @@
 #include "ChannelDiag.h"
 
 #include "clang/AST/DeclCXX.h"
+#include "clang/Basic/SourceManager.h"
 
 using namespace clang;
 
 namespace tether {
 
-const Expr *primaryExpr(const ChanEvent &Ev, int Thread) {
-  return Thread >= 0 && Ev.Op ? Ev.Op : Ev.Site;
+const Expr *primaryExpr(const ChanEvent &Ev, int Thread,
+                       const SourceManager &SM) {
+  if (Thread < 0)
+    return Ev.Site;
+  if (Ev.BodySite && Ev.BodySite != Ev.Op &&
+      (Ev.Ext || (Ev.Op && SM.getFileID(SM.getExpansionLoc(
+                               Ev.Op->getExprLoc())) !=
+                               SM.getFileID(SM.getExpansionLoc(
+                                   Ev.BodySite->getExprLoc())))))
+    return Ev.BodySite;
+  return Ev.Op ? Ev.Op : Ev.Site;
 }
 
-void placeAt(DiagBuilder &D, const ChanEvent &Ev, const Expr *At) {
-  if (Ev.Ext)
+void placeAt(DiagBuilder &D, const ChanEvent &Ev, int Thread,
+             const Expr *At) {
+  if (Ev.Ext && Thread >= 0 && At == Ev.Site) {
     D.at(Ev.Ext->Where);
-  else
-    D.range(At->getSourceRange());
+    return;
+  }
+  D.range(At->getSourceRange());
+  if (At == Ev.Op)
+    return;
+  if (Ev.Ext)
+    D.note(Ev.Ext->Where, "in '" + Ev.Ext->Function + "' here");
+  else if (Ev.Op && Thread >= 0)
+    D.note(Ev.Op->getExprLoc(),
+           Ev.Via ? "in '" + Ev.Via->getNameAsString() + "' here"
+                  : std::string("the channel operation is here"));
 }
 
 std::string channelName(const ChanEvent &Ev) {
@@ -29,9 +49,16 @@ void addEventNotes(DiagBuilder &D, const ChannelFlow &Flow,
     D.note(Ev.Op->getExprLoc(), What.str() + " here");
   const auto *Method = dyn_cast_or_null<CXXMethodDecl>(Ev.Via);
   bool ViaLambda = Method && Method->getParent()->isLambda();
-  if (Ev.Via && !ViaLambda && Ev.Site != Ev.Op && Thread < 0)
+  if (Ev.Via && !ViaLambda && Ev.Site != Ev.Op && Thread < 0) {
+    // Name the function called on that line, not the innermost one that
+    // holds the operation.
+    const FunctionDecl *Called = Ev.Via;
+    if (const auto *CE = dyn_cast<CallExpr>(Ev.Site->IgnoreParenImpCasts()))
+      if (const FunctionDecl *FD = CE->getDirectCallee())
+        Called = FD;
     D.note(Ev.Site->getExprLoc(),
-           "in the call to '" + Ev.Via->getNameAsString() + "' here");
+           "in the call to '" + Called->getNameAsString() + "' here");
+  }
   if (Thread >= 0)
     D.note(Flow.threads()[Thread].Spawn->getExprLoc(),
            "in the thread started here");

@@ -298,6 +298,49 @@ std::optional<ObjectKey> forEachJoin(const Expr *E, const ObjectResolver &R,
   return R.keyOf(Range);
 }
 
+// The latch or barrier a wait group's call operates on: `done.wait()`
+// (Wait) or `done.count_down()` (!Wait), on a type the models list with the
+// "latch wait" reason.
+static const Expr *latchCall(const Expr *E, const ModelSet &Models,
+                             bool Wait) {
+  auto S = callShape(stripWrappers(E));
+  if (!S || !S->IsMember || !S->Object)
+    return nullptr;
+  const CXXRecordDecl *RD =
+      designatedRecord(S->Object->IgnoreParenImpCasts()->getType());
+  if (!RD)
+    return nullptr;
+  std::string Type = modelName(RD);
+  if (Wait) {
+    const BlockingModel *B = Models.blockingForMethod(Type, S->Name);
+    return B && B->Reason == "latch wait" ? S->Object : nullptr;
+  }
+  if (S->Name != "count_down" && S->Name != "arrive" &&
+      S->Name != "arrive_and_drop" && S->Name != "arrive_and_wait")
+    return nullptr;
+  const BlockingModel *B = Models.blockingForMethod(Type, "wait");
+  if (!B)
+    B = Models.blockingForMethod(Type, "arrive_and_wait");
+  return B && B->Reason == "latch wait" ? S->Object : nullptr;
+}
+static const Expr *latchWaited(const Expr *E, const ModelSet &Models) {
+  return latchCall(E, Models, true);
+}
+
+// Keys of the latches a body counts down (outside the lambdas it creates).
+static void latchesCountedDown(const Stmt *S, const ObjectResolver &R,
+                               const ModelSet &Models,
+                               llvm::SmallVectorImpl<ObjectKey> &Out) {
+  if (!S || isa<LambdaExpr>(S))
+    return;
+  if (const auto *E = dyn_cast<Expr>(S))
+    if (const Expr *L = latchCall(E, Models, false))
+      if (auto K = R.keyOf(L))
+        Out.push_back(*K);
+  for (const Stmt *C : S->children())
+    latchesCountedDown(C, R, Models, Out);
+}
+
 // The thread handle (or handle container) a join's object designates:
 // `t`, `workers[i]`, the range variable of `for (auto &t : workers)`.
 std::optional<ObjectKey>
@@ -545,6 +588,8 @@ private:
       K = JoinIn(Fr->getBody());
     else if (const auto *E = dyn_cast<Expr>(S); E && forEachJoin(E, R, Models))
       K = forEachJoin(E, R, Models);
+    else if (const auto *E = dyn_cast<Expr>(S); E && latchWaited(E, Models))
+      K = R.keyOf(latchWaited(E, Models)); // `done.wait();`: a wait group
     else
       K = JoinIn(S);
     if (K)
@@ -914,11 +959,14 @@ static void appendMapped(std::vector<ChanEvent> &Out,
                          const FunctionDecl *Callee,
                          llvm::ArrayRef<const Expr *> Args, const Expr *Object,
                          const Expr *Site, const ObjectResolver &R,
-                         const ObjectKey *Dest = nullptr) {
+                         const ObjectKey *Dest = nullptr,
+                         bool ThreadBody = false) {
   for (const ChanEvent &Ev : In)
     if (auto K = mapKey(Ev.Key, Callee, Args, Object, R, Dest)) {
       ChanEvent M = Ev;
       M.Key = *K;
+      if (ThreadBody)
+        M.BodySite = Ev.Site;
       M.Site = Site;
       if (!M.Via)
         M.Via = Callee;
@@ -978,7 +1026,8 @@ static std::vector<ChanEvent> threadEffects(SummaryCache &Cache,
     if (RD && RD->getName() == "stop_token")
       Args.insert(Args.begin(), nullptr);
   }
-  appendMapped(Out, Cache.get(Body).Events, Body, Args, Object, Site.Expr, R);
+  appendMapped(Out, Cache.get(Body).Events, Body, Args, Object, Site.Expr, R,
+               nullptr, /*ThreadBody=*/true);
   return Out;
 }
 
@@ -2142,11 +2191,20 @@ private:
 
   // A close that runs after the closer joined thread U (a closer thread
   // that waits for the senders first).
+  // A close that waited on a latch thread U counts down (Go's WaitGroup:
+  // every sender counts down after its sends) also runs after U's sends.
   bool joinedBefore(const ChanEvent &Close, int U) const {
     const ThreadStart &T = Threads[U];
-    if (!T.Handle)
+    if (T.Handle && llvm::is_contained(Close.JoinedBefore, *T.Handle))
+      return true;
+    if (Close.JoinedBefore.empty() || !T.Body || !T.Body->hasBody())
       return false;
-    return llvm::is_contained(Close.JoinedBefore, *T.Handle);
+    llvm::SmallVector<ObjectKey, 2> Latches;
+    ObjectResolver BodyR(T.Body->getBody());
+    latchesCountedDown(T.Body->getBody(), BodyR, Models, Latches);
+    return llvm::any_of(Latches, [&](const ObjectKey &L) {
+      return llvm::is_contained(Close.JoinedBefore, L);
+    });
   }
 
   // Two events replayed from one call's summary: their order inside the

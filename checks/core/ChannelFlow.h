@@ -66,6 +66,9 @@ struct ChanEvent {
   // Set for operations that come from another translation unit (the link
   // phase's summaries): Op is null and this is where it happens.
   const ExternalOp *Ext = nullptr;
+  // For a thread's effect (Site is then the spawn): where in the thread's
+  // body it happens (the op, or the call in the body that leads to it).
+  const clang::Expr *BodySite = nullptr;
 
   // Where the operation is, for diagnostics.
   clang::SourceLocation opLoc() const;

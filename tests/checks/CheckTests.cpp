@@ -37,6 +37,9 @@ struct Case {
   fs::path Path;    // file or directory
 };
 
+// gtest prints a case by its name, not its bytes.
+void PrintTo(const Case &C, std::ostream *OS) { *OS << C.Name; }
+
 std::vector<Case> discover() {
   std::vector<Case> Out;
   fs::path Root = TETHER_CHECK_TESTS_DIR;

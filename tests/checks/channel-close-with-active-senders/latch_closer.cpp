@@ -1,7 +1,6 @@
 // A std::latch as the wait group: every sender counts down after its last
-// send, the closer waits on the latch and then closes. Correct.
-// Currently reported (false positive): channel-send-after-close on the
-// senders' push; latch waits are not recognised as "all senders finished".
+// send, the closer waits on the latch and then closes. Correct: the latch is
+// Go's WaitGroup.
 #include <boost/fiber/buffered_channel.hpp>
 #include <latch>
 #include <thread>

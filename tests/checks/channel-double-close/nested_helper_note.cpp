@@ -1,7 +1,6 @@
-// The "in the call to ... here" note should name the function called at
-// that line (abort_all), not the innermost function that contains the close
-// (close_now). The finding itself is reported correctly today; the note
-// currently reads "in the call to 'close_now' here" on line 20.
+// The "in the call to ... here" note names the function called at that line
+// (abort_all), not the innermost function that contains the close
+// (close_now).
 #include <boost/fiber/buffered_channel.hpp>
 
 using Chan = boost::fibers::buffered_channel<int>;

@@ -1,8 +1,5 @@
-// The close is found through the link phase, but it is currently reported
-// at the emplace_back line (the spawn), with no note pointing at the close
-// in finish.cpp. Expected: the finding on the call that leads to the close
-// (as for same-TU helpers and cross-TU double closes), and a note at the
-// close inside finish_batch().
+// The close is found through the link phase and reported at the call in the
+// worker that leads to it, with a note at the close inside finish_batch().
 #include "batch.h"
 #include <thread>
 

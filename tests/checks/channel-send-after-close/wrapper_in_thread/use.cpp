@@ -1,6 +1,5 @@
-// The send-after-close is reported, but (currently) at the insert() inside
-// sender.h instead of the user's s.send(i) below; the same-path form is
-// reported at the user's call.
+// The send sits in a wrapper's header: the finding is at the user's
+// s.send(i) in the thread's body, like the same-path form.
 #include "sender.h"
 #include <thread>
 
@@ -9,6 +8,6 @@ void racy(wrap::Sender<int> &s) {
     for (int i = 0; i < 4; ++i)
       s.send(i);  // want channel-send-after-close "not joined before the close"
   });
-  s.close();  // want-note "closed here"
+  s.close();  // want-note "in the call to .close. here"
   t.join();
 }
