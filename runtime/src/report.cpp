@@ -498,6 +498,13 @@ std::string renderPprof(const std::vector<ThreadSnap> &ts) {
 }
 
 std::string render(Fmt f, const std::vector<ThreadSnap> &ts, const char *trigger) {
+  std::vector<uint32_t> ids;
+  ids.reserve(ts.size() * 2);
+  for (const ThreadSnap &t : ts) {
+    ids.push_back(t.stack);
+    ids.push_back(t.create_stack);
+  }
+  symbolizeStacks(ids);
   switch (f) {
   case Fmt::Debug1: return renderDebug1(ts);
   case Fmt::Json: return renderJson(ts, trigger);

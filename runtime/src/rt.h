@@ -199,6 +199,8 @@ struct Frame {
   bool inlined = false;
 };
 const std::vector<Frame> &symbolizeStack(uint32_t stack_id); // cached
+// Symbolizes many stacks at once (one out-of-process lookup per module).
+void symbolizeStacks(const std::vector<uint32_t> &stack_ids);
 Frame symbolizePc(uintptr_t pc);
 std::string stripTemplatesAndParams(const std::string &demangled);
 // Wait reason from the model table for a stack, or empty.

@@ -10,7 +10,9 @@
 #include <elfutils/libdw.h>
 #include <elfutils/libdwfl.h>
 #include <fcntl.h>
+#include <algorithm>
 #include <map>
+#include <set>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -54,6 +56,7 @@ DwApi *g_dw = nullptr;
 bool g_dw_tried = false;
 std::unordered_map<uintptr_t, Frame> *g_pc_cache;
 std::unordered_map<uintptr_t, std::vector<Frame>> *g_inline_cache; // pc -> expanded frames
+std::set<uintptr_t> *g_fallback_tried; // pcs already asked of addr2line
 std::unordered_map<uint32_t, std::vector<Frame>> *g_stack_cache;
 std::unordered_map<uint32_t, std::string> *g_reason_cache;
 std::map<std::string, std::string> *g_models; // stripped function -> reason
@@ -270,6 +273,7 @@ void ensureMaps() {
   if (!g_pc_cache) {
     g_pc_cache = new std::unordered_map<uintptr_t, Frame>();
     g_inline_cache = new std::unordered_map<uintptr_t, std::vector<Frame>>();
+    g_fallback_tried = new std::set<uintptr_t>();
     g_stack_cache = new std::unordered_map<uint32_t, std::vector<Frame>>();
     g_reason_cache = new std::unordered_map<uint32_t, std::string>();
     g_models = new std::map<std::string, std::string>();
@@ -378,8 +382,8 @@ void addr2lineFallback(const std::vector<Frame> &frames) {
     SpinGuard g(g_lock);
     for (const Frame &f : frames)
       if (f.file.empty() && !f.module.empty() && f.module[0] == '/' && f.function != "??" &&
-          !g_inline_cache->count(f.pc))
-        by_module[f.module].push_back(&f);
+          !g_inline_cache->count(f.pc) && g_fallback_tried->insert(f.pc).second)
+        by_module[f.module].push_back(&f); // asked once, answered or not
   }
 
   for (auto &[module, fs] : by_module) {
@@ -400,8 +404,15 @@ void addr2lineFallback(const std::vector<Frame> &frames) {
     posix_spawn_file_actions_init(&fa);
     posix_spawn_file_actions_adddup2(&fa, out[1], 1);
     posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+    // The child needs none of the shim: without LD_PRELOAD it neither loads
+    // it nor reports on itself.
+    std::vector<char *> envp;
+    for (char **e = environ; e && *e; ++e)
+      if (strncmp(*e, "LD_PRELOAD=", 11) != 0 && strncmp(*e, "TETHER_OPTIONS=", 15) != 0)
+        envp.push_back(*e);
+    envp.push_back(nullptr);
     pid_t pid;
-    int rc = posix_spawnp(&pid, "addr2line", &fa, nullptr, argv.data(), environ);
+    int rc = posix_spawnp(&pid, "addr2line", &fa, nullptr, argv.data(), envp.data());
     posix_spawn_file_actions_destroy(&fa);
     close(out[1]);
     std::string text;
@@ -465,6 +476,36 @@ void addr2lineFallback(const std::vector<Frame> &frames) {
   }
 }
 } // namespace
+
+void symbolizeStacks(const std::vector<uint32_t> &ids) {
+  // Every frame of every stack not symbolized yet, so that the out-of-process
+  // fallback runs once per module for the whole report instead of once per
+  // stack.
+  std::vector<Frame> phys;
+  std::vector<uint32_t> todo;
+  {
+    SpinGuard g(g_lock);
+    ensureMaps();
+    for (uint32_t id : ids)
+      if (id != 0 && !g_stack_cache->count(id))
+        todo.push_back(id);
+  }
+  std::sort(todo.begin(), todo.end());
+  todo.erase(std::unique(todo.begin(), todo.end()), todo.end());
+  if (todo.size() < 2)
+    return; // symbolizeStack does the same for one stack
+  std::set<uintptr_t> seen;
+  for (uint32_t id : todo) {
+    uintptr_t pcs[kMaxFrames];
+    int n = depotGet(id, pcs, kMaxFrames);
+    for (int i = 0; i < n; ++i)
+      if (seen.insert(pcs[i]).second)
+        phys.push_back(symbolizePc(pcs[i]));
+  }
+  addr2lineFallback(phys);
+  for (uint32_t id : todo)
+    symbolizeStack(id);
+}
 
 const std::vector<Frame> &symbolizeStack(uint32_t id) {
   {
