@@ -1,4 +1,9 @@
 // Time to dump N blocked threads in the grouped (debug=1) format.
+//   dump_bench N [SETTLE_MS]
+// SETTLE_MS (default 0): how long the threads stay blocked before the first
+// dump. A hung program is dumped long after its threads blocked, when the
+// shim's monitor has already sampled the stacks of threads blocked for a
+// second; a dump right after they block must ask every thread for its stack.
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -6,6 +11,7 @@
 #include <dlfcn.h>
 #include <fcntl.h>
 #include <mutex>
+#include <thread>
 #include <pthread.h>
 #include <unistd.h>
 #include <vector>
@@ -24,6 +30,7 @@ static void *park(void *) {
 
 int main(int argc, char **argv) {
   int n = argc > 1 ? atoi(argv[1]) : 10000;
+  int settle_ms = argc > 2 ? atoi(argv[2]) : 0;
   auto dump = reinterpret_cast<int (*)(int, int)>(dlsym(RTLD_DEFAULT, "tether_dump"));
   if (!dump)
     return 2;
@@ -39,6 +46,7 @@ int main(int argc, char **argv) {
     if (parked == n)
       break;
   }
+  std::this_thread::sleep_for(std::chrono::milliseconds(settle_ms));
   int fd = open("/dev/null", O_WRONLY);
   // The first dump also symbolizes and, unless stacks were captured when
   // the threads blocked (eager_stacks), asks each thread for its stack.
@@ -48,8 +56,9 @@ int main(int argc, char **argv) {
   t0 = std::chrono::steady_clock::now();
   dump(fd, 1);
   double second_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-  printf("%d threads: debug=1 dump %.1f ms (first dump, with stack capture and symbolization: %.1f ms)\n",
-         n, second_ms, first_ms);
+  printf("%d threads blocked for %d ms: first debug=1 dump %.1f ms (stacks and "
+         "symbolization), next dump %.1f ms\n",
+         n, settle_ms, first_ms, second_ms);
   {
     std::lock_guard<std::mutex> l(mu);
     go = true;

@@ -146,6 +146,9 @@ if [ "${SKIP_REDIS:-0}" != 1 ] && command -v redis-server >/dev/null && command 
 fi
 
 # ----------------------------------------------------------------------- dump
-echo "dump of 10,000 blocked threads (default options, then eager_stacks=1):"
-LD_PRELOAD="$lib" "$tmp/dump" 10000
-LD_PRELOAD="$lib" TETHER_OPTIONS=eager_stacks=1 "$tmp/dump" 10000
+echo "dump of 10,000 blocked threads (default options, then eager_stacks=1;"
+echo "right after they block, then after 3 s, when the monitor has sampled them):"
+LD_PRELOAD="$lib" "$tmp/dump" 10000 0
+LD_PRELOAD="$lib" TETHER_OPTIONS=eager_stacks=1 "$tmp/dump" 10000 0
+LD_PRELOAD="$lib" "$tmp/dump" 10000 3000
+LD_PRELOAD="$lib" TETHER_OPTIONS=eager_stacks=1 "$tmp/dump" 10000 3000

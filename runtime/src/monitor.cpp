@@ -256,6 +256,23 @@ void *monitorMain(void *) {
     // once per blocking episode, so that reports find it ready.
     auto ts = reportable(options().eager_stacks == 1 ? snapshot(false)
                                                      : snapshot(true, kSampleAfterNs));
+    // A thread blocked for a second is what a hang report will show:
+    // symbolize its stacks now, on this thread, so that the report (often a
+    // SIGQUIT much later) does not pay for loading debug information.
+    // Programs whose threads never block that long never pay for it.
+    std::vector<uint32_t> settled;
+    uint64_t now = nowNs();
+    for (const ThreadSnap &t : ts)
+      if (t.state == kStateBlocked && t.stack && now - t.since_ns >= kSampleAfterNs) {
+        settled.push_back(t.stack);
+        settled.push_back(t.create_stack);
+      }
+    if (!settled.empty()) {
+      symbolizeStacks(settled);
+      for (uint32_t id : settled)
+        if (id)
+          symbolizeStack(id);
+    }
     if (options().deadlock != 0) {
       checkDeadlocks(ts);
       if (options().all_asleep)
