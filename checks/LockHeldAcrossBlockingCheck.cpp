@@ -137,6 +137,24 @@ private:
       collectCalls(Ch, Out);
   }
 
+  // The calls a function makes on every path through it: not under a
+  // condition, in a loop, a switch, a `?:`, `&&`/`||` or a catch handler.
+  static void collectUnconditionalCalls(const Stmt *S,
+                                        std::vector<const CallExpr *> &Out) {
+    if (!S || isa<LambdaExpr, IfStmt, ForStmt, WhileStmt, DoStmt,
+                  CXXForRangeStmt, SwitchStmt, ConditionalOperator,
+                  BinaryConditionalOperator, CXXCatchStmt>(S))
+      return;
+    if (const auto *BO = dyn_cast<BinaryOperator>(S); BO && BO->isLogicalOp()) {
+      collectUnconditionalCalls(BO->getLHS(), Out);
+      return;
+    }
+    if (const auto *C = dyn_cast<CallExpr>(S))
+      Out.push_back(C);
+    for (const Stmt *Ch : S->children())
+      collectUnconditionalCalls(Ch, Out);
+  }
+
   static bool inSystemHeader(const FunctionDecl *FD) {
     const SourceManager &SM = FD->getASTContext().getSourceManager();
     return SM.isInSystemHeader(SM.getExpansionLoc(FD->getLocation()));
@@ -152,9 +170,12 @@ private:
     return false;
   }
 
-  // Does FD block (on some path), outside of lambdas it creates? A wait that
-  // releases a lock passed in by the caller is the caller's business and
-  // does not count.
+  // Does FD block on every path through it, outside of lambdas it creates?
+  // A helper that blocks only on some paths (`if (t.joinable()) t.join()`
+  // over a list of retired threads, a wait behind a flag) is not taken as
+  // blocking: whether that path runs under the caller's lock is beyond
+  // what the analysis knows. A wait that releases a lock passed in by the
+  // caller is the caller's business and does not count.
   std::optional<CalleeBlock> blocks(const FunctionDecl *FD,
                                     const ModelSet &Models, int Depth) {
     auto It = Cache.find(FD);
@@ -164,7 +185,7 @@ private:
       return std::nullopt;
     std::optional<CalleeBlock> Result;
     std::vector<const CallExpr *> Calls;
-    collectCalls(FD->getBody(), Calls);
+    collectUnconditionalCalls(FD->getBody(), Calls);
     for (const CallExpr *C : Calls) {
       if (auto Op = matchBlockingOp(C, Models)) {
         // Only waits for another thread make a callee "blocking": a retry

@@ -464,6 +464,53 @@ private:
     return {nullptr, Child};
   }
 
+  const Stmt *innermostLoop() const {
+    for (size_t I = Stack.size(); I-- > 0;) {
+      if (isa<LambdaExpr>(Stack[I]))
+        return nullptr;
+      if (isLoop(Stack[I]))
+        return Stack[I];
+    }
+    return nullptr;
+  }
+
+  // `while (true)`, `for (;;)`, `do … while (true)` with no break, return,
+  // throw or goto out of it.
+  bool endless(const Stmt *Loop) const {
+    const Expr *Cond = nullptr;
+    const Stmt *Body = nullptr;
+    if (const auto *W = dyn_cast<WhileStmt>(Loop)) {
+      Cond = W->getCond();
+      Body = W->getBody();
+    } else if (const auto *Fr = dyn_cast<ForStmt>(Loop)) {
+      Cond = Fr->getCond();
+      Body = Fr->getBody();
+    } else if (const auto *D = dyn_cast<DoStmt>(Loop)) {
+      Cond = D->getCond();
+      Body = D->getBody();
+    } else {
+      return false;
+    }
+    if (Cond) {
+      bool Value = false;
+      if (Cond->isValueDependent() ||
+          !Cond->EvaluateAsBooleanCondition(Value, TU.AST) || !Value)
+        return false;
+    }
+    return countExits(Body) == 0 && !hasGoto(Body);
+  }
+
+  static bool hasGoto(const Stmt *S) {
+    if (!S || isa<LambdaExpr>(S))
+      return false;
+    if (isa<GotoStmt, IndirectGotoStmt>(S))
+      return true;
+    for (const Stmt *C : S->children())
+      if (hasGoto(C))
+        return true;
+    return false;
+  }
+
   bool inLoop() const {
     for (size_t I = 0; I + 1 < Stack.size(); ++I)
       if (isLoop(Stack[I]))
@@ -600,8 +647,23 @@ private:
     Ev.InLoop = inLoop();
     Ev.Once = OnceDepth > 0;
     Ev.JoinedBefore.assign(Joined.begin(), Joined.end());
-    if (Ev.Kind == ChanOpKind::Receive && ValueUsed)
+    if (Ev.Kind == ChanOpKind::Receive && ValueUsed) {
       Ev.WaitsClose = receiveEndsLoop();
+      if (Ev.WaitsClose)
+        if (const Stmt *L = innermostLoop())
+          DrainLoops[L].push_back(Ev.Key);
+    }
+    if (isSendOp(Ev.Kind))
+      for (size_t I = Stack.size(); I-- > 0;) {
+        if (isa<LambdaExpr>(Stack[I]))
+          break;
+        if (!isLoop(Stack[I]))
+          continue;
+        Ev.Endless |= endless(Stack[I]);
+        auto It = DrainLoops.find(Stack[I]);
+        if (It != DrainLoops.end())
+          Ev.InDrainOf.append(It->second.begin(), It->second.end());
+      }
     F.OpIndex[Ev.Op] = F.Ops.size();
     F.Ops.push_back(std::move(Ev));
   }
@@ -693,6 +755,8 @@ private:
           record(std::move(Ev), false);
           // Only a loop that has no other way out waits for the close.
           F.Ops.back().WaitsClose = countExits(RF->getBody()) == 0;
+          if (F.Ops.back().WaitsClose)
+            DrainLoops[RF].push_back(*K);
         }
       }
       return;
@@ -857,6 +921,8 @@ private:
   std::vector<ObjectKey> Joined;
   const LambdaExpr *CaptureOf = nullptr;
   unsigned OnceDepth = 0;
+  // Loops that drain a channel until it is closed, with the channel.
+  llvm::DenseMap<const Stmt *, llvm::SmallVector<ObjectKey, 1>> DrainLoops;
 };
 
 BodyFacts collectFacts(const Stmt *Body, TUContext &TU,
@@ -974,6 +1040,10 @@ static void appendMapped(std::vector<ChanEvent> &Out,
       for (const ObjectKey &J : Ev.JoinedBefore)
         if (auto JK = mapKey(J, Callee, Args, Object, R, Dest))
           M.JoinedBefore.push_back(*JK);
+      M.InDrainOf.clear();
+      for (const ObjectKey &D : Ev.InDrainOf)
+        if (auto DK = mapKey(D, Callee, Args, Object, R, Dest))
+          M.InDrainOf.push_back(*DK);
       Out.push_back(std::move(M));
     } else if (Ev.Kind == ChanOpKind::Escape && Ev.Key.Ret && !Dest) {
       // A returned channel the caller drops or passes on unseen: nothing
@@ -2025,6 +2095,22 @@ private:
       });
       if (Closed || !Wait)
         continue;
+      // No last send to close after: every send is in an endless loop (a
+      // producer meant to run until the program ends), or in a loop that
+      // drains a channel nobody closes (the stage after an unclosed one:
+      // that one is reported, once for the chain).
+      bool AnySend = false, AllEndless = true, AllDownstream = true;
+      forEachEvent(K, [&](const ChanEvent &Ev, int) {
+        if (!isSendOp(Ev.Kind))
+          return;
+        AnySend = true;
+        AllEndless &= Ev.Endless;
+        AllDownstream &= llvm::any_of(Ev.InDrainOf, [&](const ObjectKey &In) {
+          return !(In == K) && neverClosed(In);
+        });
+      });
+      if (AnySend && (AllEndless || AllDownstream))
+        continue;
       // A channel whose destructor closes it releases a waiting thread
       // when the owner's scope ends, unless the waiter is the owner itself
       // or keeps the channel alive.
@@ -2041,6 +2127,17 @@ private:
                  VD};
       Conflicts.push_back(std::move(C));
     }
+  }
+
+  // No close, receiver cancel or escape of K anywhere the analysis sees.
+  bool neverClosed(const ObjectKey &K) const {
+    bool Closed = false;
+    forEachEvent(K, [&](const ChanEvent &Ev, int) {
+      Closed |= Ev.Kind == ChanOpKind::Close ||
+                Ev.Kind == ChanOpKind::ReceiverCancel ||
+                Ev.Kind == ChanOpKind::Escape;
+    });
+    return !Closed;
   }
 
   // A private channel member that a thread of this class waits on to be

@@ -60,6 +60,13 @@ struct ChanEvent {
   // return; ch.close();`). The "last sender closes" and idempotent-stop
   // shapes.
   bool Once = false;
+  // A send inside a loop that never ends (`while (true)` with no way out):
+  // an endless producer has no last send to close after.
+  bool Endless = false;
+  // A send inside a loop that drains another channel until it is closed
+  // (range-for over it, `while (in.pop(v) == success)`): the channel(s) the
+  // loop waits on.
+  llvm::SmallVector<ObjectKey, 1> InDrainOf;
   // Thread handles (or handle containers) joined unconditionally before
   // this operation in its function: a closer that joins the senders first.
   llvm::SmallVector<ObjectKey, 1> JoinedBefore;

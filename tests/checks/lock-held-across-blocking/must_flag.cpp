@@ -167,26 +167,6 @@ void relock(std::mutex &m, std::future<void> &f) {
   f.wait(); // want lock-held-across-blocking "'m' is held across a blocking future wait"
 }
 
-// Joining threads that finished under the pool's mutex (the cpp-httplib
-// dynamic-thread cleanup): the join is reached through a helper.
-class DynamicPool {
-public:
-  void reap() {
-    std::unique_lock<std::mutex> lock(mu_);
-    cleanup_finished(); // want lock-held-across-blocking "held across a call to 'cleanup_finished', which blocks \(thread join\)"
-  }
-
-private:
-  void cleanup_finished() {
-    for (auto &t : finished_)
-      if (t.joinable())
-        t.join();
-    finished_.clear();
-  }
-  std::mutex mu_;
-  std::vector<std::thread> finished_;
-};
-
 // A lambda called under the lock blocks on a future.
 int call_under_lock(std::mutex &m, std::future<int> &f) {
   auto fetch = [&] { return f.get(); };

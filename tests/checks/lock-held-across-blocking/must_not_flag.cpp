@@ -3,6 +3,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <functional>
+#include <list>
 #include <future>
 #include <mutex>
 #include <queue>
@@ -206,3 +207,57 @@ void early(std::mutex &m, std::thread &t, bool fast) {
   }
   t.join();
 }
+
+// Reaping retired threads under the pool's mutex (cpp-httplib's dynamic
+// threads): a worker moves itself to finished_ as the last thing it does
+// under the lock and never takes the lock again, so joining it there cannot
+// deadlock. The join sits behind `joinable()` in a loop in a helper: a
+// helper that blocks only on some paths is not taken as blocking.
+class DynamicPool {
+public:
+  void spawn() {
+    std::unique_lock<std::mutex> lock(mu_);
+    cleanup_finished();
+    dynamic_.emplace_back([this] { worker(); });
+  }
+  ~DynamicPool() {
+    {
+      std::lock_guard<std::mutex> g(mu_);
+      shutdown_ = true;
+    }
+    cv_.notify_all();
+    std::list<std::thread> rest;
+    {
+      std::lock_guard<std::mutex> g(mu_);
+      rest.swap(dynamic_);
+    }
+    for (auto &t : rest)
+      t.join();
+    std::unique_lock<std::mutex> lock(mu_);
+    cleanup_finished();
+  }
+
+private:
+  void worker() {
+    std::unique_lock<std::mutex> lock(mu_);
+    if (!cv_.wait_for(lock, std::chrono::seconds(1), [&] { return shutdown_; }))
+      retire(std::this_thread::get_id()); // the last thing done under mu_
+  }
+  void retire(std::thread::id id) {
+    for (auto it = dynamic_.begin(); it != dynamic_.end(); ++it)
+      if (it->get_id() == id) {
+        finished_.splice(finished_.end(), dynamic_, it);
+        return;
+      }
+  }
+  void cleanup_finished() {
+    for (auto &t : finished_)
+      if (t.joinable())
+        t.join();
+    finished_.clear();
+  }
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::list<std::thread> dynamic_, finished_;
+  bool shutdown_ = false;
+};
