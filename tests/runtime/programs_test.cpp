@@ -21,6 +21,11 @@ extern char **environ;
 namespace {
 
 enum class Mode { Preload, Linked, Static };
+const char *modeName(Mode m) {
+  return m == Mode::Preload ? "Preload" : m == Mode::Linked ? "Linked" : "Static";
+}
+// gtest prints a mode by its name, not its bytes.
+void PrintTo(Mode m, std::ostream *os) { *os << modeName(m); }
 
 struct Result {
   int status = -1; // exit code, or 128+signal
@@ -339,11 +344,7 @@ TEST_P(Programs, ExceptionsAndThreadLocalDestructors) {
 
 INSTANTIATE_TEST_SUITE_P(Shim, Programs,
                          ::testing::Values(Mode::Preload, Mode::Linked, Mode::Static),
-                         [](const auto &info) {
-                           return info.param == Mode::Preload  ? "Preload"
-                                  : info.param == Mode::Linked ? "Linked"
-                                                               : "Static";
-                         });
+                         [](const auto &info) { return std::string(modeName(info.param)); });
 
 } // namespace
 
