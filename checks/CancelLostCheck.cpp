@@ -58,6 +58,8 @@ public:
     if (Sources.empty())
       return;
     std::unique_ptr<CFG> G;
+    std::set<const Stmt *> Waits;
+    collectWaits(Body, Models, nullptr, Waits);
     for (const auto &[VD, M] : Sources) {
       std::vector<SourceRef> Refs = sourceRefs(Body, VD, *M, Models);
       std::set<const Stmt *> Uses, Handouts;
@@ -85,7 +87,8 @@ public:
         if (!G)
           return;
       }
-      if (std::optional<LostPath> Lost = search(*G, VD, Uses, Handouts))
+      if (std::optional<LostPath> Lost =
+              search(*G, VD, Uses, Handouts, Waits))
         report(Ctx, FD, VD, *Lost);
     }
   }
@@ -96,6 +99,26 @@ private:
       if (cancelTokenModelOf(P->getType(), Models))
         return true;
     return false;
+  }
+
+  // Joins of threads and waits for futures (matchHandleOp), and the loops
+  // that hold them (`for (auto &t : threads) t.join();` as a whole): after
+  // one, the work that held the tokens has ended.
+  static void collectWaits(const Stmt *S, const ModelSet &Models,
+                           const Stmt *Loop, std::set<const Stmt *> &Out) {
+    if (!S || isa<LambdaExpr>(S))
+      return;
+    if (const auto *E = dyn_cast<Expr>(S))
+      if (auto Op = matchHandleOp(E, Models);
+          Op && Op->Kind == HandleOpKind::Join) {
+        Out.insert(S);
+        if (Loop)
+          Out.insert(Loop);
+      }
+    if (isa<ForStmt, CXXForRangeStmt, WhileStmt, DoStmt>(S))
+      Loop = S;
+    for (const Stmt *C : S->children())
+      collectWaits(C, Models, Loop, Out);
   }
 
   static bool defines(const Stmt *S, const VarDecl *VD) {
@@ -134,7 +157,8 @@ private:
   // a token is handed out and the source is never used afterwards.
   static std::optional<LostPath> search(const CFG &G, const VarDecl *VD,
                                         const std::set<const Stmt *> &Uses,
-                                        const std::set<const Stmt *> &Handouts) {
+                                        const std::set<const Stmt *> &Handouts,
+                                        const std::set<const Stmt *> &Waits) {
     const CFGBlock *DefBlock = nullptr;
     const Stmt *Def = nullptr;
     unsigned DefIndex = 0;
@@ -174,15 +198,19 @@ private:
         if (!CS)
           continue;
         const Stmt *S = CS->getStmt();
-        if (Uses.count(S)) {
+        if (Uses.count(S) || (It.Handout && Waits.count(S))) {
           Used = true;
           break;
         }
         if (!It.Handout && Handouts.count(S))
           It.Handout = S;
       }
+      if (const Stmt *T = It.B->getTerminatorStmt();
+          T && It.Handout && Waits.count(T))
+        Used = true; // a loop that joins the workers
       if (Used)
-        continue; // this path requests or passes the source on
+        continue; // this path requests or passes the source on, or waits
+                  // for the work
       for (const CFGBlock::AdjacentBlock &Succ : It.B->succs()) {
         const CFGBlock *S = Succ.getReachableBlock();
         if (!S)

@@ -158,3 +158,32 @@ void strict(const std::string &url) {
     throw std::invalid_argument("empty url");
   src.request_stop();
 }
+
+// Stop is requested only on error; every path joins the workers before it
+// returns, so no token outlives the function.
+class BatchRunner {
+public:
+  int run(const std::vector<std::string> &urls) {
+    std::stop_source on_error;
+    std::vector<std::thread> workers;
+    for (const auto &u : urls)
+      workers.emplace_back([&u, tok = on_error.get_token()] { fetch(u, tok); });
+    if (!healthy())
+      on_error.request_stop();
+    for (auto &t : workers)
+      t.join();
+    return int(urls.size());
+  }
+};
+
+// A future waited for on the early path, the source requested on the other.
+int first_result(const std::string &url) {
+  std::stop_source src;
+  auto fut = std::async(std::launch::async, [url](std::stop_token st) {
+    return fetch(url, st) ? 1 : 0;
+  }, src.get_token());
+  if (url.size() < 4)
+    return fut.get();
+  src.request_stop();
+  return fut.get();
+}
