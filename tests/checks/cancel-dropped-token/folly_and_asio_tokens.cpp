@@ -1,7 +1,9 @@
-// folly::CancellationToken: the same cut chains, and a child scope linked with
-// a CancellationCallback.
+// folly::CancellationToken and asio::cancellation_slot: the same cut chains,
+// and a child scope linked with a CancellationCallback.
+#include <asio/cancellation_signal.hpp>
 #include <folly/CancellationToken.h>
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -44,4 +46,22 @@ public:
       child.requestCancellation();
     ship(rows, ct);
   }
+};
+
+// asio: the slot of a cancellation_signal is the token. A helper that got
+// the caller's slot hands its timer an unconnected one.
+void async_wait_ms(int ms, asio::cancellation_slot slot, std::function<void()> done);
+
+class Heartbeat {
+public:
+  void beat(asio::cancellation_slot slot) { // want-note "the token this function received"
+    async_wait_ms(interval_, asio::cancellation_slot(), [this] { ++beats_; }); // want cancel-dropped-token "'async_wait_ms' is given a default-constructed stop token instead of 'slot'"
+  }
+  void beat_linked(asio::cancellation_slot slot) {
+    async_wait_ms(interval_, slot, [this] { ++beats_; });
+  }
+
+private:
+  int interval_ = 1000;
+  int beats_ = 0;
 };
