@@ -13,7 +13,6 @@
 #include "clang/AST/DeclTemplate.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/Basic/SourceManager.h"
-#include "clang/Lex/Lexer.h"
 #include "llvm/ADT/STLExtras.h"
 
 #include <functional>
@@ -261,8 +260,7 @@ private:
             !VD->getType()->isReferenceType() && !modified(VD)) {
           const Expr *Init = VD->getInit();
           std::optional<Fresh> F =
-              Init ? fresh(Ctx, Init)
-                   : std::optional<Fresh>(Fresh{"", false});
+              Init ? fresh(Ctx, Init) : std::optional<Fresh>(Fresh{"", false});
           if (F)
             return Fresh{"'" + VD->getName().str() + "' (" +
                              (F->What.empty()
@@ -292,8 +290,7 @@ private:
     if (It != State.Sources.end())
       return It->second;
     bool Never = true;
-    for (const SourceRef &R :
-         sourceRefs(Fn->getBody(), VD, M, Ctx.tu().Models))
+    for (const SourceRef &R : sourceRefs(Fn->getBody(), VD, M, Ctx.tu().Models))
       if (R.Kind == SourceRefKind::Use)
         Never = false;
     return State.Sources[VD] = Never;
@@ -325,9 +322,8 @@ private:
               M = true; // &tok
             else if (const auto *CE = dyn_cast<CallExpr>(P)) {
               const FunctionDecl *F = CE->getDirectCallee();
-              for (unsigned I = 0; F && I < CE->getNumArgs() &&
-                                   I < F->getNumParams();
-                   ++I)
+              for (unsigned I = 0;
+                   F && I < CE->getNumArgs() && I < F->getNumParams(); ++I)
                 if (CE->getArg(I) == DRE) {
                   QualType T = F->getParamDecl(I)->getType();
                   M |= T->isReferenceType() &&
@@ -345,28 +341,23 @@ private:
   void reportFresh(FunctionContext &Ctx, const Expr *Call,
                    const FunctionDecl *Callee, const Expr *Arg, const Fresh &F,
                    const ValueDecl *Token) {
-    std::string Callee_ = Callee->getDeclName().isIdentifier()
-                              ? "'" + Callee->getName().str() + "'"
-                              : isa<CXXConstructorDecl>(Callee)
-                                    ? "the constructor of '" +
-                                          cast<CXXConstructorDecl>(Callee)
-                                              ->getParent()
-                                              ->getNameAsString() +
-                                          "'"
-                                    : "'" + Callee->getNameAsString() + "'";
+    std::string Who;
+    if (const auto *Ctor = dyn_cast<CXXConstructorDecl>(Callee))
+      Who = "the constructor of '" + Ctor->getParent()->getNameAsString() + "'";
+    else
+      Who = "'" + Callee->getNameAsString() + "'";
     std::string Tok = Token->getNameAsString();
     std::string Msg =
-        F.Default
-            ? Callee_ + " is called without a stop token: its default "
+        F.Default ? Who +
+                        " is called without a stop token: its default "
                         "argument is " +
-                  F.What + ", not '" + Tok +
-                  "'; a stop request of this function's caller cannot "
-                  "reach it"
-            : Callee_ + " is given " + F.What + " instead of '" + Tok +
-                  "'; a stop request of this function's caller cannot "
-                  "reach it";
-    SourceLocation Loc =
-        F.Default ? Call->getExprLoc() : Arg->getBeginLoc();
+                        F.What + ", not '" + Tok +
+                        "'; a stop request of this function's caller cannot "
+                        "reach it"
+                  : Who + " is given " + F.What + " instead of '" + Tok +
+                        "'; a stop request of this function's caller cannot "
+                        "reach it";
+    SourceLocation Loc = F.Default ? Call->getExprLoc() : Arg->getBeginLoc();
     if (F.Default)
       if (const auto *MC = dyn_cast<CXXMemberCallExpr>(Call))
         if (const auto *ME = dyn_cast<MemberExpr>(MC->getCallee()))
@@ -382,8 +373,7 @@ private:
             Token->getType().getNonReferenceType(),
             Arg->getType().getNonReferenceType()) &&
         SM.isWrittenInSameFile(Arg->getBeginLoc(), Arg->getEndLoc()))
-      D.fixReplace(CharSourceRange::getTokenRange(Arg->getSourceRange()),
-                   Tok);
+      D.fixReplace(CharSourceRange::getTokenRange(Arg->getSourceRange()), Tok);
   }
 
   void reportOverload(FunctionContext &Ctx, const CallExpr *Call,

@@ -87,8 +87,7 @@ public:
         if (!G)
           return;
       }
-      if (std::optional<LostPath> Lost =
-              search(*G, VD, Uses, Handouts, Waits))
+      if (std::optional<LostPath> Lost = search(*G, VD, Uses, Handouts, Waits))
         report(Ctx, FD, VD, *Lost);
     }
   }
