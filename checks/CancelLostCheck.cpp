@@ -100,7 +100,8 @@ private:
     return false;
   }
 
-  // Joins of threads and waits for futures (matchHandleOp), and the loops
+  // Joins of threads and waits for futures (matchHandleOp), event loops run
+  // to completion (a blocking model's waits_for_work), and the loops
   // that hold them (`for (auto &t : threads) t.join();` as a whole): after
   // one, the work that held the tokens has ended.
   static void collectWaits(const Stmt *S, const ModelSet &Models,
@@ -114,10 +115,32 @@ private:
         if (Loop)
           Out.insert(Loop);
       }
+    if (const auto *MC = dyn_cast<CXXMemberCallExpr>(S))
+      if (runsAllWork(MC, Models)) {
+        Out.insert(S);
+        if (Loop)
+          Out.insert(Loop);
+      }
     if (isa<ForStmt, CXXForRangeStmt, WhileStmt, DoStmt>(S))
       Loop = S;
     for (const Stmt *C : S->children())
       collectWaits(C, Models, Loop, Out);
+  }
+
+  // `io.run()`: a blocking model that returns once its work is done.
+  static bool runsAllWork(const CXXMemberCallExpr *MC,
+                          const ModelSet &Models) {
+    const CXXMethodDecl *MD = MC->getMethodDecl();
+    const Expr *Obj = MC->getImplicitObjectArgument();
+    if (!MD || !MD->getIdentifier() || !Obj)
+      return false;
+    const CXXRecordDecl *RD =
+        designatedRecord(Obj->IgnoreParenImpCasts()->getType());
+    if (!RD)
+      return false;
+    const BlockingModel *B =
+        Models.blockingForMethod(modelName(RD), MD->getName().str());
+    return B && B->WaitsForWork;
   }
 
   static bool defines(const Stmt *S, const VarDecl *VD) {

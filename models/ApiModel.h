@@ -106,6 +106,9 @@ struct BlockingModel {
   std::string Function; // free function name, or empty
   std::vector<std::string> Methods;
   std::string Reason;
+  // Returns only once all work handed to the object has finished (an event
+  // loop's run()): like a join of every task it ran.
+  bool WaitsForWork = false;
 };
 
 struct ApiModel {

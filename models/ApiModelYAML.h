@@ -163,6 +163,7 @@ template <> struct MappingTraits<BlockingModel> {
     Io.mapOptional("function", B.Function);
     Io.mapOptional("methods", B.Methods);
     Io.mapRequired("reason", B.Reason);
+    Io.mapOptional("waits_for_work", B.WaitsForWork, false);
   }
   static std::string validate(IO &, BlockingModel &B) {
     if (B.Type.empty() == B.Function.empty())

@@ -110,6 +110,14 @@ TEST(Models, EveryCancellationFormIsModelled) {
                       "isCancellationRequested"),
             FollyTok->Query.end());
   EXPECT_NE(Set.cancelTokenForType("asio::cancellation_slot"), nullptr);
+  // An event loop's run() returns once its work is done.
+  const BlockingModel *Run = Set.blockingForMethod("asio::io_context", "run");
+  ASSERT_NE(Run, nullptr);
+  EXPECT_TRUE(Run->WaitsForWork);
+  const BlockingModel *Sleep =
+      Set.blockingForFunction("std::this_thread::sleep_for");
+  ASSERT_NE(Sleep, nullptr);
+  EXPECT_FALSE(Sleep->WaitsForWork);
   // Callback registrations.
   EXPECT_TRUE(Set.isCancelCallbackType("std::stop_callback"));
   EXPECT_TRUE(Set.isCancelCallbackType("folly::CancellationCallback"));

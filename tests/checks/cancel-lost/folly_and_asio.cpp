@@ -1,7 +1,12 @@
 // folly::CancellationSource and asio::cancellation_signal: the same lost
 // request as with std::stop_source.
+#include <asio/bind_cancellation_slot.hpp>
 #include <asio/cancellation_signal.hpp>
+#include <asio/io_context.hpp>
+#include <asio/steady_timer.hpp>
 #include <folly/CancellationToken.h>
+
+#include <chrono>
 
 #include <functional>
 #include <memory>
@@ -35,3 +40,18 @@ struct Session {
   }
   int pings_ = 0;
 };
+
+// The signal is emitted only to cut the wait short; every path runs the
+// io_context to completion, so the bound operation has finished before the
+// signal goes away.
+int timed_wait(asio::io_context &io, bool cancel_early) {
+  asio::cancellation_signal sig;
+  asio::steady_timer timer(io, std::chrono::milliseconds(10));
+  int fired = 0;
+  timer.async_wait(asio::bind_cancellation_slot(
+      sig.slot(), [&fired](std::error_code ec) { fired = ec ? -1 : 1; }));
+  if (cancel_early)
+    sig.emit(asio::cancellation_type::terminal);
+  io.run();
+  return fired;
+}
