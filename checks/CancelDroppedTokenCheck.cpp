@@ -96,17 +96,19 @@ public:
       return;
     const ModelSet &Models = Ctx.tu().Models;
     // The tokens this function received: its token parameters, and for a
-    // lambda, the tokens it captured.
+    // lambda, the tokens it captured. An unnamed token parameter is ignored
+    // on purpose (an interface the function implements): not received.
     std::vector<const ValueDecl *> Received;
     for (const ParmVarDecl *P : FD->parameters())
-      if (cancelTokenModelOf(P->getType(), Models))
+      if (P->getIdentifier() && cancelTokenModelOf(P->getType(), Models))
         Received.push_back(P);
     if (const auto *MD = dyn_cast<CXXMethodDecl>(FD))
       if (MD->getParent()->isLambda())
         for (const LambdaCapture &C : MD->getParent()->captures())
           if (C.capturesVariable())
             if (const ValueDecl *V = C.getCapturedVar();
-                V && cancelTokenModelOf(V->getType(), Models))
+                V && V->getIdentifier() &&
+                cancelTokenModelOf(V->getType(), Models))
               Received.push_back(V);
     if (Received.empty())
       return;

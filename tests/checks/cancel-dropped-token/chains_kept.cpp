@@ -123,3 +123,15 @@ public:
     return take(out);
   }
 };
+
+// A token parameter left unnamed: the function implements an interface and
+// ignores the token on purpose.
+struct Stage {
+  virtual ~Stage() = default;
+  virtual void run(const std::string &url, std::stop_token st) = 0;
+};
+struct OneShot : Stage {
+  void run(const std::string &url, std::stop_token) override {
+    store(load(url, std::stop_token{}));
+  }
+};
