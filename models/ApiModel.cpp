@@ -72,6 +72,8 @@ void ModelSet::index(const ApiModel &M) {
     SourceByType[M.Cancellation.Sources[I].Type] = {MI, I};
   for (size_t I = 0; I < M.Cancellation.Tokens.size(); ++I)
     TokenByType[M.Cancellation.Tokens[I].Type] = {MI, I};
+  for (const auto &T : M.Cancellation.Callbacks)
+    CallbackTypes[T] = true;
   for (size_t I = 0; I < M.Locks.size(); ++I) {
     for (const auto &T : M.Locks[I].Mutexes)
       LockByMutex[T] = {MI, I};
@@ -127,6 +129,9 @@ ModelSet::cancelTokenForType(const std::string &Q) const {
   return It == TokenByType.end()
              ? nullptr
              : &Models[It->second.Model].Cancellation.Tokens[It->second.Item];
+}
+bool ModelSet::isCancelCallbackType(const std::string &Q) const {
+  return CallbackTypes.count(Q) != 0;
 }
 bool ModelSet::isLockGuardType(const std::string &Q) const {
   return GuardTypes.count(Q) != 0;

@@ -46,6 +46,9 @@ struct ChannelModel {
 struct CancelSourceModel {
   std::string Type;
   std::vector<std::string> Request, GetToken;
+  // ~T() requests stop itself (std::jthread): a local of this type cannot be
+  // left unrequested.
+  bool RequestsOnDestruction = false;
 };
 struct CancelTokenModel {
   std::string Type;
@@ -61,6 +64,9 @@ struct CancellationModel {
   std::vector<CancelSourceModel> Sources;
   std::vector<CancelTokenModel> Tokens;
   std::vector<InterruptibleWaitModel> InterruptibleWaits;
+  // Types whose construction registers a callback on a token
+  // (std::stop_callback): handing them a token does not hand it out.
+  std::vector<std::string> Callbacks;
   // Thread interruption (Boost.Thread): `interrupt` on the handle,
   // interruption points as free functions.
   std::vector<std::string> InterruptionPoints;
@@ -100,6 +106,9 @@ struct BlockingModel {
   std::string Function; // free function name, or empty
   std::vector<std::string> Methods;
   std::string Reason;
+  // Returns only once all work handed to the object has finished (an event
+  // loop's run()): like a join of every task it ran.
+  bool WaitsForWork = false;
 };
 
 struct ApiModel {
@@ -141,6 +150,7 @@ public:
   const FutureModel *futureForType(const std::string &QualName) const;
   const CancelSourceModel *cancelSourceForType(const std::string &Q) const;
   const CancelTokenModel *cancelTokenForType(const std::string &Q) const;
+  bool isCancelCallbackType(const std::string &Q) const;
   const LockModel *lockForMutexType(const std::string &Q) const;
   bool isLockGuardType(const std::string &Q) const;
   const BlockingModel *blockingForFunction(const std::string &Q) const;
@@ -157,7 +167,7 @@ private:
   std::map<std::string, Pos> ChannelByType, SpawnByType, SpawnByFunction,
       FutureByType, SourceByType, TokenByType, LockByMutex, BlockingByFunction;
   std::map<std::string, std::vector<Pos>> BlockingByType;
-  std::map<std::string, bool> GuardTypes;
+  std::map<std::string, bool> GuardTypes, CallbackTypes;
 };
 
 } // namespace tether

@@ -91,6 +91,7 @@ template <> struct MappingTraits<CancelSourceModel> {
     Io.mapRequired("type", S.Type);
     Io.mapOptional("request", S.Request);
     Io.mapOptional("get_token", S.GetToken);
+    Io.mapOptional("requests_on_destruction", S.RequestsOnDestruction, false);
   }
 };
 template <> struct MappingTraits<CancelTokenModel> {
@@ -111,6 +112,7 @@ template <> struct MappingTraits<CancellationModel> {
     Io.mapOptional("tokens", C.Tokens);
     Io.mapOptional("interruptible_waits", C.InterruptibleWaits);
     Io.mapOptional("interruption_points", C.InterruptionPoints);
+    Io.mapOptional("callbacks", C.Callbacks);
   }
 };
 
@@ -161,6 +163,7 @@ template <> struct MappingTraits<BlockingModel> {
     Io.mapOptional("function", B.Function);
     Io.mapOptional("methods", B.Methods);
     Io.mapRequired("reason", B.Reason);
+    Io.mapOptional("waits_for_work", B.WaitsForWork, false);
   }
   static std::string validate(IO &, BlockingModel &B) {
     if (B.Type.empty() == B.Function.empty())

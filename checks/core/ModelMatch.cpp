@@ -99,6 +99,36 @@ const SpawnModel *spawnModelOf(QualType T, const ModelSet &Models) {
   });
 }
 
+// Cancellation types are values: only references are looked through (a
+// pointer or shared_ptr to a source is shared state, not the source).
+static const CXXRecordDecl *valueRecord(QualType T) {
+  if (T.isNull())
+    return nullptr;
+  T = T.getNonReferenceType().getCanonicalType();
+  if (T->isDependentType())
+    return nullptr;
+  return T->getAsCXXRecordDecl();
+}
+
+const CancelSourceModel *cancelSourceModelOf(QualType T,
+                                             const ModelSet &Models) {
+  return lookupWithBases(valueRecord(T), [&](const std::string &N) {
+    return Models.cancelSourceForType(N);
+  });
+}
+
+const CancelTokenModel *cancelTokenModelOf(QualType T,
+                                           const ModelSet &Models) {
+  return lookupWithBases(valueRecord(T), [&](const std::string &N) {
+    return Models.cancelTokenForType(N);
+  });
+}
+
+bool isCancelCallbackType(QualType T, const ModelSet &Models) {
+  const CXXRecordDecl *RD = valueRecord(T);
+  return RD && Models.isCancelCallbackType(modelName(RD));
+}
+
 static bool isStdUtility(const FunctionDecl *FD) {
   if (!FD || !FD->isInStdNamespace() || !FD->getIdentifier())
     return false;

@@ -51,6 +51,16 @@ const clang::CXXRecordDecl *designatedRecord(clang::QualType T);
 const ChannelModel *channelModelOf(clang::QualType T, const ModelSet &Models);
 const SpawnModel *spawnModelOf(clang::QualType T, const ModelSet &Models);
 
+// The cancellation source / token model of a value type (directly, through
+// a reference or a base class; not through pointers), or null.
+const CancelSourceModel *cancelSourceModelOf(clang::QualType T,
+                                             const ModelSet &Models);
+const CancelTokenModel *cancelTokenModelOf(clang::QualType T,
+                                           const ModelSet &Models);
+// A type whose construction registers a callback on a token
+// (std::stop_callback).
+bool isCancelCallbackType(clang::QualType T, const ModelSet &Models);
+
 // A call that operates on a channel: member call, operator (member or free)
 // or free function taking the channel first.
 std::optional<ChanOp> matchChanOp(const clang::Expr *E,

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 using namespace tether;
 
 namespace {
@@ -75,4 +77,85 @@ TEST(Models, ValidUserModelParses) {
   ASSERT_EQ(M->Channels.size(), 1u);
   EXPECT_EQ(M->Channels[0].OnDoubleClose, DoubleClose::Panic);
   EXPECT_EQ(M->Origin, "user.yaml");
+}
+
+TEST(Models, EveryCancellationFormIsModelled) {
+  std::string Err;
+  llvm::raw_string_ostream OS(Err);
+  ModelSet Set;
+  ASSERT_TRUE(Set.addBuiltins(OS)) << Err;
+  // Sources, with their request and token methods.
+  const CancelSourceModel *Std = Set.cancelSourceForType("std::stop_source");
+  ASSERT_NE(Std, nullptr);
+  EXPECT_EQ(Std->Request, std::vector<std::string>{"request_stop"});
+  EXPECT_EQ(Std->GetToken, std::vector<std::string>{"get_token"});
+  EXPECT_FALSE(Std->RequestsOnDestruction);
+  const CancelSourceModel *JThread = Set.cancelSourceForType("std::jthread");
+  ASSERT_NE(JThread, nullptr);
+  EXPECT_TRUE(JThread->RequestsOnDestruction);
+  const CancelSourceModel *Folly =
+      Set.cancelSourceForType("folly::CancellationSource");
+  ASSERT_NE(Folly, nullptr);
+  EXPECT_EQ(Folly->Request, std::vector<std::string>{"requestCancellation"});
+  EXPECT_EQ(Folly->GetToken, std::vector<std::string>{"getToken"});
+  EXPECT_NE(Set.cancelSourceForType("asio::cancellation_signal"), nullptr);
+  EXPECT_NE(Set.cancelSourceForType("boost::asio::cancellation_signal"),
+            nullptr);
+  // Tokens.
+  EXPECT_NE(Set.cancelTokenForType("std::stop_token"), nullptr);
+  const CancelTokenModel *FollyTok =
+      Set.cancelTokenForType("folly::CancellationToken");
+  ASSERT_NE(FollyTok, nullptr);
+  EXPECT_NE(std::find(FollyTok->Query.begin(), FollyTok->Query.end(),
+                      "isCancellationRequested"),
+            FollyTok->Query.end());
+  EXPECT_NE(Set.cancelTokenForType("asio::cancellation_slot"), nullptr);
+  // An event loop's run() returns once its work is done.
+  const BlockingModel *Run = Set.blockingForMethod("asio::io_context", "run");
+  ASSERT_NE(Run, nullptr);
+  EXPECT_TRUE(Run->WaitsForWork);
+  const BlockingModel *Sleep =
+      Set.blockingForFunction("std::this_thread::sleep_for");
+  ASSERT_NE(Sleep, nullptr);
+  EXPECT_FALSE(Sleep->WaitsForWork);
+  // Callback registrations.
+  EXPECT_TRUE(Set.isCancelCallbackType("std::stop_callback"));
+  EXPECT_TRUE(Set.isCancelCallbackType("folly::CancellationCallback"));
+  EXPECT_FALSE(Set.isCancelCallbackType("std::stop_source"));
+}
+
+TEST(Models, UserCancellationModelParses) {
+  std::string Err;
+  llvm::raw_string_ostream OS(Err);
+  std::optional<ApiModel> M =
+      parseModel("library: mine\n"
+                 "cancellation:\n"
+                 "  sources:\n"
+                 "    - type: my::Canceller\n"
+                 "      request: [cancel]\n"
+                 "      get_token: [token]\n"
+                 "      requests_on_destruction: true\n"
+                 "  tokens:\n"
+                 "    - type: my::Token\n"
+                 "      query: [cancelled]\n"
+                 "  callbacks: [my::OnCancel]\n",
+                 "user.yaml", OS);
+  ASSERT_TRUE(M.has_value()) << Err;
+  ASSERT_EQ(M->Cancellation.Sources.size(), 1u);
+  EXPECT_TRUE(M->Cancellation.Sources[0].RequestsOnDestruction);
+  EXPECT_EQ(M->Cancellation.Callbacks, std::vector<std::string>{"my::OnCancel"});
+  ModelSet Set;
+  Set.add(std::move(*M));
+  EXPECT_NE(Set.cancelSourceForType("my::Canceller"), nullptr);
+  EXPECT_NE(Set.cancelTokenForType("my::Token"), nullptr);
+  EXPECT_TRUE(Set.isCancelCallbackType("my::OnCancel"));
+}
+
+TEST(Models, CancellationSourceNeedsBoolForRequestsOnDestruction) {
+  std::string Err = parseError("library: mine\n"
+                               "cancellation:\n"
+                               "  sources:\n"
+                               "    - type: my::Canceller\n"
+                               "      requests_on_destruction: maybe\n");
+  EXPECT_NE(Err.find("user.yaml:5:"), std::string::npos) << Err;
 }

@@ -161,6 +161,7 @@ std::optional<int> stop_on_timeout() {
     stop.request_stop();
     return std::nullopt;
   }
+  stop.request_stop(); // the producer loops: stop it on this path too
   return v;
 }
 
