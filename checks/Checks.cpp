@@ -12,6 +12,7 @@ std::unique_ptr<Check> createChannelUnclosedCheck();
 std::unique_ptr<Check> createLockHeldAcrossBlockingCheck();
 std::unique_ptr<Check> createCancelLostWakeupCheck();
 std::unique_ptr<Check> createCancelMissingCheck();
+std::unique_ptr<Check> createCancelUninterruptibleWaitCheck();
 
 std::vector<std::unique_ptr<Check>> createAllChecks() {
   std::vector<std::unique_ptr<Check>> All;
@@ -24,6 +25,7 @@ std::vector<std::unique_ptr<Check>> createAllChecks() {
   All.push_back(createLockHeldAcrossBlockingCheck());
   All.push_back(createCancelLostWakeupCheck());
   All.push_back(createCancelMissingCheck());
+  All.push_back(createCancelUninterruptibleWaitCheck());
   return All;
 }
 
