@@ -401,12 +401,19 @@ struct LocalWrites {
   // Is the argument of a call an lvalue the callee may write?
   static bool writableArg(const Expr *Arg, const FunctionDecl *Callee,
                           unsigned ParamIdx) {
-    if (const auto *ICE = dyn_cast<ImplicitCastExpr>(Arg))
+    bool Decayed = false;
+    if (const auto *ICE = dyn_cast<ImplicitCastExpr>(Arg)) {
       if (ICE->getCastKind() == CK_LValueToRValue)
         return false;
+      Decayed = ICE->getCastKind() == CK_ArrayToPointerDecay;
+    }
     if (!Callee || ParamIdx >= Callee->getNumParams())
-      return !Arg->isPRValue();
+      return Decayed || !Arg->isPRValue();
     QualType T = Callee->getParamDecl(ParamIdx)->getType();
+    // An array handed to a pointer parameter: `read(fd, buf, n)`.
+    if (Decayed)
+      if (const auto *PT = T->getAs<PointerType>())
+        return !PT->getPointeeType().isConstQualified();
     if (const auto *R = T->getAs<ReferenceType>())
       return !R->getPointeeType().isConstQualified();
     return false;

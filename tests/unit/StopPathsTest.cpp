@@ -360,6 +360,55 @@ TEST(StopPaths, ValueFilledByReference) {
   EXPECT_EQ(R.StopExit, StopDriver::ReceivedValue);
 }
 
+TEST(StopPaths, ArrayFilledThroughPointer) {
+  auto R = analyse(R"(
+    int wait_events(int *out, int max);
+    void f() {
+      int events[8];
+      for (;;) {
+        int n = wait_events(events, 8);
+        for (int i = 0; i < n; ++i)
+          if (events[i] < 0) return;
+      }
+    })");
+  EXPECT_EQ(R.StopExit, StopDriver::ReceivedValue);
+}
+
+TEST(StopPaths, LocalHandedOutByReferenceBeforeLoop) {
+  auto R = analyse(R"(
+    void on_signal(bool &flag);
+    void f() {
+      bool quit = false;
+      on_signal(quit);
+      while (!quit) run(next_job());
+    })");
+  EXPECT_FALSE(R.Forever);
+  EXPECT_EQ(R.StopExit, StopDriver::SharedState);
+}
+
+TEST(StopPaths, SwitchOnReceivedValueReturns) {
+  auto R = analyse(R"(
+    void f() {
+      for (;;) {
+        Job j = next_job();
+        switch (j.id) { case 0: return; default: run(j); }
+      }
+    })");
+  EXPECT_EQ(R.StopExit, StopDriver::ReceivedValue);
+}
+
+TEST(StopPaths, MatchStopQueryOnExpressions) {
+  auto R = analyse(R"(
+    struct W {
+      std::atomic<bool> stop_{false};
+      int count_ = 0;
+      void f(std::stop_token st) {
+        while (!st.stop_requested() && !stop_) ++count_;
+      }
+    };)");
+  EXPECT_EQ(R.StopExit, StopDriver::TokenQuery);
+}
+
 TEST(StopPaths, TryAroundLoopCatchesClose) {
   auto R = analyse(R"(
     void f(msd::channel<int> &ch) {
