@@ -82,8 +82,12 @@ const ValueDecl *declOf(const Expr *E) {
 }
 
 bool isAtomicBool(QualType T) {
-  const CXXRecordDecl *RD =
-      T.getNonReferenceType().getCanonicalType()->getAsCXXRecordDecl();
+  if (T.isNull())
+    return false;
+  T = T.getNonReferenceType().getCanonicalType();
+  if (const auto *PT = T->getAs<PointerType>()) // `flag->load()`
+    T = PT->getPointeeType().getCanonicalType();
+  const CXXRecordDecl *RD = T->getAsCXXRecordDecl();
   if (!RD)
     return false;
   std::string N = modelName(RD);
@@ -328,10 +332,27 @@ std::optional<StopQuery> StopPaths::matchStopQuery(const Expr *E) const {
           return StopQuery{StopDriver::SourceQuery, E, nullptr};
     }
     if (isAtomicBool(Obj->getType()) &&
-        (N == "load" || N == "operator bool" || N == "test"))
+        (N == "load" || N == "operator bool" || N == "test")) {
       if (sharedRead(Obj))
         if (const ValueDecl *D = declOf(Obj); D && isStopFlag(D))
           return StopQuery{StopDriver::StopFlag, E, D};
+      // Through a pointer or a smart pointer (`*stop`, `stop->load()`,
+      // `flag_->load()`): the flag lives elsewhere, so its name decides.
+      const Expr *O = Obj->IgnoreParenImpCasts();
+      const Expr *Inner = nullptr;
+      if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(O);
+          Op && (Op->getOperator() == OO_Star ||
+                 Op->getOperator() == OO_Arrow) && Op->getNumArgs() >= 1)
+        Inner = Op->getArg(0);
+      else if (const auto *UO = dyn_cast<UnaryOperator>(O);
+               UO && UO->getOpcode() == UO_Deref)
+        Inner = UO->getSubExpr();
+      else if (O->getType()->isPointerType())
+        Inner = O;
+      if (const ValueDecl *D = declOf(Inner);
+          D && D->getIdentifier() && stopName(D->getName()))
+        return StopQuery{StopDriver::StopFlag, E, D};
+    }
     return std::nullopt;
   }
   if (const auto *C = dyn_cast<CallExpr>(E)) {
@@ -588,6 +609,13 @@ struct Classifier {
     }
     if (const auto *UO = dyn_cast<UnaryOperator>(E);
         UO && UO->getOpcode() == UO_Deref) {
+      take(StopDriver::SharedState, E);
+      return;
+    }
+    // `*p` / `p->` on a smart pointer: what it points to is shared.
+    if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(E);
+        Op && (Op->getOperator() == OO_Star || Op->getOperator() == OO_Arrow) &&
+        Op->getNumArgs() == 1) {
       take(StopDriver::SharedState, E);
       return;
     }

@@ -29,6 +29,8 @@ const char *Prelude = R"(
 #include <stop_token>
 #include <thread>
 #include <msd/channel.hpp>
+#include <memory>
+#include <vector>
 struct Job { bool is_stop() const; int id; };
 Job next_job();
 void run(const Job &);
@@ -407,6 +409,32 @@ TEST(StopPaths, MatchStopQueryOnExpressions) {
       }
     };)");
   EXPECT_EQ(R.StopExit, StopDriver::TokenQuery);
+}
+
+TEST(StopPaths, SharedFlagBehindSmartPointer) {
+  auto R = analyse(R"(
+    void f() {
+      auto stop = std::make_shared<std::atomic<bool>>(false);
+      std::thread t([stop] { while (!*stop) run(next_job()); });
+      std::thread u([stop] { for (;;) { if (stop->load()) return; run(next_job()); } });
+      *stop = true;
+      t.join();
+      u.join();
+    })");
+  EXPECT_FALSE(R.Forever);
+  EXPECT_EQ(R.StopExit, StopDriver::StopFlag);
+}
+
+TEST(StopPaths, SharedStateBehindSmartPointer) {
+  auto R = analyse(R"(
+    struct Cfg { int budget; };
+    void f() {
+      auto cfg = std::make_shared<Cfg>();
+      std::thread t([cfg] { while (cfg->budget > 0) run(next_job()); });
+      t.join();
+    })");
+  EXPECT_FALSE(R.Forever);
+  EXPECT_EQ(R.StopExit, StopDriver::SharedState);
 }
 
 TEST(StopPaths, TryAroundLoopCatchesClose) {
