@@ -358,9 +358,13 @@ private:
     if (Q && Q->Kind != StopDriver::TokenQuery &&
         Q->Kind != StopDriver::SourceQuery)
       return;
+    // A std::stop_callback notifies this condition variable: the wait wakes
+    // on stop, and its predicate (or loop) sees the token or whatever state
+    // the callback set before notifying. Whether the callback makes a
+    // predicate without token true is not checked: when unsure, quiet.
     bool Notified = CvKey && Index->NotifiedOnStop.count(CvKey);
-    if (Q && Notified)
-      return; // a stop_callback wakes it and the predicate sees the stop
+    if (Notified && (Q || PredBody))
+      return;
     const CXXRecordDecl *CvType =
         designatedRecord(MC->getImplicitObjectArgument()->getType());
     bool Interruptible = false;

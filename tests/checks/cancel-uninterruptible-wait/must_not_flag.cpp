@@ -3,6 +3,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <deque>
 #include <future>
 #include <memory>
 #include <mutex>
@@ -199,4 +200,32 @@ private:
   std::condition_variable cv_;
   std::queue<int> work_;
   bool stopping_ = false;
+};
+
+// The stop callback sets a flag of the class under the lock and notifies;
+// the predicate reads that flag.
+class Drainer {
+public:
+  void run(std::stop_token st) {
+    std::stop_callback on_stop(st, [this] {
+      {
+        std::lock_guard<std::mutex> g(mu_);
+        wake_ = true;
+      }
+      cv_.notify_all();
+    });
+    std::unique_lock<std::mutex> lk(mu_);
+    for (;;) {
+      cv_.wait(lk, [this] { return wake_ || !q_.empty(); });
+      if (wake_)
+        return;
+      q_.pop_front();
+    }
+  }
+
+private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<int> q_;
+  bool wake_ = false;
 };
