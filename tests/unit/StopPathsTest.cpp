@@ -11,6 +11,7 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <optional>
 #include <string>
 
@@ -443,6 +444,79 @@ TEST(StopPaths, TryAroundLoopCatchesClose) {
       try { for (;;) { int v; ch >> v; process(v); } } catch (...) {}
     })");
   EXPECT_EQ(R.StopExit, StopDriver::ChannelClose);
+}
+
+} // namespace
+
+// matchStopQuery on single expressions: the argument of each `probe(N, e)`.
+namespace {
+
+struct ProbeArgs : RecursiveASTVisitor<ProbeArgs> {
+  bool shouldVisitLambdaBodies() const { return true; }
+  std::map<int, const Expr *> Args;
+  bool VisitCallExpr(CallExpr *C) {
+    if (const FunctionDecl *F = C->getDirectCallee())
+      if (F->getIdentifier() && F->getName() == "probe" && C->getNumArgs() == 2)
+        if (const auto *IL = dyn_cast<IntegerLiteral>(
+                C->getArg(0)->IgnoreParenImpCasts()))
+          Args[int(IL->getValue().getZExtValue())] = C->getArg(1);
+    return true;
+  }
+};
+
+std::map<int, std::optional<StopDriver>> queries(const std::string &Code) {
+  std::string Include = std::string(TETHER_SOURCE_DIR) + "/tests/checks/include";
+  std::unique_ptr<ASTUnit> AST = tooling::buildASTFromCodeWithArgs(
+      std::string(Prelude) + "void probe(int, bool);\n" + Code,
+      {"-std=c++20", "-I" + Include}, "input.cpp");
+  EXPECT_TRUE(AST);
+  EXPECT_FALSE(AST->getDiagnostics().hasErrorOccurred());
+  std::map<int, std::optional<StopDriver>> Out;
+  if (!AST)
+    return Out;
+  ProbeArgs P;
+  P.TraverseDecl(AST->getASTContext().getTranslationUnitDecl());
+  tether::StopPaths SP(AST->getASTContext(), models());
+  for (auto &[N, E] : P.Args) {
+    auto Q = SP.matchStopQuery(E);
+    Out[N] = Q ? std::optional<StopDriver>(Q->Kind) : std::nullopt;
+  }
+  return Out;
+}
+
+TEST(StopQuery, Expressions) {
+  auto Q = queries(R"(
+    struct Svc {
+      std::atomic<bool> shutdown_{false};
+      std::atomic<bool> ready_{false};
+      bool quit_ = false;
+      int count_ = 0;
+      msd::channel<int> ch_;
+      void f(std::stop_token st, std::stop_source &src) {
+        bool done = false;
+        int v = 0;
+        probe(0, st.stop_requested());
+        probe(1, !src.stop_requested());
+        probe(2, shutdown_.load());
+        probe(3, shutdown_);
+        probe(4, quit_);
+        probe(5, ready_.load());     // not a stop name, never set by a stop path
+        probe(6, done);              // the function's own local
+        probe(7, count_ > 0);        // not a flag
+        probe(8, ch_.read(v));
+        probe(9, st.stop_possible()); // not a query of the request
+      }
+    };)");
+  EXPECT_EQ(Q[0], StopDriver::TokenQuery);
+  EXPECT_EQ(Q[1], StopDriver::SourceQuery);
+  EXPECT_EQ(Q[2], StopDriver::StopFlag);
+  EXPECT_EQ(Q[3], StopDriver::StopFlag);
+  EXPECT_EQ(Q[4], StopDriver::StopFlag);
+  EXPECT_EQ(Q[5], std::nullopt);
+  EXPECT_EQ(Q[6], std::nullopt);
+  EXPECT_EQ(Q[7], std::nullopt);
+  EXPECT_EQ(Q[8], StopDriver::ChannelClose);
+  EXPECT_EQ(Q[9], std::nullopt);
 }
 
 } // namespace
