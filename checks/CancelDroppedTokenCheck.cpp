@@ -171,6 +171,17 @@ private:
       Pat = Callee;
     if (!Pat->getDeclName().isIdentifier())
       return nullptr;
+    // Untimed waits of the models' interruptible types
+    // (condition_variable_any::wait) are cancel-uninterruptible-wait's: one
+    // finding, with its fix-it. Timed waits stay here.
+    if (const auto *MD = dyn_cast<CXXMethodDecl>(Pat);
+        MD && MD->getName() == "wait")
+      for (const ApiModel &M : Models.models())
+        for (const InterruptibleWaitModel &W :
+             M.Cancellation.InterruptibleWaits)
+          if (W.Type == modelName(MD->getParent()) &&
+              llvm::is_contained(W.Methods, MD->getName()))
+            return nullptr;
     // The caller is itself an overload of the same set (a token overload
     // delegating to the plain one): not a dropped token.
     const FunctionDecl *Self = Fn->getTemplateInstantiationPattern();

@@ -13,6 +13,8 @@ std::unique_ptr<Check> createLockHeldAcrossBlockingCheck();
 std::unique_ptr<Check> createCancelLostWakeupCheck();
 std::unique_ptr<Check> createCancelLostCheck();
 std::unique_ptr<Check> createCancelDroppedTokenCheck();
+std::unique_ptr<Check> createCancelMissingCheck();
+std::unique_ptr<Check> createCancelUninterruptibleWaitCheck();
 
 std::vector<std::unique_ptr<Check>> createAllChecks() {
   std::vector<std::unique_ptr<Check>> All;
@@ -26,6 +28,8 @@ std::vector<std::unique_ptr<Check>> createAllChecks() {
   All.push_back(createCancelLostWakeupCheck());
   All.push_back(createCancelLostCheck());
   All.push_back(createCancelDroppedTokenCheck());
+  All.push_back(createCancelMissingCheck());
+  All.push_back(createCancelUninterruptibleWaitCheck());
   return All;
 }
 

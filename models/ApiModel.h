@@ -49,6 +49,7 @@ struct CancelSourceModel {
   // ~T() requests stop itself (std::jthread): a local of this type cannot be
   // left unrequested.
   bool RequestsOnDestruction = false;
+  std::vector<std::string> Query; // "has stop been requested?" on the source
 };
 struct CancelTokenModel {
   std::string Type;
@@ -64,8 +65,9 @@ struct CancellationModel {
   std::vector<CancelSourceModel> Sources;
   std::vector<CancelTokenModel> Tokens;
   std::vector<InterruptibleWaitModel> InterruptibleWaits;
-  // Types whose construction registers a callback on a token
-  // (std::stop_callback): handing them a token does not hand it out.
+  // Types whose construction registers a callback on a token, run when stop
+  // is requested (std::stop_callback): handing them a token does not hand it
+  // out.
   std::vector<std::string> Callbacks;
   // Thread interruption (Boost.Thread): `interrupt` on the handle,
   // interruption points as free functions.

@@ -92,6 +92,7 @@ template <> struct MappingTraits<CancelSourceModel> {
     Io.mapOptional("request", S.Request);
     Io.mapOptional("get_token", S.GetToken);
     Io.mapOptional("requests_on_destruction", S.RequestsOnDestruction, false);
+    Io.mapOptional("query", S.Query);
   }
 };
 template <> struct MappingTraits<CancelTokenModel> {

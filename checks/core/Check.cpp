@@ -23,7 +23,8 @@ std::vector<std::string> CheckOptions::getList(llvm::StringRef Check,
                                                llvm::StringRef Name) const {
   std::vector<std::string> Out;
   llvm::SmallVector<llvm::StringRef, 8> Parts;
-  llvm::StringRef(get(Check, Name)).split(Parts, ',', -1, false);
+  std::string Value = get(Check, Name); // Parts point into it
+  llvm::StringRef(Value).split(Parts, ',', -1, false);
   for (llvm::StringRef P : Parts)
     if (!P.trim().empty())
       Out.push_back(P.trim().str());

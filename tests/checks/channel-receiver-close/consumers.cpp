@@ -17,7 +17,9 @@ void use(int);
 // producer thread still pushes.
 void sentinel_consumer(std::shared_ptr<Chan> ch) {
   std::thread producer([ch] {
-    for (int i = 10;; --i)
+    // This producer never ends: once the channel is closed its push fails
+    // and it spins, so producer.join() below hangs.
+    for (int i = 10;; --i) // want cancel-missing "loops forever around a blocking channel send"
       ch->push(i); // want-note "the producer sends"
   });
   std::thread consumer([ch] { // want-note "receiving thread that closes is started here"

@@ -1,7 +1,8 @@
 // Streams meant to run until the program ends (cpp-channel's examples): an
 // endless producer has no last send to close after, and a stage that drains
 // an unclosed channel never reaches the end of its loop either. Only the
-// first link of a chain that should end is reported.
+// first link of a chain that should end is reported. A producer that can
+// never be stopped is cancel-missing's finding: give it a stop path.
 #include <msd/channel.hpp>
 #include <iostream>
 #include <thread>
@@ -9,12 +10,12 @@
 
 using chan = msd::channel<long>;
 
-// --- must not flag ---------------------------------------------------------
+// --- must not flag (channel-unclosed) --------------------------------------
 
 // A [[noreturn]] generator run on a thread: `while (true)` with no way out.
 [[noreturn]] void generate(chan &out) {
   long i = 0;
-  while (true)
+  while (true) // want cancel-missing "loops forever"
     out << ++i;
 }
 
@@ -38,7 +39,7 @@ void endless_pipeline() {
   chan cooked{8};
   auto produce = [](chan &out) {
     long i = 0;
-    for (;;)
+    for (;;) // want cancel-missing "loops forever"
       out << ++i;
   };
   auto transform = [](chan &in, chan &out) {
