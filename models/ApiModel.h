@@ -46,6 +46,7 @@ struct ChannelModel {
 struct CancelSourceModel {
   std::string Type;
   std::vector<std::string> Request, GetToken;
+  std::vector<std::string> Query; // "has stop been requested?" on the source
 };
 struct CancelTokenModel {
   std::string Type;
@@ -64,6 +65,9 @@ struct CancellationModel {
   // Thread interruption (Boost.Thread): `interrupt` on the handle,
   // interruption points as free functions.
   std::vector<std::string> InterruptionPoints;
+  // Types that run a callback when stop is requested (std::stop_callback):
+  // constructed with a token and a callable.
+  std::vector<std::string> Callbacks;
 };
 
 enum class OnDestruction { Nothing, Terminate, Join, RequestStopAndJoin };

@@ -91,6 +91,7 @@ template <> struct MappingTraits<CancelSourceModel> {
     Io.mapRequired("type", S.Type);
     Io.mapOptional("request", S.Request);
     Io.mapOptional("get_token", S.GetToken);
+    Io.mapOptional("query", S.Query);
   }
 };
 template <> struct MappingTraits<CancelTokenModel> {
@@ -111,6 +112,7 @@ template <> struct MappingTraits<CancellationModel> {
     Io.mapOptional("tokens", C.Tokens);
     Io.mapOptional("interruptible_waits", C.InterruptibleWaits);
     Io.mapOptional("interruption_points", C.InterruptionPoints);
+    Io.mapOptional("callbacks", C.Callbacks);
   }
 };
 
