@@ -16,6 +16,7 @@
 #include "core/Check.h"
 #include "core/LockState.h"
 #include "core/ModelMatch.h"
+#include "core/StopPaths.h"
 
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/DeclCXX.h"
@@ -160,84 +161,33 @@ bool inSystemHeader(const Decl *D) {
   return SM.isInSystemHeader(SM.getExpansionLoc(D->getLocation()));
 }
 
-bool isLoopStmt(const Stmt *S) {
-  return isa<ForStmt, WhileStmt, DoStmt, CXXForRangeStmt>(S);
-}
-
-// Does S contain a way out of the loop it is the body of: a break that is
-// not inside an inner loop or switch, a return, a throw, a goto, a
-// co_return, or a call that does not return (exit, abort)?
-bool hasLoopExit(const Stmt *S, bool InInner = false) {
-  if (!S || isa<LambdaExpr>(S))
-    return false;
-  if (isa<BreakStmt>(S))
-    return !InInner;
-  if (isa<ReturnStmt, CXXThrowExpr, GotoStmt, IndirectGotoStmt,
-          CoreturnStmt>(S))
-    return true;
-  if (const auto *Call = dyn_cast<CallExpr>(S))
-    if (const FunctionDecl *FD = Call->getDirectCallee())
-      if (FD->isNoReturn())
-        return true;
-  bool Inner = InInner || isLoopStmt(S) || isa<SwitchStmt>(S);
-  for (const Stmt *C : S->children())
-    if (hasLoopExit(C, Inner))
-      return true;
-  return false;
-}
-
-bool isConstantTrue(const Expr *Cond, ASTContext &AST) {
-  if (!Cond)
-    return true; // for (;;)
-  if (Cond->isValueDependent() || Cond->isTypeDependent())
-    return false;
-  bool Result = false;
-  return Cond->EvaluateAsBooleanCondition(Result, AST) && Result;
-}
-
-// A loop at the top level of a thread body that never ends: constant-true
-// condition and no way out.
-const Stmt *endlessLoop(const FunctionDecl *FD, ASTContext &AST, int Depth) {
+// A loop at the top level of a thread body (or of a function the body hands
+// over to) that never ends: a forever condition and no exit another thread
+// can trigger or the loop can reach by itself (StopPaths).
+const Stmt *endlessLoop(const FunctionDecl *FD, const StopPaths &SP,
+                        int Depth) {
   if (!FD || Depth > 2)
     return nullptr;
   const FunctionDecl *Def = nullptr;
-  if (!FD->hasBody(Def) || inSystemHeader(Def))
+  if (!FD->hasBody(Def) || inSystemHeader(Def) || Def->isDependentContext())
     return nullptr;
   const auto *Body = dyn_cast_or_null<CompoundStmt>(Def->getBody());
   if (!Body)
     return nullptr;
   for (const Stmt *S : Body->body()) {
-    const Expr *Cond = nullptr;
-    const Stmt *LoopBody = nullptr;
-    if (const auto *F = dyn_cast<ForStmt>(S)) {
-      Cond = F->getCond();
-      LoopBody = F->getBody();
-      if (F->getInc() && hasLoopExit(F->getInc()))
-        continue;
-    } else if (const auto *W = dyn_cast<WhileStmt>(S)) {
-      Cond = W->getCond();
-      LoopBody = W->getBody();
-      if (!Cond || W->getConditionVariable())
-        continue;
-    } else if (const auto *D = dyn_cast<DoStmt>(S)) {
-      Cond = D->getCond();
-      LoopBody = D->getBody();
-      if (!Cond)
-        continue;
-    } else if (const auto *ES = dyn_cast<Expr>(S)) {
-      // A body that hands over to a function that never returns:
-      // `[this] { run(); }`.
+    if (isa<ForStmt, WhileStmt, DoStmt>(S)) {
+      if (SP.isForeverLoop(S, Def) && !SP.loopCanEnd(S, Def))
+        return S;
+      continue;
+    }
+    // A body that hands over to a function that never returns:
+    // `[this] { run(); }`.
+    if (const auto *ES = dyn_cast<Expr>(S))
       if (const auto *Call = dyn_cast<CallExpr>(peel(ES)))
         if (const FunctionDecl *Callee = Call->getDirectCallee())
           if (!Callee->isInStdNamespace())
-            if (const Stmt *L = endlessLoop(Callee, AST, Depth + 1))
+            if (const Stmt *L = endlessLoop(Callee, SP, Depth + 1))
               return L;
-      continue;
-    } else {
-      continue;
-    }
-    if (LoopBody && isConstantTrue(Cond, AST) && !hasLoopExit(LoopBody))
-      return S;
   }
   return nullptr;
 }
@@ -678,6 +628,12 @@ public:
 private:
   // ---- helpers -----------------------------------------------------------
 
+  const StopPaths &stopPaths(FunctionContext &Ctx) {
+    if (!Stops)
+      Stops = std::make_unique<StopPaths>(Ctx.ast(), Ctx.tu().Models);
+    return *Stops;
+  }
+
   TUFacts &facts(FunctionContext &Ctx) {
     if (!Facts)
       Facts = std::make_unique<TUFacts>(Ctx.ast(), Ctx.tu().Models);
@@ -879,10 +835,11 @@ private:
         ThisCap = &C;
     }
     if (LocalCap &&
-        waitsFor(Ctx.function()->getBody(), Ctx.tu().Models, SM,
-                 Detach->getEndLoc(), 0))
-      LocalCap = nullptr; // the function waits for it before returning
-    if (ThisCap && (KeepsThisAlive || !ThisClass ||
+        (waitsFor(Ctx.function()->getBody(), Ctx.tu().Models, SM,
+                  Detach->getEndLoc(), 0) ||
+         !returnsAfter(Ctx, Detach)))
+      LocalCap = nullptr; // the function waits for it, or never returns
+    if (ThisCap && (KeepsThisAlive || !ThisClass || deletesThis(Body) ||
                     facts(Ctx).staticLifetime(ThisClass) ||
                     destructorWaits(ThisClass, Ctx.tu().Models, SM)))
       ThisCap = nullptr;
@@ -913,7 +870,7 @@ private:
     }
 
     // (b) endless loops.
-    if (const Stmt *Loop = endlessLoop(Body, Ctx.ast(), 0)) {
+    if (const Stmt *Loop = endlessLoop(Body, stopPaths(Ctx), 0)) {
       DiagBuilder D = Ctx.report(
           info(), DetachLoc,
           "detached thread runs an endless loop with no way to stop it",
@@ -923,6 +880,47 @@ private:
       D.note(Loop->getBeginLoc(),
              "loops forever here: no break, return or stop condition");
     }
+  }
+
+  // `delete this` in the thread's body: the thread owns the object.
+  static bool deletesThis(const Stmt *S) {
+    if (!S)
+      return false;
+    if (const auto *D = dyn_cast<CXXDeleteExpr>(S))
+      if (isa<CXXThisExpr>(peel(D->getArgument())))
+        return true;
+    for (const Stmt *C : S->children())
+      if (deletesThis(C))
+        return true;
+    return false;
+  }
+  static bool deletesThis(const FunctionDecl *Body) {
+    return Body && deletesThis(Body->getBody());
+  }
+
+  // Can the function return (or leave by an exception) after the statement?
+  // A `main` that serves forever keeps its locals alive.
+  bool returnsAfter(FunctionContext &Ctx, const Stmt *S) {
+    FnCFG *C = cfgFor(Ctx);
+    if (!C || !C->G)
+      return true;
+    auto W = C->Where.find(S);
+    if (W == C->Where.end())
+      return true;
+    const CFGBlock *Exit = &C->G->getExit();
+    std::vector<const CFGBlock *> Work{W->second.first};
+    llvm::DenseSet<const CFGBlock *> Seen{W->second.first};
+    while (!Work.empty()) {
+      const CFGBlock *B = Work.back();
+      Work.pop_back();
+      if (B == Exit)
+        return true;
+      for (const CFGBlock::AdjacentBlock &Succ : B->succs())
+        if (const CFGBlock *N = Succ.getReachableBlock())
+          if (Seen.insert(N).second)
+            Work.push_back(N);
+    }
+    return false;
   }
 
   // A by-value smart pointer (shared_from_this(), a shared_ptr to the
@@ -1306,6 +1304,7 @@ private:
   }
 
   std::unique_ptr<TUFacts> Facts;
+  std::unique_ptr<StopPaths> Stops;
   std::unique_ptr<FnCFG> CurCFG; // the CFG of the function being checked
   const FunctionDecl *CurCFGFor = nullptr;
   std::set<std::pair<const Expr *, const Expr *>> Reported;

@@ -127,3 +127,28 @@ private:
   std::condition_variable cv_;
   bool running_ = false;
 };
+
+// The thread owns the object: it deletes it when done.
+class Job {
+public:
+  static void launch(int fd) { (new Job(fd))->start(); }
+
+private:
+  explicit Job(int fd) : fd_(fd) {}
+  void start() {
+    std::thread([this] {
+      send_line(fd_, "done");
+      delete this;
+    }).detach();
+  }
+  int fd_;
+};
+
+// main never returns after the detach: its locals outlive the thread.
+int main() {
+  std::string banner = "ready";
+  Job::launch(3);
+  std::thread([&banner] { send_line(1, banner); }).detach();
+  for (;;)
+    std::this_thread::sleep_for(1s);
+}
