@@ -286,7 +286,10 @@ public:
   }
   bool VisitCallExpr(CallExpr *CE) {
     // make_shared<T>(), make_unique<T>(): objects made elsewhere.
-    if (const FunctionDecl *FD = CE->getDirectCallee())
+    if (const FunctionDecl *FD = CE->getDirectCallee();
+        FD && FD->getIdentifier() &&
+        (FD->getName().starts_with("make_") ||
+         FD->getName().starts_with("allocate_")))
       if (const TemplateArgumentList *TA = FD->getTemplateSpecializationArgs())
         for (const TemplateArgument &A : TA->asArray())
           if (A.getKind() == TemplateArgument::Type)
@@ -621,7 +624,7 @@ public:
     // (d): std::async futures stored and never used.
     for (const SpawnInfo &S : W.Spawns)
       if (S.Local && S.Site.Model && !S.Site.Model->Returns.empty() &&
-          isa<DeclStmt>(S.Anchor))
+          isa_and_nonnull<DeclStmt>(S.Anchor))
         checkFuture(Ctx, S);
   }
 
@@ -768,7 +771,9 @@ private:
     // (a) references that may dangle.
     std::vector<Capture> Caps;
     const LambdaExpr *L = lambdaOf(S.Site.Callable);
-    bool KeepsThisAlive = false;
+    // Smart pointers the thread holds by value: they keep the object alive
+    // if they point to the class of `this`.
+    llvm::SmallVector<QualType, 2> Owners;
     const CXXRecordDecl *ThisClass = nullptr;
     if (L) {
       for (const LambdaCapture &C : L->captures()) {
@@ -798,7 +803,7 @@ private:
           } else if (const VarDecl *Addr = addressedLocal(Init)) {
             Caps.push_back({Addr, CapLoc});
           } else if (holdsOwner(VD->getType())) {
-            KeepsThisAlive = true;
+            Owners.push_back(VD->getType());
           }
           continue;
         }
@@ -806,7 +811,7 @@ private:
           if (isAutomaticObject(VD))
             Caps.push_back({VD, CapLoc});
         } else if (holdsOwner(VD->getType())) {
-          KeepsThisAlive = true;
+          Owners.push_back(VD->getType());
         }
       }
     }
@@ -816,16 +821,22 @@ private:
       else if (isa<CXXThisExpr>(peel(A)))
         Caps.push_back({nullptr, A->getBeginLoc()});
       else if (holdsOwner(peel(A)->getType()))
-        KeepsThisAlive = true;
+        Owners.push_back(peel(A)->getType());
     }
-    // The callable itself may be `&Server::run` with `this` first.
-    if (!L && isa_and_nonnull<CXXMethodDecl>(Body) && !S.Site.Args.empty() &&
-        holdsOwner(peel(S.Site.Args.front())->getType()))
-      KeepsThisAlive = true;
 
     if (const FunctionDecl *Named = namedFunction(Ctx.function()))
       if (const auto *MD = dyn_cast<CXXMethodDecl>(Named))
         ThisClass = MD->getParent();
+    bool KeepsThisAlive = false;
+    for (QualType T : Owners)
+      if (const CXXRecordDecl *P = designatedRecord(T))
+        if (ThisClass && P->hasDefinition() && ThisClass->hasDefinition()) {
+          const CXXRecordDecl *A = P->getCanonicalDecl(),
+                              *B = ThisClass->getCanonicalDecl();
+          if (A == B || P->getDefinition()->isDerivedFrom(ThisClass) ||
+              ThisClass->getDefinition()->isDerivedFrom(P))
+            KeepsThisAlive = true;
+        }
 
     const Capture *LocalCap = nullptr, *ThisCap = nullptr;
     for (const Capture &C : Caps) {

@@ -117,3 +117,24 @@ void count_async(std::vector<int> values) {
       &values, std::ref(sum))
       .detach();                  // want thread-leak "detached thread refers to local variable 'values'"
 }
+
+// A shared_ptr to something else does not keep the cache alive.
+struct Settings {
+  std::string source;
+};
+std::map<std::string, std::string> fetch(const std::string &source);
+
+class Cache {
+public:
+  void refresh_async(std::shared_ptr<Settings> settings) {
+    std::thread([this, settings] {  // want-note "'this' captured here"
+      auto fresh = fetch(settings->source);
+      std::lock_guard<std::mutex> lk(mu_);
+      entries_.swap(fresh);
+    }).detach();                    // want thread-leak "detached thread uses 'this' of 'Cache'"
+  }
+
+private:
+  std::mutex mu_;
+  std::map<std::string, std::string> entries_;
+};
