@@ -16,14 +16,3 @@ void Watchdog::watch() {
       std::abort();
   }
 }
-
-void process(const std::string &input);
-
-void Pipeline::start(const std::string &input) {
-  stage_ = std::thread(&Pipeline::run, this, input);
-}
-
-void Pipeline::run(std::string input) {
-  while (!stop_)
-    process(input);
-}

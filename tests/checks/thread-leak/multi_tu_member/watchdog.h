@@ -1,6 +1,5 @@
-// Two classes with a thread member. Watchdog's member functions are all
-// defined in watchdog.cpp, which never joins the thread; Pipeline's stop()
-// lives in another TU (pipeline_stop.cpp), where the join is.
+// A watchdog whose member functions are all defined in watchdog.cpp, which
+// never joins the thread.
 #pragma once
 #include <atomic>
 #include <chrono>
@@ -17,16 +16,4 @@ private:
   std::chrono::milliseconds period_;
   std::atomic<long> last_{0};
   std::thread thread_; // want thread-leak "std::thread member 'thread_' is never joined or detached"
-};
-
-class Pipeline {
-public:
-  void start(const std::string &input);
-  void stop();
-  ~Pipeline();
-
-private:
-  void run(std::string input);
-  std::atomic<bool> stop_{false};
-  std::thread stage_;
 };

@@ -1,4 +1,5 @@
-// Threads with an owner that waits for them: nothing to report.
+// progschj/ThreadPool and threads started in constructors: members joined in
+// the destructor or in a stop() the destructor calls. Nothing to report.
 #include <algorithm>
 #include <condition_variable>
 #include <functional>
@@ -9,6 +10,9 @@
 #include <stdexcept>
 #include <thread>
 #include <vector>
+
+void compute(int part);
+bool ready();
 
 // progschj/ThreadPool: workers joined in the destructor.
 class ThreadPool {
@@ -63,69 +67,6 @@ private:
   bool stop_ = false;
 };
 
-// An RAII guard whose destructor joins: early returns are fine.
-class JoinGuard {
-public:
-  explicit JoinGuard(std::thread &t) : t_(t) {}
-  ~JoinGuard() {
-    if (t_.joinable())
-      t_.join();
-  }
-  JoinGuard(const JoinGuard &) = delete;
-  JoinGuard &operator=(const JoinGuard &) = delete;
-
-private:
-  std::thread &t_;
-};
-
-void compute(int part);
-bool ready();
-
-int guarded(int parts) {
-  std::thread t(compute, parts);
-  JoinGuard g(t);
-  if (!ready())
-    return -1;
-  compute(0);
-  return parts;
-}
-
-// Threads in a vector, joined in a loop and with std::for_each.
-void fan_out(int n) {
-  std::vector<std::thread> ts;
-  for (int i = 0; i < n; ++i)
-    ts.emplace_back(compute, i);
-  for (auto &t : ts)
-    t.join();
-}
-
-void fan_out_for_each(int n) {
-  std::vector<std::thread> ts;
-  for (int i = 0; i < n; ++i)
-    ts.push_back(std::thread([i] { compute(i); }));
-  std::for_each(ts.begin(), ts.end(), [](std::thread &t) { t.join(); });
-}
-
-// A factory returns the thread: the caller owns it.
-std::thread start_compute(int part) {
-  std::thread t(compute, part);
-  return t;
-}
-
-std::thread start_direct(int part) { return std::thread(compute, part); }
-
-// Joined on every path, including the early return (joinable check first).
-bool checked(int part) {
-  std::thread t(compute, part);
-  if (!ready()) {
-    if (t.joinable())
-      t.join();
-    return false;
-  }
-  t.join();
-  return true;
-}
-
 // A thread moved into a member that the destructor joins.
 class Sampler {
 public:
@@ -171,22 +112,3 @@ private:
   std::thread thread_;
 };
 
-// std::jthread joins in its destructor: an early return is not a leak.
-void with_jthread(int part) {
-  std::jthread t([part] { compute(part); });
-  if (!ready())
-    return;
-  compute(part + 1);
-}
-
-// A std::async future that is waited on.
-int async_sum(int a, int b) {
-  auto f = std::async(std::launch::async, [a, b] { return a + b; });
-  return f.get();
-}
-
-// Handed to the caller through a vector it owns.
-void spawn_into(std::vector<std::thread> &out, int part) {
-  std::thread t(compute, part);
-  out.push_back(std::move(t));
-}

@@ -1,4 +1,4 @@
-#include "watchdog.h"
+#include "pipeline.h"
 
 void Pipeline::stop() {
   stop_ = true;
@@ -7,3 +7,9 @@ void Pipeline::stop() {
 }
 
 Pipeline::~Pipeline() { stop(); }
+
+void StagePool::drain() {
+  for (auto &w : workers_)
+    if (w.joinable())
+      w.join();
+}

@@ -1,5 +1,6 @@
-// Detached threads that own what they use (values, shared_ptr), that can be
-// stopped, or whose object lives until exit: nothing to report.
+// Detached threads that can be stopped (a stop flag, a break), whose object
+// lives until exit (a singleton), or that the detaching function or the
+// object's destructor waits for. Nothing to report.
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -13,37 +14,6 @@ using namespace std::chrono_literals;
 
 void send_line(int fd, const std::string &line);
 void close_socket(int fd);
-
-// The fixed cpp-httplib shape: the handler owns a shared_ptr to the session.
-class Session : public std::enable_shared_from_this<Session> {
-public:
-  explicit Session(int fd) : fd_(fd) {}
-  void start() {
-    std::thread([this, self = shared_from_this()] { serve(); }).detach();
-  }
-
-private:
-  void serve() {
-    for (const auto &l : lines_)
-      send_line(fd_, l);
-    close_socket(fd_);
-  }
-  int fd_;
-  std::vector<std::string> lines_{"hello", "bye"};
-};
-
-// Values only.
-void log_async(std::string msg, int fd) {
-  std::thread([msg, fd] { send_line(fd, msg); }).detach();
-}
-
-void log_shared(std::shared_ptr<std::vector<std::string>> rows, int fd) {
-  std::thread t([rows, fd] {
-    for (const auto &r : *rows)
-      send_line(fd, r);
-  });
-  t.detach();
-}
 
 // A detached loop with a stop flag.
 std::atomic<bool> g_stop{false};
@@ -128,26 +98,10 @@ private:
   bool running_ = false;
 };
 
-// The thread owns the object: it deletes it when done.
-class Job {
-public:
-  static void launch(int fd) { (new Job(fd))->start(); }
-
-private:
-  explicit Job(int fd) : fd_(fd) {}
-  void start() {
-    std::thread([this] {
-      send_line(fd_, "done");
-      delete this;
-    }).detach();
-  }
-  int fd_;
-};
-
 // main never returns after the detach: its locals outlive the thread.
 int main() {
   std::string banner = "ready";
-  Job::launch(3);
+  g_stop = false;
   std::thread([&banner] { send_line(1, banner); }).detach();
   for (;;)
     std::this_thread::sleep_for(1s);
