@@ -845,9 +845,15 @@ private:
       if (!C.Var && !ThisCap)
         ThisCap = &C;
     }
+    llvm::SmallPtrSet<const VarDecl *, 4> Shared;
+    for (const Capture &C : Caps)
+      if (C.Var)
+        Shared.insert(C.Var);
     if (LocalCap &&
         (waitsFor(Ctx.function()->getBody(), Ctx.tu().Models, SM,
                   Detach->getEndLoc(), 0) ||
+         pollsAfter(Ctx.function()->getBody(), Shared, SM,
+                    Detach->getEndLoc()) ||
          !returnsAfter(Ctx, Detach)))
       LocalCap = nullptr; // the function waits for it, or never returns
     if (ThisCap && (KeepsThisAlive || !ThisClass || deletesThis(Body) ||
@@ -891,6 +897,43 @@ private:
       D.note(Loop->getBeginLoc(),
              "loops forever here: no break, return or stop condition");
     }
+  }
+
+  static bool refersTo(const Stmt *S,
+                       const llvm::SmallPtrSetImpl<const VarDecl *> &Vars) {
+    if (!S)
+      return false;
+    if (const auto *DR = dyn_cast<DeclRefExpr>(S))
+      if (const auto *VD = dyn_cast<VarDecl>(DR->getDecl()))
+        if (Vars.contains(VD))
+          return true;
+    for (const Stmt *C : S->children())
+      if (refersTo(C, Vars))
+        return true;
+    return false;
+  }
+
+  // A loop after Loc whose condition reads a variable the thread shares
+  // (`while (!done) sleep_for(1ms);`): the function polls for the thread.
+  static bool pollsAfter(const Stmt *S,
+                         const llvm::SmallPtrSetImpl<const VarDecl *> &Vars,
+                         const SourceManager &SM, SourceLocation Loc) {
+    if (!S || isa<LambdaExpr>(S))
+      return false;
+    const Expr *Cond = nullptr;
+    if (const auto *W = dyn_cast<WhileStmt>(S))
+      Cond = W->getCond();
+    else if (const auto *D = dyn_cast<DoStmt>(S))
+      Cond = D->getCond();
+    else if (const auto *F = dyn_cast<ForStmt>(S))
+      Cond = F->getCond();
+    if (Cond && SM.isBeforeInTranslationUnit(Loc, S->getBeginLoc()) &&
+        refersTo(Cond, Vars))
+      return true;
+    for (const Stmt *C : S->children())
+      if (pollsAfter(C, Vars, SM, Loc))
+        return true;
+    return false;
   }
 
   // `delete this` in the thread's body: the thread owns the object.

@@ -138,3 +138,19 @@ private:
   std::mutex mu_;
   std::map<std::string, std::string> entries_;
 };
+
+// Started in the constructor's initializer, detached in its body.
+class Poller {
+public:
+  explicit Poller(int fd) : fd_(fd), thread_([this] { poll(); }) { // want-note "thread started here"
+    thread_.detach(); // want thread-leak "detached thread uses 'this' of 'Poller'"
+  }
+
+private:
+  void poll() {
+    while (fd_ >= 0)
+      fd_ = accept_connection();
+  }
+  int fd_;
+  std::thread thread_;
+};

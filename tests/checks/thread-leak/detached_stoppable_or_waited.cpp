@@ -106,3 +106,16 @@ int main() {
   for (;;)
     std::this_thread::sleep_for(1s);
 }
+
+// The detaching function polls a flag the thread sets before returning.
+int compute_polling(int n) {
+  std::atomic<bool> finished{false};
+  int value = 0;
+  std::thread([&] {
+    value = n + 1;
+    finished = true;
+  }).detach();
+  while (!finished.load())
+    std::this_thread::sleep_for(1ms);
+  return value;
+}
