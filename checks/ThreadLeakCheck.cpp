@@ -574,8 +574,8 @@ public:
         "outlive reads freed memory; a detached thread that loops forever "
         "can never be stopped; a std::thread destroyed while joinable (an "
         "early return, a break or an exception skipped the join) calls "
-        "std::terminate; a std::async future that is never used turns the "
-        "task into a hidden join at the end of the scope. Keep the thread's "
+        "std::terminate; a std::async task whose future is never waited on "
+        "may never run (default or deferred policy). Keep the thread's "
         "handle and join it on every path (std::jthread, a guard), give a "
         "detached thread only values and shared ownership, and give endless "
         "loops a stop condition.",
