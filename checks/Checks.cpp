@@ -15,6 +15,7 @@ std::unique_ptr<Check> createCancelLostCheck();
 std::unique_ptr<Check> createCancelDroppedTokenCheck();
 std::unique_ptr<Check> createCancelMissingCheck();
 std::unique_ptr<Check> createCancelUninterruptibleWaitCheck();
+std::unique_ptr<Check> createThreadLeakCheck();
 
 std::vector<std::unique_ptr<Check>> createAllChecks() {
   std::vector<std::unique_ptr<Check>> All;
@@ -30,6 +31,7 @@ std::vector<std::unique_ptr<Check>> createAllChecks() {
   All.push_back(createCancelDroppedTokenCheck());
   All.push_back(createCancelMissingCheck());
   All.push_back(createCancelUninterruptibleWaitCheck());
+  All.push_back(createThreadLeakCheck());
   return All;
 }
 

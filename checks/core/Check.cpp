@@ -22,8 +22,8 @@ std::string CheckOptions::get(llvm::StringRef Check, llvm::StringRef Name,
 std::vector<std::string> CheckOptions::getList(llvm::StringRef Check,
                                                llvm::StringRef Name) const {
   std::vector<std::string> Out;
-  llvm::SmallVector<llvm::StringRef, 8> Parts;
   std::string Value = get(Check, Name); // Parts point into it
+  llvm::SmallVector<llvm::StringRef, 8> Parts;
   llvm::StringRef(Value).split(Parts, ',', -1, false);
   for (llvm::StringRef P : Parts)
     if (!P.trim().empty())

@@ -66,7 +66,7 @@ public:
     std::stop_source stop; // want cancel-lost "the stop source 'stop' is not requested to stop on all paths"
     for (int i = 0; i < n; ++i) {
       std::thread t(&Poller::poll, this, stop.get_token()); // want-note "a token is handed out here"
-      t.detach();
+      t.detach(); // want thread-leak "uses 'this' of 'Poller'"
     }
     started_ = n;
   } // want-note "the end of the function may be reached without requesting stop"

@@ -1,0 +1,1374 @@
+// thread-leak: a spawned thread has no owner that waits for it.
+//
+//  (a) `detach()` of a thread whose body holds references to locals or to
+//      `this` (by-reference captures, `std::ref(local)`, `&local`, `this`
+//      passed to a member function) that may die before the thread does;
+//  (b) `detach()` of a thread whose body loops forever with no way out;
+//  (c) a handle whose destructor terminates when joinable (std::thread) that
+//      is not joined, detached or handed on along some path from its start
+//      to the end of its scope (early return, break, explicit throw, a call
+//      in a try block before the join), and a thread member that its class
+//      never joins or detaches anywhere;
+//  (d) a std::async future with the default or deferred policy stored in a
+//      variable and never used again: the task may never run.
+//
+// See docs/checks/thread-leak.md.
+#include "core/Check.h"
+#include "core/LockState.h"
+#include "core/ModelMatch.h"
+#include "core/StopPaths.h"
+
+#include "clang/AST/ASTContext.h"
+#include "clang/AST/DeclCXX.h"
+#include "clang/AST/DeclFriend.h"
+#include "clang/AST/DeclTemplate.h"
+#include "clang/AST/ExprCXX.h"
+#include "clang/AST/ParentMapContext.h"
+#include "clang/AST/RecursiveASTVisitor.h"
+#include "clang/AST/StmtCXX.h"
+#include "clang/Analysis/CFG.h"
+#include "clang/Basic/SourceManager.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/SmallPtrSet.h"
+#include "llvm/Support/GlobPattern.h"
+
+#include <deque>
+#include <map>
+#include <set>
+
+using namespace clang;
+
+namespace tether {
+namespace {
+
+const char *const CheckId = "thread-leak";
+
+// Parens, implicit casts, temporaries, copies/moves of a temporary and
+// functional casts; unlike stripWrappers, `&x` and `std::ref(x)` stay.
+const Expr *peel(const Expr *E) {
+  while (E) {
+    const Expr *Prev = E;
+    E = E->IgnoreParenImpCasts();
+    if (const auto *EWC = dyn_cast<ExprWithCleanups>(E))
+      E = EWC->getSubExpr();
+    else if (const auto *MT = dyn_cast<MaterializeTemporaryExpr>(E))
+      E = MT->getSubExpr();
+    else if (const auto *BT = dyn_cast<CXXBindTemporaryExpr>(E))
+      E = BT->getSubExpr();
+    else if (const auto *FC = dyn_cast<CXXFunctionalCastExpr>(E))
+      E = FC->getSubExpr();
+    else if (const auto *CE = dyn_cast<CXXConstructExpr>(E)) {
+      if (CE->getNumArgs() == 1 && CE->getConstructor() &&
+          CE->getConstructor()->isCopyOrMoveConstructor())
+        E = CE->getArg(0);
+    }
+    if (E == Prev)
+      break;
+  }
+  return E;
+}
+
+bool isStdCall(const Expr *E, llvm::StringRef Name) {
+  const auto *Call = dyn_cast_or_null<CallExpr>(E);
+  if (!Call)
+    return false;
+  const FunctionDecl *FD = Call->getDirectCallee();
+  return FD && FD->isInStdNamespace() && FD->getIdentifier() &&
+         FD->getName() == Name;
+}
+
+// A variable whose storage ends with its scope (locals and by-value
+// parameters). References are not: what they refer to is someone else's.
+bool isAutomaticObject(const ValueDecl *D) {
+  const auto *VD = dyn_cast_or_null<VarDecl>(D);
+  return VD && VD->hasLocalStorage() && !VD->getType()->isReferenceType() &&
+         !VD->isInitCapture();
+}
+
+// The local variable an argument hands over by address: `std::ref(x)`,
+// `std::cref(x)`, `&x`.
+const VarDecl *addressedLocal(const Expr *A) {
+  A = peel(A);
+  if (isStdCall(A, "ref") || isStdCall(A, "cref")) {
+    const auto *Call = cast<CallExpr>(A);
+    if (Call->getNumArgs() == 1)
+      A = peel(Call->getArg(0));
+    else
+      return nullptr;
+  } else if (const auto *UO = dyn_cast<UnaryOperator>(A)) {
+    if (UO->getOpcode() != UO_AddrOf)
+      return nullptr;
+    A = peel(UO->getSubExpr());
+  } else {
+    return nullptr;
+  }
+  if (const auto *DR = dyn_cast<DeclRefExpr>(A))
+    if (isAutomaticObject(DR->getDecl()))
+      return cast<VarDecl>(DR->getDecl());
+  return nullptr;
+}
+
+const LambdaExpr *lambdaOf(const Expr *Callable) {
+  if (!Callable)
+    return nullptr;
+  const Expr *E = stripWrappers(Callable);
+  if (const auto *L = dyn_cast<LambdaExpr>(E))
+    return L;
+  if (const auto *DR = dyn_cast<DeclRefExpr>(E))
+    if (const auto *VD = dyn_cast<VarDecl>(DR->getDecl()))
+      if (VD->isLocalVarDecl() && VD->hasInit() &&
+          !VD->getType()->isReferenceType())
+        return dyn_cast<LambdaExpr>(stripWrappers(VD->getInit()));
+  return nullptr;
+}
+
+// The function a thread runs: a lambda's call operator, a function, or a
+// member function (`std::thread(&Server::run, this)`).
+const FunctionDecl *bodyOf(const Expr *Callable) {
+  if (!Callable)
+    return nullptr;
+  if (const LambdaExpr *L = lambdaOf(Callable))
+    return L->getCallOperator();
+  const Expr *E = stripWrappers(Callable);
+  const ValueDecl *D = nullptr;
+  if (const auto *DR = dyn_cast<DeclRefExpr>(E))
+    D = DR->getDecl();
+  else if (const auto *ME = dyn_cast<MemberExpr>(E))
+    D = ME->getMemberDecl();
+  if (const auto *FD = dyn_cast_or_null<FunctionDecl>(D)) {
+    const FunctionDecl *Def = nullptr;
+    return FD->hasBody(Def) ? Def : nullptr;
+  }
+  return nullptr;
+}
+
+// The named function a body belongs to (a lambda: the function it is
+// written in).
+const FunctionDecl *namedFunction(const FunctionDecl *FD) {
+  while (FD) {
+    const auto *MD = dyn_cast<CXXMethodDecl>(FD);
+    if (!MD || !MD->getParent()->isLambda())
+      break;
+    FD = dyn_cast_or_null<FunctionDecl>(
+        MD->getParent()->getDeclContext()->getNonClosureAncestor());
+  }
+  return FD;
+}
+
+bool inSystemHeader(const Decl *D) {
+  const SourceManager &SM = D->getASTContext().getSourceManager();
+  return SM.isInSystemHeader(SM.getExpansionLoc(D->getLocation()));
+}
+
+// A loop at the top level of a thread body (or of a function the body hands
+// over to) that never ends: a forever condition and no exit another thread
+// can trigger or the loop can reach by itself (StopPaths).
+const Stmt *endlessLoop(const FunctionDecl *FD, const StopPaths &SP,
+                        int Depth) {
+  if (!FD || Depth > 2)
+    return nullptr;
+  const FunctionDecl *Def = nullptr;
+  if (!FD->hasBody(Def) || inSystemHeader(Def) || Def->isDependentContext())
+    return nullptr;
+  const auto *Body = dyn_cast_or_null<CompoundStmt>(Def->getBody());
+  if (!Body)
+    return nullptr;
+  for (const Stmt *S : Body->body()) {
+    if (isa<ForStmt, WhileStmt, DoStmt>(S)) {
+      if (SP.isForeverLoop(S, Def) && !SP.loopCanEnd(S, Def))
+        return S;
+      continue;
+    }
+    // A body that hands over to a function that never returns:
+    // `[this] { run(); }`.
+    if (const auto *ES = dyn_cast<Expr>(S))
+      if (const auto *Call = dyn_cast<CallExpr>(peel(ES)))
+        if (const FunctionDecl *Callee = Call->getDirectCallee())
+          if (!Callee->isInStdNamespace())
+            if (const Stmt *L = endlessLoop(Callee, SP, Depth + 1))
+              return L;
+  }
+  return nullptr;
+}
+
+// The handle type of a field: a spawn handle (std::thread) or a container
+// of them (std::vector<std::thread>).
+const SpawnModel *handleModelOfType(QualType T, const ModelSet &Models,
+                                    bool &Container) {
+  Container = false;
+  if (T.isNull() || T->isReferenceType() || T->isPointerType())
+    return nullptr;
+  const CXXRecordDecl *RD = T.getCanonicalType()->getAsCXXRecordDecl();
+  if (!RD)
+    return nullptr;
+  if (const SpawnModel *M = Models.spawnForType(modelName(RD)))
+    return M->Type.empty() || !M->Methods.empty() ? nullptr : M;
+  if (const auto *Spec = dyn_cast<ClassTemplateSpecializationDecl>(RD)) {
+    const TemplateArgumentList &Args = Spec->getTemplateArgs();
+    if (Args.size() >= 1 && Args[0].getKind() == TemplateArgument::Type)
+      if (const CXXRecordDecl *E =
+              Args[0].getAsType().getCanonicalType()->getAsCXXRecordDecl())
+        if (const SpawnModel *M = Models.spawnForType(modelName(E)))
+          if (!M->Type.empty() && M->Methods.empty()) {
+            Container = true;
+            return M;
+          }
+  }
+  return nullptr;
+}
+
+// ---------------------------------------------------------------------------
+// What the translation unit says about classes: how their objects are made
+// (to know that `this` lives until exit) and how their thread members are
+// used.
+
+struct ClassFacts {
+  unsigned StaticVars = 0, OtherObjects = 0;
+  llvm::SmallPtrSet<const Expr *, 2> StaticInits;
+  llvm::SmallVector<const CXXConstructExpr *, 4> Constructions;
+};
+
+struct FieldUses {
+  unsigned Spawns = 0, Other = 0;
+};
+
+class TUFacts : public RecursiveASTVisitor<TUFacts> {
+public:
+  TUFacts(ASTContext &AST, const ModelSet &Models) : AST(AST), Models(Models) {
+    TraverseDecl(AST.getTranslationUnitDecl());
+  }
+
+  // The standard library and other system headers say nothing about user
+  // classes' objects.
+  bool TraverseDecl(Decl *D) {
+    if (D && !isa<TranslationUnitDecl>(D) && D->getLocation().isValid()) {
+      const SourceManager &SM = AST.getSourceManager();
+      if (SM.isInSystemHeader(SM.getExpansionLoc(D->getLocation())))
+        return true;
+    }
+    return RecursiveASTVisitor::TraverseDecl(D);
+  }
+
+  bool VisitVarDecl(VarDecl *VD) {
+    QualType T = VD->getType();
+    if (T->isReferenceType() || T->isPointerType())
+      return true;
+    if (const CXXRecordDecl *RD = T.getCanonicalType()->getAsCXXRecordDecl()) {
+      ClassFacts &F = Classes[RD->getCanonicalDecl()];
+      if (VD->hasGlobalStorage()) {
+        ++F.StaticVars;
+        if (VD->getInit())
+          F.StaticInits.insert(peel(VD->getInit()));
+      } else {
+        ++F.OtherObjects;
+      }
+    }
+    return true;
+  }
+  bool VisitFieldDecl(FieldDecl *FD) {
+    if (const CXXRecordDecl *RD =
+            FD->getType().getCanonicalType()->getAsCXXRecordDecl())
+      ++Classes[RD->getCanonicalDecl()].OtherObjects;
+    return true;
+  }
+  bool VisitCXXConstructExpr(CXXConstructExpr *CE) {
+    if (CE->getConstructor())
+      Classes[CE->getConstructor()->getParent()->getCanonicalDecl()]
+          .Constructions.push_back(CE);
+    return true;
+  }
+  bool VisitCXXNewExpr(CXXNewExpr *NE) {
+    if (const CXXRecordDecl *RD =
+            NE->getAllocatedType().getCanonicalType()->getAsCXXRecordDecl())
+      ++Classes[RD->getCanonicalDecl()].OtherObjects;
+    return true;
+  }
+  bool VisitCallExpr(CallExpr *CE) {
+    // make_shared<T>(), make_unique<T>(): objects made elsewhere.
+    if (const FunctionDecl *FD = CE->getDirectCallee();
+        FD && FD->getIdentifier() &&
+        (FD->getName().starts_with("make_") ||
+         FD->getName().starts_with("allocate_")))
+      if (const TemplateArgumentList *TA = FD->getTemplateSpecializationArgs())
+        for (const TemplateArgument &A : TA->asArray())
+          if (A.getKind() == TemplateArgument::Type)
+            if (const CXXRecordDecl *RD =
+                    A.getAsType().getCanonicalType()->getAsCXXRecordDecl())
+              ++Classes[RD->getCanonicalDecl()].OtherObjects;
+    return true;
+  }
+  bool VisitDeclRefExpr(DeclRefExpr *DR) {
+    // `&Server::worker_`: used in ways we do not follow.
+    if (const auto *FD = dyn_cast<FieldDecl>(DR->getDecl()))
+      ++Fields[FD].Other;
+    return true;
+  }
+  bool VisitMemberExpr(MemberExpr *ME) {
+    const auto *FD = dyn_cast<FieldDecl>(ME->getMemberDecl());
+    if (!FD)
+      return true;
+    bool Container = false;
+    if (!handleModelOfType(FD->getType(), Models, Container))
+      return true;
+    FieldUses &U = Fields[FD];
+    if (isSpawnTarget(ME))
+      ++U.Spawns;
+    else
+      ++U.Other;
+    return true;
+  }
+
+  // `this` of a class whose objects all have static storage (a global or
+  // a function-local static singleton) lives until exit.
+  bool staticLifetime(const CXXRecordDecl *RD) const {
+    if (!RD || !RD->hasDefinition())
+      return false;
+    RD = RD->getDefinition();
+    auto It = Classes.find(RD->getCanonicalDecl());
+    if (It == Classes.end())
+      return false;
+    const ClassFacts &F = It->second;
+    if (F.StaticVars == 0 || F.OtherObjects != 0)
+      return false;
+    for (const CXXConstructExpr *CE : F.Constructions)
+      if (!F.StaticInits.contains(CE))
+        return false;
+    // Derived classes construct their base part: those objects count.
+    const SourceManager &SM = AST.getSourceManager();
+    bool MainFile = SM.isInMainFile(SM.getExpansionLoc(RD->getLocation()));
+    if (MainFile)
+      return true;
+    // A class from a header may have objects in other TUs: only when no
+    // one else can construct it (a singleton).
+    for (const CXXConstructorDecl *C : RD->ctors())
+      if (!C->isDeleted() && C->getAccess() == AS_public)
+        return false;
+    return true;
+  }
+
+  const FieldUses *uses(const FieldDecl *FD) const {
+    auto It = Fields.find(FD);
+    return It == Fields.end() ? nullptr : &It->second;
+  }
+
+  bool shouldVisitImplicitCode() const { return false; }
+
+private:
+  bool isSpawnTarget(const MemberExpr *ME) {
+    const Expr *Cur = ME;
+    for (int I = 0; I < 4; ++I) {
+      DynTypedNodeList Parents = AST.getParents(*Cur);
+      if (Parents.empty())
+        return false;
+      const Expr *P = Parents[0].get<Expr>();
+      if (!P)
+        return false;
+      if (isa<ImplicitCastExpr, ParenExpr, MaterializeTemporaryExpr>(P)) {
+        Cur = P;
+        continue;
+      }
+      // `worker_ = std::thread(...)`
+      if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(P))
+        return Op->getOperator() == OO_Equal && Op->getNumArgs() == 2 &&
+               peel(Op->getArg(0)) == Cur &&
+               matchSpawn(peel(Op->getArg(1)), Models).has_value();
+      // `workers_.emplace_back(f)`, `workers_.push_back(std::thread(f))`
+      if (const auto *M = dyn_cast<MemberExpr>(P)) {
+        DynTypedNodeList GP = AST.getParents(*M);
+        const auto *MC = GP.empty() ? nullptr : GP[0].get<CXXMemberCallExpr>();
+        if (!MC || MC->getCallee() != M)
+          return false;
+        if (matchSpawn(MC, Models))
+          return true;
+        const CXXMethodDecl *MD = MC->getMethodDecl();
+        if (!MD || !MD->getIdentifier())
+          return false;
+        StringRef N = MD->getName();
+        if (!(N.starts_with("push") || N.starts_with("emplace")))
+          return false;
+        for (const Expr *A : MC->arguments())
+          if (!matchSpawn(peel(A), Models))
+            return false;
+        return MC->getNumArgs() > 0;
+      }
+      return false;
+    }
+    return false;
+  }
+
+  ASTContext &AST;
+  const ModelSet &Models;
+  std::map<const CXXRecordDecl *, ClassFacts> Classes;
+  std::map<const FieldDecl *, FieldUses> Fields;
+};
+
+// ---------------------------------------------------------------------------
+// The spawns of one function and where their handles go.
+
+struct SpawnInfo {
+  SpawnSite Site;
+  const VarDecl *Local = nullptr;    // local handle variable
+  const FieldDecl *Field = nullptr;  // this->field handle
+  const Stmt *Anchor = nullptr;      // the statement that stores the handle
+  const CXXMemberCallExpr *TempDetach = nullptr; // `std::thread(f).detach()`
+};
+
+class SpawnWalker {
+public:
+  SpawnWalker(const ModelSet &Models) : Models(Models) {}
+
+  void walk(const Stmt *S) {
+    if (!S || isa<LambdaExpr>(S))
+      return;
+    if (const auto *E = dyn_cast<Expr>(S)) {
+      if (auto Sp = matchSpawn(E, Models))
+        record(*Sp);
+      if (const auto *MC = dyn_cast<CXXMemberCallExpr>(E))
+        if (auto H = matchHandleOp(MC, Models);
+            H && H->Kind == HandleOpKind::Detach && H->Model)
+          Detaches.push_back(MC);
+    }
+    Stack.push_back(S);
+    for (const Stmt *C : S->children())
+      walk(C);
+    Stack.pop_back();
+  }
+
+  std::vector<SpawnInfo> Spawns;
+  std::vector<const CXXMemberCallExpr *> Detaches;
+
+private:
+  void record(const SpawnSite &Site) {
+    SpawnInfo Info;
+    Info.Site = Site;
+    const Expr *E = Site.Expr;
+    // `workers_.emplace_back(f)`: the spawn is the container call.
+    if (const auto *MC = dyn_cast<CXXMemberCallExpr>(E)) {
+      if (!Site.Model->Type.empty())
+        containerTarget(MC, Info);
+      Spawns.push_back(Info);
+      return;
+    }
+    const Stmt *Child = E;
+    size_t I = Stack.size();
+    while (I > 0) {
+      const auto *P = dyn_cast<Expr>(Stack[I - 1]);
+      if (!P || peel(P) != E)
+        break;
+      Child = P;
+      --I;
+    }
+    const Stmt *Parent = I > 0 ? Stack[I - 1] : nullptr;
+    if (!Parent) {
+      Spawns.push_back(Info);
+      return;
+    }
+    if (const auto *DS = dyn_cast<DeclStmt>(Parent)) {
+      for (const Decl *D : DS->decls())
+        if (const auto *VD = dyn_cast<VarDecl>(D))
+          if (VD->getInit() && peel(VD->getInit()) == E &&
+              !VD->getType()->isReferenceType()) {
+            Info.Local = VD;
+            Info.Anchor = DS;
+          }
+    } else if (const auto *ME = dyn_cast<MemberExpr>(Parent)) {
+      if (I > 1)
+        if (const auto *MC = dyn_cast<CXXMemberCallExpr>(Stack[I - 2]))
+          if (MC->getCallee() == ME)
+            if (auto H = matchHandleOp(MC, Models);
+                H && H->Kind == HandleOpKind::Detach)
+              Info.TempDetach = MC;
+    } else if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(Parent)) {
+      if (Op->getOperator() == OO_Equal && Op->getNumArgs() == 2 &&
+          Op->getArg(1) == Child)
+        assignTarget(Op->getArg(0), Info, Op);
+    } else if (const auto *BO = dyn_cast<BinaryOperator>(Parent)) {
+      if (BO->getOpcode() == BO_Assign && BO->getRHS() == Child)
+        assignTarget(BO->getLHS(), Info, BO);
+    } else if (const auto *MC = dyn_cast<CXXMemberCallExpr>(Parent)) {
+      // `workers_.push_back(std::thread(f))`
+      if (const CXXMethodDecl *MD = MC->getMethodDecl();
+          MD && MD->getIdentifier() &&
+          (MD->getName().starts_with("push") ||
+           MD->getName().starts_with("emplace")))
+        containerTarget(MC, Info);
+    }
+    Spawns.push_back(Info);
+  }
+
+  void containerTarget(const CXXMemberCallExpr *MC, SpawnInfo &Info) {
+    const auto *ME =
+        dyn_cast_or_null<MemberExpr>(peel(MC->getImplicitObjectArgument()));
+    if (!ME || !isa<CXXThisExpr>(ME->getBase()->IgnoreParenImpCasts()))
+      return;
+    const auto *FD = dyn_cast<FieldDecl>(ME->getMemberDecl());
+    bool Container = false;
+    if (FD && handleModelOfType(FD->getType(), Models, Container) &&
+        Container) {
+      Info.Field = FD;
+      Info.Anchor = MC;
+    }
+  }
+
+  static void assignTarget(const Expr *LHS, SpawnInfo &Info,
+                           const Stmt *Anchor) {
+    LHS = peel(LHS);
+    if (const auto *DR = dyn_cast<DeclRefExpr>(LHS)) {
+      if (isAutomaticObject(DR->getDecl())) {
+        Info.Local = cast<VarDecl>(DR->getDecl());
+        Info.Anchor = Anchor;
+      }
+    } else if (const auto *ME = dyn_cast<MemberExpr>(LHS)) {
+      if (isa<CXXThisExpr>(ME->getBase()->IgnoreParenImpCasts()))
+        if (const auto *FD = dyn_cast<FieldDecl>(ME->getMemberDecl())) {
+          Info.Field = FD;
+          Info.Anchor = Anchor;
+        }
+    }
+  }
+
+  const ModelSet &Models;
+  std::vector<const Stmt *> Stack;
+};
+
+// Does the function wait for another thread (join, condition variable,
+// latch, semaphore, future, channel receive) after Loc, directly or in a
+// callee with a body?
+bool waitsFor(const Stmt *S, const ModelSet &Models, const SourceManager &SM,
+              SourceLocation After, int Depth) {
+  if (!S || isa<LambdaExpr>(S) || Depth > 3)
+    return false;
+  if (const auto *Call = dyn_cast<CallExpr>(S)) {
+    if (After.isInvalid() ||
+        SM.isBeforeInTranslationUnit(After, Call->getBeginLoc())) {
+      if (auto Op = matchBlockingOp(Call, Models))
+        if (Op->What != "sleep" && Op->What != "IO wait")
+          return true;
+      if (auto H = matchHandleOp(Call, Models); H && H->Kind == HandleOpKind::Join)
+        return true;
+      if (const FunctionDecl *Callee = Call->getDirectCallee()) {
+        const FunctionDecl *Def = nullptr;
+        if (!Callee->isInStdNamespace() && Callee->hasBody(Def) &&
+            !inSystemHeader(Def) &&
+            waitsFor(Def->getBody(), Models, SM, SourceLocation(), Depth + 1))
+          return true;
+      }
+    }
+  }
+  for (const Stmt *C : S->children())
+    if (waitsFor(C, Models, SM, After, Depth))
+      return true;
+  return false;
+}
+
+// ---------------------------------------------------------------------------
+
+class ThreadLeakCheck : public Check {
+public:
+  const CheckInfo &info() const override {
+    static const CheckInfo Info{
+        CheckId,
+        "A thread has no owner that waits for it.",
+        "A detached thread that uses locals or `this` of an object it may "
+        "outlive reads freed memory; a detached thread that loops forever "
+        "can never be stopped; a std::thread destroyed while joinable (an "
+        "early return, a break or an exception skipped the join) calls "
+        "std::terminate; a std::async task whose future is never waited on "
+        "may never run (default or deferred policy). Keep the thread's "
+        "handle and join it on every path (std::jthread, a guard), give a "
+        "detached thread only values and shared ownership, and give endless "
+        "loops a stop condition.",
+        Severity::Warning};
+    return Info;
+  }
+
+  void checkFunction(FunctionContext &Ctx) override {
+    const FunctionDecl *FD = Ctx.function();
+    if (!FD || FD->isDependentContext() || !FD->getBody())
+      return;
+    const ModelSet &Models = Ctx.tu().Models;
+    SpawnWalker W(Models);
+    W.walk(FD->getBody());
+    std::vector<SpawnInfo> CtorSpawns;
+    if (const auto *Ctor = dyn_cast<CXXConstructorDecl>(FD))
+      collectCtorSpawns(Ctor, Models, CtorSpawns);
+    if (W.Spawns.empty() && W.Detaches.empty() && CtorSpawns.empty())
+      return;
+
+    // (a), (b): detached threads.
+    for (const SpawnInfo &S : W.Spawns)
+      if (S.TempDetach)
+        checkDetached(Ctx, S.TempDetach, S);
+    for (const CXXMemberCallExpr *MC : W.Detaches) {
+      const Expr *Obj = peel(MC->getImplicitObjectArgument());
+      if (matchSpawn(Obj, Models))
+        continue; // a temporary: handled above
+      for (const SpawnInfo &S : detachedSpawns(Ctx, Obj, W.Spawns, CtorSpawns))
+        checkDetached(Ctx, MC, S);
+    }
+
+    // (c): local handles that terminate when destroyed joinable.
+    for (const SpawnInfo &S : W.Spawns)
+      if (S.Local && S.Site.Model &&
+          S.Site.Model->Destruction == OnDestruction::Terminate &&
+          S.Site.Model->Function.empty())
+        checkLocalPaths(Ctx, S);
+    // (c): thread members never joined.
+    for (const SpawnInfo &S : W.Spawns)
+      if (S.Field)
+        checkMember(Ctx, S);
+    for (const SpawnInfo &S : CtorSpawns)
+      checkMember(Ctx, S);
+
+    // (d): std::async futures stored and never used.
+    for (const SpawnInfo &S : W.Spawns)
+      if (S.Local && S.Site.Model && !S.Site.Model->Returns.empty() &&
+          isa_and_nonnull<DeclStmt>(S.Anchor))
+        checkFuture(Ctx, S);
+  }
+
+private:
+  // ---- helpers -----------------------------------------------------------
+
+  const StopPaths &stopPaths(FunctionContext &Ctx) {
+    if (!Stops)
+      Stops = std::make_unique<StopPaths>(Ctx.ast(), Ctx.tu().Models);
+    return *Stops;
+  }
+
+  TUFacts &facts(FunctionContext &Ctx) {
+    if (!Facts)
+      Facts = std::make_unique<TUFacts>(Ctx.ast(), Ctx.tu().Models);
+    return *Facts;
+  }
+
+  static void collectCtorSpawns(const CXXConstructorDecl *Ctor,
+                                const ModelSet &Models,
+                                std::vector<SpawnInfo> &Out) {
+    for (const CXXCtorInitializer *Init : Ctor->inits()) {
+      if (!Init->isWritten() || !Init->getMember() || !Init->getInit())
+        continue;
+      const Expr *E = peel(Init->getInit());
+      if (auto Sp = matchSpawn(E, Models)) {
+        SpawnInfo S;
+        S.Site = *Sp;
+        S.Field = Init->getMember();
+        S.Anchor = E;
+        Out.push_back(S);
+      }
+    }
+  }
+
+  // The spawns a `h.detach()` detaches: the local's spawns in this
+  // function, or the member's spawns in this function or the class's
+  // constructors.
+  std::vector<SpawnInfo> detachedSpawns(FunctionContext &Ctx, const Expr *Obj,
+                                        const std::vector<SpawnInfo> &Here,
+                                        const std::vector<SpawnInfo> &Ctor) {
+    std::vector<SpawnInfo> Out;
+    if (const auto *DR = dyn_cast<DeclRefExpr>(Obj)) {
+      for (const SpawnInfo &S : Here)
+        if (S.Local && S.Local == DR->getDecl())
+          Out.push_back(S);
+      return Out;
+    }
+    const auto *ME = dyn_cast<MemberExpr>(Obj);
+    if (!ME || !isa<CXXThisExpr>(ME->getBase()->IgnoreParenImpCasts()))
+      return Out;
+    const auto *Field = dyn_cast<FieldDecl>(ME->getMemberDecl());
+    if (!Field)
+      return Out;
+    for (const SpawnInfo &S : Here)
+      if (S.Field == Field)
+        Out.push_back(S);
+    for (const SpawnInfo &S : Ctor)
+      if (S.Field == Field)
+        Out.push_back(S);
+    if (!Out.empty())
+      return Out;
+    // Started in a constructor or another member function of the class.
+    const auto *RD = dyn_cast_or_null<CXXRecordDecl>(Field->getParent());
+    if (!RD || !RD->hasDefinition())
+      return Out;
+    for (const CXXMethodDecl *M : RD->getDefinition()->methods()) {
+      const FunctionDecl *Def = nullptr;
+      if (!M->hasBody(Def))
+        continue;
+      if (const auto *C = dyn_cast<CXXConstructorDecl>(Def)) {
+        std::vector<SpawnInfo> CS;
+        collectCtorSpawns(C, Ctx.tu().Models, CS);
+        for (const SpawnInfo &S : CS)
+          if (S.Field == Field)
+            Out.push_back(S);
+      }
+      if (Def == Ctx.function())
+        continue;
+      SpawnWalker W(Ctx.tu().Models);
+      W.walk(Def->getBody());
+      for (const SpawnInfo &S : W.Spawns)
+        if (S.Field == Field)
+          Out.push_back(S);
+    }
+    return Out;
+  }
+
+  bool allowed(FunctionContext &Ctx, const SpawnInfo &S,
+               const FunctionDecl *Body) {
+    std::vector<std::string> Globs =
+        Ctx.tu().Options.getList(CheckId, "allow_detached");
+    if (Globs.empty())
+      return false;
+    std::vector<std::string> Names;
+    auto Add = [&](const FunctionDecl *F) {
+      if (!F || !F->getIdentifier())
+        return;
+      Names.push_back(F->getNameAsString());
+      Names.push_back(F->getQualifiedNameAsString());
+    };
+    Add(namedFunction(Ctx.function()));
+    if (Body) {
+      Add(namedFunction(Body));
+      // `[this] { metrics_loop(); }`: the function the lambda runs.
+      if (const auto *MD = dyn_cast<CXXMethodDecl>(Body);
+          MD && MD->getParent()->isLambda())
+        if (const auto *CS = dyn_cast_or_null<CompoundStmt>(Body->getBody()))
+          for (const Stmt *St : CS->body())
+            if (const auto *E = dyn_cast<Expr>(St))
+              if (const auto *Call = dyn_cast<CallExpr>(peel(E)))
+                Add(Call->getDirectCallee());
+    }
+    for (const std::string &G : Globs) {
+      auto Pat = llvm::GlobPattern::create(G);
+      if (!Pat) {
+        llvm::consumeError(Pat.takeError());
+        continue;
+      }
+      for (const std::string &N : Names)
+        if (Pat->match(N))
+          return true;
+    }
+    return false;
+  }
+
+  // ---- (a) and (b) -------------------------------------------------------
+
+  struct Capture {
+    const VarDecl *Var = nullptr; // null: `this`
+    SourceLocation Loc;
+  };
+
+  void checkDetached(FunctionContext &Ctx, const CXXMemberCallExpr *Detach,
+                     const SpawnInfo &S) {
+    if (!Reported.insert({Detach, S.Site.Expr}).second)
+      return;
+    const FunctionDecl *Body = bodyOf(S.Site.Callable);
+    if (allowed(Ctx, S, Body))
+      return;
+    const SourceManager &SM = Ctx.ast().getSourceManager();
+    SourceLocation DetachLoc = Detach->getExprLoc();
+
+    // (a) references that may dangle.
+    std::vector<Capture> Caps;
+    const LambdaExpr *L = lambdaOf(S.Site.Callable);
+    // Smart pointers the thread holds by value: they keep the object alive
+    // if they point to the class of `this`.
+    llvm::SmallVector<QualType, 2> Owners;
+    const CXXRecordDecl *ThisClass = nullptr;
+    if (L) {
+      for (const LambdaCapture &C : L->captures()) {
+        // An implicit capture is shown at the capture default (`[=]`,
+        // `[&]`).
+        SourceLocation CapLoc = C.getLocation();
+        if (C.isImplicit() && L->getCaptureDefaultLoc().isValid())
+          CapLoc = L->getCaptureDefaultLoc();
+        if (C.capturesThis()) {
+          if (C.getCaptureKind() != LCK_StarThis)
+            Caps.push_back({nullptr, CapLoc});
+          continue;
+        }
+        if (!C.capturesVariable())
+          continue;
+        const auto *VD = dyn_cast_or_null<VarDecl>(C.getCapturedVar());
+        if (!VD)
+          continue;
+        if (VD->isInitCapture()) {
+          const Expr *Init = VD->getInit();
+          if (!Init)
+            continue;
+          if (VD->getType()->isReferenceType()) {
+            if (const auto *DR = dyn_cast<DeclRefExpr>(peel(Init)))
+              if (isAutomaticObject(DR->getDecl()))
+                Caps.push_back({cast<VarDecl>(DR->getDecl()), CapLoc});
+          } else if (const VarDecl *Addr = addressedLocal(Init)) {
+            Caps.push_back({Addr, CapLoc});
+          } else if (holdsOwner(VD->getType())) {
+            Owners.push_back(VD->getType());
+          }
+          continue;
+        }
+        if (C.getCaptureKind() == LCK_ByRef) {
+          if (isAutomaticObject(VD))
+            Caps.push_back({VD, CapLoc});
+        } else if (holdsOwner(VD->getType())) {
+          Owners.push_back(VD->getType());
+        }
+      }
+    }
+    for (const Expr *A : S.Site.Args) {
+      if (const VarDecl *VD = addressedLocal(A))
+        Caps.push_back({VD, A->getBeginLoc()});
+      else if (isa<CXXThisExpr>(peel(A)))
+        Caps.push_back({nullptr, A->getBeginLoc()});
+      else if (holdsOwner(peel(A)->getType()))
+        Owners.push_back(peel(A)->getType());
+    }
+
+    if (const FunctionDecl *Named = namedFunction(Ctx.function()))
+      if (const auto *MD = dyn_cast<CXXMethodDecl>(Named))
+        ThisClass = MD->getParent();
+    bool KeepsThisAlive = false;
+    for (QualType T : Owners)
+      if (const CXXRecordDecl *P = designatedRecord(T))
+        if (ThisClass && P->hasDefinition() && ThisClass->hasDefinition()) {
+          const CXXRecordDecl *A = P->getCanonicalDecl(),
+                              *B = ThisClass->getCanonicalDecl();
+          if (A == B || P->getDefinition()->isDerivedFrom(ThisClass) ||
+              ThisClass->getDefinition()->isDerivedFrom(P))
+            KeepsThisAlive = true;
+        }
+
+    const Capture *LocalCap = nullptr, *ThisCap = nullptr;
+    for (const Capture &C : Caps) {
+      if (C.Var && !LocalCap)
+        LocalCap = &C;
+      if (!C.Var && !ThisCap)
+        ThisCap = &C;
+    }
+    llvm::SmallPtrSet<const VarDecl *, 4> Shared;
+    for (const Capture &C : Caps)
+      if (C.Var)
+        Shared.insert(C.Var);
+    if (LocalCap &&
+        (waitsFor(Ctx.function()->getBody(), Ctx.tu().Models, SM,
+                  Detach->getEndLoc(), 0) ||
+         pollsAfter(Ctx.function()->getBody(), Shared, SM,
+                    Detach->getEndLoc()) ||
+         !returnsAfter(Ctx, Detach)))
+      LocalCap = nullptr; // the function waits for it, or never returns
+    if (ThisCap && (KeepsThisAlive || !ThisClass || deletesThis(Body) ||
+                    facts(Ctx).staticLifetime(ThisClass) ||
+                    destructorWaits(ThisClass, Ctx.tu().Models, SM)))
+      ThisCap = nullptr;
+
+    if (LocalCap) {
+      const VarDecl *VD = LocalCap->Var;
+      std::string Msg = "detached thread refers to local variable '" +
+                        VD->getNameAsString() +
+                        "', which may be destroyed while the thread still "
+                        "uses it";
+      DiagBuilder D = Ctx.report(info(), DetachLoc, Msg, Detach);
+      D.range(Detach->getSourceRange());
+      D.note(LocalCap->Loc, "'" + VD->getNameAsString() +
+                                "' is referred to by the thread here");
+      D.note(S.Site.Expr->getBeginLoc(), "thread started here");
+      D.note(VD->getLocation(), "'" + VD->getNameAsString() +
+                                    "' is destroyed at the end of its scope");
+    }
+    if (ThisCap) {
+      std::string Msg = "detached thread uses 'this'";
+      if (ThisClass && ThisClass->getIdentifier())
+        Msg += " of '" + ThisClass->getNameAsString() + "'";
+      Msg += " and may outlive the object";
+      DiagBuilder D = Ctx.report(info(), DetachLoc, Msg, Detach);
+      D.range(Detach->getSourceRange());
+      D.note(ThisCap->Loc, "'this' captured here");
+      D.note(S.Site.Expr->getBeginLoc(), "thread started here");
+    }
+
+    // (b) endless loops.
+    if (const Stmt *Loop = endlessLoop(Body, stopPaths(Ctx), 0)) {
+      DiagBuilder D = Ctx.report(
+          info(), DetachLoc,
+          "detached thread runs an endless loop with no way to stop it",
+          Detach);
+      D.range(Detach->getSourceRange());
+      D.note(S.Site.Expr->getBeginLoc(), "thread started here");
+      D.note(Loop->getBeginLoc(),
+             "loops forever here: no break, return or stop condition");
+    }
+  }
+
+  static bool refersTo(const Stmt *S,
+                       const llvm::SmallPtrSetImpl<const VarDecl *> &Vars) {
+    if (!S)
+      return false;
+    if (const auto *DR = dyn_cast<DeclRefExpr>(S))
+      if (const auto *VD = dyn_cast<VarDecl>(DR->getDecl()))
+        if (Vars.contains(VD))
+          return true;
+    for (const Stmt *C : S->children())
+      if (refersTo(C, Vars))
+        return true;
+    return false;
+  }
+
+  // A loop after Loc whose condition reads a variable the thread shares
+  // (`while (!done) sleep_for(1ms);`): the function polls for the thread.
+  static bool pollsAfter(const Stmt *S,
+                         const llvm::SmallPtrSetImpl<const VarDecl *> &Vars,
+                         const SourceManager &SM, SourceLocation Loc) {
+    if (!S || isa<LambdaExpr>(S))
+      return false;
+    const Expr *Cond = nullptr;
+    if (const auto *W = dyn_cast<WhileStmt>(S))
+      Cond = W->getCond();
+    else if (const auto *D = dyn_cast<DoStmt>(S))
+      Cond = D->getCond();
+    else if (const auto *F = dyn_cast<ForStmt>(S))
+      Cond = F->getCond();
+    if (Cond && SM.isBeforeInTranslationUnit(Loc, S->getBeginLoc()) &&
+        refersTo(Cond, Vars))
+      return true;
+    for (const Stmt *C : S->children())
+      if (pollsAfter(C, Vars, SM, Loc))
+        return true;
+    return false;
+  }
+
+  // `delete this` in the thread's body: the thread owns the object.
+  static bool deletesThis(const Stmt *S) {
+    if (!S)
+      return false;
+    if (const auto *D = dyn_cast<CXXDeleteExpr>(S))
+      if (isa<CXXThisExpr>(peel(D->getArgument())))
+        return true;
+    for (const Stmt *C : S->children())
+      if (deletesThis(C))
+        return true;
+    return false;
+  }
+  static bool deletesThis(const FunctionDecl *Body) {
+    return Body && deletesThis(Body->getBody());
+  }
+
+  // Can the function return (or leave by an exception) after the statement?
+  // A `main` that serves forever keeps its locals alive.
+  bool returnsAfter(FunctionContext &Ctx, const Stmt *S) {
+    FnCFG *C = cfgFor(Ctx);
+    if (!C || !C->G)
+      return true;
+    auto W = C->Where.find(S);
+    if (W == C->Where.end())
+      return true;
+    const CFGBlock *Exit = &C->G->getExit();
+    std::vector<const CFGBlock *> Work{W->second.first};
+    llvm::DenseSet<const CFGBlock *> Seen{W->second.first};
+    while (!Work.empty()) {
+      const CFGBlock *B = Work.back();
+      Work.pop_back();
+      if (B == Exit)
+        return true;
+      for (const CFGBlock::AdjacentBlock &Succ : B->succs())
+        if (const CFGBlock *N = Succ.getReachableBlock())
+          if (Seen.insert(N).second)
+            Work.push_back(N);
+    }
+    return false;
+  }
+
+  // A by-value smart pointer (shared_from_this(), a shared_ptr to the
+  // object) keeps what it points to alive.
+  static bool holdsOwner(QualType T) {
+    T = T.getNonReferenceType();
+    const CXXRecordDecl *RD = T.getCanonicalType()->getAsCXXRecordDecl();
+    if (!RD || !RD->getIdentifier())
+      return false;
+    std::string N = modelName(RD);
+    return N == "std::shared_ptr" || N == "boost::shared_ptr" ||
+           N == "std::weak_ptr" || N == "boost::intrusive_ptr";
+  }
+
+  bool destructorWaits(const CXXRecordDecl *RD, const ModelSet &Models,
+                       const SourceManager &SM) {
+    if (!RD->hasDefinition())
+      return true;
+    const CXXDestructorDecl *Dtor = RD->getDefinition()->getDestructor();
+    if (!Dtor || Dtor->isImplicit() || Dtor->isDefaulted())
+      return false;
+    const FunctionDecl *Def = nullptr;
+    if (!Dtor->hasBody(Def))
+      return true; // defined where we cannot see: assume it waits
+    return waitsFor(Def->getBody(), Models, SM, SourceLocation(), 0);
+  }
+
+  // ---- (c) local handles ---------------------------------------------------
+
+  // Statements that end the analysis of the handle on a path: any use of
+  // the variable (join, detach, joinable(), a move, a reference handed to
+  // someone) and lambdas that capture it.
+  static void collectUses(const Stmt *S, const VarDecl *VD,
+                          llvm::DenseSet<const Stmt *> &Out) {
+    if (!S)
+      return;
+    if (const auto *L = dyn_cast<LambdaExpr>(S)) {
+      for (const LambdaCapture &C : L->captures())
+        if (C.capturesVariable() && C.getCapturedVar() == VD)
+          Out.insert(L);
+      return;
+    }
+    if (const auto *DR = dyn_cast<DeclRefExpr>(S))
+      if (DR->getDecl() == VD)
+        Out.insert(DR);
+    for (const Stmt *C : S->children())
+      collectUses(C, VD, Out);
+  }
+
+  static void innermostTries(const Stmt *S, const CXXTryStmt *Try,
+                             llvm::DenseMap<const Stmt *, const CXXTryStmt *> &M) {
+    if (!S || isa<LambdaExpr>(S))
+      return;
+    if (Try)
+      M[S] = Try;
+    if (const auto *T = dyn_cast<CXXTryStmt>(S)) {
+      innermostTries(T->getTryBlock(), T, M);
+      for (unsigned I = 0; I < T->getNumHandlers(); ++I)
+        innermostTries(T->getHandler(I), Try, M);
+      return;
+    }
+    for (const Stmt *C : S->children())
+      innermostTries(C, Try, M);
+  }
+
+  static bool contains(const Stmt *Outer, const Stmt *Inner) {
+    if (!Outer)
+      return false;
+    if (Outer == Inner)
+      return true;
+    for (const Stmt *C : Outer->children())
+      if (contains(C, Inner))
+        return true;
+    return false;
+  }
+
+  static bool mayThrow(const CallExpr *Call) {
+    const FunctionDecl *Callee = Call->getDirectCallee();
+    if (!Callee)
+      return true;
+    if (Callee->isNoReturn())
+      return false;
+    if (const auto *FPT = Callee->getType()->getAs<FunctionProtoType>())
+      if (FPT->isNothrow())
+        return false;
+    return true;
+  }
+
+  struct FnCFG {
+    std::unique_ptr<CFG> G;
+    llvm::DenseMap<const Stmt *, std::pair<const CFGBlock *, unsigned>> Where;
+    llvm::DenseMap<const CXXTryStmt *, const CFGBlock *> TryDispatch;
+    llvm::DenseMap<const Stmt *, const CXXTryStmt *> TryOf;
+  };
+
+  FnCFG *cfgFor(FunctionContext &Ctx) {
+    const FunctionDecl *FD = Ctx.function();
+    if (CurCFG && CurCFGFor == FD)
+      return CurCFG.get();
+    auto C = std::make_unique<FnCFG>();
+    CFG::BuildOptions BO;
+    BO.setAllAlwaysAdd();
+    BO.AddImplicitDtors = true;
+    C->G = CFG::buildCFG(FD, const_cast<Stmt *>(FD->getBody()), &Ctx.ast(), BO);
+    if (C->G) {
+      for (const CFGBlock *B : *C->G) {
+        unsigned I = 0;
+        for (const CFGElement &E : *B) {
+          if (auto CS = E.getAs<CFGStmt>())
+            C->Where.try_emplace(CS->getStmt(), B, I);
+          ++I;
+        }
+        if (const auto *T =
+                dyn_cast_or_null<CXXTryStmt>(B->getTerminatorStmt()))
+          C->TryDispatch[T] = B;
+      }
+      innermostTries(FD->getBody(), nullptr, C->TryOf);
+    }
+    CurCFG = std::move(C);
+    CurCFGFor = FD;
+    return CurCFG.get();
+  }
+
+  void checkLocalPaths(FunctionContext &Ctx, const SpawnInfo &S) {
+    const VarDecl *VD = S.Local;
+    if (!VD->hasLocalStorage() || !S.Anchor)
+      return;
+    FnCFG *C = cfgFor(Ctx);
+    if (!C || !C->G)
+      return;
+    auto W = C->Where.find(S.Anchor);
+    if (W == C->Where.end())
+      return;
+    llvm::DenseSet<const Stmt *> Uses;
+    collectUses(Ctx.function()->getBody(), VD, Uses);
+    Uses.insert(S.Anchor);
+    const Stmt *VarScopeStmt = nullptr; // the DeclStmt of the variable
+    for (const auto &[St, Pos] : C->Where)
+      if (const auto *DS = dyn_cast<DeclStmt>(St))
+        for (const Decl *D : DS->decls())
+          if (D == VD)
+            VarScopeStmt = DS;
+
+    struct Item {
+      const CFGBlock *B;
+      unsigned Index;
+      const CallExpr *Via; // an exception thrown by this call got here
+    };
+    std::deque<Item> Work;
+    llvm::DenseSet<const CFGBlock *> Seen;
+    Work.push_back({W->second.first, W->second.second + 1, nullptr});
+    const CFGBlock *Exit = &C->G->getExit();
+    while (!Work.empty()) {
+      Item It = Work.front();
+      Work.pop_front();
+      const CFGBlock *B = It.B;
+      bool Stopped = false;
+      for (unsigned I = It.Index; I < B->size() && !Stopped; ++I) {
+        CFGElement E = (*B)[I];
+        if (auto CS = E.getAs<CFGStmt>()) {
+          const Stmt *St = CS->getStmt();
+          if (Uses.contains(St)) {
+            Stopped = true;
+            break;
+          }
+          if (isa<CXXThrowExpr>(St)) {
+            bool ToExit = false;
+            for (const CFGBlock::AdjacentBlock &Succ : B->succs())
+              if (Succ.getReachableBlock() == Exit)
+                ToExit = true;
+            if (ToExit) {
+              reportLocal(Ctx, S, St, "throws here without joining '" +
+                                          VD->getNameAsString() + "'",
+                          nullptr, Uses.size() > 1);
+              return;
+            }
+          }
+          if (const auto *Call = dyn_cast<CallExpr>(St)) {
+            auto T = C->TryOf.find(Call);
+            if (T != C->TryOf.end() && mayThrow(Call) &&
+                !isa<CXXThrowExpr>(St)) {
+              const CXXTryStmt *Try = T->second;
+              if (VarScopeStmt && contains(Try->getTryBlock(), VarScopeStmt)) {
+                // The exception leaves the variable's scope: it is
+                // destroyed during unwinding while still joinable.
+                reportLocal(Ctx, S, Call,
+                            "an exception thrown here destroys '" +
+                                VD->getNameAsString() + "' while joinable",
+                            nullptr, Uses.size() > 1);
+                return;
+              }
+              auto D = C->TryDispatch.find(Try);
+              if (D != C->TryDispatch.end())
+                for (const CFGBlock::AdjacentBlock &Succ : D->second->succs())
+                  if (const CFGBlock *H = Succ.getReachableBlock())
+                    if (Seen.insert(H).second)
+                      Work.push_back({H, 0, Call});
+            }
+          }
+        } else if (auto Dtor = E.getAs<CFGAutomaticObjDtor>()) {
+          if (Dtor->getVarDecl() == VD) {
+            exitFound(Ctx, S, B, I, *Dtor, It.Via, Uses.size() > 1);
+            return;
+          }
+        }
+      }
+      if (Stopped)
+        continue;
+      for (const CFGBlock::AdjacentBlock &Succ : B->succs())
+        if (const CFGBlock *N = Succ.getReachableBlock())
+          if (Seen.insert(N).second)
+            Work.push_back({N, 0, It.Via});
+    }
+  }
+
+  void exitFound(FunctionContext &Ctx, const SpawnInfo &S, const CFGBlock *B,
+                 unsigned DtorIndex, const CFGAutomaticObjDtor &Dtor,
+                 const CallExpr *Via, bool UsedSomewhere) {
+    std::string Name = S.Local->getNameAsString();
+    for (unsigned I = DtorIndex; I-- > 0;)
+      if (auto CS = (*B)[I].getAs<CFGStmt>())
+        if (isa<ReturnStmt>(CS->getStmt())) {
+          reportLocal(Ctx, S, CS->getStmt(),
+                      "returns here without joining '" + Name + "'", Via,
+                      UsedSomewhere);
+          return;
+        }
+    if (const Stmt *T = B->getTerminatorStmt()) {
+      if (isa<BreakStmt>(T)) {
+        reportLocal(Ctx, S, T,
+                    "leaves the loop here without joining '" + Name + "'", Via,
+                    UsedSomewhere);
+        return;
+      }
+      if (isa<ContinueStmt, GotoStmt>(T)) {
+        reportLocal(Ctx, S, T, "jumps here without joining '" + Name + "'",
+                    Via, UsedSomewhere);
+        return;
+      }
+    }
+    const Stmt *Trigger = Dtor.getTriggerStmt();
+    SourceLocation Loc;
+    if (const auto *CS = dyn_cast_or_null<CompoundStmt>(Trigger))
+      Loc = CS->getRBracLoc();
+    else if (Trigger)
+      Loc = Trigger->getBeginLoc();
+    reportLocal(Ctx, S, nullptr,
+                "'" + Name + "' goes out of scope here without being joined",
+                Via, UsedSomewhere, Loc);
+  }
+
+  void reportLocal(FunctionContext &Ctx, const SpawnInfo &S, const Stmt *At,
+                   const std::string &Note, const CallExpr *Via,
+                   bool UsedSomewhere, SourceLocation Loc = SourceLocation()) {
+    std::string Name = S.Local->getNameAsString();
+    std::string Type = S.Site.Model->Type;
+    std::string Msg =
+        UsedSomewhere
+            ? Type + " '" + Name +
+                  "' is not joined or detached on every path; its destructor "
+                  "calls std::terminate"
+            : Type + " '" + Name +
+                  "' is never joined or detached; its destructor calls "
+                  "std::terminate";
+    const Stmt *Anchor = S.Anchor ? S.Anchor : S.Site.Expr;
+    DiagBuilder D =
+        Ctx.report(info(), S.Site.Expr->getBeginLoc(), Msg, Anchor);
+    if (Via)
+      D.note(Via->getBeginLoc(),
+             "an exception thrown here skips the join of '" + Name + "'");
+    D.note(At ? At->getBeginLoc() : Loc, Note);
+  }
+
+  // ---- (c) members -------------------------------------------------------
+
+  static bool allMethodsVisible(const CXXRecordDecl *RD, int Depth = 0) {
+    if (!RD || !RD->hasDefinition() || Depth > 3)
+      return false;
+    RD = RD->getDefinition();
+    for (const Decl *D : RD->decls()) {
+      if (isa<FriendDecl>(D))
+        return false;
+      const FunctionDecl *F = nullptr;
+      if (const auto *FT = dyn_cast<FunctionTemplateDecl>(D))
+        F = FT->getTemplatedDecl();
+      else
+        F = dyn_cast<FunctionDecl>(D);
+      if (F) {
+        if (F->isImplicit() || F->isDeleted() || F->isDefaulted() ||
+            F->isPureVirtual())
+          continue;
+        if (!F->hasBody())
+          return false;
+        continue;
+      }
+      if (const auto *Nested = dyn_cast<CXXRecordDecl>(D))
+        if (!Nested->isInjectedClassName() && Nested->hasDefinition() &&
+            !allMethodsVisible(Nested, Depth + 1))
+          return false;
+    }
+    return true;
+  }
+
+  void checkMember(FunctionContext &Ctx, const SpawnInfo &S) {
+    const FieldDecl *F = S.Field;
+    if (!F || !ReportedFields.insert(F).second)
+      return;
+    bool Container = false;
+    const SpawnModel *M =
+        handleModelOfType(F->getType(), Ctx.tu().Models, Container);
+    if (!M || M->Destruction != OnDestruction::Terminate)
+      return;
+    const auto *RD = dyn_cast_or_null<CXXRecordDecl>(F->getParent());
+    if (!RD || RD->isDependentContext() || RD->isLambda() ||
+        isa<ClassTemplateSpecializationDecl>(RD) || RD->isUnion())
+      return;
+    const SourceManager &SM = Ctx.ast().getSourceManager();
+    bool MainFile = SM.isInMainFile(SM.getExpansionLoc(RD->getLocation()));
+    // Others may reach a member that is not private (derived classes,
+    // code in other TUs), unless the class lives in this file alone.
+    if (!MainFile && F->getAccess() != AS_private)
+      return;
+    if (!allMethodsVisible(RD))
+      return;
+    const FieldUses *U = facts(Ctx).uses(F);
+    // The ctor-initializer start is not a member expression.
+    if (U && U->Other > 0)
+      return;
+    std::string Cls = RD->getIdentifier() ? RD->getNameAsString() : "the class";
+    std::string Msg =
+        Container
+            ? "member '" + F->getNameAsString() + "' holds " + M->Type +
+                  " objects that are never joined or detached; destroying a '" +
+                  Cls + "' while they run calls std::terminate"
+            : M->Type + " member '" + F->getNameAsString() +
+                  "' is never joined or detached; destroying a '" + Cls +
+                  "' while the thread runs calls std::terminate";
+    DiagBuilder D = Ctx.report(info(), F->getLocation(), Msg, S.Anchor);
+    D.note(S.Site.Expr->getBeginLoc(), "thread started here");
+  }
+
+  // ---- (d) std::async futures ----------------------------------------------
+
+  // A std::async future that nothing ever waits on. With
+  // std::launch::async its destructor joins the task at the end of the
+  // scope (a deliberate "join at scope end" idiom as often as a mistake):
+  // not reported. With the default policy the implementation may defer the
+  // task until get()/wait(), and with std::launch::deferred it certainly
+  // does: a future that is never waited on means the task may never run.
+  void checkFuture(FunctionContext &Ctx, const SpawnInfo &S) {
+    const VarDecl *VD = S.Local;
+    if (!VD->getIdentifier() || VD->hasGlobalStorage())
+      return;
+    const auto *Call = dyn_cast<CallExpr>(S.Site.Expr);
+    if (!Call || !S.Site.Callable)
+      return;
+    bool Deferred = false;
+    for (const Expr *A : Call->arguments()) {
+      if (A == S.Site.Callable)
+        break;
+      const auto *DR = dyn_cast<DeclRefExpr>(peel(A));
+      if (!DR || !DR->getDecl()->getIdentifier())
+        return; // a computed policy (`async | deferred`, a variable)
+      if (DR->getDecl()->getName() != "deferred")
+        return; // std::launch::async: the destructor joins
+      Deferred = true;
+    }
+    llvm::DenseSet<const Stmt *> Uses;
+    collectUses(Ctx.function()->getBody(), VD, Uses);
+    if (!Uses.empty() || VD->hasAttr<UnusedAttr>())
+      return;
+    std::string Name = VD->getNameAsString();
+    std::string Msg =
+        "future '" + Name + "' of std::async is never waited on" +
+        (Deferred ? std::string("; with std::launch::deferred the task never "
+                                "runs")
+                  : std::string("; with the default launch policy the task "
+                                "may be deferred and never run"));
+    DiagBuilder D = Ctx.report(info(), VD->getLocation(), Msg, S.Anchor);
+    D.note(S.Site.Expr->getBeginLoc(), "task started here");
+  }
+
+  std::unique_ptr<TUFacts> Facts;
+  std::unique_ptr<StopPaths> Stops;
+  std::unique_ptr<FnCFG> CurCFG; // the CFG of the function being checked
+  const FunctionDecl *CurCFGFor = nullptr;
+  std::set<std::pair<const Expr *, const Expr *>> Reported;
+  llvm::DenseSet<const FieldDecl *> ReportedFields;
+};
+
+} // namespace
+
+std::unique_ptr<Check> createThreadLeakCheck() {
+  return std::make_unique<ThreadLeakCheck>();
+}
+
+} // namespace tether
