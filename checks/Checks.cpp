@@ -11,6 +11,8 @@ std::unique_ptr<Check> createChannelSendAfterCloseCheck();
 std::unique_ptr<Check> createChannelUnclosedCheck();
 std::unique_ptr<Check> createLockHeldAcrossBlockingCheck();
 std::unique_ptr<Check> createCancelLostWakeupCheck();
+std::unique_ptr<Check> createThreadLoopCaptureByRefCheck();
+std::unique_ptr<Check> createThreadUnboundedSpawnCheck();
 
 std::vector<std::unique_ptr<Check>> createAllChecks() {
   std::vector<std::unique_ptr<Check>> All;
@@ -22,6 +24,8 @@ std::vector<std::unique_ptr<Check>> createAllChecks() {
   All.push_back(createChannelUnclosedCheck());
   All.push_back(createLockHeldAcrossBlockingCheck());
   All.push_back(createCancelLostWakeupCheck());
+  All.push_back(createThreadLoopCaptureByRefCheck());
+  All.push_back(createThreadUnboundedSpawnCheck());
   return All;
 }
 
