@@ -150,7 +150,10 @@ bool writeAtomically(const std::string &Path, llvm::StringRef Text,
     Error = EC.message();
     return false;
   }
-  if (llvm::sys::fs::access(Real, llvm::sys::fs::AccessMode::Write)) {
+  // Read-only for everyone (even when we could write it anyway, as root):
+  // the user said not to change it.
+  if ((St.permissions() & llvm::sys::fs::all_write) == 0 ||
+      llvm::sys::fs::access(Real, llvm::sys::fs::AccessMode::Write)) {
     Error = "the file is not writable";
     return false;
   }
@@ -258,6 +261,7 @@ FixSummary applyFixes(const std::vector<Finding> &Findings,
             << W.Line << ":" << W.Column << " ["
             << Findings[FIdx].CheckId
             << "]: the file changed since it was analysed\n";
+        ++Sum.Refused;
         Dropped.insert(FIdx);
         continue;
       }
