@@ -50,6 +50,8 @@ struct InputSource {
   // A plain number (parameter, member, call result), not a container's
   // size, a range or items read one by one.
   bool IsCount = false;
+  // One iteration per item read (accept, stream, queue, channel).
+  bool ReadLoop = false;
 };
 
 class ThreadUnboundedSpawnCheck : public Check {
@@ -79,6 +81,8 @@ public:
         Ctx.tu().Options.getList(info().Id, "lightweight_types");
     if (Ctx.tu().Options.get(info().Id, "lightweight_types", "\x01") == "\x01")
       Light = {"boost::fibers::fiber"};
+    bool ReportForkJoin =
+        Ctx.tu().Options.get(info().Id, "report_fork_join", "false") == "true";
     std::set<const Stmt *> Reported;
     for (const SpawnInLoop &S : SL.spawns()) {
       if (S.IsPoolTask || !S.Site.Model ||
@@ -91,16 +95,25 @@ public:
         if (SL.joinedSomewhereIn(S, L) || bounded(Ctx, L, 0))
           break;
         if (auto In = inputSource(Ctx, L)) {
-          // A number of workers given to a constructor or kept in a member
-          // container is the size of a worker pool the class owns, not a
-          // thread per input item.
+          // A number of workers started in a constructor, or kept in a
+          // member or the caller's container, is the size of a worker pool,
+          // not a thread per input item.
           // So is a count of identical workers that all run the same code
           // (they share a queue): a thread per item gets the item — the
           // counter or something declared in the loop.
           if (In->IsCount &&
               (isa<CXXConstructorDecl>(FD) ||
-               (S.Storage && S.Storage->ThisBased) ||
+               (S.Storage && (S.Storage->ThisBased ||
+                             isa_and_nonnull<ParmVarDecl>(S.StorageDecl))) ||
                !usesIterationData(SL, S, L)))
+            break;
+          // Fork-join over a container or a count: the threads go into a
+          // local container that this function joins after the loop. The
+          // caller sizes the input; reported only on request.
+          if (!In->ReadLoop && !ReportForkJoin && S.StorageDecl &&
+              isa<VarDecl>(S.StorageDecl) && !isa<ParmVarDecl>(S.StorageDecl) &&
+              cast<VarDecl>(S.StorageDecl)->hasLocalStorage() &&
+              (S.DestructorJoins || SL.joinedAfter(S, L)))
             break;
           if (Reported.insert(S.Site.Expr).second)
             report(Ctx, S, *In, Why);
@@ -525,12 +538,19 @@ private:
         return C && readsInput(Ctx, C);
       });
     };
-    if (Reads(Cond)) {
+    const VarDecl *CondVar = nullptr;
+    if (const auto *W = dyn_cast<WhileStmt>(Loop))
+      CondVar = W->getConditionVariable();
+    else if (const auto *F = dyn_cast<ForStmt>(Loop))
+      CondVar = F->getConditionVariable();
+    if (Reads(Cond) || (CondVar && Reads(CondVar->getInit()))) {
       In.What = "one iteration per item read in the loop condition";
+      In.ReadLoop = true;
       return In;
     }
     if (Reads(SpawnLoops::loopBody(Loop))) {
       In.What = "one iteration per item read in the loop";
+      In.ReadLoop = true;
       return In;
     }
     return std::nullopt;

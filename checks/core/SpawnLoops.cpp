@@ -364,6 +364,68 @@ bool SpawnLoops::unconditionalIn(const Stmt *S, const Stmt *LoopBody,
   return false;
 }
 
+bool SpawnLoops::joinsStorage(const SpawnInLoop &S, const CallExpr *C,
+                              const Stmt *Scope, const Stmt *&Allowed) const {
+  const ModelSet &Models = Ctx.tu().Models;
+  auto IsStorage = [&](const Expr *E) {
+    auto K = E ? Resolver->keyOf(E) : std::nullopt;
+    return K && *K == *S.Storage;
+  };
+  Allowed = nullptr;
+  if (auto H = matchHandleOp(C, Models)) {
+    if (H->Kind != HandleOpKind::Join)
+      return false;
+    const Expr *O = H->Object->IgnoreParenImpCasts();
+    if (IsStorage(O))
+      return true;
+    if (const auto *DR = dyn_cast<DeclRefExpr>(O)) {
+      // for (auto &t : workers) t.join();
+      for (const Stmt *A = PM->getParent(C); A && A != Scope;
+           A = PM->getParent(A))
+        if (const auto *R = dyn_cast<CXXForRangeStmt>(A))
+          if (R->getLoopVariable() == DR->getDecl() &&
+              IsStorage(R->getRangeInit())) {
+            Allowed = R;
+            return true;
+          }
+      return false;
+    }
+    // workers[k].join(), workers.back().join()
+    const Expr *Base = nullptr;
+    if (const auto *Sub = dyn_cast<CXXOperatorCallExpr>(O);
+        Sub && Sub->getOperator() == OO_Subscript)
+      Base = Sub->getArg(0);
+    else if (const auto *MC = dyn_cast<CXXMemberCallExpr>(O);
+             MC && MC->getMethodDecl() && MC->getMethodDecl()->getIdentifier() &&
+             isElementAccess(MC->getMethodDecl()->getName()))
+      Base = MC->getImplicitObjectArgument();
+    if (Base && IsStorage(Base)) {
+      for (const Stmt *A = PM->getParent(C); A && A != Scope;
+           A = PM->getParent(A))
+        if (isLoop(A)) {
+          Allowed = A;
+          break;
+        }
+      return true;
+    }
+    return false;
+  }
+  if (const FunctionDecl *FD = C->getDirectCallee();
+      FD && FD->isInStdNamespace() && named(FD, {"for_each"}) &&
+      C->getNumArgs() >= 2) {
+    // std::for_each(workers.begin(), workers.end(), join)
+    const Expr *A0 = C->getArg(0)->IgnoreParenImpCasts();
+    if (const auto *CE = dyn_cast<CXXConstructExpr>(A0);
+        CE && CE->getNumArgs() == 1)
+      A0 = CE->getArg(0)->IgnoreParenImpCasts();
+    if (const auto *MC = dyn_cast<CXXMemberCallExpr>(A0))
+      if (named(MC->getMethodDecl(), {"begin"}) &&
+          IsStorage(MC->getImplicitObjectArgument()))
+        return true;
+  }
+  return false;
+}
+
 bool SpawnLoops::joinedIn(const SpawnInLoop &S, const Stmt *Loop,
                           bool Unconditional) const {
   if (!S.Storage)
@@ -372,72 +434,30 @@ bool SpawnLoops::joinedIn(const SpawnInLoop &S, const Stmt *Loop,
   if (!LB)
     return false;
   const SourceManager &SM = Ctx.ast().getSourceManager();
-  const ModelSet &Models = Ctx.tu().Models;
   SourceLocation After = S.Site.Expr->getEndLoc();
-  auto IsStorage = [&](const Expr *E) {
-    auto K = E ? Resolver->keyOf(E) : std::nullopt;
-    return K && *K == *S.Storage;
-  };
   for (const CallExpr *C : Calls) {
     if (!within(SM, C->getBeginLoc(), LB->getSourceRange()) ||
         !SM.isBeforeInTranslationUnit(After, C->getBeginLoc()))
       continue;
     const Stmt *Allowed = nullptr;
-    bool Match = false;
-    if (auto H = matchHandleOp(C, Models)) {
-      if (H->Kind != HandleOpKind::Join)
-        continue;
-      const Expr *O = H->Object->IgnoreParenImpCasts();
-      if (IsStorage(O)) {
-        Match = true;
-      } else if (const auto *DR = dyn_cast<DeclRefExpr>(O)) {
-        // for (auto &t : workers) t.join();
-        for (const Stmt *A = PM->getParent(C); A && A != LB;
-             A = PM->getParent(A))
-          if (const auto *R = dyn_cast<CXXForRangeStmt>(A))
-            if (R->getLoopVariable() == DR->getDecl() &&
-                IsStorage(R->getRangeInit())) {
-              Match = true;
-              Allowed = R;
-              break;
-            }
-      } else {
-        // workers[k].join(), workers.back().join()
-        const Expr *Base = nullptr;
-        if (const auto *Sub = dyn_cast<CXXOperatorCallExpr>(O);
-            Sub && Sub->getOperator() == OO_Subscript)
-          Base = Sub->getArg(0);
-        else if (const auto *MC = dyn_cast<CXXMemberCallExpr>(O);
-                 MC && MC->getMethodDecl() &&
-                 MC->getMethodDecl()->getIdentifier() &&
-                 isElementAccess(MC->getMethodDecl()->getName()))
-          Base = MC->getImplicitObjectArgument();
-        if (Base && IsStorage(Base)) {
-          Match = true;
-          for (const Stmt *A = PM->getParent(C); A && A != LB;
-               A = PM->getParent(A))
-            if (isLoop(A)) {
-              Allowed = A;
-              break;
-            }
-        }
-      }
-    } else if (const FunctionDecl *FD = C->getDirectCallee();
-               FD && FD->isInStdNamespace() && named(FD, {"for_each"}) &&
-               C->getNumArgs() >= 2) {
-      // std::for_each(workers.begin(), workers.end(), join)
-      const Expr *A0 = C->getArg(0)->IgnoreParenImpCasts();
-      if (const auto *CE = dyn_cast<CXXConstructExpr>(A0);
-          CE && CE->getNumArgs() == 1)
-        A0 = CE->getArg(0)->IgnoreParenImpCasts();
-      if (const auto *MC = dyn_cast<CXXMemberCallExpr>(A0))
-        if (named(MC->getMethodDecl(), {"begin"}) &&
-            IsStorage(MC->getImplicitObjectArgument()))
-          Match = true;
-    }
-    if (!Match)
+    if (!joinsStorage(S, C, LB, Allowed))
       continue;
     if (!Unconditional || unconditionalIn(C, LB, Allowed))
+      return true;
+  }
+  return false;
+}
+
+bool SpawnLoops::joinedAfter(const SpawnInLoop &S, const Stmt *Loop) const {
+  if (!S.Storage)
+    return false;
+  const SourceManager &SM = Ctx.ast().getSourceManager();
+  SourceLocation End = SM.getExpansionLoc(Loop->getEndLoc());
+  for (const CallExpr *C : Calls) {
+    if (!SM.isBeforeInTranslationUnit(End, SM.getExpansionLoc(C->getBeginLoc())))
+      continue;
+    const Stmt *Allowed = nullptr;
+    if (joinsStorage(S, C, Body, Allowed))
       return true;
   }
   return false;

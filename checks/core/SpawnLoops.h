@@ -67,6 +67,9 @@ public:
   // element of its container) after the spawn, conditional or not?
   bool joinedSomewhereIn(const SpawnInLoop &S, const clang::Stmt *Loop) const;
 
+  // Is S's handle (or its container) joined after Loop, in this function?
+  bool joinedAfter(const SpawnInLoop &S, const clang::Stmt *Loop) const;
+
   // Is D declared inside Loop (its init statement, loop variable, condition
   // variable or body), outside lambdas?
   bool declaredIn(const clang::ValueDecl *D, const clang::Stmt *Loop) const;
@@ -86,6 +89,9 @@ private:
   // requires one that runs on every path through the iteration.
   bool joinedIn(const SpawnInLoop &S, const clang::Stmt *Loop,
                 bool Unconditional) const;
+  bool joinsStorage(const SpawnInLoop &S, const clang::CallExpr *C,
+                    const clang::Stmt *Scope,
+                    const clang::Stmt *&Allowed) const;
   bool passedAwayIn(const SpawnInLoop &S, const clang::Stmt *Loop) const;
   bool unconditionalIn(const clang::Stmt *S, const clang::Stmt *Body,
                        const clang::Stmt *Allowed) const;

@@ -19,7 +19,7 @@ void record(int shard, int value);
 void score_shards(int shards) {
   std::vector<std::thread> workers;
   for (int i = 0; i < shards; ++i)
-    workers.emplace_back([&i] { record(i, score(i)); });  // want thread-loop-capture-by-ref "loop variable 'i' is captured by reference by a thread"  // want thread-unbounded-spawn "a thread is started for every iteration"
+    workers.emplace_back([&i] { record(i, score(i)); });  // want thread-loop-capture-by-ref "loop variable 'i' is captured by reference by a thread"
   for (auto &t : workers)
     t.join();
 }
@@ -38,7 +38,7 @@ void upload_all(const std::vector<std::string> &paths) {
 void assemble(int parts, std::vector<std::thread> &out) {
   for (int p = 0; p < parts; ++p) {
     std::vector<char> buf(4096);
-    out.push_back(std::thread(fill, std::ref(buf), p));  // want thread-loop-capture-by-ref "variable 'buf', declared in the loop body, is passed by reference \(std::ref\)"  // want thread-unbounded-spawn "a thread is started for every iteration"
+    out.push_back(std::thread(fill, std::ref(buf), p));  // want thread-loop-capture-by-ref "variable 'buf', declared in the loop body, is passed by reference \(std::ref\)"
   }
 }
 
@@ -49,7 +49,7 @@ public:
   int total(const std::vector<int> &shards) {
     std::vector<std::future<int>> parts;
     for (int shard : shards)
-      parts.push_back(std::async(std::launch::async, [&] { return score(shard); }));  // want thread-loop-capture-by-ref "loop variable 'shard'"  // want thread-unbounded-spawn "a thread is started for every iteration"
+      parts.push_back(std::async(std::launch::async, [&] { return score(shard); }));  // want thread-loop-capture-by-ref "loop variable 'shard'"
     int sum = 0;
     for (auto &f : parts)
       sum += f.get();

@@ -35,14 +35,22 @@ private:
   bool stopping_ = false;
 };
 
-// 2. A thread per element of a container parameter, joined after the loop.
-void handle_all(const std::vector<Request> &requests) {
-  std::vector<std::thread> workers;
-  for (const Request &r : requests)
-    workers.emplace_back([&r] { handle(r); });  // want thread-unbounded-spawn "a range over parameter 'requests'"
-  for (auto &t : workers)
-    t.join();
-}
+// 2. A thread per element of a container parameter, kept in a member until
+//    the router is destroyed.
+class Router {
+public:
+  void route(const std::vector<Request> &requests) {
+    for (Request r : requests)
+      inflight_.emplace_back([r] { handle(r); });  // want thread-unbounded-spawn "a range over parameter 'requests'"
+  }
+  ~Router() {
+    for (auto &t : inflight_)
+      t.join();
+  }
+
+private:
+  std::vector<std::thread> inflight_;
+};
 
 // 3. A thread per line of a stream.
 void index_stream(std::istream &in) {
@@ -54,15 +62,13 @@ void index_stream(std::istream &in) {
     t.join();
 }
 
-// 4. A count from a parameter, with std::async futures kept until the end.
-int crawl_n(const std::vector<std::string> &seeds, size_t pages) {
-  std::vector<std::future<int>> results;
-  for (size_t i = 0; i < pages; ++i)
-    results.push_back(std::async(std::launch::async, crawl, seeds[i % seeds.size()]));  // want thread-unbounded-spawn "a count from parameter 'pages'"
-  int total = 0;
-  for (auto &f : results)
-    total += f.get();
-  return total;
+// 4. A count from a parameter, every page crawled on its own detached
+//    thread.
+void crawl_n(const std::vector<std::string> &seeds, size_t pages) {
+  for (size_t i = 0; i < pages; ++i) {
+    std::string url = seeds[i % seeds.size()] + "?page=" + std::to_string(i);
+    std::thread(crawl, url).detach();  // want thread-unbounded-spawn "a count from parameter 'pages'"
+  }
 }
 
 // 5. A range over a member container; the handles go into another member.

@@ -155,3 +155,29 @@ int sum_all(const std::vector<Request> &requests) {
   }
   return total;
 }
+
+// 8. Fork-join over the caller's data: a thread per element, all joined
+//    before returning (reported only with report_fork_join: true), and a
+//    number of identical workers that share a queue.
+int checksum_all(const std::vector<Request> &requests) {
+  std::vector<int> sums(requests.size());
+  std::vector<std::thread> workers;
+  for (size_t i = 0; i < requests.size(); ++i)
+    workers.emplace_back([&sums, &requests, i] { sums[i] = checksum(requests[i]); });
+  for (auto &t : workers)
+    t.join();
+  int total = 0;
+  for (int s : sums)
+    total += s;
+  return total;
+}
+bool next_request(Request &r);
+void drain_with(unsigned n) {
+  std::vector<std::jthread> workers;
+  for (unsigned i = 0; i < n; ++i)
+    workers.emplace_back([] {
+      Request r;
+      while (next_request(r))
+        handle(r);
+    });
+}
