@@ -124,7 +124,7 @@ public:
         const Expr *Why = nullptr;
         if (!SL.outlivesIteration(S, Loop, &Why))
           continue;
-        report(Ctx, S, R, Loop, Why);
+        report(Ctx, SL, S, R, Loop, Why);
       }
     }
   }
@@ -174,7 +174,14 @@ private:
     }
   }
 
-  static std::string fateNote(const SpawnInLoop &S, const Expr *Why) {
+  static std::string fateNote(const SpawnLoops &SL, const SpawnInLoop &S,
+                              const Stmt *Loop, const Expr *Why) {
+    if ((S.Fate == HandleFate::InContainer || S.Fate == HandleFate::Stored) &&
+        SL.joinedSomewhereIn(S, Loop))
+      return "the handle is kept in '" +
+             (S.Storage ? S.Storage->describe() : std::string("?")) +
+             "' and joined only in some iterations; the others end while "
+             "the thread runs";
     switch (S.Fate) {
     case HandleFate::Detached:
       return "the thread is detached here";
@@ -197,8 +204,9 @@ private:
     }
   }
 
-  void report(FunctionContext &Ctx, const SpawnInLoop &S, const ByRef &R,
-              const Stmt *Loop, const Expr *Why) {
+  void report(FunctionContext &Ctx, const SpawnLoops &SL,
+              const SpawnInLoop &S, const ByRef &R, const Stmt *Loop,
+              const Expr *Why) {
     const SourceManager &SM = Ctx.ast().getSourceManager();
     const LangOptions &LO = Ctx.ast().getLangOpts();
     std::string Name = R.Var->getNameAsString();
@@ -246,10 +254,10 @@ private:
                                        Spawned + "; capture it by value");
     if (Why && Why != S.Site.Expr) {
       D.note(S.Site.Expr->getBeginLoc(), Spawned + " started here");
-      D.note(Why->getExprLoc(), fateNote(S, Why));
+      D.note(Why->getExprLoc(), fateNote(SL, S, Loop, Why));
     } else {
       D.note(S.Site.Expr->getBeginLoc(),
-             Spawned + " started here; " + fateNote(S, Why));
+             Spawned + " started here; " + fateNote(SL, S, Loop, Why));
     }
 
     if (R.Kind == RefKind::ExplicitCapture)

@@ -514,6 +514,18 @@ bool SpawnLoops::outlivesIteration(const SpawnInLoop &S, const Stmt *Loop,
         return true;
     return false;
   };
+  // A wait for the threads' completion later in every iteration (a latch, a
+  // barrier, a condition variable, a semaphore): they signal it, so they
+  // are done with the iteration's variables. We cannot tell what the wait
+  // waits for; when unsure we do not report.
+  if (LaterCallIn([&](const CallExpr *C) {
+        auto Op = matchBlockingOp(C, Ctx.tu().Models);
+        return Op &&
+               (Op->What == "latch wait" || Op->What == "cond wait" ||
+                Op->What == "semacquire") &&
+               unconditionalIn(C, LB, nullptr);
+      }))
+    return false;
   switch (S.Fate) {
   case HandleFate::Unknown:
   case HandleFate::Joined:

@@ -4,6 +4,7 @@
 #include <array>
 #include <execution>
 #include <future>
+#include <latch>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -114,5 +115,21 @@ void rows(const std::vector<std::vector<int>> &grid) {
       cells.emplace_back([&row, c] { record(int(c), row[c]); });
     for (auto &t : cells)
       t.join();
+  }
+}
+
+// 9. Detached workers per row that count down a latch the iteration waits
+//    for: they are done with `row` before the next iteration.
+void rows_with_latch(const std::vector<std::vector<int>> &grid) {
+  for (size_t r = 0; r < grid.size(); ++r) {
+    std::vector<int> row = grid[r];
+    std::latch done(2);
+    for (int half = 0; half < 2; ++half)
+      std::thread([&row, &done, half, r] {
+        for (size_t c = half; c < row.size(); c += 2)
+          record(int(r), row[c]);
+        done.count_down();
+      }).detach();
+    done.wait();
   }
 }
