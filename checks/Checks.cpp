@@ -16,6 +16,8 @@ std::unique_ptr<Check> createCancelDroppedTokenCheck();
 std::unique_ptr<Check> createCancelMissingCheck();
 std::unique_ptr<Check> createCancelUninterruptibleWaitCheck();
 std::unique_ptr<Check> createThreadLeakCheck();
+std::unique_ptr<Check> createThreadLoopCaptureByRefCheck();
+std::unique_ptr<Check> createThreadUnboundedSpawnCheck();
 
 std::vector<std::unique_ptr<Check>> createAllChecks() {
   std::vector<std::unique_ptr<Check>> All;
@@ -32,6 +34,8 @@ std::vector<std::unique_ptr<Check>> createAllChecks() {
   All.push_back(createCancelMissingCheck());
   All.push_back(createCancelUninterruptibleWaitCheck());
   All.push_back(createThreadLeakCheck());
+  All.push_back(createThreadLoopCaptureByRefCheck());
+  All.push_back(createThreadUnboundedSpawnCheck());
   return All;
 }
 

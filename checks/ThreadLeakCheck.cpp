@@ -758,6 +758,29 @@ private:
     SourceLocation Loc;
   };
 
+  // Is VD a loop variable, or declared in the body of a loop, of a loop
+  // that also holds Spawn?
+  static bool declaredInLoopAround(const VarDecl *VD, const Expr *Spawn,
+                                   ASTContext &AST) {
+    const SourceManager &SM = AST.getSourceManager();
+    DynTypedNodeList Parents = AST.getParents(*VD);
+    for (int Depth = 0; !Parents.empty() && Depth < 64; ++Depth) {
+      const DynTypedNode &N = Parents[0];
+      if (N.get<FunctionDecl>() || N.get<LambdaExpr>())
+        return false;
+      if (const Stmt *St = N.get<Stmt>())
+        if (isa<ForStmt, WhileStmt, DoStmt, CXXForRangeStmt>(St)) {
+          SourceRange R = St->getSourceRange();
+          SourceLocation L = Spawn->getBeginLoc();
+          return R.isValid() && L.isValid() &&
+                 !SM.isBeforeInTranslationUnit(L, R.getBegin()) &&
+                 !SM.isBeforeInTranslationUnit(R.getEnd(), L);
+        }
+      Parents = AST.getParents(N);
+    }
+    return false;
+  }
+
   void checkDetached(FunctionContext &Ctx, const CXXMemberCallExpr *Detach,
                      const SpawnInfo &S) {
     if (!Reported.insert({Detach, S.Site.Expr}).second)
@@ -840,7 +863,10 @@ private:
 
     const Capture *LocalCap = nullptr, *ThisCap = nullptr;
     for (const Capture &C : Caps) {
-      if (C.Var && !LocalCap)
+      // A variable of a loop around the spawn is
+      // thread-loop-capture-by-ref's finding (with its fix-it).
+      if (C.Var && !LocalCap &&
+          !declaredInLoopAround(C.Var, S.Site.Expr, Ctx.ast()))
         LocalCap = &C;
       if (!C.Var && !ThisCap)
         ThisCap = &C;

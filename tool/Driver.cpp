@@ -1,5 +1,6 @@
 #include "Driver.h"
 #include "Config.h"
+#include "Fixes.h"
 #include "Output.h"
 #include "Suppress.h"
 
@@ -375,6 +376,10 @@ bool writeOutput(const OutputSpec &O, const std::vector<Finding> &Findings,
     llvm::outs().flush();
     return true;
   }
+  if (O.Path == "<stderr>") {
+    Write(llvm::errs(), Color && llvm::sys::Process::StandardErrIsDisplayed());
+    return true;
+  }
   // Write to a temporary file and rename: an interrupted run never leaves a
   // truncated report where a good one was.
   std::string Tmp = O.Path + ".tmp";
@@ -663,7 +668,7 @@ int runCheck(const CheckOptionsCLI &Opts) {
 
   bool TextOnStdout = false;
   for (const OutputSpec &O : Opts.Outputs)
-    TextOnStdout |= O.Path == "-" && O.Format == "text";
+    TextOnStdout |= (O.Path == "-" || O.Path == "<stderr>") && O.Format == "text";
   if (!TextOnStdout)
     for (const InputError &E : Errors)
       llvm::errs() << "error: cannot analyse " << E.File << ": " << E.Message
@@ -673,6 +678,31 @@ int runCheck(const CheckOptionsCLI &Opts) {
     WriteOk &= writeOutput(O, Findings, Info, Opts.Color);
   if (!WriteOk)
     return ExitUsage;
+
+  // Fix-its of the findings that are reported (suppressed and baselined
+  // ones are gone by now). Exit codes do not change: the findings were
+  // reported.
+  if (Opts.Fix || Opts.FixDryRun) {
+    std::set<std::string> Sources(Analysed.begin(), Analysed.end());
+    FixOptions FO;
+    FO.DryRun = Opts.FixDryRun;
+    FO.DisplayRoot = Info.SourceRoot;
+    FO.Allowed = [&](const std::string &File) {
+      if (Sources.count(File))
+        return true;
+      for (const auto &[C, Re] : Filters)
+        if (Re && Re->match(File))
+          return true;
+      return false;
+    };
+    FixSummary S = applyFixes(Findings, FO, llvm::outs(), llvm::errs());
+    llvm::outs().flush();
+    llvm::errs() << "tether: " << (Opts.FixDryRun ? "would apply " : "applied ")
+                 << S.Applied << " fix-its in " << S.Files << " files";
+    if (S.Refused)
+      llvm::errs() << " (" << S.Refused << " not applied)";
+    llvm::errs() << "\n";
+  }
   if (!Errors.empty())
     return ExitPartial;
   return Findings.empty() ? ExitClean : ExitFindings;

@@ -16,7 +16,7 @@ enum ExitCode {
 
 struct OutputSpec {
   std::string Format; // text | json | sarif
-  std::string Path;   // "-" for stdout
+  std::string Path;   // "-" for stdout, "<stderr>" for stderr
 };
 
 struct CheckOptionsCLI {
@@ -33,6 +33,8 @@ struct CheckOptionsCLI {
   bool Color = false;
   bool Quiet = false;
   bool ReportUnusedSuppressions = true;
+  bool Fix = false;       // --fix: apply the findings' fix-its
+  bool FixDryRun = false; // --fix-dry-run: print them as a unified diff
   std::vector<std::string> ExtraArgs, ExtraArgsBefore;
   std::vector<std::string> CommandLine;
 };

@@ -74,6 +74,15 @@ static cl::opt<bool> NoUnused(
     "no-unused-suppressions",
     cl::desc("Do not report NOLINT comments that suppress nothing"),
     cl::sub(CheckCmd), cl::cat(Cat));
+static cl::opt<bool>
+    Fix("fix", cl::desc("Apply the fix-its of the reported findings to the "
+                        "source files"),
+        cl::sub(CheckCmd), cl::cat(Cat));
+static cl::opt<bool> FixDryRun(
+    "fix-dry-run",
+    cl::desc("Print the fix-its of the reported findings as a unified diff "
+             "on stdout; change no file (the text report goes to stderr)"),
+    cl::sub(CheckCmd), cl::cat(Cat));
 static cl::list<std::string>
     ExtraArgs("extra-arg", cl::desc("Additional compiler argument (appended)"),
               cl::sub(CheckCmd), cl::cat(Cat));
@@ -159,6 +168,12 @@ int main(int argc, char **argv) {
   Opts.WriteBaseline = WriteBaselineFile;
   Opts.Quiet = Quiet;
   Opts.ReportUnusedSuppressions = !NoUnused;
+  Opts.Fix = Fix;
+  Opts.FixDryRun = FixDryRun;
+  if (Fix && FixDryRun) {
+    errs() << "error: --fix and --fix-dry-run cannot be used together\n";
+    return tether::ExitUsage;
+  }
   Opts.ExtraArgs.assign(ExtraArgs.begin(), ExtraArgs.end());
   Opts.ExtraArgsBefore.assign(ExtraArgsBefore.begin(), ExtraArgsBefore.end());
   for (int I = 0; I < argc; ++I)
@@ -197,7 +212,12 @@ int main(int argc, char **argv) {
       Opts.Outputs.push_back({F, "-"});
       Stdout = true;
     }
+  if (FixDryRun && Stdout) {
+    errs() << "error: --fix-dry-run writes the diff to stdout; write the "
+              "report to a file with -o\n";
+    return tether::ExitUsage;
+  }
   if (!Stdout && !Quiet)
-    Opts.Outputs.push_back({"text", "-"});
+    Opts.Outputs.push_back({"text", FixDryRun ? "<stderr>" : "-"});
   return tether::runCheck(Opts);
 }

@@ -101,6 +101,12 @@ DiagBuilder &DiagBuilder::range(SourceRange R) {
 }
 
 DiagBuilder &DiagBuilder::fixReplace(CharSourceRange R, llvm::StringRef Text) {
+  // Only plain text of the user's own files: never inside a macro expansion
+  // or a system header, never across files.
+  if (R.isInvalid() || R.getBegin().isMacroID() || R.getEnd().isMacroID() ||
+      SM.isInSystemHeader(R.getBegin()) ||
+      SM.getFileID(R.getBegin()) != SM.getFileID(R.getEnd()))
+    return *this;
   FixIt X;
   X.Where = toSourcePoint(SM, R.getBegin());
   SourcePoint End = toSourcePoint(SM, R.getEnd());

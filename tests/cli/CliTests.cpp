@@ -982,4 +982,175 @@ TEST(Models, ValidateReportsLocation) {
       << R;
 }
 
+// ---------------------------------------------------------------------------
+// 12. --fix and --fix-dry-run (thread-loop-capture-by-ref's [&i] -> [i])
+
+// thread-loop-capture-by-ref at 9:22 with the fix-it `&i` -> `i`.
+constexpr const char *LoopCpp = R"(#include <thread>
+#include <vector>
+
+// A comment the fix must not touch.
+void record(int shard);
+
+void start(std::vector<std::thread> &ts) {
+  for (int i = 0; i < 4; ++i)
+    ts.emplace_back([&i] { record(i); });
+}
+
+int untouched(int x) { return x * 2; } // [&i] in a comment stays
+)";
+
+std::string fixedLoop() {
+  std::string S = LoopCpp;
+  size_t At = S.find("[&i] { record");
+  S.replace(At, 4, "[i]");
+  return S;
+}
+
+constexpr const char *WorkH = R"(#pragma once
+#include <thread>
+#include <vector>
+void record(int shard);
+inline void fan_out(std::vector<std::thread> &ts) {
+  for (int i = 0; i < 3; ++i)
+    ts.emplace_back([&i] { record(i); });
+}
+)";
+
+TEST(Fix, AppliesFixAndLeavesTheRestAlone) {
+  Sandbox Box;
+  Box.write("loop.cpp", LoopCpp);
+  Box.compileDb({"loop.cpp"});
+  fs::permissions(Box.path("loop.cpp"), fs::perms(0640));
+  Result R = Box.tether({"check", "-p", ".", "--fix"});
+  EXPECT_EQ(R.Status, 1) << R; // findings were reported, even if fixed
+  EXPECT_NE(R.Out.find("[thread-loop-capture-by-ref]"), std::string::npos)
+      << R;
+  EXPECT_NE(R.Err.find("tether: applied 1 fix-its in 1 files"),
+            std::string::npos)
+      << R;
+  EXPECT_EQ(Box.read("loop.cpp"), fixedLoop());
+  EXPECT_EQ(fs::status(Box.path("loop.cpp")).permissions() & fs::perms::all,
+            fs::perms(0640));
+  // No temporary files left behind.
+  for (const auto &E : fs::directory_iterator(Box.Root))
+    EXPECT_EQ(E.path().filename().string().find("tether-fix"),
+              std::string::npos)
+        << E.path();
+  // Fixed code is clean.
+  Result Again = Box.tether({"check", "-p", ".", "--fix"});
+  EXPECT_EQ(Again.Status, 0) << Again;
+  EXPECT_NE(Again.Err.find("tether: applied 0 fix-its in 0 files"),
+            std::string::npos)
+      << Again;
+}
+
+TEST(Fix, DryRunPrintsDiffAndChangesNothing) {
+  Sandbox Box;
+  Box.write("loop.cpp", LoopCpp);
+  Box.compileDb({"loop.cpp"});
+  Result R = Box.tether({"check", "-p", ".", "--fix-dry-run"});
+  EXPECT_EQ(R.Status, 1) << R;
+  EXPECT_EQ(Box.read("loop.cpp"), LoopCpp);
+  std::vector<std::string> Out = lines(R.Out);
+  ASSERT_GE(Out.size(), 4u) << R;
+  EXPECT_EQ(Out[0], "--- a/loop.cpp") << R;
+  EXPECT_EQ(Out[1], "+++ b/loop.cpp") << R;
+  EXPECT_EQ(Out[2], "@@ -6,7 +6,7 @@") << R;
+  EXPECT_EQ(countMatching(R.Out, "-    ts.emplace_back([&i] { record(i); });"),
+            1u)
+      << R;
+  EXPECT_EQ(countMatching(R.Out, "+    ts.emplace_back([i] { record(i); });"),
+            1u)
+      << R;
+  // The report goes to stderr so that stdout is a patch.
+  EXPECT_EQ(R.Out.find("warning:"), std::string::npos) << R;
+  EXPECT_NE(R.Err.find("[thread-loop-capture-by-ref]"), std::string::npos)
+      << R;
+  EXPECT_NE(R.Err.find("tether: would apply 1 fix-its in 1 files"),
+            std::string::npos)
+      << R;
+  // The diff applies with patch(1) and gives what --fix writes.
+  Box.write("fix.diff", R.Out);
+  Result P = Box.run("patch", {"-s", "-p1", "-i", "fix.diff"});
+  if (P.Status == 0)
+    EXPECT_EQ(Box.read("loop.cpp"), fixedLoop());
+}
+
+TEST(Fix, DryRunWithReportOnStdoutIsAUsageError) {
+  Sandbox Box;
+  Box.write("loop.cpp", LoopCpp);
+  Box.compileDb({"loop.cpp"});
+  expectUsageError(
+      Box.tether({"check", "-p", ".", "--fix-dry-run", "--format=json"}),
+      "--fix-dry-run");
+  expectUsageError(Box.tether({"check", "-p", ".", "--fix", "--fix-dry-run"}),
+                   "cannot be used together");
+}
+
+TEST(Fix, HeaderFixFromTwoTranslationUnitsAppliedOnce) {
+  Sandbox Box;
+  Box.write("work.h", WorkH);
+  Box.write("one.cpp", "#include \"work.h\"\nint one() { return 1; }\n");
+  Box.write("two.cpp", "#include \"work.h\"\nint two() { return 2; }\n");
+  Box.compileDb({"one.cpp", "two.cpp"});
+  // Without the header filter the header is not analysed, and not touched.
+  Result None = Box.tether({"check", "-p", ".", "--fix"});
+  EXPECT_EQ(None.Status, 0) << None;
+  EXPECT_EQ(Box.read("work.h"), WorkH);
+  Result R =
+      Box.tether({"check", "-p", ".", "--header-filter=work\\.h", "--fix"});
+  EXPECT_EQ(R.Status, 1) << R;
+  EXPECT_NE(R.Err.find("tether: applied 1 fix-its in 1 files"),
+            std::string::npos)
+      << R;
+  std::string Want = WorkH;
+  Want.replace(Want.find("[&i]"), 4, "[i]");
+  EXPECT_EQ(Box.read("work.h"), Want);
+  EXPECT_EQ(Box.read("one.cpp"), "#include \"work.h\"\nint one() { return 1; }\n");
+}
+
+TEST(Fix, ReadOnlyFileGivesClearErrorAndStaysUnchanged) {
+  Sandbox Box;
+  Box.write("loop.cpp", LoopCpp);
+  Box.compileDb({"loop.cpp"});
+  fs::permissions(Box.path("loop.cpp"), fs::perms(0444));
+  Result R = Box.tether({"check", "-p", ".", "--fix"});
+  EXPECT_EQ(R.Status, 1) << R;
+  EXPECT_TRUE(std::regex_search(
+      R.Err, std::regex("tether: error: cannot apply fix-its to '.*loop\\.cpp'"
+                        ": the file is not writable")))
+      << R;
+  EXPECT_NE(R.Err.find("tether: applied 0 fix-its in 0 files (1 not applied)"),
+            std::string::npos)
+      << R;
+  EXPECT_EQ(R.Err.find("Stack dump"), std::string::npos) << R;
+  fs::permissions(Box.path("loop.cpp"), fs::perms(0644));
+  EXPECT_EQ(Box.read("loop.cpp"), LoopCpp);
+}
+
+TEST(Fix, SuppressedAndBaselinedFindingsGetNoFix) {
+  Sandbox Box;
+  std::string Suppressed = LoopCpp;
+  Suppressed.replace(Suppressed.find("record(i); });") + 14, 0,
+                     " // NOLINT(thread-loop-capture-by-ref)");
+  Box.write("loop.cpp", Suppressed);
+  Box.compileDb({"loop.cpp"});
+  Result R = Box.tether({"check", "-p", ".", "--fix"});
+  EXPECT_EQ(R.Status, 0) << R;
+  EXPECT_EQ(Box.read("loop.cpp"), Suppressed);
+
+  Box.write("loop.cpp", LoopCpp);
+  Result W = Box.tether(
+      {"check", "-p", ".", "--write-baseline", "base.json", "--quiet"});
+  EXPECT_EQ(W.Status, 1) << W;
+  Result B =
+      Box.tether({"check", "-p", ".", "--baseline", "base.json", "--fix"});
+  EXPECT_EQ(B.Status, 0) << B;
+  EXPECT_NE(B.Err.find("tether: applied 0 fix-its in 0 files"),
+            std::string::npos)
+      << B;
+  EXPECT_EQ(Box.read("loop.cpp"), LoopCpp);
+}
+
 } // namespace

@@ -29,7 +29,7 @@ public:
   bool download_all(const std::vector<Chunk> &chunks) {
     std::stop_source cancel; // want cancel-lost "the stop source 'cancel' is not requested to stop on all paths"
     for (const Chunk &c : chunks)
-      workers_.emplace_back([&c, tok = cancel.get_token()] { fetch_chunk(c, tok); }); // want-note "a token is handed out here"
+      workers_.emplace_back([&c, tok = cancel.get_token()] { fetch_chunk(c, tok); }); // want-note "a token is handed out here" want thread-unbounded-spawn "a range over parameter 'chunks'"
     if (!verify(chunks))
       return false; // want-note "this return statement may be reached without requesting stop"
     cancel.request_stop();

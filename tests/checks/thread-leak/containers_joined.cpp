@@ -60,7 +60,7 @@ private:
 std::vector<std::thread> spawn_all(int n) {
   std::vector<std::thread> ts;
   for (int i = 0; i < n; ++i) {
-    std::thread t(compute, i);
+    std::thread t(compute, i);  // want thread-unbounded-spawn "a count from parameter 'n'"
     ts.push_back(std::move(t));
   }
   return ts;

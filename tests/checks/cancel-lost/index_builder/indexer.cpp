@@ -13,7 +13,7 @@ bool disk_full() { return false; }
 void IndexBuilder::build_async(const std::vector<Shard> &shards) {
   std::stop_source src;
   for (const Shard &s : shards)
-    threads_.emplace_back(index_shard, s, src.get_token());
+    threads_.emplace_back(index_shard, s, src.get_token());  // want thread-unbounded-spawn "a range over parameter 'shards'"
   running_ = src;
 }
 
