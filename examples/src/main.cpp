@@ -71,18 +71,18 @@ std::vector<std::string> receive_stream(const std::vector<std::string> &lines) {
   auto live = std::make_shared<RawChannel>(64);
   std::thread([live, lines] {
     for (const std::string &line : lines)
-      live->push(line);
+      live->push(line); // BUG(channel-unclosed): the generator never closes `live` after its last send, so the caller's loop below never ends
   }).detach();
   std::vector<std::string> received;
-  for (std::string &line : *live) // BUG(channel-unclosed): the generator never closes `live`, so this loop never ends
+  for (std::string &line : *live)
     received.push_back(std::move(line));
   return received;
 }
 
 // --watch: prints a heartbeat for every batch handed to the worker pool.
 std::jthread start_watcher(std::shared_ptr<BlockingQueue<std::size_t>> beats) {
-  return std::jthread([beats](std::stop_token) { // BUG(cancel-missing): the stop token is ignored and the loop has no exit, so ~jthread hangs in join
-    for (;;) {
+  return std::jthread([beats](std::stop_token) {
+    for (;;) { // BUG(cancel-missing): the stop token above is ignored and the loop has no exit, so ~jthread hangs in join
       std::size_t id = 0;
       if (beats->pop(id))
         std::cerr << "heartbeat: batch " << id << "\n";

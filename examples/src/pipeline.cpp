@@ -97,13 +97,13 @@ void Pipeline::alert_stage() {
 
 void Pipeline::start_progress_reporter() {
   running_ = true;
-  std::thread([this] { // BUG(thread-leak): detached thread captures `this`; nobody waits for it, so it can read stats_mu_ and seen_ after the Pipeline is destroyed
+  std::thread([this] {
     while (running_.load()) {
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
       std::lock_guard<std::mutex> lock(stats_mu_);
       std::cerr << "progress: " << seen_ << " records\n";
     }
-  }).detach();
+  }).detach(); // BUG(thread-leak): the thread captures `this` and nobody waits for it, so it can read stats_mu_ and seen_ after the Pipeline is destroyed
 }
 
 } // namespace logpipe
