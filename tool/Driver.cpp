@@ -428,7 +428,10 @@ int runCheck(const CheckOptionsCLI &Opts) {
   std::string ErrMsg;
   std::unique_ptr<CompilationDatabase> DB;
   std::string DBDir;
-  if (!Opts.BuildPath.empty()) {
+  if (Opts.FixedFlags) {
+    DBDir = absPath(".");
+    DB = std::make_unique<FixedCompilationDatabase>(DBDir, *Opts.FixedFlags);
+  } else if (!Opts.BuildPath.empty()) {
     std::string P = absPath(Opts.BuildPath);
     if (llvm::sys::fs::is_regular_file(P)) {
       DB = JSONCompilationDatabase::loadFromFile(

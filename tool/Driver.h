@@ -2,6 +2,7 @@
 // merge -> suppressions -> baseline -> writers -> exit code.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,8 @@ struct CheckOptionsCLI {
   bool FixDryRun = false; // --fix-dry-run: print them as a unified diff
   std::vector<std::string> ExtraArgs, ExtraArgsBefore;
   std::vector<std::string> CommandLine;
+  // Compiler flags given after `--`: no compilation database is used.
+  std::optional<std::vector<std::string>> FixedFlags;
 };
 
 int runCheck(const CheckOptionsCLI &Opts);

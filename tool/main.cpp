@@ -5,6 +5,7 @@
 #include "ApiModel.h"
 #include "Driver.h"
 
+#include "clang/Tooling/CompilationDatabase.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -47,8 +48,9 @@ static cl::opt<std::string> HeaderFilter(
     cl::desc("Regex of header paths whose functions are analysed too"),
     cl::sub(CheckCmd), cl::cat(Cat));
 static cl::list<std::string>
-    Formats("format", cl::desc("Output format: text, json, sarif"),
-            cl::CommaSeparated, cl::sub(CheckCmd), cl::cat(Cat));
+    Formats("format",
+            cl::desc("Format on stdout: text (default), json, sarif"),
+            cl::sub(CheckCmd), cl::cat(Cat));
 static cl::list<std::string>
     Outputs("o",
             cl::desc("Write findings to a file ([text:|json:|sarif:]PATH; "
@@ -140,6 +142,15 @@ int main(int argc, char **argv) {
     OS << "tether " << TETHER_VERSION << " (LLVM " << LLVM_VERSION_STRING
        << ")\n";
   });
+  // `tether check FILE... -- FLAGS`: like clang-tidy, compile FILEs with
+  // FLAGS instead of looking for a compilation database.
+  std::optional<std::vector<std::string>> FixedFlags;
+  for (int I = 1; I < argc; ++I)
+    if (StringRef(argv[I]) == "--") {
+      FixedFlags.emplace(argv + I + 1, argv + argc);
+      argc = I;
+      break;
+    }
   if (!cl::ParseCommandLineOptions(
           argc, argv,
           "tether: concurrency bug detector and leak analyzer for C++\n\n"
@@ -158,6 +169,16 @@ int main(int argc, char **argv) {
 
   tether::CheckOptionsCLI Opts;
   Opts.BuildPath = BuildPath;
+  Opts.FixedFlags = FixedFlags;
+  if (FixedFlags && !BuildPath.empty()) {
+    errs() << "error: give either -p BUILD_DIR or compiler flags after "
+              "'--', not both\n";
+    return tether::ExitUsage;
+  }
+  if (FixedFlags && Files.empty()) {
+    errs() << "error: name the source files to analyse before '--'\n";
+    return tether::ExitUsage;
+  }
   Opts.Files.assign(Files.begin(), Files.end());
   Opts.Jobs = Jobs;
   Opts.Checks = Checks;
@@ -200,18 +221,21 @@ int main(int argc, char **argv) {
       S.Path = Rest.str();
     } else {
       S.Path = O.str();
-      S.Format = Formats.size() == Outputs.size() ? Formats[I]
-                 : Formats.size() == 1           ? Formats[0]
-                                                 : formatOfPath(O);
+      S.Format = formatOfPath(O);
     }
     Stdout |= S.Path == "-";
     Opts.Outputs.push_back(S);
   }
-  if (Outputs.empty())
-    for (const std::string &F : Formats) {
-      Opts.Outputs.push_back({F, "-"});
-      Stdout = true;
-    }
+  // --format is the format on stdout, with or without -o files.
+  if (Formats.size() > 1) {
+    errs() << "error: --format takes one format (stdout's); write the "
+              "others to files with -o FORMAT:PATH\n";
+    return tether::ExitUsage;
+  }
+  if (!Formats.empty() && !Stdout) {
+    Opts.Outputs.push_back({Formats[0], "-"});
+    Stdout = true;
+  }
   if (FixDryRun && Stdout) {
     errs() << "error: --fix-dry-run writes the diff to stdout; write the "
               "report to a file with -o\n";

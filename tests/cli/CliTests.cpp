@@ -376,6 +376,48 @@ TEST(Output, JsonOnStdoutParses) {
   EXPECT_TRUE(Ids.count("channel-close-with-active-senders"));
 }
 
+// --format is stdout's format also when -o writes files.
+TEST(Output, FormatAppliesToStdoutAlongsideFiles) {
+  Sandbox Box;
+  Box.write("chan.h", ChanH);
+  Box.write("d.cpp", DoubleCloseCpp);
+  Box.compileDb({"d.cpp"});
+  Result R =
+      Box.tether({"check", "-p", ".", "--format=json", "-o", "text:out.txt"});
+  ASSERT_EQ(R.Status, 1) << R;
+  json J = parseJson(R.Out);
+  ASSERT_FALSE(J.is_discarded()) << R;
+  EXPECT_EQ(J["findings"].size(), 1u);
+  EXPECT_NE(Box.read("out.txt").find("[channel-double-close]"),
+            std::string::npos);
+  // One format for stdout; more is a usage error.
+  Result Two = Box.tether({"check", "-p", ".", "--format=json,sarif"});
+  EXPECT_EQ(Two.Status, 2) << Two;
+}
+
+// clang-tidy's `FILE -- FLAGS`: no compilation database at all.
+TEST(Input, FlagsAfterDoubleDashReplaceTheDatabase) {
+  Sandbox Box;
+  Box.write("chan.h", ChanH);
+  Box.write("d.cpp", DoubleCloseCpp);
+  Result R = Box.tether({"check", "d.cpp", "--format=json", "--", "-std=c++20"});
+  ASSERT_EQ(R.Status, 1) << R;
+  json J = parseJson(R.Out);
+  ASSERT_FALSE(J.is_discarded()) << R;
+  ASSERT_EQ(J["findings"].size(), 1u) << R;
+  EXPECT_EQ(J["findings"][0]["check"], "channel-double-close");
+  // Flags that make the file fail to compile: a partial run, said clearly.
+  Result Bad = Box.tether({"check", "d.cpp", "--", "-std=c++20", "-DCHAN_BROKEN=",
+                           "-include", "missing.h"});
+  EXPECT_EQ(Bad.Status, 3) << Bad;
+  // Either a database or flags; and flags need files.
+  EXPECT_EQ(Box.tether({"check", "-p", ".", "d.cpp", "--", "-std=c++20"}).Status,
+            2);
+  Result NoFiles = Box.tether({"check", "--", "-std=c++20"});
+  EXPECT_EQ(NoFiles.Status, 2) << NoFiles;
+  EXPECT_NE(NoFiles.Err.find("source files"), std::string::npos) << NoFiles;
+}
+
 // ---------------------------------------------------------------------------
 // 3. SARIF validity
 
