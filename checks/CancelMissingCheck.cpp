@@ -184,6 +184,10 @@ private:
                   const Stmt *St) {
     if (!St || isa<LambdaExpr>(St))
       return;
+    // A [[noreturn]] function says so itself: it runs until the process
+    // ends, on purpose.
+    if (Fn->isNoReturn())
+      return;
     if (isa<ForStmt, WhileStmt, DoStmt>(St) && !Reported.count(St) &&
         SP->isForeverLoop(St, Fn) && !SP->loopCanEnd(St, Fn)) {
       if (std::optional<Block> B = blocksIn(St, Ctx.tu().Models)) {

@@ -6,6 +6,7 @@
 #include "core/Check.h"
 #include "core/LockState.h"
 #include "core/ModelMatch.h"
+#include "core/ObjectKey.h"
 #include "core/StopPaths.h"
 
 #include "clang/AST/DeclCXX.h"
@@ -23,21 +24,6 @@ using namespace clang;
 
 namespace tether {
 namespace {
-
-// Members are compared through their class's template pattern.
-const Decl *canonDecl(const ValueDecl *D) {
-  if (!D)
-    return nullptr;
-  if (const auto *FD = dyn_cast<FieldDecl>(D)) {
-    if (const auto *RD = dyn_cast<CXXRecordDecl>(FD->getParent()))
-      if (const CXXRecordDecl *P = RD->getTemplateInstantiationPattern())
-        for (const FieldDecl *F : P->fields())
-          if (F->getDeclName() == FD->getDeclName())
-            return F;
-    return FD;
-  }
-  return D->getCanonicalDecl();
-}
 
 // The variable or member an object expression designates (`cv_`,
 // `this->cv_`, `*ch`, `ch->`), or null.
@@ -125,12 +111,12 @@ public:
   }
   bool VisitDeclRefExpr(DeclRefExpr *DR) {
     if (const auto *VD = dyn_cast<VarDecl>(DR->getDecl()))
-      Out.Refs[canonDecl(VD)].push_back(DR);
+      Out.Refs[canonicalDecl(VD)].push_back(DR);
     return true;
   }
   bool VisitMemberExpr(MemberExpr *ME) {
     if (isa<FieldDecl, VarDecl>(ME->getMemberDecl()))
-      Out.Refs[canonDecl(ME->getMemberDecl())].push_back(ME);
+      Out.Refs[canonicalDecl(ME->getMemberDecl())].push_back(ME);
     return true;
   }
   bool VisitCXXForRangeStmt(CXXForRangeStmt *RF) {
@@ -156,7 +142,7 @@ public:
       if (Op->Kind == ChanOpKind::Close ||
           Op->Kind == ChanOpKind::ReceiverCancel)
         if (const ValueDecl *D = objectDecl(Obj))
-          Out.Closed.insert(canonDecl(D));
+          Out.Closed.insert(canonicalDecl(D));
       return true;
     }
     const auto *MC = dyn_cast<CXXMemberCallExpr>(C);
@@ -167,7 +153,7 @@ public:
     if (auto B = matchBlockingOp(C, Models);
         B && !B->Released.empty() && isPlainWait(C, *B))
       if (const ValueDecl *D = objectDecl(Obj))
-        ++Out.PlainWaits[canonDecl(D)];
+        ++Out.PlainWaits[canonicalDecl(D)];
     return true;
   }
 
@@ -191,7 +177,7 @@ private:
         if (MD->getIdentifier() && MD->getName().starts_with("notify"))
           if (const ValueDecl *D =
                   objectDecl(MC->getImplicitObjectArgument()))
-            Out.NotifiedOnStop.insert(canonDecl(D));
+            Out.NotifiedOnStop.insert(canonicalDecl(D));
     for (const Stmt *C : S->children())
       notifies(C);
   }
@@ -337,7 +323,7 @@ private:
       Pred = A;
     }
     const ValueDecl *Cv = objectDecl(MC->getImplicitObjectArgument());
-    const Decl *CvKey = Cv ? canonDecl(Cv) : nullptr;
+    const Decl *CvKey = Cv ? canonicalDecl(Cv) : nullptr;
     const Stmt *PredBody = Pred ? lambdaBody(Pred) : nullptr;
     if (Pred && !PredBody)
       return; // a predicate we cannot see into
@@ -476,7 +462,7 @@ private:
     } else if (!SM.isInMainFile(SM.getExpansionLoc(Ch->getLocation()))) {
       return;
     }
-    const Decl *Key = canonDecl(Ch);
+    const Decl *Key = canonicalDecl(Ch);
     if (Index->Closed.count(Key))
       return;
     auto Refs = Index->Refs.find(Key);

@@ -46,28 +46,7 @@ const char *const CheckId = "thread-leak";
 
 // Parens, implicit casts, temporaries, copies/moves of a temporary and
 // functional casts; unlike stripWrappers, `&x` and `std::ref(x)` stay.
-const Expr *peel(const Expr *E) {
-  while (E) {
-    const Expr *Prev = E;
-    E = E->IgnoreParenImpCasts();
-    if (const auto *EWC = dyn_cast<ExprWithCleanups>(E))
-      E = EWC->getSubExpr();
-    else if (const auto *MT = dyn_cast<MaterializeTemporaryExpr>(E))
-      E = MT->getSubExpr();
-    else if (const auto *BT = dyn_cast<CXXBindTemporaryExpr>(E))
-      E = BT->getSubExpr();
-    else if (const auto *FC = dyn_cast<CXXFunctionalCastExpr>(E))
-      E = FC->getSubExpr();
-    else if (const auto *CE = dyn_cast<CXXConstructExpr>(E)) {
-      if (CE->getNumArgs() == 1 && CE->getConstructor() &&
-          CE->getConstructor()->isCopyOrMoveConstructor())
-        E = CE->getArg(0);
-    }
-    if (E == Prev)
-      break;
-  }
-  return E;
-}
+const Expr *peel(const Expr *E) { return stripTemporaries(E); }
 
 bool isStdCall(const Expr *E, llvm::StringRef Name) {
   const auto *Call = dyn_cast_or_null<CallExpr>(E);

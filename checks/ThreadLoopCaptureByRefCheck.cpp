@@ -27,29 +27,8 @@ struct ByRef {
   const Expr *Arg = nullptr; // std::ref(i) / &i
 };
 
-const Expr *peel(const Expr *E);
 const Expr *peel(const Expr *E) {
-  while (E) {
-    const Expr *Prev = E;
-    E = E->IgnoreParenImpCasts();
-    if (const auto *EWC = dyn_cast<ExprWithCleanups>(E))
-      E = EWC->getSubExpr();
-    else if (const auto *MT = dyn_cast<MaterializeTemporaryExpr>(E))
-      E = MT->getSubExpr();
-    else if (const auto *BT = dyn_cast<CXXBindTemporaryExpr>(E))
-      E = BT->getSubExpr();
-    else if (const auto *CE = dyn_cast<CXXConstructExpr>(E)) {
-      // Copies, and a lambda converted to std::function or another
-      // callable wrapper.
-      if (CE->getNumArgs() == 1 && CE->getConstructor() &&
-          (CE->getConstructor()->isCopyOrMoveConstructor() ||
-           isa<LambdaExpr>(peel(CE->getArg(0)))))
-        E = CE->getArg(0);
-    }
-    if (E == Prev)
-      break;
-  }
-  return E;
+  return stripTemporaries(E, {/*MoveForward=*/false, /*CallableWrappers=*/true});
 }
 
 const ValueDecl *refTo(const Expr *E) {

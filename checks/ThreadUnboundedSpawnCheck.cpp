@@ -85,7 +85,9 @@ public:
         Ctx.tu().Options.get(info().Id, "report_fork_join", "false") == "true";
     std::set<const Stmt *> Reported;
     for (const SpawnInLoop &S : SL.spawns()) {
-      if (S.IsPoolTask || !S.Site.Model ||
+      // Filling the existing slots of a pre-sized container (a fixed-size
+      // pool's `threads_[i] = std::thread(…)`) starts at most its size.
+      if (S.IsPoolTask || !S.Site.Model || S.IntoSlot ||
           llvm::is_contained(Light, S.Site.Model->Type))
         continue;
       for (const Stmt *L : S.Loops) {

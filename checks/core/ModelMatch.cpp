@@ -172,6 +172,38 @@ const Expr *stripWrappers(const Expr *E) {
   return E;
 }
 
+const Expr *stripTemporaries(const Expr *E, StripOptions Opts) {
+  while (E) {
+    const Expr *Prev = E;
+    E = E->IgnoreParenImpCasts();
+    if (const auto *EWC = dyn_cast<ExprWithCleanups>(E))
+      E = EWC->getSubExpr();
+    else if (const auto *MT = dyn_cast<MaterializeTemporaryExpr>(E))
+      E = MT->getSubExpr();
+    else if (const auto *BT = dyn_cast<CXXBindTemporaryExpr>(E))
+      E = BT->getSubExpr();
+    else if (const auto *FC = dyn_cast<CXXFunctionalCastExpr>(E))
+      E = FC->getSubExpr();
+    else if (const auto *CE = dyn_cast<CXXConstructExpr>(E)) {
+      if (CE->getNumArgs() == 1 && CE->getConstructor() &&
+          (CE->getConstructor()->isCopyOrMoveConstructor() ||
+           (Opts.CallableWrappers &&
+            isa<LambdaExpr>(stripTemporaries(CE->getArg(0), Opts)))))
+        E = CE->getArg(0);
+    } else if (const auto *Call = dyn_cast<CallExpr>(E);
+               Call && Opts.MoveForward) {
+      const FunctionDecl *F = Call->getDirectCallee();
+      if (Call->getNumArgs() == 1 && F && F->isInStdNamespace() &&
+          F->getIdentifier() &&
+          (F->getName() == "move" || F->getName() == "forward"))
+        E = Call->getArg(0);
+    }
+    if (E == Prev)
+      break;
+  }
+  return E;
+}
+
 std::optional<CallShape> callShape(const Expr *E) {
   CallShape S;
   if (const auto *MC = dyn_cast<CXXMemberCallExpr>(E)) {

@@ -92,6 +92,18 @@ std::optional<HandleOp> matchHandleOp(const clang::Expr *E,
 // functional casts: the expression a value "really" is.
 const clang::Expr *stripWrappers(const clang::Expr *E);
 
+// Strips only what makes no difference to which object a value is: parens,
+// implicit casts, cleanups, temporaries, copies and moves by constructor,
+// functional casts. `&x`, `*p` and `std::ref(x)` stay. Options: look
+// through `std::move`/`std::forward` calls, and through the construction of
+// a callable wrapper (std::function) from a lambda.
+struct StripOptions {
+  bool MoveForward = false;
+  bool CallableWrappers = false;
+};
+const clang::Expr *stripTemporaries(const clang::Expr *E,
+                                    StripOptions Opts = {});
+
 // The callee's name ("push", "operator<<") and the implicit object / first
 // argument of a call expression, if it is a call.
 struct CallShape {

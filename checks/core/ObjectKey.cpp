@@ -133,4 +133,18 @@ std::optional<ObjectKey> ObjectResolver::keyOf(const Expr *E,
   return std::nullopt;
 }
 
+const Decl *canonicalDecl(const ValueDecl *D) {
+  if (!D)
+    return nullptr;
+  if (const auto *FD = dyn_cast<FieldDecl>(D)) {
+    if (const auto *RD = dyn_cast<CXXRecordDecl>(FD->getParent()))
+      if (const CXXRecordDecl *P = RD->getTemplateInstantiationPattern())
+        for (const FieldDecl *F : P->fields())
+          if (F->getDeclName() == FD->getDeclName())
+            return F;
+    return FD;
+  }
+  return D->getCanonicalDecl();
+}
+
 } // namespace tether

@@ -58,6 +58,11 @@ private:
   llvm::DenseSet<const clang::ValueDecl *> Reassigned;
 };
 
+// The declaration that identifies D across instantiations: a member of a
+// class template specialization is compared through the template's pattern,
+// anything else through its canonical declaration.
+const clang::Decl *canonicalDecl(const clang::ValueDecl *D);
+
 // The declaration an assignment-like expression overwrites (`x = …`,
 // `x.reset()`, `this->m = …`), or null.
 const clang::ValueDecl *assignedDecl(const clang::Expr *E);

@@ -257,6 +257,7 @@ void SpawnLoops::resolveFate(SpawnInLoop &S) {
       S.Storage = Resolver->keyOf(L);
       if (S.Storage) {
         S.Fate = Element ? HandleFate::InContainer : HandleFate::Stored;
+        S.IntoSlot = Element;
         S.StorageDecl = S.Storage->Root;
         S.FateSite = Op;
       }
@@ -299,6 +300,7 @@ void SpawnLoops::followVariable(SpawnInLoop &S, const VarDecl *V) {
         }
         if (auto K = Resolver->keyOf(L)) {
           S.Fate = Element ? HandleFate::InContainer : HandleFate::Stored;
+          S.IntoSlot = Element;
           S.Storage = K;
           S.StorageDecl = K->Root;
           S.FateSite = C;

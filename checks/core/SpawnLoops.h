@@ -48,6 +48,9 @@ struct SpawnInLoop {
   const clang::Expr *FateSite = nullptr; // the detach, push_back, assignment
   bool IsPoolTask = false;               // a pool submit method
   bool DestructorJoins = false; // the handle's destructor joins/blocks
+  // The handle is assigned into an existing element (`ts[i] = thread(…)`):
+  // the container does not grow, its size bounds the threads.
+  bool IntoSlot = false;
 };
 
 class SpawnLoops {

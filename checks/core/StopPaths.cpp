@@ -1,5 +1,6 @@
 #include "StopPaths.h"
 #include "ModelMatch.h"
+#include "ObjectKey.h"
 
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/DeclTemplate.h"
@@ -53,21 +54,6 @@ bool stopName(llvm::StringRef N) {
     if (llvm::StringRef(L).contains(W))
       return true;
   return false;
-}
-
-// Members are compared through their class's template pattern.
-const Decl *canonDecl(const ValueDecl *D) {
-  if (!D)
-    return nullptr;
-  if (const auto *FD = dyn_cast<FieldDecl>(D)) {
-    if (const auto *RD = dyn_cast<CXXRecordDecl>(FD->getParent()))
-      if (const CXXRecordDecl *P = RD->getTemplateInstantiationPattern())
-        for (const FieldDecl *F : P->fields())
-          if (F->getDeclName() == FD->getDeclName())
-            return F;
-    return FD;
-  }
-  return D->getCanonicalDecl();
 }
 
 const ValueDecl *declOf(const Expr *E) {
@@ -158,7 +144,7 @@ private:
     if (!Marking)
       return;
     if (const ValueDecl *D = declOf(E))
-      Marked.insert(canonDecl(D));
+      Marked.insert(canonicalDecl(D));
   }
   llvm::DenseSet<const Decl *> &Marked;
   bool Marking = false;
@@ -260,7 +246,7 @@ bool StopPaths::isStopFlag(const ValueDecl *D) const {
   if (D->getIdentifier() && stopName(D->getName()))
     return true;
   P->index();
-  return P->MarkedWrites.contains(canonDecl(D));
+  return P->MarkedWrites.contains(canonicalDecl(D));
 }
 
 // Whether E reads something that is not the reading function's own value:

@@ -183,3 +183,35 @@ void drain_with(unsigned n) {
         handle(r);
     });
 }
+
+// A fixed-size pool (mtrebi/thread-pool): the constructor sizes the vector
+// once and init() fills each existing slot; the loop's count is the pool's
+// own size, and the threads never outnumber the slots.
+class FixedPool {
+public:
+  explicit FixedPool(int n) : threads_(n) {}
+  void init() {
+    for (std::size_t i = 0; i < threads_.size(); ++i)
+      threads_[i] = std::thread(&FixedPool::worker, this, i);
+  }
+  void shutdown() {
+    {
+      std::lock_guard<std::mutex> g(mu_);
+      done_ = true;
+    }
+    cv_.notify_all();
+    for (auto &t : threads_)
+      if (t.joinable())
+        t.join();
+  }
+
+private:
+  void worker(std::size_t) {
+    std::unique_lock<std::mutex> lk(mu_);
+    cv_.wait(lk, [this] { return done_; });
+  }
+  std::vector<std::thread> threads_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool done_ = false;
+};
