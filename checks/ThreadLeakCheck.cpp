@@ -884,7 +884,8 @@ private:
       LocalCap = nullptr; // the function waits for it, or never returns
     if (ThisCap && (KeepsThisAlive || !ThisClass || deletesThis(Body) ||
                     facts(Ctx).staticLifetime(ThisClass) ||
-                    destructorWaits(ThisClass, Ctx.tu().Models, SM)))
+                    destructorWaits(ThisClass, Ctx.tu().Models, SM) ||
+                    destructorNeverReturns(ThisClass)))
       ThisCap = nullptr;
 
     if (LocalCap) {
@@ -1013,6 +1014,39 @@ private:
     std::string N = modelName(RD);
     return N == "std::shared_ptr" || N == "boost::shared_ptr" ||
            N == "std::weak_ptr" || N == "boost::intrusive_ptr";
+  }
+
+  // A destructor whose body calls a noreturn function (std::abort,
+  // std::terminate) at its top level never finishes: objects of the class
+  // are never destroyed normally (a singleton built into storage that is
+  // never freed), so `this` cannot dangle. Only a top-level call counts: a
+  // call under a condition may be skipped.
+  static bool destructorNeverReturns(const CXXRecordDecl *RD) {
+    if (!RD->hasDefinition())
+      return false;
+    const CXXDestructorDecl *Dtor = RD->getDefinition()->getDestructor();
+    if (!Dtor || Dtor->isImplicit() || Dtor->isDefaulted())
+      return false;
+    const FunctionDecl *Def = nullptr;
+    if (!Dtor->hasBody(Def) || !Def)
+      return false;
+    const auto *Body = dyn_cast_or_null<CompoundStmt>(Def->getBody());
+    if (!Body)
+      return false;
+    // Plain statements before it run straight through; anything that may
+    // branch (if, return, a loop) ends the search.
+    for (const Stmt *St : Body->body()) {
+      if (isa<DeclStmt, NullStmt>(St))
+        continue;
+      const auto *E = dyn_cast<Expr>(St);
+      if (!E)
+        return false;
+      if (const auto *Call = dyn_cast<CallExpr>(E->IgnoreImplicit()))
+        if (const FunctionDecl *Callee = Call->getDirectCallee())
+          if (Callee->isNoReturn())
+            return true;
+    }
+    return false;
   }
 
   bool destructorWaits(const CXXRecordDecl *RD, const ModelSet &Models,
