@@ -1134,12 +1134,49 @@ private:
     return false;
   }
 
-  static bool mayThrow(const CallExpr *Call) {
+  // A std stream (a class that is or derives from std::ios_base).
+  static bool isStdStream(QualType T) {
+    const CXXRecordDecl *RD = T.getNonReferenceType()->getAsCXXRecordDecl();
+    if (!RD || !RD->hasDefinition())
+      return false;
+    RD = RD->getDefinition();
+    auto IsIosBase = [](const CXXRecordDecl *R) {
+      return R->isInStdNamespace() && R->getIdentifier() &&
+             R->getName() == "ios_base";
+    };
+    if (IsIosBase(RD))
+      return true;
+    if (RD->isDependentContext())
+      return false;
+    bool Found = false;
+    RD->forallBases([&](const CXXRecordDecl *B) {
+      if (IsIosBase(B))
+        Found = true;
+      return true;
+    });
+    return Found;
+  }
+
+  // Can this call inside a try realistically throw? Not a noexcept or
+  // noreturn callee, not a join/detach of a spawn-model handle (they throw
+  // only for an invalid handle or a self-join), not `<<`/`>>` on a std
+  // stream (with the default exception mask streams report errors through
+  // their state). When unsure whether it throws, the path is not reported.
+  static bool mayThrow(const CallExpr *Call, const ModelSet &Models) {
     const FunctionDecl *Callee = Call->getDirectCallee();
     if (!Callee)
       return true;
     if (Callee->isNoReturn())
       return false;
+    if (auto H = matchHandleOp(Call, Models);
+        H && (H->Kind == HandleOpKind::Join ||
+              H->Kind == HandleOpKind::Detach))
+      return false;
+    if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(Call))
+      if ((Op->getOperator() == OO_LessLess ||
+           Op->getOperator() == OO_GreaterGreater) &&
+          Op->getNumArgs() == 2 && isStdStream(Op->getArg(0)->getType()))
+        return false;
     if (const auto *FPT = Callee->getType()->getAs<FunctionProtoType>())
       if (FPT->isNothrow())
         return false;
@@ -1237,7 +1274,7 @@ private:
           }
           if (const auto *Call = dyn_cast<CallExpr>(St)) {
             auto T = C->TryOf.find(Call);
-            if (T != C->TryOf.end() && mayThrow(Call) &&
+            if (T != C->TryOf.end() && mayThrow(Call, Ctx.tu().Models) &&
                 !isa<CXXThrowExpr>(St)) {
               const CXXTryStmt *Try = T->second;
               if (VarScopeStmt && contains(Try->getTryBlock(), VarScopeStmt)) {
