@@ -511,9 +511,28 @@ private:
   std::vector<const Stmt *> Stack;
 };
 
+// A call of a blocking model that returns once all work handed to its
+// object has finished (an event loop's run(): `waits_for_work: true`).
+bool runsAllWork(const CallExpr *Call, const ModelSet &Models) {
+  const auto *MC = dyn_cast<CXXMemberCallExpr>(Call);
+  if (!MC)
+    return false;
+  const CXXMethodDecl *MD = MC->getMethodDecl();
+  const Expr *Obj = MC->getImplicitObjectArgument();
+  if (!MD || !MD->getIdentifier() || !Obj)
+    return false;
+  const CXXRecordDecl *RD =
+      designatedRecord(Obj->IgnoreParenImpCasts()->getType());
+  if (!RD)
+    return false;
+  const BlockingModel *B =
+      Models.blockingForMethod(modelName(RD), MD->getName().str());
+  return B && B->WaitsForWork;
+}
+
 // Does the function wait for another thread (join, condition variable,
-// latch, semaphore, future, channel receive) after Loc, directly or in a
-// callee with a body?
+// latch, semaphore, future, channel receive, an event loop's run()) after
+// Loc, directly or in a callee with a body?
 bool waitsFor(const Stmt *S, const ModelSet &Models, const SourceManager &SM,
               SourceLocation After, int Depth) {
   if (!S || isa<LambdaExpr>(S) || Depth > 3)
@@ -524,6 +543,10 @@ bool waitsFor(const Stmt *S, const ModelSet &Models, const SourceManager &SM,
       if (auto Op = matchBlockingOp(Call, Models))
         if (Op->What != "sleep" && Op->What != "IO wait")
           return true;
+      // `io.run()`: returns only once all work handed to the event loop
+      // (the threads or fibers it schedules) has finished.
+      if (runsAllWork(Call, Models))
+        return true;
       if (auto H = matchHandleOp(Call, Models); H && H->Kind == HandleOpKind::Join)
         return true;
       if (const FunctionDecl *Callee = Call->getDirectCallee()) {
@@ -863,7 +886,8 @@ private:
       LocalCap = nullptr; // the function waits for it, or never returns
     if (ThisCap && (KeepsThisAlive || !ThisClass || deletesThis(Body) ||
                     facts(Ctx).staticLifetime(ThisClass) ||
-                    destructorWaits(ThisClass, Ctx.tu().Models, SM)))
+                    destructorWaits(ThisClass, Ctx.tu().Models, SM) ||
+                    destructorNeverReturns(ThisClass)))
       ThisCap = nullptr;
 
     if (LocalCap) {
@@ -994,6 +1018,39 @@ private:
            N == "std::weak_ptr" || N == "boost::intrusive_ptr";
   }
 
+  // A destructor whose body calls a noreturn function (std::abort,
+  // std::terminate) at its top level never finishes: objects of the class
+  // are never destroyed normally (a singleton built into storage that is
+  // never freed), so `this` cannot dangle. Only a top-level call counts: a
+  // call under a condition may be skipped.
+  static bool destructorNeverReturns(const CXXRecordDecl *RD) {
+    if (!RD->hasDefinition())
+      return false;
+    const CXXDestructorDecl *Dtor = RD->getDefinition()->getDestructor();
+    if (!Dtor || Dtor->isImplicit() || Dtor->isDefaulted())
+      return false;
+    const FunctionDecl *Def = nullptr;
+    if (!Dtor->hasBody(Def) || !Def)
+      return false;
+    const auto *Body = dyn_cast_or_null<CompoundStmt>(Def->getBody());
+    if (!Body)
+      return false;
+    // Plain statements before it run straight through; anything that may
+    // branch (if, return, a loop) ends the search.
+    for (const Stmt *St : Body->body()) {
+      if (isa<DeclStmt, NullStmt>(St))
+        continue;
+      const auto *E = dyn_cast<Expr>(St);
+      if (!E)
+        return false;
+      if (const auto *Call = dyn_cast<CallExpr>(E->IgnoreImplicit()))
+        if (const FunctionDecl *Callee = Call->getDirectCallee())
+          if (Callee->isNoReturn())
+            return true;
+    }
+    return false;
+  }
+
   bool destructorWaits(const CXXRecordDecl *RD, const ModelSet &Models,
                        const SourceManager &SM) {
     if (!RD->hasDefinition())
@@ -1056,12 +1113,49 @@ private:
     return false;
   }
 
-  static bool mayThrow(const CallExpr *Call) {
+  // A std stream (a class that is or derives from std::ios_base).
+  static bool isStdStream(QualType T) {
+    const CXXRecordDecl *RD = T.getNonReferenceType()->getAsCXXRecordDecl();
+    if (!RD || !RD->hasDefinition())
+      return false;
+    RD = RD->getDefinition();
+    auto IsIosBase = [](const CXXRecordDecl *R) {
+      return R->isInStdNamespace() && R->getIdentifier() &&
+             R->getName() == "ios_base";
+    };
+    if (IsIosBase(RD))
+      return true;
+    if (RD->isDependentContext())
+      return false;
+    bool Found = false;
+    RD->forallBases([&](const CXXRecordDecl *B) {
+      if (IsIosBase(B))
+        Found = true;
+      return true;
+    });
+    return Found;
+  }
+
+  // Can this call inside a try realistically throw? Not a noexcept or
+  // noreturn callee, not a join/detach of a spawn-model handle (they throw
+  // only for an invalid handle or a self-join), not `<<`/`>>` on a std
+  // stream (with the default exception mask streams report errors through
+  // their state). When unsure whether it throws, the path is not reported.
+  static bool mayThrow(const CallExpr *Call, const ModelSet &Models) {
     const FunctionDecl *Callee = Call->getDirectCallee();
     if (!Callee)
       return true;
     if (Callee->isNoReturn())
       return false;
+    if (auto H = matchHandleOp(Call, Models);
+        H && (H->Kind == HandleOpKind::Join ||
+              H->Kind == HandleOpKind::Detach))
+      return false;
+    if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(Call))
+      if ((Op->getOperator() == OO_LessLess ||
+           Op->getOperator() == OO_GreaterGreater) &&
+          Op->getNumArgs() == 2 && isStdStream(Op->getArg(0)->getType()))
+        return false;
     if (const auto *FPT = Callee->getType()->getAs<FunctionProtoType>())
       if (FPT->isNothrow())
         return false;
@@ -1159,7 +1253,7 @@ private:
           }
           if (const auto *Call = dyn_cast<CallExpr>(St)) {
             auto T = C->TryOf.find(Call);
-            if (T != C->TryOf.end() && mayThrow(Call) &&
+            if (T != C->TryOf.end() && mayThrow(Call, Ctx.tu().Models) &&
                 !isa<CXXThrowExpr>(St)) {
               const CXXTryStmt *Try = T->second;
               if (VarScopeStmt && contains(Try->getTryBlock(), VarScopeStmt)) {
