@@ -13,6 +13,7 @@
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/Basic/Diagnostic.h"
 #include "clang/Basic/FileManager.h"
+#include "clang/Frontend/ASTUnit.h"
 #include "clang/Frontend/CompilerInstance.h"
 #include "clang/Frontend/FrontendAction.h"
 #include "clang/Tooling/ArgumentsAdjusters.h"
@@ -30,6 +31,7 @@
 #include "llvm/Support/VirtualFileSystem.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <atomic>
 #include <map>
 #include <mutex>
 #include <set>
@@ -98,6 +100,9 @@ struct TUResult {
   // the TU calls functions defined elsewhere.
   std::string Summaries;
   std::vector<std::string> ExternalCallees;
+  // The TU's AST, kept after the first pass when the link phase may analyse
+  // it again (it calls functions defined elsewhere): no second parse.
+  std::unique_ptr<ASTUnit> AST;
 };
 
 class FunctionVisitor : public RecursiveASTVisitor<FunctionVisitor> {
@@ -180,67 +185,54 @@ private:
   llvm::DenseSet<const FunctionDecl *> Seen;
 };
 
-class AnalysisConsumer : public ASTConsumer {
-public:
-  AnalysisConsumer(const Config &Cfg, const std::string &CLIChecks,
-                   const llvm::Regex *HeaderFilter,
-                   const LinkedSummaries *Linked, TUResult &Result)
-      : Cfg(Cfg), CLIChecks(CLIChecks), HeaderFilter(HeaderFilter),
-        Linked(Linked), Result(Result) {}
+// Runs the enabled checks over one parsed TU. Without Linked (the first
+// pass) it also exports the TU's summaries for the link phase.
+void analyseAST(ASTContext &Ctx, const Config &Cfg,
+                const std::string &CLIChecks, const llvm::Regex *HeaderFilter,
+                const LinkedSummaries *Linked, TUResult &Result) {
+  std::vector<std::unique_ptr<Check>> Enabled;
+  std::string Globs = Cfg.Checks + "," + CLIChecks;
+  for (auto &C : createAllChecks())
+    if (checkEnabled(Globs, C->info().Id))
+      Enabled.push_back(std::move(C));
+  if (Enabled.empty())
+    return;
+  TUContext TU(Ctx, *Cfg.ModelSetPtr, Cfg.Options);
+  TU.Linked = Linked;
+  FunctionVisitor V(TU, Enabled, HeaderFilter, Result.Findings);
+  V.TraverseDecl(Ctx.getTranslationUnitDecl());
+  if (!Linked) {
+    // First pass: what this TU tells the link phase.
+    TUSummaries S;
+    TU.summaries().exportTo(V.Exported, S);
+    std::string Text;
+    llvm::raw_string_ostream OS(Text);
+    OS << toJSON(S);
+    Result.Summaries = std::move(Text);
+    Result.ExternalCallees = std::move(S.ExternalCallees);
+  }
+}
 
-  void HandleTranslationUnit(ASTContext &Ctx) override {
-    if (Ctx.getDiagnostics().hasErrorOccurred())
-      return; // reported as a TU that could not be analysed
-    std::vector<std::unique_ptr<Check>> Enabled;
-    std::string Globs = Cfg.Checks + "," + CLIChecks;
-    for (auto &C : createAllChecks())
-      if (checkEnabled(Globs, C->info().Id))
-        Enabled.push_back(std::move(C));
-    if (Enabled.empty())
-      return;
-    TUContext TU(Ctx, *Cfg.ModelSetPtr, Cfg.Options);
-    TU.Linked = Linked;
-    FunctionVisitor V(TU, Enabled, HeaderFilter, Result.Findings);
-    V.TraverseDecl(Ctx.getTranslationUnitDecl());
-    if (!Linked) {
-      // First pass: what this TU tells the link phase.
-      TUSummaries S;
-      TU.summaries().exportTo(V.Exported, S);
-      std::string Text;
-      llvm::raw_string_ostream OS(Text);
-      OS << toJSON(S);
-      Result.Summaries = std::move(Text);
-      Result.ExternalCallees = std::move(S.ExternalCallees);
-    }
+// Parses a TU into an ASTUnit (what clang's buildASTs does), reporting
+// diagnostics to the tool's consumer.
+class ASTUnitAction : public ToolAction {
+public:
+  explicit ASTUnitAction(std::unique_ptr<ASTUnit> &Out) : Out(Out) {}
+  bool runInvocation(std::shared_ptr<CompilerInvocation> Invocation,
+                     FileManager *Files,
+                     std::shared_ptr<PCHContainerOperations> PCHOps,
+                     DiagnosticConsumer *Diags) override {
+    Out = ASTUnit::LoadFromCompilerInvocation(
+        Invocation, std::move(PCHOps),
+        CompilerInstance::createDiagnostics(&Invocation->getDiagnosticOpts(),
+                                            Diags,
+                                            /*ShouldOwnClient=*/false),
+        Files);
+    return Out != nullptr;
   }
 
 private:
-  const Config &Cfg;
-  const std::string &CLIChecks;
-  const llvm::Regex *HeaderFilter;
-  const LinkedSummaries *Linked;
-  TUResult &Result;
-};
-
-class AnalysisAction : public ASTFrontendAction {
-public:
-  AnalysisAction(const Config &Cfg, const std::string &CLIChecks,
-                 const llvm::Regex *HeaderFilter,
-                 const LinkedSummaries *Linked, TUResult &Result)
-      : Cfg(Cfg), CLIChecks(CLIChecks), HeaderFilter(HeaderFilter),
-        Linked(Linked), Result(Result) {}
-  std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &,
-                                                 StringRef) override {
-    return std::make_unique<AnalysisConsumer>(Cfg, CLIChecks, HeaderFilter,
-                                              Linked, Result);
-  }
-
-private:
-  const Config &Cfg;
-  const std::string &CLIChecks;
-  const llvm::Regex *HeaderFilter;
-  const LinkedSummaries *Linked;
-  TUResult &Result;
+  std::unique_ptr<ASTUnit> &Out;
 };
 
 std::vector<std::string> adjustArgs(std::vector<std::string> Args,
@@ -287,7 +279,7 @@ std::vector<std::string> adjustArgs(std::vector<std::string> Args,
 TUResult analyseOne(const CompileCommand &Cmd, const std::string &File,
                     const Config &Cfg, const CheckOptionsCLI &Opts,
                     const llvm::Regex *HeaderFilter,
-                    const LinkedSummaries *Linked) {
+                    const LinkedSummaries *Linked, bool MayKeepAST) {
   TUResult R;
   std::vector<std::string> Args = adjustArgs(Cmd.CommandLine, File, Opts);
   llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> FS =
@@ -297,15 +289,17 @@ TUResult analyseOne(const CompileCommand &Cmd, const std::string &File,
       new FileManager(FileSystemOptions(), FS));
   ErrorCollector Diags;
   bool Ok = false;
+  std::unique_ptr<ASTUnit> AST;
   llvm::CrashRecoveryContext CRC;
   bool Survived = CRC.RunSafely([&] {
-    ToolInvocation Inv(Args,
-                       std::make_unique<AnalysisAction>(Cfg, Opts.Checks,
-                                                        HeaderFilter, Linked,
-                                                        R),
-                       FM.get(), std::make_shared<PCHContainerOperations>());
+    ASTUnitAction Action(AST);
+    ToolInvocation Inv(Args, &Action, FM.get(),
+                       std::make_shared<PCHContainerOperations>());
     Inv.setDiagnosticConsumer(&Diags);
-    Ok = Inv.run();
+    Ok = Inv.run() && AST && Diags.getNumErrors() == 0;
+    if (Ok)
+      analyseAST(AST->getASTContext(), Cfg, Opts.Checks, HeaderFilter, Linked,
+                 R);
   });
   if (!Survived) {
     R.Findings.clear();
@@ -317,8 +311,30 @@ TUResult analyseOne(const CompileCommand &Cmd, const std::string &File,
     if (Diags.getNumErrors() > 1)
       R.Error += " (and " + std::to_string(Diags.getNumErrors() - 1) +
                  " more errors)";
+  } else if (MayKeepAST && !R.ExternalCallees.empty()) {
+    R.AST = std::move(AST);
   }
+  if (!Survived)
+    AST.release(); // its state is unknown after a crash: leak, never free
   return R;
+}
+
+// The link phase analyses again, on its kept AST, a TU that calls functions
+// another TU defines.
+void reanalyse(TUResult &R, const Config &Cfg, const CheckOptionsCLI &Opts,
+               const llvm::Regex *HeaderFilter, const LinkedSummaries &Linked) {
+  std::unique_ptr<ASTUnit> AST = std::move(R.AST);
+  TUResult Again;
+  llvm::CrashRecoveryContext CRC;
+  bool Survived = CRC.RunSafely([&] {
+    analyseAST(AST->getASTContext(), Cfg, Opts.Checks, HeaderFilter, &Linked,
+               Again);
+  });
+  if (!Survived) {
+    AST.release();
+    return; // keep the first pass's findings
+  }
+  R.Findings = std::move(Again.Findings);
 }
 
 std::string findSourceRoot(const std::string &Start) {
@@ -539,6 +555,10 @@ int runCheck(const CheckOptionsCLI &Opts) {
   std::vector<TUResult> Results(Jobs.size());
   {
     llvm::DefaultThreadPool Pool(llvm::hardware_concurrency(Opts.Jobs));
+    // ASTs of TUs that call into other TUs are kept for the link phase, up
+    // to this many at once.
+    constexpr unsigned MaxKeptASTs = 16;
+    std::atomic<unsigned> Kept{0};
     for (size_t I = 0; I < Jobs.size(); ++I)
       Pool.async([&, I] {
         const TUJob &J = Jobs[I];
@@ -552,7 +572,11 @@ int runCheck(const CheckOptionsCLI &Opts) {
         Results[I] = analyseOne(Cmds.front(), J.File, *J.Cfg, Opts,
                                 FIt == Filters.end() ? nullptr
                                                      : FIt->second.get(),
-                                nullptr);
+                                nullptr, /*MayKeepAST=*/true);
+        // Memory bound: beyond the budget a TU is parsed again if the link
+        // phase needs it.
+        if (Results[I].AST && Kept.fetch_add(1) >= MaxKeptASTs)
+          Results[I].AST.reset();
       });
     Pool.wait();
 
@@ -582,15 +606,23 @@ int runCheck(const CheckOptionsCLI &Opts) {
           break;
         }
     }
+    // ASTs the link phase does not need are freed now.
+    for (size_t I = 0; I < Jobs.size(); ++I)
+      if (!llvm::is_contained(Again, I))
+        Results[I].AST.reset();
     for (size_t I : Again)
       Pool.async([&, I] {
         const TUJob &J = Jobs[I];
-        std::vector<CompileCommand> Cmds = DB->getCompileCommands(J.File);
         auto FIt = Filters.find(J.Cfg);
-        TUResult R = analyseOne(Cmds.front(), J.File, *J.Cfg, Opts,
-                                FIt == Filters.end() ? nullptr
-                                                     : FIt->second.get(),
-                                &Linked);
+        const llvm::Regex *HF =
+            FIt == Filters.end() ? nullptr : FIt->second.get();
+        if (Results[I].AST) {
+          reanalyse(Results[I], *J.Cfg, Opts, HF, Linked);
+          return;
+        }
+        std::vector<CompileCommand> Cmds = DB->getCompileCommands(J.File);
+        TUResult R = analyseOne(Cmds.front(), J.File, *J.Cfg, Opts, HF,
+                                &Linked, /*MayKeepAST=*/false);
         if (R.Error.empty())
           Results[I].Findings = std::move(R.Findings);
       });
