@@ -31,7 +31,6 @@
 #include "llvm/Support/VirtualFileSystem.h"
 #include "llvm/Support/raw_ostream.h"
 
-#include <atomic>
 #include <map>
 #include <mutex>
 #include <set>
@@ -555,10 +554,10 @@ int runCheck(const CheckOptionsCLI &Opts) {
   std::vector<TUResult> Results(Jobs.size());
   {
     llvm::DefaultThreadPool Pool(llvm::hardware_concurrency(Opts.Jobs));
-    // ASTs of TUs that call into other TUs are kept for the link phase, up
-    // to this many at once.
-    constexpr unsigned MaxKeptASTs = 16;
-    std::atomic<unsigned> Kept{0};
+    // ASTs of TUs that call into other TUs are kept for the link phase
+    // while the heap stays under this size; later ones are parsed again if
+    // the link phase needs them.
+    constexpr size_t KeepASTsBelowBytes = size_t(2) << 30;
     for (size_t I = 0; I < Jobs.size(); ++I)
       Pool.async([&, I] {
         const TUJob &J = Jobs[I];
@@ -573,9 +572,8 @@ int runCheck(const CheckOptionsCLI &Opts) {
                                 FIt == Filters.end() ? nullptr
                                                      : FIt->second.get(),
                                 nullptr, /*MayKeepAST=*/true);
-        // Memory bound: beyond the budget a TU is parsed again if the link
-        // phase needs it.
-        if (Results[I].AST && Kept.fetch_add(1) >= MaxKeptASTs)
+        if (Results[I].AST &&
+            llvm::sys::Process::GetMallocUsage() > KeepASTsBelowBytes)
           Results[I].AST.reset();
       });
     Pool.wait();
