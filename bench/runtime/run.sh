@@ -21,6 +21,17 @@ lib=$(cd "$build" && pwd)/runtime/libtether_rt.so
 [ -f "$lib" ] || { echo "build libtether_rt first ($lib missing)"; exit 1; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+# What the comparisons need, installed when run as root: TSan's runtime,
+# Helgrind, redis.
+need=()
+for p in libclang-rt-19-dev valgrind redis-server redis-tools; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need+=("$p")
+done
+if [ ${#need[@]} -gt 0 ] && [ "$(id -u)" = 0 ]; then
+  echo "bench/runtime: installing ${need[*]}" >&2
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
 CXX=${CXX:-clang++-19}
 rounds=${ROUNDS:-7}
 items=${ITEMS:-1000000}
