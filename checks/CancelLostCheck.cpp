@@ -127,22 +127,6 @@ private:
       collectWaits(C, Models, Loop, Out);
   }
 
-  // `io.run()`: a blocking model that returns once its work is done.
-  static bool runsAllWork(const CXXMemberCallExpr *MC,
-                          const ModelSet &Models) {
-    const CXXMethodDecl *MD = MC->getMethodDecl();
-    const Expr *Obj = MC->getImplicitObjectArgument();
-    if (!MD || !MD->getIdentifier() || !Obj)
-      return false;
-    const CXXRecordDecl *RD =
-        designatedRecord(Obj->IgnoreParenImpCasts()->getType());
-    if (!RD)
-      return false;
-    const BlockingModel *B =
-        Models.blockingForMethod(modelName(RD), MD->getName().str());
-    return B && B->WaitsForWork;
-  }
-
   static bool defines(const Stmt *S, const VarDecl *VD) {
     const auto *DS = dyn_cast_or_null<DeclStmt>(S);
     if (!DS)

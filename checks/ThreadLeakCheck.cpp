@@ -511,25 +511,6 @@ private:
   std::vector<const Stmt *> Stack;
 };
 
-// A call of a blocking model that returns once all work handed to its
-// object has finished (an event loop's run(): `waits_for_work: true`).
-bool runsAllWork(const CallExpr *Call, const ModelSet &Models) {
-  const auto *MC = dyn_cast<CXXMemberCallExpr>(Call);
-  if (!MC)
-    return false;
-  const CXXMethodDecl *MD = MC->getMethodDecl();
-  const Expr *Obj = MC->getImplicitObjectArgument();
-  if (!MD || !MD->getIdentifier() || !Obj)
-    return false;
-  const CXXRecordDecl *RD =
-      designatedRecord(Obj->IgnoreParenImpCasts()->getType());
-  if (!RD)
-    return false;
-  const BlockingModel *B =
-      Models.blockingForMethod(modelName(RD), MD->getName().str());
-  return B && B->WaitsForWork;
-}
-
 // Does the function wait for another thread (join, condition variable,
 // latch, semaphore, future, channel receive, an event loop's run()) after
 // Loc, directly or in a callee with a body?

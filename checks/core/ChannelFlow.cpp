@@ -2296,13 +2296,19 @@ private:
       return true;
     if (Close.JoinedBefore.empty() || !T.Body || !T.Body->hasBody())
       return false;
-    llvm::SmallVector<ObjectKey, 2> Latches;
-    ObjectResolver BodyR(T.Body->getBody());
-    latchesCountedDown(T.Body->getBody(), BodyR, Models, Latches);
-    return llvm::any_of(Latches, [&](const ObjectKey &L) {
+    auto It = CountedDown.find(U);
+    if (It == CountedDown.end()) {
+      llvm::SmallVector<ObjectKey, 2> Latches;
+      ObjectResolver BodyR(T.Body->getBody());
+      latchesCountedDown(T.Body->getBody(), BodyR, Models, Latches);
+      It = CountedDown.try_emplace(U, std::move(Latches)).first;
+    }
+    return llvm::any_of(It->second, [&](const ObjectKey &L) {
       return llvm::is_contained(Close.JoinedBefore, L);
     });
   }
+  // Per thread: the latches its body counts down (computed once).
+  mutable llvm::DenseMap<int, llvm::SmallVector<ObjectKey, 2>> CountedDown;
 
   // Two events replayed from one call's summary: their order inside the
   // callee is not known here, and the callee's own analysis reports its

@@ -138,23 +138,14 @@ static bool isStdUtility(const FunctionDecl *FD) {
 }
 
 const Expr *stripWrappers(const Expr *E) {
+  // stripTemporaries, then what does not change the object either: static
+  // casts, `*p`/`p->` on smart pointers, std::ref/move/forward, `&x`, `*p`.
   while (E) {
     const Expr *Prev = E;
-    E = E->IgnoreParenImpCasts();
-    if (const auto *EWC = dyn_cast<ExprWithCleanups>(E))
-      E = EWC->getSubExpr();
-    else if (const auto *MT = dyn_cast<MaterializeTemporaryExpr>(E))
-      E = MT->getSubExpr();
-    else if (const auto *BT = dyn_cast<CXXBindTemporaryExpr>(E))
-      E = BT->getSubExpr();
-    else if (const auto *FC = dyn_cast<CXXFunctionalCastExpr>(E))
-      E = FC->getSubExpr();
-    else if (const auto *SC = dyn_cast<CXXStaticCastExpr>(E))
+    E = stripTemporaries(E);
+    if (const auto *SC = dyn_cast<CXXStaticCastExpr>(E))
       E = SC->getSubExpr();
-    else if (const auto *CE = dyn_cast<CXXConstructExpr>(E)) {
-      if (CE->getNumArgs() == 1 && CE->getConstructor()->isCopyOrMoveConstructor())
-        E = CE->getArg(0);
-    } else if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(E)) {
+    else if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(E)) {
       // `*p` and `p.operator->()` on a smart pointer designate what p does.
       if ((Op->getOperator() == OO_Star || Op->getOperator() == OO_Arrow) &&
           Op->getNumArgs() == 1)
@@ -170,6 +161,23 @@ const Expr *stripWrappers(const Expr *E) {
       break;
   }
   return E;
+}
+
+bool runsAllWork(const CallExpr *Call, const ModelSet &Models) {
+  const auto *MC = dyn_cast_or_null<CXXMemberCallExpr>(Call);
+  if (!MC)
+    return false;
+  const CXXMethodDecl *MD = MC->getMethodDecl();
+  const Expr *Obj = MC->getImplicitObjectArgument();
+  if (!MD || !MD->getIdentifier() || !Obj)
+    return false;
+  const CXXRecordDecl *RD =
+      designatedRecord(Obj->IgnoreParenImpCasts()->getType());
+  if (!RD)
+    return false;
+  const BlockingModel *B =
+      Models.blockingForMethod(modelName(RD), MD->getName().str());
+  return B && B->WaitsForWork;
 }
 
 const Expr *stripTemporaries(const Expr *E, StripOptions Opts) {

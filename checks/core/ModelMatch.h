@@ -78,6 +78,10 @@ struct SpawnSite {
 std::optional<SpawnSite> matchSpawn(const clang::Expr *E,
                                     const ModelSet &Models);
 
+// A member call of a blocking model that returns once all work handed to
+// its object has finished (an event loop's `run()`: `waits_for_work: true`).
+bool runsAllWork(const clang::CallExpr *Call, const ModelSet &Models);
+
 // `h.join()` / `h.detach()` on a spawn handle type.
 enum class HandleOpKind { Join, Detach };
 struct HandleOp {

@@ -267,12 +267,8 @@ void *monitorMain(void *) {
         settled.push_back(t.stack);
         settled.push_back(t.create_stack);
       }
-    if (!settled.empty()) {
-      symbolizeStacks(settled);
-      for (uint32_t id : settled)
-        if (id)
-          symbolizeStack(id);
-    }
+    if (!settled.empty())
+      symbolizeStacks(settled); // cached: only new stacks cost anything
     if (options().deadlock != 0) {
       checkDeadlocks(ts);
       if (options().all_asleep)

@@ -482,18 +482,18 @@ void symbolizeStacks(const std::vector<uint32_t> &ids) {
   // fallback runs once per module for the whole report instead of once per
   // stack.
   std::vector<Frame> phys;
-  std::vector<uint32_t> todo;
+  std::vector<uint32_t> todo(ids);
+  std::sort(todo.begin(), todo.end());
+  todo.erase(std::unique(todo.begin(), todo.end()), todo.end());
   {
     SpinGuard g(g_lock);
     ensureMaps();
-    for (uint32_t id : ids)
-      if (id != 0 && !g_stack_cache->count(id))
-        todo.push_back(id);
+    todo.erase(std::remove_if(todo.begin(), todo.end(),
+                              [](uint32_t id) { return id == 0 || g_stack_cache->count(id); }),
+               todo.end());
   }
-  std::sort(todo.begin(), todo.end());
-  todo.erase(std::unique(todo.begin(), todo.end()), todo.end());
-  if (todo.size() < 2)
-    return; // symbolizeStack does the same for one stack
+  if (todo.empty())
+    return;
   std::set<uintptr_t> seen;
   for (uint32_t id : todo) {
     uintptr_t pcs[kMaxFrames];

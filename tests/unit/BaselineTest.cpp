@@ -5,6 +5,8 @@
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 
+#include "TempDirTest.h"
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -13,28 +15,8 @@ using namespace tether::test;
 
 namespace {
 
-class Baseline : public ::testing::Test {
+class Baseline : public test::TempDirTest {
 protected:
-  void SetUp() override {
-    ASSERT_FALSE(llvm::sys::fs::createUniqueDirectory("tether-baseline", Dir));
-  }
-  void TearDown() override { llvm::sys::fs::remove_directories(Dir); }
-
-  std::string path(llvm::StringRef Name) const {
-    llvm::SmallString<128> P(Dir);
-    llvm::sys::path::append(P, Name);
-    return std::string(P.str());
-  }
-  void write(const std::string &Path, llvm::StringRef Text) {
-    std::error_code EC;
-    llvm::raw_fd_ostream OS(Path, EC);
-    ASSERT_FALSE(EC);
-    OS << Text;
-  }
-  std::string read(const std::string &Path) {
-    auto Buf = llvm::MemoryBuffer::getFile(Path);
-    return Buf ? (*Buf)->getBuffer().str() : "<missing>";
-  }
   std::vector<std::string> entries() {
     std::vector<std::string> Names;
     std::error_code EC;
@@ -55,7 +37,6 @@ protected:
     return Error;
   }
 
-  llvm::SmallString<128> Dir;
 };
 
 } // namespace

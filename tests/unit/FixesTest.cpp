@@ -9,34 +9,16 @@
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include "TempDirTest.h"
+
 #include <gtest/gtest.h>
 
 using namespace tether;
 
 namespace {
 
-class Fixes : public ::testing::Test {
+class Fixes : public test::TempDirTest {
 protected:
-  void SetUp() override {
-    ASSERT_FALSE(llvm::sys::fs::createUniqueDirectory("tether-fixes", Dir));
-  }
-  void TearDown() override { llvm::sys::fs::remove_directories(Dir); }
-
-  std::string path(llvm::StringRef Name) const {
-    llvm::SmallString<128> P(Dir);
-    llvm::sys::path::append(P, Name);
-    return std::string(P.str());
-  }
-  void write(const std::string &Path, llvm::StringRef Text) {
-    std::error_code EC;
-    llvm::raw_fd_ostream OS(Path, EC);
-    ASSERT_FALSE(EC);
-    OS << Text;
-  }
-  std::string read(const std::string &Path) {
-    auto B = llvm::MemoryBuffer::getFile(Path);
-    return B ? (*B)->getBuffer().str() : "<missing>";
-  }
   // A finding of Check with one edit replacing [Col, EndCol) of Line.
   static Finding finding(const std::string &File, const std::string &Check,
                          unsigned Line, unsigned Col, unsigned EndCol,
@@ -64,7 +46,6 @@ protected:
     return applyFixes(Fs, Opts, O, E);
   }
 
-  llvm::SmallString<128> Dir;
   std::string Out, Err;
 };
 
