@@ -141,6 +141,21 @@ ModelSet::blockingForFunction(const std::string &Q) const {
   return find(BlockingByFunction, Q, Models, &ApiModel::Blocking);
 }
 const BlockingModel *
+ModelSet::arriveForMethod(const std::string &Type,
+                          const std::string &Method) const {
+  auto It = BlockingByType.find(Type);
+  if (It == BlockingByType.end())
+    return nullptr;
+  for (const Pos &P : It->second) {
+    const BlockingModel &B = Models[P.Model].Blocking[P.Item];
+    for (const auto &M : B.Arrive)
+      if (M == Method)
+        return &B;
+  }
+  return nullptr;
+}
+
+const BlockingModel *
 ModelSet::blockingForMethod(const std::string &Type,
                             const std::string &Method) const {
   auto It = BlockingByType.find(Type);

@@ -111,6 +111,9 @@ struct BlockingModel {
   // Returns only once all work handed to the object has finished (an event
   // loop's run()): like a join of every task it ran.
   bool WaitsForWork = false;
+  // Methods that count down what the wait waits for (std::latch::count_down,
+  // std::barrier::arrive): Go's WaitGroup.Done.
+  std::vector<std::string> Arrive;
 };
 
 struct ApiModel {
@@ -158,6 +161,9 @@ public:
   const BlockingModel *blockingForFunction(const std::string &Q) const;
   const BlockingModel *blockingForMethod(const std::string &Type,
                                          const std::string &Method) const;
+  // The blocking model of Type whose wait Method counts down (`arrive`).
+  const BlockingModel *arriveForMethod(const std::string &Type,
+                                       const std::string &Method) const;
 
   // Pointers into Models' vectors are invalidated by add(); indexes store
   // positions instead.

@@ -165,6 +165,7 @@ template <> struct MappingTraits<BlockingModel> {
     Io.mapOptional("methods", B.Methods);
     Io.mapRequired("reason", B.Reason);
     Io.mapOptional("waits_for_work", B.WaitsForWork, false);
+    Io.mapOptional("arrive", B.Arrive);
   }
   static std::string validate(IO &, BlockingModel &B) {
     if (B.Type.empty() == B.Function.empty())

@@ -299,8 +299,8 @@ std::optional<ObjectKey> forEachJoin(const Expr *E, const ObjectResolver &R,
 }
 
 // The latch or barrier a wait group's call operates on: `done.wait()`
-// (Wait) or `done.count_down()` (!Wait), on a type the models list with the
-// "latch wait" reason.
+// (Wait) or `done.count_down()` (!Wait), on a blocking model with `arrive`
+// methods.
 static const Expr *latchCall(const Expr *E, const ModelSet &Models,
                              bool Wait) {
   auto S = callShape(stripWrappers(E));
@@ -313,15 +313,9 @@ static const Expr *latchCall(const Expr *E, const ModelSet &Models,
   std::string Type = modelName(RD);
   if (Wait) {
     const BlockingModel *B = Models.blockingForMethod(Type, S->Name);
-    return B && B->Reason == "latch wait" ? S->Object : nullptr;
+    return B && !B->Arrive.empty() ? S->Object : nullptr;
   }
-  if (S->Name != "count_down" && S->Name != "arrive" &&
-      S->Name != "arrive_and_drop" && S->Name != "arrive_and_wait")
-    return nullptr;
-  const BlockingModel *B = Models.blockingForMethod(Type, "wait");
-  if (!B)
-    B = Models.blockingForMethod(Type, "arrive_and_wait");
-  return B && B->Reason == "latch wait" ? S->Object : nullptr;
+  return Models.arriveForMethod(Type, S->Name) ? S->Object : nullptr;
 }
 static const Expr *latchWaited(const Expr *E, const ModelSet &Models) {
   return latchCall(E, Models, true);

@@ -118,6 +118,14 @@ TEST(Models, EveryCancellationFormIsModelled) {
       Set.blockingForFunction("std::this_thread::sleep_for");
   ASSERT_NE(Sleep, nullptr);
   EXPECT_FALSE(Sleep->WaitsForWork);
+  // Wait groups: what counts a latch or barrier down.
+  const BlockingModel *Latch = Set.arriveForMethod("std::latch", "count_down");
+  ASSERT_NE(Latch, nullptr);
+  EXPECT_EQ(Latch, Set.blockingForMethod("std::latch", "wait"));
+  EXPECT_NE(Set.arriveForMethod("std::barrier", "arrive"), nullptr);
+  EXPECT_EQ(Set.arriveForMethod("std::latch", "wait"), nullptr);
+  EXPECT_EQ(Set.arriveForMethod("std::condition_variable", "notify_one"),
+            nullptr);
   // Callback registrations.
   EXPECT_TRUE(Set.isCancelCallbackType("std::stop_callback"));
   EXPECT_TRUE(Set.isCancelCallbackType("folly::CancellationCallback"));
