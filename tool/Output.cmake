@@ -11,5 +11,5 @@ target_include_directories(tether_output PUBLIC
   ${CMAKE_CURRENT_LIST_DIR} ${PROJECT_SOURCE_DIR}/checks/core)
 target_include_directories(tether_output SYSTEM PUBLIC ${LLVM_INCLUDE_DIRS})
 target_compile_definitions(tether_output PUBLIC ${LLVM_DEFINITIONS})
-target_link_libraries(tether_output PUBLIC LLVM)
+target_link_libraries(tether_output PUBLIC LLVM tether_support)
 set_target_properties(tether_output PROPERTIES POSITION_INDEPENDENT_CODE ON)
