@@ -1,6 +1,9 @@
 #include "ApiModel.h"
 #include "ApiModelYAML.h"
 
+#include "Limits.h"
+#include "SafeIO.h"
+
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/YAMLTraits.h"
@@ -19,9 +22,31 @@ void yamlErrorHandler(const llvm::SMDiagnostic &D, void *Ctx) {
              << (D.getColumnNo() + 1) << ": error: " << D.getMessage() << "\n";
 }
 
+bool checkYamlInput(llvm::StringRef Text, llvm::StringRef FileName,
+                    llvm::raw_ostream &Err) {
+  TextProblem P;
+  if (checkYamlText(std::string_view(Text.data(), Text.size()),
+                    MaxNestingDepth, P))
+    return true;
+  Err << FileName << ":" << P.Line << ":" << P.Column << ": error: "
+      << P.Message << "\n";
+  return false;
+}
+
+bool readYamlFile(const std::string &Path, llvm::StringRef What,
+                  std::string &Text, llvm::raw_ostream &Err) {
+  std::string Why;
+  if (readInputFile(Path, MaxConfigBytes, Text, Why))
+    return true;
+  Err << Path << ": error: cannot read " << What << ": " << Why << "\n";
+  return false;
+}
+
 std::optional<ApiModel> parseModel(const std::string &Text,
                                    const std::string &FileName,
                                    llvm::raw_ostream &Err) {
+  if (!checkYamlInput(Text, FileName, Err))
+    return std::nullopt;
   YamlErrorSink Sink{&Err};
   llvm::yaml::Input In(llvm::MemoryBufferRef(Text, FileName), nullptr,
                        yamlErrorHandler, &Sink);

@@ -21,6 +21,15 @@ struct YamlErrorSink {
   bool Failed = false;
 };
 void yamlErrorHandler(const llvm::SMDiagnostic &D, void *Sink);
+// Refuses YAML that LLVM's recursive parser must not see (nesting deeper than
+// MaxNestingDepth) or that tether does not read (anchors and aliases), with a
+// "file:line:col: error: ..." line. Call before llvm::yaml::Input.
+bool checkYamlInput(llvm::StringRef Text, llvm::StringRef FileName,
+                    llvm::raw_ostream &Err);
+// Reads a model or config file the user named (a regular file, at most
+// MaxConfigBytes); on failure prints "file: error: cannot read WHAT: why".
+bool readYamlFile(const std::string &Path, llvm::StringRef What,
+                  std::string &Text, llvm::raw_ostream &Err);
 } // namespace tether
 
 namespace llvm::yaml {

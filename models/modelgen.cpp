@@ -7,6 +7,7 @@
 // matches these against demangled frame names with template arguments
 // removed. Usage: tether-modelgen [-o OUT] [EXTRA_MODEL.yaml...]
 #include "ApiModel.h"
+#include "ApiModelYAML.h"
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -31,12 +32,10 @@ int main(int argc, char **argv) {
   if (!Set.addBuiltins(llvm::errs()))
     return 2;
   for (const auto &Path : Extra) {
-    auto Buf = llvm::MemoryBuffer::getFile(Path);
-    if (!Buf) {
-      llvm::errs() << Path << ": error: " << Buf.getError().message() << "\n";
+    std::string Text;
+    if (!readYamlFile(Path, "model", Text, llvm::errs()))
       return 2;
-    }
-    auto M = parseModel((*Buf)->getBuffer().str(), Path, llvm::errs());
+    auto M = parseModel(Text, Path, llvm::errs());
     if (!M)
       return 2;
     Set.add(std::move(*M));

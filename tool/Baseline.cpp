@@ -3,6 +3,8 @@
 //                                    "file": "...", "message": "..."}]}
 #include "Output.h"
 #include "OutputDetail.h"
+#include "Limits.h"
+#include "SafeIO.h"
 
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/FileSystem.h"
@@ -34,13 +36,23 @@ std::string parseErrorText(const std::string &Path, llvm::Error E) {
 
 bool readBaseline(const std::string &Path,
                   std::vector<std::string> &Fingerprints, std::string &Error) {
-  auto Buffer = llvm::MemoryBuffer::getFile(Path, /*IsText=*/true);
-  if (!Buffer) {
-    Error = Path + ": cannot read baseline: " + Buffer.getError().message();
+  std::string Text, Why;
+  if (!readInputFile(Path, MaxBaselineBytes, Text, Why)) {
+    Error = Path + ": cannot read baseline: " + Why;
     return false;
   }
-  llvm::Expected<llvm::json::Value> Parsed =
-      llvm::json::parse((*Buffer)->getBuffer());
+  return parseBaseline(Text, Path, Fingerprints, Error);
+}
+
+bool parseBaseline(const std::string &Text, const std::string &Path,
+                   std::vector<std::string> &Fingerprints, std::string &Error) {
+  TextProblem P;
+  if (!checkJsonNesting(Text, MaxNestingDepth, P)) {
+    Error = Path + ":" + std::to_string(P.Line) + ":" +
+            std::to_string(P.Column) + ": malformed baseline: " + P.Message;
+    return false;
+  }
+  llvm::Expected<llvm::json::Value> Parsed = llvm::json::parse(Text);
   if (!Parsed) {
     Error = parseErrorText(Path, Parsed.takeError());
     return false;
@@ -101,31 +113,17 @@ bool writeBaseline(const std::string &Path, const std::vector<Finding> &Findings
   llvm::json::Value Root = llvm::json::Object{
       {"version", BaselineVersion}, {"fingerprints", std::move(Entries)}};
 
-  // Write next to the target and rename over it, so that a failure leaves
-  // the old baseline untouched.
-  llvm::SmallString<256> Model(Path);
-  Model += ".tmp-%%%%%%%%";
-  int FD = -1;
-  llvm::SmallString<256> TempPath;
-  if (std::error_code EC =
-          llvm::sys::fs::createUniqueFile(Model, FD, TempPath)) {
-    Error = Path + ": cannot write baseline: " + EC.message();
-    return false;
-  }
-  {
-    llvm::raw_fd_ostream OS(FD, /*shouldClose=*/true);
-    OS << llvm::formatv("{0:2}", Root) << '\n';
-    OS.close();
-    if (OS.has_error()) {
-      Error = Path + ": cannot write baseline: " + OS.error().message();
-      OS.clear_error();
-      llvm::sys::fs::remove(TempPath);
-      return false;
-    }
-  }
-  if (std::error_code EC = llvm::sys::fs::rename(TempPath, Path)) {
-    Error = Path + ": cannot write baseline: " + EC.message();
-    llvm::sys::fs::remove(TempPath);
+  // Replaced atomically (a failure leaves the old baseline untouched), or
+  // written in place when it is a device or FIFO (SafeIO.h).
+  std::string Why;
+  if (!writeOutputFile(
+          Path,
+          [&](std::string &Out) {
+            llvm::raw_string_ostream OS(Out);
+            OS << llvm::formatv("{0:2}", Root) << '\n';
+          },
+          Why)) {
+    Error = Path + ": cannot write baseline: " + Why;
     return false;
   }
   return true;

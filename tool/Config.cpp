@@ -49,20 +49,24 @@ bool defaultConfig(Config &Out, llvm::raw_ostream &Err) {
 }
 
 bool loadConfig(const std::string &Path, Config &Out, llvm::raw_ostream &Err) {
+  std::string Text;
+  if (!readYamlFile(Path, "config", Text, Err))
+    return false;
+  return parseConfig(Text, Path, Out, Err);
+}
+
+bool parseConfig(const std::string &Text, const std::string &Path, Config &Out,
+                 llvm::raw_ostream &Err) {
   if (!defaultConfig(Out, Err))
     return false;
   Out.Path = Path;
-  auto Buf = llvm::MemoryBuffer::getFile(Path);
-  if (!Buf) {
-    Err << Path << ": error: cannot read config: "
-        << Buf.getError().message() << "\n";
+  if (!checkYamlInput(Text, Path, Err))
     return false;
-  }
   YamlErrorSink S{&Err};
   RawConfig Raw;
   {
-    llvm::yaml::Input In((*Buf)->getMemBufferRef(), nullptr, yamlErrorHandler,
-                         &S);
+    llvm::yaml::Input In(llvm::MemoryBufferRef(Text, Path), nullptr,
+                         yamlErrorHandler, &S);
     In >> Raw;
     if (In.error() || S.Failed) {
       if (!S.Failed)
@@ -94,13 +98,10 @@ bool loadConfig(const std::string &Path, Config &Out, llvm::raw_ostream &Err) {
       P = Dir;
       llvm::sys::path::append(P, F);
     }
-    auto MB = llvm::MemoryBuffer::getFile(P);
-    if (!MB) {
-      Err << Path << ": error: cannot read model file '" << F
-          << "': " << MB.getError().message() << "\n";
+    std::string ModelText;
+    if (!readYamlFile(std::string(P), "model file", ModelText, Err))
       return false;
-    }
-    auto M = parseModel((*MB)->getBuffer().str(), std::string(P), Err);
+    auto M = parseModel(ModelText, std::string(P), Err);
     if (!M)
       return false;
     Out.Models.push_back(std::move(*M));

@@ -32,6 +32,9 @@ struct Config {
 // Reads and validates a config file; errors go to Err as
 // "file:line:col: error: message". Builds Config::ModelSetPtr.
 bool loadConfig(const std::string &Path, Config &Out, llvm::raw_ostream &Err);
+// The same on a config's text; model_files are read relative to Path.
+bool parseConfig(const std::string &Text, const std::string &Path, Config &Out,
+                 llvm::raw_ostream &Err);
 // The default config (no file): built-in models only.
 bool defaultConfig(Config &Out, llvm::raw_ostream &Err);
 

@@ -57,6 +57,9 @@ void writeSarif(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
 // for humans). readBaseline returns false and sets Error on a malformed file.
 bool readBaseline(const std::string &Path, std::vector<std::string> &Fingerprints,
                   std::string &Error);
+// The same on a baseline's text (Path names it in messages).
+bool parseBaseline(const std::string &Text, const std::string &Path,
+                   std::vector<std::string> &Fingerprints, std::string &Error);
 bool writeBaseline(const std::string &Path, const std::vector<Finding> &Findings,
                    std::string &Error);
 // Removes findings whose fingerprint is in the baseline; returns how many.
