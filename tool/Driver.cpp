@@ -1,5 +1,7 @@
 #include "Driver.h"
+#include "CompileDatabase.h"
 #include "Config.h"
+#include "SafeIO.h"
 #include "Fixes.h"
 #include "Output.h"
 #include "Suppress.h"
@@ -11,6 +13,7 @@
 #include "clang/AST/ASTConsumer.h"
 #include "clang/AST/ASTLambda.h"
 #include "clang/AST/RecursiveASTVisitor.h"
+#include "clang/Basic/Stack.h"
 #include "clang/Basic/Diagnostic.h"
 #include "clang/Basic/FileManager.h"
 #include "clang/Frontend/ASTUnit.h"
@@ -31,6 +34,7 @@
 #include "llvm/Support/VirtualFileSystem.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <csignal>
 #include <map>
 #include <mutex>
 #include <set>
@@ -275,22 +279,77 @@ std::vector<std::string> adjustArgs(std::vector<std::string> Args,
   return Out;
 }
 
+// Crash isolation. Each TU is parsed and analysed on a thread of its own
+// with a large stack (reserved, touched only as used), inside a crash
+// recovery context whose signal handlers run on an alternate stack: a crash
+// or a stack overflow in Clang or in an analysis (20,000 chained `else if`)
+// becomes "could not analyse FILE" for that TU, and the run goes on.
+constexpr unsigned AnalysisStackBytes = 256u << 20;
+
+// The calling thread's alternate signal stack, for as long as it lives.
+// After a crash the recovery jumps over its destructor: the stack is then
+// leaked with the thread's other state, never freed while in use.
+class AltSignalStack {
+public:
+  AltSignalStack() : Mem(new char[Size]) {
+    stack_t SS = {};
+    SS.ss_sp = Mem;
+    SS.ss_size = Size;
+    Ok = sigaltstack(&SS, nullptr) == 0;
+  }
+  ~AltSignalStack() {
+    if (Ok) {
+      stack_t SS = {};
+      SS.ss_flags = SS_DISABLE;
+      sigaltstack(&SS, nullptr);
+    }
+    delete[] Mem;
+  }
+
+private:
+  static constexpr size_t Size = 256 * 1024;
+  char *Mem;
+  bool Ok = false;
+};
+
+bool runIsolated(llvm::function_ref<void()> Fn) {
+  llvm::CrashRecoveryContext CRC;
+  return CRC.RunSafelyOnThread(
+      [&] {
+        AltSignalStack Alt;
+        clang::noteBottomOfStack();
+        Fn();
+      },
+      AnalysisStackBytes);
+}
+
+// The crash recovery context's handlers must run on the alternate stack: on
+// the overflowed stack itself they cannot run at all.
+void crashHandlersOnAltStack() {
+  for (int Sig : {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP}) {
+    struct sigaction SA;
+    if (sigaction(Sig, nullptr, &SA) != 0 || SA.sa_handler == SIG_DFL ||
+        SA.sa_handler == SIG_IGN)
+      continue;
+    SA.sa_flags |= SA_ONSTACK;
+    sigaction(Sig, &SA, nullptr);
+  }
+}
+
 TUResult analyseOne(const CompileCommand &Cmd, const std::string &File,
                     const Config &Cfg, const CheckOptionsCLI &Opts,
                     const llvm::Regex *HeaderFilter,
                     const LinkedSummaries *Linked, bool MayKeepAST) {
   TUResult R;
   std::vector<std::string> Args = adjustArgs(Cmd.CommandLine, File, Opts);
-  llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> FS =
-      llvm::vfs::createPhysicalFileSystem();
+  llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> FS = guardedRealFileSystem();
   FS->setCurrentWorkingDirectory(Cmd.Directory);
   llvm::IntrusiveRefCntPtr<FileManager> FM(
       new FileManager(FileSystemOptions(), FS));
   ErrorCollector Diags;
   bool Ok = false;
   std::unique_ptr<ASTUnit> AST;
-  llvm::CrashRecoveryContext CRC;
-  bool Survived = CRC.RunSafely([&] {
+  bool Survived = runIsolated([&] {
     ASTUnitAction Action(AST);
     ToolInvocation Inv(Args, &Action, FM.get(),
                        std::make_shared<PCHContainerOperations>());
@@ -302,7 +361,8 @@ TUResult analyseOne(const CompileCommand &Cmd, const std::string &File,
   });
   if (!Survived) {
     R.Findings.clear();
-    R.Error = "the analyzer crashed on this file (please report it)";
+    R.Error = "the analyzer crashed on this file (a stack overflow or an "
+              "internal error; please report it)";
   } else if (!Ok || Diags.getNumErrors() > 0) {
     R.Findings.clear();
     R.Error = Diags.First.empty() ? "the file could not be parsed"
@@ -324,8 +384,7 @@ void reanalyse(TUResult &R, const Config &Cfg, const CheckOptionsCLI &Opts,
                const llvm::Regex *HeaderFilter, const LinkedSummaries &Linked) {
   std::unique_ptr<ASTUnit> AST = std::move(R.AST);
   TUResult Again;
-  llvm::CrashRecoveryContext CRC;
-  bool Survived = CRC.RunSafely([&] {
+  bool Survived = runIsolated([&] {
     analyseAST(AST->getASTContext(), Cfg, Opts.Checks, HeaderFilter, &Linked,
                Again);
   });
@@ -395,22 +454,18 @@ bool writeOutput(const OutputSpec &O, const std::vector<Finding> &Findings,
     Write(llvm::errs(), Color && llvm::sys::Process::StandardErrIsDisplayed());
     return true;
   }
-  // Write to a temporary file and rename: an interrupted run never leaves a
-  // truncated report where a good one was.
-  std::string Tmp = O.Path + ".tmp";
-  {
-    std::error_code EC;
-    llvm::raw_fd_ostream OS(Tmp, EC, llvm::sys::fs::OF_Text);
-    if (EC) {
-      llvm::errs() << "error: cannot write '" << O.Path << "': "
-                   << EC.message() << "\n";
-      return false;
-    }
-    Write(OS, false);
-  }
-  if (std::error_code EC = llvm::sys::fs::rename(Tmp, O.Path)) {
-    llvm::errs() << "error: cannot write '" << O.Path << "': " << EC.message()
-                 << "\n";
+  // Replaced atomically, so that an interrupted run never leaves a truncated
+  // report where a good one was; devices and FIFOs are written in place
+  // (SafeIO.h).
+  std::string Why;
+  if (!writeOutputFile(
+          O.Path,
+          [&](std::string &Text) {
+            llvm::raw_string_ostream OS(Text);
+            Write(OS, false);
+          },
+          Why)) {
+    llvm::errs() << "error: cannot write '" << O.Path << "': " << Why << "\n";
     return false;
   }
   return true;
@@ -428,6 +483,7 @@ int listChecks(const CheckOptionsCLI &Opts) {
 
 int runCheck(const CheckOptionsCLI &Opts) {
   llvm::CrashRecoveryContext::Enable();
+  crashHandlersOnAltStack();
   std::set<std::string> Known;
   for (const CheckInfo &I : allCheckInfos())
     Known.insert(I.Id);
@@ -442,21 +498,14 @@ int runCheck(const CheckOptionsCLI &Opts) {
   // Compilation database.
   std::string ErrMsg;
   std::unique_ptr<CompilationDatabase> DB;
-  std::string DBDir;
+  std::string DBDir, DBInput;
   if (Opts.FixedFlags) {
     DBDir = absPath(".");
     DB = std::make_unique<FixedCompilationDatabase>(DBDir, *Opts.FixedFlags);
   } else if (!Opts.BuildPath.empty()) {
     std::string P = absPath(Opts.BuildPath);
-    if (llvm::sys::fs::is_regular_file(P)) {
-      DB = JSONCompilationDatabase::loadFromFile(
-          P, ErrMsg, JSONCommandLineSyntax::AutoDetect);
-      DBDir = std::string(llvm::sys::path::parent_path(P));
-    } else if (!llvm::sys::fs::is_directory(P)) {
-      llvm::errs() << "error: build directory '" << Opts.BuildPath
-                   << "' does not exist\n";
-      return ExitUsage;
-    } else {
+    std::string DBFile;
+    if (llvm::sys::fs::is_directory(P)) {
       llvm::SmallString<256> J(P);
       llvm::sys::path::append(J, "compile_commands.json");
       if (!llvm::sys::fs::exists(J)) {
@@ -465,17 +514,44 @@ int runCheck(const CheckOptionsCLI &Opts) {
                         "or run the build under bear)\n";
         return ExitUsage;
       }
-      DB = JSONCompilationDatabase::loadFromFile(
-          J, ErrMsg, JSONCommandLineSyntax::AutoDetect);
+      DBFile = std::string(J);
       DBDir = P;
+    } else if (!llvm::sys::fs::exists(P)) {
+      llvm::errs() << "error: build directory '" << Opts.BuildPath
+                   << "' does not exist\n";
+      return ExitUsage;
+    } else {
+      DBFile = P;
+      DBDir = std::string(llvm::sys::path::parent_path(P));
+    }
+    DBInput = DBFile;
+    DB = loadCompileDatabase(DBFile, ErrMsg);
+    if (!DB) {
+      llvm::errs() << "error: " << ErrMsg << "\n";
+      return ExitUsage;
     }
   } else {
     std::string Start = Opts.Files.empty()
                             ? absPath(".")
                             : std::string(llvm::sys::path::parent_path(
                                   absPath(Opts.Files.front())));
-    DB = CompilationDatabase::autoDetectFromDirectory(Start, ErrMsg);
-    DBDir = Start;
+    // compile_commands.json above the start, read strictly; else whatever
+    // else Clang finds there (compile_flags.txt).
+    std::string Found = findUpward(Start, "compile_commands.json");
+    if (!Found.empty()) {
+      llvm::SmallString<256> J(Found);
+      llvm::sys::path::append(J, "compile_commands.json");
+      DBInput = std::string(J);
+      DB = loadCompileDatabase(DBInput, ErrMsg);
+      if (!DB) {
+        llvm::errs() << "error: " << ErrMsg << "\n";
+        return ExitUsage;
+      }
+      DBDir = Found;
+    } else {
+      DB = CompilationDatabase::autoDetectFromDirectory(Start, ErrMsg);
+      DBDir = Start;
+    }
   }
   if (!DB) {
     llvm::StringRef Msg(ErrMsg);
@@ -498,6 +574,12 @@ int runCheck(const CheckOptionsCLI &Opts) {
       std::string A = absPath(F);
       if (!llvm::sys::fs::exists(A)) {
         Errors.push_back({A, "no such file"});
+        continue;
+      }
+      llvm::sys::fs::file_status St;
+      if (!llvm::sys::fs::status(A, St) &&
+          St.type() != llvm::sys::fs::file_type::regular_file) {
+        Errors.push_back({A, "not a regular file"});
         continue;
       }
       Files.push_back(A);
@@ -542,6 +624,43 @@ int runCheck(const CheckOptionsCLI &Opts) {
   if (!ConfigOk)
     return ExitUsage;
 
+  // Outputs: what cannot be written is refused before the analysis, and no
+  // output may overwrite an input (a source, the database, a config, the
+  // baseline).
+  {
+    std::vector<std::string> Inputs = Files;
+    if (!DBInput.empty())
+      Inputs.push_back(DBInput);
+    for (auto &[Path, C] : Configs)
+      if (!Path.empty())
+        Inputs.push_back(Path);
+    std::vector<std::pair<std::string, bool>> Targets; // path, is baseline
+    for (const OutputSpec &O : Opts.Outputs)
+      if (O.Path != "-" && O.Path != "<stderr>")
+        Targets.push_back({O.Path, false});
+    if (!Opts.WriteBaseline.empty())
+      Targets.push_back({Opts.WriteBaseline, true});
+    for (const auto &[Target, IsBaseline] : Targets) {
+      std::string Why;
+      if (!checkOutputPath(Target, Why)) {
+        llvm::errs() << "error: cannot write '" << Target << "': " << Why
+                     << "\n";
+        return ExitUsage;
+      }
+      std::vector<std::string> Protected = Inputs;
+      // --write-baseline over the --baseline it reads is how a baseline is
+      // renewed; any other output over it is not.
+      if (!Opts.Baseline.empty() && !IsBaseline)
+        Protected.push_back(Opts.Baseline);
+      for (const std::string &In : Protected)
+        if (sameFile(Target, In)) {
+          llvm::errs() << "error: refusing to write '" << Target
+                       << "': it is the input '" << In << "'\n";
+          return ExitUsage;
+        }
+    }
+  }
+
   // Header filters, compiled once per config.
   std::map<const Config *, std::unique_ptr<llvm::Regex>> Filters;
   for (auto &[Path, C] : Configs) {
@@ -565,6 +684,17 @@ int runCheck(const CheckOptionsCLI &Opts) {
         if (Cmds.empty()) {
           Results[I].Error = "no compile command for this file in the "
                              "compilation database";
+          return;
+        }
+        if (!llvm::sys::fs::is_directory(Cmds.front().Directory)) {
+          Results[I].Error = "the compile command's directory '" +
+                             Cmds.front().Directory + "' does not exist";
+          return;
+        }
+        if (!llvm::sys::fs::is_regular_file(J.File)) {
+          Results[I].Error = llvm::sys::fs::exists(J.File)
+                                 ? "not a regular file"
+                                 : "no such file";
           return;
         }
         auto FIt = Filters.find(J.Cfg);
@@ -674,7 +804,7 @@ int runCheck(const CheckOptionsCLI &Opts) {
     std::string Err;
     if (!writeBaseline(Opts.WriteBaseline, Findings, Err)) {
       llvm::errs() << "error: " << Err << "\n";
-      return ExitUsage;
+      return ExitOutput;
     }
   }
   if (!Opts.Baseline.empty()) {
@@ -710,7 +840,7 @@ int runCheck(const CheckOptionsCLI &Opts) {
   for (const OutputSpec &O : Opts.Outputs)
     WriteOk &= writeOutput(O, Findings, Info, Opts.Color);
   if (!WriteOk)
-    return ExitUsage;
+    return ExitOutput;
 
   // Fix-its of the findings that are reported (suppressed and baselined
   // ones are gone by now). Exit codes do not change: the findings were

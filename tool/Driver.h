@@ -13,6 +13,7 @@ enum ExitCode {
   ExitFindings = 1,  // findings reported
   ExitUsage = 2,     // usage, config or compile-DB error; nothing analysed
   ExitPartial = 3,   // some inputs could not be analysed
+  ExitOutput = 4,    // an output file could not be written
 };
 
 struct OutputSpec {

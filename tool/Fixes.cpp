@@ -1,4 +1,5 @@
 #include "Fixes.h"
+#include "SafeIO.h"
 
 #include "clang/Tooling/Core/Replacement.h"
 #include "llvm/Support/FileSystem.h"
@@ -136,58 +137,28 @@ void writeDiff(llvm::raw_ostream &Out, llvm::StringRef Shown,
   }
 }
 
-// Writes Text over Path through a temporary file in the same directory,
-// keeping Path's permissions.
-bool writeAtomically(const std::string &Path, llvm::StringRef Text,
-                     std::string &Error) {
-  llvm::SmallString<256> Real;
-  if (std::error_code EC = llvm::sys::fs::real_path(Path, Real)) {
-    Error = EC.message();
-    return false;
-  }
+// Writes Text over Path (SafeIO.h: atomically, keeping mode and owner; a
+// file with several hard links in place; never through a symbolic link).
+bool writeFixed(const std::string &Path, llvm::StringRef Text,
+                std::string &Error, llvm::raw_ostream &Err) {
   llvm::sys::fs::file_status St;
-  if (std::error_code EC = llvm::sys::fs::status(Real, St)) {
+  if (std::error_code EC = llvm::sys::fs::status(Path, St)) {
     Error = EC.message();
     return false;
   }
   // Read-only for everyone (even when we could write it anyway, as root):
   // the user said not to change it.
   if ((St.permissions() & llvm::sys::fs::all_write) == 0 ||
-      llvm::sys::fs::access(Real, llvm::sys::fs::AccessMode::Write)) {
+      llvm::sys::fs::access(Path, llvm::sys::fs::AccessMode::Write)) {
     Error = "the file is not writable";
     return false;
   }
-  llvm::SmallString<256> Model(llvm::sys::path::parent_path(Real));
-  llvm::sys::path::append(Model, "." + llvm::sys::path::filename(Real).str() +
-                                     ".tether-fix-%%%%%%");
-  int FD = -1;
-  llvm::SmallString<256> Tmp;
-  if (std::error_code EC = llvm::sys::fs::createUniqueFile(Model, FD, Tmp)) {
-    Error = "cannot create a temporary file next to it: " + EC.message();
+  WriteNote Note;
+  if (!writeOutputFile(Path, Text.str(), Error, &Note))
     return false;
-  }
-  {
-    llvm::raw_fd_ostream OS(FD, /*shouldClose=*/true);
-    OS << Text;
-    OS.close();
-    if (OS.has_error()) {
-      Error = OS.error().message();
-      OS.clear_error();
-      llvm::sys::fs::remove(Tmp);
-      return false;
-    }
-  }
-  if (std::error_code EC = llvm::sys::fs::setPermissions(Tmp, St.permissions());
-      EC) {
-    Error = EC.message();
-    llvm::sys::fs::remove(Tmp);
-    return false;
-  }
-  if (std::error_code EC = llvm::sys::fs::rename(Tmp, Real)) {
-    Error = EC.message();
-    llvm::sys::fs::remove(Tmp);
-    return false;
-  }
+  if (Note.HardLinks > 1)
+    Err << "tether: note: '" << Path << "' has " << Note.HardLinks
+        << " hard links: rewritten in place, so every link sees the fix-its\n";
   return true;
 }
 
@@ -333,7 +304,7 @@ FixSummary applyFixes(const std::vector<Finding> &Findings,
       writeDiff(Out, shownPath(File, Opts.DisplayRoot), Code, Used);
     } else {
       std::string Error;
-      if (!writeAtomically(File, *NewCode, Error)) {
+      if (!writeFixed(File, *NewCode, Error, Err)) {
         Err << "tether: error: cannot apply fix-its to '" << File
             << "': " << Error << "\n";
         Sum.Refused += Used.size();

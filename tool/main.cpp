@@ -3,6 +3,7 @@
 //   tether check -p BUILD_DIR [FILES...]     static analysis (like clang-tidy)
 //   tether models [--validate FILE...]       list or validate API models
 #include "ApiModel.h"
+#include "ApiModelYAML.h"
 #include "Driver.h"
 
 #include "clang/Tooling/CompilationDatabase.h"
@@ -115,13 +116,12 @@ static int runModels() {
     return 2;
   int Rc = 0;
   for (const std::string &Path : Validate) {
-    auto Buf = MemoryBuffer::getFile(Path);
-    if (!Buf) {
-      errs() << Path << ": error: " << Buf.getError().message() << "\n";
+    std::string Text;
+    if (!tether::readYamlFile(Path, "model", Text, errs())) {
       Rc = 2;
       continue;
     }
-    if (auto M = tether::parseModel((*Buf)->getBuffer().str(), Path, errs()))
+    if (auto M = tether::parseModel(Text, Path, errs()))
       outs() << Path << ": ok (library '" << M->Library << "')\n";
     else
       Rc = 2;
@@ -166,6 +166,13 @@ int main(int argc, char **argv) {
               "(see 'tether --help')\n";
     return tether::ExitUsage;
   }
+
+  for (const auto *O : {&WriteBaselineFile, &BaselineFile, &ConfigFile, &BuildPath})
+    if (O->getNumOccurrences() && O->empty()) {
+      errs() << "error: " << (O->ArgStr.size() == 1 ? "-" : "--") << O->ArgStr
+             << " needs a file name\n";
+      return tether::ExitUsage;
+    }
 
   tether::CheckOptionsCLI Opts;
   Opts.BuildPath = BuildPath;
@@ -216,6 +223,11 @@ int main(int argc, char **argv) {
     StringRef O = Outputs[I];
     tether::OutputSpec S;
     auto [Prefix, Rest] = O.split(':');
+    if (O.empty() || (validFormat(Prefix) && O.size() == Prefix.size() + 1)) {
+      errs() << "error: -o '" << O << "' names no file (use -o "
+             << (O.empty() ? "FILE" : O.str() + "FILE") << ")\n";
+      return tether::ExitUsage;
+    }
     if (!Rest.empty() && validFormat(Prefix)) {
       S.Format = Prefix.str();
       S.Path = Rest.str();

@@ -901,15 +901,18 @@ TEST(Baseline, WriteReplacesExistingFileWhole) {
   ASSERT_FALSE(B.is_discarded());
   EXPECT_EQ(B["version"], 1);
   EXPECT_EQ(B["fingerprints"].size(), 2u) << B.dump(2);
-  for (const auto &E : fs::directory_iterator(Box.Root))
-    EXPECT_TRUE(E.path().filename().string().rfind("base.json", 0) != 0 ||
-                E.path().filename() == "base.json")
+  for (const auto &E : fs::directory_iterator(Box.Root)) {
+    std::string Name = E.path().filename().string();
+    EXPECT_TRUE((Name.rfind("base.json", 0) != 0 || Name == "base.json") &&
+                Name.find(".tether-") == std::string::npos)
         << "left behind: " << E.path();
+  }
 
-  // An unwritable target fails cleanly and creates nothing.
+  // An unwritable target fails cleanly, with the exit code of an output
+  // that could not be written, and creates nothing.
   Result Bad = Box.tether(
       {"check", "-p", ".", "--write-baseline", "no-such-dir/base.json"});
-  EXPECT_EQ(Bad.Status, 2) << Bad;
+  EXPECT_EQ(Bad.Status, 4) << Bad;
   EXPECT_FALSE(fs::exists(Box.path("no-such-dir")));
 }
 
