@@ -5,7 +5,7 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 packages=(cmake ninja-build ccache g++ clang-19 llvm-19-dev libclang-19-dev
-          nlohmann-json3-dev libgtest-dev libboost-fiber-dev libboost-thread-dev
+          nlohmann-json3-dev libgtest-dev libclang-rt-19-dev python3 libboost-fiber-dev libboost-thread-dev
           libasio-dev libboost1.81-doc time)
 # The runtime's test programs and integration targets.
 if [ -f "$here/runtime/apt-packages.txt" ]; then
