@@ -17,6 +17,10 @@
 
 namespace tether::rt {
 extern std::atomic<bool> g_active;
+namespace {
+// glibc's first internal real-time signal (SIGCANCEL; SIGSETXID is next).
+constexpr int kFirstLibcInternalSignal = 32;
+} // namespace
 void loadBuiltinModels();
 
 namespace {
@@ -26,6 +30,11 @@ std::atomic<bool> g_exiting{false};
 std::atomic<bool> g_inited{false};
 SpinLock g_init_lock;
 SpinLock g_report_lock;
+// The monitor thread (joinable: a credential change stops and joins it).
+pthread_t g_monitor;
+bool g_monitor_running = false;
+std::atomic<bool> g_monitor_stop{false};
+SpinLock g_monitor_lock; // serializes stopMonitor/startMonitor
 
 constexpr uint64_t kSampleAfterNs = 1000000000ull;
 
@@ -229,9 +238,12 @@ void *monitorMain(void *) {
   setInternalThread();
   // Visible as such in /proc/PID/task/*/comm, top -H, gdb.
   pthread_setname_np(pthread_self(), "tether-monitor");
-  g_cycles_seen = new std::map<std::string, int>();
-  g_reported = new std::set<std::string>();
-  g_stuck_reported = new std::set<std::pair<uint64_t, uint64_t>>();
+  // Kept across restarts (a credential change restarts the monitor).
+  if (!g_cycles_seen) {
+    g_cycles_seen = new std::map<std::string, int>();
+    g_reported = new std::set<std::string>();
+    g_stuck_reported = new std::set<std::pair<uint64_t, uint64_t>>();
+  }
   int interval_ms = int(options().check_interval_ns / 1000000);
   if (interval_ms < 1)
     interval_ms = 1;
@@ -246,7 +258,15 @@ void *monitorMain(void *) {
       ssize_t n = real::read(g_pipe[0], buf, sizeof buf);
       for (ssize_t i = 0; i < n; ++i)
         quit |= buf[i] == 'q';
+      // Asked to stop with a dump request pending: the next monitor owns it.
+      if (g_monitor_stop.load() && quit) {
+        char q = 'q';
+        ssize_t w = real::write(g_pipe[1], &q, 1);
+        (void)w;
+      }
     }
+    if (g_monitor_stop.load())
+      return nullptr;
     if (quit)
       dumpAll("SIGQUIT");
     bool want = options().deadlock != 0 || options().on_stuck;
@@ -279,21 +299,32 @@ void *monitorMain(void *) {
   }
 }
 
-void startMonitor() {
-  if (pipe2(g_pipe, O_CLOEXEC | O_NONBLOCK) != 0)
+// Starts the monitor thread; g_monitor_lock held (or single-threaded).
+void startMonitorLocked() {
+  if (g_pipe[0] < 0 && pipe2(g_pipe, O_CLOEXEC | O_NONBLOCK) != 0)
     return;
   pthread_attr_t a;
   pthread_attr_init(&a);
-  pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
   pthread_attr_setstacksize(&a, 256 * 1024);
-  pthread_t t;
-  // Keep the monitor from receiving signals meant for the program.
+  // Keep the monitor from receiving signals meant for the program, but never
+  // block the C library's internal signals (glibc: SIGCANCEL and SIGSETXID,
+  // between __SIGRTMIN and SIGRTMIN): set*id() calls broadcast the
+  // credential change to every thread with SIGSETXID and wait for each.
+  // glibc's pthread_sigmask drops them itself; this does not rely on it.
   sigset_t all, old;
   sigfillset(&all);
-  pthread_sigmask(SIG_SETMASK, &all, &old);
-  real::pthread_create(&t, &a, monitorMain, nullptr);
-  pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  for (int s = kFirstLibcInternalSignal; s < SIGRTMIN; ++s)
+    sigdelset(&all, s);
+  real::pthread_sigmask(SIG_SETMASK, &all, &old);
+  g_monitor_stop.store(false);
+  g_monitor_running = real::pthread_create(&g_monitor, &a, monitorMain, nullptr) == 0;
+  real::pthread_sigmask(SIG_SETMASK, &old, nullptr);
   pthread_attr_destroy(&a);
+}
+
+void startMonitor() {
+  SpinGuard g(g_monitor_lock);
+  startMonitorLocked();
 }
 
 std::atomic<bool> g_leaks_checked{false};
@@ -447,8 +478,41 @@ void monitorAfterForkChild() {
     g_pipe[0] = g_pipe[1] = -1;
   }
   new (&g_report_lock) SpinLock();
+  new (&g_monitor_lock) SpinLock();
+  g_monitor_running = false; // it does not exist in the child
   if (g_active.load() && !g_exiting.load())
     startMonitor();
+}
+
+// Credentials (uids, gids, groups, capabilities, keep-caps) are per thread in
+// Linux; glibc's set*id() broadcasts the change to every thread, and aborts
+// the process if one thread cannot make it. A thread that did not follow
+// earlier per-thread changes (prctl(PR_SET_KEEPCAPS), capset(): what setpriv
+// and daemons do between setresuid and setresgid) fails it. So the monitor is
+// not running during a set*id() call: it is stopped before and started again
+// after, created by the calling thread, whose credentials it inherits.
+CredentialChange::CredentialChange() {
+  if (!g_active.load() || isInternalThread())
+    return;
+  g_monitor_lock.lock();
+  locked_ = true;
+  if (!g_monitor_running)
+    return;
+  g_monitor_stop.store(true);
+  pokeMonitor('s');
+  real::pthread_join(g_monitor, nullptr);
+  g_monitor_running = false;
+  restart_ = true;
+}
+
+CredentialChange::~CredentialChange() {
+  if (!locked_)
+    return;
+  int saved = errno;
+  if (restart_ && !g_exiting.load())
+    startMonitorLocked();
+  g_monitor_lock.unlock();
+  errno = saved;
 }
 
 void writeReport(const std::string &text, const char *) {

@@ -252,6 +252,17 @@ void initRuntime();          // idempotent
 void atMainReturn();
 void writeReport(const std::string &text, const char *trigger); // to output / stderr
 void pokeMonitor(char why);  // async-signal-safe
+// Scope of a set*id() call: the monitor thread is stopped during it and
+// started again after it with the caller's credentials.
+class CredentialChange {
+  bool locked_ = false, restart_ = false;
+
+public:
+  CredentialChange();
+  ~CredentialChange();
+  CredentialChange(const CredentialChange &) = delete;
+  CredentialChange &operator=(const CredentialChange &) = delete;
+};
 void monitorAfterForkChild();
 bool leakIgnored(const ThreadSnap &s, const std::vector<std::string> &top,
                  const std::vector<std::string> &created_by);
