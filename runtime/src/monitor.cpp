@@ -46,19 +46,6 @@ std::string g_asleep_key;
 int g_asleep_scans = 0;
 bool g_asleep_reported = false;
 
-std::vector<std::string> split(const std::string &s, char sep) {
-  std::vector<std::string> out;
-  size_t b = 0;
-  for (;;) {
-    size_t e = s.find(sep, b);
-    out.push_back(s.substr(b, e == std::string::npos ? std::string::npos : e - b));
-    if (e == std::string::npos)
-      break;
-    b = e + 1;
-  }
-  return out;
-}
-
 void warn(const std::string &msg) {
   std::string m = "tether: " + msg + "\n";
   ssize_t r = write(2, m.data(), m.size());
@@ -377,91 +364,6 @@ const Options &options() {
   return g_opts ? *g_opts : defaults;
 }
 
-bool parseDurationNs(const std::string &s, uint64_t &out) {
-  char *end = nullptr;
-  double v = strtod(s.c_str(), &end);
-  if (end == s.c_str() || v < 0)
-    return false;
-  std::string unit = end;
-  double mul = 1e9;
-  if (unit == "ms") mul = 1e6;
-  else if (unit == "us") mul = 1e3;
-  else if (unit == "ns") mul = 1;
-  else if (unit == "s" || unit.empty()) mul = 1e9;
-  else if (unit == "m") mul = 60e9;
-  else if (unit == "h") mul = 3600e9;
-  else return false;
-  out = uint64_t(v * mul);
-  return true;
-}
-
-bool parseOptions(const char *text, Options &o, std::string *err) {
-  if (!text)
-    return true;
-  bool ok = true;
-  auto bad = [&](const std::string &m) {
-    ok = false;
-    if (err)
-      *err += (err->empty() ? "" : "; ") + m;
-  };
-  for (const std::string &kv : split(text, ':')) {
-    if (kv.empty())
-      continue;
-    size_t eq = kv.find('=');
-    std::string k = kv.substr(0, eq), v = eq == std::string::npos ? "" : kv.substr(eq + 1);
-    if (k == "dump_on") {
-      o.on_quit = o.on_exit = o.on_stuck = false;
-      for (auto &t : split(v, ',')) {
-        if (t == "quit") o.on_quit = true;
-        else if (t == "exit") o.on_exit = true;
-        else if (t == "stuck") o.on_stuck = true;
-        else if (t == "none" || t.empty()) {}
-        else bad("unknown dump_on trigger '" + t + "'");
-      }
-    } else if (k == "output") {
-      o.output = v;
-    } else if (k == "format") {
-      if (!parseFormat(v, o.format))
-        bad("unknown format '" + v + "'");
-    } else if (k == "stuck_after") {
-      if (!parseDurationNs(v, o.stuck_after_ns))
-        bad("bad duration '" + v + "'");
-    } else if (k == "check_interval") {
-      if (!parseDurationNs(v, o.check_interval_ns))
-        bad("bad duration '" + v + "'");
-    } else if (k == "deadlock") {
-      if (v == "off" || v == "0") o.deadlock = 0;
-      else if (v == "report" || v == "1") o.deadlock = 1;
-      else if (v == "abort" || v == "2") o.deadlock = 2;
-      else bad("deadlock must be off, report or abort");
-    } else if (k == "all_asleep") {
-      o.all_asleep = v != "0" && v != "false";
-    } else if (k == "ignore_top") {
-      for (auto &t : split(v, ',')) if (!t.empty()) o.ignore_top.push_back(t);
-    } else if (k == "ignore_created_by") {
-      for (auto &t : split(v, ',')) if (!t.empty()) o.ignore_created_by.push_back(t);
-    } else if (k == "ignore_name") {
-      for (auto &t : split(v, ',')) if (!t.empty()) o.ignore_name.push_back(t);
-    } else if (k == "ignore_detached") {
-      o.ignore_detached = v != "0" && v != "false";
-    } else if (k == "eager_stacks") {
-      if (v == "0" || v == "false") o.eager_stacks = 0;
-      else if (v == "1" || v == "true") o.eager_stacks = 1;
-      else if (v == "auto" || v == "2") o.eager_stacks = 2;
-      else bad("eager_stacks must be 0, 1 or auto");
-    } else if (k == "models") {
-      o.models = v;
-    } else if (k == "stack_signal") {
-      o.stack_signal = atoi(v.c_str());
-    } else if (k == "verbosity") {
-      o.verbosity = atoi(v.c_str());
-    } else {
-      bad("unknown option '" + k + "'");
-    }
-  }
-  return ok;
-}
-
 void pokeMonitor(char why) {
   if (g_pipe[1] >= 0) {
     int saved = errno;
@@ -558,13 +460,27 @@ void initRuntime() {
     return;
   real::bind();
   auto *o = new Options();
-  std::string err;
-  if (!parseOptions(getenv("TETHER_OPTIONS"), *o, &err))
-    warn("TETHER_OPTIONS: " + err);
+  parseOptions(getenv("TETHER_OPTIONS"), *o, [](const std::string &m) { warn(m); });
   g_opts = o;
   loadBuiltinModels();
-  if (!o->models.empty() && !loadModelFile(o->models.c_str()))
-    warn("cannot read models file '" + o->models + "'");
+  std::string why;
+  if (!o->models.empty() && !loadModelFile(o->models.c_str(), why)) {
+    warn("ignoring option '" + shownOption("models=" + o->models) + "': " + why +
+         "; using the default");
+    o->models.clear();
+  }
+  if (o->stack_signal) {
+    // A real-time signal the program (or a library loaded before it) already
+    // handles is not ours to take.
+    struct sigaction old {};
+    sigaction(o->stack_signal, nullptr, &old);
+    if ((old.sa_flags & SA_SIGINFO) ? old.sa_sigaction != nullptr
+                                    : (old.sa_handler != SIG_DFL && old.sa_handler != SIG_IGN)) {
+      warn("ignoring option 'stack_signal=" + std::to_string(o->stack_signal) +
+           "': the program already handles that signal; using the default");
+      o->stack_signal = 0;
+    }
+  }
   initStackSignal(o->stack_signal ? o->stack_signal : SIGRTMIN + 4);
   if (o->on_quit) {
     struct sigaction old {};

@@ -29,15 +29,6 @@ const char *reasonName(Reason r) {
   }
 }
 
-bool parseFormat(const std::string &s, Fmt &out) {
-  if (s == "debug2" || s == "2") out = Fmt::Debug2;
-  else if (s == "debug1" || s == "1") out = Fmt::Debug1;
-  else if (s == "json" || s == "3") out = Fmt::Json;
-  else if (s == "pprof" || s == "debug0" || s == "0") out = Fmt::Pprof;
-  else return false;
-  return true;
-}
-
 std::string formatDuration(uint64_t ns) {
   char buf[64];
   uint64_t ms = ns / 1000000;

@@ -6,6 +6,7 @@
 #include "harness.h"
 
 #include <algorithm>
+#include <csignal>
 #include <sys/stat.h>
 
 using namespace harness;
@@ -85,6 +86,150 @@ TEST(Setxid, SetprivClearGroups) {
   EXPECT_EQ(r.out, "uid 65534 gid 65534\n");
   EXPECT_EQ(r.err, "");
   EXPECT_NE(readFile(box.path("report")).find("tether: thread dump (SIGQUIT)"), std::string::npos);
+  expectChanged(before, box, {"report"});
+}
+
+// ----------------------------------------------------------- option values
+// Every bad option: one line on stderr, the default kept, and the program
+// behaves as without it (its SIGQUIT dump still works, with the stack of a
+// thread that is asked for it with the stack signal).
+struct BadOption {
+  const char *name;   // test name
+  std::string option; // as given in TETHER_OPTIONS ("@" stands for the sandbox)
+  std::string why;    // expected reason; empty: unknown option
+};
+
+void PrintTo(const BadOption &b, std::ostream *os) { *os << b.option; }
+
+std::string rtRange() {
+  return "must be a real-time signal, " + std::to_string(SIGRTMIN) + " to " +
+         std::to_string(SIGRTMAX) + " (or SIGRTMIN+n, SIGRTMAX-n)";
+}
+
+const std::string kList = "expected a comma-separated list of quit, exit, stuck, none";
+const std::string kDur = "expected a duration from 1ms to 1000h (ns, us, ms, s, m, h)";
+const std::string kInterval = "expected a duration from 1ms to 1h (ns, us, ms, s, m, h)";
+const std::string kPatterns = "expected a comma-separated list of non-empty patterns";
+
+std::vector<BadOption> badOptions() {
+  return {
+      {"StackSignalKill", "stack_signal=9", rtRange()},
+      {"StackSignalStop", "stack_signal=19", rtRange()},
+      {"StackSignalQuit", "stack_signal=3", rtRange()},
+      {"StackSignalGlibcCancel", "stack_signal=32", rtRange()},
+      {"StackSignalGlibcSetxid", "stack_signal=33", rtRange()},
+      {"StackSignalZero", "stack_signal=0", rtRange()},
+      {"StackSignalNegative", "stack_signal=-35", rtRange()},
+      {"StackSignalPastMax", "stack_signal=SIGRTMAX+1", rtRange()},
+      {"StackSignalOverflow", "stack_signal=99999999999999999999999", rtRange()},
+      {"StackSignalText", "stack_signal=USR1", rtRange()},
+      {"StackSignalEmpty", "stack_signal=", rtRange()},
+      {"ModelsDevZero", "models=/dev/zero", "not a regular file"},
+      {"ModelsFifoWithoutWriter", "models=@/fifo", "not a regular file"},
+      {"ModelsDirectory", "models=@", "not a regular file"},
+      {"ModelsTooLarge", "models=@/big.tsv", "larger than 16 MiB"},
+      {"ModelsMissing", "models=@/missing.tsv", "No such file or directory"},
+      {"ModelsEmpty", "models=", "expected a file name"},
+      {"DumpOnUnknown", "dump_on=bogus", kList},
+      {"DumpOnPartlyUnknown", "dump_on=exit,bogus", kList},
+      {"DumpOnEmpty", "dump_on=", kList},
+      {"DumpOnEmptyItem", "dump_on=quit,,exit", kList},
+      {"FormatUnknown", "format=xml", "expected debug2, debug1, json or pprof"},
+      {"FormatEmpty", "format=", "expected debug2, debug1, json or pprof"},
+      {"FormatControlChars", "format=j\\x01\\x0a", "expected debug2, debug1, json or pprof"},
+      {"StuckAfterNegative", "stuck_after=-1s", kDur},
+      {"StuckAfterExponent", "stuck_after=1e3", kDur},
+      {"StuckAfterNan", "stuck_after=nan", kDur},
+      {"StuckAfterUnit", "stuck_after=5x", kDur},
+      {"StuckAfterOverflow", "stuck_after=99999999999999999999h", kDur},
+      {"StuckAfterEmpty", "stuck_after=", kDur},
+      {"CheckIntervalZero", "check_interval=0", kInterval},
+      {"CheckIntervalTooLong", "check_interval=2h", kInterval},
+      {"DeadlockUnknown", "deadlock=maybe", "expected off, report or abort"},
+      {"AllAsleepText", "all_asleep=yes", "expected 0 or 1"},
+      {"AllAsleepEmpty", "all_asleep=", "expected 0 or 1"},
+      {"IgnoreTopEmpty", "ignore_top=", kPatterns},
+      {"IgnoreNameEmptyItem", "ignore_name=a,,b", kPatterns},
+      {"IgnoreDetachedTwo", "ignore_detached=2", "expected 0 or 1"},
+      {"EagerStacksThree", "eager_stacks=3", "expected 0, 1 or auto"},
+      {"VerbosityNegative", "verbosity=-1", "expected 0 to 9"},
+      {"VerbosityTooLarge", "verbosity=99", "expected 0 to 9"},
+      {"OutputEmpty", "output=", "expected a file name (or stderr)"},
+      {"UnknownKey", "x=1", ""},
+      {"UnknownKeyWithoutValue", "x", ""},
+  };
+}
+
+class Options : public ::testing::TestWithParam<BadOption> {};
+
+std::string unescape(const std::string &s) {
+  std::string o;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '\\' && i + 3 < s.size() && s[i + 1] == 'x') {
+      o += char(std::stoi(s.substr(i + 2, 2), nullptr, 16));
+      i += 3;
+    } else {
+      o += s[i];
+    }
+  }
+  return o;
+}
+
+std::string replaceAt(std::string s, const std::string &dir) {
+  size_t p = s.find('@');
+  if (p != std::string::npos)
+    s.replace(p, 1, dir);
+  return s;
+}
+
+TEST_P(Options, BadValueIsReportedOnceAndDefaultKept) {
+  const BadOption &c = GetParam();
+  Sandbox box;
+  ASSERT_EQ(mkfifo(box.path("fifo").c_str(), 0600), 0);
+  ASSERT_EQ(truncate((writeFile(box.path("big.tsv"), ""), box.path("big.tsv")).c_str(),
+                     (16 << 20) + 1), 0);
+  Listing before = box.listing();
+  std::string option = replaceAt(unescape(c.option), box.dir);
+  Result r = spawn({{prog("dump_io")},
+                    {"TETHER_OPTIONS=output=" + box.path("report") + ":" + option},
+                    rtLib(),
+                    box.dir,
+                    30});
+  ASSERT_FALSE(r.timed_out) << option;
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, "done\n");
+  std::string key = option.substr(0, option.find('='));
+  std::string shown = replaceAt(c.option, box.dir);
+  if (c.why.empty())
+    EXPECT_EQ(r.err, "tether: unknown option '" + key + "'\n");
+  else
+    EXPECT_EQ(r.err, "tether: ignoring option '" + shown + "': " + c.why + "; using the default\n");
+  std::string report = readFile(box.path("report"));
+  EXPECT_EQ(report.rfind("tether: thread dump (SIGQUIT)\n", 0), 0u) << report;
+  EXPECT_TRUE(report.find("[IO wait") != std::string::npos &&
+              report.find("(stack unavailable)") == std::string::npos)
+      << report;
+  expectChanged(before, box, {"report"});
+}
+
+INSTANTIATE_TEST_SUITE_P(Torture, Options, ::testing::ValuesIn(badOptions()),
+                         [](const auto &info) { return std::string(info.param.name); });
+
+// Good values in every accepted spelling produce no message.
+TEST(OptionsGood, AcceptedSpellingsAreSilent) {
+  Sandbox box;
+  Listing before = box.listing();
+  std::string opts = "output=" + box.path("report") +
+                     ":dump_on=quit,exit:format=debug2:stuck_after=1.5h:check_interval=250ms"
+                     ":deadlock=report:all_asleep=true:ignore_top=a,b:ignore_created_by=c"
+                     ":ignore_name=mc-*:ignore_detached=0:eager_stacks=auto:stack_signal=SIGRTMIN+5"
+                     ":verbosity=0::";
+  Result r = spawn({{prog("dump_io")}, {"TETHER_OPTIONS=" + opts}, rtLib(), box.dir, 30});
+  ASSERT_FALSE(r.timed_out);
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, "done\n");
+  EXPECT_EQ(r.err, "");
+  EXPECT_EQ(readFile(box.path("report")).rfind("tether: thread dump (SIGQUIT)\n", 0), 0u);
   expectChanged(before, box, {"report"});
 }
 
