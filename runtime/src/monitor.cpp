@@ -13,6 +13,7 @@
 #include <map>
 #include <poll.h>
 #include <set>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace tether::rt {
@@ -46,11 +47,77 @@ std::string g_asleep_key;
 int g_asleep_scans = 0;
 bool g_asleep_reported = false;
 
-void warn(const std::string &msg) {
-  std::string m = "tether: " + msg + "\n";
-  ssize_t r = write(2, m.data(), m.size());
-  (void)r;
+// ----------------------------------------------------------- stderr
+// fd 2 as it was when the shim started. A program may close its standard
+// fds and open something else that lands on 2 (a data file, a socket): the
+// shim writes to fd 2 only while it is still that same file, and otherwise
+// to a fallback file of its own, TMPDIR/tether.PID.log.
+struct FileId {
+  bool valid = false;
+  dev_t dev = 0;
+  ino_t ino = 0;
+  bool matches(int fd) const {
+    struct stat st;
+    return valid && fstat(fd, &st) == 0 && st.st_dev == dev && st.st_ino == ino;
+  }
+  void set(int fd) {
+    struct stat st;
+    valid = fstat(fd, &st) == 0;
+    dev = valid ? st.st_dev : 0;
+    ino = valid ? st.st_ino : 0;
+  }
+};
+FileId g_stderr_id;
+FileId g_fallback_id;
+char g_fallback_path[4096];
+SpinLock g_stderr_lock;
+
+// Opens the fallback file for appending: the one this process created, or
+// a new one (O_EXCL, O_NOFOLLOW, 0600: never someone else's file or link).
+int openFallbackLocked() {
+  if (g_fallback_id.valid) {
+    int fd = open(g_fallback_path, O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+    if (fd >= 0 && g_fallback_id.matches(fd))
+      return fd;
+    if (fd >= 0)
+      close(fd);
+    g_fallback_id.valid = false;
+  }
+  const char *dir = secure_getenv("TMPDIR");
+  if (!dir || dir[0] != '/' || strlen(dir) > 3000)
+    dir = "/tmp";
+  for (int i = 0; i < 10; ++i) {
+    if (i == 0)
+      snprintf(g_fallback_path, sizeof g_fallback_path, "%s/tether.%d.log", dir, int(getpid()));
+    else
+      snprintf(g_fallback_path, sizeof g_fallback_path, "%s/tether.%d.%d.log", dir, int(getpid()), i);
+    int fd = open(g_fallback_path,
+                  O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0600);
+    if (fd >= 0) {
+      g_fallback_id.set(fd);
+      return fd;
+    }
+    if (errno != EEXIST)
+      break;
+  }
+  return -1;
 }
+
+// Writes to the program's stderr if fd 2 is still it, else to the fallback.
+void writeStderr(const std::string &text) {
+  SpinGuard g(g_stderr_lock);
+  if (g_stderr_id.matches(2)) {
+    writeAll(2, text);
+    return;
+  }
+  int fd = openFallbackLocked();
+  if (fd < 0)
+    return;
+  writeAll(fd, text);
+  close(fd);
+}
+
+void warn(const std::string &msg) { writeStderr("tether: " + msg + "\n"); }
 
 void onSigquit(int) { pokeMonitor('q'); }
 
@@ -288,8 +355,25 @@ void *monitorMain(void *) {
 
 // Starts the monitor thread; g_monitor_lock held (or single-threaded).
 void startMonitorLocked() {
-  if (g_pipe[0] < 0 && pipe2(g_pipe, O_CLOEXEC | O_NONBLOCK) != 0)
-    return;
+  if (g_pipe[0] < 0) {
+    int p[2];
+    if (pipe2(p, O_CLOEXEC | O_NONBLOCK) != 0)
+      return;
+    // Above the standard fds: a program started with fds 0-2 closed opens
+    // its own stdin/stdout/stderr there later (closing them first).
+    int r = fcntl(p[0], F_DUPFD_CLOEXEC, 3), w = fcntl(p[1], F_DUPFD_CLOEXEC, 3);
+    close(p[0]);
+    close(p[1]);
+    if (r < 0 || w < 0) {
+      if (r >= 0)
+        close(r);
+      if (w >= 0)
+        close(w);
+      return;
+    }
+    g_pipe[0] = r;
+    g_pipe[1] = w;
+  }
   pthread_attr_t a;
   pthread_attr_init(&a);
   pthread_attr_setstacksize(&a, 256 * 1024);
@@ -381,6 +465,8 @@ void monitorAfterForkChild() {
   }
   new (&g_report_lock) SpinLock();
   new (&g_monitor_lock) SpinLock();
+  new (&g_stderr_lock) SpinLock();
+  g_fallback_id.valid = false; // the child's fallback file is its own (its pid)
   g_monitor_running = false; // it does not exist in the child
   if (g_active.load() && !g_exiting.load())
     startMonitor();
@@ -419,24 +505,21 @@ CredentialChange::~CredentialChange() {
 
 void writeReport(const std::string &text, const char *) {
   SpinGuard g(g_report_lock);
-  int fd = 2;
-  bool close_it = false;
   if (!options().output.empty() && options().output != "stderr") {
     std::string path = options().output;
     size_t p = path.find("%p");
     if (p != std::string::npos)
       path.replace(p, 2, std::to_string(getpid()));
-    fd = open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0600);
-    if (fd < 0) {
-      warn("cannot open output '" + path + "': " + strerror(errno));
-      fd = 2;
-    } else {
-      close_it = true;
+    int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY,
+                  0600);
+    if (fd >= 0) {
+      writeAll(fd, text);
+      close(fd);
+      return;
     }
+    warn("cannot open output '" + shownOption(path) + "': " + strerror(errno));
   }
-  writeAll(fd, text);
-  if (close_it)
-    close(fd);
+  writeStderr(text);
 }
 
 bool writeAll(int fd, const std::string &text) {
@@ -459,6 +542,7 @@ void initRuntime() {
   if (g_inited.load())
     return;
   real::bind();
+  g_stderr_id.set(2); // before anything is written
   auto *o = new Options();
   parseOptions(getenv("TETHER_OPTIONS"), *o, [](const std::string &m) { warn(m); });
   g_opts = o;

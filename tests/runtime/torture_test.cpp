@@ -233,4 +233,35 @@ TEST(OptionsGood, AcceptedSpellingsAreSilent) {
   expectChanged(before, box, {"report"});
 }
 
+// ------------------------------------------------------------ fd 2 identity
+// The program closes fds 0-2 and its data file lands on fd 2: tether's dump
+// and exit report go to TMPDIR/tether.PID.log, never into the data file;
+// started with fds 0-2 open, or closed.
+void checkReusedStderr(bool start_closed) {
+  Sandbox box;
+  Listing before = box.listing();
+  Spawn s{{prog("reused_stderr")}, {}, rtLib(), box.dir, 60};
+  s.close_std = start_closed;
+  Result r = spawn(s);
+  ASSERT_FALSE(r.timed_out);
+  EXPECT_EQ(r.status, 0);
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(r.err, "");
+  EXPECT_EQ(readFile(box.path("data.txt")), "payload\n");
+  std::vector<std::string> fb = fallbackFiles(box.dir);
+  ASSERT_EQ(fb.size(), 1u);
+  struct stat st;
+  ASSERT_EQ(stat(box.path(fb[0]).c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  std::string log = readFile(box.path(fb[0]));
+  EXPECT_EQ(log.rfind("tether: thread dump (SIGQUIT)\n", 0), 0u) << log;
+  EXPECT_NE(log.find("tether: 1 thread(s) still running at exit that nobody joined:"),
+            std::string::npos)
+      << log;
+  expectChanged(before, box, {"data.txt", fb[0]});
+}
+
+TEST(ReusedStderr, DataFileOnFd2GetsNoReport) { checkReusedStderr(false); }
+TEST(ReusedStderr, StartedWithStdFdsClosed) { checkReusedStderr(true); }
+
 } // namespace
