@@ -119,7 +119,16 @@ void writeStderr(const std::string &text) {
 
 void warn(const std::string &msg) { writeStderr("tether: " + msg + "\n"); }
 
-void onSigquit(int) { pokeMonitor('q'); }
+// SIGQUIT dumps requested (by the signal handler) and served (by the
+// monitor, which serves every request pending when it starts a dump).
+std::atomic<uint64_t> g_dumps_requested{0};
+std::atomic<uint64_t> g_dumps_served{0};
+constexpr uint64_t kExitDumpWaitNs = 2000000000ull;
+
+void onSigquit(int) {
+  g_dumps_requested.fetch_add(1, std::memory_order_relaxed);
+  pokeMonitor('q');
+}
 
 void dumpAll(const char *trigger) {
   auto ts = reportable(snapshot(true));
@@ -321,8 +330,11 @@ void *monitorMain(void *) {
     }
     if (g_monitor_stop.load())
       return nullptr;
-    if (quit)
+    if (quit) {
+      uint64_t req = g_dumps_requested.load();
       dumpAll("SIGQUIT");
+      g_dumps_served.store(req);
+    }
     bool want = options().deadlock != 0 || options().on_stuck;
     if (!want)
       continue;
@@ -400,9 +412,28 @@ void startMonitor() {
 
 std::atomic<bool> g_leaks_checked{false};
 
+// A SIGQUIT dump requested before exit and not yet written (or still being
+// written) by the monitor is waited for, at most kExitDumpWaitNs: otherwise
+// the process ends under it and the report is cut or missing.
+void awaitPendingDumps() {
+  uint64_t want = g_dumps_requested.load();
+  if (g_dumps_served.load() >= want)
+    return;
+  uint64_t deadline = nowNs() + kExitDumpWaitNs;
+  while (g_dumps_served.load() < want && nowNs() < deadline) {
+    {
+      SpinGuard g(g_monitor_lock);
+      if (!g_monitor_running)
+        return;
+    }
+    real::poll(nullptr, 0, 1);
+  }
+}
+
 void reportLeaksAtExit() {
   if (!g_active.load() || isInternalThread() || g_leaks_checked.exchange(true))
     return;
+  awaitPendingDumps();
   g_exiting.store(true);
   if (!options().on_exit)
     return;

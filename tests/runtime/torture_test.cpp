@@ -264,4 +264,56 @@ void checkReusedStderr(bool start_closed) {
 TEST(ReusedStderr, DataFileOnFd2GetsNoReport) { checkReusedStderr(false); }
 TEST(ReusedStderr, StartedWithStdFdsClosed) { checkReusedStderr(true); }
 
+// ------------------------------------------------------- dump racing exit
+// Strict JSON check of files: python3's json.loads on bytes decoded as
+// strict UTF-8. Prints one line per file: "ok N" (N threads) or the error.
+std::string checkJsonFiles(const std::vector<std::string> &files) {
+  std::string cmd =
+      "python3 -c 'import json,sys\n"
+      "for p in sys.argv[1:]:\n"
+      "  try:\n"
+      "    d=json.loads(open(p,\"rb\").read().decode(\"utf-8\",errors=\"strict\"))\n"
+      "    print(\"ok\",len(d[\"threads\"]))\n"
+      "  except Exception as e:\n"
+      "    print(\"bad\",type(e).__name__)\n'";
+  for (auto &f : files)
+    cmd += " '" + f + "'";
+  std::string out;
+  if (FILE *p = popen(cmd.c_str(), "r")) {
+    char buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, p)) > 0)
+      out.append(buf, n);
+    pclose(p);
+  }
+  return out;
+}
+
+TEST(DumpAtExit, SigquitThenExitKeepsTheWholeDump) {
+  if (!haveCommand("python3"))
+    GTEST_SKIP() << "python3 not installed";
+  constexpr int kRuns = 30;
+  Sandbox box;
+  Listing before = box.listing();
+  std::vector<std::string> files, names;
+  for (int i = 0; i < kRuns; ++i) {
+    std::string name = "dump" + std::to_string(i) + ".json";
+    names.push_back(name);
+    files.push_back(box.path(name));
+    Result r = spawn({{prog("quit_exit")},
+                      {"TETHER_OPTIONS=format=json:dump_on=quit:output=" + files.back()},
+                      rtLib(),
+                      box.dir,
+                      30});
+    ASSERT_FALSE(r.timed_out);
+    EXPECT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(r.err, "");
+  }
+  std::string got = checkJsonFiles(files), want;
+  for (int i = 0; i < kRuns; ++i)
+    want += "ok 9\n"; // main and its eight threads
+  EXPECT_EQ(got, want);
+  expectChanged(before, box, names);
+}
+
 } // namespace
