@@ -316,4 +316,44 @@ TEST(DumpAtExit, SigquitThenExitKeepsTheWholeDump) {
   expectChanged(before, box, names);
 }
 
+// ------------------------------------------------------ JSON is valid UTF-8
+// Each thread's name and labels as python3 decodes them from the dump (read
+// as strict UTF-8, parsed by json.loads), re-encoded ASCII-only.
+std::string jsonNamesAndLabels(const std::string &file) {
+  std::string cmd =
+      "python3 -c 'import json,sys\n"
+      "d=json.loads(open(sys.argv[1],\"rb\").read().decode(\"utf-8\",errors=\"strict\"))\n"
+      "for t in d[\"threads\"]: print(json.dumps([t[\"name\"],t[\"labels\"]],ensure_ascii=True))\n"
+      "' '" + file + "' 2>&1";
+  std::string out;
+  if (FILE *p = popen(cmd.c_str(), "r")) {
+    char buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, p)) > 0)
+      out.append(buf, n);
+    pclose(p);
+  }
+  return out;
+}
+
+TEST(JsonUtf8, NamesAndLabelsWithInvalidBytesAndControlChars) {
+  if (!haveCommand("python3"))
+    GTEST_SKIP() << "python3 not installed";
+  Sandbox box;
+  Listing before = box.listing();
+  Result r = spawn({{prog("json_names")}, {}, rtLib(), box.dir, 30});
+  ASSERT_FALSE(r.timed_out);
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+  // Every invalid byte is one U+FFFD; valid sequences are kept.
+  const std::string nasty =
+      R"(a\ufffdb\ufffdc\ufffd\ufffdd\ufffd\ufffd\ufffde\ufffd\ufffd\"q\\b\u0001\n\t\u007f)"
+      R"(\u00e9\u20ac\ud83d\ude00)";
+  EXPECT_EQ(jsonNamesAndLabels(box.path("dump.json")),
+            "[\"" + nasty + "\", {}]\n" +
+                "[\"01234567890123456789012345678901234567890123\\ufffd\\ufffd\\ufffd\", {\"" +
+                nasty + "\": \"" + nasty + "\"}]\n");
+  expectChanged(before, box, {"dump.json"});
+}
+
 } // namespace
