@@ -356,4 +356,32 @@ TEST(JsonUtf8, NamesAndLabelsWithInvalidBytesAndControlChars) {
   expectChanged(before, box, {"dump.json"});
 }
 
+// ---------------------------------------------------------------- valgrind
+// valgrind 3.19 stops reading a module whose DWARF it cannot parse
+// ("Possibly corrupted debuginfo file") and, for the shim, aborts the run.
+void runUnderValgrind(const std::string &program, bool program_dwarf4) {
+  if (!haveCommand("valgrind"))
+    GTEST_SKIP() << "valgrind not installed";
+  Sandbox box;
+  Listing before = box.listing();
+  Result r = spawn({{"/usr/bin/env", "valgrind", "--error-exitcode=99", "--quiet", prog(program)},
+                    {},
+                    rtLib(),
+                    box.dir,
+                    120});
+  ASSERT_FALSE(r.timed_out);
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, "sum 1998000 async 42\n");
+  EXPECT_EQ(r.err.find("corrupted debuginfo"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("libtether_rt"), std::string::npos) << r.err;
+  if (program_dwarf4)
+    EXPECT_EQ(r.err, "");
+  expectChanged(before, box, {});
+}
+
+TEST(Valgrind, CleanProgramWithShimPreloaded) { runUnderValgrind("clean", false); }
+TEST(Valgrind, CleanProgramDwarf4WithShimPreloadedIsSilent) {
+  runUnderValgrind("clean_dwarf4", true);
+}
+
 } // namespace
