@@ -199,6 +199,9 @@ inline Result spawn(const Spawn &s) {
 // A fresh directory for one test, removed afterwards.
 struct Sandbox {
   std::string dir;
+  // tether fallback files in the system temporary directory when the
+  // sandbox was made: a run must add none there (it has TMPDIR=dir).
+  std::vector<std::string> tmp_fallbacks = fallbackFiles(P_tmpdir);
   explicit Sandbox(const std::string &tag = "torture") : dir(makeTempDir(tag)) {}
   ~Sandbox() { removeTree(dir); }
   std::string path(const std::string &name) const { return dir + "/" + name; }

@@ -27,12 +27,14 @@ bool haveCommand(const char *cmd) {
   return system(c.c_str()) == 0;
 }
 
-// Expects exactly the named files of the sandbox to be new or changed.
+// Expects exactly the named files of the sandbox to be new or changed, and
+// no new tether fallback file in the system temporary directory.
 void expectChanged(const Listing &before, const Sandbox &box, std::vector<std::string> names) {
   std::vector<std::string> got = changed(before, box.listing());
   std::sort(got.begin(), got.end());
   std::sort(names.begin(), names.end());
   EXPECT_EQ(got, names);
+  EXPECT_EQ(fallbackFiles(P_tmpdir), box.tmp_fallbacks);
 }
 
 // ------------------------------------------------------------------ setxid
