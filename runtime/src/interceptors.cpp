@@ -22,6 +22,7 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <ctime>
+#include <grp.h>
 #include <unistd.h>
 
 using namespace tether::rt;
@@ -565,6 +566,27 @@ TETHER_INTERCEPTOR(int, sigprocmask, int how, const sigset_t *set, sigset_t *old
     noteSignalMask(currentThreadIfKnown());
   return rc;
 }
+
+// ------------------------------------------------------------- credentials
+// glibc makes every thread of the process apply a set*id() change (its
+// SIGSETXID broadcast); the monitor thread stays out of it (CredentialChange).
+#define SETXID_INTERCEPTOR(name, params, args)                                                    \
+  DECLARE_REAL(int, name, params)                                                                 \
+  TETHER_INTERCEPTOR(int, name, params) {                                                         \
+    BIND(name);                                                                                   \
+    CredentialChange change;                                                                      \
+    return REAL(name)(args);                                                                      \
+  }
+SETXID_INTERCEPTOR(setuid, P(uid_t u), P(u))
+SETXID_INTERCEPTOR(seteuid, P(uid_t u), P(u))
+SETXID_INTERCEPTOR(setreuid, P(uid_t r, uid_t e), P(r, e))
+SETXID_INTERCEPTOR(setresuid, P(uid_t r, uid_t e, uid_t s), P(r, e, s))
+SETXID_INTERCEPTOR(setgid, P(gid_t g), P(g))
+SETXID_INTERCEPTOR(setegid, P(gid_t g), P(g))
+SETXID_INTERCEPTOR(setregid, P(gid_t r, gid_t e), P(r, e))
+SETXID_INTERCEPTOR(setresgid, P(gid_t r, gid_t e, gid_t s), P(r, e, s))
+SETXID_INTERCEPTOR(setgroups, P(size_t n, const gid_t *g), P(n, g))
+SETXID_INTERCEPTOR(initgroups, P(const char *user, gid_t g), P(user, g))
 
 // ------------------------------------------------------------ process start
 // Wrapping main tells threads created by static constructors (not leaks)

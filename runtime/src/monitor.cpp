@@ -13,10 +13,15 @@
 #include <map>
 #include <poll.h>
 #include <set>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace tether::rt {
 extern std::atomic<bool> g_active;
+namespace {
+// glibc's first internal real-time signal (SIGCANCEL; SIGSETXID is next).
+constexpr int kFirstLibcInternalSignal = 32;
+} // namespace
 void loadBuiltinModels();
 
 namespace {
@@ -26,6 +31,11 @@ std::atomic<bool> g_exiting{false};
 std::atomic<bool> g_inited{false};
 SpinLock g_init_lock;
 SpinLock g_report_lock;
+// The monitor thread (joinable: a credential change stops and joins it).
+pthread_t g_monitor;
+bool g_monitor_running = false;
+std::atomic<bool> g_monitor_stop{false};
+SpinLock g_monitor_lock; // serializes stopMonitor/startMonitor
 
 constexpr uint64_t kSampleAfterNs = 1000000000ull;
 
@@ -37,26 +47,88 @@ std::string g_asleep_key;
 int g_asleep_scans = 0;
 bool g_asleep_reported = false;
 
-std::vector<std::string> split(const std::string &s, char sep) {
-  std::vector<std::string> out;
-  size_t b = 0;
-  for (;;) {
-    size_t e = s.find(sep, b);
-    out.push_back(s.substr(b, e == std::string::npos ? std::string::npos : e - b));
-    if (e == std::string::npos)
-      break;
-    b = e + 1;
+// ----------------------------------------------------------- stderr
+// fd 2 as it was when the shim started. A program may close its standard
+// fds and open something else that lands on 2 (a data file, a socket): the
+// shim writes to fd 2 only while it is still that same file, and otherwise
+// to a fallback file of its own, TMPDIR/tether.PID.log.
+struct FileId {
+  bool valid = false;
+  dev_t dev = 0;
+  ino_t ino = 0;
+  bool matches(int fd) const {
+    struct stat st;
+    return valid && fstat(fd, &st) == 0 && st.st_dev == dev && st.st_ino == ino;
   }
-  return out;
+  void set(int fd) {
+    struct stat st;
+    valid = fstat(fd, &st) == 0;
+    dev = valid ? st.st_dev : 0;
+    ino = valid ? st.st_ino : 0;
+  }
+};
+FileId g_stderr_id;
+FileId g_fallback_id;
+char g_fallback_path[4096];
+SpinLock g_stderr_lock;
+
+// Opens the fallback file for appending: the one this process created, or
+// a new one (O_EXCL, O_NOFOLLOW, 0600: never someone else's file or link).
+int openFallbackLocked() {
+  if (g_fallback_id.valid) {
+    int fd = open(g_fallback_path, O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+    if (fd >= 0 && g_fallback_id.matches(fd))
+      return fd;
+    if (fd >= 0)
+      close(fd);
+    g_fallback_id.valid = false;
+  }
+  const char *dir = secure_getenv("TMPDIR");
+  if (!dir || dir[0] != '/' || strlen(dir) > 3000)
+    dir = "/tmp";
+  for (int i = 0; i < 10; ++i) {
+    if (i == 0)
+      snprintf(g_fallback_path, sizeof g_fallback_path, "%s/tether.%d.log", dir, int(getpid()));
+    else
+      snprintf(g_fallback_path, sizeof g_fallback_path, "%s/tether.%d.%d.log", dir, int(getpid()), i);
+    int fd = open(g_fallback_path,
+                  O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0600);
+    if (fd >= 0) {
+      g_fallback_id.set(fd);
+      return fd;
+    }
+    if (errno != EEXIST)
+      break;
+  }
+  return -1;
 }
 
-void warn(const std::string &msg) {
-  std::string m = "tether: " + msg + "\n";
-  ssize_t r = write(2, m.data(), m.size());
-  (void)r;
+// Writes to the program's stderr if fd 2 is still it, else to the fallback.
+void writeStderr(const std::string &text) {
+  SpinGuard g(g_stderr_lock);
+  if (g_stderr_id.matches(2)) {
+    writeAll(2, text);
+    return;
+  }
+  int fd = openFallbackLocked();
+  if (fd < 0)
+    return;
+  writeAll(fd, text);
+  close(fd);
 }
 
-void onSigquit(int) { pokeMonitor('q'); }
+void warn(const std::string &msg) { writeStderr("tether: " + msg + "\n"); }
+
+// SIGQUIT dumps requested (by the signal handler) and served (by the
+// monitor, which serves every request pending when it starts a dump).
+std::atomic<uint64_t> g_dumps_requested{0};
+std::atomic<uint64_t> g_dumps_served{0};
+constexpr uint64_t kExitDumpWaitNs = 2000000000ull;
+
+void onSigquit(int) {
+  g_dumps_requested.fetch_add(1, std::memory_order_relaxed);
+  pokeMonitor('q');
+}
 
 void dumpAll(const char *trigger) {
   auto ts = reportable(snapshot(true));
@@ -229,9 +301,12 @@ void *monitorMain(void *) {
   setInternalThread();
   // Visible as such in /proc/PID/task/*/comm, top -H, gdb.
   pthread_setname_np(pthread_self(), "tether-monitor");
-  g_cycles_seen = new std::map<std::string, int>();
-  g_reported = new std::set<std::string>();
-  g_stuck_reported = new std::set<std::pair<uint64_t, uint64_t>>();
+  // Kept across restarts (a credential change restarts the monitor).
+  if (!g_cycles_seen) {
+    g_cycles_seen = new std::map<std::string, int>();
+    g_reported = new std::set<std::string>();
+    g_stuck_reported = new std::set<std::pair<uint64_t, uint64_t>>();
+  }
   int interval_ms = int(options().check_interval_ns / 1000000);
   if (interval_ms < 1)
     interval_ms = 1;
@@ -246,9 +321,20 @@ void *monitorMain(void *) {
       ssize_t n = real::read(g_pipe[0], buf, sizeof buf);
       for (ssize_t i = 0; i < n; ++i)
         quit |= buf[i] == 'q';
+      // Asked to stop with a dump request pending: the next monitor owns it.
+      if (g_monitor_stop.load() && quit) {
+        char q = 'q';
+        ssize_t w = real::write(g_pipe[1], &q, 1);
+        (void)w;
+      }
     }
-    if (quit)
+    if (g_monitor_stop.load())
+      return nullptr;
+    if (quit) {
+      uint64_t req = g_dumps_requested.load();
       dumpAll("SIGQUIT");
+      g_dumps_served.store(req);
+    }
     bool want = options().deadlock != 0 || options().on_stuck;
     if (!want)
       continue;
@@ -279,28 +365,75 @@ void *monitorMain(void *) {
   }
 }
 
-void startMonitor() {
-  if (pipe2(g_pipe, O_CLOEXEC | O_NONBLOCK) != 0)
-    return;
+// Starts the monitor thread; g_monitor_lock held (or single-threaded).
+void startMonitorLocked() {
+  if (g_pipe[0] < 0) {
+    int p[2];
+    if (pipe2(p, O_CLOEXEC | O_NONBLOCK) != 0)
+      return;
+    // Above the standard fds: a program started with fds 0-2 closed opens
+    // its own stdin/stdout/stderr there later (closing them first).
+    int r = fcntl(p[0], F_DUPFD_CLOEXEC, 3), w = fcntl(p[1], F_DUPFD_CLOEXEC, 3);
+    close(p[0]);
+    close(p[1]);
+    if (r < 0 || w < 0) {
+      if (r >= 0)
+        close(r);
+      if (w >= 0)
+        close(w);
+      return;
+    }
+    g_pipe[0] = r;
+    g_pipe[1] = w;
+  }
   pthread_attr_t a;
   pthread_attr_init(&a);
-  pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
   pthread_attr_setstacksize(&a, 256 * 1024);
-  pthread_t t;
-  // Keep the monitor from receiving signals meant for the program.
+  // Keep the monitor from receiving signals meant for the program, but never
+  // block the C library's internal signals (glibc: SIGCANCEL and SIGSETXID,
+  // between __SIGRTMIN and SIGRTMIN): set*id() calls broadcast the
+  // credential change to every thread with SIGSETXID and wait for each.
+  // glibc's pthread_sigmask drops them itself; this does not rely on it.
   sigset_t all, old;
   sigfillset(&all);
-  pthread_sigmask(SIG_SETMASK, &all, &old);
-  real::pthread_create(&t, &a, monitorMain, nullptr);
-  pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  for (int s = kFirstLibcInternalSignal; s < SIGRTMIN; ++s)
+    sigdelset(&all, s);
+  real::pthread_sigmask(SIG_SETMASK, &all, &old);
+  g_monitor_stop.store(false);
+  g_monitor_running = real::pthread_create(&g_monitor, &a, monitorMain, nullptr) == 0;
+  real::pthread_sigmask(SIG_SETMASK, &old, nullptr);
   pthread_attr_destroy(&a);
+}
+
+void startMonitor() {
+  SpinGuard g(g_monitor_lock);
+  startMonitorLocked();
 }
 
 std::atomic<bool> g_leaks_checked{false};
 
+// A SIGQUIT dump requested before exit and not yet written (or still being
+// written) by the monitor is waited for, at most kExitDumpWaitNs: otherwise
+// the process ends under it and the report is cut or missing.
+void awaitPendingDumps() {
+  uint64_t want = g_dumps_requested.load();
+  if (g_dumps_served.load() >= want)
+    return;
+  uint64_t deadline = nowNs() + kExitDumpWaitNs;
+  while (g_dumps_served.load() < want && nowNs() < deadline) {
+    {
+      SpinGuard g(g_monitor_lock);
+      if (!g_monitor_running)
+        return;
+    }
+    real::poll(nullptr, 0, 1);
+  }
+}
+
 void reportLeaksAtExit() {
   if (!g_active.load() || isInternalThread() || g_leaks_checked.exchange(true))
     return;
+  awaitPendingDumps();
   g_exiting.store(true);
   if (!options().on_exit)
     return;
@@ -346,91 +479,6 @@ const Options &options() {
   return g_opts ? *g_opts : defaults;
 }
 
-bool parseDurationNs(const std::string &s, uint64_t &out) {
-  char *end = nullptr;
-  double v = strtod(s.c_str(), &end);
-  if (end == s.c_str() || v < 0)
-    return false;
-  std::string unit = end;
-  double mul = 1e9;
-  if (unit == "ms") mul = 1e6;
-  else if (unit == "us") mul = 1e3;
-  else if (unit == "ns") mul = 1;
-  else if (unit == "s" || unit.empty()) mul = 1e9;
-  else if (unit == "m") mul = 60e9;
-  else if (unit == "h") mul = 3600e9;
-  else return false;
-  out = uint64_t(v * mul);
-  return true;
-}
-
-bool parseOptions(const char *text, Options &o, std::string *err) {
-  if (!text)
-    return true;
-  bool ok = true;
-  auto bad = [&](const std::string &m) {
-    ok = false;
-    if (err)
-      *err += (err->empty() ? "" : "; ") + m;
-  };
-  for (const std::string &kv : split(text, ':')) {
-    if (kv.empty())
-      continue;
-    size_t eq = kv.find('=');
-    std::string k = kv.substr(0, eq), v = eq == std::string::npos ? "" : kv.substr(eq + 1);
-    if (k == "dump_on") {
-      o.on_quit = o.on_exit = o.on_stuck = false;
-      for (auto &t : split(v, ',')) {
-        if (t == "quit") o.on_quit = true;
-        else if (t == "exit") o.on_exit = true;
-        else if (t == "stuck") o.on_stuck = true;
-        else if (t == "none" || t.empty()) {}
-        else bad("unknown dump_on trigger '" + t + "'");
-      }
-    } else if (k == "output") {
-      o.output = v;
-    } else if (k == "format") {
-      if (!parseFormat(v, o.format))
-        bad("unknown format '" + v + "'");
-    } else if (k == "stuck_after") {
-      if (!parseDurationNs(v, o.stuck_after_ns))
-        bad("bad duration '" + v + "'");
-    } else if (k == "check_interval") {
-      if (!parseDurationNs(v, o.check_interval_ns))
-        bad("bad duration '" + v + "'");
-    } else if (k == "deadlock") {
-      if (v == "off" || v == "0") o.deadlock = 0;
-      else if (v == "report" || v == "1") o.deadlock = 1;
-      else if (v == "abort" || v == "2") o.deadlock = 2;
-      else bad("deadlock must be off, report or abort");
-    } else if (k == "all_asleep") {
-      o.all_asleep = v != "0" && v != "false";
-    } else if (k == "ignore_top") {
-      for (auto &t : split(v, ',')) if (!t.empty()) o.ignore_top.push_back(t);
-    } else if (k == "ignore_created_by") {
-      for (auto &t : split(v, ',')) if (!t.empty()) o.ignore_created_by.push_back(t);
-    } else if (k == "ignore_name") {
-      for (auto &t : split(v, ',')) if (!t.empty()) o.ignore_name.push_back(t);
-    } else if (k == "ignore_detached") {
-      o.ignore_detached = v != "0" && v != "false";
-    } else if (k == "eager_stacks") {
-      if (v == "0" || v == "false") o.eager_stacks = 0;
-      else if (v == "1" || v == "true") o.eager_stacks = 1;
-      else if (v == "auto" || v == "2") o.eager_stacks = 2;
-      else bad("eager_stacks must be 0, 1 or auto");
-    } else if (k == "models") {
-      o.models = v;
-    } else if (k == "stack_signal") {
-      o.stack_signal = atoi(v.c_str());
-    } else if (k == "verbosity") {
-      o.verbosity = atoi(v.c_str());
-    } else {
-      bad("unknown option '" + k + "'");
-    }
-  }
-  return ok;
-}
-
 void pokeMonitor(char why) {
   if (g_pipe[1] >= 0) {
     int saved = errno;
@@ -447,30 +495,62 @@ void monitorAfterForkChild() {
     g_pipe[0] = g_pipe[1] = -1;
   }
   new (&g_report_lock) SpinLock();
+  new (&g_monitor_lock) SpinLock();
+  new (&g_stderr_lock) SpinLock();
+  g_fallback_id.valid = false; // the child's fallback file is its own (its pid)
+  g_monitor_running = false; // it does not exist in the child
   if (g_active.load() && !g_exiting.load())
     startMonitor();
 }
 
+// Credentials (uids, gids, groups, capabilities, keep-caps) are per thread in
+// Linux; glibc's set*id() broadcasts the change to every thread, and aborts
+// the process if one thread cannot make it. A thread that did not follow
+// earlier per-thread changes (prctl(PR_SET_KEEPCAPS), capset(): what setpriv
+// and daemons do between setresuid and setresgid) fails it. So the monitor is
+// not running during a set*id() call: it is stopped before and started again
+// after, created by the calling thread, whose credentials it inherits.
+CredentialChange::CredentialChange() {
+  if (!g_active.load() || isInternalThread())
+    return;
+  g_monitor_lock.lock();
+  locked_ = true;
+  if (!g_monitor_running)
+    return;
+  g_monitor_stop.store(true);
+  pokeMonitor('s');
+  real::pthread_join(g_monitor, nullptr);
+  g_monitor_running = false;
+  restart_ = true;
+}
+
+CredentialChange::~CredentialChange() {
+  if (!locked_)
+    return;
+  int saved = errno;
+  if (restart_ && !g_exiting.load())
+    startMonitorLocked();
+  g_monitor_lock.unlock();
+  errno = saved;
+}
+
 void writeReport(const std::string &text, const char *) {
   SpinGuard g(g_report_lock);
-  int fd = 2;
-  bool close_it = false;
   if (!options().output.empty() && options().output != "stderr") {
     std::string path = options().output;
     size_t p = path.find("%p");
     if (p != std::string::npos)
       path.replace(p, 2, std::to_string(getpid()));
-    fd = open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0600);
-    if (fd < 0) {
-      warn("cannot open output '" + path + "': " + strerror(errno));
-      fd = 2;
-    } else {
-      close_it = true;
+    int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY,
+                  0600);
+    if (fd >= 0) {
+      writeAll(fd, text);
+      close(fd);
+      return;
     }
+    warn("cannot open output '" + shownOption(path) + "': " + strerror(errno));
   }
-  writeAll(fd, text);
-  if (close_it)
-    close(fd);
+  writeStderr(text);
 }
 
 bool writeAll(int fd, const std::string &text) {
@@ -493,14 +573,29 @@ void initRuntime() {
   if (g_inited.load())
     return;
   real::bind();
+  g_stderr_id.set(2); // before anything is written
   auto *o = new Options();
-  std::string err;
-  if (!parseOptions(getenv("TETHER_OPTIONS"), *o, &err))
-    warn("TETHER_OPTIONS: " + err);
+  parseOptions(getenv("TETHER_OPTIONS"), *o, [](const std::string &m) { warn(m); });
   g_opts = o;
   loadBuiltinModels();
-  if (!o->models.empty() && !loadModelFile(o->models.c_str()))
-    warn("cannot read models file '" + o->models + "'");
+  std::string why;
+  if (!o->models.empty() && !loadModelFile(o->models.c_str(), why)) {
+    warn("ignoring option '" + shownOption("models=" + o->models) + "': " + why +
+         "; using the default");
+    o->models.clear();
+  }
+  if (o->stack_signal) {
+    // A real-time signal the program (or a library loaded before it) already
+    // handles is not ours to take.
+    struct sigaction old {};
+    sigaction(o->stack_signal, nullptr, &old);
+    if ((old.sa_flags & SA_SIGINFO) ? old.sa_sigaction != nullptr
+                                    : (old.sa_handler != SIG_DFL && old.sa_handler != SIG_IGN)) {
+      warn("ignoring option 'stack_signal=" + std::to_string(o->stack_signal) +
+           "': the program already handles that signal; using the default");
+      o->stack_signal = 0;
+    }
+  }
   initStackSignal(o->stack_signal ? o->stack_signal : SIGRTMIN + 4);
   if (o->on_quit) {
     struct sigaction old {};

@@ -29,15 +29,6 @@ const char *reasonName(Reason r) {
   }
 }
 
-bool parseFormat(const std::string &s, Fmt &out) {
-  if (s == "debug2" || s == "2") out = Fmt::Debug2;
-  else if (s == "debug1" || s == "1") out = Fmt::Debug1;
-  else if (s == "json" || s == "3") out = Fmt::Json;
-  else if (s == "pprof" || s == "debug0" || s == "0") out = Fmt::Pprof;
-  else return false;
-  return true;
-}
-
 std::string formatDuration(uint64_t ns) {
   char buf[64];
   uint64_t ms = ns / 1000000;
@@ -81,16 +72,56 @@ std::string hex(uintptr_t v) {
   return b;
 }
 
+// Length of the well-formed UTF-8 sequence at s[i] (RFC 3629: no overlong
+// forms, no surrogates, nothing above U+10FFFF), or 0 if it is not one.
+size_t utf8Length(const std::string &s, size_t i) {
+  auto b = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
+  unsigned char c = b(i);
+  size_t n;
+  unsigned char lo = 0x80, hi = 0xbf; // range of the second byte
+  if (c >= 0xc2 && c <= 0xdf) n = 2;
+  else if (c == 0xe0) n = 3, lo = 0xa0;
+  else if (c == 0xed) n = 3, hi = 0x9f;
+  else if (c >= 0xe1 && c <= 0xef) n = 3;
+  else if (c == 0xf0) n = 4, lo = 0x90;
+  else if (c == 0xf4) n = 4, hi = 0x8f;
+  else if (c >= 0xf1 && c <= 0xf3) n = 4;
+  else return 0;
+  if (i + n > s.size() || b(i + 1) < lo || b(i + 1) > hi)
+    return 0;
+  for (size_t k = 2; k < n; ++k)
+    if (b(i + k) < 0x80 || b(i + k) > 0xbf)
+      return 0;
+  return n;
+}
+
+// A JSON string body, valid UTF-8 whatever the bytes: control characters
+// escaped, each byte that does not start a well-formed sequence replaced
+// with U+FFFD.
 std::string jsonEscape(const std::string &s) {
   std::string o;
-  for (unsigned char c : s) {
+  o.reserve(s.size());
+  for (size_t i = 0; i < s.size();) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x80) {
+      size_t n = utf8Length(s, i);
+      if (n) {
+        o.append(s, i, n);
+        i += n;
+      } else {
+        o += "\xef\xbf\xbd"; // U+FFFD
+        ++i;
+      }
+      continue;
+    }
     switch (c) {
     case '"': o += "\\\""; break;
     case '\\': o += "\\\\"; break;
     case '\n': o += "\\n"; break;
     case '\t': o += "\\t"; break;
+    case '\r': o += "\\r"; break;
     default:
-      if (c < 0x20) {
+      if (c < 0x20 || c == 0x7f) {
         char b[8];
         snprintf(b, sizeof b, "\\u%04x", c);
         o += b;
@@ -98,6 +129,7 @@ std::string jsonEscape(const std::string &s) {
         o += char(c);
       }
     }
+    ++i;
   }
   return o;
 }

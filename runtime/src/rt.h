@@ -14,6 +14,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <csignal>
+#include <functional>
 #include <poll.h>
 #include <pthread.h>
 #include <string>
@@ -206,7 +207,9 @@ std::string stripTemplatesAndParams(const std::string &demangled);
 // Wait reason from the model table for a stack, or empty.
 std::string modelReason(uint32_t stack_id);
 void loadModelTable(const char *tsv_text);
-bool loadModelFile(const char *path);
+// Reads a model table file: a regular file of at most 16 MiB. On failure
+// returns false with the reason in why.
+bool loadModelFile(const char *path, std::string &why);
 size_t modelTableSize();
 
 // ------------------------------------------------------------------ report
@@ -245,13 +248,30 @@ struct Options {
   int verbosity = 0;
 };
 const Options &options();
-bool parseOptions(const char *text, Options &o, std::string *err);
+// Receives one message (without "tether: " and newline) per problem.
+using ErrSink = std::function<void(const std::string &)>;
+// Parses TETHER_OPTIONS text into o (options.cpp, self-contained). A bad
+// option is reported through err and leaves o's value as it was. Returns
+// false if anything was reported.
+bool parseOptions(const char *text, Options &o, const ErrSink &err);
 bool parseDurationNs(const std::string &s, uint64_t &out);
+std::string shownOption(const std::string &s); // printable, bounded, for messages
 
 void initRuntime();          // idempotent
 void atMainReturn();
 void writeReport(const std::string &text, const char *trigger); // to output / stderr
 void pokeMonitor(char why);  // async-signal-safe
+// Scope of a set*id() call: the monitor thread is stopped during it and
+// started again after it with the caller's credentials.
+class CredentialChange {
+  bool locked_ = false, restart_ = false;
+
+public:
+  CredentialChange();
+  ~CredentialChange();
+  CredentialChange(const CredentialChange &) = delete;
+  CredentialChange &operator=(const CredentialChange &) = delete;
+};
 void monitorAfterForkChild();
 bool leakIgnored(const ThreadSnap &s, const std::vector<std::string> &top,
                  const std::vector<std::string> &created_by);

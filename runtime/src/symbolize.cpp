@@ -2,6 +2,7 @@
 // dump never load it), C++ demangling, and the model wait-reason table.
 #include "rt.h"
 
+#include <cerrno>
 #include <cxxabi.h>
 #include <cstdlib>
 #include <cstring>
@@ -14,6 +15,7 @@
 #include <map>
 #include <set>
 #include <spawn.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <unordered_map>
@@ -592,15 +594,44 @@ void loadModelTable(const char *text) {
   loadTableLocked(text);
 }
 
-bool loadModelFile(const char *path) {
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
+bool loadModelFile(const char *path, std::string &why) {
+  constexpr size_t kMaxModelFile = 16u << 20;
+  // O_NONBLOCK: opening a FIFO with no writer must not wait for one (it is
+  // refused below anyway, like any other file that is not regular).
+  int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+  if (fd < 0) {
+    why = strerror(errno);
     return false;
+  }
+  struct stat st;
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    why = "not a regular file";
+    close(fd);
+    return false;
+  }
+  if (size_t(st.st_size) > kMaxModelFile) {
+    why = "larger than 16 MiB";
+    close(fd);
+    return false;
+  }
   std::string text;
   char buf[4096];
   ssize_t n;
-  while ((n = real::read(fd, buf, sizeof buf)) > 0)
+  while ((n = real::read(fd, buf, sizeof buf)) != 0) {
+    if (n < 0) {
+      if (errno == EINTR)
+        continue;
+      why = strerror(errno);
+      close(fd);
+      return false;
+    }
+    if (text.size() + size_t(n) > kMaxModelFile) { // grew while being read
+      why = "larger than 16 MiB";
+      close(fd);
+      return false;
+    }
     text.append(buf, size_t(n));
+  }
   close(fd);
   loadModelTable(text.c_str());
   return true;
