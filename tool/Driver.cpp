@@ -34,6 +34,7 @@
 #include "llvm/Support/VirtualFileSystem.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <atomic>
 #include <csignal>
 #include <map>
 #include <mutex>
@@ -312,15 +313,41 @@ private:
   bool Ok = false;
 };
 
+std::atomic<bool> CrashRecovered{false};
+
+// For --debug-crash-on: recursion the optimizer cannot turn into a loop.
+volatile unsigned DebugRecursionLimit = ~0u;
+[[gnu::noinline]] unsigned overflowStack(unsigned Depth) {
+  volatile char Frame[1024];
+  Frame[0] = char(Depth);
+  if (Depth == DebugRecursionLimit)
+    return 0;
+  return overflowStack(Depth + 1) + unsigned(Frame[0]);
+}
+
+void debugCrash(const CheckOptionsCLI &Opts, const std::string &File) {
+  if (Opts.DebugCrashOn.empty() ||
+      File.find(Opts.DebugCrashOn) == std::string::npos)
+    return;
+  if (Opts.DebugCrashKind == "segv") {
+    volatile int *Null = nullptr;
+    *Null = 1;
+  }
+  (void)overflowStack(0);
+}
+
 bool runIsolated(llvm::function_ref<void()> Fn) {
   llvm::CrashRecoveryContext CRC;
-  return CRC.RunSafelyOnThread(
+  bool Ok = CRC.RunSafelyOnThread(
       [&] {
         AltSignalStack Alt;
         clang::noteBottomOfStack();
         Fn();
       },
       AnalysisStackBytes);
+  if (!Ok)
+    CrashRecovered = true;
+  return Ok;
 }
 
 // The crash recovery context's handlers must run on the alternate stack: on
@@ -355,6 +382,7 @@ TUResult analyseOne(const CompileCommand &Cmd, const std::string &File,
                        std::make_shared<PCHContainerOperations>());
     Inv.setDiagnosticConsumer(&Diags);
     Ok = Inv.run() && AST && Diags.getNumErrors() == 0;
+    debugCrash(Opts, File);
     if (Ok)
       analyseAST(AST->getASTContext(), Cfg, Opts.Checks, HeaderFilter, Linked,
                  R);
@@ -472,6 +500,8 @@ bool writeOutput(const OutputSpec &O, const std::vector<Finding> &Findings,
 }
 
 } // namespace
+
+bool recoveredFromCrash() { return CrashRecovered; }
 
 int listChecks(const CheckOptionsCLI &Opts) {
   std::string Globs = "*," + Opts.Checks;

@@ -39,11 +39,19 @@ struct CheckOptionsCLI {
   bool FixDryRun = false; // --fix-dry-run: print them as a unified diff
   std::vector<std::string> ExtraArgs, ExtraArgsBefore;
   std::vector<std::string> CommandLine;
+  // Testing crash isolation (hidden options): a TU whose path contains
+  // DebugCrashOn crashes the analysis on purpose ("overflow": unbounded
+  // recursion; "segv": a null write).
+  std::string DebugCrashOn, DebugCrashKind;
   // Compiler flags given after `--`: no compilation database is used.
   std::optional<std::vector<std::string>> FixedFlags;
 };
 
 int runCheck(const CheckOptionsCLI &Opts);
+// True once the analysis of some TU crashed and was recovered: LLVM's global
+// state (timers, statistics) may then point into the abandoned compiler
+// instance, so the process must exit without llvm_shutdown.
+bool recoveredFromCrash();
 // `tether check --list-checks`
 int listChecks(const CheckOptionsCLI &Opts);
 

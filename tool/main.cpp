@@ -93,6 +93,15 @@ static cl::list<std::string> ExtraArgsBefore(
     "extra-arg-before", cl::desc("Additional compiler argument (prepended)"),
     cl::sub(CheckCmd), cl::cat(Cat));
 
+// Testing crash isolation.
+static cl::opt<std::string> DebugCrashOn(
+    "debug-crash-on", cl::Hidden,
+    cl::desc("Crash the analysis of TUs whose path contains this text"),
+    cl::sub(CheckCmd));
+static cl::opt<std::string> DebugCrashKind(
+    "debug-crash-kind", cl::Hidden, cl::init("overflow"),
+    cl::desc("overflow (unbounded recursion) or segv"), cl::sub(CheckCmd));
+
 // tether models
 static cl::list<std::string>
     Validate("validate", cl::desc("Validate model files (YAML)"),
@@ -204,6 +213,8 @@ int main(int argc, char **argv) {
   }
   Opts.ExtraArgs.assign(ExtraArgs.begin(), ExtraArgs.end());
   Opts.ExtraArgsBefore.assign(ExtraArgsBefore.begin(), ExtraArgsBefore.end());
+  Opts.DebugCrashOn = DebugCrashOn;
+  Opts.DebugCrashKind = DebugCrashKind;
   for (int I = 0; I < argc; ++I)
     Opts.CommandLine.push_back(argv[I]);
   Opts.Color = Color == cl::BOU_UNSET
@@ -255,5 +266,11 @@ int main(int argc, char **argv) {
   }
   if (!Stdout && !Quiet)
     Opts.Outputs.push_back({"text", FixDryRun ? "<stderr>" : "-"});
-  return tether::runCheck(Opts);
+  int Rc = tether::runCheck(Opts);
+  if (tether::recoveredFromCrash()) {
+    outs().flush();
+    errs().flush();
+    sys::Process::Exit(Rc, /*NoCleanup=*/true);
+  }
+  return Rc;
 }

@@ -347,6 +347,29 @@ def case_stack_overflow_isolated(b):
     unchanged(before, b.snapshot(), {"out.json"})
 
 
+def case_crash_isolated(b):
+    # A crash inside Clang (its own debug pragma), and a stack overflow and a
+    # null write inside the analysis (the hidden --debug-crash-on hook): each
+    # costs only its own TU; the rest is reported and every -o file written.
+    b.project()
+    b.write("clang-crash.cpp", "#pragma clang __debug crash\nint x;\n")
+    b.write("analysis-crash.cpp", "int y;\n")
+    b.db(["bug.cpp", "clean.cpp", "clang-crash.cpp", "analysis-crash.cpp"])
+    for kind in ["overflow", "segv"]:
+        p = b.run(["check", "-p", ".", "-o", "out.json", "-o", "out.sarif",
+                   "--debug-crash-on=analysis-crash", "--debug-crash-kind=" + kind,
+                   "-j2"], timeout=300)
+        expect(p, 3, out_has="[channel-double-close]")
+        for f in ["clang-crash.cpp", "analysis-crash.cpp"]:
+            check(f"cannot analyse {b.path(f)}: the analyzer crashed" in
+                  p.stdout, p.stdout)
+        findings = json.loads(b.read("out.json"))["findings"]
+        check([f["check"] for f in findings] == ["channel-double-close"],
+              str(findings))
+        sarif = json.loads(b.read("out.sarif"))
+        check(len(sarif["runs"][0]["results"]) == 1, "SARIF results")
+
+
 # ---------------------------------------------------------------------------
 # Bounded readers
 
