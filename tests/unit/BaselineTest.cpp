@@ -109,6 +109,29 @@ TEST_F(Baseline, MalformedFiles) {
       << E;
   E = errorFor("");
   EXPECT_NE(E.find("malformed baseline"), std::string::npos) << E;
+  // Nested values are skipped by the streaming reader, never taken for
+  // entries or for the root's keys.
+  E = errorFor("{\"version\": 1, \"fingerprints\": [{\"fingerprint\": \"a\", "
+               "\"x\": {\"fingerprint\": \"zz\"}}, [1, {}], {\"fingerprint\": 7}]}");
+  EXPECT_NE(E.find("fingerprints[1]: expected an object"), std::string::npos) << E;
+  E = errorFor("{\"meta\": {\"version\": 1}, \"fingerprints\": []}");
+  EXPECT_NE(E.find("missing integer \"version\""), std::string::npos) << E;
+  E = errorFor("{\"version\": 1, \"fingerprints\": [{\"fingerprint\": 7}]}");
+  EXPECT_NE(E.find("fingerprints[0]: missing string"), std::string::npos) << E;
+  E = errorFor("{\"version\": 1, \"fingerprints\": []} trailing");
+  EXPECT_NE(E.find("bad.json:1:"), std::string::npos) << E;
+}
+
+TEST_F(Baseline, NestedValuesAreSkipped) {
+  std::string P = path("b.json");
+  write(P, "{\"extra\": {\"version\": 9, \"fingerprints\": [{\"fingerprint\": "
+           "\"no\"}]}, \"version\": 1, \"fingerprints\": [{\"fingerprint\": "
+           "\"a\", \"x\": [{\"fingerprint\": \"no\"}]}, {\"check\": \"c\", "
+           "\"fingerprint\": \"b\"}]}");
+  std::vector<std::string> FP;
+  std::string Error;
+  ASSERT_TRUE(readBaseline(P, FP, Error)) << Error;
+  EXPECT_EQ(FP, (std::vector<std::string>{"a", "b"}));
 }
 
 TEST_F(Baseline, MissingFile) {
