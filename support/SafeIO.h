@@ -29,7 +29,7 @@ namespace tether {
 
 // Limits of the readers (bytes).
 constexpr size_t MaxConfigBytes = 16u << 20;    // configs, model files
-constexpr size_t MaxBaselineBytes = 64u << 20;  // baselines
+constexpr size_t MaxBaselineBytes = 512u << 20; // baselines (read as a stream)
 constexpr size_t MaxDatabaseBytes = 1024u << 20; // compile_commands.json
 
 // Reads all of Path into Out. On failure returns false with Error set to a

@@ -422,12 +422,12 @@ def case_special_files_as_input(b):
 def case_oversized_inputs_refused(b):
     b.project()
     with open(b.path("huge-base.json"), "w") as f:
-        f.truncate(65 << 20)  # sparse: refused by its size, never read
+        f.truncate(513 << 20)  # sparse: refused by its size, never read
     with open(b.path("huge.yaml"), "w") as f:
         f.truncate(17 << 20)
     before = b.snapshot()
     p = b.run(["check", "-p", ".", "--baseline", "huge-base.json", "--quiet"])
-    expect(p, 2, err_has="larger than 64 MiB")
+    expect(p, 2, err_has="larger than 512 MiB")
     p = b.run(["models", "--validate", "huge.yaml"])
     expect(p, 2, err_has="larger than 16 MiB")
     unchanged(before, b.snapshot())
