@@ -5,9 +5,9 @@
 // whose overload set holds the same function with a token parameter is made
 // without the token. The C++ form of `context.TODO()` deep inside a call
 // chain. See docs/checks/cancel-dropped-token.md.
-#include "core/CancelSource.h"
+#include "CancelSource.h"
 #include "core/Check.h"
-#include "core/ModelMatch.h"
+#include "ModelMatch.h"
 
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/DeclTemplate.h"

@@ -5,9 +5,9 @@
 // lostcancel: find the definitions, search the CFG from each to the exits,
 // report the definition and the return that misses the request.
 // See docs/checks/cancel-lost.md.
-#include "core/CancelSource.h"
+#include "CancelSource.h"
 #include "core/Check.h"
-#include "core/ModelMatch.h"
+#include "ModelMatch.h"
 
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/StmtCXX.h"
@@ -57,7 +57,7 @@ public:
     auto Sources = localSources(Body, Models);
     if (Sources.empty())
       return;
-    std::unique_ptr<CFG> G;
+    const CFG *G = nullptr;
     std::set<const Stmt *> Waits;
     collectWaits(Body, Models, nullptr, Waits);
     for (const auto &[VD, M] : Sources) {
@@ -81,9 +81,7 @@ public:
       for (const Stmt *U : Uses)
         Handouts.erase(U);
       if (!G) {
-        CFG::BuildOptions BO;
-        BO.setAllAlwaysAdd();
-        G = CFG::buildCFG(FD, const_cast<Stmt *>(Body), &Ctx.ast(), BO);
+        G = Ctx.cfg(CFGKind::Statements);
         if (!G)
           return;
       }

@@ -4,8 +4,8 @@
 // flag, miss the notify and sleep forever.
 // See docs/checks/cancel-lost-wakeup.md.
 #include "core/Check.h"
-#include "core/LockState.h"
-#include "core/ModelMatch.h"
+#include "LockState.h"
+#include "ModelMatch.h"
 
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/ExprCXX.h"

@@ -3,11 +3,11 @@
 // stop flag can trigger. Nobody can end the thread: whoever joins it (a
 // `~jthread`, a pool's destructor) hangs, a detached one runs until exit.
 // See docs/checks/cancel-missing.md.
-#include "core/ChannelFlow.h"
+#include "ChannelFlow.h"
 #include "core/Check.h"
-#include "core/LockState.h"
-#include "core/ModelMatch.h"
-#include "core/StopPaths.h"
+#include "LockState.h"
+#include "ModelMatch.h"
+#include "StopPaths.h"
 
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/ExprCXX.h"

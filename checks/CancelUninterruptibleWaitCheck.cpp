@@ -4,10 +4,10 @@
 // sleep, a future's get()/wait() without a timed poll first.
 // See docs/checks/cancel-uninterruptible-wait.md.
 #include "core/Check.h"
-#include "core/LockState.h"
-#include "core/ModelMatch.h"
-#include "core/ObjectKey.h"
-#include "core/StopPaths.h"
+#include "LockState.h"
+#include "ModelMatch.h"
+#include "ObjectKey.h"
+#include "StopPaths.h"
 
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/DeclTemplate.h"

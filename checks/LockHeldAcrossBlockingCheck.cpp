@@ -4,8 +4,8 @@
 // function of the same TU that does one of these).
 // See docs/checks/lock-held-across-blocking.md.
 #include "core/Check.h"
-#include "core/LockState.h"
-#include "core/ModelMatch.h"
+#include "LockState.h"
+#include "ModelMatch.h"
 
 #include "clang/AST/ExprCXX.h"
 #include "clang/Basic/SourceManager.h"

@@ -14,9 +14,9 @@
 //
 // See docs/checks/thread-leak.md.
 #include "core/Check.h"
-#include "core/LockState.h"
-#include "core/ModelMatch.h"
-#include "core/StopPaths.h"
+#include "LockState.h"
+#include "ModelMatch.h"
+#include "StopPaths.h"
 
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/DeclCXX.h"
@@ -1144,7 +1144,7 @@ private:
   }
 
   struct FnCFG {
-    std::unique_ptr<CFG> G;
+    const CFG *G = nullptr; // owned by the function's analyses
     llvm::DenseMap<const Stmt *, std::pair<const CFGBlock *, unsigned>> Where;
     llvm::DenseMap<const CXXTryStmt *, const CFGBlock *> TryDispatch;
     llvm::DenseMap<const Stmt *, const CXXTryStmt *> TryOf;
@@ -1155,10 +1155,7 @@ private:
     if (CurCFG && CurCFGFor == FD)
       return CurCFG.get();
     auto C = std::make_unique<FnCFG>();
-    CFG::BuildOptions BO;
-    BO.setAllAlwaysAdd();
-    BO.AddImplicitDtors = true;
-    C->G = CFG::buildCFG(FD, const_cast<Stmt *>(FD->getBody()), &Ctx.ast(), BO);
+    C->G = Ctx.cfg(CFGKind::ImplicitDtors);
     if (C->G) {
       for (const CFGBlock *B : *C->G) {
         unsigned I = 0;

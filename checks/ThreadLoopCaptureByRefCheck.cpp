@@ -4,8 +4,8 @@
 // the iteration ends. The C++ form of Go's pre-1.22 loop-variable capture.
 // See docs/checks/thread-loop-capture-by-ref.md.
 #include "core/Check.h"
-#include "core/ModelMatch.h"
-#include "core/SpawnLoops.h"
+#include "ModelMatch.h"
+#include "SpawnLoops.h"
 
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/StmtCXX.h"

@@ -5,10 +5,10 @@
 // wait, no join in the loop, no pool. A thread per connection or request.
 // See docs/checks/thread-unbounded-spawn.md.
 #include "core/Check.h"
-#include "core/ChannelFlow.h"
-#include "core/LockState.h"
-#include "core/ModelMatch.h"
-#include "core/SpawnLoops.h"
+#include "ChannelFlow.h"
+#include "LockState.h"
+#include "ModelMatch.h"
+#include "SpawnLoops.h"
 
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/StmtCXX.h"

@@ -6,9 +6,10 @@ add_library(tether_output STATIC
   ${CMAKE_CURRENT_LIST_DIR}/OutputJson.cpp
   ${CMAKE_CURRENT_LIST_DIR}/OutputSarif.cpp
   ${CMAKE_CURRENT_LIST_DIR}/Baseline.cpp
-  ${PROJECT_SOURCE_DIR}/checks/core/Finding.cpp)
+  ${PROJECT_SOURCE_DIR}/analysis/Finding.cpp)
 target_include_directories(tether_output PUBLIC
-  ${CMAKE_CURRENT_LIST_DIR} ${PROJECT_SOURCE_DIR}/checks/core)
+  ${CMAKE_CURRENT_LIST_DIR} ${PROJECT_SOURCE_DIR}/checks/core
+  ${PROJECT_SOURCE_DIR}/analysis)
 target_include_directories(tether_output SYSTEM PUBLIC ${LLVM_INCLUDE_DIRS})
 target_compile_definitions(tether_output PUBLIC ${LLVM_DEFINITIONS})
 target_link_libraries(tether_output PUBLIC LLVM tether_support)

@@ -1,7 +1,4 @@
 #include "Check.h"
-#include "ApiModel.h"
-#include "ChannelFlow.h"
-#include "LockState.h"
 
 #include "clang/Basic/SourceManager.h"
 #include "clang/Lex/Lexer.h"
@@ -12,62 +9,6 @@
 using namespace clang;
 
 namespace tether {
-
-std::string CheckOptions::get(llvm::StringRef Check, llvm::StringRef Name,
-                              llvm::StringRef Default) const {
-  auto It = Values.find((Check + "." + Name).str());
-  return It == Values.end() ? Default.str() : It->second;
-}
-
-std::vector<std::string> CheckOptions::getList(llvm::StringRef Check,
-                                               llvm::StringRef Name) const {
-  std::vector<std::string> Out;
-  std::string Value = get(Check, Name); // Parts point into it
-  llvm::SmallVector<llvm::StringRef, 8> Parts;
-  llvm::StringRef(Value).split(Parts, ',', -1, false);
-  for (llvm::StringRef P : Parts)
-    if (!P.trim().empty())
-      Out.push_back(P.trim().str());
-  return Out;
-}
-
-TUContext::TUContext(ASTContext &AST, const ModelSet &Models,
-                     const CheckOptions &Options)
-    : AST(AST), Models(Models), Options(Options) {}
-TUContext::~TUContext() = default;
-
-SummaryCache &TUContext::summaries() {
-  if (!Summaries)
-    Summaries = std::make_unique<SummaryCache>(*this);
-  return *Summaries;
-}
-
-SourcePoint toSourcePoint(const SourceManager &SM, SourceLocation Loc) {
-  SourcePoint P;
-  if (Loc.isInvalid())
-    return P;
-  Loc = SM.getFileLoc(Loc);
-  FileID FID = SM.getFileID(Loc);
-  OptionalFileEntryRef FE = SM.getFileEntryRefForID(FID);
-  if (!FE)
-    return P;
-  llvm::SmallString<256> Path(FE->getName());
-  llvm::sys::fs::make_absolute(Path);
-  llvm::sys::path::remove_dots(Path, /*remove_dot_dot=*/true);
-  P.File = std::string(Path);
-  P.Line = SM.getSpellingLineNumber(Loc);
-  P.Column = SM.getSpellingColumnNumber(Loc);
-  bool Invalid = false;
-  llvm::StringRef Buf = SM.getBufferData(FID, &Invalid);
-  if (!Invalid) {
-    unsigned Off = SM.getFileOffset(Loc);
-    size_t Start = Buf.rfind('\n', Off == 0 ? 0 : Off - 1);
-    Start = (Start == llvm::StringRef::npos || Off == 0) ? 0 : Start + 1;
-    size_t End = Buf.find('\n', Off);
-    P.LineText = Buf.slice(Start, End).rtrim("\r").str();
-  }
-  return P;
-}
 
 std::string anchorText(const SourceManager &SM, const Stmt *S,
                        const LangOptions &LO) {
@@ -130,20 +71,7 @@ DiagBuilder &DiagBuilder::level(Severity S) {
 
 FunctionContext::FunctionContext(TUContext &TU, const FunctionDecl *FD,
                                  std::vector<Finding> &Out)
-    : TU(TU), FD(FD), Out(Out) {}
-FunctionContext::~FunctionContext() = default;
-
-const ChannelFlow &FunctionContext::channelFlow() {
-  if (!Flow)
-    Flow = std::make_unique<ChannelFlow>(*this);
-  return *Flow;
-}
-
-const LockState &FunctionContext::lockState() {
-  if (!Locks)
-    Locks = std::make_unique<LockState>(FD, TU.AST, TU.Models);
-  return *Locks;
-}
+    : FunctionAnalyses(TU, FD), Out(Out) {}
 
 DiagBuilder FunctionContext::report(const CheckInfo &Info, SourceLocation Loc,
                                     llvm::StringRef Message,

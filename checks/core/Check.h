@@ -1,10 +1,10 @@
 // The check framework. A check is one class: it describes itself (CheckInfo)
-// and is handed every analysed function. Analyses shared between checks
-// (model matching, object identity, channel flow) are computed once per
-// function by FunctionContext and requested by the checks that need them,
-// like go/analysis' `Requires`.
+// and is handed every analysed function. The analyses it reads are computed
+// once per function by the analysis layer (FunctionAnalyses) and shared by
+// every check that asks.
 #pragma once
 
+#include "AnalysisContext.h"
 #include "CheckInfo.h"
 #include "Finding.h"
 
@@ -19,42 +19,6 @@
 #include <vector>
 
 namespace tether {
-
-class ModelSet;
-class ChannelFlow;
-class LockState;
-class SummaryCache;
-class LinkedSummaries;
-
-// Check options (`options:` in .tether.yaml, key "check-id.name").
-class CheckOptions {
-public:
-  std::map<std::string, std::string> Values;
-  std::string get(llvm::StringRef Check, llvm::StringRef Name,
-                  llvm::StringRef Default = "") const;
-  std::vector<std::string> getList(llvm::StringRef Check,
-                                   llvm::StringRef Name) const;
-};
-
-// Everything a check may look at in one translation unit.
-struct TUContext {
-  TUContext(clang::ASTContext &AST, const ModelSet &Models,
-            const CheckOptions &Options);
-  ~TUContext();
-  clang::ASTContext &AST;
-  const ModelSet &Models;
-  const CheckOptions &Options;
-  // Per-function channel summaries, shared by every function of the TU.
-  SummaryCache &summaries();
-  // The link phase's view of functions defined in other TUs (null in the
-  // first pass).
-  const LinkedSummaries *Linked = nullptr;
-  // USRs of functions called here whose bodies are not in this TU.
-  std::set<std::string> ExternalCallees;
-
-private:
-  std::unique_ptr<SummaryCache> Summaries;
-};
 
 // Builds a Finding from Clang source locations.
 class DiagBuilder {
@@ -74,26 +38,17 @@ private:
   const clang::SourceManager &SM;
 };
 
-SourcePoint toSourcePoint(const clang::SourceManager &SM,
-                          clang::SourceLocation Loc);
 // Source text of a statement: the fingerprint anchor (whitespace is
 // normalized when fingerprints are computed).
 std::string anchorText(const clang::SourceManager &SM, const clang::Stmt *S,
                        const clang::LangOptions &LO);
 
-class FunctionContext {
+// What a check is handed for each function: the function's shared analyses
+// (analysis/AnalysisContext.h) and a way to report.
+class FunctionContext : public FunctionAnalyses {
 public:
   FunctionContext(TUContext &TU, const clang::FunctionDecl *FD,
                   std::vector<Finding> &Out);
-  ~FunctionContext();
-
-  const clang::FunctionDecl *function() const { return FD; }
-  TUContext &tu() { return TU; }
-  clang::ASTContext &ast() { return TU.AST; }
-
-  // Shared analyses, computed on first request.
-  const ChannelFlow &channelFlow();
-  const LockState &lockState();
 
   // Starts a finding at Loc; Anchor is the statement whose text identifies
   // it in fingerprints.
@@ -101,11 +56,7 @@ public:
                      llvm::StringRef Message, const clang::Stmt *Anchor);
 
 private:
-  TUContext &TU;
-  const clang::FunctionDecl *FD;
   std::vector<Finding> &Out;
-  std::unique_ptr<ChannelFlow> Flow;
-  std::unique_ptr<LockState> Locks;
 };
 
 class Check {

@@ -1,5 +1,5 @@
 #include "SpawnLoops.h"
-#include "Check.h"
+#include "AnalysisContext.h"
 #include "LockState.h"
 
 #include "clang/AST/ExprCXX.h"
@@ -62,7 +62,7 @@ bool isElementAccess(StringRef N) {
 
 } // namespace
 
-SpawnLoops::SpawnLoops(FunctionContext &Ctx)
+SpawnLoops::SpawnLoops(FunctionAnalyses &Ctx)
     : Ctx(Ctx), Body(Ctx.function() ? Ctx.function()->getBody() : nullptr) {
   if (!Body)
     return;

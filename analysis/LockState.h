@@ -38,6 +38,7 @@
 #include <vector>
 
 namespace tether {
+class FunctionAnalyses;
 
 struct HeldLock {
   std::optional<ObjectKey> Mutex;         // none: the mutex has no key
@@ -73,8 +74,10 @@ std::optional<BlockingOp> matchBlockingOp(const clang::Expr *E,
 
 class LockState {
 public:
+  // Shared: the function's analyses, whose CFG (CFGKind::AllDtors) is used
+  // instead of building one.
   LockState(const clang::FunctionDecl *FD, clang::ASTContext &AST,
-            const ModelSet &Models);
+            const ModelSet &Models, FunctionAnalyses *Shared = nullptr);
   ~LockState();
 
   // False when the function touches no mutex or guard: every query below

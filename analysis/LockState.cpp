@@ -1,4 +1,5 @@
 #include "LockState.h"
+#include "AnalysisContext.h"
 #include "ModelMatch.h"
 
 #include "clang/AST/DeclCXX.h"
@@ -457,7 +458,7 @@ struct LockState::Impl {
     }
   }
 
-  void solve(CFG &G) {
+  void solve(const CFG &G) {
     std::vector<State> In(G.getNumBlockIDs());
     In[G.getEntry().getBlockID()].Reached = true;
     std::deque<const CFGBlock *> Work{&G.getEntry()};
@@ -530,18 +531,24 @@ static bool touchesLocks(const Stmt *S, const ModelSet &Models) {
 }
 
 LockState::LockState(const FunctionDecl *FD, ASTContext &AST,
-                     const ModelSet &Models) {
+                     const ModelSet &Models, FunctionAnalyses *Shared) {
   const Stmt *Body = FD ? FD->getBody() : nullptr;
   R = std::make_unique<ObjectResolver>(Body);
   if (!Body || !touchesLocks(Body, Models))
     return;
   UsesLocks = true;
-  CFG::BuildOptions BO;
-  BO.setAllAlwaysAdd();
-  BO.AddImplicitDtors = true;
-  BO.AddTemporaryDtors = true;
-  std::unique_ptr<CFG> G =
-      CFG::buildCFG(FD, const_cast<Stmt *>(Body), &AST, BO);
+  std::unique_ptr<CFG> Own;
+  const CFG *G = nullptr;
+  if (Shared) {
+    G = Shared->cfg(CFGKind::AllDtors);
+  } else {
+    CFG::BuildOptions BO;
+    BO.setAllAlwaysAdd();
+    BO.AddImplicitDtors = true;
+    BO.AddTemporaryDtors = true;
+    Own = CFG::buildCFG(FD, const_cast<Stmt *>(Body), &AST, BO);
+    G = Own.get();
+  }
   if (!G)
     return;
   Impl I(*this, Models);

@@ -23,7 +23,7 @@
 
 namespace tether {
 
-class FunctionContext;
+class FunctionAnalyses;
 
 enum class HandleFate {
   Unknown,     // handed to code we do not see: no answer
@@ -55,7 +55,7 @@ struct SpawnInLoop {
 
 class SpawnLoops {
 public:
-  explicit SpawnLoops(FunctionContext &Ctx);
+  explicit SpawnLoops(FunctionAnalyses &Ctx);
   ~SpawnLoops();
   const std::vector<SpawnInLoop> &spawns() const { return Spawns; }
 
@@ -99,7 +99,7 @@ private:
   bool unconditionalIn(const clang::Stmt *S, const clang::Stmt *Body,
                        const clang::Stmt *Allowed) const;
 
-  FunctionContext &Ctx;
+  FunctionAnalyses &Ctx;
   const clang::Stmt *Body;
   std::unique_ptr<clang::ParentMap> PM;
   std::unique_ptr<ObjectResolver> Resolver;

@@ -1,5 +1,5 @@
 #include "ChannelFlow.h"
-#include "Check.h"
+#include "AnalysisContext.h"
 
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/ExprCXX.h"
@@ -1485,7 +1485,7 @@ void mergeInto(State &Into, const State &From) {
 
 class FlowAnalysis {
 public:
-  FlowAnalysis(FunctionContext &Ctx, std::vector<ThreadStart> &Threads,
+  FlowAnalysis(FunctionAnalyses &Ctx, std::vector<ThreadStart> &Threads,
                std::vector<Conflict> &Conflicts)
       : Ctx(Ctx), Models(Ctx.tu().Models), FD(Ctx.function()),
         R(FD->getBody()), Threads(Threads), Conflicts(Conflicts) {}
@@ -1535,11 +1535,7 @@ public:
       return; // nothing to do with channels: skip the CFG entirely
     findUnclosed();
 
-    CFG::BuildOptions BO;
-    BO.setAllAlwaysAdd();
-    BO.AddImplicitDtors = true;
-    std::unique_ptr<CFG> G =
-        CFG::buildCFG(FD, const_cast<Stmt *>(Body), &Ctx.ast(), BO);
+    const CFG *G = Ctx.cfg(CFGKind::ImplicitDtors);
     if (!G)
       return;
     solve(*G);
@@ -1583,7 +1579,7 @@ private:
     }
   }
 
-  void solve(CFG &G) {
+  void solve(const CFG &G) {
     std::vector<State> In(G.getNumBlockIDs());
     In[G.getEntry().getBlockID()].Reached = true;
     std::deque<const CFGBlock *> Work;
@@ -2431,7 +2427,7 @@ private:
     }
   }
 
-  FunctionContext &Ctx;
+  FunctionAnalyses &Ctx;
   const ModelSet &Models;
   const FunctionDecl *FD;
   ObjectResolver R;
@@ -2453,7 +2449,7 @@ clang::SourceLocation ChanEvent::opLoc() const {
   return Site ? Site->getExprLoc() : clang::SourceLocation();
 }
 
-ChannelFlow::ChannelFlow(FunctionContext &Ctx) {
+ChannelFlow::ChannelFlow(FunctionAnalyses &Ctx) {
   if (Ctx.function()->getBody())
     FlowAnalysis(Ctx, Threads, Conflicts).run();
 }

@@ -28,7 +28,7 @@
 
 namespace tether {
 
-class FunctionContext;
+class FunctionAnalyses;
 struct TUContext;
 
 // An operation described by a summary from another translation unit.
@@ -155,7 +155,7 @@ struct Conflict {
 
 class ChannelFlow {
 public:
-  explicit ChannelFlow(FunctionContext &Ctx);
+  explicit ChannelFlow(FunctionAnalyses &Ctx);
   const std::vector<ThreadStart> &threads() const { return Threads; }
   const std::vector<Conflict> &conflicts() const { return Conflicts; }
 
