@@ -8,4 +8,7 @@ if [ ! -f "$build/build.ninja" ]; then
     -DCMAKE_C_COMPILER=clang-19 -DCMAKE_CXX_COMPILER=clang++-19 \
     -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 fi
+# ccache: hits across clones of the repository (a CI checkout, a second
+# worktree) as long as the sources are the same.
+export CCACHE_BASEDIR="$here" CCACHE_NOHASHDIR=1
 cmake --build "$build" -j "$(nproc)"
