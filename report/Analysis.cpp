@@ -163,8 +163,13 @@ Analysis analyze(const Model &M) {
       if (T.State == "blocked")
         for (const Frame &Fr : T.Stack)
           Match(Fr);
-      if (!T.CreatedBy.empty())
-        Match(T.CreatedBy.front());
+      // The creation site: the first frame of the creation stack that is
+      // not library code (std::thread's constructor may precede it).
+      for (const Frame &Fr : T.CreatedBy)
+        if (!isLibraryFrame(Fr)) {
+          Match(Fr);
+          break;
+        }
       for (size_t F : Hit) {
         An.FindingThreads[F].push_back({D, I});
         GroupFindings[An.GroupOf[{D, I}]].insert(F);

@@ -150,9 +150,21 @@ bool splitJsonValues(const std::string &S, std::vector<std::string> &Values) {
 // Field readers that accept a missing or mistyped field as empty: the
 // format allows new fields, and a field of the wrong type is not worth
 // refusing a whole report for.
+std::string clipText(const std::string &S, size_t Max) {
+  if (S.size() <= Max)
+    return S;
+  size_t Cut = Max;
+  while (Cut > 0 && (static_cast<unsigned char>(S[Cut]) & 0xC0) == 0x80)
+    --Cut; // not inside a UTF-8 sequence
+  return S.substr(0, Cut) + "… (" + std::to_string(S.size() - Cut) +
+         " more bytes)";
+}
+
 static std::string str(const json &O, const char *K) {
   auto It = O.find(K);
-  return It != O.end() && It->is_string() ? It->get<std::string>() : "";
+  return It != O.end() && It->is_string()
+             ? clipText(It->get_ref<const std::string &>(), MaxFieldBytes)
+             : "";
 }
 static uint64_t num(const json &O, const char *K) {
   auto It = O.find(K);
@@ -257,7 +269,9 @@ static void loadDump(const json &J, const std::string &Path, Model &M) {
     if (L != T.end() && L->is_object())
       for (auto It = L->begin(); It != L->end(); ++It)
         X.Labels.push_back(
-            {It.key(), It->is_string() ? It->get<std::string>() : It->dump()});
+            {clipText(It.key(), MaxFieldBytes),
+             clipText(It->is_string() ? It->get<std::string>() : It->dump(),
+                      MaxFieldBytes)});
     X.Stack = frames(arr(T, "stack"));
     X.CreatedBy = frames(arr(T, "created_by"));
     D.Threads.push_back(std::move(X));

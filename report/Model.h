@@ -71,6 +71,11 @@ struct Model {
   bool HasBaseline = false;
 };
 
+// Every string field is clipped to this many bytes when read (a 1 MB thread
+// name or message would make the page unusable, not more informative).
+constexpr size_t MaxFieldBytes = 8192;
+std::string clipText(const std::string &S, size_t Max);
+
 // Replaces every byte that does not start a well-formed UTF-8 sequence with
 // U+FFFD and, inside JSON strings, every \u escape of an unpaired UTF-16
 // surrogate with \uFFFD, so that a strict JSON parser accepts the text.

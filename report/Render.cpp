@@ -411,6 +411,8 @@ static std::string pageData(const Model &M, const Analysis &An, Sources &Src) {
       Data.dump(-1, ' ', false, json::error_handler_t::replace));
 }
 
+std::string ReportJsText() { return ReportJs; }
+
 std::string renderPage(const Model &M, const Options &O) {
   Analysis An = analyze(M);
   Sources Src(O.SourceRoot);

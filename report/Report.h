@@ -27,6 +27,9 @@ std::string defaultDocsBase();
 // the excerpts (a file that cannot be read gets no excerpt).
 std::string renderPage(const Model &M, const Options &O);
 
+// The page's script, whose SHA-256 the page's CSP names.
+std::string ReportJsText();
+
 // `tether report` / `tether-report`: argv[0] is the command's name. Returns
 // the exit code: 0, 2 for bad input or usage, 4 when the output cannot be
 // written.
