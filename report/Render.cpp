@@ -308,11 +308,18 @@ static void renderFinding(std::string &Out, const Model &M, const Analysis &An,
       }
       Groups.insert(An.GroupOf.at(R));
     }
-    Out += "<p class=\"stuck\">seen stuck at run time: " +
-           std::to_string(Blocked) + (Blocked == 1 ? " thread" : " threads") +
-           ", longest " + seconds(Longest);
-    if (Blocked != Threads.size())
-      Out += " (" + std::to_string(Threads.size()) + " threads created here)";
+    if (Blocked)
+      Out += "<p class=\"stuck\">seen stuck at run time: " +
+             std::to_string(Blocked) + (Blocked == 1 ? " thread" : " threads") +
+             ", longest " + seconds(Longest);
+    else
+      Out += "<p class=\"stuck\">seen at run time: " +
+             std::to_string(Threads.size()) +
+             (Threads.size() == 1 ? " thread" : " threads") +
+             " created here, none blocked";
+    if (Blocked && Blocked != Threads.size())
+      Out += " (" + std::to_string(Threads.size() - Blocked) +
+             " more created here, not blocked)";
     Out += " —";
     for (size_t G : Groups)
       Out += " <a class=\"xl\" href=\"#g" + std::to_string(G) + "\">group " +
