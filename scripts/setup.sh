@@ -14,14 +14,17 @@ if [ -f "$here/runtime/apt-packages.txt" ]; then
   done < "$here/runtime/apt-packages.txt"
 fi
 npm_packages=()
-if [ -f "$here/tests/sarif/requirements.txt" ]; then
+# Test directories declare what they need in requirements.txt, one
+# `apt:PACKAGE` or `npm:PACKAGE` a line.
+for req in "$here"/tests/*/requirements.txt; do
+  [ -f "$req" ] || continue
   while read -r line; do
     case "$line" in
       apt:*) packages+=("${line#apt:}") ;;
       npm:*) npm_packages+=("${line#npm:}") ;;
     esac
-  done < "$here/tests/sarif/requirements.txt"
-fi
+  done < "$req"
+done
 
 missing=()
 for p in "${packages[@]}"; do

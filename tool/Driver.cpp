@@ -4,6 +4,7 @@
 #include "SafeIO.h"
 #include "Fixes.h"
 #include "Output.h"
+#include "Report.h"
 #include "Suppress.h"
 
 #include "Check.h"
@@ -466,7 +467,20 @@ std::vector<CheckInfo> allCheckInfos() {
 bool writeOutput(const OutputSpec &O, const std::vector<Finding> &Findings,
                  const RunInfo &Info, bool Color) {
   auto Write = [&](llvm::raw_ostream &OS, bool UseColor) {
-    if (O.Format == "json")
+    if (O.Format == "html") {
+      // The page is drawn from the JSON output, by the same renderer as
+      // `tether report` (report/, no LLVM).
+      std::string Json;
+      llvm::raw_string_ostream JS(Json);
+      writeJson(JS, Findings, Info);
+      JS.flush();
+      report::Model M;
+      std::string Error;
+      report::loadInput("tether check", Json, M, Error);
+      report::Options RO;
+      RO.SourceRoot = Info.SourceRoot;
+      OS << report::renderPage(M, RO);
+    } else if (O.Format == "json")
       writeJson(OS, Findings, Info);
     else if (O.Format == "sarif")
       writeSarif(OS, Findings, Info);

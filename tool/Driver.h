@@ -17,7 +17,7 @@ enum ExitCode {
 };
 
 struct OutputSpec {
-  std::string Format; // text | json | sarif
+  std::string Format; // text | json | sarif | html
   std::string Path;   // "-" for stdout, "<stderr>" for stderr
 };
 

@@ -2,9 +2,11 @@
 //
 //   tether check -p BUILD_DIR [FILES...]     static analysis (like clang-tidy)
 //   tether models [--validate FILE...]       list or validate API models
+//   tether report INPUTS... -o report.html   HTML report (see docs/report.md)
 #include "ApiModel.h"
 #include "ApiModelYAML.h"
 #include "Driver.h"
+#include "Report.h"
 
 #include "clang/Tooling/CompilationDatabase.h"
 #include "llvm/Support/CommandLine.h"
@@ -14,6 +16,8 @@
 #include "llvm/Support/Process.h"
 #include "llvm/Support/WithColor.h"
 #include "llvm/Support/raw_ostream.h"
+
+#include <iostream>
 
 using namespace llvm;
 
@@ -50,11 +54,11 @@ static cl::opt<std::string> HeaderFilter(
     cl::sub(CheckCmd), cl::cat(Cat));
 static cl::list<std::string>
     Formats("format",
-            cl::desc("Format on stdout: text (default), json, sarif"),
+            cl::desc("Format on stdout: text (default), json, sarif, html"),
             cl::sub(CheckCmd), cl::cat(Cat));
 static cl::list<std::string>
     Outputs("o",
-            cl::desc("Write findings to a file ([text:|json:|sarif:]PATH; "
+            cl::desc("Write findings to a file ([text:|json:|sarif:|html:]PATH; "
                      "format from the extension otherwise). Repeatable."),
             cl::value_desc("file"), cl::sub(CheckCmd), cl::cat(Cat));
 static cl::opt<std::string>
@@ -108,6 +112,8 @@ static cl::list<std::string>
              cl::sub(ModelsCmd), cl::cat(Cat));
 
 static std::string formatOfPath(StringRef Path) {
+  if (Path.ends_with(".html") || Path.ends_with(".htm"))
+    return "html";
   if (Path.ends_with(".sarif") || Path.ends_with(".sarif.json"))
     return "sarif";
   if (Path.ends_with(".json"))
@@ -116,7 +122,7 @@ static std::string formatOfPath(StringRef Path) {
 }
 
 static bool validFormat(StringRef F) {
-  return F == "text" || F == "json" || F == "sarif";
+  return F == "text" || F == "json" || F == "sarif" || F == "html";
 }
 
 static int runModels() {
@@ -145,6 +151,13 @@ static int runModels() {
 }
 
 int main(int argc, char **argv) {
+  // `tether report` is the LLVM-free renderer, with its own options.
+  if (argc > 1 && StringRef(argv[1]) == "report") {
+    std::vector<const char *> Args{"tether report"};
+    Args.insert(Args.end(), argv + 2, argv + argc);
+    return tether::report::reportMain(static_cast<int>(Args.size()),
+                                      Args.data(), std::cout, std::cerr);
+  }
   InitLLVM X(argc, argv);
   cl::HideUnrelatedOptions(Cat);
   cl::SetVersionPrinter([](raw_ostream &OS) {
@@ -164,7 +177,8 @@ int main(int argc, char **argv) {
           argc, argv,
           "tether: concurrency bug detector and leak analyzer for C++\n\n"
           "  tether check -p BUILD_DIR [FILES...]\n"
-          "  tether models [--validate FILE...]\n",
+          "  tether models [--validate FILE...]\n"
+          "  tether report INPUTS... -o report.html\n",
           &errs()))
     return tether::ExitUsage;
 
@@ -226,7 +240,7 @@ int main(int argc, char **argv) {
   for (const std::string &F : Formats)
     if (!validFormat(F)) {
       errs() << "error: unknown format '" << F
-             << "' (expected text, json or sarif)\n";
+             << "' (expected text, json, sarif or html)\n";
       return tether::ExitUsage;
     }
   bool Stdout = false;

@@ -2,10 +2,13 @@
 // level, raises alerts for errors, classifies the errors on a worker pool and
 // counts them per host.
 //
-//   logpipe [--lines N] [--workers N] [--progress] [--stream] [--watch] [FILE]
+//   logpipe [--lines N] [--workers N] [--progress] [--stream] [--watch]
+//           [--hang] [FILE]
 //
 // --progress, --stream and --watch enable code paths with known bugs (see
-// README.md); --stream and --watch make the program hang.
+// README.md); --stream and --watch make the program hang. --hang is --watch
+// with the heartbeat queue left open, so the watcher blocks in pop() and
+// main in ~jthread (scripts/example.sh dumps its threads then).
 #include "blocking_queue.h"
 #include "log_record.h"
 #include "pipeline.h"
@@ -30,6 +33,7 @@ struct CliOptions {
   bool progress = false;
   bool stream = false;
   bool watch = false;
+  bool hang = false;
   std::string input;
 };
 
@@ -48,6 +52,8 @@ bool parse_args(int argc, char **argv, CliOptions &o) {
       o.stream = true;
     } else if (a == "--watch") {
       o.watch = true;
+    } else if (a == "--hang") {
+      o.watch = o.hang = true;
     } else if (!a.empty() && a[0] != '-') {
       o.input = a;
     } else {
@@ -96,7 +102,7 @@ int main(int argc, char **argv) {
   CliOptions cli;
   if (!parse_args(argc, argv, cli)) {
     std::cerr << "usage: logpipe [--lines N] [--workers N] [--progress] "
-                 "[--stream] [--watch] [FILE]\n";
+                 "[--stream] [--watch] [--hang] [FILE]\n";
     return 2;
   }
   std::vector<std::string> lines =
@@ -136,7 +142,8 @@ int main(int argc, char **argv) {
     }
     classified = pool.collect();
   }
-  beats->close();
+  if (!cli.hang)
+    beats->close();
 
   std::map<std::string, std::size_t> categories;
   for (const Classified &c : classified)

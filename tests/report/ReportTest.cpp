@@ -1,0 +1,198 @@
+// Unit tests of the HTML report on JSON inputs (report/, no LLVM).
+#include "Analysis.h"
+#include "Html.h"
+#include "Model.h"
+#include "Report.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <unistd.h>
+
+using namespace tether::report;
+
+namespace {
+
+const char *CheckJson = R"({"version":1,"tool":{"name":"tether","version":"0.1.0"},
+ "findings":[{"check":"channel-unclosed","severity":"warning","message":"never closed",
+  "file":"src/p.cpp","line":20,"column":3,"end_line":0,"end_column":0,"function":"f",
+  "fingerprint":"aaaa","notes":[{"file":"src/q.cpp","line":7,"column":1,"message":"made here"}],
+  "fixes":[]}],
+ "errors":[],"checks":[{"id":"channel-unclosed","summary":"s","help":"h","default_severity":"warning"}]})";
+
+std::string dumpJson(uint64_t Time, const std::string &Extra = "") {
+  return R"({"schema":"tether.threads/1","pid":9,"trigger":"SIGQUIT","time_unix_ns":)" +
+         std::to_string(Time) + R"(,"threads":[
+ {"id":1,"tid":1,"name":"main","parent_id":0,"state":"blocked","reason":"chan receive",
+  "wait_ns":2000000000,"held_by":null,"join_target":null,"start_unix_ns":1,
+  "stack":[{"function":"pthread_cond_wait","file":"","line":0,"module":"/lib/libc.so.6"},
+           {"function":"f","file":"/home/u/proj/src/p.cpp","line":20,"module":"a.out"}],
+  "created_by":[]},
+ {"id":2,"tid":2,"name":"a","parent_id":1,"state":"blocked","reason":"mutex lock",
+  "wait_ns":1,"held_by":3,"stack":[{"function":"g","file":"/x.cpp","line":1}],"created_by":[]},
+ {"id":3,"tid":3,"name":"b","parent_id":1,"state":"blocked","reason":"mutex lock",
+  "wait_ns":1,"held_by":2,"stack":[{"function":"h","file":"/x.cpp","line":2}],"created_by":[]})" +
+         Extra + "]}";
+}
+
+Model load(std::initializer_list<std::pair<const char *, std::string>> Inputs) {
+  Model M;
+  for (auto &[Name, Text] : Inputs) {
+    std::string Error;
+    EXPECT_TRUE(loadInput(Name, Text, M, Error)) << Error;
+  }
+  return M;
+}
+
+} // namespace
+
+TEST(ReportLoad, DetectsKindFromSchema) {
+  Model M = load({{"c.json", CheckJson}, {"d.json", dumpJson(5)}});
+  ASSERT_EQ(M.Findings.size(), 1u);
+  EXPECT_EQ(M.Findings[0].Notes[0].Message, "made here");
+  ASSERT_EQ(M.Dumps.size(), 1u);
+  EXPECT_EQ(M.Dumps[0].Threads.size(), 3u);
+  EXPECT_EQ(M.Dumps[0].Threads[1].HeldBy, 3u);
+}
+
+TEST(ReportLoad, SeveralDumpsInOneFile) {
+  Model M = load({{"d.json", dumpJson(5) + "\n" + dumpJson(6) + "\n"}});
+  EXPECT_EQ(M.Dumps.size(), 2u);
+}
+
+TEST(ReportLoad, RefusesTruncatedAndForeign) {
+  Model M;
+  std::string Error;
+  EXPECT_FALSE(loadInput("t.json", std::string(CheckJson).substr(0, 80), M, Error));
+  EXPECT_NE(Error.find("not valid JSON"), std::string::npos);
+  EXPECT_FALSE(loadInput("f.json", R"({"runs":[]})", M, Error));
+  EXPECT_NE(Error.find("not a tether check JSON"), std::string::npos);
+  EXPECT_FALSE(loadInput("s.json", R"({"schema":"other/2","threads":[]})", M, Error));
+  EXPECT_FALSE(loadInput("e.json", "", M, Error));
+  EXPECT_TRUE(M.Findings.empty());
+  EXPECT_TRUE(M.Dumps.empty());
+}
+
+TEST(ReportLoad, SanitizesSurrogatesAndBytes) {
+  EXPECT_EQ(sanitizeJsonText(R"("a\ud800b")"), R"("a\uFFFDb")");
+  EXPECT_EQ(sanitizeJsonText(R"("\udc00")"), R"("\uFFFD")");
+  EXPECT_EQ(sanitizeJsonText(R"("\ud83d\ude00")"), R"("\ud83d\ude00")");
+  EXPECT_EQ(sanitizeJsonText(R"("\\ud800")"), R"("\\ud800")");
+  EXPECT_EQ(sanitizeJsonText("\"\xff\xed\xa0\x80\""),
+            "\"\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\"");
+}
+
+TEST(ReportLoad, ClipsHugeFields) {
+  std::string Big(1 << 20, 'x');
+  Model M = load({{"d.json", R"({"schema":"tether.threads/1","pid":1,"threads":[{"id":1,"name":")" +
+                                 Big + R"("}]})"}});
+  EXPECT_LT(M.Dumps[0].Threads[0].Name.size(), MaxFieldBytes + 64);
+}
+
+TEST(ReportHtml, EscapesForEachContext) {
+  EXPECT_EQ(escapeHtml("<a href=\"x\">&'"), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
+  EXPECT_EQ(escapeScriptJson("\"</script>\xE2\x80\xA8&\""),
+            "\"\\u003c/script\\u003e\\u2028\\u0026\"");
+  EXPECT_EQ(safeUrl("javascript:alert(1)"), "");
+  EXPECT_EQ(safeUrl(" JavaScript:x"), "");
+  EXPECT_EQ(safeUrl("data:text/html,x"), "");
+  EXPECT_EQ(safeUrl("https://example.org/a.md"), "https://example.org/a.md");
+  EXPECT_EQ(safeUrl("../docs/checks/a.md"), "../docs/checks/a.md");
+}
+
+TEST(ReportHtml, Sha256) {
+  EXPECT_EQ(sha256Base64("abc"), "ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0=");
+  EXPECT_EQ(sha256Base64(""), "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=");
+  EXPECT_EQ(sha256Base64(std::string(1000, 'a')),
+            "Qe3s5C1j6Nm/UVqbppMuHCDLyfWl0TRkWttdsblzfqM=");
+}
+
+TEST(ReportAnalysis, GroupsCyclesAndCrossLinks) {
+  Model M = load({{"c.json", CheckJson}, {"d.json", dumpJson(5)}});
+  Analysis An = analyze(M);
+  ASSERT_EQ(An.Cycles.size(), 1u);
+  EXPECT_EQ(An.Cycles[0].Threads.size(), 2u);
+  // Cycles first, then the other blocked groups.
+  EXPECT_TRUE(An.Groups[0].InCycle);
+  ASSERT_EQ(An.FindingThreads[0].size(), 1u); // main blocked on src/p.cpp:20
+  EXPECT_EQ(An.FindingThreads[0][0].Index, 0u);
+  EXPECT_TRUE(samePath("/home/u/proj/src/p.cpp", "src/p.cpp"));
+  EXPECT_FALSE(samePath("/home/u/proj/xsrc/p.cpp", "src/p.cpp"));
+}
+
+TEST(ReportRender, PageIsSelfContainedAndEscaped) {
+  std::string Hostile = R"(</script><img src=x onerror=alert(1)>)";
+  std::string Check = CheckJson;
+  Check.replace(Check.find("never closed"), 12, "</script><img src=x onerror=alert(1)>");
+  Model M = load({{"c.json", Check}, {"d.json", dumpJson(5)}, {"e.json", dumpJson(7)}});
+  Options O;
+  O.DocsBase = "https://docs.example/checks";
+  std::string Page = renderPage(M, O);
+  EXPECT_EQ(Page.find("<img"), std::string::npos);
+  EXPECT_NE(Page.find("&lt;/script&gt;&lt;img src=x"), std::string::npos);
+  // Exactly two script elements: the data and the page's script.
+  size_t Scripts = 0;
+  for (size_t P = Page.find("<script"); P != std::string::npos; P = Page.find("<script", P + 1))
+    ++Scripts;
+  EXPECT_EQ(Scripts, 2u);
+  // Nothing loaded from elsewhere: no src attribute, no stylesheet link.
+  EXPECT_EQ(Page.find(" src=\""), std::string::npos);
+  EXPECT_EQ(Page.find("<link"), std::string::npos);
+  EXPECT_NE(Page.find("Content-Security-Policy"), std::string::npos);
+  EXPECT_NE(Page.find("script-src 'sha256-" + sha256Base64(ReportJsText()) + "'"),
+            std::string::npos);
+  EXPECT_NE(Page.find("href=\"https://docs.example/checks/channel-unclosed.md\""),
+            std::string::npos);
+  EXPECT_NE(Page.find("seen stuck at run time: 1 thread, longest 2.0 s"), std::string::npos);
+  EXPECT_NE(Page.find("<figure class=\"timeline\""), std::string::npos);
+  EXPECT_NE(Page.find("<figure class=\"cycle\""), std::string::npos);
+}
+
+static std::string tempPath(const char *Name) {
+  return testing::TempDir() + "/tether-report-" + std::to_string(getpid()) + "-" + Name;
+}
+static void writeFile(const std::string &P, const std::string &T) {
+  std::ofstream(P, std::ios::binary) << T;
+}
+static std::string readFile(const std::string &P) {
+  std::ifstream In(P, std::ios::binary);
+  std::stringstream S;
+  S << In.rdbuf();
+  return S.str();
+}
+
+TEST(ReportMain, BadInputIsOneLineAndExitCode2) {
+  std::string Good = tempPath("good.json"), Bad = tempPath("bad.json"),
+              Out = tempPath("out.html");
+  writeFile(Good, CheckJson);
+  writeFile(Bad, "{\"version\":1,\"findings\":[");
+  writeFile(Out, "previous");
+  std::ostringstream O, E;
+  const char *Args[] = {"tether-report", Good.c_str(), Bad.c_str(), "-o", Out.c_str()};
+  EXPECT_EQ(reportMain(5, Args, O, E), 2);
+  EXPECT_EQ(E.str(), "tether-report: error: " + Bad + ": not valid JSON (truncated?)\n");
+  EXPECT_EQ(readFile(Out), "previous");
+  // --keep-going renders the others, and still says something was wrong.
+  std::ostringstream O2, E2;
+  const char *Args2[] = {"tether-report", Good.c_str(), Bad.c_str(), "--keep-going", "-o", Out.c_str()};
+  EXPECT_EQ(reportMain(6, Args2, O2, E2), 2);
+  EXPECT_NE(readFile(Out).find("never closed"), std::string::npos);
+  for (auto &P : {Good, Bad, Out})
+    std::remove(P.c_str());
+}
+
+TEST(ReportMain, BaselineMarksNewAndKnown) {
+  std::string In = tempPath("in.json"), Base = tempPath("base.json"), Out = tempPath("b.html");
+  writeFile(In, CheckJson);
+  writeFile(Base, R"({"version":1,"fingerprints":[{"fingerprint":"aaaa"}]})");
+  std::ostringstream O, E;
+  const char *Args[] = {"tether-report", In.c_str(), "--baseline", Base.c_str(), "-o", Out.c_str()};
+  EXPECT_EQ(reportMain(6, Args, O, E), 0) << E.str();
+  std::string Page = readFile(Out);
+  EXPECT_NE(Page.find("data-base=\"known\""), std::string::npos);
+  EXPECT_NE(Page.find("1 known</a>"), std::string::npos);
+  for (auto &P : {In, Base, Out})
+    std::remove(P.c_str());
+}
