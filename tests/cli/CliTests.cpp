@@ -343,6 +343,25 @@ TEST(Output, SeveralOutputFilesInOneRunAndTextOnStdout) {
         << E.path();
 }
 
+TEST(Output, HtmlReportInOneStep) {
+  Sandbox Box;
+  Box.write("chan.h", ChanH);
+  Box.write("d.cpp", DoubleCloseCpp);
+  Box.compileDb({"d.cpp"});
+  Result R = Box.tether({"check", "-p", ".", "-o", "html:r.out", "-o",
+                         "page.html", "--quiet"});
+  EXPECT_EQ(R.Status, 1) << R;
+  for (const char *Name : {"r.out", "page.html"}) {
+    std::string Page = Box.read(Name);
+    EXPECT_EQ(Page.rfind("<!DOCTYPE html>", 0), 0u) << Name;
+    EXPECT_NE(Page.find("http-equiv=\"Content-Security-Policy\""),
+              std::string::npos)
+        << Name;
+    EXPECT_NE(Page.find("channel-double-close"), std::string::npos) << Name;
+    EXPECT_NE(Page.find("d.cpp"), std::string::npos) << Name;
+  }
+}
+
 TEST(Output, JsonOnStdoutParses) {
   Sandbox Box;
   Box.write("chan.h", ChanH);
