@@ -199,7 +199,16 @@ bool readInputFile(const std::string &Path, size_t MaxBytes, std::string &Out,
   return true;
 }
 
-bool checkOutputPath(const std::string &Path, std::string &Error) {
+namespace {
+// What an output path is now, and whether it may be written at all.
+struct Target {
+  bool Exists = false;
+  struct stat L = {};   // lstat of the path
+  bool Link = false;     // a symbolic link tether may follow (/dev, /proc)
+  bool LinkToRegular = false;
+};
+
+bool inspectTarget(const std::string &Path, Target &T, std::string &Error) {
   if (Path.empty()) {
     Error = "empty file name";
     return false;
@@ -208,29 +217,41 @@ bool checkOutputPath(const std::string &Path, std::string &Error) {
     Error = "it names a directory";
     return false;
   }
-  struct stat L;
-  if (::lstat(Path.c_str(), &L) != 0)
-    return true; // created at the end
-  if (S_ISDIR(L.st_mode)) {
+  T.Exists = ::lstat(Path.c_str(), &T.L) == 0;
+  if (!T.Exists) {
+    if (errno == ENOENT)
+      return true; // created at the end
+    Error = errnoText(errno);
+    return false;
+  }
+  if (S_ISDIR(T.L.st_mode)) {
     Error = "it is a directory";
     return false;
   }
-  if (S_ISLNK(L.st_mode)) {
-    struct stat T;
-    if (::stat(Path.c_str(), &T) != 0) {
-      Error = "it is a symbolic link to a missing file";
-      return false;
-    }
-    if (S_ISDIR(T.st_mode)) {
-      Error = "it is a directory";
-      return false;
-    }
-    if (S_ISREG(T.st_mode) && !systemLink(Path)) {
-      Error = "it is a symbolic link (name the file it points to)";
-      return false;
-    }
+  if (!S_ISLNK(T.L.st_mode))
+    return true;
+  struct stat To;
+  if (::stat(Path.c_str(), &To) != 0) {
+    Error = "it is a symbolic link to a missing file";
+    return false;
   }
+  if (S_ISDIR(To.st_mode)) {
+    Error = "it is a directory";
+    return false;
+  }
+  T.LinkToRegular = S_ISREG(To.st_mode);
+  if (T.LinkToRegular && !systemLink(Path)) {
+    Error = "it is a symbolic link (name the file it points to)";
+    return false;
+  }
+  T.Link = true;
   return true;
+}
+} // namespace
+
+bool checkOutputPath(const std::string &Path, std::string &Error) {
+  Target T;
+  return inspectTarget(Path, T, Error);
 }
 
 bool writeOutputFile(const std::string &Path,
@@ -239,43 +260,18 @@ bool writeOutputFile(const std::string &Path,
   WriteNote Local;
   WriteNote &N = Note ? *Note : Local;
   N = WriteNote();
-  if (Path.empty()) {
-    Error = "empty file name";
+  Target T;
+  if (!inspectTarget(Path, T, Error))
     return false;
-  }
-  if (Path.back() == '/') {
-    Error = "it names a directory";
-    return false;
-  }
-  struct stat L;
-  bool Exists = ::lstat(Path.c_str(), &L) == 0;
-  if (!Exists && errno != ENOENT) {
-    Error = errnoText(errno);
-    return false;
-  }
-  if (Exists && S_ISDIR(L.st_mode)) {
-    Error = "it is a directory";
-    return false;
-  }
-  if (Exists && S_ISLNK(L.st_mode)) {
-    struct stat T;
-    if (::stat(Path.c_str(), &T) != 0) {
-      Error = "it is a symbolic link to a missing file";
-      return false;
-    }
-    bool Regular = S_ISREG(T.st_mode);
-    if (!systemLink(Path) && Regular) {
-      Error = "it is a symbolic link (name the file it points to)";
-      return false;
-    }
-    if (S_ISDIR(T.st_mode)) {
-      Error = "it is a directory";
-      return false;
-    }
+  bool Exists = T.Exists;
+  const struct stat &L = T.L;
+  if (T.Link) {
+    // A system link (/dev/stdout): written through, in place.
     std::string Text;
     Produce(Text);
     N.InPlace = true;
-    return writeInPlace(Path, /*FollowLinks=*/true, Regular, Text, Error);
+    return writeInPlace(Path, /*FollowLinks=*/true, T.LinkToRegular, Text,
+                        Error);
   }
   if (Exists && !S_ISREG(L.st_mode)) {
     // A device, FIFO or socket: written, never replaced.
