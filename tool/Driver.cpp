@@ -50,6 +50,9 @@
 #ifndef TETHER_DOCS_URL
 #define TETHER_DOCS_URL ""
 #endif
+#ifndef TETHER_INFORMATION_URI
+#define TETHER_INFORMATION_URI ""
+#endif
 
 using namespace clang;
 using namespace clang::tooling;
@@ -863,7 +866,7 @@ int runCheck(const CheckOptionsCLI &Opts) {
 
   RunInfo Info;
   Info.ToolVersion = TETHER_VERSION;
-  Info.InformationUri = "https://github.com/tether-dev/tether";
+  Info.InformationUri = TETHER_INFORMATION_URI;
   Info.DocsBaseUrl = TETHER_DOCS_URL;
   Info.SourceRoot = findSourceRoot(DBDir);
   for (const CheckInfo &CI : allCheckInfos())
