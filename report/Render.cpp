@@ -240,18 +240,45 @@ static void renderFix(std::string &Out, Sources &Src, const FixIt &F) {
   Out += "</pre>";
 }
 
+// The values the findings are filtered by. A finding carries the index of
+// each of its values as a class (k: check, s: severity, d: directory,
+// b: baseline), so that the script filters with one class on the list and
+// one CSS rule, and no input text ever goes into a selector. The values are
+// JSON in the list's data-facets attribute.
+struct Facets {
+  static constexpr const char *Keys[] = {"check", "sev", "dir", "base"};
+  static constexpr char Prefix[] = {'k', 's', 'd', 'b'};
+  std::map<std::string, size_t> Index[4];
+  std::vector<std::string> Values[4];
+  size_t id(int K, const std::string &V) {
+    auto [It, New] = Index[K].emplace(V, Values[K].size());
+    if (New)
+      Values[K].push_back(V);
+    return It->second;
+  }
+  std::string json() const {
+    nlohmann::json J = nlohmann::json::object();
+    for (int K = 0; K < 4; ++K)
+      J[Keys[K]] = Values[K];
+    return J.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  }
+};
+
 static void renderFinding(std::string &Out, const Model &M, const Analysis &An,
-                          Sources &Src, const Options &O,
-                          const std::string &Docs, size_t I) {
+                          Sources &Src, Facets &Fc, const std::string &Docs,
+                          size_t I) {
   const Finding &F = M.Findings[I];
-  Out += "<details class=\"finding\"";
+  Out += "<details class=\"finding";
+  std::string Vals[4] = {F.Check, F.Severity, dirOf(F.Primary.File),
+                         F.Baseline < 0 ? "" : F.Baseline ? "known" : "new"};
+  for (int K = 0; K < 4; ++K)
+    if (K < 3 || F.Baseline >= 0) {
+      Out += ' ';
+      Out += Facets::Prefix[K];
+      Out += std::to_string(Fc.id(K, Vals[K]));
+    }
+  Out += '"';
   attr(Out, "id", "f" + std::to_string(I));
-  attr(Out, "data-i", std::to_string(I));
-  attr(Out, "data-check", F.Check);
-  attr(Out, "data-sev", F.Severity);
-  attr(Out, "data-dir", dirOf(F.Primary.File));
-  if (F.Baseline >= 0)
-    attr(Out, "data-base", F.Baseline ? "known" : "new");
   if (!An.FindingThreads[I].empty())
     Out += " data-rt=\"1\"";
   Out += "><summary><span class=\"sev sev-";
@@ -345,7 +372,6 @@ static void renderFinding(std::string &Out, const Model &M, const Analysis &An,
   Out += "</ol><div class=\"excerpts\"></div>";
   for (const FixIt &Fx : F.Fixes)
     renderFix(Out, Src, Fx);
-  (void)O;
   Out += "</div></details>\n";
 }
 
@@ -459,12 +485,23 @@ std::string renderPage(const Model &M, const Options &O) {
          "<span class=\"keys\">j/k next/previous · o open · / search</span>"
          "</div></header>\n<main>\n";
   renderSummary(Out, M, An);
-  Out += "\n<section id=\"findings\"><h2>Findings (" +
-         std::to_string(M.Findings.size()) + ")</h2>\n";
+  Out += "\n<section id=\"findings\"";
+  size_t FacetsAt = Out.size();
+  Out += "><h2>Findings (" + std::to_string(M.Findings.size()) + ")</h2>\n";
   if (M.Findings.empty())
     Out += "<p>No findings.</p>";
-  for (size_t I = 0; I < M.Findings.size(); ++I)
-    renderFinding(Out, M, An, Src, O, Docs, I);
+  // Many findings go in chunks of a hundred: the browser skips the style
+  // and layout of the chunks out of view (content-visibility), filtered or
+  // not. A short list stays whole (skipped content has no innerText).
+  Facets Fc;
+  bool Chunked = M.Findings.size() > 200;
+  for (size_t I = 0; I < M.Findings.size(); ++I) {
+    if (Chunked && I % 100 == 0)
+      Out += I ? "</div>\n<div class=\"chunk\">\n" : "<div class=\"chunk\">\n";
+    renderFinding(Out, M, An, Src, Fc, Docs, I);
+  }
+  if (Chunked)
+    Out += "</div>";
   Out += "</section>\n";
   renderRuntime(Out, M, An);
   if (!M.AnalysisErrors.empty()) {
@@ -477,6 +514,11 @@ std::string renderPage(const Model &M, const Options &O) {
       Out += "</li>";
     }
     Out += "</ul></section>";
+  }
+  {
+    std::string A;
+    attr(A, "data-facets", Fc.json());
+    Out.insert(FacetsAt, A);
   }
   Out += "</main>\n<script type=\"application/json\" id=\"tether-data\">";
   Out += pageData(M, An, Src);
