@@ -376,15 +376,19 @@ static void renderFinding(std::string &Out, const Model &M, const Analysis &An,
 }
 
 // Data for the script: deduplicated source lines around every location
-// (excerpts), thread details and deduplicated stacks.
+// (excerpts) and the thread details of each group. Per file, the lines are
+// runs [first line number, text...]; per thread, the fields that vary
+// within a group (state and reason are the group's), with the creation
+// site as an index into "created".
 static std::string pageData(const Model &M, const Analysis &An, Sources &Src) {
-  json Files = json::array(), Lines = json::array(), Fs = json::array();
+  json Files = json::array(), Fs = json::array();
+  std::vector<std::map<unsigned, std::string>> Lines;
   std::map<std::string, size_t> FileIdx;
   auto FileId = [&](const std::string &F) {
     auto [It, New] = FileIdx.emplace(F, Files.size());
     if (New) {
       Files.push_back(F);
-      Lines.push_back(json::object());
+      Lines.emplace_back();
     }
     return It->second;
   };
@@ -392,8 +396,9 @@ static std::string pageData(const Model &M, const Analysis &An, Sources &Src) {
   auto Need = [&](const Location &L) {
     size_t Id = FileId(L.File);
     for (unsigned N = L.Line > Ctx ? L.Line - Ctx : 1; N <= L.Line + Ctx; ++N)
-      if (const std::string *T = Src.line(L.File, N))
-        Lines[Id][std::to_string(N)] = T->substr(0, 2000);
+      if (!Lines[Id].count(N))
+        if (const std::string *T = Src.line(L.File, N))
+          Lines[Id].emplace(N, T->substr(0, 2000));
     return Id;
   };
   for (const Finding &F : M.Findings) {
@@ -403,13 +408,20 @@ static std::string pageData(const Model &M, const Analysis &An, Sources &Src) {
       Locs.push_back({Need(N), N.Line, N.Column});
     Fs.push_back(std::move(Locs));
   }
-  json Stacks = json::array();
-  for (const auto &S : An.Stacks) {
-    json A = json::array();
-    for (const Frame &Fr : S)
-      A.push_back({Fr.Function, Fr.File, Fr.Line, isLibraryFrame(Fr) ? 1 : 0});
-    Stacks.push_back(std::move(A));
+  json Src2 = json::array();
+  for (auto &L : Lines) {
+    json Runs = json::array();
+    unsigned Prev = 0;
+    for (auto &[N, T] : L) {
+      if (Runs.empty() || N != Prev + 1)
+        Runs.push_back(json::array({N}));
+      Runs.back().push_back(T);
+      Prev = N;
+    }
+    Src2.push_back(std::move(Runs));
   }
+  json Created = json::array();
+  std::map<std::string, size_t> CreatedIdx;
   json Groups = json::array();
   for (size_t G = 0; G < An.Groups.size(); ++G) {
     json Ts = json::array();
@@ -419,13 +431,20 @@ static std::string pageData(const Model &M, const Analysis &An, Sources &Src) {
       json Labels = json::array();
       for (auto &[K, V] : T.Labels)
         Labels.push_back({K, V});
-      Ts.push_back({T.Id, T.Tid, T.Name, T.State, T.Reason,
-                    T.InterceptedReason, T.WaitNs, T.ParentId, T.HeldBy,
-                    T.JoinTarget, T.Detached, T.Timed, T.Object, Labels,
-                    T.CreatedBy.empty() ? "" : frameText(T.CreatedBy.front()),
-                    D.Pid, json::array()});
+      long Cr = -1;
+      if (!T.CreatedBy.empty()) {
+        auto [It, New] = CreatedIdx.emplace(frameText(T.CreatedBy.front()), Created.size());
+        if (New)
+          Created.push_back(It->first);
+        Cr = static_cast<long>(It->second);
+      }
+      Ts.push_back({T.Id, T.Tid, T.Name,
+                    T.InterceptedReason == T.Reason ? "" : T.InterceptedReason,
+                    T.WaitNs, T.ParentId, T.HeldBy, T.JoinTarget,
+                    T.Detached ? 1 : 0, T.Timed ? 1 : 0, T.Object, Labels, Cr,
+                    D.Pid});
     }
-    Groups.push_back(std::move(Ts));
+    Groups.push_back({An.Groups[G].State, An.Groups[G].Reason, std::move(Ts)});
   }
   // Thread → findings, per thread of each group.
   std::map<ThreadRef, size_t> PosInGroup;
@@ -433,13 +452,14 @@ static std::string pageData(const Model &M, const Analysis &An, Sources &Src) {
     for (size_t I = 0; I < G.Threads.size(); ++I)
       PosInGroup[G.Threads[I]] = I;
   for (size_t F = 0; F < An.FindingThreads.size(); ++F)
-    for (const ThreadRef &R : An.FindingThreads[F])
-      Groups[An.GroupOf.at(R)][PosInGroup.at(R)][16].push_back(F);
-  json Stacks2 = json::array();
-  for (size_t G = 0; G < An.Groups.size(); ++G)
-    Stacks2.push_back(An.Groups[G].CreatedBy);
-  json Data = {{"files", Files}, {"src", Lines},  {"f", Fs},
-               {"stacks", Stacks}, {"groups", Groups}, {"gcreated", Stacks2}};
+    for (const ThreadRef &R : An.FindingThreads[F]) {
+      json &T = Groups[An.GroupOf.at(R)][2][PosInGroup.at(R)];
+      if (T.size() < 15)
+        T.push_back(json::array());
+      T[14].push_back(F);
+    }
+  json Data = {{"files", Files}, {"src", Src2}, {"f", Fs},
+               {"groups", Groups}, {"created", Created}};
   return escapeScriptJson(
       Data.dump(-1, ' ', false, json::error_handler_t::replace));
 }

@@ -206,6 +206,16 @@
 
   // Excerpts: the lines around every location of the finding, grouped by
   // file in the order the path visits them, each location numbered in place.
+  // A file's lines by number, from its runs [first line, text...].
+  var srcCache = {};
+  function srcLines(d, f) {
+    if (srcCache[f]) return srcCache[f];
+    var m = {};
+    (d.src[f] || []).forEach(function (run) {
+      for (var k = 1; k < run.length; k++) m[String(run[0] + k - 1)] = run[k];
+    });
+    return (srcCache[f] = m);
+  }
   function renderExcerpts(det) {
     var box = det.querySelector('.excerpts');
     if (!box || box.getAttribute('data-done')) return;
@@ -221,7 +231,7 @@
       byFile[index[f]].locs.push({ line: l[1], mark: k === 0 ? '!' : String(k), msg: pm ? pm.textContent : '' });
     });
     byFile.forEach(function (g) {
-      var src = d.src[g.file] || {};
+      var src = srcLines(d, g.file);
       var lines = {};
       g.locs.forEach(function (l) { for (var n = l.line - 2; n <= l.line + 2; n++) if (n > 0 && (String(n) in src)) lines[n] = 1; });
       var nums = Object.keys(lines).map(Number).sort(function (a, b) { return a - b; });
@@ -261,7 +271,9 @@
     var box = det.querySelector('.threads');
     if (!box || (box.getAttribute('data-done') && !limit)) return;
     box.setAttribute('data-done', '1');
-    var ts = D().groups[+det.getAttribute('data-g')] || [];
+    var d = D();
+    var gd = d.groups[+det.getAttribute('data-g')] || ['', '', []];
+    var ts = gd[2];
     while (box.firstChild) box.removeChild(box.firstChild);
     var table = el('table', 'threads');
     var head = el('tr');
@@ -271,18 +283,18 @@
     var max = limit || 200;
     ts.slice(0, max).forEach(function (t) {
       var tr = el('tr', 'thread');
-      tr.id = 'p' + t[15] + 't' + t[0];
-      tr.appendChild(el('td', null, '#' + t[0] + (t[2] ? ' ' + t[2] : '') + (t[10] ? ' (detached)' : '')));
+      tr.id = 'p' + t[13] + 't' + t[0];
+      tr.appendChild(el('td', null, '#' + t[0] + (t[2] ? ' ' + t[2] : '') + (t[8] ? ' (detached)' : '')));
       tr.appendChild(el('td', null, t[1]));
-      tr.appendChild(el('td', null, t[3]));
-      tr.appendChild(el('td', null, t[4] + (t[5] && t[5] !== t[4] ? ' (' + t[5] + ')' : '') + (t[11] ? ', timed' : '') + (t[12] ? ' on ' + t[12] : '')));
-      tr.appendChild(el('td', null, t[6] ? secs(t[6]) : ''));
-      tr.appendChild(el('td', null, t[7] ? '#' + t[7] : ''));
-      tr.appendChild(el('td', null, t[8] ? 'held by #' + t[8] : t[9] ? 'joins #' + t[9] : ''));
-      tr.appendChild(el('td', null, t[14]));
-      tr.appendChild(el('td', null, (t[13] || []).map(function (kv) { return kv[0] + '=' + kv[1]; }).join(', ')));
+      tr.appendChild(el('td', null, gd[0]));
+      tr.appendChild(el('td', null, gd[1] + (t[3] ? ' (' + t[3] + ')' : '') + (t[9] ? ', timed' : '') + (t[10] ? ' on ' + t[10] : '')));
+      tr.appendChild(el('td', null, t[4] ? secs(t[4]) : ''));
+      tr.appendChild(el('td', null, t[5] ? '#' + t[5] : ''));
+      tr.appendChild(el('td', null, t[6] ? 'held by #' + t[6] : t[7] ? 'joins #' + t[7] : ''));
+      tr.appendChild(el('td', null, t[12] >= 0 ? d.created[t[12]] : ''));
+      tr.appendChild(el('td', null, (t[11] || []).map(function (kv) { return kv[0] + '=' + kv[1]; }).join(', ')));
       var fl = el('td');
-      (t[16] || []).forEach(function (f) {
+      (t[14] || []).forEach(function (f) {
         var a = el('a', 'xl', 'finding ' + (f + 1));
         a.href = '#f' + f;
         fl.appendChild(a); fl.appendChild(doc.createTextNode(' '));
