@@ -240,18 +240,45 @@ static void renderFix(std::string &Out, Sources &Src, const FixIt &F) {
   Out += "</pre>";
 }
 
+// The values the findings are filtered by. A finding carries the index of
+// each of its values as a class (k: check, s: severity, d: directory,
+// b: baseline), so that the script filters with one class on the list and
+// one CSS rule, and no input text ever goes into a selector. The values are
+// JSON in the list's data-facets attribute.
+struct Facets {
+  static constexpr const char *Keys[] = {"check", "sev", "dir", "base"};
+  static constexpr char Prefix[] = {'k', 's', 'd', 'b'};
+  std::map<std::string, size_t> Index[4];
+  std::vector<std::string> Values[4];
+  size_t id(int K, const std::string &V) {
+    auto [It, New] = Index[K].emplace(V, Values[K].size());
+    if (New)
+      Values[K].push_back(V);
+    return It->second;
+  }
+  std::string json() const {
+    nlohmann::json J = nlohmann::json::object();
+    for (int K = 0; K < 4; ++K)
+      J[Keys[K]] = Values[K];
+    return J.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  }
+};
+
 static void renderFinding(std::string &Out, const Model &M, const Analysis &An,
-                          Sources &Src, const Options &O,
-                          const std::string &Docs, size_t I) {
+                          Sources &Src, Facets &Fc, const std::string &Docs,
+                          size_t I) {
   const Finding &F = M.Findings[I];
-  Out += "<details class=\"finding\"";
+  Out += "<details class=\"finding";
+  std::string Vals[4] = {F.Check, F.Severity, dirOf(F.Primary.File),
+                         F.Baseline < 0 ? "" : F.Baseline ? "known" : "new"};
+  for (int K = 0; K < 4; ++K)
+    if (K < 3 || F.Baseline >= 0) {
+      Out += ' ';
+      Out += Facets::Prefix[K];
+      Out += std::to_string(Fc.id(K, Vals[K]));
+    }
+  Out += '"';
   attr(Out, "id", "f" + std::to_string(I));
-  attr(Out, "data-i", std::to_string(I));
-  attr(Out, "data-check", F.Check);
-  attr(Out, "data-sev", F.Severity);
-  attr(Out, "data-dir", dirOf(F.Primary.File));
-  if (F.Baseline >= 0)
-    attr(Out, "data-base", F.Baseline ? "known" : "new");
   if (!An.FindingThreads[I].empty())
     Out += " data-rt=\"1\"";
   Out += "><summary><span class=\"sev sev-";
@@ -345,20 +372,23 @@ static void renderFinding(std::string &Out, const Model &M, const Analysis &An,
   Out += "</ol><div class=\"excerpts\"></div>";
   for (const FixIt &Fx : F.Fixes)
     renderFix(Out, Src, Fx);
-  (void)O;
   Out += "</div></details>\n";
 }
 
 // Data for the script: deduplicated source lines around every location
-// (excerpts), thread details and deduplicated stacks.
+// (excerpts) and the thread details of each group. Per file, the lines are
+// runs [first line number, text...]; per thread, the fields that vary
+// within a group (state and reason are the group's), with the creation
+// site as an index into "created".
 static std::string pageData(const Model &M, const Analysis &An, Sources &Src) {
-  json Files = json::array(), Lines = json::array(), Fs = json::array();
+  json Files = json::array(), Fs = json::array();
+  std::vector<std::map<unsigned, std::string>> Lines;
   std::map<std::string, size_t> FileIdx;
   auto FileId = [&](const std::string &F) {
     auto [It, New] = FileIdx.emplace(F, Files.size());
     if (New) {
       Files.push_back(F);
-      Lines.push_back(json::object());
+      Lines.emplace_back();
     }
     return It->second;
   };
@@ -366,8 +396,9 @@ static std::string pageData(const Model &M, const Analysis &An, Sources &Src) {
   auto Need = [&](const Location &L) {
     size_t Id = FileId(L.File);
     for (unsigned N = L.Line > Ctx ? L.Line - Ctx : 1; N <= L.Line + Ctx; ++N)
-      if (const std::string *T = Src.line(L.File, N))
-        Lines[Id][std::to_string(N)] = T->substr(0, 2000);
+      if (!Lines[Id].count(N))
+        if (const std::string *T = Src.line(L.File, N))
+          Lines[Id].emplace(N, T->substr(0, 2000));
     return Id;
   };
   for (const Finding &F : M.Findings) {
@@ -377,13 +408,20 @@ static std::string pageData(const Model &M, const Analysis &An, Sources &Src) {
       Locs.push_back({Need(N), N.Line, N.Column});
     Fs.push_back(std::move(Locs));
   }
-  json Stacks = json::array();
-  for (const auto &S : An.Stacks) {
-    json A = json::array();
-    for (const Frame &Fr : S)
-      A.push_back({Fr.Function, Fr.File, Fr.Line, isLibraryFrame(Fr) ? 1 : 0});
-    Stacks.push_back(std::move(A));
+  json Src2 = json::array();
+  for (auto &L : Lines) {
+    json Runs = json::array();
+    unsigned Prev = 0;
+    for (auto &[N, T] : L) {
+      if (Runs.empty() || N != Prev + 1)
+        Runs.push_back(json::array({N}));
+      Runs.back().push_back(T);
+      Prev = N;
+    }
+    Src2.push_back(std::move(Runs));
   }
+  json Created = json::array();
+  std::map<std::string, size_t> CreatedIdx;
   json Groups = json::array();
   for (size_t G = 0; G < An.Groups.size(); ++G) {
     json Ts = json::array();
@@ -393,13 +431,20 @@ static std::string pageData(const Model &M, const Analysis &An, Sources &Src) {
       json Labels = json::array();
       for (auto &[K, V] : T.Labels)
         Labels.push_back({K, V});
-      Ts.push_back({T.Id, T.Tid, T.Name, T.State, T.Reason,
-                    T.InterceptedReason, T.WaitNs, T.ParentId, T.HeldBy,
-                    T.JoinTarget, T.Detached, T.Timed, T.Object, Labels,
-                    T.CreatedBy.empty() ? "" : frameText(T.CreatedBy.front()),
-                    D.Pid, json::array()});
+      long Cr = -1;
+      if (!T.CreatedBy.empty()) {
+        auto [It, New] = CreatedIdx.emplace(frameText(T.CreatedBy.front()), Created.size());
+        if (New)
+          Created.push_back(It->first);
+        Cr = static_cast<long>(It->second);
+      }
+      Ts.push_back({T.Id, T.Tid, T.Name,
+                    T.InterceptedReason == T.Reason ? "" : T.InterceptedReason,
+                    T.WaitNs, T.ParentId, T.HeldBy, T.JoinTarget,
+                    T.Detached ? 1 : 0, T.Timed ? 1 : 0, T.Object, Labels, Cr,
+                    D.Pid});
     }
-    Groups.push_back(std::move(Ts));
+    Groups.push_back({An.Groups[G].State, An.Groups[G].Reason, std::move(Ts)});
   }
   // Thread → findings, per thread of each group.
   std::map<ThreadRef, size_t> PosInGroup;
@@ -407,13 +452,14 @@ static std::string pageData(const Model &M, const Analysis &An, Sources &Src) {
     for (size_t I = 0; I < G.Threads.size(); ++I)
       PosInGroup[G.Threads[I]] = I;
   for (size_t F = 0; F < An.FindingThreads.size(); ++F)
-    for (const ThreadRef &R : An.FindingThreads[F])
-      Groups[An.GroupOf.at(R)][PosInGroup.at(R)][16].push_back(F);
-  json Stacks2 = json::array();
-  for (size_t G = 0; G < An.Groups.size(); ++G)
-    Stacks2.push_back(An.Groups[G].CreatedBy);
-  json Data = {{"files", Files}, {"src", Lines},  {"f", Fs},
-               {"stacks", Stacks}, {"groups", Groups}, {"gcreated", Stacks2}};
+    for (const ThreadRef &R : An.FindingThreads[F]) {
+      json &T = Groups[An.GroupOf.at(R)][2][PosInGroup.at(R)];
+      if (T.size() < 15)
+        T.push_back(json::array());
+      T[14].push_back(F);
+    }
+  json Data = {{"files", Files}, {"src", Src2}, {"f", Fs},
+               {"groups", Groups}, {"created", Created}};
   return escapeScriptJson(
       Data.dump(-1, ' ', false, json::error_handler_t::replace));
 }
@@ -459,12 +505,23 @@ std::string renderPage(const Model &M, const Options &O) {
          "<span class=\"keys\">j/k next/previous · o open · / search</span>"
          "</div></header>\n<main>\n";
   renderSummary(Out, M, An);
-  Out += "\n<section id=\"findings\"><h2>Findings (" +
-         std::to_string(M.Findings.size()) + ")</h2>\n";
+  Out += "\n<section id=\"findings\"";
+  size_t FacetsAt = Out.size();
+  Out += "><h2>Findings (" + std::to_string(M.Findings.size()) + ")</h2>\n";
   if (M.Findings.empty())
     Out += "<p>No findings.</p>";
-  for (size_t I = 0; I < M.Findings.size(); ++I)
-    renderFinding(Out, M, An, Src, O, Docs, I);
+  // Many findings go in chunks of a hundred: the browser skips the style
+  // and layout of the chunks out of view (content-visibility), filtered or
+  // not. A short list stays whole (skipped content has no innerText).
+  Facets Fc;
+  bool Chunked = M.Findings.size() > 200;
+  for (size_t I = 0; I < M.Findings.size(); ++I) {
+    if (Chunked && I % 100 == 0)
+      Out += I ? "</div>\n<div class=\"chunk\">\n" : "<div class=\"chunk\">\n";
+    renderFinding(Out, M, An, Src, Fc, Docs, I);
+  }
+  if (Chunked)
+    Out += "</div>";
   Out += "</section>\n";
   renderRuntime(Out, M, An);
   if (!M.AnalysisErrors.empty()) {
@@ -477,6 +534,11 @@ std::string renderPage(const Model &M, const Options &O) {
       Out += "</li>";
     }
     Out += "</ul></section>";
+  }
+  {
+    std::string A;
+    attr(A, "data-facets", Fc.json());
+    Out.insert(FacetsAt, A);
   }
   Out += "</main>\n<script type=\"application/json\" id=\"tether-data\">";
   Out += pageData(M, An, Src);

@@ -18,6 +18,8 @@
   }
   var findings = Array.prototype.slice.call(doc.querySelectorAll('details.finding'));
   var groups = Array.prototype.slice.call(doc.querySelectorAll('details.group'));
+  var list = doc.getElementById('findings');
+  var chunks = Array.prototype.slice.call(doc.querySelectorAll('#findings > .chunk'));
   var toolbar = doc.getElementById('toolbar');
   var q = doc.getElementById('q');
   var fcheck = doc.getElementById('fcheck');
@@ -26,61 +28,144 @@
   var shown = doc.getElementById('shown');
   var filter = { check: '', sev: '', dir: '', base: '', state: '', q: '' };
 
-  function fillSelect(sel, items, attr) {
-    var seen = {};
-    items.forEach(function (e) { seen[e.getAttribute(attr) || ''] = 1; });
-    Object.keys(seen).sort().forEach(function (v) {
+  // Each finding carries the index of its check, severity, directory and
+  // baseline state as a class (k3, s0, d12, b1); the names are in
+  // the list's data-facets. A filter is one class on the list plus one rule made of
+  // those indices: no per-row writes, and the browser restyles only the
+  // chunks in view.
+  var facets = list && list.getAttribute('data-facets') ? JSON.parse(list.getAttribute('data-facets')) : {};
+  var prefix = { check: 'k', sev: 's', dir: 'd', base: 'b' };
+  var facetIndex = {};
+  Object.keys(prefix).forEach(function (k) {
+    facetIndex[k] = {};
+    (facets[k] || []).forEach(function (v, i) { facetIndex[k][v] = i; });
+  });
+  // Per finding, its facet indices, read from the classes on first use.
+  var fvals = null;
+  function findingValues() {
+    if (fvals) return fvals;
+    fvals = findings.map(function (e) {
+      var r = {};
+      e.className.split(' ').forEach(function (c) {
+        for (var k in prefix) if (c.charAt(0) === prefix[k] && /^\w\d+$/.test(c)) r[k] = +c.slice(1);
+      });
+      return r;
+    });
+    return fvals;
+  }
+  // The rules are made once per value (directories on first use): changing
+  // a stylesheet makes the browser look at the whole page.
+  var sheet = doc.createElement('style');
+  doc.head.appendChild(sheet);
+  var ruled = {};
+  function rule(k, i) {
+    var c = prefix[k] + i;
+    if (ruled[c]) return;
+    ruled[c] = 1;
+    sheet.sheet.insertRule('#findings.f' + c + ' .finding:not(.' + c + ') { display: none; }',
+      sheet.sheet.cssRules.length);
+  }
+  ['check', 'sev', 'base'].forEach(function (k) {
+    (facets[k] || []).forEach(function (v, i) { rule(k, i); });
+  });
+
+  function fillSelect(sel, values) {
+    values.slice().sort().forEach(function (v) {
       var o = el('option', null, v || '(none)');
       o.value = v;
       sel.appendChild(o);
     });
   }
-  fillSelect(fcheck, findings, 'data-check');
-  fillSelect(fsev, findings, 'data-sev');
-  fillSelect(fstate, groups, 'data-state');
+  fillSelect(fcheck, facets.check || []);
+  fillSelect(fsev, facets.sev || []);
+  var states = {};
+  groups.forEach(function (e) { states[e.getAttribute('data-state') || ''] = 1; });
+  fillSelect(fstate, Object.keys(states));
   toolbar.hidden = false;
 
-  // Search text of each element, computed once.
-  var texts = null;
-  function searchTexts() {
-    if (!texts) {
-      texts = new Map();
-      findings.concat(groups).forEach(function (e) {
-        texts.set(e, e.textContent.toLowerCase());
-      });
+  // Search text of each element, built in idle time after load, a slice at
+  // a time; a search before it is done finishes it.
+  var items = findings.concat(groups);
+  var texts = [];
+  function buildTexts(deadline) {
+    var n = texts.length;
+    while (n < items.length && (!deadline || deadline.timeRemaining() > 2 || deadline.didTimeout)) {
+      var stop = Math.min(items.length, n + (deadline ? 200 : items.length));
+      for (; n < stop; n++) texts.push(items[n].textContent.toLowerCase());
     }
-    return texts;
+    if (n < items.length && deadline) idle(buildTexts);
+  }
+  var idle = window.requestIdleCallback ? function (f) { window.requestIdleCallback(f, { timeout: 2000 }); }
+    : function (f) { setTimeout(function () { f({ timeRemaining: function () { return 10; }, didTimeout: false }); }, 50); };
+  idle(buildTexts);
+
+  var shownF = findings.map(function () { return true; });
+  var shownG = groups.map(function () { return true; });
+  function isShown(e) {
+    var i = findings.indexOf(e);
+    if (i >= 0) return shownF[i];
+    i = groups.indexOf(e);
+    return i >= 0 ? shownG[i] : true;
   }
 
   function apply() {
     var t0 = performance.now();
     var needle = filter.q.toLowerCase().trim();
     var words = needle ? needle.split(/\s+/) : [];
-    var tx = words.length ? searchTexts() : null;
-    function textOk(e) {
-      if (!tx) return true;
-      var s = tx.get(e);
-      for (var i = 0; i < words.length; i++) if (s.indexOf(words[i]) < 0) return false;
+    if (words.length) buildTexts(null);
+    function textOk(i) {
+      if (!words.length) return true;
+      var s = texts[i];
+      for (var w = 0; w < words.length; w++) if (s.indexOf(words[w]) < 0) return false;
       return true;
     }
-    var nf = 0, ng = 0;
-    var fActive = filter.check || filter.sev || filter.dir || filter.base;
-    findings.forEach(function (e) {
-      var ok = (!filter.check || e.getAttribute('data-check') === filter.check) &&
-        (!filter.sev || e.getAttribute('data-sev') === filter.sev) &&
-        (!filter.dir || e.getAttribute('data-dir') === filter.dir) &&
-        (!filter.base || e.getAttribute('data-base') === filter.base) &&
-        textOk(e);
-      if (e.hidden === ok) e.hidden = !ok;
-      if (ok) nf++;
+    // Facets: one class on the list per facet.
+    var want = {}, cls = [];
+    Object.keys(prefix).forEach(function (k) {
+      if (!filter[k]) return;
+      var i = facetIndex[k][filter[k]];
+      want[k] = i === undefined ? -1 : i;
+      rule(k, want[k]);
+      cls.push('f' + prefix[k] + want[k]);
     });
-    groups.forEach(function (e) {
+    var lc = cls.join(' ');
+    if (list && list.getAttribute('data-f') !== lc) {
+      var old = list.getAttribute('data-f');
+      (old ? old.split(' ') : []).forEach(function (c) { if (cls.indexOf(c) < 0) list.classList.remove(c); });
+      cls.forEach(function (c) { list.classList.add(c); });
+      list.setAttribute('data-f', lc);
+    }
+    var fv = cls.length ? findingValues() : null;
+    var nf = 0, ng = 0, chunk = -1, inChunk = 0;
+    function endChunk() {
+      var c = chunks[chunk];
+      if (!c) return;
+      var hide = inChunk === 0;
+      if (c.hidden !== hide) c.hidden = hide;
+      var h = (inChunk * 2.6).toFixed(1) + 'em';
+      if (c.style.containIntrinsicBlockSize !== h) c.style.containIntrinsicBlockSize = h;
+    }
+    for (var i = 0; i < findings.length; i++) {
+      if (i % 100 === 0) { endChunk(); chunk++; inChunk = 0; }
+      var e = findings[i];
+      var ok = true;
+      if (fv) for (var k in want) if (fv[i][k] !== want[k]) { ok = false; break; }
+      var tok = textOk(i);
+      // Only the search writes to rows, and only to those that change.
+      if (e.hidden === tok) e.hidden = !tok;
+      ok = ok && tok;
+      shownF[i] = ok;
+      if (ok) { nf++; inChunk++; }
+    }
+    endChunk();
+    groups.forEach(function (e, j) {
       var ok = (!filter.state || e.getAttribute('data-state') === filter.state) &&
-        textOk(e);
+        textOk(findings.length + j);
       if (e.hidden === ok) e.hidden = !ok;
+      shownG[j] = ok;
       if (ok) ng++;
     });
-    var active = fActive || filter.state || words.length;
+    var active = cls.length || filter.state || words.length;
     shown.textContent = active ? nf + ' of ' + findings.length + ' findings, ' +
       ng + ' of ' + groups.length + ' thread groups shown' : '';
     fcheck.value = filter.check; fsev.value = filter.sev; fstate.value = filter.state;
@@ -121,12 +206,22 @@
 
   // Excerpts: the lines around every location of the finding, grouped by
   // file in the order the path visits them, each location numbered in place.
+  // A file's lines by number, from its runs [first line, text...].
+  var srcCache = {};
+  function srcLines(d, f) {
+    if (srcCache[f]) return srcCache[f];
+    var m = {};
+    (d.src[f] || []).forEach(function (run) {
+      for (var k = 1; k < run.length; k++) m[String(run[0] + k - 1)] = run[k];
+    });
+    return (srcCache[f] = m);
+  }
   function renderExcerpts(det) {
     var box = det.querySelector('.excerpts');
     if (!box || box.getAttribute('data-done')) return;
     box.setAttribute('data-done', '1');
     var d = D();
-    var locs = d.f[+det.getAttribute('data-i')] || [];
+    var locs = d.f[+det.id.slice(1)] || [];
     var items = det.querySelectorAll('ol.path > li');
     var byFile = [], index = {};
     locs.forEach(function (l, k) {
@@ -136,7 +231,7 @@
       byFile[index[f]].locs.push({ line: l[1], mark: k === 0 ? '!' : String(k), msg: pm ? pm.textContent : '' });
     });
     byFile.forEach(function (g) {
-      var src = d.src[g.file] || {};
+      var src = srcLines(d, g.file);
       var lines = {};
       g.locs.forEach(function (l) { for (var n = l.line - 2; n <= l.line + 2; n++) if (n > 0 && (String(n) in src)) lines[n] = 1; });
       var nums = Object.keys(lines).map(Number).sort(function (a, b) { return a - b; });
@@ -176,7 +271,9 @@
     var box = det.querySelector('.threads');
     if (!box || (box.getAttribute('data-done') && !limit)) return;
     box.setAttribute('data-done', '1');
-    var ts = D().groups[+det.getAttribute('data-g')] || [];
+    var d = D();
+    var gd = d.groups[+det.getAttribute('data-g')] || ['', '', []];
+    var ts = gd[2];
     while (box.firstChild) box.removeChild(box.firstChild);
     var table = el('table', 'threads');
     var head = el('tr');
@@ -186,18 +283,18 @@
     var max = limit || 200;
     ts.slice(0, max).forEach(function (t) {
       var tr = el('tr', 'thread');
-      tr.id = 'p' + t[15] + 't' + t[0];
-      tr.appendChild(el('td', null, '#' + t[0] + (t[2] ? ' ' + t[2] : '') + (t[10] ? ' (detached)' : '')));
+      tr.id = 'p' + t[13] + 't' + t[0];
+      tr.appendChild(el('td', null, '#' + t[0] + (t[2] ? ' ' + t[2] : '') + (t[8] ? ' (detached)' : '')));
       tr.appendChild(el('td', null, t[1]));
-      tr.appendChild(el('td', null, t[3]));
-      tr.appendChild(el('td', null, t[4] + (t[5] && t[5] !== t[4] ? ' (' + t[5] + ')' : '') + (t[11] ? ', timed' : '') + (t[12] ? ' on ' + t[12] : '')));
-      tr.appendChild(el('td', null, t[6] ? secs(t[6]) : ''));
-      tr.appendChild(el('td', null, t[7] ? '#' + t[7] : ''));
-      tr.appendChild(el('td', null, t[8] ? 'held by #' + t[8] : t[9] ? 'joins #' + t[9] : ''));
-      tr.appendChild(el('td', null, t[14]));
-      tr.appendChild(el('td', null, (t[13] || []).map(function (kv) { return kv[0] + '=' + kv[1]; }).join(', ')));
+      tr.appendChild(el('td', null, gd[0]));
+      tr.appendChild(el('td', null, gd[1] + (t[3] ? ' (' + t[3] + ')' : '') + (t[9] ? ', timed' : '') + (t[10] ? ' on ' + t[10] : '')));
+      tr.appendChild(el('td', null, t[4] ? secs(t[4]) : ''));
+      tr.appendChild(el('td', null, t[5] ? '#' + t[5] : ''));
+      tr.appendChild(el('td', null, t[6] ? 'held by #' + t[6] : t[7] ? 'joins #' + t[7] : ''));
+      tr.appendChild(el('td', null, t[12] >= 0 ? d.created[t[12]] : ''));
+      tr.appendChild(el('td', null, (t[11] || []).map(function (kv) { return kv[0] + '=' + kv[1]; }).join(', ')));
       var fl = el('td');
-      (t[16] || []).forEach(function (f) {
+      (t[14] || []).forEach(function (f) {
         var a = el('a', 'xl', 'finding ' + (f + 1));
         a.href = '#f' + f;
         fl.appendChild(a); fl.appendChild(doc.createTextNode(' '));
@@ -227,7 +324,7 @@
     var t = id && doc.getElementById(id);
     if (!t) return;
     var det = t.tagName === 'DETAILS' ? t : t.closest('details');
-    if (det && det.hidden) clear();
+    if (det && !isShown(det)) clear();
     if (det) det.open = true;
     setCurrent(det);
     t.scrollIntoView({ block: 'start' });
@@ -246,7 +343,8 @@
     if (current) current.classList.add('cur');
   }
   function visibleItems() {
-    return findings.concat(groups).filter(function (e) { return !e.hidden; });
+    return findings.filter(function (e, i) { return shownF[i]; })
+      .concat(groups.filter(function (e, i) { return shownG[i]; }));
   }
   doc.addEventListener('keydown', function (ev) {
     var t = ev.target;

@@ -191,7 +191,7 @@ TEST(ReportMain, BaselineMarksNewAndKnown) {
   const char *Args[] = {"tether-report", In.c_str(), "--baseline", Base.c_str(), "-o", Out.c_str()};
   EXPECT_EQ(reportMain(6, Args, O, E), 0) << E.str();
   std::string Page = readFile(Out);
-  EXPECT_NE(Page.find("data-base=\"known\""), std::string::npos);
+  EXPECT_NE(Page.find("&quot;base&quot;:[&quot;known&quot;]"), std::string::npos);
   EXPECT_NE(Page.find("1 known</a>"), std::string::npos);
   for (auto &P : {In, Base, Out})
     std::remove(P.c_str());
