@@ -597,8 +597,7 @@ int wrappedMain(int argc, char **argv, char **envp) {
   setInMain();
   initRuntime();
   int rc = g_main(argc, argv, envp);
-  atMainReturn(); // the leak report, before static destructors run
-  return rc;
+  return atMainReturn(rc); // the leak report, before static destructors run
 }
 } // namespace
 

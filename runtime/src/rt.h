@@ -246,7 +246,13 @@ struct Options {
   int stack_signal = 0; // 0: SIGRTMIN+4
   int max_threads = 65536;
   int verbosity = 0;
+  // Exit status of a process in which a leak, deadlock or all-asleep report
+  // was made (0: the program's own status).
+  int exitcode = 66;
+  bool help = false;       // print the options with their defaults and exit
 };
+// The option table for help=1: "key", default, meaning (one line each).
+std::string optionsHelp();
 const Options &options();
 // Receives one message (without "tether: " and newline) per problem.
 using ErrSink = std::function<void(const std::string &)>;
@@ -258,7 +264,8 @@ bool parseDurationNs(const std::string &s, uint64_t &out);
 std::string shownOption(const std::string &s); // printable, bounded, for messages
 
 void initRuntime();          // idempotent
-void atMainReturn();
+// The leak report when main returns; returns the process's exit status.
+int atMainReturn(int status);
 void writeReport(const std::string &text, const char *trigger); // to output / stderr
 void pokeMonitor(char why);  // async-signal-safe
 // Scope of a set*id() call: the monitor thread is stopped during it and

@@ -207,7 +207,7 @@ TEST_P(Programs, JoinCycleIsReported) {
 TEST_P(Programs, DetachedThreadLeakAtExit) {
   Result r = run("detached_leak", GetParam(), "");
   ASSERT_FALSE(r.timed_out);
-  EXPECT_EQ(r.status, 0);
+  EXPECT_EQ(r.status, 66); // exitcode's default after a leak report
   EXPECT_NE(r.report.find("1 thread(s) still running at exit that nobody joined"), std::string::npos)
       << r.report;
   EXPECT_TRUE(matches(r.report, R"(thread 2 \[cond wait, \d+ms\]:)")) << r.report;
@@ -215,6 +215,29 @@ TEST_P(Programs, DetachedThreadLeakAtExit) {
       << r.report;
   EXPECT_TRUE(matches(r.report, R"(creation stack:(\n .*)*\n  main\n  \S*detached_leak\.cpp:\d+)"))
       << r.report;
+}
+
+// Sanitizer convention: a leak report at exit makes the exit status
+// `exitcode` (default 66); exitcode=0 keeps the program's own.
+TEST_P(Programs, ExitcodeAfterLeakReport) {
+  for (auto [opt, want] : {std::pair<const char *, int>{"exitcode=0", 0}, {"exitcode=7", 7},
+                           {"exitcode=66:dump_on=quit", 0}, {"ignore_detached=1", 0}}) {
+    Result r = run("detached_leak", GetParam(), opt);
+    ASSERT_FALSE(r.timed_out);
+    EXPECT_EQ(r.status, want) << opt << "\n" << r.report;
+  }
+}
+
+// A deadlock reported during the run sets the status of a later exit(0)
+// (through atexit, with no leak report: dump_on=quit).
+TEST_P(Programs, ExitcodeAfterDeadlockReport) {
+  Result r = run("abba", GetParam(), "check_interval=50ms:dump_on=quit", {"exit"});
+  ASSERT_FALSE(r.timed_out);
+  EXPECT_NE(r.report.find("Found one deadlock:"), std::string::npos) << r.report;
+  EXPECT_EQ(r.status, 66) << r.err;
+  r = run("abba", GetParam(), "check_interval=50ms:dump_on=quit:exitcode=0", {"exit"});
+  ASSERT_FALSE(r.timed_out);
+  EXPECT_EQ(r.status, 0) << r.err;
 }
 
 TEST_P(Programs, DetachedThreadIgnoredAsDaemonOrByCreator) {

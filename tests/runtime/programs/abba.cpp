@@ -1,6 +1,7 @@
 // Classic lock-order inversion: t1 takes A then B, t2 takes B then A.
 // `abba masked`: both threads block every signal first (so the shim cannot
-// ask them for their stacks at report time).
+// ask them for their stacks at report time). `abba exit`: ends with exit(0)
+// (atexit handlers run) instead of _exit(0).
 #include "await_report.h"
 #include <csignal>
 #include <cstring>
@@ -44,5 +45,7 @@ int main(int argc, char **argv) {
   awaitReport();
   // More monitor scans: the cycle must not be reported again.
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  if (argc > 1 && strcmp(argv[1], "exit") == 0)
+    exit(0);
   _exit(0);
 }
