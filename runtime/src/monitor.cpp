@@ -450,7 +450,8 @@ void reportLeaksAtExit() {
   auto ts = reportable(snapshot(true));
   std::vector<ThreadSnap> leaked;
   for (auto &t : ts)
-    if (!t.is_self && !t.pre_main && !t.joined && !(t.detached && options().ignore_detached) &&
+    if (!t.is_self && !t.pre_main && !t.joined && !t.leak_reported &&
+        !(t.detached && options().ignore_detached) &&
         !leakIgnoredByName(t, options().ignore_name) &&
         !leakIgnored(t, options().ignore_top, options().ignore_created_by))
       leaked.push_back(t);

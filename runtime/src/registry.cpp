@@ -155,6 +155,9 @@ ThreadRecord *allocThread(uint64_t parent, uint32_t create_stack, bool pre_main)
     r->exited.store(false);
     r->pre_main = pre_main;
     r->adopted = false;
+    r->scope.store(0);
+    r->leak_reported.store(false);
+    r->entry_fn = r->entry_arg = 0;
     r->reason = kRunning;
     r->depth = 0;
     r->object = 0;
@@ -390,6 +393,38 @@ void clearLabels(ThreadRecord *r) {
   writeNames(r, [&] { memset(r->labels, 0, kLabelLen); });
 }
 
+namespace {
+SpinLock g_scope_lock;
+std::vector<uint64_t> *g_scope_parent; // index: scope id - 1
+} // namespace
+
+uint64_t newScope(uint64_t parent) {
+  SpinGuard g(g_scope_lock);
+  if (!g_scope_parent)
+    g_scope_parent = new std::vector<uint64_t>();
+  g_scope_parent->push_back(parent);
+  return g_scope_parent->size();
+}
+
+bool scopeWithin(uint64_t s, uint64_t ancestor) {
+  if (ancestor == 0)
+    return true;
+  SpinGuard g(g_scope_lock);
+  for (int hops = 0; s != 0 && hops < 1 << 20; ++hops) {
+    if (s == ancestor)
+      return true;
+    if (!g_scope_parent || s > g_scope_parent->size())
+      return false;
+    s = (*g_scope_parent)[s - 1];
+  }
+  return false;
+}
+
+void markLeakReported(uint64_t id) {
+  if (ThreadRecord *r = findById(id))
+    r->leak_reported.store(true);
+}
+
 std::vector<ThreadSnap> snapshot(bool capture_stacks, uint64_t min_blocked_ns) {
   uint64_t now_ns = min_blocked_ns ? nowNs() : 0;
   std::vector<ThreadSnap> out;
@@ -462,6 +497,14 @@ std::vector<ThreadSnap> snapshot(bool capture_stacks, uint64_t min_blocked_ns) {
     s.start_ns = r->start_ns;
     s.start_wall_ns = r->start_wall_ns;
     s.create_stack = r->create_stack;
+    s.scope = r->scope.load(std::memory_order_relaxed);
+    s.leak_reported = r->leak_reported.load(std::memory_order_relaxed);
+    s.entry_fn = r->entry_fn;
+    s.entry_vptr = 0;
+    // A thread that has not started yet: its argument (std::thread's state
+    // object) is alive until it runs; its vtable names the callable.
+    if (s.state == kStateCreated && r->entry_arg)
+      safeRead(reinterpret_cast<const void *>(r->entry_arg), &s.entry_vptr, sizeof s.entry_vptr);
     if (s.reason == kMutexLock || s.reason == kRwlockWrite || s.reason == kRwlockRead) {
       int owner = 0;
       if (s.reason == kMutexLock) {

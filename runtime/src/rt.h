@@ -91,6 +91,12 @@ struct ThreadRecord {
   std::atomic<bool> exited{false};
   bool pre_main = false;
   bool adopted = false; // not created through our pthread_create
+  // Leak scope (tether::leak_mark): inherited from the creating thread, so a
+  // thread belongs to the scope of whoever transitively created it.
+  std::atomic<uint64_t> scope{0};
+  std::atomic<bool> leak_reported{false}; // a leak check already reported it
+  // What the thread runs: pthread_create's start routine and argument.
+  uintptr_t entry_fn = 0, entry_arg = 0;
   // --- block episode (seqlock) ---
   std::atomic<uint32_t> bseq{0}; // odd while being written
   uint8_t reason = kRunning;
@@ -129,6 +135,9 @@ struct ThreadSnap {
   uintptr_t object;
   uint64_t since_ns, start_ns, start_wall_ns, join_target, episode;
   uint32_t create_stack, stack; // stack: depot id of the current stack (0: none)
+  uint64_t scope;
+  bool leak_reported;
+  uintptr_t entry_fn, entry_vptr; // entry_vptr: first word of the argument of a not-started thread
   int holder_tid;               // owner tid of the mutex/rwlock blocked on, 0 unknown
   uint64_t holder_id;           // its tether id, 0 unknown
   std::string user_reason, name, labels_json;
@@ -165,6 +174,13 @@ void setName(ThreadRecord *r, const char *name);
 void setLabel(ThreadRecord *r, const char *key, const char *value);
 void copyLabels(ThreadRecord *to, const ThreadRecord *from);
 void clearLabels(ThreadRecord *r);
+// Leak scopes: a new one, child of `parent`; whether `s` is `ancestor` or
+// nested in it.
+uint64_t newScope(uint64_t parent);
+bool scopeWithin(uint64_t s, uint64_t ancestor);
+void markLeakReported(uint64_t id);
+// The exit report and the leak finder leave out threads a leak check already
+// reported.
 
 // Copies every live record; with capture_stacks, asks threads without a stack
 // for theirs (signal). min_blocked_ns > 0: only threads blocked that long, in a

@@ -399,3 +399,57 @@ TEST(Inlined, InlinedCallsAreExpandedInDumps) {
         << prog << ":\n" << r.report;
   }
 }
+
+namespace {
+size_t count(const std::string &s, const std::string &what) {
+  size_t n = 0;
+  for (size_t p = 0; (p = s.find(what, p)) != std::string::npos; p += what.size())
+    ++n;
+  return n;
+}
+} // namespace
+
+// The GoogleTest leak checker: a failure at the leaking test's TEST line, a
+// thread started by a leaked thread during a later test blamed on nobody
+// but reported by the final check, each thread reported exactly once (no
+// exit report), and gtest's own exit status.
+TEST(GTestChecker, OneReportPerLeakAtTheTestsLine) {
+  Result r = run("gtest_leaky", Mode::Preload, "");
+  ASSERT_FALSE(r.timed_out);
+  EXPECT_EQ(r.status, 1) << r.out << r.err;
+  int line = lineOf("gtest_leaky.cpp", "LEAKY-TEST");
+  EXPECT_TRUE(matches(r.out, "gtest_leaky\\.cpp:" + std::to_string(line) +
+                                 ": Failure\n[^\n]*\ntether: Leaky\\.LeaksAThread leaked 1 thread\\(s\\):\n"))
+      << r.out;
+  EXPECT_NE(r.out.find("[  FAILED  ] Leaky.LeaksAThread"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("[       OK ] Clean.StartsAndJoins"), std::string::npos) << r.out;
+  EXPECT_NE(r.err.find("tether: 1 thread(s) still running after the tests that no test reported:\n"),
+            std::string::npos)
+      << r.err;
+  EXPECT_TRUE(matches(r.err, "created by [^\n]*leaker\\(\\) in thread 2\n\t\\S*gtest_leaky\\.cpp:" +
+                                 std::to_string(lineOf("gtest_leaky.cpp", "LEAKED-CHILD"))))
+      << r.err;
+  // Thread 2 (the leaker) once, in the test's failure; thread 4 (its child;
+  // 3 is Clean's joined thread) once, at the end.
+  EXPECT_EQ(count(r.out + r.err, "\nthread 2 ["), 1u) << r.out << r.err;
+  EXPECT_EQ(count(r.out + r.err, "\nthread 3 ["), 0u) << r.out << r.err;
+  EXPECT_EQ(count(r.out + r.err, "\nthread 4 ["), 1u) << r.out << r.err;
+  EXPECT_EQ(r.report, ""); // nothing left for the exit report
+}
+
+// gtest sharding: each shard blames only its own tests.
+TEST(GTestChecker, Sharded) {
+  setenv("GTEST_TOTAL_SHARDS", "2", 1);
+  setenv("GTEST_SHARD_INDEX", "0", 1);
+  Result a = run("gtest_leaky", Mode::Preload, "");
+  setenv("GTEST_SHARD_INDEX", "1", 1);
+  Result b = run("gtest_leaky", Mode::Preload, "");
+  unsetenv("GTEST_TOTAL_SHARDS");
+  unsetenv("GTEST_SHARD_INDEX");
+  EXPECT_EQ(a.status, 1) << a.out << a.err;
+  EXPECT_NE(a.out.find("[  FAILED  ] Leaky.LeaksAThread"), std::string::npos) << a.out;
+  EXPECT_EQ(count(a.out + a.err, "\nthread 2 ["), 1u) << a.out << a.err;
+  EXPECT_EQ(b.status, 0) << b.out << b.err;
+  EXPECT_NE(b.out.find("[       OK ] Clean.StartsAndJoins"), std::string::npos) << b.out;
+  EXPECT_EQ(b.err.find("tether"), std::string::npos) << b.err;
+}
