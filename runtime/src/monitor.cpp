@@ -467,8 +467,12 @@ void reportLeaksAtExit() {
       o += renderDebug2One(t, ts);
       if (t.create_stack) {
         o += "creation stack:\n";
-        for (const Frame &f : symbolizeStack(t.create_stack))
-          o += "  " + f.function + "\n  " + f.file + ":" + std::to_string(f.line) + "\n";
+        o += foldedFrames(
+            symbolizeStack(t.create_stack),
+            [](const Frame &f) {
+              return "  " + f.function + "\n  " + f.file + ":" + std::to_string(f.line) + "\n";
+            },
+            "  ");
       }
       o += "\n";
     }

@@ -285,6 +285,10 @@ bool parseOptions(const char *text, Options &o, const ErrSink &err) {
     } else if (k == "help") {
       if (!parseBool(v, o.help))
         bad("expected 0 or 1");
+    } else if (k == "frames") {
+      if (v == "all") o.frames_all = true;
+      else if (v == "user") o.frames_all = false;
+      else bad("expected user or all");
     } else {
       report("unknown option '" + shownOption(k) + "'");
     }
@@ -300,6 +304,7 @@ std::string optionsHelp() {
       {"dump_on", "quit,exit", "triggers: quit (SIGQUIT dump), exit (leak report), stuck (watchdog), none"},
       {"output", "stderr", "report file; %p: pid, %n: report number (1, 2, ...)"},
       {"format", "debug2", "debug2, debug1, json or pprof"},
+      {"frames", "user", "text dumps: user folds library frames, all shows them"},
       {"exitcode", "66", "exit status after a leak, deadlock or all-asleep report (0: keep the program's)"},
       {"deadlock", "report", "off, report, or abort (report, then abort())"},
       {"all_asleep", "1", "report when every thread is blocked with no timeout"},

@@ -500,11 +500,7 @@ std::vector<ThreadSnap> snapshot(bool capture_stacks, uint64_t min_blocked_ns) {
     s.scope = r->scope.load(std::memory_order_relaxed);
     s.leak_reported = r->leak_reported.load(std::memory_order_relaxed);
     s.entry_fn = r->entry_fn;
-    s.entry_vptr = 0;
-    // A thread that has not started yet: its argument (std::thread's state
-    // object) is alive until it runs; its vtable names the callable.
-    if (s.state == kStateCreated && r->entry_arg)
-      safeRead(reinterpret_cast<const void *>(r->entry_arg), &s.entry_vptr, sizeof s.entry_vptr);
+    s.entry_arg = r->entry_arg;
     if (s.reason == kMutexLock || s.reason == kRwlockWrite || s.reason == kRwlockRead) {
       int owner = 0;
       if (s.reason == kMutexLock) {

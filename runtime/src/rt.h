@@ -137,7 +137,7 @@ struct ThreadSnap {
   uint32_t create_stack, stack; // stack: depot id of the current stack (0: none)
   uint64_t scope;
   bool leak_reported;
-  uintptr_t entry_fn, entry_vptr; // entry_vptr: first word of the argument of a not-started thread
+  uintptr_t entry_fn, entry_arg; // pthread_create's start routine and argument
   int holder_tid;               // owner tid of the mutex/rwlock blocked on, 0 unknown
   uint64_t holder_id;           // its tether id, 0 unknown
   std::string user_reason, name, labels_json;
@@ -241,6 +241,18 @@ std::string renderJson(const std::vector<ThreadSnap> &ts, const char *trigger);
 std::string renderPprof(const std::vector<ThreadSnap> &ts);
 std::string render(Fmt f, const std::vector<ThreadSnap> &ts, const char *trigger);
 std::vector<ThreadSnap> reportable(std::vector<ThreadSnap> ts);
+// What a thread runs, from its start routine, and for std::thread (and so
+// std::jthread, std::async) the callable's type from the state object passed
+// to pthread_create; empty if unknown.
+std::string entryName(const ThreadSnap &t);
+// The library a frame belongs to ("libc", "libstdc++", "ld.so", "tether"...),
+// or "" for the program's own code.
+std::string frameLibrary(const Frame &f);
+// Frames as text, one line(f) each, runs of library frames folded into one
+// `prefix... N frames in libstdc++, libc` line (all shown with frames=all).
+std::string foldedFrames(const std::vector<Frame> &fs,
+                         const std::function<std::string(const Frame &)> &line,
+                         const std::string &prefix);
 
 // ----------------------------------------------------------------- options
 struct Options {
@@ -266,6 +278,7 @@ struct Options {
   // was made (0: the program's own status).
   int exitcode = 66;
   bool help = false;       // print the options with their defaults and exit
+  bool frames_all = false; // text dumps: show library frames instead of folding them
 };
 // The option table for help=1: "key", default, meaning (one line each).
 std::string optionsHelp();

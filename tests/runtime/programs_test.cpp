@@ -240,6 +240,55 @@ TEST_P(Programs, ExitcodeAfterDeadlockReport) {
   EXPECT_EQ(r.status, 0) << r.err;
 }
 
+// Text dumps fold the C library's and the C++ standard library's frames
+// (their own and their templates instantiated in the program) into one
+// line per run; frames=all shows them; JSON keeps them, flagged.
+TEST_P(Programs, LibraryFramesFoldedInTextKeptInJson) {
+  Result r = run("detached_leak", GetParam(), "");
+  ASSERT_FALSE(r.timed_out);
+  std::string b = r.report.substr(0, r.report.find("creation stack:"));
+  EXPECT_TRUE(matches(b, R"(thread 2 \[cond wait, \d+ms\]:\n\.\.\. \d+ frames in (libc|libstdc\+\+)(, (libc|libstdc\+\+))*\nstartWorker\(\)::\$_0::operator\(\)\(\) const\n\t\S*detached_leak\.cpp:\d+ \+0x[0-9a-f]+\n\.\.\. \d+ frames in [^\n]+\ncreated by startWorker)"))
+      << b;
+  EXPECT_EQ(b.find("pthread_cond_wait"), std::string::npos) << b;
+  EXPECT_EQ(b.find("std::condition_variable::wait"), std::string::npos) << b;
+  EXPECT_TRUE(matches(r.report, R"(creation stack:\n  \.\.\. \d+ frames? in libstdc\+\+\n  startWorker\(\)\n)"))
+      << r.report;
+
+  r = run("detached_leak", GetParam(), "frames=all");
+  EXPECT_NE(r.report.find("\npthread_cond_wait"), std::string::npos) << r.report;
+  EXPECT_NE(r.report.find("std::condition_variable::wait"), std::string::npos) << r.report;
+  EXPECT_EQ(r.report.find("... "), std::string::npos) << r.report;
+
+  r = run("detached_leak", GetParam(), "format=json");
+  EXPECT_TRUE(matches(r.report, R"(\{"pc":"0x[0-9a-f]+","function":"pthread_cond_wait[^}]*"library":true\})"))
+      << r.report;
+  EXPECT_TRUE(matches(r.report, R"(\{"pc":"0x[0-9a-f]+","function":"void std::condition_variable::wait<[^\n]*?"module":"[^"]*","inlined":(true|false),"library":true\})"))
+      << r.report;
+  EXPECT_TRUE(matches(r.report, R"(\{"pc":"0x[0-9a-f]+","function":"startWorker\(\)::\$_0::operator\(\)\(\) const"[^}]*"library":false\})"))
+      << r.report;
+}
+
+// A thread whose stack cannot be taken (it blocks every signal and
+// eager_stacks=0) still shows what it runs: the lambda's type, the function
+// std::thread was given, std::async's callable, pthread's start routine.
+TEST_P(Programs, EntryFunctionWhenTheStackIsUnavailable) {
+  Result r = run("entry_points", GetParam(), "eager_stacks=0");
+  ASSERT_FALSE(r.timed_out);
+  EXPECT_EQ(r.status, 0) << r.err;
+  for (auto [name, entry] : {std::pair<const char *, const char *>{"e-lambda", "main::$_0"},
+                             {"e-fnptr", "namedWorker(int)"},
+                             {"e-async", "main::$_1"},
+                             {"e-pthread", "plainStart(void*)"}}) {
+    std::string b = block(r.report, name);
+    EXPECT_NE(b.find("\n(stack unavailable)\nentry: " + std::string(entry) + "\n"), std::string::npos)
+        << name << "\n" << r.report;
+  }
+  r = run("entry_points", GetParam(), "eager_stacks=0:format=json");
+  EXPECT_TRUE(matches(r.report, R"re("name":"e-async",[^\n]*"entry":"main::\$_1")re")) << r.report;
+  EXPECT_TRUE(matches(r.report, R"re("name":"e-fnptr",[^\n]*"entry":"namedWorker\(int\)")re"))
+      << r.report;
+}
+
 TEST_P(Programs, DetachedThreadIgnoredAsDaemonOrByCreator) {
   // The same leak, declared intentional three ways; an unrelated pattern
   // keeps the report.
@@ -305,7 +354,7 @@ TEST_P(Programs, WaitReasonsJson) {
 TEST_P(Programs, WaitReasonsDebug1) {
   Result r = run("wait_reasons", GetParam(), "format=debug1");
   ASSERT_FALSE(r.timed_out);
-  EXPECT_TRUE(matches(r.report, R"(\nthread profile: total 12\n1 @( 0x[0-9a-f]+)+\n# labels: \{"job":"demo"\}\n#\t0x[0-9a-f]+\t)"))
+  EXPECT_TRUE(matches(r.report, R"(\nthread profile: total 12\n1 @( 0x[0-9a-f]+)+\n# labels: \{"job":"demo"\}\n#\t(0x[0-9a-f]+\t|\.\.\. \d+ frames? in ))"))
       << r.report;
   EXPECT_TRUE(matches(r.report, R"(\n#\t0x[0-9a-f]+\tBlockingQueue<int>::pop\(\)\+0x[0-9a-f]+\t\S*wait_reasons\.cpp:\d+\n)"))
       << r.report;
@@ -392,10 +441,10 @@ TEST(Inlined, InlinedCallsAreExpandedInDumps) {
         << prog << ":\n" << r.report;
     r = run(prog, Mode::Preload, "format=json");
     EXPECT_TRUE(matches(r.report, "\"function\":\"middle\\(\\)\",\"file\":\"[^\"]*inlined\\.cpp\",\"line\":" +
-                                      std::to_string(call_line) + ",[^}]*\"inlined\":true\\}"))
+                                      std::to_string(call_line) + ",[^}]*\"inlined\":true[,}]"))
         << prog << ":\n" << r.report;
     EXPECT_TRUE(matches(r.report, "\"function\":\"worker\\(\\)\",\"file\":\"[^\"]*inlined\\.cpp\",\"line\":" +
-                                      std::to_string(worker_line) + ",[^}]*\"inlined\":false\\}"))
+                                      std::to_string(worker_line) + ",[^}]*\"inlined\":false[,}]"))
         << prog << ":\n" << r.report;
   }
 }

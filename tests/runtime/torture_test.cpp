@@ -162,7 +162,7 @@ std::vector<BadOption> badOptions() {
       {"ExitcodeTooLarge", "exitcode=256", "expected an exit status, 0 to 255"},
       {"ExitcodeText", "exitcode=fail", "expected an exit status, 0 to 255"},
       {"HelpText", "help=yes", "expected 0 or 1"},
-
+      {"FramesUnknown", "frames=some", "expected user or all"},
       {"UnknownKey", "x=1", ""},
       {"UnknownKeyWithoutValue", "x", ""},
   };
@@ -231,7 +231,7 @@ TEST(OptionsGood, AcceptedSpellingsAreSilent) {
                      ":dump_on=quit,exit:format=debug2:stuck_after=1.5h:check_interval=250ms"
                      ":deadlock=report:all_asleep=true:ignore_top=a,b:ignore_created_by=c"
                      ":ignore_name=mc-*:ignore_detached=0:eager_stacks=auto:stack_signal=SIGRTMIN+5"
-                     ":verbosity=0:exitcode=66:help=0::";
+                     ":verbosity=0:exitcode=66:help=0:frames=user::";
   Result r = spawn({{prog("dump_io")}, {"TETHER_OPTIONS=" + opts}, rtLib(), box.dir, 30});
   ASSERT_FALSE(r.timed_out);
   EXPECT_EQ(r.status, 0) << r.err;
@@ -258,7 +258,7 @@ TEST(Help, ListsEveryOptionWithItsDefaultAndExits) {
       << r.err;
   const std::pair<const char *, const char *> want[] = {
       {"dump_on", "quit,exit"}, {"output", "stderr"},      {"format", "debug2"},
-      {"exitcode", "66"},        {"deadlock", "report"},
+      {"frames", "user"},       {"exitcode", "66"},        {"deadlock", "report"},
       {"all_asleep", "1"},      {"stuck_after", "30s"},    {"check_interval", "100ms"},
       {"ignore_top", "-"},      {"ignore_created_by", "-"}, {"ignore_name", "-"},
       {"ignore_detached", "0"}, {"eager_stacks", "auto"},  {"models", "-"},
