@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cinttypes>
 #include <cxxabi.h>
+#include <elf.h>
+#include <link.h>
 #include <cstdio>
 #include <cstring>
 #include <functional>
@@ -578,6 +580,76 @@ std::string gzip(const std::string &in) {
 }
 } // namespace
 
+namespace {
+// A loaded ELF object: its address range, path and GNU build id (hex).
+struct LoadedObject {
+  uintptr_t lo = 0, hi = 0;
+  std::string path, build_id;
+  bool main = false;
+};
+
+std::string buildIdOf(const dl_phdr_info *info) {
+  for (int i = 0; i < info->dlpi_phnum; ++i) {
+    const ElfW(Phdr) &ph = info->dlpi_phdr[i];
+    if (ph.p_type != PT_NOTE)
+      continue;
+    const char *p = reinterpret_cast<const char *>(info->dlpi_addr + ph.p_vaddr);
+    const char *end = p + ph.p_memsz;
+    while (p + sizeof(ElfW(Nhdr)) <= end) {
+      const auto *n = reinterpret_cast<const ElfW(Nhdr) *>(p);
+      const char *name = p + sizeof(ElfW(Nhdr));
+      const char *desc = name + ((n->n_namesz + 3) & ~3u);
+      const char *next = desc + ((n->n_descsz + 3) & ~3u);
+      if (next > end)
+        break;
+      if (n->n_type == NT_GNU_BUILD_ID && n->n_namesz == 4 && memcmp(name, "GNU", 4) == 0) {
+        std::string hexid;
+        char b[3];
+        for (unsigned k = 0; k < n->n_descsz; ++k) {
+          snprintf(b, sizeof b, "%02x", static_cast<unsigned char>(desc[k]));
+          hexid += b;
+        }
+        return hexid;
+      }
+      p = next;
+    }
+  }
+  return {};
+}
+
+std::vector<LoadedObject> loadedObjects() {
+  std::vector<LoadedObject> out;
+  dl_iterate_phdr(
+      [](dl_phdr_info *info, size_t, void *data) {
+        auto &v = *static_cast<std::vector<LoadedObject> *>(data);
+        LoadedObject o;
+        o.lo = UINTPTR_MAX;
+        for (int i = 0; i < info->dlpi_phnum; ++i) {
+          const ElfW(Phdr) &ph = info->dlpi_phdr[i];
+          if (ph.p_type != PT_LOAD)
+            continue;
+          o.lo = std::min<uintptr_t>(o.lo, info->dlpi_addr + ph.p_vaddr);
+          o.hi = std::max<uintptr_t>(o.hi, info->dlpi_addr + ph.p_vaddr + ph.p_memsz);
+        }
+        if (o.lo >= o.hi)
+          return 0;
+        o.main = v.empty(); // the program comes first
+        o.path = info->dlpi_name ? info->dlpi_name : "";
+        if (o.main || o.path.empty()) {
+          char exe[4096];
+          ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+          if (o.main && n > 0)
+            o.path.assign(exe, size_t(n));
+        }
+        o.build_id = buildIdOf(info);
+        v.push_back(std::move(o));
+        return 0;
+      },
+      &out);
+  return out;
+}
+} // namespace
+
 std::string renderPprof(const std::vector<ThreadSnap> &ts) {
   std::vector<std::string> strings{""};
   std::map<std::string, uint64_t> sidx{{"", 0}};
@@ -595,7 +667,35 @@ std::string renderPprof(const std::vector<ThreadSnap> &ts) {
   prof.bytes(1, vt.b);
 
   std::map<std::string, uint64_t> mappings; // module -> id
-  std::map<std::string, std::pair<uintptr_t, uint64_t>> mapinfo;
+  // Mapping 1 is the program (what pprof shows as File:); every mapping
+  // carries its GNU build id.
+  std::vector<LoadedObject> objects = loadedObjects();
+  auto objectOf = [&](uintptr_t pc) -> const LoadedObject * {
+    for (const LoadedObject &o : objects)
+      if (pc >= o.lo && pc < o.hi)
+        return &o;
+    return nullptr;
+  };
+  auto addMapping = [&](const std::string &file, uintptr_t lo, uintptr_t hi, const std::string &build_id) {
+    uint64_t mid = mappings.size() + 1;
+    mappings[file] = mid;
+    Pb m;
+    m.u64(1, mid);
+    m.u64(2, lo);
+    m.u64(3, hi > lo ? hi : lo + 1);
+    m.u64(4, 0);
+    m.i64(5, int64_t(str(file)));
+    if (!build_id.empty())
+      m.i64(6, int64_t(str(build_id)));
+    m.u64(7, 1); // has_functions: already symbolized, pprof must not redo it
+    m.u64(8, 1); // has_filenames
+    m.u64(9, 1); // has_line_numbers
+    prof.bytes(3, m.b);
+    return mid;
+  };
+  for (const LoadedObject &o : objects)
+    if (o.main && !o.path.empty())
+      addMapping(o.path, o.lo, o.hi, o.build_id);
   std::map<uintptr_t, uint64_t> locs;
   std::map<std::pair<std::string, std::string>, uint64_t> funcs;
   std::string loc_bytes, fn_bytes, map_bytes;
@@ -627,23 +727,14 @@ std::string renderPprof(const std::vector<ThreadSnap> &ts) {
         if (it == locs.end()) {
           uint64_t mid = 0;
           if (!f.module.empty()) {
-            auto mit = mappings.find(f.module);
-            if (mit == mappings.end()) {
-              mid = mappings.size() + 1;
-              mappings[f.module] = mid;
-              Pb m;
-              m.u64(1, mid);
-              m.u64(2, f.module_base);
-              m.u64(3, f.module_end > f.module_base ? f.module_end : f.module_base + 1);
-              m.u64(4, 0);
-              m.i64(5, int64_t(str(f.module)));
-              m.u64(7, 1); // has_functions: already symbolized, pprof must not redo it
-              m.u64(8, 1); // has_filenames
-              m.u64(9, 1); // has_line_numbers
-              prof.bytes(3, m.b);
-            } else {
+            const LoadedObject *o = objectOf(f.pc > 0 ? f.pc - 1 : f.pc);
+            // The program under the name it was given to mapping 1.
+            std::string file = o && o->main && !o->path.empty() ? o->path : f.module;
+            auto mit = mappings.find(file);
+            if (mit == mappings.end())
+              mid = addMapping(file, f.module_base, f.module_end, o ? o->build_id : std::string());
+            else
               mid = mit->second;
-            }
           }
           uint64_t lid = locs.size() + 1;
           locs[f.pc] = lid;

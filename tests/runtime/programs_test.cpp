@@ -127,6 +127,18 @@ bool matches(const std::string &s, const std::string &re) {
   return std::regex_search(s, std::regex(re));
 }
 
+std::string capture(const std::string &cmd) {
+  std::string out;
+  if (FILE *p = popen(cmd.c_str(), "r")) {
+    char buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, p)) > 0)
+      out.append(buf, n);
+    pclose(p);
+  }
+  return out;
+}
+
 class Programs : public ::testing::TestWithParam<Mode> {};
 
 TEST_P(Programs, PipelineConsumerShowsChanReceiveWithCreationSite) {
@@ -383,6 +395,19 @@ TEST_P(Programs, WaitReasonsPprofReadByGoPprof) {
       raw.append(buf, n);
     pclose(p);
   }
+  // The program is the main mapping (pprof's File:) and carries its build id;
+  // so does every other mapping.
+  std::string top = capture("HOME=" + std::string(P_tmpdir) + " go tool pprof -top " + file + " 2>&1");
+  std::string exe = std::string("rtprog_wait_reasons") +
+                    (GetParam() == Mode::Linked ? "_linked" : GetParam() == Mode::Static ? "_static" : "");
+  std::string id = capture("readelf -n " + std::string(TETHER_PROG_DIR) + "/" + exe +
+                           " | sed -n 's/.*Build ID: *//p'");
+  ASSERT_EQ(id.size(), 41u) << id; // 40 hex digits and a newline
+  EXPECT_EQ(top.rfind("File: " + exe + "\nBuild ID: " + id, 0), 0u) << top;
+  EXPECT_TRUE(matches(raw, "\nMappings\n1: 0x[0-9a-f]+/0x[0-9a-f]+/0x0 \\S*/" + exe + " " +
+                               id.substr(0, 40) + " "))
+      << raw;
+  EXPECT_TRUE(matches(raw, R"(\n\d+: 0x[0-9a-f]+/0x[0-9a-f]+/0x0 \S*/libc\.so\.6 [0-9a-f]{40} )")) << raw;
   unlink(file.c_str());
   EXPECT_NE(raw.find("PeriodType: thread count"), std::string::npos) << raw;
   EXPECT_NE(raw.find("\nthread/count\n"), std::string::npos) << raw;

@@ -316,6 +316,20 @@ TEST(Output, NumberedFilePerReport) {
         EXPECT_EQ(checkJsonFiles({box.path(base + n)}), "ok 2\n") << format << n;
       else
         EXPECT_EQ(text.substr(0, 2), std::string("\x1f\x8b", 2)) << format << n;
+      // Each dump is a profile the real pprof client reads whole.
+      if (std::string(format) == "pprof" && haveCommand("go")) {
+        std::string cmd = "HOME=" + box.dir + " go tool pprof -top " + box.path(base + n) + " 2>&1";
+        std::string top;
+        if (FILE *p = popen(cmd.c_str(), "r")) {
+          char buf[4096];
+          size_t k;
+          while ((k = fread(buf, 1, sizeof buf, p)) > 0)
+            top.append(buf, k);
+          pclose(p);
+        }
+        EXPECT_EQ(top.rfind("File: rtprog_dump_twice\n", 0), 0u) << top;
+        EXPECT_NE(top.find("Showing nodes accounting for 2, 100% of 2 total"), std::string::npos) << top;
+      }
     }
     expectChanged(before, box, {base + "1", base + "2"});
   }
