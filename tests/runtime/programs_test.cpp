@@ -527,3 +527,34 @@ TEST(GTestChecker, Sharded) {
   EXPECT_NE(b.out.find("[       OK ] Clean.StartsAndJoins"), std::string::npos) << b.out;
   EXPECT_EQ(b.err.find("tether"), std::string::npos) << b.err;
 }
+
+// tether::leak_mark/leaked_since from Catch2 and doctest, as the docs show.
+void checkFramework(const char *prog, bool have) {
+  if (!have)
+    GTEST_SKIP() << prog << ": headers not installed (Debian: catch2, doctest-dev)";
+  Result r = run(prog, Mode::Preload, "");
+  ASSERT_FALSE(r.timed_out);
+  EXPECT_NE(r.status, 0) << r.out << r.err;
+  // One failure: the leaking case, with tether's report of its thread.
+  EXPECT_TRUE(matches(r.out, "forgets its worker")) << r.out;
+  EXPECT_TRUE(matches(r.out, R"(thread \d+ \[cond wait, [^\n]*\]:\n)")) << r.out;
+  EXPECT_TRUE(matches(r.out, R"(created by [^\n]*Worker[^\n]* in thread 1\n)")) << r.out;
+  EXPECT_TRUE(matches(r.out, R"(2 (test cases|\| *1 passed *\| *1 failed))")) << r.out;
+  EXPECT_EQ(r.report.find("still running at exit"), std::string::npos) << r.report; // reported once
+}
+
+TEST(Frameworks, Catch2) {
+#ifdef TETHER_HAVE_CATCH2
+  checkFramework("catch2_leaks", true);
+#else
+  checkFramework("catch2_leaks", false);
+#endif
+}
+
+TEST(Frameworks, Doctest) {
+#ifdef TETHER_HAVE_DOCTEST
+  checkFramework("doctest_leaks", true);
+#else
+  checkFramework("doctest_leaks", false);
+#endif
+}
