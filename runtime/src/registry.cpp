@@ -2,6 +2,8 @@
 // pthread_t -> slot map, and the block/unblock bookkeeping the interceptors call.
 #include "rt.h"
 
+#include <algorithm>
+
 #include <cstring>
 #include <ctime>
 #include <csignal>
@@ -539,28 +541,56 @@ std::vector<ThreadSnap> snapshot(bool capture_stacks, uint64_t min_blocked_ns) {
         syscall(SYS_tgkill, getpid(), tid, stackSignal());
     }
     uint64_t deadline = nowNs() + 200ull * 1000000ull;
-    size_t k = 0;
-    for (auto &s : out) {
-      if (s.stack != 0 || s.is_self)
-        continue;
-      while (k < need_stack.size() && need_stack[k]->id != s.id)
-        ++k;
-      if (k == need_stack.size())
-        break;
-      ThreadRecord *r = need_stack[k];
-      while (r->cap_done.load(std::memory_order_acquire) != req[k] && nowNs() < deadline)
-        sched_yield();
-      if (r->cap_done.load(std::memory_order_acquire) == req[k] && r->cap_n > 0) {
-        uintptr_t pcs[kMaxFrames];
-        int n = r->cap_n;
-        memcpy(pcs, r->cap_pcs, sizeof(uintptr_t) * n);
-        s.stack = depotPut(pcs, dropOwnFrames(pcs, n));
-        // Taken inside the same blocking episode: good for later reports too.
-        if (s.stack && s.state == kStateBlocked && r->cap_blocked &&
-            r->cap_episode == uint32_t(s.episode))
-          r->sampled.store(uint64_t(uint32_t(s.episode)) << 32 | s.stack,
-                           std::memory_order_release);
+    // Index in `out` of each thread asked.
+    std::vector<size_t> at(need_stack.size());
+    for (size_t i = 0, k = 0; i < out.size() && k < need_stack.size(); ++i)
+      if (out[i].id == need_stack[k]->id)
+        at[k++] = i;
+    // Collect answers in any order. While the threads answer (each must be
+    // scheduled to run its handler), symbolize every stack not seen before:
+    // the first report of a process pays for loading debug information
+    // then, overlapped with the answers, rather than after them.
+    std::vector<size_t> pending(need_stack.size());
+    for (size_t k = 0; k < pending.size(); ++k)
+      pending[k] = k;
+    std::vector<uint32_t> seen{0};
+    auto symbolizeNew = [&](uint32_t id) {
+      if (std::find(seen.begin(), seen.end(), id) != seen.end() || seen.size() > 64)
+        return;
+      seen.push_back(id);
+      symbolizeStacks({id});
+    };
+    for (const ThreadSnap &s : out)
+      symbolizeNew(s.create_stack);
+    while (!pending.empty()) {
+      bool late = nowNs() >= deadline;
+      size_t kept = 0;
+      for (size_t j = 0; j < pending.size(); ++j) {
+        size_t k = pending[j];
+        ThreadRecord *r = need_stack[k];
+        if (r->cap_done.load(std::memory_order_acquire) != req[k]) {
+          pending[kept++] = k;
+          continue;
+        }
+        ThreadSnap &s = out[at[k]];
+        if (r->cap_n > 0) {
+          uintptr_t pcs[kMaxFrames];
+          int n = r->cap_n;
+          memcpy(pcs, r->cap_pcs, sizeof(uintptr_t) * n);
+          s.stack = depotPut(pcs, dropOwnFrames(pcs, n));
+          // Taken inside the same blocking episode: good for later reports too.
+          if (s.stack && s.state == kStateBlocked && r->cap_blocked &&
+              r->cap_episode == uint32_t(s.episode))
+            r->sampled.store(uint64_t(uint32_t(s.episode)) << 32 | s.stack,
+                             std::memory_order_release);
+          symbolizeNew(s.stack);
+        }
       }
+      pending.resize(kept);
+      if (late)
+        break;
+      if (kept)
+        sched_yield();
     }
   }
   for (auto &s : out) {
