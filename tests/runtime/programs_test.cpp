@@ -511,6 +511,16 @@ TEST(GTestChecker, OneReportPerLeakAtTheTestsLine) {
   EXPECT_EQ(r.report, ""); // nothing left for the exit report
 }
 
+// The TETHER_OPTIONS ignores that quiet the exit report quiet the leak
+// checks too: one setting for both.
+TEST(GTestChecker, TetherOptionsIgnoresApply) {
+  Result r = run("gtest_leaky", Mode::Preload, "ignore_created_by=LeaksAThread,leaker");
+  ASSERT_FALSE(r.timed_out);
+  EXPECT_EQ(r.status, 0) << r.out << r.err;
+  EXPECT_EQ((r.out + r.err).find("tether:"), std::string::npos) << r.out << r.err;
+  EXPECT_EQ(r.report, "");
+}
+
 // gtest sharding: each shard blames only its own tests.
 TEST(GTestChecker, Sharded) {
   setenv("GTEST_TOTAL_SHARDS", "2", 1);
