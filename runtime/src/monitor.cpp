@@ -462,7 +462,19 @@ void reportLeaksAtExit() {
     o = renderJson(leaked, "exit-leaks");
   } else {
     o = "tether: " + std::to_string(leaked.size()) +
-        " thread(s) still running at exit that nobody joined:\n\n";
+        " thread(s) still running at exit that nobody joined:\n";
+    // One line each: what the thread is doing, by its first frame of the
+    // program's own code; the details follow.
+    std::vector<uint32_t> ids;
+    for (auto &t : leaked)
+      ids.push_back(t.stack), ids.push_back(t.create_stack);
+    symbolizeStacks(ids);
+    for (auto &t : leaked) {
+      std::string where = firstUserFrame(t);
+      o += "  thread " + std::to_string(t.id) + (t.name.empty() ? "" : " \"" + t.name + "\"") +
+           " [" + effectiveReason(t) + "]" + (where.empty() ? "" : " in " + where) + "\n";
+    }
+    o += "\n";
     for (auto &t : leaked) {
       o += renderDebug2One(t, ts);
       if (t.create_stack) {

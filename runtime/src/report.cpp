@@ -417,6 +417,24 @@ std::string entryName(const ThreadSnap &t) {
   return type;
 }
 
+std::string firstUserFrame(const ThreadSnap &t) {
+  if (t.stack) {
+    for (const Frame &f : symbolizeStack(t.stack)) {
+      if (!frameLibrary(f).empty() || f.function == "??")
+        continue;
+      std::string o = f.function;
+      if (!f.file.empty()) {
+        size_t slash = f.file.rfind('/');
+        o += " (" + (slash == std::string::npos ? f.file : f.file.substr(slash + 1)) + ":" +
+             std::to_string(f.line) + ")";
+      }
+      return o;
+    }
+  }
+  std::string e = entryName(t);
+  return e.empty() ? e : "entry " + e;
+}
+
 std::vector<ThreadSnap> reportable(std::vector<ThreadSnap> ts) {
   std::sort(ts.begin(), ts.end(), [](const ThreadSnap &a, const ThreadSnap &b) { return a.id < b.id; });
   return ts;

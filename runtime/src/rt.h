@@ -245,6 +245,9 @@ std::vector<ThreadSnap> reportable(std::vector<ThreadSnap> ts);
 // std::jthread, std::async) the callable's type from the state object passed
 // to pthread_create; empty if unknown.
 std::string entryName(const ThreadSnap &t);
+// The thread's innermost frame of the program's own code ("fn (file:line)"),
+// else its entry function; empty if neither is known.
+std::string firstUserFrame(const ThreadSnap &t);
 // The library a frame belongs to ("libc", "libstdc++", "ld.so", "tether"...),
 // or "" for the program's own code.
 std::string frameLibrary(const Frame &f);

@@ -222,6 +222,9 @@ TEST_P(Programs, DetachedThreadLeakAtExit) {
   EXPECT_EQ(r.status, 66); // exitcode's default after a leak report
   EXPECT_NE(r.report.find("1 thread(s) still running at exit that nobody joined"), std::string::npos)
       << r.report;
+  // A summary line per thread names its first frame of the program's own code.
+  EXPECT_TRUE(matches(r.report, R"(nobody joined:\n  thread 2 \[cond wait\] in startWorker\(\)::\$_0::operator\(\)\(\) const \(detached_leak\.cpp:\d+\)\n\nthread 2 \[)"))
+      << r.report;
   EXPECT_TRUE(matches(r.report, R"(thread 2 \[cond wait, \d+ms\]:)")) << r.report;
   EXPECT_TRUE(matches(r.report, R"(created by startWorker\(\) in thread 1\n\t\S*detached_leak\.cpp:\d+)"))
       << r.report;
