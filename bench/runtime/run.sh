@@ -13,7 +13,9 @@
 # shared machine than wall-clock throughput: read both.
 # Usage: bench/runtime/run.sh [BUILD_DIR]      (default: build/)
 # Env: ROUNDS (7), ITEMS (1000000), HANDOFFS (200000), REDIS_ROUNDS (5),
-#      REDIS_REQUESTS (100000), SKIP_REDIS=1, SKIP_TSAN=1, SKIP_HELGRIND=1.
+#      REDIS_REQUESTS (100000), SKIP_REDIS=1, SKIP_TSAN=1, SKIP_HELGRIND=1,
+#      DUMP_ONLY=1 (only part 3, DUMP_ROUNDS times each way, default 5;
+#      DUMP_BASELINE=/path/to/older/libtether_rt.so adds that build, interleaved).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 build=${1:-$here/../../build}
@@ -50,6 +52,29 @@ median() { stats "$1" | cut -d' ' -f1; }
 
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
+
+if [ "${DUMP_ONLY:-0}" = 1 ]; then
+  # First debug=1 dump right after 10,000 threads block, interleaved runs;
+  # the load average counts the benchmark's own 10,000 threads while they wake.
+  libs=("$lib"); [ -n "${DUMP_BASELINE:-}" ] && libs=("$DUMP_BASELINE" "$lib")
+  for ((r = 0; r < ${DUMP_ROUNDS:-5}; r++)); do
+    for l in "${libs[@]}"; do
+      for opt in "" eager_stacks=1; do
+        ms=$(LD_PRELOAD="$l" TETHER_OPTIONS="all_asleep=0${opt:+:$opt}" "$tmp/dump" 10000 0 |
+          sed -n 's/.*first debug=1 dump \([0-9.]*\) ms.*/\1/p')
+        echo "$ms" >> "$tmp/d-$(echo "$l$opt" | md5sum | cut -c1-8)"
+      done
+    done
+  done
+  echo "first debug=1 dump of 10,000 threads right after they block, ${DUMP_ROUNDS:-5} interleaved runs (ms):"
+  for l in "${libs[@]}"; do
+    for opt in "" eager_stacks=1; do
+      read -r m lo hi < <(stats "$tmp/d-$(echo "$l$opt" | md5sum | cut -c1-8)")
+      printf '  %-50s %-16s median %7.1f  (%s..%s)\n' "$l" "${opt:-default}" "$m" "$lo" "$hi"
+    done
+  done
+  exit 0
+fi
 
 # ---------------------------------------------------------------- producer-consumer
 pc_side() { # NAME CAPACITY COUNT CMD...: one run, appends to NAME.ips / NAME.cpu

@@ -3,6 +3,7 @@
 #include "tether/tether.h"
 #include "tether/tether.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <ostream>
 #include <unistd.h>
@@ -61,54 +62,95 @@ void dump(std::ostream &os, Format format) {
   os << render(Fmt(int(format)), reportable(snapshot(true)), "api");
 }
 
-LeakOptions &IgnoreTopFunction(LeakOptions &o, std::string fn) {
-  o.ignore_top_functions.push_back(std::move(fn));
-  return o;
-}
-
-LeakOptions &IgnoreCreatedBy(LeakOptions &o, std::string fn) {
-  o.ignore_created_by.push_back(std::move(fn));
-  return o;
-}
-
-LeakOptions &IgnoreCurrent(LeakOptions &o) {
+std::vector<unsigned long long> CurrentThreadIds() {
+  initRuntime();
+  std::vector<unsigned long long> ids;
   for (const ThreadSnap &s : snapshot(false))
-    o.ignore_ids.push_back(s.id);
-  return o;
+    ids.push_back(s.id);
+  return ids;
 }
 
 unsigned long long LastThreadId() { return lastThreadId(); }
 
-LeakReport FindLeaks(const LeakOptions &opts) {
-  initRuntime();
-  uint64_t deadline = nowNs() + uint64_t(opts.max_retry.count()) * 1000000ull;
-  uint64_t wait_us = 1000;
-  for (;;) {
-    std::vector<ThreadSnap> all = reportable(snapshot(true));
-    std::vector<ThreadSnap> leaked;
-    for (const ThreadSnap &s : all) {
-      if (s.is_self || s.pre_main || s.id <= opts.created_after)
-        continue;
-      bool ignored = false;
-      for (auto id : opts.ignore_ids)
-        ignored |= id == s.id;
-      if (ignored || leakIgnored(s, opts.ignore_top_functions, opts.ignore_created_by))
-        continue;
-      leaked.push_back(s);
-    }
-    if (leaked.empty() || nowNs() >= deadline) {
-      LeakReport r;
-      for (const ThreadSnap &s : leaked) {
-        r.thread_ids.push_back(s.id);
-        r.text += renderDebug2One(s, all) + "\n";
-      }
-      return r;
-    }
-    // goleak-style backoff while threads finish exiting.
-    usleep(useconds_t(wait_us));
-    if (wait_us < 100000)
-      wait_us *= 2;
+namespace {
+
+// Leaked threads among `all` for `opts` (and the TETHER_OPTIONS ignores),
+// restricted to scope `scope` when it is not 0.
+std::vector<const ThreadSnap *> candidates(const std::vector<ThreadSnap> &all,
+                                           const LeakOptions &opts, uint64_t scope) {
+  const Options &g = options();
+  std::vector<const ThreadSnap *> out;
+  for (const ThreadSnap &s : all) {
+    if (s.is_self || s.pre_main || s.id <= opts.created_after || s.joined)
+      continue;
+    if (s.leak_reported && !opts.include_reported)
+      continue;
+    if (scope && !scopeWithin(s.scope, scope))
+      continue;
+    bool ignored = s.detached && g.ignore_detached;
+    for (auto id : opts.ignore_ids)
+      ignored |= id == s.id;
+    if (ignored || leakIgnoredByName(s, g.ignore_name) ||
+        leakIgnored(s, opts.ignore_top_functions, opts.ignore_created_by) ||
+        leakIgnored(s, g.ignore_top, g.ignore_created_by))
+      continue;
+    out.push_back(&s);
   }
+  return out;
+}
+
+LeakReport findLeaks(const LeakOptions &opts, uint64_t scope) {
+  initRuntime();
+  uint64_t sleep_us = 1;
+  uint64_t max_sleep = opts.max_sleep.count() > 0 ? uint64_t(opts.max_sleep.count()) : 1;
+  for (int attempt = 0;; ++attempt) {
+    // Stacks only once the answer is final: a check that finds nothing (a
+    // clean test) never signals a thread.
+    std::vector<ThreadSnap> all = reportable(snapshot(false));
+    std::vector<const ThreadSnap *> leaked = candidates(all, opts, scope);
+    bool final = leaked.empty() || attempt >= opts.max_retries;
+    if (!final) {
+      usleep(useconds_t(sleep_us));
+      sleep_us = std::min(sleep_us * 2, max_sleep);
+      continue;
+    }
+    LeakReport r;
+    if (leaked.empty())
+      return r;
+    all = reportable(snapshot(true));
+    leaked = candidates(all, opts, scope);
+    std::vector<uint32_t> ids;
+    for (const ThreadSnap *s : leaked)
+      ids.push_back(s->stack), ids.push_back(s->create_stack);
+    symbolizeStacks(ids);
+    for (const ThreadSnap *s : leaked) {
+      r.thread_ids.push_back(s->id);
+      r.text += renderDebug2One(*s, all) + "\n";
+      markLeakReported(s->id);
+    }
+    return r;
+  }
+}
+
+} // namespace
+
+LeakReport FindLeaks(const LeakOptions &opts) { return findLeaks(opts, 0); }
+
+LeakMark leak_mark() {
+  initRuntime();
+  LeakMark m;
+  m.last_id = lastThreadId();
+  if (ThreadRecord *r = currentThread()) {
+    m.scope = newScope(r->scope.load(std::memory_order_relaxed));
+    r->scope.store(m.scope, std::memory_order_relaxed);
+  }
+  return m;
+}
+
+LeakReport leaked_since(const LeakMark &mark, LeakOptions opts) {
+  if (opts.created_after < mark.last_id)
+    opts.created_after = mark.last_id;
+  return findLeaks(opts, mark.scope);
 }
 
 } // namespace tether

@@ -125,8 +125,12 @@ TETHER_INTERCEPTOR(int, pthread_create, pthread_t *thread, const pthread_attr_t 
     free(t);
     return REAL(pthread_create)(thread, attr, fn, arg);
   }
-  if (parent)
+  if (parent) {
     copyLabels(r, parent);
+    r->scope.store(parent->scope.load(std::memory_order_relaxed), std::memory_order_relaxed);
+  }
+  r->entry_fn = reinterpret_cast<uintptr_t>(fn);
+  r->entry_arg = reinterpret_cast<uintptr_t>(arg);
   *t = {fn, arg, r};
   int detach = PTHREAD_CREATE_JOINABLE;
   if (attr)
@@ -597,8 +601,7 @@ int wrappedMain(int argc, char **argv, char **envp) {
   setInMain();
   initRuntime();
   int rc = g_main(argc, argv, envp);
-  atMainReturn(); // the leak report, before static destructors run
-  return rc;
+  return atMainReturn(rc); // the leak report, before static destructors run
 }
 } // namespace
 

@@ -39,6 +39,14 @@ SpinLock g_monitor_lock; // serializes stopMonitor/startMonitor
 
 constexpr uint64_t kSampleAfterNs = 1000000000ull;
 
+// A leak, deadlock or all-asleep report was made: the process exits with
+// options().exitcode (sanitizer convention).
+std::atomic<bool> g_problem_reported{false};
+// The exit status was already decided by the wrapped main's return.
+std::atomic<bool> g_status_from_main{false};
+// Reports written so far (output's %n, and numbered files for json/pprof).
+uint64_t g_report_count = 0; // under g_report_lock
+
 // Deadlock/all-asleep/watchdog state (monitor thread only).
 std::map<std::string, int> *g_cycles_seen;   // cycle key -> consecutive scans
 std::set<std::string> *g_reported;
@@ -243,6 +251,7 @@ void checkDeadlocks(const std::vector<ThreadSnap> &ts) {
         for (auto &m : members)
           o += renderDebug2One(m, ts) + "\n";
         o += "Found 1 deadlock.\n";
+        g_problem_reported.store(true);
         writeReport(o, "deadlock");
         if (options().deadlock == 2)
           abort();
@@ -277,6 +286,7 @@ void checkAllAsleep(const std::vector<ThreadSnap> &ts) {
   if (g_asleep_scans >= 3 && !g_asleep_reported) {
     g_asleep_reported = true;
     std::string o = "tether: all threads are asleep - deadlock!\n\n" + renderDebug2(withStacks(ts));
+    g_problem_reported.store(true);
     writeReport(o, "all-asleep");
     if (options().deadlock == 2)
       abort();
@@ -440,7 +450,8 @@ void reportLeaksAtExit() {
   auto ts = reportable(snapshot(true));
   std::vector<ThreadSnap> leaked;
   for (auto &t : ts)
-    if (!t.is_self && !t.pre_main && !t.joined && !(t.detached && options().ignore_detached) &&
+    if (!t.is_self && !t.pre_main && !t.joined && !t.leak_reported &&
+        !(t.detached && options().ignore_detached) &&
         !leakIgnoredByName(t, options().ignore_name) &&
         !leakIgnored(t, options().ignore_top, options().ignore_created_by))
       leaked.push_back(t);
@@ -451,18 +462,47 @@ void reportLeaksAtExit() {
     o = renderJson(leaked, "exit-leaks");
   } else {
     o = "tether: " + std::to_string(leaked.size()) +
-        " thread(s) still running at exit that nobody joined:\n\n";
+        " thread(s) still running at exit that nobody joined:\n";
+    // One line each: what the thread is doing, by its first frame of the
+    // program's own code; the details follow.
+    std::vector<uint32_t> ids;
+    for (auto &t : leaked)
+      ids.push_back(t.stack), ids.push_back(t.create_stack);
+    symbolizeStacks(ids);
+    for (auto &t : leaked) {
+      std::string where = firstUserFrame(t);
+      o += "  thread " + std::to_string(t.id) + (t.name.empty() ? "" : " \"" + t.name + "\"") +
+           " [" + effectiveReason(t) + "]" + (where.empty() ? "" : " in " + where) + "\n";
+    }
+    o += "\n";
     for (auto &t : leaked) {
       o += renderDebug2One(t, ts);
       if (t.create_stack) {
         o += "creation stack:\n";
-        for (const Frame &f : symbolizeStack(t.create_stack))
-          o += "  " + f.function + "\n  " + f.file + ":" + std::to_string(f.line) + "\n";
+        o += foldedFrames(
+            symbolizeStack(t.create_stack),
+            [](const Frame &f) {
+              return "  " + f.function + "\n  " + f.file + ":" + std::to_string(f.line) + "\n";
+            },
+            "  ");
       }
       o += "\n";
     }
   }
+  g_problem_reported.store(true);
   writeReport(o, "exit");
+}
+
+// Called from atexit: a report made during the run or just now decides the
+// exit status, unless main's return already did. Later atexit handlers (those
+// registered before the shim started) do not run, as with LeakSanitizer.
+void reportLeaksAtExitHandler() {
+  reportLeaksAtExit();
+  if (g_status_from_main.load() || !g_problem_reported.load() || options().exitcode == 0 ||
+      isInternalThread())
+    return;
+  fflush(nullptr);
+  _exit(options().exitcode);
 }
 
 void atforkChild() {
@@ -472,7 +512,13 @@ void atforkChild() {
 
 } // namespace
 
-void atMainReturn() { reportLeaksAtExit(); }
+int atMainReturn(int status) {
+  reportLeaksAtExit();
+  g_status_from_main.store(true);
+  if (g_problem_reported.load() && options().exitcode != 0)
+    return options().exitcode;
+  return status;
+}
 
 const Options &options() {
   static Options defaults;
@@ -498,6 +544,8 @@ void monitorAfterForkChild() {
   new (&g_monitor_lock) SpinLock();
   new (&g_stderr_lock) SpinLock();
   g_fallback_id.valid = false; // the child's fallback file is its own (its pid)
+  g_report_count = 0;           // and so are its report numbers
+  g_problem_reported.store(false);
   g_monitor_running = false; // it does not exist in the child
   if (g_active.load() && !g_exiting.load())
     startMonitor();
@@ -534,18 +582,49 @@ CredentialChange::~CredentialChange() {
   errno = saved;
 }
 
-void writeReport(const std::string &text, const char *) {
+// output=FILE: %p is the pid, %n the number of this report in the process
+// (1, 2, ...). Text reports are appended to FILE. A json or pprof report is
+// one document that readers take whole, so each gets a file of its own,
+// created afresh: FILE for the first, FILE.2, FILE.3... for the next ones
+// when the name has no %n.
+std::string outputPath(uint64_t n, bool &own_file) {
+  std::string path = options().output;
+  bool numbered = false;
+  for (size_t p = 0; (p = path.find('%', p)) != std::string::npos;) {
+    std::string by;
+    if (path.compare(p, 2, "%p") == 0)
+      by = std::to_string(getpid());
+    else if (path.compare(p, 2, "%n") == 0)
+      by = std::to_string(n), numbered = true;
+    else {
+      ++p;
+      continue;
+    }
+    path.replace(p, 2, by);
+    p += by.size();
+  }
+  own_file = options().format == Fmt::Json || options().format == Fmt::Pprof;
+  if (own_file && !numbered && n > 1)
+    path += "." + std::to_string(n);
+  return path;
+}
+
+void writeReport(const std::string &text, const char *trigger) {
   SpinGuard g(g_report_lock);
+  uint64_t n = ++g_report_count;
   if (!options().output.empty() && options().output != "stderr") {
-    std::string path = options().output;
-    size_t p = path.find("%p");
-    if (p != std::string::npos)
-      path.replace(p, 2, std::to_string(getpid()));
-    int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY,
+    bool own_file = false;
+    std::string path = outputPath(n, own_file);
+    int fd = open(path.c_str(),
+                  O_WRONLY | O_CREAT | (own_file ? O_TRUNC : O_APPEND) | O_NOFOLLOW | O_CLOEXEC |
+                      O_NOCTTY,
                   0600);
     if (fd >= 0) {
       writeAll(fd, text);
       close(fd);
+      if (options().verbosity >= 1)
+        warn("wrote the " + std::string(trigger ? trigger : "api") + " report to '" +
+             shownOption(path) + "'");
       return;
     }
     warn("cannot open output '" + shownOption(path) + "': " + strerror(errno));
@@ -577,6 +656,10 @@ void initRuntime() {
   auto *o = new Options();
   parseOptions(getenv("TETHER_OPTIONS"), *o, [](const std::string &m) { warn(m); });
   g_opts = o;
+  if (o->help) {
+    writeStderr(optionsHelp());
+    _exit(0);
+  }
   loadBuiltinModels();
   std::string why;
   if (!o->models.empty() && !loadModelFile(o->models.c_str(), why)) {
@@ -612,10 +695,13 @@ void initRuntime() {
     }
   }
   pthread_atfork(nullptr, nullptr, atforkChild);
-  atexit(reportLeaksAtExit);
+  atexit(reportLeaksAtExitHandler);
   g_active.store(true);
   currentThread(); // the main thread (or whoever loaded us) is thread 1
   startMonitor();
+  if (o->verbosity >= 1)
+    warn("active in pid " + std::to_string(getpid()) + ", reports to " +
+         (o->output.empty() ? std::string("stderr") : "'" + shownOption(o->output) + "'"));
   g_inited.store(true, std::memory_order_release);
 }
 

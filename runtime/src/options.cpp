@@ -276,6 +276,19 @@ bool parseOptions(const char *text, Options &o, const ErrSink &err) {
         bad("expected 0 to 9");
       else
         o.verbosity = int(n);
+    } else if (k == "exitcode") {
+      uint64_t n = 0;
+      if (!parseUint(v, 255, n))
+        bad("expected an exit status, 0 to 255");
+      else
+        o.exitcode = int(n);
+    } else if (k == "help") {
+      if (!parseBool(v, o.help))
+        bad("expected 0 or 1");
+    } else if (k == "frames") {
+      if (v == "all") o.frames_all = true;
+      else if (v == "user") o.frames_all = false;
+      else bad("expected user or all");
     } else {
       report("unknown option '" + shownOption(k) + "'");
     }
@@ -283,6 +296,37 @@ bool parseOptions(const char *text, Options &o, const ErrSink &err) {
   if (err && problems > kMaxMessages)
     err(std::to_string(problems - kMaxMessages) + " more bad options ignored");
   return ok;
+}
+
+std::string optionsHelp() {
+  // Keep in step with parseOptions and the table in docs/runtime/README.md.
+  static const char *const rows[][3] = {
+      {"dump_on", "quit,exit", "triggers: quit (SIGQUIT dump), exit (leak report), stuck (watchdog), none"},
+      {"output", "stderr", "report file; %p: pid, %n: report number (1, 2, ...)"},
+      {"format", "debug2", "debug2, debug1, json or pprof"},
+      {"frames", "user", "text dumps: user folds library frames, all shows them"},
+      {"exitcode", "66", "exit status after a leak, deadlock or all-asleep report (0: keep the program's)"},
+      {"deadlock", "report", "off, report, or abort (report, then abort())"},
+      {"all_asleep", "1", "report when every thread is blocked with no timeout"},
+      {"stuck_after", "30s", "watchdog threshold (with dump_on=stuck)"},
+      {"check_interval", "100ms", "monitor period"},
+      {"ignore_top", "", "leak report: ignore threads whose innermost frames match"},
+      {"ignore_created_by", "", "leak report: ignore threads whose creation stack matches"},
+      {"ignore_name", "", "leak report: ignore threads by name (prefix*)"},
+      {"ignore_detached", "0", "leak report: 1 treats detached threads as daemons"},
+      {"eager_stacks", "auto", "capture stacks when threads block: 0, 1 or auto"},
+      {"models", "", "extra wait-reason table (TSV)"},
+      {"stack_signal", "SIGRTMIN+4", "real-time signal used to sample stacks"},
+      {"verbosity", "0", "0 quiet; 1 a line per report written and at start"},
+      {"help", "0", "1: print this list and exit"},
+  };
+  std::string o = "tether: TETHER_OPTIONS=key=value:key=value, options and defaults:\n";
+  for (auto &r : rows) {
+    char line[256];
+    snprintf(line, sizeof line, "  %-18s %-11s %s\n", r[0], *r[1] ? r[1] : "-", r[2]);
+    o += line;
+  }
+  return o;
 }
 
 } // namespace tether::rt

@@ -2,6 +2,8 @@
 // pthread_t -> slot map, and the block/unblock bookkeeping the interceptors call.
 #include "rt.h"
 
+#include <algorithm>
+
 #include <cstring>
 #include <ctime>
 #include <csignal>
@@ -155,6 +157,9 @@ ThreadRecord *allocThread(uint64_t parent, uint32_t create_stack, bool pre_main)
     r->exited.store(false);
     r->pre_main = pre_main;
     r->adopted = false;
+    r->scope.store(0);
+    r->leak_reported.store(false);
+    r->entry_fn = r->entry_arg = 0;
     r->reason = kRunning;
     r->depth = 0;
     r->object = 0;
@@ -390,6 +395,38 @@ void clearLabels(ThreadRecord *r) {
   writeNames(r, [&] { memset(r->labels, 0, kLabelLen); });
 }
 
+namespace {
+SpinLock g_scope_lock;
+std::vector<uint64_t> *g_scope_parent; // index: scope id - 1
+} // namespace
+
+uint64_t newScope(uint64_t parent) {
+  SpinGuard g(g_scope_lock);
+  if (!g_scope_parent)
+    g_scope_parent = new std::vector<uint64_t>();
+  g_scope_parent->push_back(parent);
+  return g_scope_parent->size();
+}
+
+bool scopeWithin(uint64_t s, uint64_t ancestor) {
+  if (ancestor == 0)
+    return true;
+  SpinGuard g(g_scope_lock);
+  for (int hops = 0; s != 0 && hops < 1 << 20; ++hops) {
+    if (s == ancestor)
+      return true;
+    if (!g_scope_parent || s > g_scope_parent->size())
+      return false;
+    s = (*g_scope_parent)[s - 1];
+  }
+  return false;
+}
+
+void markLeakReported(uint64_t id) {
+  if (ThreadRecord *r = findById(id))
+    r->leak_reported.store(true);
+}
+
 std::vector<ThreadSnap> snapshot(bool capture_stacks, uint64_t min_blocked_ns) {
   uint64_t now_ns = min_blocked_ns ? nowNs() : 0;
   std::vector<ThreadSnap> out;
@@ -462,6 +499,10 @@ std::vector<ThreadSnap> snapshot(bool capture_stacks, uint64_t min_blocked_ns) {
     s.start_ns = r->start_ns;
     s.start_wall_ns = r->start_wall_ns;
     s.create_stack = r->create_stack;
+    s.scope = r->scope.load(std::memory_order_relaxed);
+    s.leak_reported = r->leak_reported.load(std::memory_order_relaxed);
+    s.entry_fn = r->entry_fn;
+    s.entry_arg = r->entry_arg;
     if (s.reason == kMutexLock || s.reason == kRwlockWrite || s.reason == kRwlockRead) {
       int owner = 0;
       if (s.reason == kMutexLock) {
@@ -500,28 +541,56 @@ std::vector<ThreadSnap> snapshot(bool capture_stacks, uint64_t min_blocked_ns) {
         syscall(SYS_tgkill, getpid(), tid, stackSignal());
     }
     uint64_t deadline = nowNs() + 200ull * 1000000ull;
-    size_t k = 0;
-    for (auto &s : out) {
-      if (s.stack != 0 || s.is_self)
-        continue;
-      while (k < need_stack.size() && need_stack[k]->id != s.id)
-        ++k;
-      if (k == need_stack.size())
-        break;
-      ThreadRecord *r = need_stack[k];
-      while (r->cap_done.load(std::memory_order_acquire) != req[k] && nowNs() < deadline)
-        sched_yield();
-      if (r->cap_done.load(std::memory_order_acquire) == req[k] && r->cap_n > 0) {
-        uintptr_t pcs[kMaxFrames];
-        int n = r->cap_n;
-        memcpy(pcs, r->cap_pcs, sizeof(uintptr_t) * n);
-        s.stack = depotPut(pcs, dropOwnFrames(pcs, n));
-        // Taken inside the same blocking episode: good for later reports too.
-        if (s.stack && s.state == kStateBlocked && r->cap_blocked &&
-            r->cap_episode == uint32_t(s.episode))
-          r->sampled.store(uint64_t(uint32_t(s.episode)) << 32 | s.stack,
-                           std::memory_order_release);
+    // Index in `out` of each thread asked.
+    std::vector<size_t> at(need_stack.size());
+    for (size_t i = 0, k = 0; i < out.size() && k < need_stack.size(); ++i)
+      if (out[i].id == need_stack[k]->id)
+        at[k++] = i;
+    // Collect answers in any order. While the threads answer (each must be
+    // scheduled to run its handler), symbolize every stack not seen before:
+    // the first report of a process pays for loading debug information
+    // then, overlapped with the answers, rather than after them.
+    std::vector<size_t> pending(need_stack.size());
+    for (size_t k = 0; k < pending.size(); ++k)
+      pending[k] = k;
+    std::vector<uint32_t> seen{0};
+    auto symbolizeNew = [&](uint32_t id) {
+      if (std::find(seen.begin(), seen.end(), id) != seen.end() || seen.size() > 64)
+        return;
+      seen.push_back(id);
+      symbolizeStacks({id});
+    };
+    for (const ThreadSnap &s : out)
+      symbolizeNew(s.create_stack);
+    while (!pending.empty()) {
+      bool late = nowNs() >= deadline;
+      size_t kept = 0;
+      for (size_t j = 0; j < pending.size(); ++j) {
+        size_t k = pending[j];
+        ThreadRecord *r = need_stack[k];
+        if (r->cap_done.load(std::memory_order_acquire) != req[k]) {
+          pending[kept++] = k;
+          continue;
+        }
+        ThreadSnap &s = out[at[k]];
+        if (r->cap_n > 0) {
+          uintptr_t pcs[kMaxFrames];
+          int n = r->cap_n;
+          memcpy(pcs, r->cap_pcs, sizeof(uintptr_t) * n);
+          s.stack = depotPut(pcs, dropOwnFrames(pcs, n));
+          // Taken inside the same blocking episode: good for later reports too.
+          if (s.stack && s.state == kStateBlocked && r->cap_blocked &&
+              r->cap_episode == uint32_t(s.episode))
+            r->sampled.store(uint64_t(uint32_t(s.episode)) << 32 | s.stack,
+                             std::memory_order_release);
+          symbolizeNew(s.stack);
+        }
       }
+      pending.resize(kept);
+      if (late)
+        break;
+      if (kept)
+        sched_yield();
     }
   }
   for (auto &s : out) {

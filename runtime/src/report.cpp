@@ -4,8 +4,12 @@
 
 #include <algorithm>
 #include <cinttypes>
+#include <cxxabi.h>
+#include <elf.h>
+#include <link.h>
 #include <cstdio>
 #include <cstring>
+#include <functional>
 #include <map>
 #include <unistd.h>
 #include <zlib.h>
@@ -173,6 +177,47 @@ std::string fileLine(const Frame &f) {
   return f.inlined ? o + "\n" : o + " +" + hex(f.offset) + "\n";
 }
 
+} // namespace
+
+// Frames as text lines, library runs folded (unless frames=all, or no frame
+// is the program's own): `prefix... N frames in libstdc++, libc`.
+std::string foldedFrames(const std::vector<Frame> &fs,
+                         const std::function<std::string(const Frame &)> &line,
+                         const std::string &prefix) {
+  std::vector<std::string> libs(fs.size());
+  bool any_user = false;
+  for (size_t i = 0; i < fs.size(); ++i) {
+    libs[i] = frameLibrary(fs[i]);
+    any_user |= libs[i].empty();
+  }
+  std::string o;
+  if (options().frames_all || !any_user) {
+    for (const Frame &f : fs)
+      o += line(f);
+    return o;
+  }
+  for (size_t i = 0; i < fs.size();) {
+    if (libs[i].empty()) {
+      o += line(fs[i++]);
+      continue;
+    }
+    std::vector<std::string> names;
+    size_t j = i;
+    for (; j < fs.size() && !libs[j].empty(); ++j)
+      if (std::find(names.begin(), names.end(), libs[j]) == names.end())
+        names.push_back(libs[j]);
+    std::string list;
+    for (auto &n : names)
+      list += (list.empty() ? "" : ", ") + n;
+    o += prefix + "... " + std::to_string(j - i) + (j - i == 1 ? " frame in " : " frames in ") +
+         list + "\n";
+    i = j;
+  }
+  return o;
+}
+
+namespace {
+
 std::string threadLabel(uint64_t id, const std::vector<ThreadSnap> &all) {
   std::string o = "thread " + std::to_string(id);
   for (const auto &t : all)
@@ -222,10 +267,17 @@ std::string renderDebug2One(const ThreadSnap &t, const std::vector<ThreadSnap> &
   if (!t.labels.empty())
     o += "labels: " + labelsJson(t) + "\n";
   if (t.stack) {
-    for (const Frame &f : symbolizeStack(t.stack))
-      o += f.function + "\n" + fileLine(f);
+    o += foldedFrames(symbolizeStack(t.stack),
+                      [](const Frame &f) { return f.function + "\n" + fileLine(f); }, "");
   } else {
-    o += "(stack unavailable)\n";
+    // A leak report must say what the thread runs, started or not.
+    std::string entry = entryName(t);
+    if (t.state != kStateCreated)
+      o += "(stack unavailable)\n";
+    if (!entry.empty())
+      o += (t.state == kStateCreated ? "not started; entry: " : "entry: ") + entry + "\n";
+    else if (t.state == kStateCreated)
+      o += "(not started)\n";
   }
   if (t.create_stack && (t.parent_id || t.adopted || t.pre_main)) {
     std::vector<Frame> cf = creationFrames(t.create_stack);
@@ -240,6 +292,147 @@ std::string renderDebug2One(const ThreadSnap &t, const std::vector<ThreadSnap> &
   if (!b.empty())
     o += "blocked on " + b + "\n";
   return o;
+}
+
+std::string frameLibrary(const Frame &f) {
+  const std::string &m = f.module;
+  size_t slash = m.rfind('/');
+  std::string base = slash == std::string::npos ? m : m.substr(slash + 1);
+  auto starts = [&](const char *p) { return base.rfind(p, 0) == 0; };
+  if (starts("libc.so") || starts("libc-")) return "libc";
+  if (starts("libstdc++")) return "libstdc++";
+  if (starts("libc++abi")) return "libc++abi";
+  if (starts("libc++")) return "libc++";
+  if (starts("libgcc_s")) return "libgcc_s";
+  if (starts("libpthread")) return "libpthread";
+  if (starts("libm.so")) return "libm";
+  if (starts("ld-linux") || starts("ld64.so") || starts("ld.so")) return "ld.so";
+  if (starts("libtether_rt")) return "tether";
+  // The standard library's templates, instantiated in the program's code.
+  // (/usr/include/c++/12/..., /usr/include/x86_64-linux-gnu/c++/12/...,
+  // /usr/lib/llvm-19/include/c++/v1/...)
+  size_t inc = f.file.find("/include/");
+  if (inc != std::string::npos && f.file.find("/c++/", inc) != std::string::npos)
+    return f.file.find("/c++/v1/", inc) != std::string::npos ? "libc++" : "libstdc++";
+  return {};
+}
+
+namespace {
+// A C string at addr in this process, read without trusting addr.
+std::string readCString(uintptr_t addr, size_t max) {
+  std::string s;
+  char chunk[64];
+  while (s.size() < max) {
+    // Stay within the page: the next one may be unmapped.
+    size_t n = std::min(sizeof chunk, size_t(4096 - (addr % 4096)));
+    if (!safeRead(reinterpret_cast<const void *>(addr), chunk, n))
+      return {};
+    size_t len = strnlen(chunk, n);
+    s.append(chunk, len);
+    if (len < n)
+      return s;
+    addr += n;
+  }
+  return {};
+}
+
+// The text inside `prefix<...>` at the start of s, up to the matching '>'.
+bool peel(std::string &s, const std::string &prefix) {
+  if (s.rfind(prefix, 0) != 0)
+    return false;
+  int depth = 1, paren = 0;
+  for (size_t i = prefix.size(); i < s.size(); ++i) {
+    char c = s[i];
+    if (c == '(') ++paren;
+    else if (c == ')') --paren;
+    else if (paren == 0 && c == '<') ++depth;
+    else if (paren == 0 && c == '>' && --depth == 0) {
+      s = s.substr(prefix.size(), i - prefix.size());
+      return true;
+    }
+  }
+  return false;
+}
+} // namespace
+
+std::string entryName(const ThreadSnap &t) {
+  if (!t.entry_fn)
+    return {};
+  // +1: a start address, not a return address (symbolization looks at pc-1).
+  Frame f = symbolizePc(t.entry_fn + 1);
+  std::string fn = f.function == "??" ? hex(t.entry_fn) : f.function;
+  // (A local symbol, absent from a stripped libstdc++: any start routine in
+  // libstdc++ is tried, the demangled type below confirms it.)
+  if ((fn.find("execute_native_thread_routine") == std::string::npos &&
+       frameLibrary(f) != "libstdc++") ||
+      !t.entry_arg)
+    return fn;
+  // libstdc++'s std::thread: the argument is a std::thread::_State, whose
+  // dynamic type (vtable -> type_info) is _State_impl<_Invoker<tuple<F, Args...>>>.
+  uintptr_t vptr = 0, ti = 0, name = 0;
+  if (!safeRead(reinterpret_cast<const void *>(t.entry_arg), &vptr, sizeof vptr) || !vptr ||
+      !safeRead(reinterpret_cast<const void *>(vptr - sizeof(void *)), &ti, sizeof ti) || !ti ||
+      !safeRead(reinterpret_cast<const void *>(ti + sizeof(void *)), &name, sizeof name) || !name)
+    return fn;
+  std::string mangled = readCString(name, 4096);
+  if (mangled.empty())
+    return fn;
+  if (mangled[0] == '*') // a type_info name of local linkage
+    mangled.erase(0, 1);
+  int status = 0;
+  char *d = abi::__cxa_demangle(mangled.c_str(), nullptr, nullptr, &status);
+  if (status != 0 || !d)
+    return fn;
+  std::string type = d;
+  free(d);
+  if (!peel(type, "std::thread::_State_impl<"))
+    return fn;
+  peel(type, "std::thread::_Invoker<");
+  peel(type, "std::tuple<");
+  // std::async runs its callable through a member of _Async_state_impl
+  // (a lambda of it in older libstdc++): name the callable inside.
+  size_t async = type.find("std::__future_base::_Async_state_impl<");
+  if (async != std::string::npos) {
+    std::string inner = type.substr(async);
+    if (peel(inner, "std::__future_base::_Async_state_impl<") &&
+        peel(inner, "std::thread::_Invoker<") && peel(inner, "std::tuple<"))
+      return inner;
+  }
+  // A function pointer: find it among the state's first words (an exact
+  // function start), to name the function rather than its type.
+  if (type.find("(*)") != std::string::npos) {
+    uintptr_t words[8] = {};
+    std::string named;
+    for (int i = 1; i <= 8; ++i) {
+      if (!safeRead(reinterpret_cast<const void *>(t.entry_arg + i * sizeof(void *)), &words[i - 1],
+                    sizeof(uintptr_t)) || !words[i - 1])
+        continue;
+      Frame g = symbolizePc(words[i - 1] + 1);
+      if (g.function != "??" && g.offset == 1 && frameLibrary(g).empty())
+        named = g.function;
+    }
+    if (!named.empty())
+      return named;
+  }
+  return type;
+}
+
+std::string firstUserFrame(const ThreadSnap &t) {
+  if (t.stack) {
+    for (const Frame &f : symbolizeStack(t.stack)) {
+      if (!frameLibrary(f).empty() || f.function == "??")
+        continue;
+      std::string o = f.function;
+      if (!f.file.empty()) {
+        size_t slash = f.file.rfind('/');
+        o += " (" + (slash == std::string::npos ? f.file : f.file.substr(slash + 1)) + ":" +
+             std::to_string(f.line) + ")";
+      }
+      return o;
+    }
+  }
+  std::string e = entryName(t);
+  return e.empty() ? e : "entry " + e;
 }
 
 std::vector<ThreadSnap> reportable(std::vector<ThreadSnap> ts) {
@@ -288,12 +481,16 @@ std::string renderDebug1(const std::vector<ThreadSnap> &ts) {
     if (!g.labels.empty())
       o += "# labels: " + g.labels + "\n";
     if (g.stack) {
-      for (const Frame &f : symbolizeStack(g.stack)) {
-        snprintf(buf, sizeof buf, "#\t%#" PRIxPTR "\t", f.pc);
-        o += buf + f.function;
-        snprintf(buf, sizeof buf, "+%#" PRIxPTR "\t", f.offset);
-        o += buf + (f.file.empty() ? f.module : f.file) + ":" + std::to_string(f.line) + "\n";
-      }
+      o += foldedFrames(
+          symbolizeStack(g.stack),
+          [](const Frame &f) {
+            char b[64];
+            snprintf(b, sizeof b, "#\t%#" PRIxPTR "\t", f.pc);
+            std::string l = b + f.function;
+            snprintf(b, sizeof b, "+%#" PRIxPTR "\t", f.offset);
+            return l + b + (f.file.empty() ? f.module : f.file) + ":" + std::to_string(f.line) + "\n";
+          },
+          "#\t");
     }
     o += "\n";
   }
@@ -310,7 +507,8 @@ std::string framesJson(const std::vector<Frame> &fs) {
     o += "{\"pc\":\"" + hex(f.pc) + "\",\"function\":\"" + jsonEscape(f.function) +
          "\",\"file\":\"" + jsonEscape(f.file) + "\",\"line\":" + std::to_string(f.line) +
          ",\"offset\":\"" + hex(f.offset) + "\",\"module\":\"" + jsonEscape(f.module) +
-         "\",\"inlined\":" + (f.inlined ? "true" : "false") + "}";
+         "\",\"inlined\":" + (f.inlined ? "true" : "false") +
+         ",\"library\":" + (frameLibrary(f).empty() ? "false" : "true") + "}";
   }
   return o + "]";
 }
@@ -340,6 +538,8 @@ std::string renderJson(const std::vector<ThreadSnap> &ts, const char *trigger) {
     o += std::string(",\"detached\":") + (t.detached ? "true" : "false");
     o += ",\"start_unix_ns\":" + std::to_string(t.start_wall_ns);
     o += ",\"labels\":" + labelsJson(t);
+    if (!t.stack)
+      o += ",\"entry\":\"" + jsonEscape(entryName(t)) + "\"";
     o += ",\"stack\":" + (t.stack ? framesJson(symbolizeStack(t.stack)) : std::string("[]"));
     o += ",\"created_by\":" +
          (t.create_stack && (t.parent_id || t.adopted || t.pre_main)
@@ -398,6 +598,76 @@ std::string gzip(const std::string &in) {
 }
 } // namespace
 
+namespace {
+// A loaded ELF object: its address range, path and GNU build id (hex).
+struct LoadedObject {
+  uintptr_t lo = 0, hi = 0;
+  std::string path, build_id;
+  bool main = false;
+};
+
+std::string buildIdOf(const dl_phdr_info *info) {
+  for (int i = 0; i < info->dlpi_phnum; ++i) {
+    const ElfW(Phdr) &ph = info->dlpi_phdr[i];
+    if (ph.p_type != PT_NOTE)
+      continue;
+    const char *p = reinterpret_cast<const char *>(info->dlpi_addr + ph.p_vaddr);
+    const char *end = p + ph.p_memsz;
+    while (p + sizeof(ElfW(Nhdr)) <= end) {
+      const auto *n = reinterpret_cast<const ElfW(Nhdr) *>(p);
+      const char *name = p + sizeof(ElfW(Nhdr));
+      const char *desc = name + ((n->n_namesz + 3) & ~3u);
+      const char *next = desc + ((n->n_descsz + 3) & ~3u);
+      if (next > end)
+        break;
+      if (n->n_type == NT_GNU_BUILD_ID && n->n_namesz == 4 && memcmp(name, "GNU", 4) == 0) {
+        std::string hexid;
+        char b[3];
+        for (unsigned k = 0; k < n->n_descsz; ++k) {
+          snprintf(b, sizeof b, "%02x", static_cast<unsigned char>(desc[k]));
+          hexid += b;
+        }
+        return hexid;
+      }
+      p = next;
+    }
+  }
+  return {};
+}
+
+std::vector<LoadedObject> loadedObjects() {
+  std::vector<LoadedObject> out;
+  dl_iterate_phdr(
+      [](dl_phdr_info *info, size_t, void *data) {
+        auto &v = *static_cast<std::vector<LoadedObject> *>(data);
+        LoadedObject o;
+        o.lo = UINTPTR_MAX;
+        for (int i = 0; i < info->dlpi_phnum; ++i) {
+          const ElfW(Phdr) &ph = info->dlpi_phdr[i];
+          if (ph.p_type != PT_LOAD)
+            continue;
+          o.lo = std::min<uintptr_t>(o.lo, info->dlpi_addr + ph.p_vaddr);
+          o.hi = std::max<uintptr_t>(o.hi, info->dlpi_addr + ph.p_vaddr + ph.p_memsz);
+        }
+        if (o.lo >= o.hi)
+          return 0;
+        o.main = v.empty(); // the program comes first
+        o.path = info->dlpi_name ? info->dlpi_name : "";
+        if (o.main || o.path.empty()) {
+          char exe[4096];
+          ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+          if (o.main && n > 0)
+            o.path.assign(exe, size_t(n));
+        }
+        o.build_id = buildIdOf(info);
+        v.push_back(std::move(o));
+        return 0;
+      },
+      &out);
+  return out;
+}
+} // namespace
+
 std::string renderPprof(const std::vector<ThreadSnap> &ts) {
   std::vector<std::string> strings{""};
   std::map<std::string, uint64_t> sidx{{"", 0}};
@@ -415,7 +685,35 @@ std::string renderPprof(const std::vector<ThreadSnap> &ts) {
   prof.bytes(1, vt.b);
 
   std::map<std::string, uint64_t> mappings; // module -> id
-  std::map<std::string, std::pair<uintptr_t, uint64_t>> mapinfo;
+  // Mapping 1 is the program (what pprof shows as File:); every mapping
+  // carries its GNU build id.
+  std::vector<LoadedObject> objects = loadedObjects();
+  auto objectOf = [&](uintptr_t pc) -> const LoadedObject * {
+    for (const LoadedObject &o : objects)
+      if (pc >= o.lo && pc < o.hi)
+        return &o;
+    return nullptr;
+  };
+  auto addMapping = [&](const std::string &file, uintptr_t lo, uintptr_t hi, const std::string &build_id) {
+    uint64_t mid = mappings.size() + 1;
+    mappings[file] = mid;
+    Pb m;
+    m.u64(1, mid);
+    m.u64(2, lo);
+    m.u64(3, hi > lo ? hi : lo + 1);
+    m.u64(4, 0);
+    m.i64(5, int64_t(str(file)));
+    if (!build_id.empty())
+      m.i64(6, int64_t(str(build_id)));
+    m.u64(7, 1); // has_functions: already symbolized, pprof must not redo it
+    m.u64(8, 1); // has_filenames
+    m.u64(9, 1); // has_line_numbers
+    prof.bytes(3, m.b);
+    return mid;
+  };
+  for (const LoadedObject &o : objects)
+    if (o.main && !o.path.empty())
+      addMapping(o.path, o.lo, o.hi, o.build_id);
   std::map<uintptr_t, uint64_t> locs;
   std::map<std::pair<std::string, std::string>, uint64_t> funcs;
   std::string loc_bytes, fn_bytes, map_bytes;
@@ -447,23 +745,14 @@ std::string renderPprof(const std::vector<ThreadSnap> &ts) {
         if (it == locs.end()) {
           uint64_t mid = 0;
           if (!f.module.empty()) {
-            auto mit = mappings.find(f.module);
-            if (mit == mappings.end()) {
-              mid = mappings.size() + 1;
-              mappings[f.module] = mid;
-              Pb m;
-              m.u64(1, mid);
-              m.u64(2, f.module_base);
-              m.u64(3, f.module_end > f.module_base ? f.module_end : f.module_base + 1);
-              m.u64(4, 0);
-              m.i64(5, int64_t(str(f.module)));
-              m.u64(7, 1); // has_functions: already symbolized, pprof must not redo it
-              m.u64(8, 1); // has_filenames
-              m.u64(9, 1); // has_line_numbers
-              prof.bytes(3, m.b);
-            } else {
+            const LoadedObject *o = objectOf(f.pc > 0 ? f.pc - 1 : f.pc);
+            // The program under the name it was given to mapping 1.
+            std::string file = o && o->main && !o->path.empty() ? o->path : f.module;
+            auto mit = mappings.find(file);
+            if (mit == mappings.end())
+              mid = addMapping(file, f.module_base, f.module_end, o ? o->build_id : std::string());
+            else
               mid = mit->second;
-            }
           }
           uint64_t lid = locs.size() + 1;
           locs[f.pc] = lid;

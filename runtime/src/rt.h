@@ -91,6 +91,12 @@ struct ThreadRecord {
   std::atomic<bool> exited{false};
   bool pre_main = false;
   bool adopted = false; // not created through our pthread_create
+  // Leak scope (tether::leak_mark): inherited from the creating thread, so a
+  // thread belongs to the scope of whoever transitively created it.
+  std::atomic<uint64_t> scope{0};
+  std::atomic<bool> leak_reported{false}; // a leak check already reported it
+  // What the thread runs: pthread_create's start routine and argument.
+  uintptr_t entry_fn = 0, entry_arg = 0;
   // --- block episode (seqlock) ---
   std::atomic<uint32_t> bseq{0}; // odd while being written
   uint8_t reason = kRunning;
@@ -129,6 +135,9 @@ struct ThreadSnap {
   uintptr_t object;
   uint64_t since_ns, start_ns, start_wall_ns, join_target, episode;
   uint32_t create_stack, stack; // stack: depot id of the current stack (0: none)
+  uint64_t scope;
+  bool leak_reported;
+  uintptr_t entry_fn, entry_arg; // pthread_create's start routine and argument
   int holder_tid;               // owner tid of the mutex/rwlock blocked on, 0 unknown
   uint64_t holder_id;           // its tether id, 0 unknown
   std::string user_reason, name, labels_json;
@@ -165,6 +174,13 @@ void setName(ThreadRecord *r, const char *name);
 void setLabel(ThreadRecord *r, const char *key, const char *value);
 void copyLabels(ThreadRecord *to, const ThreadRecord *from);
 void clearLabels(ThreadRecord *r);
+// Leak scopes: a new one, child of `parent`; whether `s` is `ancestor` or
+// nested in it.
+uint64_t newScope(uint64_t parent);
+bool scopeWithin(uint64_t s, uint64_t ancestor);
+void markLeakReported(uint64_t id);
+// The exit report and the leak finder leave out threads a leak check already
+// reported.
 
 // Copies every live record; with capture_stacks, asks threads without a stack
 // for theirs (signal). min_blocked_ns > 0: only threads blocked that long, in a
@@ -225,6 +241,21 @@ std::string renderJson(const std::vector<ThreadSnap> &ts, const char *trigger);
 std::string renderPprof(const std::vector<ThreadSnap> &ts);
 std::string render(Fmt f, const std::vector<ThreadSnap> &ts, const char *trigger);
 std::vector<ThreadSnap> reportable(std::vector<ThreadSnap> ts);
+// What a thread runs, from its start routine, and for std::thread (and so
+// std::jthread, std::async) the callable's type from the state object passed
+// to pthread_create; empty if unknown.
+std::string entryName(const ThreadSnap &t);
+// The thread's innermost frame of the program's own code ("fn (file:line)"),
+// else its entry function; empty if neither is known.
+std::string firstUserFrame(const ThreadSnap &t);
+// The library a frame belongs to ("libc", "libstdc++", "ld.so", "tether"...),
+// or "" for the program's own code.
+std::string frameLibrary(const Frame &f);
+// Frames as text, one line(f) each, runs of library frames folded into one
+// `prefix... N frames in libstdc++, libc` line (all shown with frames=all).
+std::string foldedFrames(const std::vector<Frame> &fs,
+                         const std::function<std::string(const Frame &)> &line,
+                         const std::string &prefix);
 
 // ----------------------------------------------------------------- options
 struct Options {
@@ -246,7 +277,14 @@ struct Options {
   int stack_signal = 0; // 0: SIGRTMIN+4
   int max_threads = 65536;
   int verbosity = 0;
+  // Exit status of a process in which a leak, deadlock or all-asleep report
+  // was made (0: the program's own status).
+  int exitcode = 66;
+  bool help = false;       // print the options with their defaults and exit
+  bool frames_all = false; // text dumps: show library frames instead of folding them
 };
+// The option table for help=1: "key", default, meaning (one line each).
+std::string optionsHelp();
 const Options &options();
 // Receives one message (without "tether: " and newline) per problem.
 using ErrSink = std::function<void(const std::string &)>;
@@ -258,7 +296,8 @@ bool parseDurationNs(const std::string &s, uint64_t &out);
 std::string shownOption(const std::string &s); // printable, bounded, for messages
 
 void initRuntime();          // idempotent
-void atMainReturn();
+// The leak report when main returns; returns the process's exit status.
+int atMainReturn(int status);
 void writeReport(const std::string &text, const char *trigger); // to output / stderr
 void pokeMonitor(char why);  // async-signal-safe
 // Scope of a set*id() call: the monitor thread is stopped during it and

@@ -113,6 +113,7 @@ struct Result {
   int status = -1; // exit code, or 128+signal
   bool timed_out = false;
   std::string out, err;
+  pid_t pid = 0;
 };
 
 struct Spawn {
@@ -169,7 +170,9 @@ inline Result spawn(const Spawn &s) {
   if (!s.cwd.empty())
     posix_spawn_file_actions_addchdir_np(&fa, s.cwd.c_str());
   pid_t pid;
-  if (posix_spawn(&pid, argv[0], &fa, nullptr, argv.data(), envp.data()) != 0) {
+  if (posix_spawn(&pid, argv[0], &fa, nullptr, argv.data(), envp.data()) == 0)
+    r.pid = pid;
+  else {
     ADD_FAILURE() << "cannot run " << argv[0];
     posix_spawn_file_actions_destroy(&fa);
     removeTree(cap);

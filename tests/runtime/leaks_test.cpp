@@ -2,6 +2,8 @@
 #include "tether/gtest.hpp"
 #include "tether/tether.hpp"
 
+#include <gtest/gtest-spi.h>
+
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
@@ -42,56 +44,71 @@ struct Parked {
 
 tether::LeakOptions fast() {
   tether::LeakOptions o;
-  o.max_retry = std::chrono::milliseconds(50);
+  o.max_retries = 5;
   return o;
 }
 
 TEST(Leaks, FindsARunningThreadWithItsCreationSite) {
   Parked p;
   tether::LeakReport r = tether::FindLeaks(fast());
-  EXPECT_FALSE(static_cast<bool>(r));
+  EXPECT_TRUE(r.leaked());
   ASSERT_EQ(r.thread_ids.size(), 1u) << r.text;
   EXPECT_NE(r.text.find("[cond wait, "), std::string::npos) << r.text;
   EXPECT_NE(r.text.find("Parked::parkedWorker"), std::string::npos) << r.text;
   EXPECT_NE(r.text.find("Parked::Parked() in thread 1\n\t"), std::string::npos) << r.text;
   EXPECT_NE(r.text.find("leaks_test.cpp:"), std::string::npos) << r.text;
   p.release();
-  EXPECT_TRUE(static_cast<bool>(tether::FindLeaks(fast())));
+  EXPECT_FALSE(tether::FindLeaks(fast()).leaked());
 }
 
+// A thread is reported by the first check that finds it, not again.
+TEST(Leaks, EachLeakIsReportedOnce) {
+  Parked p;
+  tether::LeakReport first = tether::FindLeaks(fast());
+  ASSERT_EQ(first.thread_ids.size(), 1u) << first.text;
+  tether::LeakReport again = tether::FindLeaks(fast());
+  EXPECT_FALSE(again.leaked()) << again.text;
+  tether::LeakOptions all = fast();
+  all.include_reported = true;
+  EXPECT_EQ(tether::FindLeaks(all).thread_ids, first.thread_ids);
+  p.release();
+}
+
+// Count-based backoff: 20 retries from 1 us doubling up to max_sleep wait
+// long enough for a thread that finishes in 100 ms when max_sleep allows it.
 TEST(Leaks, WaitsForThreadsThatAreFinishing) {
   std::thread t([] { std::this_thread::sleep_for(std::chrono::milliseconds(100)); });
   t.detach();
   tether::LeakOptions o;
-  o.max_retry = std::chrono::milliseconds(2000);
+  o.max_sleep = std::chrono::milliseconds(500);
   tether::LeakReport r = tether::FindLeaks(o);
-  EXPECT_TRUE(static_cast<bool>(r)) << r.text;
+  EXPECT_FALSE(r.leaked()) << r.text;
 }
 
 TEST(Leaks, IgnoreTopFunction) {
   Parked p;
   tether::LeakOptions o = fast();
-  tether::IgnoreTopFunction(o, "std::condition_variable::wait");
-  EXPECT_TRUE(static_cast<bool>(tether::FindLeaks(o)));
+  o.ignore_top_functions = {"std::condition_variable::wait"};
+  EXPECT_FALSE(tether::FindLeaks(o).leaked());
   tether::LeakOptions other = fast();
-  tether::IgnoreTopFunction(other, "no_such_function");
-  EXPECT_FALSE(static_cast<bool>(tether::FindLeaks(other)));
+  other.ignore_top_functions = {"no_such_function"};
+  EXPECT_TRUE(tether::FindLeaks(other).leaked());
   p.release();
 }
 
 TEST(Leaks, IgnoreCreatedBy) {
   Parked p;
   tether::LeakOptions o = fast();
-  tether::IgnoreCreatedBy(o, "Parked::Parked");
-  EXPECT_TRUE(static_cast<bool>(tether::FindLeaks(o)));
+  o.ignore_created_by = {"Parked::Parked"};
+  EXPECT_FALSE(tether::FindLeaks(o).leaked());
   p.release();
 }
 
 TEST(Leaks, IgnoreCurrentAndPerTestAttribution) {
   Parked before;
   tether::LeakOptions o = fast();
-  tether::IgnoreCurrent(o);
-  EXPECT_TRUE(static_cast<bool>(tether::FindLeaks(o)));
+  o.ignore_ids = tether::CurrentThreadIds();
+  EXPECT_FALSE(tether::FindLeaks(o).leaked());
   unsigned long long mark = tether::LastThreadId();
   Parked during;
   tether::LeakOptions since = fast();
@@ -103,10 +120,68 @@ TEST(Leaks, IgnoreCurrentAndPerTestAttribution) {
   before.release();
 }
 
+// A thread belongs to the mark open in the thread that (transitively)
+// created it: a thread leaked during mark A that starts another thread
+// while mark B is open has that thread blamed on A, not B.
+TEST(Leaks, MarksFollowTheCreatorChain) {
+  struct Spawner {
+    std::mutex mu;
+    std::condition_variable cv;
+    bool spawn = false, done = false;
+    Parked *child = nullptr;
+    std::thread t;
+  } s;
+  tether::LeakMark a = tether::leak_mark();
+  s.t = std::thread([&s] {
+    std::unique_lock<std::mutex> l(s.mu);
+    s.cv.wait(l, [&s] { return s.spawn; });
+    s.child = new Parked(); // created while mark b is open
+    s.done = true;
+    s.cv.notify_all();
+    s.cv.wait(l, [&s] { return !s.spawn; });
+  });
+  tether::LeakMark b = tether::leak_mark();
+  std::thread clean([] {});
+  clean.join();
+  {
+    std::unique_lock<std::mutex> l(s.mu);
+    s.spawn = true;
+    s.cv.notify_all();
+    s.cv.wait(l, [&s] { return s.done; });
+  }
+  tether::LeakReport rb = tether::leaked_since(b, fast());
+  EXPECT_FALSE(rb.leaked()) << rb.text;
+  tether::LeakReport ra = tether::leaked_since(a, fast());
+  EXPECT_EQ(ra.thread_ids.size(), 2u) << ra.text; // the spawner and its child
+  {
+    std::lock_guard<std::mutex> l(s.mu);
+    s.spawn = false;
+  }
+  s.cv.notify_all();
+  s.t.join();
+  s.child->release();
+  delete s.child;
+}
+
 TEST(Leaks, VerifyNoLeaksPassesWhenClean) {
   std::thread t([] {});
   t.join();
   tether::testing::VerifyNoLeaks(fast());
+}
+
+// A leak check's failure points at the code that called it.
+TEST(Leaks, VerifyNoLeaksFailsAtTheCall) {
+  Parked p;
+  ::testing::TestPartResultArray failures;
+  {
+    ::testing::ScopedFakeTestPartResultReporter fake(
+        ::testing::ScopedFakeTestPartResultReporter::INTERCEPT_ONLY_CURRENT_THREAD, &failures);
+    tether::testing::VerifyNoLeaks(fast()); int line = __LINE__;
+    ASSERT_EQ(failures.size(), 1);
+    EXPECT_STREQ(failures.GetTestPartResult(0).file_name(), __FILE__);
+    EXPECT_EQ(failures.GetTestPartResult(0).line_number(), line);
+  }
+  p.release();
 }
 
 } // namespace

@@ -127,6 +127,18 @@ bool matches(const std::string &s, const std::string &re) {
   return std::regex_search(s, std::regex(re));
 }
 
+std::string capture(const std::string &cmd) {
+  std::string out;
+  if (FILE *p = popen(cmd.c_str(), "r")) {
+    char buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, p)) > 0)
+      out.append(buf, n);
+    pclose(p);
+  }
+  return out;
+}
+
 class Programs : public ::testing::TestWithParam<Mode> {};
 
 TEST_P(Programs, PipelineConsumerShowsChanReceiveWithCreationSite) {
@@ -207,13 +219,88 @@ TEST_P(Programs, JoinCycleIsReported) {
 TEST_P(Programs, DetachedThreadLeakAtExit) {
   Result r = run("detached_leak", GetParam(), "");
   ASSERT_FALSE(r.timed_out);
-  EXPECT_EQ(r.status, 0);
+  EXPECT_EQ(r.status, 66); // exitcode's default after a leak report
   EXPECT_NE(r.report.find("1 thread(s) still running at exit that nobody joined"), std::string::npos)
+      << r.report;
+  // A summary line per thread names its first frame of the program's own code.
+  EXPECT_TRUE(matches(r.report, R"(nobody joined:\n  thread 2 \[cond wait\] in startWorker\(\)::\$_0::operator\(\)\(\) const \(detached_leak\.cpp:\d+\)\n\nthread 2 \[)"))
       << r.report;
   EXPECT_TRUE(matches(r.report, R"(thread 2 \[cond wait, \d+ms\]:)")) << r.report;
   EXPECT_TRUE(matches(r.report, R"(created by startWorker\(\) in thread 1\n\t\S*detached_leak\.cpp:\d+)"))
       << r.report;
   EXPECT_TRUE(matches(r.report, R"(creation stack:(\n .*)*\n  main\n  \S*detached_leak\.cpp:\d+)"))
+      << r.report;
+}
+
+// Sanitizer convention: a leak report at exit makes the exit status
+// `exitcode` (default 66); exitcode=0 keeps the program's own.
+TEST_P(Programs, ExitcodeAfterLeakReport) {
+  for (auto [opt, want] : {std::pair<const char *, int>{"exitcode=0", 0}, {"exitcode=7", 7},
+                           {"exitcode=66:dump_on=quit", 0}, {"ignore_detached=1", 0}}) {
+    Result r = run("detached_leak", GetParam(), opt);
+    ASSERT_FALSE(r.timed_out);
+    EXPECT_EQ(r.status, want) << opt << "\n" << r.report;
+  }
+}
+
+// A deadlock reported during the run sets the status of a later exit(0)
+// (through atexit, with no leak report: dump_on=quit).
+TEST_P(Programs, ExitcodeAfterDeadlockReport) {
+  Result r = run("abba", GetParam(), "check_interval=50ms:dump_on=quit", {"exit"});
+  ASSERT_FALSE(r.timed_out);
+  EXPECT_NE(r.report.find("Found one deadlock:"), std::string::npos) << r.report;
+  EXPECT_EQ(r.status, 66) << r.err;
+  r = run("abba", GetParam(), "check_interval=50ms:dump_on=quit:exitcode=0", {"exit"});
+  ASSERT_FALSE(r.timed_out);
+  EXPECT_EQ(r.status, 0) << r.err;
+}
+
+// Text dumps fold the C library's and the C++ standard library's frames
+// (their own and their templates instantiated in the program) into one
+// line per run; frames=all shows them; JSON keeps them, flagged.
+TEST_P(Programs, LibraryFramesFoldedInTextKeptInJson) {
+  Result r = run("detached_leak", GetParam(), "");
+  ASSERT_FALSE(r.timed_out);
+  std::string b = r.report.substr(0, r.report.find("creation stack:"));
+  EXPECT_TRUE(matches(b, R"(thread 2 \[cond wait, \d+ms\]:\n\.\.\. \d+ frames in (libc|libstdc\+\+)(, (libc|libstdc\+\+))*\nstartWorker\(\)::\$_0::operator\(\)\(\) const\n\t\S*detached_leak\.cpp:\d+ \+0x[0-9a-f]+\n\.\.\. \d+ frames in [^\n]+\ncreated by startWorker)"))
+      << b;
+  EXPECT_EQ(b.find("pthread_cond_wait"), std::string::npos) << b;
+  EXPECT_EQ(b.find("std::condition_variable::wait"), std::string::npos) << b;
+  EXPECT_TRUE(matches(r.report, R"(creation stack:\n  \.\.\. \d+ frames? in libstdc\+\+\n  startWorker\(\)\n)"))
+      << r.report;
+
+  r = run("detached_leak", GetParam(), "frames=all");
+  EXPECT_NE(r.report.find("\npthread_cond_wait"), std::string::npos) << r.report;
+  EXPECT_NE(r.report.find("std::condition_variable::wait"), std::string::npos) << r.report;
+  EXPECT_EQ(r.report.find("... "), std::string::npos) << r.report;
+
+  r = run("detached_leak", GetParam(), "format=json");
+  EXPECT_TRUE(matches(r.report, R"(\{"pc":"0x[0-9a-f]+","function":"pthread_cond_wait[^}]*"library":true\})"))
+      << r.report;
+  EXPECT_TRUE(matches(r.report, R"(\{"pc":"0x[0-9a-f]+","function":"void std::condition_variable::wait<[^\n]*?"module":"[^"]*","inlined":(true|false),"library":true\})"))
+      << r.report;
+  EXPECT_TRUE(matches(r.report, R"(\{"pc":"0x[0-9a-f]+","function":"startWorker\(\)::\$_0::operator\(\)\(\) const"[^}]*"library":false\})"))
+      << r.report;
+}
+
+// A thread whose stack cannot be taken (it blocks every signal and
+// eager_stacks=0) still shows what it runs: the lambda's type, the function
+// std::thread was given, std::async's callable, pthread's start routine.
+TEST_P(Programs, EntryFunctionWhenTheStackIsUnavailable) {
+  Result r = run("entry_points", GetParam(), "eager_stacks=0");
+  ASSERT_FALSE(r.timed_out);
+  EXPECT_EQ(r.status, 0) << r.err;
+  for (auto [name, entry] : {std::pair<const char *, const char *>{"e-lambda", "main::$_0"},
+                             {"e-fnptr", "namedWorker(int)"},
+                             {"e-async", "main::$_1"},
+                             {"e-pthread", "plainStart(void*)"}}) {
+    std::string b = block(r.report, name);
+    EXPECT_NE(b.find("\n(stack unavailable)\nentry: " + std::string(entry) + "\n"), std::string::npos)
+        << name << "\n" << r.report;
+  }
+  r = run("entry_points", GetParam(), "eager_stacks=0:format=json");
+  EXPECT_TRUE(matches(r.report, R"re("name":"e-async",[^\n]*"entry":"main::\$_1")re")) << r.report;
+  EXPECT_TRUE(matches(r.report, R"re("name":"e-fnptr",[^\n]*"entry":"namedWorker\(int\)")re"))
       << r.report;
 }
 
@@ -282,7 +369,7 @@ TEST_P(Programs, WaitReasonsJson) {
 TEST_P(Programs, WaitReasonsDebug1) {
   Result r = run("wait_reasons", GetParam(), "format=debug1");
   ASSERT_FALSE(r.timed_out);
-  EXPECT_TRUE(matches(r.report, R"(\nthread profile: total 12\n1 @( 0x[0-9a-f]+)+\n# labels: \{"job":"demo"\}\n#\t0x[0-9a-f]+\t)"))
+  EXPECT_TRUE(matches(r.report, R"(\nthread profile: total 12\n1 @( 0x[0-9a-f]+)+\n# labels: \{"job":"demo"\}\n#\t(0x[0-9a-f]+\t|\.\.\. \d+ frames? in ))"))
       << r.report;
   EXPECT_TRUE(matches(r.report, R"(\n#\t0x[0-9a-f]+\tBlockingQueue<int>::pop\(\)\+0x[0-9a-f]+\t\S*wait_reasons\.cpp:\d+\n)"))
       << r.report;
@@ -311,6 +398,19 @@ TEST_P(Programs, WaitReasonsPprofReadByGoPprof) {
       raw.append(buf, n);
     pclose(p);
   }
+  // The program is the main mapping (pprof's File:) and carries its build id;
+  // so does every other mapping.
+  std::string top = capture("HOME=" + std::string(P_tmpdir) + " go tool pprof -top " + file + " 2>&1");
+  std::string exe = std::string("rtprog_wait_reasons") +
+                    (GetParam() == Mode::Linked ? "_linked" : GetParam() == Mode::Static ? "_static" : "");
+  std::string id = capture("readelf -n " + std::string(TETHER_PROG_DIR) + "/" + exe +
+                           " | sed -n 's/.*Build ID: *//p'");
+  ASSERT_EQ(id.size(), 41u) << id; // 40 hex digits and a newline
+  EXPECT_EQ(top.rfind("File: " + exe + "\nBuild ID: " + id, 0), 0u) << top;
+  EXPECT_TRUE(matches(raw, "\nMappings\n1: 0x[0-9a-f]+/0x[0-9a-f]+/0x0 \\S*/" + exe + " " +
+                               id.substr(0, 40) + " "))
+      << raw;
+  EXPECT_TRUE(matches(raw, R"(\n\d+: 0x[0-9a-f]+/0x[0-9a-f]+/0x0 \S*/libc\.so\.6 [0-9a-f]{40} )")) << raw;
   unlink(file.c_str());
   EXPECT_NE(raw.find("PeriodType: thread count"), std::string::npos) << raw;
   EXPECT_NE(raw.find("\nthread/count\n"), std::string::npos) << raw;
@@ -369,10 +469,105 @@ TEST(Inlined, InlinedCallsAreExpandedInDumps) {
         << prog << ":\n" << r.report;
     r = run(prog, Mode::Preload, "format=json");
     EXPECT_TRUE(matches(r.report, "\"function\":\"middle\\(\\)\",\"file\":\"[^\"]*inlined\\.cpp\",\"line\":" +
-                                      std::to_string(call_line) + ",[^}]*\"inlined\":true\\}"))
+                                      std::to_string(call_line) + ",[^}]*\"inlined\":true[,}]"))
         << prog << ":\n" << r.report;
     EXPECT_TRUE(matches(r.report, "\"function\":\"worker\\(\\)\",\"file\":\"[^\"]*inlined\\.cpp\",\"line\":" +
-                                      std::to_string(worker_line) + ",[^}]*\"inlined\":false\\}"))
+                                      std::to_string(worker_line) + ",[^}]*\"inlined\":false[,}]"))
         << prog << ":\n" << r.report;
   }
+}
+
+namespace {
+size_t count(const std::string &s, const std::string &what) {
+  size_t n = 0;
+  for (size_t p = 0; (p = s.find(what, p)) != std::string::npos; p += what.size())
+    ++n;
+  return n;
+}
+} // namespace
+
+// The GoogleTest leak checker: a failure at the leaking test's TEST line, a
+// thread started by a leaked thread during a later test blamed on nobody
+// but reported by the final check, each thread reported exactly once (no
+// exit report), and gtest's own exit status.
+TEST(GTestChecker, OneReportPerLeakAtTheTestsLine) {
+  Result r = run("gtest_leaky", Mode::Preload, "");
+  ASSERT_FALSE(r.timed_out);
+  EXPECT_EQ(r.status, 1) << r.out << r.err;
+  int line = lineOf("gtest_leaky.cpp", "LEAKY-TEST");
+  EXPECT_TRUE(matches(r.out, "gtest_leaky\\.cpp:" + std::to_string(line) +
+                                 ": Failure\n[^\n]*\ntether: Leaky\\.LeaksAThread leaked 1 thread\\(s\\):\n"))
+      << r.out;
+  EXPECT_NE(r.out.find("[  FAILED  ] Leaky.LeaksAThread"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("[       OK ] Clean.StartsAndJoins"), std::string::npos) << r.out;
+  EXPECT_NE(r.err.find("tether: 1 thread(s) still running after the tests that no test reported:\n"),
+            std::string::npos)
+      << r.err;
+  EXPECT_TRUE(matches(r.err, "created by [^\n]*leaker\\(\\) in thread 2\n\t\\S*gtest_leaky\\.cpp:" +
+                                 std::to_string(lineOf("gtest_leaky.cpp", "LEAKED-CHILD"))))
+      << r.err;
+  // Thread 2 (the leaker) once, in the test's failure; thread 4 (its child;
+  // 3 is Clean's joined thread) once, at the end.
+  EXPECT_EQ(count(r.out + r.err, "\nthread 2 ["), 1u) << r.out << r.err;
+  EXPECT_EQ(count(r.out + r.err, "\nthread 3 ["), 0u) << r.out << r.err;
+  EXPECT_EQ(count(r.out + r.err, "\nthread 4 ["), 1u) << r.out << r.err;
+  EXPECT_EQ(r.report, ""); // nothing left for the exit report
+}
+
+// The TETHER_OPTIONS ignores that quiet the exit report quiet the leak
+// checks too: one setting for both.
+TEST(GTestChecker, TetherOptionsIgnoresApply) {
+  Result r = run("gtest_leaky", Mode::Preload, "ignore_created_by=LeaksAThread,leaker");
+  ASSERT_FALSE(r.timed_out);
+  EXPECT_EQ(r.status, 0) << r.out << r.err;
+  EXPECT_EQ((r.out + r.err).find("tether:"), std::string::npos) << r.out << r.err;
+  EXPECT_EQ(r.report, "");
+}
+
+// gtest sharding: each shard blames only its own tests.
+TEST(GTestChecker, Sharded) {
+  setenv("GTEST_TOTAL_SHARDS", "2", 1);
+  setenv("GTEST_SHARD_INDEX", "0", 1);
+  Result a = run("gtest_leaky", Mode::Preload, "");
+  setenv("GTEST_SHARD_INDEX", "1", 1);
+  Result b = run("gtest_leaky", Mode::Preload, "");
+  unsetenv("GTEST_TOTAL_SHARDS");
+  unsetenv("GTEST_SHARD_INDEX");
+  EXPECT_EQ(a.status, 1) << a.out << a.err;
+  EXPECT_NE(a.out.find("[  FAILED  ] Leaky.LeaksAThread"), std::string::npos) << a.out;
+  EXPECT_EQ(count(a.out + a.err, "\nthread 2 ["), 1u) << a.out << a.err;
+  EXPECT_EQ(b.status, 0) << b.out << b.err;
+  EXPECT_NE(b.out.find("[       OK ] Clean.StartsAndJoins"), std::string::npos) << b.out;
+  EXPECT_EQ(b.err.find("tether"), std::string::npos) << b.err;
+}
+
+// tether::leak_mark/leaked_since from Catch2 and doctest, as the docs show.
+void checkFramework(const char *prog, bool have) {
+  if (!have)
+    GTEST_SKIP() << prog << ": headers not installed (Debian: catch2, doctest-dev)";
+  Result r = run(prog, Mode::Preload, "");
+  ASSERT_FALSE(r.timed_out);
+  EXPECT_NE(r.status, 0) << r.out << r.err;
+  // One failure: the leaking case, with tether's report of its thread.
+  EXPECT_TRUE(matches(r.out, "forgets its worker")) << r.out;
+  EXPECT_TRUE(matches(r.out, R"(thread \d+ \[cond wait, [^\n]*\]:\n)")) << r.out;
+  EXPECT_TRUE(matches(r.out, R"(created by [^\n]*Worker[^\n]* in thread 1\n)")) << r.out;
+  EXPECT_TRUE(matches(r.out, R"(2 (test cases|\| *1 passed *\| *1 failed))")) << r.out;
+  EXPECT_EQ(r.report.find("still running at exit"), std::string::npos) << r.report; // reported once
+}
+
+TEST(Frameworks, Catch2) {
+#ifdef TETHER_HAVE_CATCH2
+  checkFramework("catch2_leaks", true);
+#else
+  checkFramework("catch2_leaks", false);
+#endif
+}
+
+TEST(Frameworks, Doctest) {
+#ifdef TETHER_HAVE_DOCTEST
+  checkFramework("doctest_leaks", true);
+#else
+  checkFramework("doctest_leaks", false);
+#endif
 }

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <csignal>
+#include <regex>
 #include <sys/stat.h>
 
 using namespace harness;
@@ -157,6 +158,11 @@ std::vector<BadOption> badOptions() {
       {"VerbosityNegative", "verbosity=-1", "expected 0 to 9"},
       {"VerbosityTooLarge", "verbosity=99", "expected 0 to 9"},
       {"OutputEmpty", "output=", "expected a file name (or stderr)"},
+      {"ExitcodeNegative", "exitcode=-1", "expected an exit status, 0 to 255"},
+      {"ExitcodeTooLarge", "exitcode=256", "expected an exit status, 0 to 255"},
+      {"ExitcodeText", "exitcode=fail", "expected an exit status, 0 to 255"},
+      {"HelpText", "help=yes", "expected 0 or 1"},
+      {"FramesUnknown", "frames=some", "expected user or all"},
       {"UnknownKey", "x=1", ""},
       {"UnknownKeyWithoutValue", "x", ""},
   };
@@ -225,7 +231,7 @@ TEST(OptionsGood, AcceptedSpellingsAreSilent) {
                      ":dump_on=quit,exit:format=debug2:stuck_after=1.5h:check_interval=250ms"
                      ":deadlock=report:all_asleep=true:ignore_top=a,b:ignore_created_by=c"
                      ":ignore_name=mc-*:ignore_detached=0:eager_stacks=auto:stack_signal=SIGRTMIN+5"
-                     ":verbosity=0::";
+                     ":verbosity=0:exitcode=66:help=0:frames=user::";
   Result r = spawn({{prog("dump_io")}, {"TETHER_OPTIONS=" + opts}, rtLib(), box.dir, 30});
   ASSERT_FALSE(r.timed_out);
   EXPECT_EQ(r.status, 0) << r.err;
@@ -233,6 +239,124 @@ TEST(OptionsGood, AcceptedSpellingsAreSilent) {
   EXPECT_EQ(r.err, "");
   EXPECT_EQ(readFile(box.path("report")).rfind("tether: thread dump (SIGQUIT)\n", 0), 0u);
   expectChanged(before, box, {"report"});
+}
+
+// ------------------------------------------------------- CI conventions
+std::string checkJsonFiles(const std::vector<std::string> &files);
+
+// help=1 lists every option with its default on stderr and exits 0 before
+// the program runs.
+TEST(Help, ListsEveryOptionWithItsDefaultAndExits) {
+  Sandbox box;
+  Listing before = box.listing();
+  Result r = spawn({{prog("dump_io")}, {"TETHER_OPTIONS=help=1"}, rtLib(), box.dir, 30});
+  ASSERT_FALSE(r.timed_out);
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, ""); // main never ran
+  EXPECT_EQ(r.err.rfind("tether: TETHER_OPTIONS=key=value:key=value, options and defaults:\n", 0),
+            0u)
+      << r.err;
+  const std::pair<const char *, const char *> want[] = {
+      {"dump_on", "quit,exit"}, {"output", "stderr"},      {"format", "debug2"},
+      {"frames", "user"},       {"exitcode", "66"},        {"deadlock", "report"},
+      {"all_asleep", "1"},      {"stuck_after", "30s"},    {"check_interval", "100ms"},
+      {"ignore_top", "-"},      {"ignore_created_by", "-"}, {"ignore_name", "-"},
+      {"ignore_detached", "0"}, {"eager_stacks", "auto"},  {"models", "-"},
+      {"stack_signal", "SIGRTMIN+4"}, {"verbosity", "0"},  {"help", "0"}};
+  for (auto &[key, def] : want)
+    EXPECT_TRUE(std::regex_search(r.err, std::regex("\n  " + std::string(key) + " +" +
+                                                    std::regex_replace(def, std::regex("\\+"), "\\+") +
+                                                    " +\\S")))
+        << key << "\n" << r.err;
+  expectChanged(before, box, {});
+}
+
+// verbosity=1: one line at start, one per report written.
+TEST(Verbosity, OneLineAtStartAndPerReport) {
+  Sandbox box;
+  Listing before = box.listing();
+  std::string report = box.path("report");
+  Result r = spawn({{prog("dump_io")},
+                    {"TETHER_OPTIONS=verbosity=1:output=" + report},
+                    rtLib(),
+                    box.dir,
+                    30});
+  ASSERT_FALSE(r.timed_out);
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, "done\n");
+  EXPECT_TRUE(std::regex_match(r.err, std::regex("tether: active in pid \\d+, reports to '" + report +
+                                                 "'\ntether: wrote the SIGQUIT report to '" +
+                                                 report + "'\n")))
+      << r.err;
+  expectChanged(before, box, {"report"});
+}
+
+// output=DIR/report.%p.%n: one file per report, numbered; json and pprof
+// reports get a file each even without %n (FILE, FILE.2, ...), created
+// afresh, so every file is one document a reader accepts.
+TEST(Output, NumberedFilePerReport) {
+  for (const char *format : {"debug2", "json", "pprof"}) {
+    Sandbox box;
+    Listing before = box.listing();
+    Result r = spawn({{prog("dump_twice"), box.dir},
+                      {"TETHER_OPTIONS=format=" + std::string(format) + ":output=" + box.dir +
+                       "/report.%p.%n"},
+                      rtLib(),
+                      box.dir,
+                      60});
+    ASSERT_FALSE(r.timed_out);
+    EXPECT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(r.err, "");
+    std::string base = "report." + std::to_string(r.pid) + ".";
+    for (const char *n : {"1", "2"}) {
+      std::string text = readFile(box.path(base + n));
+      if (std::string(format) == "debug2")
+        EXPECT_EQ(text.rfind("tether: thread dump (SIGQUIT)\n", 0), 0u) << format << n;
+      else if (std::string(format) == "json")
+        EXPECT_EQ(checkJsonFiles({box.path(base + n)}), "ok 2\n") << format << n;
+      else
+        EXPECT_EQ(text.substr(0, 2), std::string("\x1f\x8b", 2)) << format << n;
+      // Each dump is a profile the real pprof client reads whole.
+      if (std::string(format) == "pprof" && haveCommand("go")) {
+        std::string cmd = "HOME=" + box.dir + " go tool pprof -top " + box.path(base + n) + " 2>&1";
+        std::string top;
+        if (FILE *p = popen(cmd.c_str(), "r")) {
+          char buf[4096];
+          size_t k;
+          while ((k = fread(buf, 1, sizeof buf, p)) > 0)
+            top.append(buf, k);
+          pclose(p);
+        }
+        EXPECT_EQ(top.rfind("File: rtprog_dump_twice\n", 0), 0u) << top;
+        EXPECT_NE(top.find("Showing nodes accounting for 2, 100% of 2 total"), std::string::npos) << top;
+      }
+    }
+    expectChanged(before, box, {base + "1", base + "2"});
+  }
+}
+
+TEST(Output, JsonAndPprofWithoutNumberGetAFileEach) {
+  for (const char *format : {"json", "pprof"}) {
+    Sandbox box;
+    Listing before = box.listing();
+    writeFile(box.path("report"), "stale text that must not stay in front of the dump\n");
+    Result r = spawn({{prog("dump_twice"), box.dir, "3"},
+                      {"TETHER_OPTIONS=format=" + std::string(format) + ":output=" + box.path("report")},
+                      rtLib(),
+                      box.dir,
+                      60});
+    ASSERT_FALSE(r.timed_out);
+    EXPECT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(r.err, "");
+    for (const char *f : {"report", "report.2", "report.3"}) {
+      std::string text = readFile(box.path(f));
+      if (std::string(format) == "json")
+        EXPECT_EQ(checkJsonFiles({box.path(f)}), "ok 2\n") << f;
+      else
+        EXPECT_EQ(text.substr(0, 2), std::string("\x1f\x8b", 2)) << f;
+    }
+    expectChanged(before, box, {"report", "report.2", "report.3"});
+  }
 }
 
 // ------------------------------------------------------------ fd 2 identity
@@ -246,7 +370,7 @@ void checkReusedStderr(bool start_closed) {
   s.close_std = start_closed;
   Result r = spawn(s);
   ASSERT_FALSE(r.timed_out);
-  EXPECT_EQ(r.status, 0);
+  EXPECT_EQ(r.status, 66); // the exit leak report (in the fallback file) sets it
   EXPECT_EQ(r.out, "");
   EXPECT_EQ(r.err, "");
   EXPECT_EQ(readFile(box.path("data.txt")), "payload\n");

@@ -1,14 +1,21 @@
 // GoogleTest glue for tether's leak finder (header-only; needs gtest).
 //
-//   TEST(Pool, Stops) { ...; tether::testing::VerifyNoLeaks(); }
+// Every test of a binary, and the run as a whole:
 //
-// or, for every test of a binary, in main() before RUN_ALL_TESTS():
+//   int main(int argc, char **argv) { return tether::testing::VerifyTestMain(argc, argv); }
+//
+// or the listener alone, in main() before RUN_ALL_TESTS():
 //
 //   ::testing::UnitTest::GetInstance()->listeners().Append(
 //       new tether::testing::LeakCheckListener());
 //
-// The listener attributes each leaked thread to the test that created it
-// (threads created before the test started are not blamed on it).
+// or one check inside a test: tether::testing::VerifyNoLeaks();
+//
+// The listener blames a leaked thread on the test during which its creator
+// chain started (tether::leak_mark): a thread that a leaked thread of test A
+// starts during test B is A's. Each leaked thread is reported once: by the
+// first check that finds it (later checks and the exit report skip it). A
+// failure is reported at the test's own file and line.
 #ifndef TETHER_GTEST_HPP
 #define TETHER_GTEST_HPP
 
@@ -16,29 +23,58 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <string>
+
 namespace tether::testing {
 
-inline void VerifyNoLeaks(const LeakOptions &options = {}) {
+// Fails the current test if threads other than the caller are still running
+// (and were never joined); the failure points at the call.
+inline void VerifyNoLeaks(const LeakOptions &options = {}, const char *file = __builtin_FILE(),
+                          int line = __builtin_LINE()) {
   LeakReport r = FindLeaks(options);
-  if (!r)
-    ADD_FAILURE() << "tether: found unexpected threads:\n" << r.text;
+  if (r.leaked())
+    ADD_FAILURE_AT(file, line) << "tether: found unexpected threads:\n" << r.text;
 }
 
 class LeakCheckListener : public ::testing::EmptyTestEventListener {
 public:
   explicit LeakCheckListener(LeakOptions options = {}) : options_(std::move(options)) {}
-  void OnTestStart(const ::testing::TestInfo &) override { start_ = LastThreadId(); }
-  void OnTestEnd(const ::testing::TestInfo &) override {
-    LeakOptions o = options_;
-    o.created_after = start_;
-    LeakReport r = FindLeaks(o);
-    EXPECT_TRUE(static_cast<bool>(r)) << "tether: this test leaked threads:\n" << r.text;
+  void OnTestStart(const ::testing::TestInfo &) override { mark_ = leak_mark(); }
+  void OnTestEnd(const ::testing::TestInfo &info) override {
+    LeakReport r = leaked_since(mark_, options_);
+    if (r.leaked())
+      ADD_FAILURE_AT(info.file(), info.line())
+          << "tether: " << info.test_suite_name() << "." << info.name() << " leaked "
+          << r.thread_ids.size() << " thread(s):\n"
+          << r.text;
   }
 
 private:
   LeakOptions options_;
-  unsigned long long start_ = 0;
+  LeakMark mark_;
 };
+
+// goleak.VerifyTestMain: runs every test with a LeakCheckListener, then
+// checks the run as a whole (threads started outside any test, e.g. by a
+// test suite's SetUpTestSuite or an environment, and still running). Returns
+// the exit status for main: RUN_ALL_TESTS()'s, or 1 if only that final check
+// failed.
+inline int VerifyTestMain(int argc, char **argv, const LeakOptions &options = {}) {
+  ::testing::InitGoogleTest(&argc, argv);
+  LeakMark run = leak_mark();
+  ::testing::UnitTest::GetInstance()->listeners().Append(new LeakCheckListener(options));
+  int rc = RUN_ALL_TESTS();
+  LeakReport r = leaked_since(run, options);
+  if (r.leaked()) {
+    std::string msg = "tether: " + std::to_string(r.thread_ids.size()) +
+                      " thread(s) still running after the tests that no test reported:\n" + r.text;
+    fputs(msg.c_str(), stderr);
+    if (rc == 0)
+      rc = 1;
+  }
+  return rc;
+}
 
 } // namespace tether::testing
 #endif
