@@ -31,22 +31,21 @@ echo "tether check exited with $rc (1 = findings); reports in ${out#$here/}/"
 # main waits in ~jthread). Two SIGQUIT dumps a second apart (a timeline),
 # then the program is killed.
 shim=$build/runtime/libtether_rt.so
-dump=$out/runtime.json
-rm -f "$dump"
-LD_PRELOAD=$shim TETHER_OPTIONS="dump_on=quit:deadlock=off:format=json:output=$dump" \
+rm -f "$out"/runtime*.json
+# One JSON document per dump: runtime.1.json, runtime.2.json.
+LD_PRELOAD=$shim \
+  TETHER_OPTIONS="dump_on=quit:deadlock=off:format=json:output=$out/runtime.%n.json" \
   "$build/examples/logpipe" --hang --lines 2000 >/dev/null 2>&1 &
 pid=$!
-dumps_done() { # the number of complete dumps in the file
-  python3 - "$dump" <<'PY' 2>/dev/null
-import json, sys
-text, n, i = open(sys.argv[1]).read(), 0, 0
-dec = json.JSONDecoder()
-try:
-    while True:
-        while i < len(text) and text[i].isspace(): i += 1
-        if i >= len(text): break
-        _, i = dec.raw_decode(text, i); n += 1
-except ValueError: pass
+dumps_done() { # the number of complete dumps written
+  python3 - "$out" <<'PY' 2>/dev/null
+import glob, json, sys
+n = 0
+for f in glob.glob(sys.argv[1] + "/runtime.*.json"):
+    try:
+        json.load(open(f)); n += 1
+    except ValueError:
+        pass
 print(n)
 PY
 }
@@ -61,6 +60,6 @@ done
 # The shell's own "Killed" notice is noise here: it is the expected end.
 { kill -KILL "$pid" && wait "$pid"; } 2>/dev/null || true
 (cd "$here" && "$build/bin/tether" report out/example/findings.json \
-  out/example/runtime.json --title "tether: examples/ (logpipe --hang)" \
+  out/example/runtime.*.json --title "tether: examples/ (logpipe --hang)" \
   --source-root . -o out/example/report.html)
 echo "HTML report (findings + runtime dumps of logpipe --hang): ${out#$here/}/report.html"
