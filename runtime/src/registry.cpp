@@ -427,6 +427,48 @@ void markLeakReported(uint64_t id) {
     r->leak_reported.store(true);
 }
 
+namespace {
+// From this many threads to ask for their stacks, a helper thread asks.
+constexpr size_t kAskInHelperFrom = 256;
+
+// Sends the stack signal to each of `tids`, on the calling thread (run) or
+// on a helper thread of the shim's own (start, then join `thread`).
+struct StackAsker {
+  std::vector<pid_t> tids;
+  std::atomic<bool> done{false};
+  pthread_t thread{};
+  void run() {
+    pid_t pid = getpid();
+    int sig = stackSignal();
+    for (pid_t tid : tids)
+      if (tid > 0)
+        syscall(SYS_tgkill, pid, tid, sig);
+    done.store(true, std::memory_order_release);
+  }
+  static void *main(void *p) {
+    setInternalThread();
+    static_cast<StackAsker *>(p)->run();
+    return nullptr;
+  }
+  bool start() {
+    // No signal meant for the program, nor the stack signal, lands on the
+    // helper; glibc's internal ones (SIGCANCEL, SIGSETXID) stay open.
+    sigset_t all, old;
+    sigfillset(&all);
+    for (int s = 32; s < SIGRTMIN; ++s)
+      sigdelset(&all, s);
+    real::pthread_sigmask(SIG_SETMASK, &all, &old);
+    pthread_attr_t a;
+    pthread_attr_init(&a);
+    pthread_attr_setstacksize(&a, 64 * 1024);
+    bool ok = real::pthread_create(&thread, &a, main, this) == 0;
+    pthread_attr_destroy(&a);
+    real::pthread_sigmask(SIG_SETMASK, &old, nullptr);
+    return ok;
+  }
+};
+} // namespace
+
 std::vector<ThreadSnap> snapshot(bool capture_stacks, uint64_t min_blocked_ns) {
   uint64_t now_ns = min_blocked_ns ? nowNs() : 0;
   std::vector<ThreadSnap> out;
@@ -533,13 +575,18 @@ std::vector<ThreadSnap> snapshot(bool capture_stacks, uint64_t min_blocked_ns) {
   if (!need_stack.empty()) {
     // Ask every thread at once, then collect within one deadline.
     std::vector<uint32_t> req(need_stack.size());
+    StackAsker asker;
     for (size_t i = 0; i < need_stack.size(); ++i) {
       ThreadRecord *r = need_stack[i];
       req[i] = r->cap_req.fetch_add(1) + 1;
-      pid_t tid = r->tid.load();
-      if (tid > 0)
-        syscall(SYS_tgkill, getpid(), tid, stackSignal());
+      asker.tids.push_back(r->tid.load());
     }
+    // Each asked thread preempts the asking one to run its handler, so
+    // asking many takes as long as their answers: a helper thread asks
+    // while this one symbolizes (below), on another core if there is one.
+    bool helper = asker.tids.size() >= kAskInHelperFrom && asker.start();
+    if (!helper)
+      asker.run();
     uint64_t deadline = nowNs() + 200ull * 1000000ull;
     // Index in `out` of each thread asked.
     std::vector<size_t> at(need_stack.size());
@@ -587,11 +634,16 @@ std::vector<ThreadSnap> snapshot(bool capture_stacks, uint64_t min_blocked_ns) {
         }
       }
       pending.resize(kept);
-      if (late)
+      // The deadline counts from when the last thread was asked.
+      if (helper && !asker.done.load(std::memory_order_acquire))
+        deadline = nowNs() + 200ull * 1000000ull;
+      else if (late)
         break;
       if (kept)
         sched_yield();
     }
+    if (helper)
+      real::pthread_join(asker.thread, nullptr);
   }
   for (auto &s : out) {
     if (s.holder_tid) {
