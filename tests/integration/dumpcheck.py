@@ -1,7 +1,8 @@
 """Reads tether SIGQUIT dumps from a report file (format json or debug2).
 
 dumpcheck.py count REPORT FORMAT
-    prints how many complete SIGQUIT dumps REPORT holds.
+    prints how many complete SIGQUIT dumps REPORT holds (with REPORT.2,
+    REPORT.3, ...: the shim writes each JSON report to a file of its own).
 dumpcheck.py check REPORT FORMAT TASKS MAINCOMM
     checks the last SIGQUIT dump against TASKS (lines "tid<TAB>comm" read from
     /proc): json: the dump's set of OS tids equals TASKS', every thread has a
@@ -10,6 +11,7 @@ dumpcheck.py check REPORT FORMAT TASKS MAINCOMM
     as tasks, each header with a state, and every such name in a header.
 """
 import json
+import os
 import re
 import sys
 
@@ -53,12 +55,22 @@ def debug2_dumps(text):
     return out
 
 
-def read(path):
+def read_one(path):
     try:
         with open(path, encoding="utf-8", errors="replace") as f:
             return f.read()
     except FileNotFoundError:
         return ""
+
+
+def read(path):
+    """REPORT and, for json, the files the shim writes later reports to:
+    each JSON report is a document of its own (REPORT, REPORT.2, ...)."""
+    text, n = read_one(path), 2
+    while os.path.exists(f"{path}.{n}"):
+        text += "\n" + read_one(f"{path}.{n}")
+        n += 1
+    return text
 
 
 def main():
