@@ -1,5 +1,6 @@
 // Reading check results and runtime dumps into the report's model.
 #include "Model.h"
+#include "BaselineFile.h"
 
 #include <nlohmann/json.hpp>
 
@@ -346,21 +347,17 @@ bool loadInput(const std::string &Path, const std::string &Text, Model &M,
 
 bool loadBaseline(const std::string &Text, std::set<std::string> &Out,
                   std::string &Error) {
-  json J;
-  try {
-    J = json::parse(sanitizeJsonText(Text));
-  } catch (const json::parse_error &E) {
-    Error = "not valid JSON: byte " + std::to_string(E.byte);
+  // The same reader as `tether check --baseline` (support/BaselineFile.h).
+  std::vector<std::string> Fingerprints;
+  BaselineProblem P;
+  if (!parseBaselineText(Text, Fingerprints, P)) {
+    Error = (P.Line ? "line " + std::to_string(P.Line) + ", column " +
+                          std::to_string(P.Column) + ": "
+                    : std::string()) +
+            "not a tether baseline: " + P.Message;
     return false;
   }
-  if (!J.is_object() || !J.contains("fingerprints") ||
-      !J["fingerprints"].is_array()) {
-    Error = "not a tether baseline (no \"fingerprints\" array)";
-    return false;
-  }
-  for (const json &F : J["fingerprints"])
-    if (F.is_object())
-      Out.insert(str(F, "fingerprint"));
+  Out.insert(Fingerprints.begin(), Fingerprints.end());
   return true;
 }
 

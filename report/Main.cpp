@@ -106,7 +106,7 @@ int reportMain(int Argc, const char *const *Argv, std::ostream &Out,
   bool Bad = false;
   for (const std::string &In : Inputs) {
     std::string Text, Error;
-    if (!readInputFile(In, 256u << 20, Text, Error) ||
+    if (!readInputFile(In, MaxReportInputBytes, Text, Error) ||
         !loadInput(In, Text, M, Error)) {
       Err << Prog << ": error: " << In << ": " << Error << "\n";
       Bad = true;
@@ -117,7 +117,7 @@ int reportMain(int Argc, const char *const *Argv, std::ostream &Out,
   if (!O.Baseline.empty()) {
     std::string Text, Error;
     std::set<std::string> Fps;
-    if (!readInputFile(O.Baseline, 512u << 20, Text, Error) ||
+    if (!readInputFile(O.Baseline, MaxBaselineBytes, Text, Error) ||
         !loadBaseline(Text, Fps, Error)) {
       Err << Prog << ": error: " << O.Baseline << ": " << Error << "\n";
       return 2;

@@ -31,6 +31,7 @@ namespace tether {
 constexpr size_t MaxConfigBytes = 16u << 20;    // configs, model files
 constexpr size_t MaxBaselineBytes = 512u << 20; // baselines (read as a stream)
 constexpr size_t MaxDatabaseBytes = 1024u << 20; // compile_commands.json
+constexpr size_t MaxReportInputBytes = 256u << 20; // tether report inputs
 
 // Reads all of Path into Out. On failure returns false with Error set to a
 // phrase that follows the path: "not a regular file (a FIFO)", "No such file

@@ -13,5 +13,4 @@ target_include_directories(tether_output PUBLIC
 target_include_directories(tether_output SYSTEM PUBLIC ${LLVM_INCLUDE_DIRS})
 target_compile_definitions(tether_output PUBLIC ${LLVM_DEFINITIONS})
 target_link_libraries(tether_output PUBLIC LLVM tether_support)
-target_link_libraries(tether_output PRIVATE nlohmann_json::nlohmann_json)
 set_target_properties(tether_output PROPERTIES POSITION_INDEPENDENT_CODE ON)
