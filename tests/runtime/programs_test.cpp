@@ -1,5 +1,7 @@
 // Runs the small programs in programs/ under the shim, both LD_PRELOADed into
 // a plain build and linked into a build, and checks what tether reports.
+#include "harness.h"
+
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -8,7 +10,6 @@
 #include <fcntl.h>
 #include <fstream>
 #include <regex>
-#include <spawn.h>
 #include <sstream>
 #include <string>
 #include <sys/wait.h>
@@ -16,7 +17,6 @@
 #include <unistd.h>
 #include <vector>
 
-extern char **environ;
 
 namespace {
 
@@ -33,12 +33,7 @@ struct Result {
   std::string out, err, report;
 };
 
-std::string readFile(const std::string &path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using harness::readFile;
 
 std::string tempPath(const std::string &tag) {
   char buf[256];
@@ -53,53 +48,21 @@ Result run(const std::string &name, Mode mode, const std::string &options,
            std::vector<std::string> args = {}, int timeout_s = 60) {
   std::string exe = std::string(TETHER_PROG_DIR) + "/rtprog_" + name +
                     (mode == Mode::Linked ? "_linked" : mode == Mode::Static ? "_static" : "");
-  std::string report = tempPath(name), out = tempPath(name + "-out"), err = tempPath(name + "-err");
-  std::vector<std::string> env;
-  for (char **e = environ; *e; ++e)
-    if (strncmp(*e, "TETHER_OPTIONS=", 15) != 0 && strncmp(*e, "LD_PRELOAD=", 11) != 0)
-      env.push_back(*e);
-  env.push_back("TETHER_OPTIONS=output=" + report + (options.empty() ? "" : ":" + options));
+  std::string report = tempPath(name);
+  harness::Spawn s;
+  s.argv = {exe};
+  s.argv.insert(s.argv.end(), args.begin(), args.end());
+  s.env = {"TETHER_OPTIONS=output=" + report + (options.empty() ? "" : ":" + options)};
   if (mode == Mode::Preload)
-    env.push_back(std::string("LD_PRELOAD=") + TETHER_RT_LIB);
-  std::vector<char *> envp, argv;
-  for (auto &e : env)
-    envp.push_back(e.data());
-  envp.push_back(nullptr);
-  args.insert(args.begin(), exe);
-  for (auto &a : args)
-    argv.push_back(a.data());
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_addopen(&fa, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  posix_spawn_file_actions_addopen(&fa, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  pid_t pid;
+    s.preload = TETHER_RT_LIB;
+  s.timeout_s = timeout_s;
+  harness::Result h = harness::spawn(s);
   Result r;
-  if (posix_spawn(&pid, exe.c_str(), &fa, nullptr, argv.data(), envp.data()) != 0) {
-    ADD_FAILURE() << "cannot run " << exe;
-    return r;
-  }
-  posix_spawn_file_actions_destroy(&fa);
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
-  int st = 0;
-  for (;;) {
-    pid_t w = waitpid(pid, &st, WNOHANG);
-    if (w == pid)
-      break;
-    if (std::chrono::steady_clock::now() > deadline) {
-      r.timed_out = true;
-      kill(pid, SIGKILL);
-      waitpid(pid, &st, 0);
-      break;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  r.status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-  r.out = readFile(out);
-  r.err = readFile(err);
+  r.status = h.status;
+  r.timed_out = h.timed_out;
+  r.out = std::move(h.out);
+  r.err = std::move(h.err);
   r.report = readFile(report);
-  unlink(out.c_str());
-  unlink(err.c_str());
   unlink(report.c_str());
   return r;
 }
