@@ -109,6 +109,19 @@ inline std::vector<std::string> fallbackFiles(const std::string &dir) {
   return out;
 }
 
+// What a shell command prints on stdout.
+inline std::string capture(const std::string &cmd) {
+  std::string out;
+  if (FILE *p = popen(cmd.c_str(), "r")) {
+    char buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, p)) > 0)
+      out.append(buf, n);
+    pclose(p);
+  }
+  return out;
+}
+
 struct Result {
   int status = -1; // exit code, or 128+signal
   bool timed_out = false;

@@ -90,17 +90,7 @@ bool matches(const std::string &s, const std::string &re) {
   return std::regex_search(s, std::regex(re));
 }
 
-std::string capture(const std::string &cmd) {
-  std::string out;
-  if (FILE *p = popen(cmd.c_str(), "r")) {
-    char buf[4096];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, p)) > 0)
-      out.append(buf, n);
-    pclose(p);
-  }
-  return out;
-}
+using harness::capture;
 
 class Programs : public ::testing::TestWithParam<Mode> {};
 

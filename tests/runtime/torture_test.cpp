@@ -404,15 +404,7 @@ std::string checkJsonFiles(const std::vector<std::string> &files) {
       "    print(\"bad\",type(e).__name__)\n'";
   for (auto &f : files)
     cmd += " '" + f + "'";
-  std::string out;
-  if (FILE *p = popen(cmd.c_str(), "r")) {
-    char buf[4096];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, p)) > 0)
-      out.append(buf, n);
-    pclose(p);
-  }
-  return out;
+  return capture(cmd);
 }
 
 TEST(DumpAtExit, SigquitThenExitKeepsTheWholeDump) {
@@ -451,15 +443,7 @@ std::string jsonNamesAndLabels(const std::string &file) {
       "d=json.loads(open(sys.argv[1],\"rb\").read().decode(\"utf-8\",errors=\"strict\"))\n"
       "for t in d[\"threads\"]: print(json.dumps([t[\"name\"],t[\"labels\"]],ensure_ascii=True))\n"
       "' '" + file + "' 2>&1";
-  std::string out;
-  if (FILE *p = popen(cmd.c_str(), "r")) {
-    char buf[4096];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, p)) > 0)
-      out.append(buf, n);
-    pclose(p);
-  }
-  return out;
+  return capture(cmd);
 }
 
 TEST(JsonUtf8, NamesAndLabelsWithInvalidBytesAndControlChars) {
