@@ -1,55 +1,16 @@
 // The analysis layer's per-function cache: each CFG kind is built once and
 // shared, the kinds differ only in the destructors they hold, and the lock
 // state read through the cache equals the one built on its own.
-#include "AnalysisContext.h"
-#include "ApiModel.h"
+#include "AnalysisHarness.h"
 #include "LockState.h"
-
-#include "clang/AST/RecursiveASTVisitor.h"
-#include "clang/Frontend/ASTUnit.h"
-#include "clang/Tooling/Tooling.h"
-#include "llvm/Support/raw_ostream.h"
 
 #include <gtest/gtest.h>
 
 using namespace clang;
 using namespace tether;
+using tether::testing::Snippet;
 
 namespace {
-
-const ModelSet &models() {
-  static ModelSet M = [] {
-    ModelSet S;
-    S.addBuiltins(llvm::errs());
-    return S;
-  }();
-  return M;
-}
-
-struct Fixture {
-  std::unique_ptr<ASTUnit> AST;
-  const FunctionDecl *FD = nullptr;
-  CheckOptions Options;
-  std::unique_ptr<TUContext> TU;
-
-  Fixture(const std::string &Code, llvm::StringRef Name) {
-    AST = tooling::buildASTFromCodeWithArgs(Code, {"-std=c++20"}, "input.cpp");
-    struct Find : RecursiveASTVisitor<Find> {
-      llvm::StringRef Name;
-      const FunctionDecl *Found = nullptr;
-      bool VisitFunctionDecl(FunctionDecl *F) {
-        if (F->doesThisDeclarationHaveABody() && F->getIdentifier() &&
-            F->getName() == Name)
-          Found = F;
-        return true;
-      }
-    } F;
-    F.Name = Name;
-    F.TraverseDecl(AST->getASTContext().getTranslationUnitDecl());
-    FD = F.Found;
-    TU = std::make_unique<TUContext>(AST->getASTContext(), models(), Options);
-  }
-};
 
 template <typename Element> unsigned count(const CFG *G) {
   unsigned N = 0;
@@ -78,9 +39,10 @@ void f(bool b) {
 } // namespace
 
 TEST(AnalysisContext, EachCFGKindIsBuiltOnceAndShared) {
-  Fixture X(Code, "f");
-  ASSERT_TRUE(X.FD);
-  FunctionAnalyses A(*X.TU, X.FD);
+  Snippet X(Code);
+  const FunctionDecl *FD = X.function("f");
+  ASSERT_TRUE(FD);
+  FunctionAnalyses A(X.tu(), FD);
   const CFG *S = A.cfg(CFGKind::Statements);
   const CFG *I = A.cfg(CFGKind::ImplicitDtors);
   const CFG *All = A.cfg(CFGKind::AllDtors);
@@ -98,34 +60,28 @@ TEST(AnalysisContext, EachCFGKindIsBuiltOnceAndShared) {
 }
 
 TEST(AnalysisContext, NoBodyNoCFG) {
-  Fixture X("void g(); void f() { g(); }", "f");
-  ASSERT_TRUE(X.FD);
-  FunctionAnalyses A(*X.TU, X.FD);
+  Snippet X("void g(); void f() { g(); }");
+  const FunctionDecl *FD = X.function("f");
+  ASSERT_TRUE(FD);
+  FunctionAnalyses A(X.tu(), FD);
   EXPECT_TRUE(A.cfg(CFGKind::Statements));
-  FunctionAnalyses NoFn(*X.TU, nullptr);
+  FunctionAnalyses NoFn(X.tu(), nullptr);
   EXPECT_EQ(NoFn.cfg(CFGKind::ImplicitDtors), nullptr);
 }
 
 TEST(AnalysisContext, SharedLockStateEqualsStandalone) {
-  Fixture X(Code, "f");
-  ASSERT_TRUE(X.FD);
-  FunctionAnalyses A(*X.TU, X.FD);
+  Snippet X(Code);
+  const FunctionDecl *FD = X.function("f");
+  ASSERT_TRUE(FD);
+  FunctionAnalyses A(X.tu(), FD);
   const LockState &Shared = A.lockState();
   EXPECT_EQ(&Shared, &A.lockState());
-  LockState Alone(X.FD, X.AST->getASTContext(), models());
-  struct Probe : RecursiveASTVisitor<Probe> {
-    const CallExpr *Call = nullptr;
-    bool VisitCallExpr(CallExpr *C) {
-      if (const FunctionDecl *F = C->getDirectCallee())
-        if (F->getIdentifier() && F->getName() == "probe")
-          Call = C;
-      return true;
-    }
-  } P;
-  P.TraverseStmt(const_cast<Stmt *>(X.FD->getBody()));
-  ASSERT_TRUE(P.Call);
-  ASSERT_EQ(Shared.heldAt(P.Call).size(), 1u);
-  ASSERT_EQ(Alone.heldAt(P.Call).size(), 1u);
-  EXPECT_EQ(Shared.heldAt(P.Call)[0].Mutex->describe(),
-            Alone.heldAt(P.Call)[0].Mutex->describe());
+  LockState Alone(FD, X.ast(), X.models());
+  std::vector<const CallExpr *> Probes = X.calls("probe", FD->getBody());
+  ASSERT_EQ(Probes.size(), 1u);
+  const CallExpr *Call = Probes[0];
+  ASSERT_EQ(Shared.heldAt(Call).size(), 1u);
+  ASSERT_EQ(Alone.heldAt(Call).size(), 1u);
+  EXPECT_EQ(Shared.heldAt(Call)[0].Mutex->describe(),
+            Alone.heldAt(Call)[0].Mutex->describe());
 }
