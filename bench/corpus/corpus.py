@@ -167,7 +167,8 @@ def configure(args):
                     ["cmake", "-S", os.path.join(src, p.cmake_dir), "-B", build,
                      "-G", "Ninja", f"-DCMAKE_CXX_COMPILER={cxx}",
                      f"-DCMAKE_C_COMPILER={cc}", "-DCMAKE_BUILD_TYPE=Debug",
-                     "-DCMAKE_EXPORT_COMPILE_COMMANDS=ON", *p.cmake_args],
+                     "-DCMAKE_EXPORT_COMPILE_COMMANDS=ON",
+                     *[a.replace("{src}", src) for a in p.cmake_args]],
                     stdout=lf, stderr=subprocess.STDOUT)
             if r.returncode != 0:
                 die(f"{p.id}: cmake failed, see {log}")
@@ -292,8 +293,12 @@ def score(args):
         errs = data.get("errors", [])
         crashes += sum(1 for e in errs if "crash" in json.dumps(e).lower())
         c = collections.Counter()
+        src = os.path.join(wd, "src", p.id)
         for f in data["findings"]:
-            key = (p.id, f["check"], f"{f['file']}:{f['line']}")
+            path = f["file"]
+            if os.path.isabs(path):
+                path = os.path.relpath(path, src)
+            key = (p.id, f["check"], f"{path}:{f['line']}")
             v = triage.get(key, ("untriaged",))[0]
             per_check[f["check"]][v] += 1
             c[v] += 1
