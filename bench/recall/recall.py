@@ -335,7 +335,8 @@ def score(args):
                 line = carry_line(norm(src_dir(bug, "pre"), bug.file), path, bug.line) \
                     if os.path.exists(path) else bug.line
             same = [f for f in data["findings"] if f["check"] == bug.check]
-            hits = [f for f in same if near(meta.get("root", src), f, path, line)]
+            root = meta.get("root") or source_root(os.path.join(db_dir(bug, side), "tether"), src)
+            hits = [f for f in same if near(root, f, path, line)]
             res[side] = {"hits": hits, "same": len(same), "all": len(data["findings"]),
                          "errors": len(data.get("errors", [])), "exit": meta["exit"],
                          "line": line}
