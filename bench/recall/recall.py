@@ -358,9 +358,10 @@ def score(args):
             for side in SIDES:
                 for f in res[side]["hits"]:
                     print(f"  {bug.id} {side}: {f['file']}:{f['line']}: {f['message']}")
-    print(f"{'id':26} {'check':28} {'pre-fix':7} {'fixed':8} {'same-check':>10}  notes")
+    w = max([len(r[0].id) for r in rows] + [2])
+    print(f"{'id':{w}} {'check':28} {'pre-fix':7} {'fixed':8} {'same-check':>10}  notes")
     for bug, a, b, c, note in rows:
-        print(f"{bug.id:26} {bug.check:28} {a:7} {b:8} {c:>10}  {note}")
+        print(f"{bug.id:{w}} {bug.check:28} {a:7} {b:8} {c:>10}  {note}")
     n = len(rows) - missing
     print()
     print(f"found {found}/{n} at the recorded place in the pre-fix version; "
