@@ -34,6 +34,17 @@ public:
     return Send.Model->OnSendAfterClose != SendAfterClose::UB;
   }
 
+  // "in the call to 'consume' here": the function called on that line,
+  // not the innermost one that holds the close.
+  static std::string callNote(const Expr *Call, const ChanEvent &Close) {
+    const FunctionDecl *Called = Close.Via;
+    if (const auto *CE = dyn_cast<CallExpr>(Call->IgnoreParenImpCasts()))
+      if (const FunctionDecl *FD = CE->getDirectCallee())
+        Called = FD;
+    return Called ? "in the call to '" + Called->getNameAsString() + "' here"
+                  : std::string("in the call here");
+  }
+
   void checkFunction(FunctionContext &Ctx) override {
     const ChannelFlow &Flow = Ctx.channelFlow();
     SeenPlaces Seen;
@@ -46,6 +57,13 @@ public:
       const ChanEvent &Close = R->Close.ev();
       const Expr *At =
           primaryExpr(Close, R->Close.Thread, Ctx.ast().getSourceManager());
+      // The close is the line to fix, also when it sits in a function
+      // called here (the consumer's helper): the call becomes a note.
+      const Expr *Call = nullptr;
+      if (R->Close.Thread < 0 && Close.Op && At != Close.Op) {
+        Call = At;
+        At = Close.Op;
+      }
       std::string Msg = "channel " + channelName(Close) +
                         " is closed by a party that only receives from it, "
                         "while a producer may still send on it";
@@ -56,6 +74,8 @@ public:
       } else {
         D.range(At->getSourceRange());
       }
+      if (Call)
+        D.note(Call->getExprLoc(), callNote(Call, Close));
       if (R->Close.Thread >= 0)
         D.note(Flow.threads()[R->Close.Thread].Spawn->getExprLoc(),
                "the receiving thread that closes is started here");
