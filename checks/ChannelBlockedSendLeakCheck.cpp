@@ -26,28 +26,29 @@ public:
 
   void checkFunction(FunctionContext &Ctx) override {
     const ChannelFlow &Flow = Ctx.channelFlow();
-    for (const Conflict &C : Flow.conflicts()) {
-      if (C.Kind != ConflictKind::BlockedSend)
-        continue;
-      const Expr *At = primaryExpr(C.Later, C.LaterThread,
-                                   Ctx.ast().getSourceManager());
-      std::string Msg = "this send on channel " + channelName(C.Later) +
+    // Every blocking send of a detached sender that may still wait for a
+    // receiver when the function returns: nothing will ever take it.
+    for (const StuckSend &S : Flow.stuckSends()) {
+      const ChanEvent &Send = S.Send.ev();
+      const Expr *At =
+          primaryExpr(Send, S.Send.Thread, Ctx.ast().getSourceManager());
+      std::string Msg = "this send on channel " + channelName(Send) +
                         " can block forever: the only receiver may return "
                         "without receiving, and nothing closes the channel";
       DiagBuilder D = Ctx.report(info(), At->getExprLoc(), Msg, At);
-      if (C.Later.Ext)
-        D.at(C.Later.Ext->Where); // the sender's code is in another TU
+      if (Send.Ext)
+        D.at(Send.Ext->Where); // the sender's code is in another TU
       else
         D.range(At->getSourceRange());
-      if (C.LaterThread >= 0)
-        D.note(Flow.threads()[C.LaterThread].Spawn->getExprLoc(),
+      if (S.Send.Thread >= 0)
+        D.note(Flow.threads()[S.Send.Thread].Spawn->getExprLoc(),
                "the sender is detached here");
-      if (C.Earlier.Op)
-        D.note(C.Earlier.opLoc(), "the receiver may give up here");
-      else if (C.Earlier.Ext)
-        D.note(C.Earlier.Ext->Where, "the receiver may give up here");
-      if (C.Owner)
-        D.note(C.Owner->getLocation(), "channel created here");
+      if (S.GaveUp && S.GaveUp->Op)
+        D.note(S.GaveUp->opLoc(), "the receiver may give up here");
+      else if (S.GaveUp && S.GaveUp->Ext)
+        D.note(S.GaveUp->Ext->Where, "the receiver may give up here");
+      if (const ValueDecl *Owner = Send.Key.Root)
+        D.note(Owner->getLocation(), "channel created here");
     }
   }
 };

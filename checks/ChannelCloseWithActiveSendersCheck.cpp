@@ -25,28 +25,34 @@ public:
 
   void checkFunction(FunctionContext &Ctx) override {
     const ChannelFlow &Flow = Ctx.channelFlow();
-    for (const Conflict &C : Flow.conflicts()) {
-      if (C.Kind != ConflictKind::CloseWithActiveSenders)
+    SeenPlaces Seen;
+    for (const EventPair &P : Flow.pairs()) {
+      // A close racing a send, by a party that sends on the channel too.
+      auto R = closeSendRace(Flow, P);
+      if (!R || closerRole(Flow, *R) != CloserRole::AlsoSends ||
+          !Seen.insert(R->Send.ev(), R->Close.ev()))
         continue;
+      const ChanEvent &Close = R->Close.ev();
       // The close is the line to change.
-      const Expr *At = primaryExpr(C.Earlier, C.EarlierThread,
-                                   Ctx.ast().getSourceManager());
-      bool SameThreadInstances = C.LaterThread == C.EarlierThread;
+      const Expr *At =
+          primaryExpr(Close, R->Close.Thread, Ctx.ast().getSourceManager());
+      bool SameThreadInstances = R->Send.Thread == R->Close.Thread;
       std::string Msg =
-          "channel " + channelName(C.Earlier) +
+          "channel " + channelName(Close) +
           (SameThreadInstances
                ? " is closed by each of several concurrent senders; the "
                  "first close makes the others' sends fail"
                : " is closed while another sender may still send on it");
       DiagBuilder D = Ctx.report(info(), At->getExprLoc(), Msg, At);
-      placeAt(D, C.Earlier, C.EarlierThread, At);
-      if (C.EarlierThread >= 0)
-        D.note(Flow.threads()[C.EarlierThread].Spawn->getExprLoc(),
+      placeAt(D, Close, R->Close.Thread, At);
+      if (R->Close.Thread >= 0)
+        D.note(Flow.threads()[R->Close.Thread].Spawn->getExprLoc(),
                SameThreadInstances
                    ? "senders started here, more than once, not joined "
                      "before the close"
                    : "the closing thread is started here");
-      addEventNotes(D, Flow, C.Later, SameThreadInstances ? -1 : C.LaterThread,
+      addEventNotes(D, Flow, R->Send.ev(),
+                    SameThreadInstances ? -1 : R->Send.Thread,
                     "concurrent send");
     }
   }

@@ -23,32 +23,50 @@ public:
     return Info;
   }
 
+  // A close the flow places after another close (on one path, or before
+  // its thread starts), or next to one in a thread that may run at the same
+  // time, unless only one of the two can run.
+  static bool twoCloses(const ChannelFlow &Flow, const EventPair &P) {
+    if (P.Later.ev().Kind != ChanOpKind::Close ||
+        P.Earlier.ev().Kind != ChanOpKind::Close || bothOnce(P.Later, P.Earlier))
+      return false;
+    if (P.Order == EventPair::AfterClose)
+      return true;
+    if (P.ReleasesBlocked || P.JoinsFirst)
+      return false;
+    // Instances of one thread that also sends: each closes under the
+    // others' sends, which is channel-close-with-active-senders.
+    bool SameThread = P.Later.Thread >= 0 && P.Later.Thread == P.Earlier.Thread;
+    return !(SameThread && Flow.sends(P.Later.Thread, P.Later.ev().Key));
+  }
+
   void checkFunction(FunctionContext &Ctx) override {
     const ChannelFlow &Flow = Ctx.channelFlow();
-    for (const Conflict &C : Flow.conflicts()) {
-      if (C.Kind != ConflictKind::DoubleClose)
+    SeenPlaces Seen;
+    for (const EventPair &P : Flow.pairs()) {
+      if (!twoCloses(Flow, P) || !Seen.insert(P.Later.ev(), P.Earlier.ev()))
         continue;
-      const Expr *At = primaryExpr(C.Later, C.LaterThread,
-                                   Ctx.ast().getSourceManager());
+      const ChanEvent &Later = P.Later.ev();
+      const Expr *At =
+          primaryExpr(Later, P.Later.Thread, Ctx.ast().getSourceManager());
       std::string Msg =
-          C.Concurrent
-              ? "channel " + channelName(C.Later) +
+          P.Order == EventPair::Concurrent
+              ? "channel " + channelName(Later) +
                     " may be closed twice: this close can run concurrently "
                     "with another close in a thread that is not joined first"
-              : "channel " + channelName(C.Later) +
+              : "channel " + channelName(Later) +
                     " may already be closed here: it is closed earlier on a "
                     "path that reaches this close";
       DiagBuilder D = Ctx.report(info(), At->getExprLoc(), Msg, At);
-      placeAt(D, C.Later, C.LaterThread, At);
+      placeAt(D, Later, P.Later.Thread, At);
       // Harmless second closes (Boost.Fiber, msd) are a design smell, not a
       // crash: report them at remark level.
-      if (C.Later.Model &&
-          C.Later.Model->OnDoubleClose == DoubleClose::Harmless)
+      if (Later.Model && Later.Model->OnDoubleClose == DoubleClose::Harmless)
         D.level(Severity::Remark);
-      if (C.LaterThread >= 0)
-        D.note(Flow.threads()[C.LaterThread].Spawn->getExprLoc(),
+      if (P.Later.Thread >= 0)
+        D.note(Flow.threads()[P.Later.Thread].Spawn->getExprLoc(),
                "this close runs in the thread started here");
-      addEventNotes(D, Flow, C.Earlier, C.EarlierThread, "first close");
+      addEventNotes(D, Flow, P.Earlier.ev(), P.Earlier.Thread, "first close");
     }
   }
 };

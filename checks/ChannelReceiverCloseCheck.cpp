@@ -34,27 +34,53 @@ public:
     return Send.Model->OnSendAfterClose != SendAfterClose::UB;
   }
 
+  // "in the call to 'consume' here": the function called on that line,
+  // not the innermost one that holds the close.
+  static std::string callNote(const Expr *Call, const ChanEvent &Close) {
+    const FunctionDecl *Called = Close.Via;
+    if (const auto *CE = dyn_cast<CallExpr>(Call->IgnoreParenImpCasts()))
+      if (const FunctionDecl *FD = CE->getDirectCallee())
+        Called = FD;
+    return Called ? "in the call to '" + Called->getNameAsString() + "' here"
+                  : std::string("in the call here");
+  }
+
   void checkFunction(FunctionContext &Ctx) override {
     const ChannelFlow &Flow = Ctx.channelFlow();
-    for (const Conflict &C : Flow.conflicts()) {
-      if (C.Kind != ConflictKind::ReceiverClose || observed(C.Earlier))
+    SeenPlaces Seen;
+    for (const EventPair &P : Flow.pairs()) {
+      // A close racing a send, by a party that only consumes the channel.
+      auto R = closeSendRace(Flow, P);
+      if (!R || closerRole(Flow, *R) != CloserRole::OnlyReceives ||
+          !Seen.insert(R->Close.ev(), R->Send.ev()) || observed(R->Send.ev()))
         continue;
-      const Expr *At = primaryExpr(C.Later, C.LaterThread,
-                                   Ctx.ast().getSourceManager());
-      std::string Msg = "channel " + channelName(C.Later) +
+      const ChanEvent &Close = R->Close.ev();
+      const Expr *At =
+          primaryExpr(Close, R->Close.Thread, Ctx.ast().getSourceManager());
+      // The close is the line to fix, also when it sits in a function
+      // called here (the consumer's helper): the call becomes a note.
+      const Expr *Call = nullptr;
+      if (R->Close.Thread < 0 && Close.Op && At != Close.Op) {
+        Call = At;
+        At = Close.Op;
+      }
+      std::string Msg = "channel " + channelName(Close) +
                         " is closed by a party that only receives from it, "
                         "while a producer may still send on it";
       DiagBuilder D = Ctx.report(info(), At->getExprLoc(), Msg, At);
-      if (C.Later.Ext) {
-        D.at(C.Later.Ext->Where); // the close is in another TU
+      if (Close.Ext) {
+        D.at(Close.Ext->Where); // the close is in another TU
         D.note(At->getExprLoc(), "in the call here");
       } else {
         D.range(At->getSourceRange());
       }
-      if (C.LaterThread >= 0)
-        D.note(Flow.threads()[C.LaterThread].Spawn->getExprLoc(),
+      if (Call)
+        D.note(Call->getExprLoc(), callNote(Call, Close));
+      if (R->Close.Thread >= 0)
+        D.note(Flow.threads()[R->Close.Thread].Spawn->getExprLoc(),
                "the receiving thread that closes is started here");
-      addEventNotes(D, Flow, C.Earlier, C.EarlierThread, "the producer sends");
+      addEventNotes(D, Flow, R->Send.ev(), R->Send.Thread,
+                    "the producer sends");
     }
   }
 };

@@ -33,24 +33,41 @@ public:
 
   void checkFunction(FunctionContext &Ctx) override {
     const ChannelFlow &Flow = Ctx.channelFlow();
-    for (const Conflict &C : Flow.conflicts()) {
-      if (C.Kind != ConflictKind::SendAfterClose || observed(C.Later))
+    SeenPlaces Seen;
+    for (const EventPair &P : Flow.pairs()) {
+      // A send on a path after the close, or in a thread started after it;
+      // or a send racing a close by a party that neither sends nor
+      // receives (the other two checks take those).
+      Party Send, Close;
+      if (P.Order == EventPair::AfterClose) {
+        if (!isSendOp(P.Later.ev().Kind))
+          continue;
+        Send = P.Later;
+        Close = P.Earlier;
+      } else if (auto R = closeSendRace(Flow, P);
+                 R && closerRole(Flow, *R) == CloserRole::Other) {
+        Send = R->Send;
+        Close = R->Close;
+      } else {
         continue;
-      const Expr *At = primaryExpr(C.Later, C.LaterThread,
-                                   Ctx.ast().getSourceManager());
+      }
+      if (!Seen.insert(Send.ev(), Close.ev()) || observed(Send.ev()))
+        continue;
+      const Expr *At =
+          primaryExpr(Send.ev(), Send.Thread, Ctx.ast().getSourceManager());
       std::string Msg =
-          C.Concurrent
-              ? "send on channel " + channelName(C.Later) +
+          P.Order == EventPair::Concurrent
+              ? "send on channel " + channelName(Send.ev()) +
                     " may run after the channel is closed: the sending "
                     "thread is not joined before the close"
-              : "send on channel " + channelName(C.Later) +
+              : "send on channel " + channelName(Send.ev()) +
                     " after it may have been closed on this path";
       DiagBuilder D = Ctx.report(info(), At->getExprLoc(), Msg, At);
-      placeAt(D, C.Later, C.LaterThread, At);
-      if (C.LaterThread >= 0)
-        D.note(Flow.threads()[C.LaterThread].Spawn->getExprLoc(),
+      placeAt(D, Send.ev(), Send.Thread, At);
+      if (Send.Thread >= 0)
+        D.note(Flow.threads()[Send.Thread].Spawn->getExprLoc(),
                "the send runs in the thread started here");
-      addEventNotes(D, Flow, C.Earlier, C.EarlierThread, "closed");
+      addEventNotes(D, Flow, Close.ev(), Close.Thread, "closed");
     }
   }
 };

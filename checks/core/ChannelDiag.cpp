@@ -64,4 +64,34 @@ void addEventNotes(DiagBuilder &D, const ChannelFlow &Flow,
            "in the thread started here");
 }
 
+std::optional<CloseSendRace> closeSendRace(const ChannelFlow &Flow,
+                                           const EventPair &P) {
+  if (P.Order != EventPair::Concurrent || P.ReleasesBlocked)
+    return std::nullopt;
+  CloseSendRace R;
+  if (P.Later.ev().Kind == ChanOpKind::Close && isSendOp(P.Earlier.ev().Kind))
+    R = {P.Later, P.Earlier};
+  else if (isSendOp(P.Later.ev().Kind) &&
+           P.Earlier.ev().Kind == ChanOpKind::Close)
+    R = {P.Earlier, P.Later};
+  else
+    return std::nullopt;
+  if (P.JoinsFirst)
+    return std::nullopt; // the closer waited for the sender first
+  // The last of a counted group of senders closes: Go's WaitGroup done by
+  // hand.
+  if (R.Close.ev().Once && Flow.closesOnce(R.Send.Thread, R.Close.ev().Key))
+    return std::nullopt;
+  return R;
+}
+
+CloserRole closerRole(const ChannelFlow &Flow, const CloseSendRace &R) {
+  const ObjectKey &K = R.Close.ev().Key;
+  if (Flow.sends(R.Close.Thread, K))
+    return CloserRole::AlsoSends;
+  if (Flow.consumes(R.Close.Thread, K))
+    return CloserRole::OnlyReceives;
+  return CloserRole::Other;
+}
+
 } // namespace tether

@@ -1,11 +1,58 @@
-// Shared wording for channel findings: how an event and the thread it runs
-// in are described in notes.
+// Shared parts of the channel checks: how an event and the thread it runs
+// in are described in notes, and the one decision three checks share (who
+// is to blame when a close races a send).
 #pragma once
 
 #include "ChannelFlow.h"
 #include "Check.h"
 
+#include <optional>
+#include <set>
+#include <tuple>
+
 namespace tether {
+
+// A close and a send on one channel that may run at the same time, from a
+// concurrent pair of the flow, when nothing orders them after all: the
+// close is not the wake-up of a sender blocked after its receiver gave up,
+// the closing thread did not join the sender first, and it is not the last
+// of a counted group of senders closing (`if (--live == 0) ch.close();` in
+// every sender).
+struct CloseSendRace {
+  Party Close, Send;
+};
+std::optional<CloseSendRace> closeSendRace(const ChannelFlow &Flow,
+                                           const EventPair &P);
+
+// Who closes in a race, which decides the check that reports it: a closer
+// that also sends (close-with-active-senders), one that only consumes
+// (receiver-close), anyone else (send-after-close).
+enum class CloserRole { AlsoSends, OnlyReceives, Other };
+CloserRole closerRole(const ChannelFlow &Flow, const CloseSendRace &R);
+
+// Two closes guarded so that only one of them runs (`if
+// (!stopped.exchange(true)) ch.close();` on both sides).
+inline bool bothOnce(const Party &A, const Party &B) {
+  return A.ev().Once && B.ev().Once;
+}
+
+// One finding per pair of places (the first pair the flow meets wins): the
+// flow may meet the same two operations through several paths or threads.
+class SeenPlaces {
+public:
+  bool insert(const ChanEvent &Later, const ChanEvent &Earlier) {
+    return Seen
+        .insert({Later.Site, Later.Op, Later.Ext, Earlier.Site, Earlier.Op,
+                 Earlier.Ext})
+        .second;
+  }
+
+private:
+  std::set<std::tuple<const clang::Expr *, const clang::Expr *,
+                      const ExternalOp *, const clang::Expr *,
+                      const clang::Expr *, const ExternalOp *>>
+      Seen;
+};
 
 // The location a finding about Ev points at: the operation itself when it
 // runs in a spawned thread (the lambda is usually right there) — unless the

@@ -1,0 +1,581 @@
+#include "ChannelEvents.h"
+#include "AnalysisContext.h"
+
+#include "clang/AST/DeclCXX.h"
+#include "clang/AST/ExprCXX.h"
+#include "clang/AST/StmtCXX.h"
+
+using namespace clang;
+
+namespace tether {
+
+using namespace chan;
+
+namespace {
+
+class BodyWalker {
+public:
+  BodyWalker(TUContext &TU, const ObjectResolver &R, BodyFacts &F)
+      : TU(TU), Models(TU.Models), R(R), F(F) {}
+
+  void walk(const Stmt *S, bool ValueUsed, bool InTry) {
+    if (!S)
+      return;
+    Stack.push_back(S);
+    visit(S, ValueUsed, InTry);
+    if (const auto *L = dyn_cast<LambdaExpr>(S)) {
+      // Captures are evaluated here; the body runs elsewhere (a thread, or
+      // wherever the lambda is called) and is summarised on its own.
+      const LambdaExpr *Outer = CaptureOf;
+      CaptureOf = L;
+      for (const Expr *Init : L->capture_inits())
+        walk(Init, true, InTry);
+      CaptureOf = Outer;
+    } else if (const auto *Try = dyn_cast<CXXTryStmt>(S)) {
+      walk(Try->getTryBlock(), false, true);
+      for (unsigned I = 0; I < Try->getNumHandlers(); ++I)
+        walk(Try->getHandler(I), false, InTry);
+    } else if (const auto *CS = dyn_cast<CompoundStmt>(S)) {
+      // Joins that run unconditionally before a statement order it after
+      // the joined threads.
+      size_t Mark = Joined.size();
+      unsigned OnceMark = OnceDepth;
+      for (const Stmt *Child : CS->body()) {
+        walk(Child, false, InTry);
+        noteJoins(Child);
+        // `if (stopped_.exchange(true)) return;` guards what follows.
+        if (const auto *If = dyn_cast<IfStmt>(Child))
+          if (isOnceCondition(If->getCond()) && leavesLoop(If->getThen()))
+            ++OnceDepth;
+      }
+      OnceDepth = OnceMark;
+      Joined.resize(Mark);
+    } else if (const auto *If = dyn_cast<IfStmt>(S);
+               If && isOnceCondition(If->getCond())) {
+      walk(If->getInit(), false, InTry);
+      walk(If->getConditionVariableDeclStmt(), false, InTry);
+      walk(If->getCond(), true, InTry);
+      ++OnceDepth;
+      walk(If->getThen(), false, InTry);
+      walk(If->getElse(), false, InTry);
+      --OnceDepth;
+    } else {
+      bool ChildUsed = isWrapper(S) ? ValueUsed : true;
+      if (isa<IfStmt, WhileStmt, ForStmt, DoStmt, CXXForRangeStmt, SwitchStmt,
+              CaseStmt, DefaultStmt, LabelStmt, AttributedStmt>(S))
+        ChildUsed = false; // bodies; conditions are refined below
+      for (const Stmt *Child : S->children()) {
+        bool Used = ChildUsed;
+        if (const auto *If = dyn_cast<IfStmt>(S))
+          Used = Child == If->getCond();
+        else if (const auto *W = dyn_cast<WhileStmt>(S))
+          Used = Child == W->getCond();
+        else if (const auto *Fr = dyn_cast<ForStmt>(S))
+          Used = Child == Fr->getCond();
+        else if (const auto *D = dyn_cast<DoStmt>(S))
+          Used = Child == D->getCond();
+        else if (const auto *Sw = dyn_cast<SwitchStmt>(S))
+          Used = Child == Sw->getCond();
+        walk(Child, Used, InTry);
+      }
+    }
+    Stack.pop_back();
+  }
+
+  // After the walk: uses of channels that no known construct explains are
+  // escapes.
+  void finish() {
+    for (const auto &[E, Lambda] : F.ChanRefs) {
+      if (F.Covered.contains(E))
+        continue;
+      if (Lambda && F.AnalysedLambdas.contains(Lambda))
+        continue;
+      if (auto K = R.keyOf(E)) {
+        ChanEvent Ev{ChanOpKind::Escape, *K, nullptr, E, E, nullptr, false};
+        F.Escapes.push_back(std::move(Ev));
+      }
+    }
+  }
+
+private:
+  // The nearest ancestor that is not a value-preserving wrapper, and the
+  // child of it on the path to the current node.
+  std::pair<const Stmt *, const Stmt *> meaningfulParent() const {
+    const Stmt *Child = Stack.back();
+    for (size_t I = Stack.size() - 1; I-- > 0;) {
+      if (!isWrapper(Stack[I]))
+        return {Stack[I], Child};
+      Child = Stack[I];
+    }
+    return {nullptr, Child};
+  }
+
+  const Stmt *innermostLoop() const {
+    for (size_t I = Stack.size(); I-- > 0;) {
+      if (isa<LambdaExpr>(Stack[I]))
+        return nullptr;
+      if (isLoop(Stack[I]))
+        return Stack[I];
+    }
+    return nullptr;
+  }
+
+  // `while (true)`, `for (;;)`, `do … while (true)` with no break, return,
+  // throw or goto out of it.
+  bool endless(const Stmt *Loop) const {
+    const Expr *Cond = nullptr;
+    const Stmt *Body = nullptr;
+    if (const auto *W = dyn_cast<WhileStmt>(Loop)) {
+      Cond = W->getCond();
+      Body = W->getBody();
+    } else if (const auto *Fr = dyn_cast<ForStmt>(Loop)) {
+      Cond = Fr->getCond();
+      Body = Fr->getBody();
+    } else if (const auto *D = dyn_cast<DoStmt>(Loop)) {
+      Cond = D->getCond();
+      Body = D->getBody();
+    } else {
+      return false;
+    }
+    if (Cond) {
+      bool Value = false;
+      if (Cond->isValueDependent() ||
+          !Cond->EvaluateAsBooleanCondition(Value, TU.AST) || !Value)
+        return false;
+    }
+    return countExits(Body) == 0 && !hasGoto(Body);
+  }
+
+
+  bool inLoop() const {
+    for (size_t I = 0; I + 1 < Stack.size(); ++I)
+      if (isLoop(Stack[I]))
+        return true;
+    return false;
+  }
+
+  // A receive whose failure ends the loop around it: `while (ch.pop(v) ==
+  // success)`, `for (;;) { if (!ch.read(v)) break; … }`.
+  bool receiveEndsLoop() const {
+    for (size_t I = Stack.size() - 1; I-- > 0;) {
+      const Stmt *P = Stack[I], *Child = Stack[I + 1];
+      if (isa<LambdaExpr>(P))
+        return false;
+      // The loop must have no other way out: a loop that also breaks on
+      // some value (or when the channel looks empty) does not wait for the
+      // close.
+      if (const auto *W = dyn_cast<WhileStmt>(P))
+        return Child == W->getCond() && countExits(W->getBody()) == 0;
+      if (const auto *Fr = dyn_cast<ForStmt>(P))
+        return Child == Fr->getCond() && countExits(Fr->getBody()) == 0;
+      if (const auto *D = dyn_cast<DoStmt>(P))
+        return Child == D->getCond() && countExits(D->getBody()) == 0;
+      if (const auto *If = dyn_cast<IfStmt>(P)) {
+        if (Child != If->getCond())
+          return false;
+        if (!leavesLoop(If->getThen()) && !leavesLoop(If->getElse()))
+          return false;
+        for (size_t J = I; J-- > 0;) {
+          if (isa<LambdaExpr>(Stack[J]))
+            return false;
+          if (isLoop(Stack[J])) {
+            const Stmt *Body = nullptr;
+            if (const auto *W = dyn_cast<WhileStmt>(Stack[J]))
+              Body = W->getBody();
+            else if (const auto *Fr = dyn_cast<ForStmt>(Stack[J]))
+              Body = Fr->getBody();
+            else if (const auto *D = dyn_cast<DoStmt>(Stack[J]))
+              Body = D->getBody();
+            else
+              return false;
+            return countExits(Body) ==
+                   countExits(If->getThen()) + countExits(If->getElse());
+          }
+        }
+        return false;
+      }
+      if (isa<CompoundStmt, CXXForRangeStmt, SwitchStmt>(P))
+        return false;
+    }
+    return false;
+  }
+
+  // Marks the channel uses inside E as understood.
+  void cover(const Expr *E) {
+    if (!E)
+      return;
+    E = stripWrappers(E);
+    if (isa<DeclRefExpr>(E)) {
+      F.Covered.insert(E);
+      return;
+    }
+    if (const auto *ME = dyn_cast<MemberExpr>(E)) {
+      F.Covered.insert(E);
+      cover(ME->getBase());
+      return;
+    }
+    if (const auto *UO = dyn_cast<UnaryOperator>(E)) {
+      if (UO->getOpcode() == UO_Deref || UO->getOpcode() == UO_AddrOf)
+        cover(UO->getSubExpr());
+      return;
+    }
+    if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(E)) {
+      if ((Op->getOperator() == OO_Star || Op->getOperator() == OO_Arrow) &&
+          Op->getNumArgs() >= 1)
+        cover(Op->getArg(0));
+      return;
+    }
+    if (const auto *MC = dyn_cast<CXXMemberCallExpr>(E))
+      if (const CXXMethodDecl *MD = MC->getMethodDecl())
+        if (MD->getIdentifier() && MD->getName() == "get")
+          cover(MC->getImplicitObjectArgument());
+  }
+
+  void markLambdaAnalysed(const Expr *Callable) {
+    if (!Callable)
+      return;
+    const Expr *E = stripWrappers(Callable);
+    if (const auto *L = dyn_cast<LambdaExpr>(E)) {
+      F.AnalysedLambdas.insert(L);
+      return;
+    }
+    if (const auto *DR = dyn_cast<DeclRefExpr>(E))
+      if (const auto *VD = dyn_cast<VarDecl>(DR->getDecl()))
+        if (VD->hasInit() && VD->isLocalVarDecl())
+          if (const auto *L =
+                  dyn_cast<LambdaExpr>(stripWrappers(VD->getInit())))
+            F.AnalysedLambdas.insert(L);
+  }
+
+  // Joins run by statement Child as a whole: `t.join();`, and
+  // `for (auto &t : workers) t.join();`.
+  void noteJoins(const Stmt *Child) {
+    const Stmt *S = Child;
+    if (const auto *EWC = dyn_cast<ExprWithCleanups>(S))
+      S = EWC->getSubExpr();
+    auto JoinIn = [&](const Stmt *St) -> std::optional<ObjectKey> {
+      if (const auto *CS = dyn_cast<CompoundStmt>(St))
+        St = CS->size() == 1 ? CS->body_front() : nullptr;
+      const auto *E = dyn_cast_or_null<Expr>(St);
+      if (!E)
+        return std::nullopt;
+      if (auto HOp = matchHandleOp(E, Models))
+        if (HOp->Kind == HandleOpKind::Join)
+          return joinedHandle(HOp->Object, R, F.RangeVars);
+      return std::nullopt;
+    };
+    std::optional<ObjectKey> K;
+    if (const auto *RF = dyn_cast<CXXForRangeStmt>(S))
+      K = JoinIn(RF->getBody());
+    else if (const auto *Fr = dyn_cast<ForStmt>(S))
+      K = JoinIn(Fr->getBody());
+    else if (const auto *E = dyn_cast<Expr>(S); E && forEachJoin(E, R, Models))
+      K = forEachJoin(E, R, Models);
+    else if (const auto *E = dyn_cast<Expr>(S); E && latchWaited(E, Models))
+      K = R.keyOf(latchWaited(E, Models)); // `done.wait();`: a wait group
+    else
+      K = JoinIn(S);
+    if (K)
+      Joined.push_back(*K);
+  }
+
+  void record(ChanEvent Ev, bool ValueUsed) {
+    Ev.InLoop = inLoop();
+    Ev.Once = OnceDepth > 0;
+    Ev.JoinedBefore.assign(Joined.begin(), Joined.end());
+    if (Ev.Kind == ChanOpKind::Receive && ValueUsed) {
+      Ev.WaitsClose = receiveEndsLoop();
+      if (Ev.WaitsClose)
+        if (const Stmt *L = innermostLoop())
+          DrainLoops[L].push_back(Ev.Key);
+    }
+    if (isSendOp(Ev.Kind))
+      for (size_t I = Stack.size(); I-- > 0;) {
+        if (isa<LambdaExpr>(Stack[I]))
+          break;
+        if (!isLoop(Stack[I]))
+          continue;
+        Ev.Endless |= endless(Stack[I]);
+        auto It = DrainLoops.find(Stack[I]);
+        if (It != DrainLoops.end())
+          Ev.InDrainOf.append(It->second.begin(), It->second.end());
+      }
+    F.OpIndex[Ev.Op] = F.Ops.size();
+    F.Ops.push_back(std::move(Ev));
+  }
+
+  void visitDecl(const VarDecl *VD) {
+    const Expr *Init = VD->getInit();
+    if (!Init)
+      return;
+    bool Holds = holdsChannel(VD->getType(), Models);
+    // An alias (`auto &c = *ch;`, `auto p = sp;`): its uses stand for the
+    // original's.
+    if (Holds && R.keyOf(Init)) {
+      cover(Init);
+      return;
+    }
+    if (!Holds || isa<ParmVarDecl>(VD) || !VD->hasLocalStorage())
+      return;
+    if (const CallExpr *Gen = generatorCall(Init)) {
+      if (summarisableCall(Gen, TU.Linked)) {
+        ObjectKey K;
+        K.Root = VD;
+        F.CallDest[Gen] = K;
+        return;
+      }
+    }
+    if (!createsChannel(Init))
+      F.NotFresh.insert(VD);
+  }
+
+  void visit(const Stmt *S, bool ValueUsed, bool InTry) {
+    if (isLoop(S))
+      F.Loops.push_back(S);
+    if (const auto *DS = dyn_cast<DeclStmt>(S)) {
+      for (const Decl *D : DS->decls())
+        if (const auto *VD = dyn_cast<VarDecl>(D)) {
+          visitDecl(VD);
+          for (size_t I = Stack.size() - 1; I-- > 0;)
+            if (isLoop(Stack[I])) {
+              F.DeclLoop[VD] = Stack[I];
+              break;
+            }
+        }
+      return;
+    }
+    if (const auto *RS = dyn_cast<ReturnStmt>(S)) {
+      if (const Expr *V = RS->getRetValue()) {
+        cover(V);
+        if (auto K = R.keyOf(V); K && K->ThisBased &&
+                                 holdsChannel(V->getType(), Models)) {
+          // A member handed out (`return jobs_;`): the caller may close it.
+          ChanEvent Ev{ChanOpKind::Escape, *K, nullptr, V, V, nullptr, false};
+          F.Escapes.push_back(std::move(Ev));
+        }
+        bool Local = false;
+        if (auto K = R.keyOf(V))
+          if (K->Path.empty() && !K->ThisBased)
+            if (const auto *VD = dyn_cast_or_null<VarDecl>(K->Root))
+              if (VD->hasLocalStorage() && !isa<ParmVarDecl>(VD) &&
+                  holdsChannel(VD->getType(), Models)) {
+                F.ReturnedLocals.insert(VD);
+                Local = true;
+              }
+        // Returning a member, a parameter, a global or a call's result: the
+        // caller does not get a channel of its own.
+        if (!Local && holdsChannel(V->getType(), Models) && !createsChannel(V))
+          F.ReturnsForeign = true;
+      }
+      return;
+    }
+    if (const auto *RF = dyn_cast<CXXForRangeStmt>(S)) {
+      if (const VarDecl *LV = RF->getLoopVariable())
+        if (auto K = R.keyOf(RF->getRangeInit()))
+          F.RangeVars[LV] = *K;
+      const Expr *Init = RF->getRangeInit();
+      if (const ChannelModel *M = channelModelOf(Init->getType(), Models);
+          M && M->Range) {
+        std::optional<ObjectKey> K = R.keyOf(Init);
+        if (!K)
+          if (const VarDecl *RV = RF->getRangeStmt()
+                                      ? dyn_cast_or_null<VarDecl>(
+                                            RF->getRangeStmt()->getSingleDecl())
+                                      : nullptr) {
+            K = ObjectKey();
+            K->Root = RV;
+          }
+        if (K) {
+          cover(Init);
+          ChanEvent Ev{ChanOpKind::Receive, *K, M, Init, Init, nullptr, false};
+          record(std::move(Ev), false);
+          // Only a loop that has no other way out waits for the close.
+          F.Ops.back().WaitsClose = countExits(RF->getBody()) == 0;
+          if (F.Ops.back().WaitsClose)
+            DrainLoops[RF].push_back(*K);
+        }
+      }
+      return;
+    }
+    const auto *E = dyn_cast<Expr>(S);
+    if (!E)
+      return;
+    if (const auto *DR = dyn_cast<DeclRefExpr>(E)) {
+      if (const auto *VD = dyn_cast<VarDecl>(DR->getDecl()))
+        if (!VD->isImplicit() && !VD->hasGlobalStorage() &&
+            holdsChannel(VD->getType(), Models))
+          F.ChanRefs.push_back({E, CaptureOf});
+      return;
+    }
+    if (const auto *ME = dyn_cast<MemberExpr>(E)) {
+      if (isa<CXXThisExpr>(ME->getBase()->IgnoreParenImpCasts()) &&
+          isa<FieldDecl>(ME->getMemberDecl()) &&
+          holdsChannel(ME->getMemberDecl()->getType(), Models))
+        F.ChanRefs.push_back({E, CaptureOf});
+      return;
+    }
+    if (auto Op = matchChanOp(E, Models)) {
+      cover(Op->Object);
+      if (auto K = R.keyOf(Op->Object)) {
+        ChanEvent Ev{Op->Kind, *K, Op->Model, E, E, nullptr,
+                     ValueUsed || InTry};
+        record(std::move(Ev), ValueUsed);
+      }
+      return;
+    }
+    if (auto Sp = matchSpawn(E, Models)) {
+      // Arguments handed to a body the analysis follows are understood;
+      // to an unknown one, they escape.
+      bool Known = calleeBody(Sp->Callable) != nullptr;
+      if (!Known && Sp->Callable)
+        if (const auto *DR = dyn_cast<DeclRefExpr>(stripWrappers(Sp->Callable)))
+          if (const auto *Fn = dyn_cast<FunctionDecl>(DR->getDecl()))
+            Known = summaryDecl(Fn, TU.Linked) != nullptr;
+      if (Known)
+        for (const Expr *A : Sp->Args)
+          cover(A);
+      markLambdaAnalysed(Sp->Callable);
+      // A thread function defined in another TU: the link phase may know it.
+      if (Sp->Callable)
+        if (const auto *DR = dyn_cast<DeclRefExpr>(stripWrappers(Sp->Callable)))
+          if (const auto *Fn = dyn_cast<FunctionDecl>(DR->getDecl());
+              Fn && externalUserFunction(Fn))
+            TU.ExternalCallees.insert(usrOf(Fn->getCanonicalDecl()));
+      for (size_t I = 0; I + 1 < Stack.size(); ++I)
+        if (isLoop(Stack[I]))
+          F.SpawnLoops[E].push_back(Stack[I]);
+      SpawnRec Rec{*Sp, std::nullopt, false, false};
+      associateHandle(Rec);
+      F.SpawnIndex[E] = F.Spawns.size();
+      F.Spawns.push_back(std::move(Rec));
+      return;
+    }
+    if (auto HOp = matchHandleOp(E, Models)) {
+      if (HOp->Kind == HandleOpKind::Detach)
+        if (auto K = joinedHandle(HOp->Object, R, F.RangeVars))
+          F.Detached.push_back(*K);
+      return;
+    }
+    if (const auto *Call = dyn_cast<CallExpr>(E)) {
+      const FunctionDecl *Callee = Call->getDirectCallee();
+      if (!summaryDecl(Callee, TU.Linked) && externalUserFunction(Callee)) {
+        F.ExtCalls.push_back(Call);
+        TU.ExternalCallees.insert(usrOf(Callee->getCanonicalDecl()));
+      }
+      if (summaryDecl(Callee, TU.Linked)) {
+        F.Calls.push_back(Call);
+        for (const Expr *A : Call->arguments())
+          cover(A);
+        if (const auto *MC = dyn_cast<CXXMemberCallExpr>(Call))
+          cover(MC->getImplicitObjectArgument());
+        if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(Call))
+          if (Op->getOperator() == OO_Call && Op->getNumArgs() >= 1)
+            markLambdaAnalysed(Op->getArg(0));
+      } else if (const auto *MC = dyn_cast<CXXMemberCallExpr>(Call)) {
+        // Const queries on a channel (size(), empty()) leave it alone.
+        if (const CXXMethodDecl *MD = MC->getMethodDecl())
+          if (MD->isConst() &&
+              holdsChannel(MC->getImplicitObjectArgument()->getType(), Models))
+            cover(MC->getImplicitObjectArgument());
+      }
+    }
+  }
+
+  void associateHandle(SpawnRec &Rec) {
+    const Expr *E = Rec.Site.Expr;
+    // `workers.emplace_back(f)`: the spawn is the container call itself.
+    if (const auto *MC = dyn_cast<CXXMemberCallExpr>(E)) {
+      if (!Rec.Site.Model->Type.empty() &&
+          spawnModelOf(MC->getImplicitObjectArgument()->getType(), Models) !=
+              Rec.Site.Model) {
+        Rec.Handle = R.keyOf(MC->getImplicitObjectArgument());
+        Rec.Group = true;
+        return;
+      }
+    }
+    auto [Parent, Child] = meaningfulParent();
+    if (!Parent)
+      return;
+    // `std::thread(f).detach()`: the member expression's call.
+    if (const auto *ME = dyn_cast<MemberExpr>(Parent)) {
+      for (size_t I = Stack.size(); I-- > 0;)
+        if (Stack[I] == ME) {
+          if (I > 0)
+            if (const auto *MC = dyn_cast<CXXMemberCallExpr>(Stack[I - 1]))
+              if (MC->getCallee() == ME)
+                if (auto HOp = matchHandleOp(MC, Models))
+                  Rec.Detached = HOp->Kind == HandleOpKind::Detach;
+          break;
+        }
+      return;
+    }
+    if (const auto *DS = dyn_cast<DeclStmt>(Parent)) {
+      for (const Decl *D : DS->decls())
+        if (const auto *VD = dyn_cast<VarDecl>(D))
+          if (VD->getInit() && stripWrappers(VD->getInit()) == E) {
+            ObjectKey K;
+            K.Root = VD;
+            Rec.Handle = K;
+          }
+      return;
+    }
+    const auto *ParentExpr = dyn_cast<Expr>(Parent);
+    if (ParentExpr && assignedDecl(ParentExpr)) { // `t = std::thread(f)`
+      const Expr *LHS = nullptr;
+      if (const auto *BO = dyn_cast<BinaryOperator>(Parent))
+        LHS = BO->getLHS();
+      else if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(Parent))
+        LHS = Op->getArg(0);
+      if (LHS)
+        Rec.Handle = R.keyOf(LHS);
+      return;
+    }
+    if (const auto *MC = dyn_cast<CXXMemberCallExpr>(Parent)) {
+      if (stripWrappers(MC->getImplicitObjectArgument()) == E ||
+          MC->getImplicitObjectArgument() == Child) {
+        if (auto HOp = matchHandleOp(MC, Models))
+          Rec.Detached = HOp->Kind == HandleOpKind::Detach;
+        return;
+      }
+      // `workers.push_back(std::thread(f))`
+      if (MC->getMethodDecl() && MC->getMethodDecl()->getIdentifier()) {
+        StringRef N = MC->getMethodDecl()->getName();
+        if (N.starts_with("push") || N.starts_with("emplace") ||
+            N == "insert") {
+          Rec.Handle = R.keyOf(MC->getImplicitObjectArgument());
+          Rec.Group = true;
+        }
+      }
+    }
+  }
+
+  TUContext &TU;
+  const ModelSet &Models;
+  const ObjectResolver &R;
+  BodyFacts &F;
+  std::vector<const Stmt *> Stack;
+  std::vector<ObjectKey> Joined;
+  const LambdaExpr *CaptureOf = nullptr;
+  unsigned OnceDepth = 0;
+  // Loops that drain a channel until it is closed, with the channel.
+  llvm::DenseMap<const Stmt *, llvm::SmallVector<ObjectKey, 1>> DrainLoops;
+};
+
+} // namespace
+
+BodyFacts collectFacts(const Stmt *Body, TUContext &TU,
+                       const ObjectResolver &R) {
+  BodyFacts F;
+  BodyWalker W(TU, R, F);
+  W.walk(Body, false, false);
+  W.finish();
+  return F;
+}
+
+clang::SourceLocation ChanEvent::opLoc() const {
+  if (Op)
+    return Op->getExprLoc();
+  return Site ? Site->getExprLoc() : clang::SourceLocation();
+}
+
+} // namespace tether
