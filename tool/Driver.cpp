@@ -205,7 +205,9 @@ void analyseAST(ASTContext &Ctx, const Config &Cfg,
       Enabled.push_back(std::move(C));
   if (Enabled.empty())
     return;
-  TUContext TU(Ctx, *Cfg.ModelSetPtr, Cfg.Options);
+  CheckOptions Options;
+  Options.Values = Cfg.Options;
+  TUContext TU(Ctx, *Cfg.ModelSetPtr, Options);
   TU.Linked = Linked;
   FunctionVisitor V(TU, Enabled, HeaderFilter, Result.Findings);
   V.TraverseDecl(Ctx.getTranslationUnitDecl());
@@ -458,13 +460,25 @@ bool validateGlobs(llvm::StringRef Globs, llvm::StringRef Where,
 }
 
 std::vector<CheckInfo> allCheckInfos() {
-  std::vector<CheckInfo> Infos;
-  for (auto &C : createAllChecks())
-    Infos.push_back(C->info());
+  std::vector<CheckInfo> Infos = registeredChecks();
   Infos.push_back(UnusedSuppressionInfo);
   std::sort(Infos.begin(), Infos.end(),
             [](const CheckInfo &A, const CheckInfo &B) { return A.Id < B.Id; });
   return Infos;
+}
+
+// Options belong to checks: an unknown key (a misspelling, an option of
+// another check) or a value of the wrong type is an error, not ignored.
+bool validateConfigOptions(const Config &C, llvm::raw_ostream &Err) {
+  std::vector<CheckInfo> Known = allCheckInfos();
+  for (const auto &[Key, Value] : C.Options) {
+    std::string Why;
+    if (!validateOption(Key, Value, Known, Why)) {
+      Err << C.Path << ": error: " << Why << "\n";
+      return false;
+    }
+  }
+  return true;
 }
 
 bool writeOutput(const OutputSpec &O, const std::vector<Finding> &Findings,
@@ -525,6 +539,18 @@ int listChecks(const CheckOptionsCLI &Opts) {
   for (const CheckInfo &I : allCheckInfos())
     if (checkEnabled(Globs, I.Id))
       llvm::outs() << I.Id << "\t" << I.Summary << "\n";
+  return ExitClean;
+}
+
+int listOptions(const CheckOptionsCLI &Opts) {
+  std::string Globs = "*," + Opts.Checks;
+  for (const CheckInfo &I : allCheckInfos())
+    if (checkEnabled(Globs, I.Id))
+      for (const OptionInfo &O : I.Options)
+        llvm::outs() << I.Id << "." << O.Name << "\t"
+                     << optionTypeName(O.Type) << "\t"
+                     << (O.Default.empty() ? "\"\"" : O.Default) << "\t"
+                     << O.Description << "\n";
   return ExitClean;
 }
 
@@ -648,7 +674,8 @@ int runCheck(const CheckOptionsCLI &Opts) {
     bool Ok = Path.empty() ? defaultConfig(*C, llvm::errs())
                            : loadConfig(Path, *C, llvm::errs());
     if (Ok)
-      Ok = validateGlobs(C->Checks, Path + ": 'checks'", Known, llvm::errs());
+      Ok = validateGlobs(C->Checks, Path + ": 'checks'", Known, llvm::errs()) &&
+           validateConfigOptions(*C, llvm::errs());
     if (!Ok) {
       ConfigOk = false;
       return nullptr;
