@@ -56,7 +56,10 @@ public:
         "Leave the loop when stop is requested (`while "
         "(!st.stop_requested())`, a receive that fails once the channel is "
         "closed, a stop flag checked after every wake-up).",
-        Severity::Warning};
+        Severity::Warning,
+        {{"allow", OptionType::Globs, "",
+          "intentional daemons (globs over simple and qualified function "
+          "names) whose threads are not checked"}}};
     return Info;
   }
 
@@ -140,9 +143,10 @@ private:
   bool allowed(FunctionContext &Ctx, const SpawnSite &S,
                llvm::ArrayRef<const FunctionDecl *> Fns) {
     const CheckOptions &O = Ctx.tu().Options;
-    std::vector<std::string> Allow = O.getList("cancel-missing", "allow");
-    std::vector<std::string> Daemons =
-        O.getList("thread-leak", "allow_detached");
+    NameGlobs Allow = globsOption(O, "cancel-missing", "allow");
+    // Declared by thread-leak, the check that owns detached threads: one
+    // list of daemons for both checks, matched the same way.
+    NameGlobs Daemons = globsOption(O, "thread-leak", "allow_detached");
     if (Allow.empty() && Daemons.empty())
       return false;
     std::vector<std::string> Names;
@@ -163,15 +167,9 @@ private:
     for (const FunctionDecl *F : Fns)
       AddNames(F);
     AddNames(Ctx.function());
-    auto Listed = [&](const std::vector<std::string> &L) {
-      for (const std::string &N : Names)
-        if (llvm::is_contained(L, N))
-          return true;
-      return false;
-    };
-    if (Listed(Allow))
+    if (Allow.matchesAny(Names))
       return true;
-    if (Daemons.empty() || !Listed(Daemons))
+    if (Daemons.empty() || !Daemons.matchesAny(Names))
       return false;
     for (const ThreadStart &T : Ctx.channelFlow().threads())
       if (T.Spawn == S.Expr && T.Detached)

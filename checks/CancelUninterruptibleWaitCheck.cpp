@@ -204,7 +204,9 @@ public:
         "channel on the stop path (a std::stop_callback), sleep in short "
         "steps or wait on the condition variable with the token, poll the "
         "future with wait_for.",
-        Severity::Warning};
+        Severity::Warning,
+        {{"max_sleep_ms", OptionType::Integer, "1000",
+          "longest constant sleep not reported, in milliseconds"}}};
     return Info;
   }
 
@@ -540,13 +542,8 @@ private:
     std::optional<double> Ms = constantMs(C->getArg(0), Ctx.ast());
     if (!Ms)
       return;
-    double Max = 1000;
-    std::string Opt = Ctx.tu().Options.get(info().Id, "max_sleep_ms");
-    if (!Opt.empty()) {
-      long long V = 0;
-      if (!llvm::StringRef(Opt).trim().getAsInteger(10, V))
-        Max = double(V);
-    }
+    double Max =
+        double(intOption(Ctx.tu().Options, info().Id, "max_sleep_ms"));
     if (*Ms <= Max)
       return;
     std::string Name = C->getDirectCallee()

@@ -562,7 +562,11 @@ public:
         "handle and join it on every path (std::jthread, a guard), give a "
         "detached thread only values and shared ownership, and give endless "
         "loops a stop condition.",
-        Severity::Warning};
+        Severity::Warning,
+        {{"allow_detached", OptionType::Globs, "",
+          "intentional daemons (globs over simple and qualified function "
+          "names): detached threads they start or run are not reported; "
+          "cancel-missing reads it too"}}};
     return Info;
   }
 
@@ -698,8 +702,8 @@ private:
 
   bool allowed(FunctionContext &Ctx, const SpawnInfo &S,
                const FunctionDecl *Body) {
-    std::vector<std::string> Globs =
-        Ctx.tu().Options.getList(CheckId, "allow_detached");
+    NameGlobs Globs =
+        globsOption(Ctx.tu().Options, CheckId, "allow_detached");
     if (Globs.empty())
       return false;
     std::vector<std::string> Names;
@@ -721,17 +725,7 @@ private:
               if (const auto *Call = dyn_cast<CallExpr>(peel(E)))
                 Add(Call->getDirectCallee());
     }
-    for (const std::string &G : Globs) {
-      auto Pat = llvm::GlobPattern::create(G);
-      if (!Pat) {
-        llvm::consumeError(Pat.takeError());
-        continue;
-      }
-      for (const std::string &N : Names)
-        if (Pat->match(N))
-          return true;
-    }
-    return false;
+    return Globs.matchesAny(Names);
   }
 
   // ---- (a) and (b) -------------------------------------------------------

@@ -66,7 +66,11 @@ public:
         "or thread ids. Submit the work to a thread pool, acquire a "
         "std::counting_semaphore before each spawn (released when the "
         "thread ends), or join the threads in batches inside the loop.",
-        Severity::Warning};
+        Severity::Warning,
+        {{"lightweight_types", OptionType::Globs, "boost::fibers::fiber",
+          "spawn types (globs) cheap enough to start one per item"},
+         {"report_fork_join", OptionType::Bool, "false",
+          "also report fork-join loops over the caller's data"}}};
     return Info;
   }
 
@@ -77,18 +81,16 @@ public:
     SpawnLoops SL(Ctx);
     if (SL.spawns().empty())
       return;
-    std::vector<std::string> Light =
-        Ctx.tu().Options.getList(info().Id, "lightweight_types");
-    if (Ctx.tu().Options.get(info().Id, "lightweight_types", "\x01") == "\x01")
-      Light = {"boost::fibers::fiber"};
+    NameGlobs Light =
+        globsOption(Ctx.tu().Options, info().Id, "lightweight_types");
     bool ReportForkJoin =
-        Ctx.tu().Options.get(info().Id, "report_fork_join", "false") == "true";
+        boolOption(Ctx.tu().Options, info().Id, "report_fork_join");
     std::set<const Stmt *> Reported;
     for (const SpawnInLoop &S : SL.spawns()) {
       // Filling the existing slots of a pre-sized container (a fixed-size
       // pool's `threads_[i] = std::thread(…)`) starts at most its size.
       if (S.IsPoolTask || !S.Site.Model || S.IntoSlot ||
-          llvm::is_contained(Light, S.Site.Model->Type))
+          Light.matches(S.Site.Model->Type))
         continue;
       for (const Stmt *L : S.Loops) {
         const Expr *Why = nullptr;

@@ -84,7 +84,7 @@ bool parseConfig(const std::string &Text, const std::string &Path, Config &Out,
     }
     Out.HeaderFilter = *Raw.HeaderFilter;
   }
-  Out.Options.Values = Raw.Options;
+  Out.Options = Raw.Options;
   for (ApiModel &M : Raw.Models) {
     M.Origin = Path;
     Out.Models.push_back(std::move(M));

@@ -4,7 +4,8 @@
 #pragma once
 
 #include "ApiModel.h"
-#include "Check.h"
+#include "CheckInfo.h"
+#include "TUChecks.h"
 
 #include "llvm/ADT/StringRef.h"
 
@@ -24,13 +25,14 @@ struct Config {
   std::string HeaderFilter;
   std::vector<ApiModel> Models;           // inline `models:` plus model_files
   std::vector<std::string> ModelFiles;    // as written, relative to Path
-  CheckOptions Options;
+  OptionValues Options; // `options:`, as written
   // Built-in models plus this config's models, built once per config.
   std::shared_ptr<ModelSet> ModelSetPtr;
 };
 
 // Reads and validates a config file; errors go to Err as
-// "file:line:col: error: message". Builds Config::ModelSetPtr.
+// "file:line:col: error: message". The driver then validates `options:`
+// against the options the checks declare. Builds Config::ModelSetPtr.
 bool loadConfig(const std::string &Path, Config &Out, llvm::raw_ostream &Err);
 // The same on a config's text; model_files are read relative to Path.
 bool parseConfig(const std::string &Text, const std::string &Path, Config &Out,

@@ -1,19 +1,11 @@
-#include "Driver.h"
+#include "DriverStages.h"
 #include "CompileDatabase.h"
-#include "Config.h"
 #include "SafeIO.h"
 #include "Fixes.h"
 #include "Output.h"
 #include "Report.h"
 #include "Suppress.h"
 
-#include "Check.h"
-#include "ChannelFlow.h"
-#include "Summaries.h"
-
-#include "clang/AST/ASTConsumer.h"
-#include "clang/AST/ASTLambda.h"
-#include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/Basic/Stack.h"
 #include "clang/Basic/Diagnostic.h"
 #include "clang/Basic/FileManager.h"
@@ -30,7 +22,6 @@
 #include "llvm/Support/Process.h"
 #include "llvm/Support/Regex.h"
 #include "llvm/Support/ThreadPool.h"
-#include "llvm/Support/JSON.h"
 #include "llvm/Support/Threading.h"
 #include "llvm/Support/VirtualFileSystem.h"
 #include "llvm/Support/raw_ostream.h"
@@ -95,131 +86,6 @@ public:
   }
   std::string First;
 };
-
-struct TUJob {
-  std::string File;
-  const Config *Cfg = nullptr;
-};
-
-struct TUResult {
-  std::vector<Finding> Findings;
-  std::string Error; // non-empty: the TU was not analysed
-  // The TU's channel summaries for the link phase (JSON text), and whether
-  // the TU calls functions defined elsewhere.
-  std::string Summaries;
-  std::vector<std::string> ExternalCallees;
-  // The TU's AST, kept after the first pass when the link phase may analyse
-  // it again (it calls functions defined elsewhere): no second parse.
-  std::unique_ptr<ASTUnit> AST;
-};
-
-class FunctionVisitor : public RecursiveASTVisitor<FunctionVisitor> {
-public:
-  FunctionVisitor(TUContext &TU, std::vector<std::unique_ptr<Check>> &Checks,
-                  const llvm::Regex *HeaderFilter, std::vector<Finding> &Out)
-      : TU(TU), Checks(Checks), HeaderFilter(HeaderFilter), Out(Out),
-        SM(TU.AST.getSourceManager()) {}
-
-  bool shouldVisitTemplateInstantiations() const { return true; }
-
-  // Declarations lexically in files we do not analyse (the standard library,
-  // third-party headers) hold nothing to report: skip them whole instead of
-  // walking every header's declarations.
-  bool TraverseDecl(Decl *D) {
-    if (D && !isa<TranslationUnitDecl>(D) && D->getLocation().isValid() &&
-        !wanted(D->getLocation()))
-      return true;
-    return RecursiveASTVisitor::TraverseDecl(D);
-  }
-
-  bool VisitFunctionDecl(FunctionDecl *FD) {
-    if (const auto *MD = dyn_cast<CXXMethodDecl>(FD); MD && isLambdaCallOperator(MD))
-      return true; // analysed through VisitLambdaExpr
-    analyse(FD);
-    return true;
-  }
-  bool VisitLambdaExpr(LambdaExpr *L) {
-    analyse(L->getCallOperator());
-    return true;
-  }
-
-private:
-  bool wanted(SourceLocation Loc) {
-    if (Loc.isInvalid())
-      return false;
-    Loc = SM.getExpansionLoc(Loc);
-    FileID FID = SM.getFileID(Loc);
-    auto It = FileDecision.find(FID);
-    if (It != FileDecision.end())
-      return It->second;
-    bool Want = false;
-    if (SM.isInMainFile(Loc)) {
-      Want = true;
-    } else if (!SM.isInSystemHeader(Loc) && HeaderFilter) {
-      if (OptionalFileEntryRef FE = SM.getFileEntryRefForID(FID))
-        Want = HeaderFilter->match(absPath(FE->getName()));
-    }
-    FileDecision[FID] = Want;
-    return Want;
-  }
-
-  void analyse(FunctionDecl *FD) {
-    if (!FD || !FD->doesThisDeclarationHaveABody() || FD->isDependentContext() ||
-        FD->isInvalidDecl() || !wanted(FD->getLocation()))
-      return;
-    if (!Seen.insert(FD).second)
-      return;
-    // Functions other TUs can call get a summary for the link phase.
-    const auto *MD = dyn_cast<CXXMethodDecl>(FD);
-    if (FD->isExternallyVisible() && !FD->isTemplateInstantiation() &&
-        !(MD && isLambdaCallOperator(MD)) &&
-        SM.isInMainFile(SM.getExpansionLoc(FD->getLocation())))
-      Exported.push_back(FD);
-    FunctionContext Ctx(TU, FD, Out);
-    for (auto &C : Checks)
-      C->checkFunction(Ctx);
-  }
-
-public:
-  std::vector<const FunctionDecl *> Exported;
-
-private:
-  TUContext &TU;
-  std::vector<std::unique_ptr<Check>> &Checks;
-  const llvm::Regex *HeaderFilter;
-  std::vector<Finding> &Out;
-  const SourceManager &SM;
-  llvm::DenseMap<FileID, bool> FileDecision;
-  llvm::DenseSet<const FunctionDecl *> Seen;
-};
-
-// Runs the enabled checks over one parsed TU. Without Linked (the first
-// pass) it also exports the TU's summaries for the link phase.
-void analyseAST(ASTContext &Ctx, const Config &Cfg,
-                const std::string &CLIChecks, const llvm::Regex *HeaderFilter,
-                const LinkedSummaries *Linked, TUResult &Result) {
-  std::vector<std::unique_ptr<Check>> Enabled;
-  std::string Globs = Cfg.Checks + "," + CLIChecks;
-  for (auto &C : createAllChecks())
-    if (checkEnabled(Globs, C->info().Id))
-      Enabled.push_back(std::move(C));
-  if (Enabled.empty())
-    return;
-  TUContext TU(Ctx, *Cfg.ModelSetPtr, Cfg.Options);
-  TU.Linked = Linked;
-  FunctionVisitor V(TU, Enabled, HeaderFilter, Result.Findings);
-  V.TraverseDecl(Ctx.getTranslationUnitDecl());
-  if (!Linked) {
-    // First pass: what this TU tells the link phase.
-    TUSummaries S;
-    TU.summaries().exportTo(V.Exported, S);
-    std::string Text;
-    llvm::raw_string_ostream OS(Text);
-    OS << toJSON(S);
-    Result.Summaries = std::move(Text);
-    Result.ExternalCallees = std::move(S.ExternalCallees);
-  }
-}
 
 // Parses a TU into an ASTUnit (what clang's buildASTs does), reporting
 // diagnostics to the tool's consumer.
@@ -367,10 +233,21 @@ void crashHandlersOnAltStack() {
   }
 }
 
-TUResult analyseOne(const CompileCommand &Cmd, const std::string &File,
-                    const Config &Cfg, const CheckOptionsCLI &Opts,
-                    const llvm::Regex *HeaderFilter,
-                    const LinkedSummaries *Linked, bool MayKeepAST) {
+TUCheckSetup setupFor(const TUJob &J, const CheckOptionsCLI &Opts) {
+  TUCheckSetup S;
+  S.Checks = J.Cfg->Checks + "," + Opts.Checks;
+  S.Models = J.Cfg->ModelSetPtr.get();
+  S.Options = &J.Cfg->Options;
+  S.HeaderFilter = J.HeaderFilter;
+  return S;
+}
+
+// Parses one TU and runs the checks on it. Without Linked (the first pass)
+// the TU's facts are exported for the link phase.
+TUResult analyseOne(const CompileCommand &Cmd, const TUJob &J,
+                    const CheckOptionsCLI &Opts, const LinkedFacts *Linked,
+                    bool MayKeepAST) {
+  const std::string &File = J.File;
   TUResult R;
   std::vector<std::string> Args = adjustArgs(Cmd.CommandLine, File, Opts);
   llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> FS = guardedRealFileSystem();
@@ -388,8 +265,8 @@ TUResult analyseOne(const CompileCommand &Cmd, const std::string &File,
     Ok = Inv.run() && AST && Diags.getNumErrors() == 0;
     debugCrash(Opts, File);
     if (Ok)
-      analyseAST(AST->getASTContext(), Cfg, Opts.Checks, HeaderFilter, Linked,
-                 R);
+      R.Findings = runChecks(AST->getASTContext(), setupFor(J, Opts), Linked,
+                             Linked ? nullptr : &R.Facts);
   });
   if (!Survived) {
     R.Findings.clear();
@@ -402,7 +279,7 @@ TUResult analyseOne(const CompileCommand &Cmd, const std::string &File,
     if (Diags.getNumErrors() > 1)
       R.Error += " (and " + std::to_string(Diags.getNumErrors() - 1) +
                  " more errors)";
-  } else if (MayKeepAST && !R.ExternalCallees.empty()) {
+  } else if (MayKeepAST && R.Facts.callsExternal()) {
     R.AST = std::move(AST);
   }
   if (!Survived)
@@ -412,19 +289,18 @@ TUResult analyseOne(const CompileCommand &Cmd, const std::string &File,
 
 // The link phase analyses again, on its kept AST, a TU that calls functions
 // another TU defines.
-void reanalyse(TUResult &R, const Config &Cfg, const CheckOptionsCLI &Opts,
-               const llvm::Regex *HeaderFilter, const LinkedSummaries &Linked) {
+void reanalyse(TUResult &R, const TUJob &J, const CheckOptionsCLI &Opts,
+               const LinkedFacts &Linked) {
   std::unique_ptr<ASTUnit> AST = std::move(R.AST);
-  TUResult Again;
+  std::vector<Finding> Again;
   bool Survived = runIsolated([&] {
-    analyseAST(AST->getASTContext(), Cfg, Opts.Checks, HeaderFilter, &Linked,
-               Again);
+    Again = runChecks(AST->getASTContext(), setupFor(J, Opts), &Linked);
   });
   if (!Survived) {
     AST.release();
     return; // keep the first pass's findings
   }
-  R.Findings = std::move(Again.Findings);
+  R.Findings = std::move(Again);
 }
 
 std::string findSourceRoot(const std::string &Start) {
@@ -458,13 +334,25 @@ bool validateGlobs(llvm::StringRef Globs, llvm::StringRef Where,
 }
 
 std::vector<CheckInfo> allCheckInfos() {
-  std::vector<CheckInfo> Infos;
-  for (auto &C : createAllChecks())
-    Infos.push_back(C->info());
+  std::vector<CheckInfo> Infos = registeredChecks();
   Infos.push_back(UnusedSuppressionInfo);
   std::sort(Infos.begin(), Infos.end(),
             [](const CheckInfo &A, const CheckInfo &B) { return A.Id < B.Id; });
   return Infos;
+}
+
+// Options belong to checks: an unknown key (a misspelling, an option of
+// another check) or a value of the wrong type is an error, not ignored.
+bool validateConfigOptions(const Config &C, llvm::raw_ostream &Err) {
+  std::vector<CheckInfo> Known = allCheckInfos();
+  for (const auto &[Key, Value] : C.Options) {
+    std::string Why;
+    if (!validateOption(Key, Value, Known, Why)) {
+      Err << C.Path << ": error: " << Why << "\n";
+      return false;
+    }
+  }
+  return true;
 }
 
 bool writeOutput(const OutputSpec &O, const std::vector<Finding> &Findings,
@@ -528,27 +416,42 @@ int listChecks(const CheckOptionsCLI &Opts) {
   return ExitClean;
 }
 
-int runCheck(const CheckOptionsCLI &Opts) {
-  llvm::CrashRecoveryContext::Enable();
-  crashHandlersOnAltStack();
+int listOptions(const CheckOptionsCLI &Opts) {
+  std::string Globs = "*," + Opts.Checks;
+  for (const CheckInfo &I : allCheckInfos())
+    if (checkEnabled(Globs, I.Id))
+      for (const OptionInfo &O : I.Options)
+        llvm::outs() << I.Id << "." << O.Name << "\t"
+                     << optionTypeName(O.Type) << "\t"
+                     << (O.Default.empty() ? "\"\"" : O.Default) << "\t"
+                     << O.Description << "\n";
+  return ExitClean;
+}
+
+TUResult::TUResult() = default;
+TUResult::~TUResult() = default;
+TUResult::TUResult(TUResult &&) = default;
+TUResult &TUResult::operator=(TUResult &&) = default;
+
+int collectInputs(const CheckOptionsCLI &Opts, Inputs &In,
+                  llvm::raw_ostream &Err) {
   std::set<std::string> Known;
   for (const CheckInfo &I : allCheckInfos())
     Known.insert(I.Id);
-  if (!validateGlobs(Opts.Checks, "--checks", Known, llvm::errs()))
+  if (!validateGlobs(Opts.Checks, "--checks", Known, Err))
     return ExitUsage;
   std::string Why;
   if (Opts.HeaderFilterSet && !llvm::Regex(Opts.HeaderFilter).isValid(Why)) {
-    llvm::errs() << "error: invalid --header-filter regex: " << Why << "\n";
+    Err << "error: invalid --header-filter regex: " << Why << "\n";
     return ExitUsage;
   }
 
   // Compilation database.
   std::string ErrMsg;
-  std::unique_ptr<CompilationDatabase> DB;
-  std::string DBDir, DBInput;
+  std::unique_ptr<CompilationDatabase> &DB = In.DB;
   if (Opts.FixedFlags) {
-    DBDir = absPath(".");
-    DB = std::make_unique<FixedCompilationDatabase>(DBDir, *Opts.FixedFlags);
+    In.DBDir = absPath(".");
+    DB = std::make_unique<FixedCompilationDatabase>(In.DBDir, *Opts.FixedFlags);
   } else if (!Opts.BuildPath.empty()) {
     std::string P = absPath(Opts.BuildPath);
     std::string DBFile;
@@ -556,25 +459,25 @@ int runCheck(const CheckOptionsCLI &Opts) {
       llvm::SmallString<256> J(P);
       llvm::sys::path::append(J, "compile_commands.json");
       if (!llvm::sys::fs::exists(J)) {
-        llvm::errs() << "error: no compile_commands.json in '" << Opts.BuildPath
-                     << "' (configure with -DCMAKE_EXPORT_COMPILE_COMMANDS=ON "
-                        "or run the build under bear)\n";
+        Err << "error: no compile_commands.json in '" << Opts.BuildPath
+            << "' (configure with -DCMAKE_EXPORT_COMPILE_COMMANDS=ON "
+               "or run the build under bear)\n";
         return ExitUsage;
       }
       DBFile = std::string(J);
-      DBDir = P;
+      In.DBDir = P;
     } else if (!llvm::sys::fs::exists(P)) {
-      llvm::errs() << "error: build directory '" << Opts.BuildPath
-                   << "' does not exist\n";
+      Err << "error: build directory '" << Opts.BuildPath
+          << "' does not exist\n";
       return ExitUsage;
     } else {
       DBFile = P;
-      DBDir = std::string(llvm::sys::path::parent_path(P));
+      In.DBDir = std::string(llvm::sys::path::parent_path(P));
     }
-    DBInput = DBFile;
+    In.DBInput = DBFile;
     DB = loadCompileDatabase(DBFile, ErrMsg);
     if (!DB) {
-      llvm::errs() << "error: " << ErrMsg << "\n";
+      Err << "error: " << ErrMsg << "\n";
       return ExitUsage;
     }
   } else {
@@ -588,45 +491,44 @@ int runCheck(const CheckOptionsCLI &Opts) {
     if (!Found.empty()) {
       llvm::SmallString<256> J(Found);
       llvm::sys::path::append(J, "compile_commands.json");
-      DBInput = std::string(J);
-      DB = loadCompileDatabase(DBInput, ErrMsg);
+      In.DBInput = std::string(J);
+      DB = loadCompileDatabase(In.DBInput, ErrMsg);
       if (!DB) {
-        llvm::errs() << "error: " << ErrMsg << "\n";
+        Err << "error: " << ErrMsg << "\n";
         return ExitUsage;
       }
-      DBDir = Found;
+      In.DBDir = Found;
     } else {
       DB = CompilationDatabase::autoDetectFromDirectory(Start, ErrMsg);
-      DBDir = Start;
+      In.DBDir = Start;
     }
   }
   if (!DB) {
     llvm::StringRef Msg(ErrMsg);
-    llvm::errs() << "error: cannot load compilation database: "
-                 << Msg.trim().split('\n').first << "\n";
+    Err << "error: cannot load compilation database: "
+        << Msg.trim().split('\n').first << "\n";
     return ExitUsage;
   }
 
   // Inputs.
   std::vector<std::string> Files;
-  std::vector<InputError> Errors;
   if (Opts.Files.empty()) {
     Files = DB->getAllFiles();
     if (Files.empty()) {
-      llvm::errs() << "error: the compilation database lists no files\n";
+      Err << "error: the compilation database lists no files\n";
       return ExitUsage;
     }
   } else {
     for (const std::string &F : Opts.Files) {
       std::string A = absPath(F);
       if (!llvm::sys::fs::exists(A)) {
-        Errors.push_back({A, "no such file"});
+        In.Errors.push_back({A, "no such file"});
         continue;
       }
       llvm::sys::fs::file_status St;
       if (!llvm::sys::fs::status(A, St) &&
           St.type() != llvm::sys::fs::file_type::regular_file) {
-        Errors.push_back({A, "not a regular file"});
+        In.Errors.push_back({A, "not a regular file"});
         continue;
       }
       Files.push_back(A);
@@ -637,27 +539,24 @@ int runCheck(const CheckOptionsCLI &Opts) {
 
   // Configs: one per distinct .tether.yaml, loaded before any analysis so
   // that a broken config stops the run with a clear message.
-  std::map<std::string, std::unique_ptr<Config>> Configs;
-  std::vector<TUJob> Jobs;
   bool ConfigOk = true;
   auto GetConfig = [&](const std::string &Path) -> const Config * {
-    auto It = Configs.find(Path);
-    if (It != Configs.end())
+    auto It = In.Configs.find(Path);
+    if (It != In.Configs.end())
       return It->second.get();
     auto C = std::make_unique<Config>();
-    bool Ok = Path.empty() ? defaultConfig(*C, llvm::errs())
-                           : loadConfig(Path, *C, llvm::errs());
+    bool Ok = Path.empty() ? defaultConfig(*C, Err) : loadConfig(Path, *C, Err);
     if (Ok)
-      Ok = validateGlobs(C->Checks, Path + ": 'checks'", Known, llvm::errs());
+      Ok = validateGlobs(C->Checks, Path + ": 'checks'", Known, Err) &&
+           validateConfigOptions(*C, Err);
     if (!Ok) {
       ConfigOk = false;
       return nullptr;
     }
-    return (Configs[Path] = std::move(C)).get();
+    return (In.Configs[Path] = std::move(C)).get();
   };
   if (!Opts.ConfigFile.empty() && !llvm::sys::fs::exists(Opts.ConfigFile)) {
-    llvm::errs() << "error: config file '" << Opts.ConfigFile
-                 << "' does not exist\n";
+    Err << "error: config file '" << Opts.ConfigFile << "' does not exist\n";
     return ExitUsage;
   }
   for (const std::string &F : Files) {
@@ -666,7 +565,7 @@ int runCheck(const CheckOptionsCLI &Opts) {
             ? findConfigFor(std::string(llvm::sys::path::parent_path(F)))
             : absPath(Opts.ConfigFile);
     if (const Config *C = GetConfig(CfgPath))
-      Jobs.push_back({F, C});
+      In.Jobs.push_back({F, C, nullptr});
   }
   if (!ConfigOk)
     return ExitUsage;
@@ -674,218 +573,223 @@ int runCheck(const CheckOptionsCLI &Opts) {
   // Outputs: what cannot be written is refused before the analysis, and no
   // output may overwrite an input (a source, the database, a config, the
   // baseline).
-  {
-    std::vector<std::string> Inputs = Files;
-    if (!DBInput.empty())
-      Inputs.push_back(DBInput);
-    for (auto &[Path, C] : Configs)
-      if (!Path.empty())
-        Inputs.push_back(Path);
-    std::vector<std::pair<std::string, bool>> Targets; // path, is baseline
-    for (const OutputSpec &O : Opts.Outputs)
-      if (O.Path != "-" && O.Path != "<stderr>")
-        Targets.push_back({O.Path, false});
-    if (!Opts.WriteBaseline.empty())
-      Targets.push_back({Opts.WriteBaseline, true});
-    for (const auto &[Target, IsBaseline] : Targets) {
-      std::string Why;
-      if (!checkOutputPath(Target, Why)) {
-        llvm::errs() << "error: cannot write '" << Target << "': " << Why
-                     << "\n";
+  std::vector<std::string> Protect = Files;
+  if (!In.DBInput.empty())
+    Protect.push_back(In.DBInput);
+  for (auto &[Path, C] : In.Configs)
+    if (!Path.empty())
+      Protect.push_back(Path);
+  std::vector<std::pair<std::string, bool>> Targets; // path, is baseline
+  for (const OutputSpec &O : Opts.Outputs)
+    if (O.Path != "-" && O.Path != "<stderr>")
+      Targets.push_back({O.Path, false});
+  if (!Opts.WriteBaseline.empty())
+    Targets.push_back({Opts.WriteBaseline, true});
+  for (const auto &[Target, IsBaseline] : Targets) {
+    std::string Why;
+    if (!checkOutputPath(Target, Why)) {
+      Err << "error: cannot write '" << Target << "': " << Why << "\n";
+      return ExitUsage;
+    }
+    std::vector<std::string> Protected = Protect;
+    // --write-baseline over the --baseline it reads is how a baseline is
+    // renewed; any other output over it is not.
+    if (!Opts.Baseline.empty() && !IsBaseline)
+      Protected.push_back(Opts.Baseline);
+    for (const std::string &Input : Protected)
+      if (sameFile(Target, Input)) {
+        Err << "error: refusing to write '" << Target << "': it is the input '"
+            << Input << "'\n";
         return ExitUsage;
       }
-      std::vector<std::string> Protected = Inputs;
-      // --write-baseline over the --baseline it reads is how a baseline is
-      // renewed; any other output over it is not.
-      if (!Opts.Baseline.empty() && !IsBaseline)
-        Protected.push_back(Opts.Baseline);
-      for (const std::string &In : Protected)
-        if (sameFile(Target, In)) {
-          llvm::errs() << "error: refusing to write '" << Target
-                       << "': it is the input '" << In << "'\n";
-          return ExitUsage;
-        }
-    }
   }
 
   // Header filters, compiled once per config.
-  std::map<const Config *, std::unique_ptr<llvm::Regex>> Filters;
-  for (auto &[Path, C] : Configs) {
+  for (auto &[Path, C] : In.Configs) {
     std::string HF = Opts.HeaderFilterSet ? Opts.HeaderFilter : C->HeaderFilter;
     if (!HF.empty())
-      Filters[C.get()] = std::make_unique<llvm::Regex>(HF);
+      In.HeaderFilters[C.get()] = std::make_unique<llvm::Regex>(HF);
   }
+  for (TUJob &J : In.Jobs) {
+    auto It = In.HeaderFilters.find(J.Cfg);
+    J.HeaderFilter = It == In.HeaderFilters.end() ? nullptr : It->second.get();
+  }
+  return ExitClean;
+}
 
-  // Analyse in parallel.
-  std::vector<TUResult> Results(Jobs.size());
-  {
-    llvm::DefaultThreadPool Pool(llvm::hardware_concurrency(Opts.Jobs));
-    // ASTs of TUs that call into other TUs are kept for the link phase
-    // while the heap stays under this size; later ones are parsed again if
-    // the link phase needs them.
-    constexpr size_t KeepASTsBelowBytes = size_t(2) << 30;
-    for (size_t I = 0; I < Jobs.size(); ++I)
-      Pool.async([&, I] {
-        const TUJob &J = Jobs[I];
-        std::vector<CompileCommand> Cmds = DB->getCompileCommands(J.File);
-        if (Cmds.empty()) {
-          Results[I].Error = "no compile command for this file in the "
-                             "compilation database";
-          return;
-        }
-        if (!llvm::sys::fs::is_directory(Cmds.front().Directory)) {
-          Results[I].Error = "the compile command's directory '" +
-                             Cmds.front().Directory + "' does not exist";
-          return;
-        }
-        if (!llvm::sys::fs::is_regular_file(J.File)) {
-          Results[I].Error = llvm::sys::fs::exists(J.File)
-                                 ? "not a regular file"
-                                 : "no such file";
-          return;
-        }
-        auto FIt = Filters.find(J.Cfg);
-        Results[I] = analyseOne(Cmds.front(), J.File, *J.Cfg, Opts,
-                                FIt == Filters.end() ? nullptr
-                                                     : FIt->second.get(),
-                                nullptr, /*MayKeepAST=*/true);
-        if (Results[I].AST &&
-            llvm::sys::Process::GetMallocUsage() > KeepASTsBelowBytes)
-          Results[I].AST.reset();
-      });
-    Pool.wait();
-
-    // Link: merge every TU's summaries; TUs that call a function whose
-    // linked summary says something are analysed again with that view.
-    LinkedSummaries Linked;
-    for (const TUResult &R : Results) {
-      if (!R.Error.empty() || R.Summaries.empty())
-        continue;
-      llvm::Expected<llvm::json::Value> V = llvm::json::parse(R.Summaries);
-      TUSummaries S;
-      if (!V) {
-        llvm::consumeError(V.takeError());
-        continue;
+std::vector<TUResult> analyseAll(const Inputs &In, const CheckOptionsCLI &Opts,
+                                 llvm::ThreadPoolInterface &Pool) {
+  std::vector<TUResult> Results(In.Jobs.size());
+  // ASTs of TUs that call into other TUs are kept for the link phase while
+  // the heap stays under this size; later ones are parsed again if the link
+  // phase needs them.
+  constexpr size_t KeepASTsBelowBytes = size_t(2) << 30;
+  for (size_t I = 0; I < In.Jobs.size(); ++I)
+    Pool.async([&, I] {
+      const TUJob &J = In.Jobs[I];
+      std::vector<CompileCommand> Cmds = In.DB->getCompileCommands(J.File);
+      if (Cmds.empty()) {
+        Results[I].Error = "no compile command for this file in the "
+                           "compilation database";
+        return;
       }
-      if (fromJSON(*V, S))
-        Linked.add(S);
-    }
-    Linked.link();
-    std::vector<size_t> Again;
-    for (size_t I = 0; I < Jobs.size(); ++I) {
-      if (!Results[I].Error.empty())
-        continue;
-      for (const std::string &U : Results[I].ExternalCallees)
-        if (Linked.events(U)) {
-          Again.push_back(I);
-          break;
-        }
-    }
-    // ASTs the link phase does not need are freed now.
-    for (size_t I = 0; I < Jobs.size(); ++I)
-      if (!llvm::is_contained(Again, I))
+      if (!llvm::sys::fs::is_directory(Cmds.front().Directory)) {
+        Results[I].Error = "the compile command's directory '" +
+                           Cmds.front().Directory + "' does not exist";
+        return;
+      }
+      if (!llvm::sys::fs::is_regular_file(J.File)) {
+        Results[I].Error = llvm::sys::fs::exists(J.File) ? "not a regular file"
+                                                         : "no such file";
+        return;
+      }
+      Results[I] = analyseOne(Cmds.front(), J, Opts, nullptr,
+                              /*MayKeepAST=*/true);
+      if (Results[I].AST &&
+          llvm::sys::Process::GetMallocUsage() > KeepASTsBelowBytes)
         Results[I].AST.reset();
-    for (size_t I : Again)
-      Pool.async([&, I] {
-        const TUJob &J = Jobs[I];
-        auto FIt = Filters.find(J.Cfg);
-        const llvm::Regex *HF =
-            FIt == Filters.end() ? nullptr : FIt->second.get();
-        if (Results[I].AST) {
-          reanalyse(Results[I], *J.Cfg, Opts, HF, Linked);
-          return;
-        }
-        std::vector<CompileCommand> Cmds = DB->getCompileCommands(J.File);
-        TUResult R = analyseOne(Cmds.front(), J.File, *J.Cfg, Opts, HF,
-                                &Linked, /*MayKeepAST=*/false);
-        if (R.Error.empty())
-          Results[I].Findings = std::move(R.Findings);
-      });
-    Pool.wait();
-  }
+    });
+  Pool.wait();
+  return Results;
+}
 
-  // Merge.
-  std::vector<Finding> Findings;
-  std::vector<std::string> Analysed;
+LinkedFacts linkFacts(llvm::ArrayRef<TUResult> Results) {
+  std::vector<const TUFacts *> All;
+  for (const TUResult &R : Results)
+    if (R.Error.empty())
+      All.push_back(&R.Facts);
+  return LinkedFacts::link(All);
+}
+
+std::vector<size_t> dependents(const LinkedFacts &Linked,
+                               llvm::ArrayRef<TUResult> Results) {
+  std::vector<size_t> Out;
+  for (size_t I = 0; I < Results.size(); ++I)
+    if (Results[I].Error.empty() && Linked.affects(Results[I].Facts))
+      Out.push_back(I);
+  return Out;
+}
+
+void recheck(const Inputs &In, const CheckOptionsCLI &Opts,
+             const LinkedFacts &Linked, llvm::ArrayRef<size_t> Which,
+             std::vector<TUResult> &Results, llvm::ThreadPoolInterface &Pool) {
+  // ASTs the link phase does not need are freed first.
+  for (size_t I = 0; I < Results.size(); ++I)
+    if (!llvm::is_contained(Which, I))
+      Results[I].AST.reset();
+  for (size_t I : Which)
+    Pool.async([&, I] {
+      const TUJob &J = In.Jobs[I];
+      if (Results[I].AST) {
+        reanalyse(Results[I], J, Opts, Linked);
+        return;
+      }
+      std::vector<CompileCommand> Cmds = In.DB->getCompileCommands(J.File);
+      if (Cmds.empty())
+        return;
+      TUResult R = analyseOne(Cmds.front(), J, Opts, &Linked,
+                              /*MayKeepAST=*/false);
+      if (R.Error.empty())
+        Results[I].Findings = std::move(R.Findings);
+    });
+  Pool.wait();
+}
+
+Merged mergeResults(const Inputs &In, std::vector<TUResult> &&Results) {
+  Merged M;
+  M.Errors = In.Errors;
   std::set<std::tuple<std::string, std::string, unsigned, unsigned,
                       std::string>>
       Seen;
-  for (size_t I = 0; I < Jobs.size(); ++I) {
+  for (size_t I = 0; I < Results.size() && I < In.Jobs.size(); ++I) {
     if (!Results[I].Error.empty()) {
-      Errors.push_back({Jobs[I].File, Results[I].Error});
+      M.Errors.push_back({In.Jobs[I].File, Results[I].Error});
       continue;
     }
-    Analysed.push_back(Jobs[I].File);
+    M.Analysed.push_back(In.Jobs[I].File);
     for (Finding &F : Results[I].Findings)
       if (Seen.insert({F.CheckId, F.Where.File, F.Where.Line, F.Where.Column,
                        F.Message})
               .second)
-        Findings.push_back(std::move(F));
+        M.Findings.push_back(std::move(F));
   }
+  Results.clear();
+  return M;
+}
 
-  std::vector<std::string> EnabledIds;
-  std::string CLIGlobs = Opts.Checks;
-  for (const auto &Id : Known) {
+std::vector<std::string> enabledCheckIds(const Inputs &In,
+                                         const CheckOptionsCLI &Opts) {
+  std::vector<std::string> Ids;
+  for (const CheckInfo &I : allCheckInfos()) {
     bool On = false;
-    for (auto &[P, C] : Configs)
-      On |= checkEnabled(C->Checks + "," + CLIGlobs, Id);
+    for (auto &[P, C] : In.Configs)
+      On |= checkEnabled(C->Checks + "," + Opts.Checks, I.Id);
     if (On)
-      EnabledIds.push_back(Id);
+      Ids.push_back(I.Id);
   }
-  bool ReportUnused =
-      Opts.ReportUnusedSuppressions &&
-      std::find(EnabledIds.begin(), EnabledIds.end(),
-                UnusedSuppressionInfo.Id) != EnabledIds.end();
-  std::vector<std::string> ScanFiles = Analysed;
-  for (const Finding &F : Findings)
+  return Ids;
+}
+
+int suppressAndBaseline(Merged &M, llvm::ArrayRef<std::string> EnabledIds,
+                        const CheckOptionsCLI &Opts, llvm::raw_ostream &Err) {
+  bool ReportUnused = Opts.ReportUnusedSuppressions &&
+                      llvm::is_contained(EnabledIds, UnusedSuppressionInfo.Id);
+  std::vector<std::string> ScanFiles = M.Analysed;
+  for (const Finding &F : M.Findings)
     ScanFiles.push_back(F.Where.File);
   std::sort(ScanFiles.begin(), ScanFiles.end());
   ScanFiles.erase(std::unique(ScanFiles.begin(), ScanFiles.end()),
                   ScanFiles.end());
-  SuppressionIndex().apply(Findings, ScanFiles, EnabledIds, ReportUnused);
+  SuppressionIndex().apply(M.Findings, ScanFiles, EnabledIds.vec(),
+                           ReportUnused);
 
-  std::sort(Findings.begin(), Findings.end());
-  assignFingerprints(Findings);
+  std::sort(M.Findings.begin(), M.Findings.end());
+  assignFingerprints(M.Findings);
 
   if (!Opts.WriteBaseline.empty()) {
-    std::string Err;
-    if (!writeBaseline(Opts.WriteBaseline, Findings, Err)) {
-      llvm::errs() << "error: " << Err << "\n";
+    std::string Why;
+    if (!writeBaseline(Opts.WriteBaseline, M.Findings, Why)) {
+      Err << "error: " << Why << "\n";
       return ExitOutput;
     }
   }
   if (!Opts.Baseline.empty()) {
     std::vector<std::string> FPs;
-    std::string Err;
-    if (!readBaseline(Opts.Baseline, FPs, Err)) {
-      llvm::errs() << "error: " << Err << "\n";
+    std::string Why;
+    if (!readBaseline(Opts.Baseline, FPs, Why)) {
+      Err << "error: " << Why << "\n";
       return ExitUsage;
     }
-    applyBaseline(Findings, FPs);
+    applyBaseline(M.Findings, FPs);
   }
+  return ExitClean;
+}
 
+int writeResults(const Inputs &In, const Merged &M,
+                 llvm::ArrayRef<std::string> EnabledIds,
+                 const CheckOptionsCLI &Opts) {
   RunInfo Info;
   Info.ToolVersion = TETHER_VERSION;
   Info.InformationUri = TETHER_INFORMATION_URI;
   Info.DocsBaseUrl = TETHER_DOCS_URL;
-  Info.SourceRoot = findSourceRoot(DBDir);
+  Info.SourceRoot = findSourceRoot(In.DBDir);
   for (const CheckInfo &CI : allCheckInfos())
-    if (std::find(EnabledIds.begin(), EnabledIds.end(), CI.Id) !=
-        EnabledIds.end())
+    if (llvm::is_contained(EnabledIds, CI.Id))
       Info.Checks.push_back(CI);
-  Info.Errors = Errors;
+  Info.Errors = M.Errors;
   Info.CommandLine = Opts.CommandLine;
 
   bool TextOnStdout = false;
   for (const OutputSpec &O : Opts.Outputs)
-    TextOnStdout |= (O.Path == "-" || O.Path == "<stderr>") && O.Format == "text";
+    TextOnStdout |=
+        (O.Path == "-" || O.Path == "<stderr>") && O.Format == "text";
   if (!TextOnStdout)
-    for (const InputError &E : Errors)
+    for (const InputError &E : M.Errors)
       llvm::errs() << "error: cannot analyse " << E.File << ": " << E.Message
                    << "\n";
   bool WriteOk = true;
   for (const OutputSpec &O : Opts.Outputs)
-    WriteOk &= writeOutput(O, Findings, Info, Opts.Color);
+    WriteOk &= writeOutput(O, M.Findings, Info, Opts.Color);
   if (!WriteOk)
     return ExitOutput;
 
@@ -893,19 +797,19 @@ int runCheck(const CheckOptionsCLI &Opts) {
   // ones are gone by now). Exit codes do not change: the findings were
   // reported.
   if (Opts.Fix || Opts.FixDryRun) {
-    std::set<std::string> Sources(Analysed.begin(), Analysed.end());
+    std::set<std::string> Sources(M.Analysed.begin(), M.Analysed.end());
     FixOptions FO;
     FO.DryRun = Opts.FixDryRun;
     FO.DisplayRoot = Info.SourceRoot;
     FO.Allowed = [&](const std::string &File) {
       if (Sources.count(File))
         return true;
-      for (const auto &[C, Re] : Filters)
+      for (const auto &[C, Re] : In.HeaderFilters)
         if (Re && Re->match(File))
           return true;
       return false;
     };
-    FixSummary S = applyFixes(Findings, FO, llvm::outs(), llvm::errs());
+    FixSummary S = applyFixes(M.Findings, FO, llvm::outs(), llvm::errs());
     llvm::outs().flush();
     llvm::errs() << "tether: " << (Opts.FixDryRun ? "would apply " : "applied ")
                  << S.Applied << " fix-its in " << S.Files << " files";
@@ -913,9 +817,31 @@ int runCheck(const CheckOptionsCLI &Opts) {
       llvm::errs() << " (" << S.Refused << " not applied)";
     llvm::errs() << "\n";
   }
-  if (!Errors.empty())
+  if (!M.Errors.empty())
     return ExitPartial;
-  return Findings.empty() ? ExitClean : ExitFindings;
+  return M.Findings.empty() ? ExitClean : ExitFindings;
+}
+
+int runCheck(const CheckOptionsCLI &Opts) {
+  llvm::CrashRecoveryContext::Enable();
+  crashHandlersOnAltStack();
+  Inputs In;
+  if (int Rc = collectInputs(Opts, In, llvm::errs()); Rc != ExitClean)
+    return Rc;
+  std::vector<TUResult> Results;
+  {
+    llvm::DefaultThreadPool Pool(llvm::hardware_concurrency(Opts.Jobs));
+    Results = analyseAll(In, Opts, Pool);
+    LinkedFacts Linked = linkFacts(Results);
+    std::vector<size_t> Again = dependents(Linked, Results);
+    recheck(In, Opts, Linked, Again, Results, Pool);
+  }
+  Merged M = mergeResults(In, std::move(Results));
+  std::vector<std::string> EnabledIds = enabledCheckIds(In, Opts);
+  if (int Rc = suppressAndBaseline(M, EnabledIds, Opts, llvm::errs());
+      Rc != ExitClean)
+    return Rc;
+  return writeResults(In, M, EnabledIds, Opts);
 }
 
 } // namespace tether

@@ -54,5 +54,8 @@ int runCheck(const CheckOptionsCLI &Opts);
 bool recoveredFromCrash();
 // `tether check --list-checks`
 int listChecks(const CheckOptionsCLI &Opts);
+// `tether check --list-options`: every option of the enabled checks, one a
+// line: "check-id.name<TAB>type<TAB>default<TAB>description".
+int listOptions(const CheckOptionsCLI &Opts);
 
 } // namespace tether

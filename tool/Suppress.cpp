@@ -1,5 +1,5 @@
 #include "Suppress.h"
-#include "Check.h"
+#include "TUChecks.h"
 
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/MemoryBuffer.h"

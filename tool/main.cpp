@@ -71,6 +71,11 @@ static cl::opt<std::string> WriteBaselineFile(
 static cl::opt<bool> ListChecks("list-checks",
                                 cl::desc("List the enabled checks and exit"),
                                 cl::sub(CheckCmd), cl::cat(Cat));
+static cl::opt<bool> ListOptions(
+    "list-options",
+    cl::desc("List the options of the enabled checks (key, type, default, "
+             "description) and exit"),
+    cl::sub(CheckCmd), cl::cat(Cat));
 static cl::opt<cl::boolOrDefault>
     Color("color", cl::desc("Colored text output (default: if a terminal)"),
           cl::sub(CheckCmd), cl::cat(Cat));
@@ -236,6 +241,8 @@ int main(int argc, char **argv) {
                    : Color == cl::BOU_TRUE;
   if (ListChecks)
     return tether::listChecks(Opts);
+  if (ListOptions)
+    return tether::listOptions(Opts);
 
   for (const std::string &F : Formats)
     if (!validFormat(F)) {

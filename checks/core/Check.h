@@ -7,6 +7,8 @@
 #include "AnalysisContext.h"
 #include "CheckInfo.h"
 #include "Finding.h"
+#include "Options.h"
+#include "TUChecks.h"
 
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Decl.h"
@@ -70,8 +72,5 @@ public:
 
 // Every check tether knows, in registration order (see checks/Checks.cpp).
 std::vector<std::unique_ptr<Check>> createAllChecks();
-
-// `--checks` globs: "*,-channel-*,channel-double-close". Later entries win.
-bool checkEnabled(llvm::StringRef Globs, llvm::StringRef Id);
 
 } // namespace tether

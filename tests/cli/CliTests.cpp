@@ -784,6 +784,91 @@ TEST(Config, ConfigFlagOverridesDiscovery) {
       << summary(J["findings"]);
 }
 
+// Options belong to the checks that declare them: a misspelled key, an
+// option of no check, or a value of the wrong type stops the run with one
+// line naming what is known, before any analysis.
+TEST(Config, MisspelledOptionNamesTheKnownOnes) {
+  Sandbox Box;
+  Box.write("chan.h", ChanH);
+  Box.write("d.cpp", DoubleCloseCpp);
+  Box.compileDb({"d.cpp"});
+  Box.write(".tether.yaml", "options:\n"
+                            "  thread-unbounded-spawn.report_forkjoin: true\n");
+  expectUsageError(
+      Box.tether({"check", "-p", "."}),
+      R"(\.tether\.yaml: error: unknown option )"
+      R"('thread-unbounded-spawn\.report_forkjoin'; thread-unbounded-spawn )"
+      R"(has: lightweight_types, report_fork_join$)");
+}
+
+TEST(Config, OptionOfUnknownCheckIsAnError) {
+  Sandbox Box;
+  Box.write("chan.h", ChanH);
+  Box.write("d.cpp", DoubleCloseCpp);
+  Box.compileDb({"d.cpp"});
+  Box.write(".tether.yaml", "options:\n"
+                            "  thread-leaks.allow_detached: \"metrics_*\"\n");
+  expectUsageError(Box.tether({"check", "-p", "."}),
+                   R"(error: unknown option 'thread-leaks\.allow_detached': )"
+                   R"(no check 'thread-leaks')");
+  // A check without options has none to misspell.
+  Box.write(".tether.yaml", "options:\n"
+                            "  channel-double-close.strict: true\n");
+  expectUsageError(Box.tether({"check", "-p", "."}),
+                   R"(channel-double-close has no options)");
+}
+
+TEST(Config, MalformedOptionValuesAreErrors) {
+  Sandbox Box;
+  Box.write("chan.h", ChanH);
+  Box.write("d.cpp", DoubleCloseCpp);
+  Box.compileDb({"d.cpp"});
+  Box.write("ci.yaml", "options:\n"
+                       "  cancel-uninterruptible-wait.max_sleep_ms: -5\n");
+  expectUsageError(
+      Box.tether({"check", "-p", ".", "--config", "ci.yaml"}),
+      R"(ci\.yaml: error: invalid value '-5' for option )"
+      R"('cancel-uninterruptible-wait\.max_sleep_ms' \(integer\))");
+  Box.write("ci.yaml", "options:\n"
+                       "  thread-unbounded-spawn.report_fork_join: on\n");
+  expectUsageError(Box.tether({"check", "-p", ".", "--config", "ci.yaml"}),
+                   R"(\(bool\): expected true or false)");
+  Box.write("ci.yaml", "options:\n"
+                       "  cancel-missing.allow: \"loop, [bad\"\n");
+  expectUsageError(Box.tether({"check", "-p", ".", "--config", "ci.yaml"}),
+                   R"(\(globs\): invalid glob '\[bad')");
+  // Well-formed values of every type are accepted.
+  Box.write("ci.yaml", "options:\n"
+                       "  cancel-uninterruptible-wait.max_sleep_ms: 250\n"
+                       "  thread-unbounded-spawn.report_fork_join: true\n"
+                       "  cancel-missing.allow: \"loop, Metrics::*\"\n");
+  Result R = Box.tether({"check", "-p", ".", "--config", "ci.yaml"});
+  EXPECT_EQ(R.Status, 1) << R;
+}
+
+TEST(Config, ListOptionsShowsEachDeclaredOption) {
+  Sandbox Box;
+  Result All = Box.tether({"check", "--list-options"});
+  ASSERT_EQ(All.Status, 0) << All;
+  std::vector<std::string> Lines = nonEmptyLines(All.Out);
+  EXPECT_EQ(Lines.size(), 5u) << All;
+  auto Has = [&](const std::string &Prefix) {
+    for (const std::string &L : Lines)
+      if (L.rfind(Prefix, 0) == 0)
+        return true;
+    return false;
+  };
+  EXPECT_TRUE(Has("cancel-uninterruptible-wait.max_sleep_ms\tinteger\t1000\t"))
+      << All;
+  EXPECT_TRUE(Has("thread-leak.allow_detached\tglobs\t\"\"\t")) << All;
+  EXPECT_TRUE(Has("thread-unbounded-spawn.lightweight_types\tglobs\t"
+                  "boost::fibers::fiber\t"))
+      << All;
+  Result One =
+      Box.tether({"check", "--list-options", "--checks=-*,thread-leak"});
+  EXPECT_EQ(nonEmptyLines(One.Out).size(), 1u) << One;
+}
+
 TEST(Config, UserModelPanickingDoubleCloseIsWarning) {
   Sandbox Box;
   Box.write("chan.h", ChanH);

@@ -1,0 +1,368 @@
+// The stages of `tether check` called one by one (tool/DriverStages.h):
+// TUs' exported facts linked in memory and the TUs that depend on them,
+// suppressions and baselines on given findings, config validation while the
+// inputs are collected; and the checks' declared options they validate.
+#include "DriverStages.h"
+
+#include "ApiModel.h"
+#include "Options.h"
+#include "TempDirTest.h"
+
+#include "clang/Frontend/ASTUnit.h"
+#include "clang/Tooling/Tooling.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <gtest/gtest.h>
+
+using namespace tether;
+
+namespace {
+
+// The declarations of boost::fibers::buffered_channel the built-in model
+// names, shared by every TU of a test (the same USRs in each).
+constexpr const char *Chan = R"(
+namespace boost { namespace fibers {
+enum class channel_op_status { success, empty, full, closed, timeout };
+template <typename T> class buffered_channel {
+public:
+  explicit buffered_channel(unsigned long) {}
+  channel_op_status push(T) { return channel_op_status::success; }
+  channel_op_status pop(T &) { return channel_op_status::success; }
+  void close() noexcept {}
+};
+} }
+struct Pipe { boost::fibers::buffered_channel<int> chunks{32}; bool failed = false; };
+void shutdown_pipe(Pipe &p);
+void log_line(const char *);
+)";
+
+// Defines the helper: it closes the pipe's channel.
+constexpr const char *ShutdownCpp = R"(
+void shutdown_pipe(Pipe &p) {
+  p.failed = true;
+  p.chunks.close();
+}
+)";
+
+// Calls the helper on its error path, then closes the channel again: a
+// double close only the linked facts show.
+constexpr const char *DownloadCpp = R"(
+void download(Pipe &p, int n) {
+  for (int i = 0; i < n; ++i) {
+    if (i == 7) {
+      shutdown_pipe(p);
+      break;
+    }
+    p.chunks.push(i);
+  }
+  p.chunks.close();
+}
+)";
+
+// Calls a function defined nowhere that is analysed: nothing to link.
+constexpr const char *LoggerCpp = R"(
+void report(Pipe &p) {
+  log_line("closing");
+  p.chunks.close();
+}
+)";
+
+const ModelSet &models() {
+  static ModelSet M = [] {
+    ModelSet S;
+    S.addBuiltins(llvm::errs());
+    return S;
+  }();
+  return M;
+}
+
+struct ParsedTU {
+  std::unique_ptr<clang::ASTUnit> AST;
+  TUResult Result;
+};
+
+ParsedTU analyse(const char *Body, const std::string &Name) {
+  ParsedTU P;
+  P.AST = clang::tooling::buildASTFromCodeWithArgs(std::string(Chan) + Body,
+                                                   {"-std=c++20"}, Name);
+  EXPECT_TRUE(P.AST && !P.AST->getDiagnostics().hasErrorOccurred()) << Name;
+  if (!P.AST)
+    return P;
+  TUCheckSetup Setup;
+  Setup.Models = &models();
+  P.Result.Findings =
+      runChecks(P.AST->getASTContext(), Setup, nullptr, &P.Result.Facts);
+  return P;
+}
+
+std::vector<std::string> checksOf(const std::vector<Finding> &Fs) {
+  std::vector<std::string> Ids;
+  for (const Finding &F : Fs)
+    Ids.push_back(F.CheckId);
+  return Ids;
+}
+
+} // namespace
+
+TEST(DriverStages, LinkedFactsSelectTheCallersOfLinkedFunctions) {
+  ParsedTU Shutdown = analyse(ShutdownCpp, "/src/shutdown.cpp");
+  ParsedTU Download = analyse(DownloadCpp, "/src/download.cpp");
+  ParsedTU Logger = analyse(LoggerCpp, "/src/logger.cpp");
+  // Alone, no TU shows the double close.
+  EXPECT_TRUE(Download.Result.Findings.empty())
+      << checksOf(Download.Result.Findings).size();
+  EXPECT_GE(Shutdown.Result.Facts.functions(), 1u);
+  EXPECT_FALSE(Shutdown.Result.Facts.callsExternal());
+  EXPECT_TRUE(Download.Result.Facts.callsExternal());
+  EXPECT_TRUE(Logger.Result.Facts.callsExternal());
+
+  std::vector<TUResult> Results;
+  Results.push_back(std::move(Shutdown.Result));
+  Results.push_back(std::move(Download.Result));
+  Results.push_back(std::move(Logger.Result));
+  LinkedFacts Linked = linkFacts(Results);
+  EXPECT_EQ(Linked.functions(), 3u); // shutdown_pipe, download, report
+  // Only download() calls a function whose linked facts say something;
+  // log_line is defined nowhere.
+  EXPECT_EQ(dependents(Linked, Results), std::vector<size_t>{1});
+
+  // Its second pass, with the linked view, finds the double close.
+  TUCheckSetup Setup;
+  Setup.Models = &models();
+  std::vector<Finding> Again =
+      runChecks(Download.AST->getASTContext(), Setup, &Linked);
+  ASSERT_EQ(checksOf(Again), std::vector<std::string>{"channel-double-close"});
+  EXPECT_EQ(Again[0].Where.File, "/src/download.cpp");
+  bool NoteInOtherTU = false;
+  for (const Note &N : Again[0].Notes)
+    NoteInOtherTU |= N.Where.File == "/src/shutdown.cpp";
+  EXPECT_TRUE(NoteInOtherTU) << "the first close is in shutdown.cpp";
+}
+
+TEST(DriverStages, FailedTUsExportNothingToTheLink) {
+  ParsedTU Shutdown = analyse(ShutdownCpp, "/src/shutdown.cpp");
+  ParsedTU Download = analyse(DownloadCpp, "/src/download.cpp");
+  std::vector<TUResult> Results;
+  Results.push_back(std::move(Shutdown.Result));
+  Results.push_back(std::move(Download.Result));
+  Results[0].Error = "does not compile: shutdown.cpp:1:1: error: oops";
+  LinkedFacts Linked = linkFacts(Results);
+  EXPECT_EQ(Linked.functions(), 1u); // download only
+  EXPECT_TRUE(dependents(Linked, Results).empty());
+}
+
+TEST(DriverStages, DisabledChecksExportNoFacts) {
+  auto AST = clang::tooling::buildASTFromCodeWithArgs(
+      std::string(Chan) + ShutdownCpp, {"-std=c++20"}, "/src/shutdown.cpp");
+  ASSERT_TRUE(AST);
+  TUCheckSetup Setup;
+  Setup.Models = &models();
+  Setup.Checks = "-*";
+  TUFacts Facts;
+  EXPECT_TRUE(runChecks(AST->getASTContext(), Setup, nullptr, &Facts).empty());
+  EXPECT_EQ(Facts.functions(), 0u);
+}
+
+namespace {
+
+class SuppressStage : public tether::test::TempDirTest {
+protected:
+  Finding finding(const std::string &File, unsigned Line, std::string Anchor) {
+    Finding F;
+    F.CheckId = "channel-double-close";
+    F.Where.File = File;
+    F.Where.Line = Line;
+    F.Where.Column = 3;
+    F.Message = "channel 'ch' may already be closed";
+    F.Function = "stop";
+    F.AnchorText = std::move(Anchor);
+    return F;
+  }
+  std::vector<std::string> Enabled = {"channel-double-close",
+                                      "unused-suppression"};
+};
+
+} // namespace
+
+TEST_F(SuppressStage, NolintThenFingerprintsThenBaseline) {
+  std::string Src = path("stop.cpp");
+  write(Src, "void stop(Chan &ch) {\n"
+             "  ch.close(); // NOLINT(channel-double-close)\n"
+             "  ch.close();\n"
+             "  ch.close(); // NOLINT(channel-send-after-close)\n"
+             "}\n");
+  Merged M;
+  M.Analysed = {Src};
+  M.Findings = {finding(Src, 3, "ch.close()"), finding(Src, 2, "ch.close()")};
+  CheckOptionsCLI Opts;
+  Opts.WriteBaseline = path("baseline.json");
+  std::string Err;
+  llvm::raw_string_ostream ES(Err);
+  ASSERT_EQ(suppressAndBaseline(M, Enabled, Opts, ES), ExitClean) << Err;
+  // Line 2 is suppressed; line 4's NOLINT names a check that is not
+  // enabled, so it is not reported as unused.
+  ASSERT_EQ(M.Findings.size(), 1u);
+  EXPECT_EQ(M.Findings[0].Where.Line, 3u);
+  EXPECT_FALSE(M.Findings[0].Fingerprint.empty());
+  EXPECT_NE(read(Opts.WriteBaseline).find(M.Findings[0].Fingerprint),
+            std::string::npos);
+
+  // The next run reads that baseline: the known finding goes, a new one
+  // (another statement) stays, and a NOLINT that suppresses nothing now is
+  // reported.
+  write(Src, "void stop(Chan &ch) {\n"
+             "  ch.push(1); // NOLINT(channel-double-close)\n"
+             "  ch.close();\n"
+             "  ch.close(); ch.close();\n"
+             "}\n");
+  Merged Next;
+  Next.Analysed = {Src};
+  Next.Findings = {finding(Src, 3, "ch.close()"),
+                   finding(Src, 4, "ch.close(); ch.close()")};
+  CheckOptionsCLI Read;
+  Read.Baseline = Opts.WriteBaseline;
+  ASSERT_EQ(suppressAndBaseline(Next, Enabled, Read, ES), ExitClean) << Err;
+  ASSERT_EQ(checksOf(Next.Findings),
+            (std::vector<std::string>{"unused-suppression",
+                                      "channel-double-close"}));
+  EXPECT_EQ(Next.Findings[0].Where.Line, 2u);
+  EXPECT_EQ(Next.Findings[1].Where.Line, 4u);
+}
+
+TEST_F(SuppressStage, UnreadableBaselineIsAUsageError) {
+  Merged M;
+  CheckOptionsCLI Opts;
+  Opts.Baseline = path("missing.json");
+  std::string Err;
+  llvm::raw_string_ostream ES(Err);
+  EXPECT_EQ(suppressAndBaseline(M, Enabled, Opts, ES), ExitUsage);
+  EXPECT_NE(Err.find("missing.json"), std::string::npos) << Err;
+}
+
+TEST_F(SuppressStage, MergeDropsFindingsSeenFromTwoTUs) {
+  Inputs In;
+  In.Jobs = {{path("a.cpp"), nullptr, nullptr},
+             {path("b.cpp"), nullptr, nullptr},
+             {path("c.cpp"), nullptr, nullptr}};
+  std::vector<TUResult> Results(3);
+  // The same finding in a shared header, reported by a.cpp and b.cpp.
+  Results[0].Findings = {finding(path("h.h"), 5, "ch.close()")};
+  Results[1].Findings = {finding(path("h.h"), 5, "ch.close()"),
+                         finding(path("b.cpp"), 9, "ch.close()")};
+  Results[2].Error = "no such file";
+  Merged M = mergeResults(In, std::move(Results));
+  EXPECT_EQ(M.Findings.size(), 2u);
+  EXPECT_EQ(M.Analysed, (std::vector<std::string>{path("a.cpp"),
+                                                  path("b.cpp")}));
+  ASSERT_EQ(M.Errors.size(), 1u);
+  EXPECT_EQ(M.Errors[0].File, path("c.cpp"));
+}
+
+namespace {
+
+class CollectStage : public tether::test::TempDirTest {
+protected:
+  void SetUp() override {
+    TempDirTest::SetUp();
+    write(path("a.cpp"), "int main() { return 0; }\n");
+    write(path("compile_commands.json"),
+          "[{\"directory\": \"" + std::string(Dir) +
+              "\", \"file\": \"a.cpp\", \"command\": \"clang++ -c a.cpp\"}]");
+    Opts.BuildPath = std::string(Dir);
+  }
+  CheckOptionsCLI Opts;
+};
+
+} // namespace
+
+TEST_F(CollectStage, JobsCarryTheirConfigAndOptions) {
+  write(path(".tether.yaml"), "options:\n"
+                              "  thread-leak.allow_detached: \"metrics_*\"\n"
+                              "  cancel-uninterruptible-wait.max_sleep_ms: 250\n");
+  Inputs In;
+  std::string Err;
+  llvm::raw_string_ostream ES(Err);
+  ASSERT_EQ(collectInputs(Opts, In, ES), ExitClean) << Err;
+  ASSERT_EQ(In.Jobs.size(), 1u);
+  EXPECT_EQ(In.Jobs[0].Cfg->Options.at("cancel-uninterruptible-wait.max_sleep_ms"),
+            "250");
+}
+
+TEST_F(CollectStage, MisspelledOptionStopsTheRunNamingTheKnownOnes) {
+  write(path(".tether.yaml"), "options:\n"
+                              "  thread-leak.allow_detach: \"metrics_*\"\n");
+  Inputs In;
+  std::string Err;
+  llvm::raw_string_ostream ES(Err);
+  EXPECT_EQ(collectInputs(Opts, In, ES), ExitUsage);
+  EXPECT_NE(Err.find("unknown option 'thread-leak.allow_detach'; "
+                     "thread-leak has: allow_detached"),
+            std::string::npos)
+      << Err;
+}
+
+TEST_F(CollectStage, MalformedOptionValuesAreErrors) {
+  struct Case {
+    const char *Line, *Expect;
+  } Cases[] = {
+      {"thread-unbounded-spawn.report_fork_join: yes",
+       "invalid value 'yes' for option 'thread-unbounded-spawn.report_fork_"
+       "join' (bool): expected true or false"},
+      {"cancel-uninterruptible-wait.max_sleep_ms: 1s",
+       "invalid value '1s' for option 'cancel-uninterruptible-wait.max_sleep_"
+       "ms' (integer)"},
+      {"thread-leak.allow_detached: \"run[\"",
+       "invalid value 'run[' for option 'thread-leak.allow_detached' (globs): "
+       "invalid glob 'run['"},
+      {"no-such-check.allow: x", "no check 'no-such-check'"},
+      {"unused-suppression.x: y", "unused-suppression has no options"},
+  };
+  for (const Case &C : Cases) {
+    write(path(".tether.yaml"), std::string("options:\n  ") + C.Line + "\n");
+    Inputs In;
+    std::string Err;
+    llvm::raw_string_ostream ES(Err);
+    EXPECT_EQ(collectInputs(Opts, In, ES), ExitUsage) << C.Line;
+    EXPECT_NE(Err.find(C.Expect), std::string::npos) << Err;
+    EXPECT_EQ(std::count(Err.begin(), Err.end(), '\n'), 1) << Err;
+  }
+}
+
+TEST(CheckOptions, EveryDeclaredDefaultIsAValidValue) {
+  size_t Declared = 0;
+  for (const CheckInfo &I : registeredChecks())
+    for (const OptionInfo &O : I.Options) {
+      ++Declared;
+      std::string Why;
+      EXPECT_TRUE(validateOption(I.Id + "." + O.Name, O.Default,
+                                 registeredChecks(), Why))
+          << Why;
+      EXPECT_FALSE(O.Description.empty()) << I.Id << "." << O.Name;
+    }
+  EXPECT_EQ(Declared, 5u);
+}
+
+TEST(CheckOptions, ValuesOrDeclaredDefaults) {
+  CheckOptions O;
+  EXPECT_EQ(intOption(O, "cancel-uninterruptible-wait", "max_sleep_ms"), 1000u);
+  EXPECT_FALSE(boolOption(O, "thread-unbounded-spawn", "report_fork_join"));
+  NameGlobs Light = globsOption(O, "thread-unbounded-spawn", "lightweight_types");
+  EXPECT_TRUE(Light.matches("boost::fibers::fiber"));
+  EXPECT_FALSE(Light.matches("std::thread"));
+  EXPECT_TRUE(globsOption(O, "thread-leak", "allow_detached").empty());
+
+  O.Values["cancel-uninterruptible-wait.max_sleep_ms"] = " 250 ";
+  O.Values["thread-unbounded-spawn.report_fork_join"] = "true";
+  // Set to nothing: no type is lightweight.
+  O.Values["thread-unbounded-spawn.lightweight_types"] = "";
+  O.Values["thread-leak.allow_detached"] = "metrics_loop, Telemetry::start*";
+  EXPECT_EQ(intOption(O, "cancel-uninterruptible-wait", "max_sleep_ms"), 250u);
+  EXPECT_TRUE(boolOption(O, "thread-unbounded-spawn", "report_fork_join"));
+  EXPECT_TRUE(
+      globsOption(O, "thread-unbounded-spawn", "lightweight_types").empty());
+  NameGlobs Daemons = globsOption(O, "thread-leak", "allow_detached");
+  EXPECT_TRUE(Daemons.matchesAny({"run", "Telemetry::start_upload"}));
+  EXPECT_TRUE(Daemons.matches("metrics_loop"));
+  EXPECT_FALSE(Daemons.matches("ns::metrics_loop"));
+  EXPECT_FALSE(Daemons.matchesAny({"Telemetry::stop", "start"}));
+}

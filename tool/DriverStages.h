@@ -1,0 +1,117 @@
+// The stages of `tether check`, each a function of its own that a test can
+// call (runCheck in Driver.cpp calls them in this order):
+//
+//   collectInputs   compile DB, input files, configs, output targets
+//   analyseAll      every TU in parallel: parse, run the checks, export facts
+//   linkFacts       merge every TU's facts in memory (checks/core/TUChecks.h)
+//   dependents      the TUs whose findings may change with the linked facts
+//   recheck         analyse those again with the linked view
+//   mergeResults    one list of findings, the analysed files, the errors
+//   suppressAndBaseline   NOLINT comments, fingerprints, baselines
+//   writeResults    the writers, then fix-its
+//
+// The driver sees the checks layer only through TUChecks.h: no analysis
+// header is included here or in Driver.cpp.
+#pragma once
+
+#include "Config.h"
+#include "Driver.h"
+#include "Output.h"
+#include "TUChecks.h"
+
+#include "clang/Tooling/CompilationDatabase.h"
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/Support/Regex.h"
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace clang {
+class ASTUnit;
+} // namespace clang
+namespace llvm {
+class ThreadPoolInterface;
+class raw_ostream;
+} // namespace llvm
+
+namespace tether {
+
+// One TU to analyse, with the config that applies to it.
+struct TUJob {
+  std::string File;
+  const Config *Cfg = nullptr;
+  const llvm::Regex *HeaderFilter = nullptr; // null: main file only
+};
+
+// What the run reads, checked before any analysis.
+struct Inputs {
+  std::unique_ptr<clang::tooling::CompilationDatabase> DB;
+  std::string DBDir;   // directory of the compile DB (or of the inputs)
+  std::string DBInput; // the compile_commands.json read, if any
+  std::vector<TUJob> Jobs;        // sorted by file, no duplicates
+  std::vector<InputError> Errors; // named inputs that cannot be analysed
+  // One per distinct .tether.yaml ("" = built-in defaults).
+  std::map<std::string, std::unique_ptr<Config>> Configs;
+  std::map<const Config *, std::unique_ptr<llvm::Regex>> HeaderFilters;
+};
+
+// Stage 1. Returns ExitClean, or ExitUsage after printing one line per
+// problem to Err (unknown check, broken config, no compile DB, an output
+// that would overwrite an input, ...).
+int collectInputs(const CheckOptionsCLI &Opts, Inputs &In,
+                  llvm::raw_ostream &Err);
+
+// One TU's outcome.
+struct TUResult {
+  std::vector<Finding> Findings;
+  std::string Error; // non-empty: the TU was not analysed
+  TUFacts Facts;     // first pass: what the TU exports to the link phase
+  // The TU's AST, kept after the first pass when the link phase may analyse
+  // it again (it calls functions defined elsewhere): no second parse.
+  std::unique_ptr<clang::ASTUnit> AST;
+  TUResult();
+  ~TUResult();
+  TUResult(TUResult &&);
+  TUResult &operator=(TUResult &&);
+};
+
+// Stage 2: every job on Pool; Results[i] belongs to In.Jobs[i].
+std::vector<TUResult> analyseAll(const Inputs &In, const CheckOptionsCLI &Opts,
+                                 llvm::ThreadPoolInterface &Pool);
+
+// Stage 3: the facts of every analysed TU, merged in job order.
+LinkedFacts linkFacts(llvm::ArrayRef<TUResult> Results);
+
+// Stage 4: indexes of the analysed TUs the linked facts affect, and their
+// second pass (on the kept AST, else parsed again). A TU whose second pass
+// fails keeps its first findings. Frees every AST.
+std::vector<size_t> dependents(const LinkedFacts &Linked,
+                               llvm::ArrayRef<TUResult> Results);
+void recheck(const Inputs &In, const CheckOptionsCLI &Opts,
+             const LinkedFacts &Linked, llvm::ArrayRef<size_t> Which,
+             std::vector<TUResult> &Results, llvm::ThreadPoolInterface &Pool);
+
+// Stage 5: one list of findings (duplicates from headers seen by several
+// TUs dropped), then NOLINT suppressions, fingerprints, --write-baseline and
+// --baseline. suppressAndBaseline returns ExitClean, or ExitUsage /
+// ExitOutput after printing why to Err.
+struct Merged {
+  std::vector<Finding> Findings;
+  std::vector<std::string> Analysed; // files analysed
+  std::vector<InputError> Errors;    // In.Errors plus failed TUs
+};
+Merged mergeResults(const Inputs &In, std::vector<TUResult> &&Results);
+// Ids of the checks some config (with --checks) enables, sorted.
+std::vector<std::string> enabledCheckIds(const Inputs &In,
+                                         const CheckOptionsCLI &Opts);
+int suppressAndBaseline(Merged &M, llvm::ArrayRef<std::string> EnabledIds,
+                        const CheckOptionsCLI &Opts, llvm::raw_ostream &Err);
+
+// Stage 6: every output, then fix-its. Returns the run's exit code.
+int writeResults(const Inputs &In, const Merged &M,
+                 llvm::ArrayRef<std::string> EnabledIds,
+                 const CheckOptionsCLI &Opts);
+
+} // namespace tether
