@@ -480,7 +480,7 @@ void reportLeaksAtExit() {
       if (t.create_stack) {
         o += "creation stack:\n";
         o += foldedFrames(
-            symbolizeStack(t.create_stack),
+            textFrames(t.create_stack),
             [](const Frame &f) {
               return "  " + f.function + "\n  " + f.file + ":" + std::to_string(f.line) + "\n";
             },
