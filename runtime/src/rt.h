@@ -318,6 +318,10 @@ void initRuntime();          // idempotent
 // The leak report when main returns; returns the process's exit status.
 int atMainReturn(int status);
 void writeReport(const std::string &text, const char *trigger); // to output / stderr
+// A report that is text whatever the format (deadlock, all-asleep, stuck,
+// the exit leak report outside JSON): to the output when it is a text
+// format, else to stderr.
+void writeTextReport(const std::string &text, const char *trigger);
 void pokeMonitor(char why);  // async-signal-safe
 // Scope of a set*id() call: the monitor thread is stopped during it and
 // started again after it with the caller's credentials.
