@@ -260,6 +260,36 @@ TEST_P(Programs, EntryFunctionWhenTheStackIsUnavailable) {
       << r.report;
 }
 
+// Threads that have not run a single instruction of their own when main
+// returns (held back by a ptrace tracer: the program's comment says how):
+// the leak report names what each would run.
+TEST_P(Programs, NotStartedThreadsShowTheirEntryFunction) {
+  Result r = run("not_started", GetParam(), "");
+  ASSERT_FALSE(r.timed_out);
+  if (r.status == 3 && r.err.find("ptrace unavailable") != std::string::npos)
+    GTEST_SKIP() << r.err;
+  EXPECT_EQ(r.status, 66) << r.err;
+  EXPECT_EQ(r.out.find("lambda ran"), std::string::npos) << "a held thread ran";
+  EXPECT_NE(r.report.find("3 thread(s) still running at exit that nobody joined"), std::string::npos)
+      << r.report;
+  EXPECT_EQ(r.report.find("(stack unavailable)"), std::string::npos) << r.report;
+  for (const char *entry : {"main::$_0", "namedWorker(int)", "plainStart(void*)"}) {
+    std::string e = entry;
+    // The summary line and the thread's block.
+    EXPECT_NE(r.report.find(" [runnable] in entry " + e + "\n"), std::string::npos)
+        << e << "\n" << r.report;
+    EXPECT_NE(r.report.find("[runnable]:\nnot started; entry: " + e + "\n"), std::string::npos)
+        << e << "\n" << r.report;
+  }
+  r = run("not_started", GetParam(), "format=json");
+  ASSERT_FALSE(r.timed_out);
+  EXPECT_EQ(r.status, 66) << r.err;
+  for (const char *re : {R"re("reason":"runnable",[^\n]*"entry":"main::\$_0")re",
+                         R"re("reason":"runnable",[^\n]*"entry":"namedWorker\(int\)")re",
+                         R"re("reason":"runnable",[^\n]*"entry":"plainStart\(void\*\)")re"})
+    EXPECT_TRUE(matches(r.report, re)) << re << "\n" << r.report;
+}
+
 // Every thread waits with no timeout: reported once that lasts three scans
 // (deadlock=abort then ends the process), after the SIGQUIT dump made before.
 TEST_P(Programs, AllAsleepIsReported) {
