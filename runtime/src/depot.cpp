@@ -9,7 +9,11 @@
 #include <execinfo.h>
 #include <link.h>
 #include <sched.h>
+#include <climits>
+#include <ctime>
+#include <linux/futex.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -32,6 +36,10 @@ std::atomic<uint32_t> g_count{0};
 size_t g_arena_used = 0;
 std::atomic<bool> g_lock{false};
 int g_signo = 0;
+// Answers to the stack signal so far, and the count at which the handler
+// wakes whoever waits for them (awaitStackAnswers).
+std::atomic<uint32_t> g_answers{0};
+std::atomic<uint32_t> g_answers_target{0};
 uintptr_t g_own_lo = 0, g_own_hi = 0; // our own text: never shown in stacks
 
 #ifndef TETHER_RT_STATIC
@@ -104,6 +112,9 @@ void onStackSignal(int, siginfo_t *, void *) {
       r->cap_episode = uint32_t(r->episode);
       r->cap_blocked = r->depth > 0;
       r->cap_done.store(req, std::memory_order_release);
+      uint32_t answers = g_answers.fetch_add(1, std::memory_order_acq_rel) + 1;
+      if (answers == g_answers_target.load(std::memory_order_relaxed))
+        syscall(SYS_futex, &g_answers, FUTEX_WAKE_PRIVATE, INT_MAX, nullptr, nullptr, 0);
     }
     r->eintr_epoch.fetch_add(1, std::memory_order_relaxed);
   }
@@ -217,6 +228,20 @@ void initStackSignal(int signo) {
 }
 
 int stackSignal() { return g_signo; }
+
+uint32_t stackAnswers() { return g_answers.load(std::memory_order_acquire); }
+
+void expectStackAnswers(uint32_t target) {
+  g_answers_target.store(target, std::memory_order_relaxed);
+}
+
+void awaitStackAnswers(uint32_t target, uint64_t timeout_ns) {
+  uint32_t now = g_answers.load(std::memory_order_acquire);
+  if (int32_t(now - target) >= 0)
+    return;
+  timespec ts{time_t(timeout_ns / 1000000000ull), long(timeout_ns % 1000000000ull)};
+  syscall(SYS_futex, &g_answers, FUTEX_WAIT_PRIVATE, now, &ts, nullptr, 0);
+}
 
 bool safeRead(const void *addr, void *out, size_t n) {
   if (!addr)

@@ -54,6 +54,14 @@ std::set<std::pair<uint64_t, uint64_t>> *g_stuck_reported;
 std::string g_asleep_key;
 int g_asleep_scans = 0;
 bool g_asleep_reported = false;
+// The kernel's view of each thread at the previous scan (pid -> sample),
+// while the threads look all asleep.
+struct KernelSample {
+  char state = 0;      // /proc/self/task/TID/stat: 'S' sleeping, 'R' runnable...
+  uint64_t run_ns = 0; // .../schedstat: time spent on a CPU
+  bool operator==(const KernelSample &o) const { return state == o.state && run_ns == o.run_ns; }
+};
+std::map<pid_t, KernelSample> *g_asleep_samples;
 
 // ----------------------------------------------------------- stderr
 // fd 2 as it was when the shim started. A program may close its standard
@@ -252,7 +260,7 @@ void checkDeadlocks(const std::vector<ThreadSnap> &ts) {
           o += renderDebug2One(m, ts) + "\n";
         o += "Found 1 deadlock.\n";
         g_problem_reported.store(true);
-        writeReport(o, "deadlock");
+        writeTextReport(o, "deadlock");
         if (options().deadlock == 2)
           abort();
       }
@@ -261,6 +269,60 @@ void checkDeadlocks(const std::vector<ThreadSnap> &ts) {
       done.insert(p->id);
   }
   *g_cycles_seen = std::move(seen_now);
+}
+
+// Reads a small /proc file whole (at most size - 1 bytes, NUL-terminated).
+bool readSmallFile(const char *path, char *buf, size_t size) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return false;
+  ssize_t n = real::read(fd, buf, size - 1);
+  close(fd);
+  if (n <= 0)
+    return false;
+  buf[n] = 0;
+  return true;
+}
+
+bool kernelSample(pid_t tid, KernelSample &out) {
+  char path[64], buf[512];
+  snprintf(path, sizeof path, "/proc/self/task/%d/stat", int(tid));
+  if (!readSmallFile(path, buf, sizeof buf))
+    return false;
+  const char *p = strrchr(buf, ')'); // the name in parentheses may hold anything
+  if (!p || p[1] != ' ' || !p[2])
+    return false;
+  out.state = p[2];
+  snprintf(path, sizeof path, "/proc/self/task/%d/schedstat", int(tid));
+  if (!readSmallFile(path, buf, sizeof buf))
+    return false;
+  out.run_ns = strtoull(buf, nullptr, 10);
+  return true;
+}
+
+// The shim's records say every thread waits with no timeout, in the same
+// episodes as at the last scans. A thread can still be running: woken (a
+// notify, an unlock) but not yet scheduled on a loaded machine, so it has not
+// yet left the wait in our records; or inside a wait declared through the
+// API while it polls. The kernel knows: every thread must be sleeping ('S'),
+// and no thread may have run between this scan and the previous one.
+// Returns whether that holds now (and remembers this scan's samples); true
+// when /proc cannot tell.
+bool kernelConfirmsAsleep(const std::vector<ThreadSnap> &ts) {
+  std::map<pid_t, KernelSample> now;
+  for (const ThreadSnap &t : ts) {
+    KernelSample k;
+    if (t.tid <= 0 || !kernelSample(t.tid, k))
+      return true; // no /proc (or the thread is gone): the records decide
+    now[t.tid] = k;
+  }
+  bool still = true;
+  for (auto &[tid, k] : now) {
+    auto it = g_asleep_samples->find(tid);
+    still &= k.state == 'S' && it != g_asleep_samples->end() && it->second == k;
+  }
+  *g_asleep_samples = std::move(now);
+  return still;
 }
 
 void checkAllAsleep(const std::vector<ThreadSnap> &ts) {
@@ -272,6 +334,7 @@ void checkAllAsleep(const std::vector<ThreadSnap> &ts) {
       g_asleep_scans = 0;
       g_asleep_key.clear();
       g_asleep_reported = false;
+      g_asleep_samples->clear();
       return;
     }
     key += std::to_string(t.id) + "/" + std::to_string(t.episode) + ",";
@@ -282,12 +345,17 @@ void checkAllAsleep(const std::vector<ThreadSnap> &ts) {
     g_asleep_key = key;
     g_asleep_scans = 1;
     g_asleep_reported = false;
+    g_asleep_samples->clear();
   }
-  if (g_asleep_scans >= 3 && !g_asleep_reported) {
+  // Sampled from the second scan on, so that the third can compare.
+  if (g_asleep_scans < 2 || g_asleep_reported)
+    return;
+  bool confirmed = kernelConfirmsAsleep(ts);
+  if (g_asleep_scans >= 3 && confirmed) {
     g_asleep_reported = true;
     std::string o = "tether: all threads are asleep - deadlock!\n\n" + renderDebug2(withStacks(ts));
     g_problem_reported.store(true);
-    writeReport(o, "all-asleep");
+    writeTextReport(o, "all-asleep");
     if (options().deadlock == 2)
       abort();
   }
@@ -303,7 +371,7 @@ void checkStuck(const std::vector<ThreadSnap> &ts) {
     std::string o = "tether: thread " + std::to_string(t.id) + " blocked for more than " +
                     formatDuration(options().stuck_after_ns) + "\n" +
                     renderDebug2One(withStacks({t})[0], ts) + "\n";
-    writeReport(o, "stuck");
+    writeTextReport(o, "stuck");
   }
 }
 
@@ -316,6 +384,7 @@ void *monitorMain(void *) {
     g_cycles_seen = new std::map<std::string, int>();
     g_reported = new std::set<std::string>();
     g_stuck_reported = new std::set<std::pair<uint64_t, uint64_t>>();
+    g_asleep_samples = new std::map<pid_t, KernelSample>();
   }
   int interval_ms = int(options().check_interval_ns / 1000000);
   if (interval_ms < 1)
@@ -480,7 +549,7 @@ void reportLeaksAtExit() {
       if (t.create_stack) {
         o += "creation stack:\n";
         o += foldedFrames(
-            symbolizeStack(t.create_stack),
+            textFrames(t.create_stack),
             [](const Frame &f) {
               return "  " + f.function + "\n  " + f.file + ":" + std::to_string(f.line) + "\n";
             },
@@ -490,7 +559,10 @@ void reportLeaksAtExit() {
     }
   }
   g_problem_reported.store(true);
-  writeReport(o, "exit");
+  if (options().format == Fmt::Json)
+    writeReport(o, "exit");
+  else
+    writeTextReport(o, "exit");
 }
 
 // Called from atexit: a report made during the run or just now decides the
@@ -629,6 +701,18 @@ void writeReport(const std::string &text, const char *trigger) {
     }
     warn("cannot open output '" + shownOption(path) + "': " + strerror(errno));
   }
+  writeStderr(text);
+}
+
+void writeTextReport(const std::string &text, const char *trigger) {
+  if (options().format != Fmt::Json && options().format != Fmt::Pprof) {
+    writeReport(text, trigger);
+    return;
+  }
+  // The output holds JSON or pprof documents, one per file, that readers take
+  // whole: a text report there would be an unreadable document (or, with
+  // the json files read in sequence, a gap). It goes to stderr.
+  SpinGuard g(g_report_lock);
   writeStderr(text);
 }
 

@@ -575,6 +575,10 @@ std::vector<ThreadSnap> snapshot(bool capture_stacks, uint64_t min_blocked_ns) {
   if (!need_stack.empty()) {
     // Ask every thread at once, then collect within one deadline.
     std::vector<uint32_t> req(need_stack.size());
+    // The last answer wakes the collecting loop below (a concurrent snapshot
+    // moving the target only costs a timed wait).
+    uint32_t answered_at = stackAnswers() + uint32_t(need_stack.size());
+    expectStackAnswers(answered_at);
     StackAsker asker;
     for (size_t i = 0; i < need_stack.size(); ++i) {
       ThreadRecord *r = need_stack[i];
@@ -639,8 +643,10 @@ std::vector<ThreadSnap> snapshot(bool capture_stacks, uint64_t min_blocked_ns) {
         deadline = nowNs() + 200ull * 1000000ull;
       else if (late)
         break;
+      // Wait for answers without taking the CPU they need: until all have
+      // come or a little while (to symbolize those that came meanwhile).
       if (kept)
-        sched_yield();
+        awaitStackAnswers(answered_at, 2000000);
     }
     if (helper)
       real::pthread_join(asker.thread, nullptr);

@@ -150,8 +150,8 @@ std::string labelsJson(const ThreadSnap &t) {
 
 // Frames of the creation stack minus the thread library's own (std::thread's
 // constructor, std::async's machinery) so "created by" names the user code.
-std::vector<Frame> creationFrames(uint32_t id) {
-  const std::vector<Frame> &all = symbolizeStack(id);
+std::vector<Frame> creationFrames(uint32_t id, bool library_lines) {
+  const std::vector<Frame> &all = symbolizeStack(id, library_lines);
   size_t i = 0;
   while (i + 1 < all.size()) {
     const std::string &fn = all[i].function;
@@ -163,6 +163,9 @@ std::vector<Frame> creationFrames(uint32_t id) {
       break;
     ++i;
   }
+  // Text names the first frame with its line, even a library's.
+  if (!library_lines && i < all.size() && all[i].lines_skipped)
+    return creationFrames(id, true);
   return {all.begin() + long(i), all.end()};
 }
 
@@ -267,7 +270,7 @@ std::string renderDebug2One(const ThreadSnap &t, const std::vector<ThreadSnap> &
   if (!t.labels.empty())
     o += "labels: " + labelsJson(t) + "\n";
   if (t.stack) {
-    o += foldedFrames(symbolizeStack(t.stack),
+    o += foldedFrames(textFrames(t.stack),
                       [](const Frame &f) { return f.function + "\n" + fileLine(f); }, "");
   } else {
     // A leak report must say what the thread runs, started or not.
@@ -280,7 +283,7 @@ std::string renderDebug2One(const ThreadSnap &t, const std::vector<ThreadSnap> &
       o += "(not started)\n";
   }
   if (t.create_stack && (t.parent_id || t.adopted || t.pre_main)) {
-    std::vector<Frame> cf = creationFrames(t.create_stack);
+    std::vector<Frame> cf = creationFrames(t.create_stack, false);
     if (!cf.empty()) {
       o += "created by " + cf[0].function;
       if (t.parent_id)
@@ -295,7 +298,27 @@ std::string renderDebug2One(const ThreadSnap &t, const std::vector<ThreadSnap> &
 }
 
 std::string frameLibrary(const Frame &f) {
-  const std::string &m = f.module;
+  std::string lib = moduleLibrary(f.module);
+  if (!lib.empty())
+    return lib;
+  // The standard library's templates, instantiated in the program's code.
+  // (/usr/include/c++/12/..., /usr/include/x86_64-linux-gnu/c++/12/...,
+  // /usr/lib/llvm-19/include/c++/v1/...)
+  size_t inc = f.file.find("/include/");
+  if (inc != std::string::npos && f.file.find("/c++/", inc) != std::string::npos)
+    return f.file.find("/c++/v1/", inc) != std::string::npos ? "libc++" : "libstdc++";
+  return {};
+}
+
+const std::vector<Frame> &textFrames(uint32_t id) {
+  const std::vector<Frame> &fs = symbolizeStack(id);
+  if (options().frames_all ||
+      std::all_of(fs.begin(), fs.end(), [](const Frame &f) { return !frameLibrary(f).empty(); }))
+    return symbolizeStack(id, true);
+  return fs;
+}
+
+std::string moduleLibrary(const std::string &m) {
   size_t slash = m.rfind('/');
   std::string base = slash == std::string::npos ? m : m.substr(slash + 1);
   auto starts = [&](const char *p) { return base.rfind(p, 0) == 0; };
@@ -308,12 +331,6 @@ std::string frameLibrary(const Frame &f) {
   if (starts("libm.so")) return "libm";
   if (starts("ld-linux") || starts("ld64.so") || starts("ld.so")) return "ld.so";
   if (starts("libtether_rt")) return "tether";
-  // The standard library's templates, instantiated in the program's code.
-  // (/usr/include/c++/12/..., /usr/include/x86_64-linux-gnu/c++/12/...,
-  // /usr/lib/llvm-19/include/c++/v1/...)
-  size_t inc = f.file.find("/include/");
-  if (inc != std::string::npos && f.file.find("/c++/", inc) != std::string::npos)
-    return f.file.find("/c++/v1/", inc) != std::string::npos ? "libc++" : "libstdc++";
   return {};
 }
 
@@ -482,7 +499,7 @@ std::string renderDebug1(const std::vector<ThreadSnap> &ts) {
       o += "# labels: " + g.labels + "\n";
     if (g.stack) {
       o += foldedFrames(
-          symbolizeStack(g.stack),
+          textFrames(g.stack),
           [](const Frame &f) {
             char b[64];
             snprintf(b, sizeof b, "#\t%#" PRIxPTR "\t", f.pc);
@@ -515,6 +532,10 @@ std::string framesJson(const std::vector<Frame> &fs) {
 } // namespace
 
 std::string renderJson(const std::vector<ThreadSnap> &ts, const char *trigger) {
+  std::vector<uint32_t> ids;
+  for (const ThreadSnap &t : ts)
+    ids.push_back(t.stack), ids.push_back(t.create_stack);
+  symbolizeStacks(ids, true); // every frame's line, one lookup per module
   uint64_t now = nowNs();
   std::string o = "{\"schema\":\"tether.threads/1\",\"pid\":" + std::to_string(getpid()) +
                   ",\"trigger\":\"" + jsonEscape(trigger ? trigger : "api") +
@@ -540,10 +561,10 @@ std::string renderJson(const std::vector<ThreadSnap> &ts, const char *trigger) {
     o += ",\"labels\":" + labelsJson(t);
     if (!t.stack)
       o += ",\"entry\":\"" + jsonEscape(entryName(t)) + "\"";
-    o += ",\"stack\":" + (t.stack ? framesJson(symbolizeStack(t.stack)) : std::string("[]"));
+    o += ",\"stack\":" + (t.stack ? framesJson(symbolizeStack(t.stack, true)) : std::string("[]"));
     o += ",\"created_by\":" +
          (t.create_stack && (t.parent_id || t.adopted || t.pre_main)
-              ? framesJson(creationFrames(t.create_stack))
+              ? framesJson(creationFrames(t.create_stack, true))
               : std::string("[]"));
     o += "}";
   }
@@ -735,7 +756,7 @@ std::string renderPprof(const std::vector<ThreadSnap> &ts) {
       // One Location per pc; its Lines innermost first, the function the
       // code belongs to last (profile.proto's order for inlined calls).
       std::vector<const Frame *> pending;
-      for (const Frame &f : symbolizeStack(t.stack)) {
+      for (const Frame &f : symbolizeStack(t.stack, true)) {
         pending.push_back(&f);
         if (f.inlined)
           continue;
@@ -825,7 +846,8 @@ std::string render(Fmt f, const std::vector<ThreadSnap> &ts, const char *trigger
     ids.push_back(t.stack);
     ids.push_back(t.create_stack);
   }
-  symbolizeStacks(ids);
+  // JSON and pprof keep every frame with its line; text folds library frames.
+  symbolizeStacks(ids, f == Fmt::Json || f == Fmt::Pprof || options().frames_all);
   switch (f) {
   case Fmt::Debug1: return renderDebug1(ts);
   case Fmt::Json: return renderJson(ts, trigger);

@@ -197,6 +197,12 @@ int dropOwnFrames(uintptr_t *pcs, int n);
 uint32_t captureToDepot(int skip);
 void initStackSignal(int signo);
 int stackSignal();
+// Answers to the stack signal (a counter every answer increments): a
+// snapshot expects the count `target` before it asks, then waits until the
+// count reaches it (the last answer wakes it) or timeout_ns passes.
+uint32_t stackAnswers();
+void expectStackAnswers(uint32_t target);
+void awaitStackAnswers(uint32_t target, uint64_t timeout_ns);
 // Asks the thread to record its stack; returns depot id or 0 on timeout.
 bool safeRead(const void *addr, void *out, size_t n);
 
@@ -214,11 +220,19 @@ struct Frame {
   // An inlined call: the frames of one pc are listed innermost first, every
   // one but the last (the function the code physically belongs to) inlined.
   bool inlined = false;
+  // A frame in one of the standard libraries' own modules (moduleLibrary)
+  // whose source line and inlined calls were not looked up (see below).
+  bool lines_skipped = false;
 };
-const std::vector<Frame> &symbolizeStack(uint32_t stack_id); // cached
+// Source lines (and inlined calls) of frames in the standard libraries' own
+// modules are looked up only with library_lines: text dumps fold those
+// frames into one line, and their lines cost the most of a first report,
+// which must load (often decompress) the libraries' separate debug
+// information for them. JSON, pprof and text with frames=all ask for them.
+const std::vector<Frame> &symbolizeStack(uint32_t stack_id, bool library_lines = false); // cached
 // Symbolizes many stacks at once (one out-of-process lookup per module).
-void symbolizeStacks(const std::vector<uint32_t> &stack_ids);
-Frame symbolizePc(uintptr_t pc);
+void symbolizeStacks(const std::vector<uint32_t> &stack_ids, bool library_lines = false);
+Frame symbolizePc(uintptr_t pc, bool library_lines = false);
 std::string stripTemplatesAndParams(const std::string &demangled);
 // Wait reason from the model table for a stack, or empty.
 std::string modelReason(uint32_t stack_id);
@@ -251,6 +265,11 @@ std::string firstUserFrame(const ThreadSnap &t);
 // The library a frame belongs to ("libc", "libstdc++", "ld.so", "tether"...),
 // or "" for the program's own code.
 std::string frameLibrary(const Frame &f);
+// The same for a module file name alone ("" for any other module).
+std::string moduleLibrary(const std::string &module);
+// A stack's frames for a text dump: library lines only where they are shown
+// (frames=all, or a stack without a frame of the program's own code).
+const std::vector<Frame> &textFrames(uint32_t stack_id);
 // Frames as text, one line(f) each, runs of library frames folded into one
 // `prefix... N frames in libstdc++, libc` line (all shown with frames=all).
 std::string foldedFrames(const std::vector<Frame> &fs,
@@ -299,6 +318,10 @@ void initRuntime();          // idempotent
 // The leak report when main returns; returns the process's exit status.
 int atMainReturn(int status);
 void writeReport(const std::string &text, const char *trigger); // to output / stderr
+// A report that is text whatever the format (deadlock, all-asleep, stuck,
+// the exit leak report outside JSON): to the output when it is a text
+// format, else to stderr.
+void writeTextReport(const std::string &text, const char *trigger);
 void pokeMonitor(char why);  // async-signal-safe
 // Scope of a set*id() call: the monitor thread is stopped during it and
 // started again after it with the caller's credentials.

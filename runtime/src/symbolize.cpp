@@ -59,7 +59,8 @@ bool g_dw_tried = false;
 std::unordered_map<uintptr_t, Frame> *g_pc_cache;
 std::unordered_map<uintptr_t, std::vector<Frame>> *g_inline_cache; // pc -> expanded frames
 std::set<uintptr_t> *g_fallback_tried; // pcs already asked of addr2line
-std::unordered_map<uint32_t, std::vector<Frame>> *g_stack_cache;
+std::unordered_map<uint32_t, std::vector<Frame>> *g_stack_cache;      // library lines skipped
+std::unordered_map<uint32_t, std::vector<Frame>> *g_stack_cache_full; // every line
 std::unordered_map<uint32_t, std::string> *g_reason_cache;
 std::map<std::string, std::string> *g_models; // stripped function -> reason
 char *g_debuginfo_path = nullptr;
@@ -224,7 +225,7 @@ std::vector<Frame> inlineChainLocked(Dwfl_Module *m, uintptr_t lookup, const Fra
   return out;
 }
 
-Frame symbolizeLocked(uintptr_t pc) {
+Frame symbolizeLocked(uintptr_t pc, bool library_lines) {
   Frame f;
   f.pc = pc;
   f.function = "??";
@@ -255,6 +256,10 @@ Frame symbolizeLocked(uintptr_t pc) {
     f.function = demangle(name);
     f.offset = off + (pc - lookup);
   }
+  if (!library_lines && !moduleLibrary(f.module).empty()) {
+    f.lines_skipped = true;
+    return f;
+  }
   if (Dwfl_Line *line = g_dw->getsrc(m, lookup)) {
     int ln = 0;
     const char *file = g_dw->lineinfo(line, nullptr, &ln, nullptr, nullptr, nullptr);
@@ -277,6 +282,7 @@ void ensureMaps() {
     g_inline_cache = new std::unordered_map<uintptr_t, std::vector<Frame>>();
     g_fallback_tried = new std::set<uintptr_t>();
     g_stack_cache = new std::unordered_map<uint32_t, std::vector<Frame>>();
+    g_stack_cache_full = new std::unordered_map<uint32_t, std::vector<Frame>>();
     g_reason_cache = new std::unordered_map<uint32_t, std::string>();
     g_models = new std::map<std::string, std::string>();
   }
@@ -362,13 +368,13 @@ std::string stripTemplatesAndParams(const std::string &in) {
   return out;
 }
 
-Frame symbolizePc(uintptr_t pc) {
+Frame symbolizePc(uintptr_t pc, bool library_lines) {
   SpinGuard g(g_lock);
   ensureMaps();
   auto it = g_pc_cache->find(pc);
-  if (it != g_pc_cache->end())
+  if (it != g_pc_cache->end() && !(library_lines && it->second.lines_skipped))
     return it->second;
-  Frame f = symbolizeLocked(pc);
+  Frame f = symbolizeLocked(pc, library_lines);
   (*g_pc_cache)[pc] = f;
   return f;
 }
@@ -383,7 +389,8 @@ void addr2lineFallback(const std::vector<Frame> &frames) {
   {
     SpinGuard g(g_lock);
     for (const Frame &f : frames)
-      if (f.file.empty() && !f.module.empty() && f.module[0] == '/' && f.function != "??" &&
+      if (f.file.empty() && !f.lines_skipped && !f.module.empty() && f.module[0] == '/' &&
+          f.function != "??" &&
           !g_inline_cache->count(f.pc) && g_fallback_tried->insert(f.pc).second)
         by_module[f.module].push_back(&f); // asked once, answered or not
   }
@@ -479,7 +486,7 @@ void addr2lineFallback(const std::vector<Frame> &frames) {
 }
 } // namespace
 
-void symbolizeStacks(const std::vector<uint32_t> &ids) {
+void symbolizeStacks(const std::vector<uint32_t> &ids, bool library_lines) {
   // Every frame of every stack not symbolized yet, so that the out-of-process
   // fallback runs once per module for the whole report instead of once per
   // stack.
@@ -490,8 +497,9 @@ void symbolizeStacks(const std::vector<uint32_t> &ids) {
   {
     SpinGuard g(g_lock);
     ensureMaps();
+    auto *cache = library_lines ? g_stack_cache_full : g_stack_cache;
     todo.erase(std::remove_if(todo.begin(), todo.end(),
-                              [](uint32_t id) { return id == 0 || g_stack_cache->count(id); }),
+                              [&](uint32_t id) { return id == 0 || cache->count(id); }),
                todo.end());
   }
   if (todo.empty())
@@ -502,26 +510,28 @@ void symbolizeStacks(const std::vector<uint32_t> &ids) {
     int n = depotGet(id, pcs, kMaxFrames);
     for (int i = 0; i < n; ++i)
       if (seen.insert(pcs[i]).second)
-        phys.push_back(symbolizePc(pcs[i]));
+        phys.push_back(symbolizePc(pcs[i], library_lines));
   }
   addr2lineFallback(phys);
   for (uint32_t id : todo)
-    symbolizeStack(id);
+    symbolizeStack(id, library_lines);
 }
 
-const std::vector<Frame> &symbolizeStack(uint32_t id) {
+const std::vector<Frame> &symbolizeStack(uint32_t id, bool library_lines) {
+  std::unordered_map<uint32_t, std::vector<Frame>> *cache;
   {
     SpinGuard g(g_lock);
     ensureMaps();
-    auto it = g_stack_cache->find(id);
-    if (it != g_stack_cache->end())
+    cache = library_lines ? g_stack_cache_full : g_stack_cache;
+    auto it = cache->find(id);
+    if (it != cache->end())
       return it->second;
   }
   uintptr_t pcs[kMaxFrames];
   int n = depotGet(id, pcs, kMaxFrames);
   std::vector<Frame> phys;
   for (int i = 0; i < n; ++i)
-    phys.push_back(symbolizePc(pcs[i]));
+    phys.push_back(symbolizePc(pcs[i], library_lines));
   addr2lineFallback(phys);
   SpinGuard g(g_lock);
   std::vector<Frame> frames;
@@ -534,7 +544,9 @@ const std::vector<Frame> &symbolizeStack(uint32_t id) {
       frames.push_back(pit != g_pc_cache->end() ? pit->second : phys[size_t(i)]);
     }
   }
-  return (*g_stack_cache)[id] = std::move(frames); // entries are never erased
+  // Entries are never erased or replaced (callers keep references to them);
+  // a stack symbolized twice at once keeps the first result.
+  return cache->emplace(id, std::move(frames)).first->second;
 }
 
 std::string modelReason(uint32_t id) {
