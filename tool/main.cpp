@@ -5,6 +5,7 @@
 //   tether report INPUTS... -o report.html   HTML report (see docs/report.md)
 #include "ApiModel.h"
 #include "ApiModelYAML.h"
+#include "CompilerCommand.h"
 #include "Driver.h"
 #include "Report.h"
 
@@ -165,11 +166,14 @@ int main(int argc, char **argv) {
        << ")\n";
   });
   // `tether check FILE... -- FLAGS`: like clang-tidy, compile FILEs with
-  // FLAGS instead of looking for a compilation database.
+  // FLAGS instead of looking for a compilation database. FLAGS may be a
+  // whole compiler command (CMAKE_CXX_CLANG_TIDY="tether;check" passes
+  // `-- c++ ... -o X.o -c FILE`): its compiler, -c, -o and inputs are dropped.
   std::optional<std::vector<std::string>> FixedFlags;
   for (int I = 1; I < argc; ++I)
     if (StringRef(argv[I]) == "--") {
-      FixedFlags.emplace(argv + I + 1, argv + argc);
+      std::vector<std::string> Command(argv + I + 1, argv + argc);
+      FixedFlags = tether::flagsFromCompilerCommand(Command);
       argc = I;
       break;
     }

@@ -1217,4 +1217,34 @@ TEST(Fix, SuppressedAndBaselinedFindingsGetNoFix) {
   EXPECT_EQ(Box.read("loop.cpp"), LoopCpp);
 }
 
+// ---------------------------------------------------------------------------
+// 13. Build-system integration: a whole compiler command after `--`
+// (CMAKE_CXX_CLANG_TIDY)
+
+TEST(Input, WholeCompilerCommandAfterDoubleDash) {
+  // What CMake runs for CMAKE_CXX_CLANG_TIDY="tether;check": the source, then
+  // `--` and the compile command with its compiler, output and -c.
+  Sandbox Box;
+  Box.write("chan.h", ChanH);
+  Box.write("d.cpp", DoubleCloseCpp);
+  std::string Abs = Box.path("d.cpp").string();
+  Result R = Box.tether({"check", Abs, "--format=json", "--", TETHER_TEST_CXX,
+                         "-DNDEBUG", "-I" + Box.Root.string(), "-std=gnu++20", "-MD",
+                         "-MT", "obj/d.cpp.o", "-MF", "obj/d.cpp.o.d", "-o",
+                         "obj/d.cpp.o", "-c", Abs});
+  ASSERT_EQ(R.Status, 1) << R;
+  json J = parseJson(R.Out);
+  ASSERT_EQ(J["findings"].size(), 1u) << R;
+  EXPECT_EQ(J["findings"][0]["check"], "channel-double-close");
+  EXPECT_EQ(J["errors"].size(), 0u) << R;
+  // Nothing compiled or written: no object, no dependency file.
+  EXPECT_FALSE(fs::exists(Box.path("obj"))) << R;
+  // A launcher before the compiler and a relative source work the same.
+  Result L = Box.tether({"check", "d.cpp", "--", "ccache", TETHER_TEST_CXX,
+                         "-std=c++20", "-c", "d.cpp", "-o", "d.o"});
+  EXPECT_EQ(L.Status, 1) << L;
+  EXPECT_EQ(countMatching(L.Out, "[channel-double-close]"), 1u) << L;
+  EXPECT_FALSE(fs::exists(Box.path("d.o"))) << L;
+}
+
 } // namespace

@@ -2,7 +2,9 @@
 # Installs tether from BUILD into a temporary prefix, configures the
 # downstream project (this folder) against it with find_package(tether),
 # builds it, and runs its tether_add_check() targets: `jobs-tether` must fail
-# with the finding in src/flush.cpp, `app-tether` must succeed.
+# with the finding in src/flush.cpp, `app-tether` must succeed. Then builds
+# it with CMAKE_CXX_CLANG_TIDY="tether;check": the finding fails the compile
+# of src/flush.cpp.
 # Usage: run.sh BUILD_DIR CXX
 set -eu
 build=$1 cxx=$2
@@ -54,4 +56,20 @@ grep -q "bin/tether check -p $tmp/b --format=text src/jobs.cpp src/flush.cpp\$" 
 cmake --build "$tmp/b" --target app-tether >"$tmp/app.log" 2>&1 ||
   { cat "$tmp/app.log"; fail "app-tether failed"; }
 grep -q ': warning: ' "$tmp/app.log" && { cat "$tmp/app.log"; fail "app-tether reported a finding"; }
+
+# CMAKE_CXX_CLANG_TIDY: CMake runs `tether check SOURCE -- COMPILER FLAGS -o
+# OBJ -c SOURCE` next to every compile.
+tidy_build() { # NAME TIDY
+  cmake -S "$here" -B "$tmp/$1" -G Ninja -DCMAKE_CXX_COMPILER="$cxx" -DCMAKE_PREFIX_PATH="$prefix" \
+    -DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_CLANG_TIDY=$2" >"$tmp/$1.configure.log" 2>&1 ||
+    { cat "$tmp/$1.configure.log"; fail "configure $1"; }
+  cmake --build "$tmp/$1" --target jobs -j 1 >"$tmp/$1.log" 2>&1
+}
+if tidy_build tidy "$prefix/bin/tether;check"; then
+  cat "$tmp/tidy.log"; fail "CMAKE_CXX_CLANG_TIDY: the build succeeded despite a finding"
+fi
+grep -q "src/flush.cpp:$line:[0-9]*: warning: .*\[lock-held-across-blocking\]" "$tmp/tidy.log" ||
+  { cat "$tmp/tidy.log"; fail "CMAKE_CXX_CLANG_TIDY: no finding at src/flush.cpp:$line"; }
+grep -q 'FAILED: .*flush.cpp.o' "$tmp/tidy.log" ||
+  { cat "$tmp/tidy.log"; fail "CMAKE_CXX_CLANG_TIDY: the failed step is not flush.cpp's compile"; }
 echo "ok"
