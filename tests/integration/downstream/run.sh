@@ -4,7 +4,7 @@
 # builds it, and runs its tether_add_check() targets: `jobs-tether` must fail
 # with the finding in src/flush.cpp, `app-tether` must succeed. Then builds
 # it with CMAKE_CXX_CLANG_TIDY="tether;check": the finding fails the compile
-# of src/flush.cpp.
+# of src/flush.cpp, and with --exit-zero only shows in the build log.
 # Usage: run.sh BUILD_DIR CXX
 set -eu
 build=$1 cxx=$2
@@ -72,4 +72,11 @@ grep -q "src/flush.cpp:$line:[0-9]*: warning: .*\[lock-held-across-blocking\]" "
   { cat "$tmp/tidy.log"; fail "CMAKE_CXX_CLANG_TIDY: no finding at src/flush.cpp:$line"; }
 grep -q 'FAILED: .*flush.cpp.o' "$tmp/tidy.log" ||
   { cat "$tmp/tidy.log"; fail "CMAKE_CXX_CLANG_TIDY: the failed step is not flush.cpp's compile"; }
+tidy_build tidy0 "$prefix/bin/tether;check;--exit-zero" ||
+  { cat "$tmp/tidy0.log"; fail "CMAKE_CXX_CLANG_TIDY with --exit-zero: the build failed"; }
+[ "$(grep -c "src/flush.cpp:$line:[0-9]*: warning: .*\[lock-held-across-blocking\]" "$tmp/tidy0.log")" = 1 ] ||
+  { cat "$tmp/tidy0.log"; fail "CMAKE_CXX_CLANG_TIDY with --exit-zero: the finding is not in the build log once"; }
+grep -q 'cannot analyse\|error:' "$tmp/tidy0.log" &&
+  { cat "$tmp/tidy0.log"; fail "CMAKE_CXX_CLANG_TIDY with --exit-zero: errors in the build log"; }
+[ -f "$tmp/tidy0/libjobs.a" ] || fail "CMAKE_CXX_CLANG_TIDY with --exit-zero: libjobs.a not built"
 echo "ok"
