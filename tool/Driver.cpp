@@ -1,6 +1,7 @@
 #include "DriverStages.h"
 #include "CompileDatabase.h"
 #include "SafeIO.h"
+#include "ExportFixes.h"
 #include "Fixes.h"
 #include "Output.h"
 #include "Report.h"
@@ -375,7 +376,13 @@ bool writeOutput(const OutputSpec &O, const std::vector<Finding> &Findings,
       writeJson(OS, Findings, Info);
     else if (O.Format == "sarif")
       writeSarif(OS, Findings, Info);
-    else
+    else if (O.Format == "codeclimate")
+      writeCodeClimate(OS, Findings, Info);
+    else if (O.Format == "fixes-yaml") {
+      llvm::SmallString<256> Cwd;
+      llvm::sys::fs::current_path(Cwd);
+      writeExportFixes(OS, Findings, std::string(Cwd), llvm::errs());
+    } else
       writeText(OS, Findings, Info, UseColor);
   };
   if (O.Path == "-") {

@@ -1,10 +1,11 @@
-# Output writers (text, JSON, SARIF), fingerprints and baselines. Included by
+# Output writers (text, JSON, SARIF, Code Climate), fingerprints and baselines. Included by
 # tool/CMakeLists.txt; also linked by the unit tests.
 add_library(tether_output STATIC
   ${CMAKE_CURRENT_LIST_DIR}/Output.cpp
   ${CMAKE_CURRENT_LIST_DIR}/OutputText.cpp
   ${CMAKE_CURRENT_LIST_DIR}/OutputJson.cpp
   ${CMAKE_CURRENT_LIST_DIR}/OutputSarif.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/OutputCodeClimate.cpp
   ${CMAKE_CURRENT_LIST_DIR}/Baseline.cpp
   ${PROJECT_SOURCE_DIR}/analysis/Finding.cpp)
 target_include_directories(tether_output PUBLIC

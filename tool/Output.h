@@ -53,6 +53,11 @@ void writeJson(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
 void writeSarif(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
                 const RunInfo &Info);
 
+// GitLab Code Quality JSON (Code Climate issues): one issue per finding,
+// paths relative to SourceRoot (OutputCodeClimate.cpp).
+void writeCodeClimate(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
+                      const RunInfo &Info);
+
 // Baselines: a JSON file listing fingerprints (with check id, file and message
 // for humans). readBaseline returns false and sets Error on a malformed file.
 bool readBaseline(const std::string &Path, std::vector<std::string> &Fingerprints,

@@ -5,6 +5,7 @@
 //   tether report INPUTS... -o report.html   HTML report (see docs/report.md)
 #include "ApiModel.h"
 #include "ApiModelYAML.h"
+#include "CompilerCommand.h"
 #include "Driver.h"
 #include "Report.h"
 
@@ -54,12 +55,14 @@ static cl::opt<std::string> HeaderFilter(
     cl::sub(CheckCmd), cl::cat(Cat));
 static cl::list<std::string>
     Formats("format",
-            cl::desc("Format on stdout: text (default), json, sarif, html"),
+            cl::desc("Format on stdout: text (default), json, sarif, html, "
+                     "codeclimate (GitLab Code Quality)"),
             cl::sub(CheckCmd), cl::cat(Cat));
 static cl::list<std::string>
     Outputs("o",
-            cl::desc("Write findings to a file ([text:|json:|sarif:|html:]PATH; "
-                     "format from the extension otherwise). Repeatable."),
+            cl::desc("Write findings to a file ([text:|json:|sarif:|html:|"
+                     "codeclimate:]PATH; format from the extension otherwise). "
+                     "Repeatable."),
             cl::value_desc("file"), cl::sub(CheckCmd), cl::cat(Cat));
 static cl::opt<std::string>
     BaselineFile("baseline",
@@ -95,6 +98,16 @@ static cl::opt<bool> FixDryRun(
     cl::desc("Print the fix-its of the reported findings as a unified diff "
              "on stdout; change no file (the text report goes to stderr)"),
     cl::sub(CheckCmd), cl::cat(Cat));
+static cl::opt<bool> ExitZero(
+    "exit-zero",
+    cl::desc("Exit with 0 when findings are reported (errors still exit "
+             "non-zero): report in one CI step, gate in another"),
+    cl::sub(CheckCmd), cl::cat(Cat));
+static cl::opt<std::string> ExportFixes(
+    "export-fixes",
+    cl::desc("Write the findings and their fix-its as YAML that "
+             "clang-apply-replacements reads"),
+    cl::value_desc("file"), cl::sub(CheckCmd), cl::cat(Cat));
 static cl::list<std::string>
     ExtraArgs("extra-arg", cl::desc("Additional compiler argument (appended)"),
               cl::sub(CheckCmd), cl::cat(Cat));
@@ -127,7 +140,8 @@ static std::string formatOfPath(StringRef Path) {
 }
 
 static bool validFormat(StringRef F) {
-  return F == "text" || F == "json" || F == "sarif" || F == "html";
+  return F == "text" || F == "json" || F == "sarif" || F == "html" ||
+         F == "codeclimate";
 }
 
 static int runModels() {
@@ -170,11 +184,14 @@ int main(int argc, char **argv) {
        << ")\n";
   });
   // `tether check FILE... -- FLAGS`: like clang-tidy, compile FILEs with
-  // FLAGS instead of looking for a compilation database.
+  // FLAGS instead of looking for a compilation database. FLAGS may be a
+  // whole compiler command (CMAKE_CXX_CLANG_TIDY="tether;check" passes
+  // `-- c++ ... -o X.o -c FILE`): its compiler, -c, -o and inputs are dropped.
   std::optional<std::vector<std::string>> FixedFlags;
   for (int I = 1; I < argc; ++I)
     if (StringRef(argv[I]) == "--") {
-      FixedFlags.emplace(argv + I + 1, argv + argc);
+      std::vector<std::string> Command(argv + I + 1, argv + argc);
+      FixedFlags = tether::flagsFromCompilerCommand(Command);
       argc = I;
       break;
     }
@@ -195,7 +212,8 @@ int main(int argc, char **argv) {
     return tether::ExitUsage;
   }
 
-  for (const auto *O : {&WriteBaselineFile, &BaselineFile, &ConfigFile, &BuildPath})
+  for (const auto *O :
+       {&WriteBaselineFile, &BaselineFile, &ConfigFile, &BuildPath, &ExportFixes})
     if (O->getNumOccurrences() && O->empty()) {
       errs() << "error: " << (O->ArgStr.size() == 1 ? "-" : "--") << O->ArgStr
              << " needs a file name\n";
@@ -247,7 +265,7 @@ int main(int argc, char **argv) {
   for (const std::string &F : Formats)
     if (!validFormat(F)) {
       errs() << "error: unknown format '" << F
-             << "' (expected text, json, sarif or html)\n";
+             << "' (expected text, json, sarif, html or codeclimate)\n";
       return tether::ExitUsage;
     }
   bool Stdout = false;
@@ -280,6 +298,13 @@ int main(int argc, char **argv) {
     Opts.Outputs.push_back({Formats[0], "-"});
     Stdout = true;
   }
+  if (ExportFixes.getNumOccurrences()) {
+    if (ExportFixes == "-") {
+      errs() << "error: --export-fixes writes a file; name one\n";
+      return tether::ExitUsage;
+    }
+    Opts.Outputs.push_back({"fixes-yaml", ExportFixes});
+  }
   if (FixDryRun && Stdout) {
     errs() << "error: --fix-dry-run writes the diff to stdout; write the "
               "report to a file with -o\n";
@@ -288,6 +313,10 @@ int main(int argc, char **argv) {
   if (!Stdout && !Quiet)
     Opts.Outputs.push_back({"text", FixDryRun ? "<stderr>" : "-"});
   int Rc = tether::runCheck(Opts);
+  // Findings are not a failure with --exit-zero; errors (usage, inputs not
+  // analysed, outputs not written) still are.
+  if (ExitZero && Rc == tether::ExitFindings)
+    Rc = tether::ExitClean;
   if (tether::recoveredFromCrash()) {
     outs().flush();
     errs().flush();

@@ -58,7 +58,7 @@ inline bool active() {
 // Marks the calling thread blocked for the lifetime of the object.
 struct Blocker {
   ThreadRecord *r;
-  uint32_t epoch;
+  uint32_t epoch = 0; // read only when r is set; initialised for GCC's -Wmaybe-uninitialized
   Blocker(Reason reason, const void *object, bool timed, bool eager, uint64_t join = 0)
       : r(currentThread()) {
     if (r) {

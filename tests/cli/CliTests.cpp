@@ -1302,4 +1302,169 @@ TEST(Fix, SuppressedAndBaselinedFindingsGetNoFix) {
   EXPECT_EQ(Box.read("loop.cpp"), LoopCpp);
 }
 
+// ---------------------------------------------------------------------------
+// 13. CI and build-system integration: a whole compiler command after `--`
+// (CMAKE_CXX_CLANG_TIDY), --exit-zero, --format=codeclimate, --export-fixes
+
+TEST(Input, WholeCompilerCommandAfterDoubleDash) {
+  // What CMake runs for CMAKE_CXX_CLANG_TIDY="tether;check": the source, then
+  // `--` and the compile command with its compiler, output and -c.
+  Sandbox Box;
+  Box.write("chan.h", ChanH);
+  Box.write("d.cpp", DoubleCloseCpp);
+  std::string Abs = Box.path("d.cpp").string();
+  Result R = Box.tether({"check", Abs, "--format=json", "--", TETHER_TEST_CXX,
+                         "-DNDEBUG", "-I" + Box.Root.string(), "-std=gnu++20", "-MD",
+                         "-MT", "obj/d.cpp.o", "-MF", "obj/d.cpp.o.d", "-o",
+                         "obj/d.cpp.o", "-c", Abs});
+  ASSERT_EQ(R.Status, 1) << R;
+  json J = parseJson(R.Out);
+  ASSERT_EQ(J["findings"].size(), 1u) << R;
+  EXPECT_EQ(J["findings"][0]["check"], "channel-double-close");
+  EXPECT_EQ(J["errors"].size(), 0u) << R;
+  // Nothing compiled or written: no object, no dependency file.
+  EXPECT_FALSE(fs::exists(Box.path("obj"))) << R;
+  // A launcher before the compiler and a relative source work the same.
+  Result L = Box.tether({"check", "d.cpp", "--", "ccache", TETHER_TEST_CXX,
+                         "-std=c++20", "-c", "d.cpp", "-o", "d.o"});
+  EXPECT_EQ(L.Status, 1) << L;
+  EXPECT_EQ(countMatching(L.Out, "[channel-double-close]"), 1u) << L;
+  EXPECT_FALSE(fs::exists(Box.path("d.o"))) << L;
+}
+
+TEST(ExitZero, FindingsExitZeroErrorsDoNot) {
+  Sandbox Box;
+  Box.write("chan.h", ChanH);
+  Box.write("b.cpp", BothCpp);
+  Box.compileDb({"b.cpp"});
+  // The documented CI recipe: write SARIF, keep the job going, gate later.
+  Result R = Box.tether({"check", "-p", ".", "--exit-zero", "-o", "sarif:out.sarif"});
+  EXPECT_EQ(R.Status, 0) << R;
+  EXPECT_EQ(countMatching(R.Out, ": warning: ") + countMatching(R.Out, ": remark: "), 2u)
+      << R;
+  json S = parseJson(Box.read("out.sarif"));
+  ASSERT_FALSE(S.is_discarded());
+  EXPECT_EQ(S["runs"][0]["results"].size(), 2u);
+  // Without findings the exit code is 0 as well; errors keep theirs.
+  Box.write("clean.cpp", CleanCpp);
+  Box.compileDb({"clean.cpp"});
+  EXPECT_EQ(Box.tether({"check", "-p", ".", "--exit-zero"}).Status, 0);
+  Box.write("broken.cpp", "int broken( { return }\n");
+  Box.compileDb({"broken.cpp", "b.cpp"});
+  Result P = Box.tether({"check", "-p", ".", "--exit-zero"});
+  EXPECT_EQ(P.Status, 3) << P;
+  EXPECT_EQ(Box.tether({"check", "-p", "missing-dir", "--exit-zero"}).Status, 2);
+}
+
+TEST(CodeClimate, GitLabCodeQualityReportMatchesTheSchemaAndTheFindings) {
+  Sandbox Box;
+  Box.write("src/chan.h", ChanH);
+  Box.write("src/b.cpp", BothCpp);
+  Box.write("src/s.cpp", SendAfterCloseCpp);
+  Box.compileDb({"src/b.cpp", "src/s.cpp"});
+  Result R = Box.tether({"check", "-p", ".", "--format=codeclimate", "-o",
+                         "json:report.json", "-o", "codeclimate:gl-code-quality.json"});
+  ASSERT_EQ(R.Status, 1) << R;
+  EXPECT_EQ(R.Out, Box.read("gl-code-quality.json"));
+  // GitLab's format (tests/cli/codeclimate.schema.json).
+  Result V = Box.run("node", {TETHER_SCHEMA_CHECK, TETHER_CODECLIMATE_SCHEMA,
+                              Box.path("gl-code-quality.json").string()});
+  EXPECT_EQ(V.Status, 0) << V;
+  json CC = parseJson(R.Out);
+  json J = parseJson(Box.read("report.json"));
+  ASSERT_TRUE(CC.is_array()) << R;
+  ASSERT_EQ(CC.size(), 3u) << R;
+  ASSERT_EQ(J["findings"].size(), 3u);
+  // One issue per finding, in the same order: GitLab shows one issue per
+  // fingerprint, so they are tether's fingerprints and unique.
+  std::set<std::string> Fingerprints;
+  for (size_t I = 0; I < CC.size(); ++I) {
+    const json &C = CC[I], &F = J["findings"][I];
+    EXPECT_EQ(C["check_name"], F["check"]);
+    EXPECT_EQ(C["description"], F["message"]);
+    EXPECT_EQ(C["fingerprint"], F["fingerprint"]);
+    EXPECT_EQ(C["location"]["path"], F["file"]);
+    EXPECT_EQ(C["location"]["lines"]["begin"], F["line"]);
+    EXPECT_EQ(C["severity"], F["severity"] == "warning" ? "major"
+                             : F["severity"] == "error" ? "critical"
+                                                        : "info");
+    // The path notes are the issue's body.
+    ASSERT_FALSE(F["notes"].empty());
+    EXPECT_NE(C["content"]["body"].get<std::string>().find(
+                  F["notes"][0]["message"].get<std::string>()),
+              std::string::npos);
+    Fingerprints.insert(C["fingerprint"].get<std::string>());
+  }
+  EXPECT_EQ(Fingerprints.size(), CC.size());
+  EXPECT_EQ(CC[0]["location"]["path"], "src/b.cpp");
+  EXPECT_EQ(CC[0]["location"]["lines"]["begin"], 5);
+  EXPECT_EQ(CC[2]["location"]["path"], "src/s.cpp");
+
+  // No findings: an empty array, which GitLab accepts.
+  Box.write("src/clean.cpp", CleanCpp);
+  Box.compileDb({"src/clean.cpp"});
+  Result Clean = Box.tether({"check", "-p", ".", "--format=codeclimate"});
+  EXPECT_EQ(Clean.Status, 0) << Clean;
+  EXPECT_EQ(parseJson(Clean.Out), json::array());
+}
+
+// clang-apply-replacements-19 (Debian clang-tools-19; tests/cli/requirements.txt).
+std::string applyReplacementsTool() {
+  for (const char *Dir : {"/usr/bin", "/usr/lib/llvm-19/bin"}) {
+    for (const char *Name : {"clang-apply-replacements-19", "clang-apply-replacements"}) {
+      fs::path P = fs::path(Dir) / Name;
+      if (fs::exists(P))
+        return P.string();
+    }
+  }
+  return "";
+}
+
+TEST(ExportFixes, ClangApplyReplacementsAppliesWhatFixWould) {
+  std::string Tool = applyReplacementsTool();
+  ASSERT_FALSE(Tool.empty()) << "clang-apply-replacements-19 is not installed "
+                                "(Debian: clang-tools-19; scripts/setup.sh installs it)";
+  Sandbox Box;
+  Box.write("loop.cpp", LoopCpp);
+  Box.write("work.h", WorkH);
+  Box.write("one.cpp", "#include \"work.h\"\nint one() { return 1; }\n");
+  Box.write("two.cpp", "#include \"work.h\"\nint two() { return 2; }\n");
+  Box.compileDb({"loop.cpp", "one.cpp", "two.cpp"});
+  fs::create_directories(Box.path("fixes")); // like -o, the folder must exist
+  Result R = Box.tether({"check", "-p", ".", "--header-filter=work\\.h",
+                         "--export-fixes", "fixes/tether.yaml"});
+  ASSERT_EQ(R.Status, 1) << R;
+  // The report is unchanged and no file was edited.
+  EXPECT_EQ(countMatching(R.Out, "[thread-loop-capture-by-ref]"), 2u) << R;
+  EXPECT_EQ(Box.read("loop.cpp"), LoopCpp);
+  std::string Yaml = Box.read("fixes/tether.yaml");
+  EXPECT_NE(Yaml.find("DiagnosticName:  thread-loop-capture-by-ref"), std::string::npos)
+      << Yaml;
+  EXPECT_NE(Yaml.find("ReplacementText: i"), std::string::npos) << Yaml;
+  EXPECT_NE(Yaml.find("FilePath:        '" + Box.path("work.h").string() + "'"),
+            std::string::npos)
+      << Yaml;
+
+  Result A = Box.run(quote(Tool), {(Box.Root / "fixes").string()});
+  ASSERT_EQ(A.Status, 0) << A;
+  EXPECT_EQ(Box.read("loop.cpp"), fixedLoop());
+  std::string WantH = WorkH;
+  WantH.replace(WantH.find("[&i]"), 4, "[i]");
+  EXPECT_EQ(Box.read("work.h"), WantH);
+  EXPECT_EQ(Box.read("one.cpp"), "#include \"work.h\"\nint one() { return 1; }\n");
+  // Fixed code is clean.
+  Result Again = Box.tether({"check", "-p", ".", "--header-filter=work\\.h"});
+  EXPECT_EQ(Again.Status, 0) << Again;
+}
+
+TEST(ExportFixes, NeedsAFileName) {
+  Sandbox Box;
+  Box.write("loop.cpp", LoopCpp);
+  Box.compileDb({"loop.cpp"});
+  expectUsageError(Box.tether({"check", "-p", ".", "--export-fixes", "-"}),
+                   "--export-fixes writes a file");
+  expectUsageError(Box.tether({"check", "-p", ".", "--export-fixes="}),
+                   "--export-fixes needs a file name");
+}
+
 } // namespace

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Installs the runtime from BUILD into a temporary prefix, builds the consumer
+# Installs tether from BUILD into a temporary prefix, builds the consumer
 # project against it with find_package(tether), and runs it statically and
 # dynamically linked. Usage: run.sh BUILD_DIR CXX
 set -eu
@@ -7,7 +7,7 @@ build=$1 cxx=$2
 here=$(cd "$(dirname "$0")" && pwd)
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/tether-pkg.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
-cmake -DCMAKE_INSTALL_PREFIX="$tmp/prefix" -P "$build/runtime/cmake_install.cmake" >/dev/null
+cmake --install "$build" --prefix "$tmp/prefix" >/dev/null
 [ -f "$tmp/prefix/lib/cmake/tether/tetherConfig.cmake" ] || { echo "FAIL: no tetherConfig.cmake"; exit 1; }
 cmake -S "$here" -B "$tmp/b" -DCMAKE_CXX_COMPILER="$cxx" -DCMAKE_PREFIX_PATH="$tmp/prefix" \
   -DCMAKE_BUILD_TYPE=Debug >"$tmp/configure.log" 2>&1 || { cat "$tmp/configure.log"; exit 1; }
