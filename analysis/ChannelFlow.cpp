@@ -1,5 +1,7 @@
 #include "ChannelFlow.h"
+#include "ASTHelpers.h"
 #include "AnalysisContext.h"
+#include "Spawns.h"
 
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/ExprCXX.h"
@@ -67,8 +69,7 @@ bool summarisable(const FunctionDecl *Callee) {
   const FunctionDecl *Def = nullptr;
   if (!Callee || Callee->isInStdNamespace() || !Callee->hasBody(Def))
     return false;
-  const SourceManager &SM = Def->getASTContext().getSourceManager();
-  return !SM.isInSystemHeader(Def->getLocation());
+  return !inSystemHeader(Def);
 }
 
 // A user function declared here and defined in another TU.
@@ -76,8 +77,7 @@ bool externalUserFunction(const FunctionDecl *Callee) {
   if (!Callee || Callee->isInStdNamespace() || Callee->hasBody() ||
       Callee->isDependentContext() || Callee->getBuiltinID())
     return false;
-  const SourceManager &SM = Callee->getASTContext().getSourceManager();
-  return !SM.isInSystemHeader(Callee->getLocation());
+  return !inSystemHeader(Callee);
 }
 
 // The declaration whose summary describes a call's callee: its definition
@@ -363,8 +363,9 @@ bool isWrapper(const Stmt *S) {
 
 class BodyWalker {
 public:
-  BodyWalker(TUContext &TU, const ObjectResolver &R, BodyFacts &F)
-      : TU(TU), Models(TU.Models), R(R), F(F) {}
+  BodyWalker(TUContext &TU, const ObjectResolver &R, const Spawns &Started,
+             BodyFacts &F)
+      : TU(TU), Models(TU.Models), R(R), Started(Started), F(F) {}
 
   void walk(const Stmt *S, bool ValueUsed, bool InTry) {
     if (!S)
@@ -446,18 +447,6 @@ public:
   }
 
 private:
-  // The nearest ancestor that is not a value-preserving wrapper, and the
-  // child of it on the path to the current node.
-  std::pair<const Stmt *, const Stmt *> meaningfulParent() const {
-    const Stmt *Child = Stack.back();
-    for (size_t I = Stack.size() - 1; I-- > 0;) {
-      if (!isWrapper(Stack[I]))
-        return {Stack[I], Child};
-      Child = Stack[I];
-    }
-    return {nullptr, Child};
-  }
-
   const Stmt *innermostLoop() const {
     for (size_t I = Stack.size(); I-- > 0;) {
       if (isa<LambdaExpr>(Stack[I]))
@@ -802,8 +791,13 @@ private:
       for (size_t I = 0; I + 1 < Stack.size(); ++I)
         if (isLoop(Stack[I]))
           F.SpawnLoops[E].push_back(Stack[I]);
+      // Where the handle goes is the Spawns analysis' answer.
       SpawnRec Rec{*Sp, std::nullopt, false, false};
-      associateHandle(Rec);
+      if (const Spawn *S = Started.find(E)) {
+        Rec.Handle = S->Storage;
+        Rec.Group = S->InContainer;
+        Rec.Detached = S->Fate == HandleFate::Detached;
+      }
       F.SpawnIndex[E] = F.Spawns.size();
       F.Spawns.push_back(std::move(Rec));
       return;
@@ -839,77 +833,10 @@ private:
     }
   }
 
-  void associateHandle(SpawnRec &Rec) {
-    const Expr *E = Rec.Site.Expr;
-    // `workers.emplace_back(f)`: the spawn is the container call itself.
-    if (const auto *MC = dyn_cast<CXXMemberCallExpr>(E)) {
-      if (!Rec.Site.Model->Type.empty() &&
-          spawnModelOf(MC->getImplicitObjectArgument()->getType(), Models) !=
-              Rec.Site.Model) {
-        Rec.Handle = R.keyOf(MC->getImplicitObjectArgument());
-        Rec.Group = true;
-        return;
-      }
-    }
-    auto [Parent, Child] = meaningfulParent();
-    if (!Parent)
-      return;
-    // `std::thread(f).detach()`: the member expression's call.
-    if (const auto *ME = dyn_cast<MemberExpr>(Parent)) {
-      for (size_t I = Stack.size(); I-- > 0;)
-        if (Stack[I] == ME) {
-          if (I > 0)
-            if (const auto *MC = dyn_cast<CXXMemberCallExpr>(Stack[I - 1]))
-              if (MC->getCallee() == ME)
-                if (auto HOp = matchHandleOp(MC, Models))
-                  Rec.Detached = HOp->Kind == HandleOpKind::Detach;
-          break;
-        }
-      return;
-    }
-    if (const auto *DS = dyn_cast<DeclStmt>(Parent)) {
-      for (const Decl *D : DS->decls())
-        if (const auto *VD = dyn_cast<VarDecl>(D))
-          if (VD->getInit() && stripWrappers(VD->getInit()) == E) {
-            ObjectKey K;
-            K.Root = VD;
-            Rec.Handle = K;
-          }
-      return;
-    }
-    const auto *ParentExpr = dyn_cast<Expr>(Parent);
-    if (ParentExpr && assignedDecl(ParentExpr)) { // `t = std::thread(f)`
-      const Expr *LHS = nullptr;
-      if (const auto *BO = dyn_cast<BinaryOperator>(Parent))
-        LHS = BO->getLHS();
-      else if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(Parent))
-        LHS = Op->getArg(0);
-      if (LHS)
-        Rec.Handle = R.keyOf(LHS);
-      return;
-    }
-    if (const auto *MC = dyn_cast<CXXMemberCallExpr>(Parent)) {
-      if (stripWrappers(MC->getImplicitObjectArgument()) == E ||
-          MC->getImplicitObjectArgument() == Child) {
-        if (auto HOp = matchHandleOp(MC, Models))
-          Rec.Detached = HOp->Kind == HandleOpKind::Detach;
-        return;
-      }
-      // `workers.push_back(std::thread(f))`
-      if (MC->getMethodDecl() && MC->getMethodDecl()->getIdentifier()) {
-        StringRef N = MC->getMethodDecl()->getName();
-        if (N.starts_with("push") || N.starts_with("emplace") ||
-            N == "insert") {
-          Rec.Handle = R.keyOf(MC->getImplicitObjectArgument());
-          Rec.Group = true;
-        }
-      }
-    }
-  }
-
   TUContext &TU;
   const ModelSet &Models;
   const ObjectResolver &R;
+  const Spawns &Started;
   BodyFacts &F;
   std::vector<const Stmt *> Stack;
   std::vector<ObjectKey> Joined;
@@ -920,9 +847,9 @@ private:
 };
 
 BodyFacts collectFacts(const Stmt *Body, TUContext &TU,
-                       const ObjectResolver &R) {
+                       const ObjectResolver &R, const Spawns &Started) {
   BodyFacts F;
-  BodyWalker W(TU, R, F);
+  BodyWalker W(TU, R, Started, F);
   W.walk(Body, false, false);
   W.finish();
   return F;
@@ -948,32 +875,6 @@ bool escapesFunction(const ObjectKey &K, const FunctionDecl *FD) {
 }
 
 } // namespace
-
-const FunctionDecl *calleeBody(const Expr *Callable) {
-  if (!Callable)
-    return nullptr;
-  const Expr *E = stripWrappers(Callable);
-  if (const auto *L = dyn_cast<LambdaExpr>(E))
-    return L->getCallOperator();
-  if (const auto *DR = dyn_cast<DeclRefExpr>(E)) {
-    if (const auto *FD = dyn_cast<FunctionDecl>(DR->getDecl())) {
-      const FunctionDecl *Def = nullptr;
-      return FD->hasBody(Def) ? Def : nullptr;
-    }
-    if (const auto *VD = dyn_cast<VarDecl>(DR->getDecl()))
-      if (VD->hasInit() && VD->isLocalVarDecl())
-        if (const auto *L =
-                dyn_cast<LambdaExpr>(stripWrappers(VD->getInit())))
-          return L->getCallOperator();
-  }
-  // A callable object: its operator().
-  if (const CXXRecordDecl *RD = E->getType()->getAsCXXRecordDecl())
-    if (RD->hasDefinition())
-      for (const CXXMethodDecl *M : RD->getDefinition()->methods())
-        if (M->getOverloadedOperator() == OO_Call && M->hasBody())
-          return M;
-  return nullptr;
-}
 
 // Maps an event of Callee into the caller: parameters become the keys of
 // the arguments, `this`-based keys go through the object expression.
@@ -1108,7 +1009,8 @@ const ChannelSummary &SummaryCache::get(const FunctionDecl *FD) {
   auto S = std::make_unique<ChannelSummary>();
   const Stmt *Body = FD->getBody();
   ObjectResolver R(Body);
-  BodyFacts F = collectFacts(Body, TU, R);
+  Spawns Started(TU, FD);
+  BodyFacts F = collectFacts(Body, TU, R, Started);
   // Events on a local the function returns are the caller's: key them as
   // the returned object.
   auto SummaryKey = [&](ObjectKey K) -> std::optional<ObjectKey> {
@@ -1492,7 +1394,7 @@ public:
 
   void run() {
     const Stmt *Body = FD->getBody();
-    Facts = collectFacts(Body, Ctx.tu(), R);
+    Facts = collectFacts(Body, Ctx.tu(), R, Ctx.spawns());
     SummaryCache &Cache = Ctx.tu().summaries();
     for (const SpawnRec &Sp : Facts.Spawns) {
       ThreadStart T;

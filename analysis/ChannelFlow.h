@@ -164,8 +164,6 @@ private:
   std::vector<Conflict> Conflicts;
 };
 
-// Helpers shared with summaries.
-const clang::FunctionDecl *calleeBody(const clang::Expr *Callable);
 // The USR of a function (stable across TUs).
 std::string usrOf(const clang::FunctionDecl *FD);
 
