@@ -333,7 +333,6 @@ void shared() {
   EXPECT_EQ(S.handleUses()[0].Kind, HandleOpKind::Detach);
   ASSERT_TRUE(S.handleUses()[0].Target);
   EXPECT_EQ(S.handleUses()[0].Target->describe(), "t");
-
 }
 
 TEST(Spawns, PoolSubmits) {
