@@ -2,6 +2,7 @@
 #include "ApiModel.h"
 #include "ChannelFlow.h"
 #include "LockState.h"
+#include "Spawns.h"
 
 #include "clang/Basic/SourceManager.h"
 #include "llvm/Support/Path.h"
@@ -96,6 +97,12 @@ const LockState &FunctionAnalyses::lockState() {
   if (!Locks)
     Locks = std::make_unique<LockState>(FD, TU.AST, TU.Models, this);
   return *Locks;
+}
+
+const Spawns &FunctionAnalyses::spawns() {
+  if (!SpawnList)
+    SpawnList = std::make_unique<Spawns>(TU, FD);
+  return *SpawnList;
 }
 
 } // namespace tether

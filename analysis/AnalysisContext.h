@@ -2,7 +2,7 @@
 // one translation unit shares (the AST, the models, the options, the
 // per-function summaries); a FunctionAnalyses computes each analysis of one
 // function once, on first request, for every check that asks (like
-// go/analysis' `Requires`): its CFGs, channel flow and lock state.
+// go/analysis' `Requires`): its CFGs, spawns, channel flow and lock state.
 //
 // Layers, top to bottom: tool/ -> checks/ -> analysis/ -> models/. Nothing
 // here knows about checks or findings' presentation.
@@ -26,6 +26,7 @@ namespace tether {
 class ModelSet;
 class ChannelFlow;
 class LockState;
+class Spawns;
 class SummaryCache;
 class LinkedSummaries;
 
@@ -83,6 +84,8 @@ public:
   // Shared analyses, computed on first request.
   const ChannelFlow &channelFlow();
   const LockState &lockState();
+  // The threads and tasks the function starts and their handles' fates.
+  const Spawns &spawns();
 
 protected:
   TUContext &TU;
@@ -93,6 +96,7 @@ private:
   bool Built[3] = {false, false, false};
   std::unique_ptr<ChannelFlow> Flow;
   std::unique_ptr<LockState> Locks;
+  std::unique_ptr<Spawns> SpawnList;
 };
 
 // Where a source location is, as data (file, line, column, line text).

@@ -1,5 +1,6 @@
 #include "ChannelEvents.h"
 #include "AnalysisContext.h"
+#include "Spawns.h"
 
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/ExprCXX.h"
@@ -15,8 +16,9 @@ namespace {
 
 class BodyWalker {
 public:
-  BodyWalker(TUContext &TU, const ObjectResolver &R, BodyFacts &F)
-      : TU(TU), Models(TU.Models), R(R), F(F) {}
+  BodyWalker(TUContext &TU, const ObjectResolver &R, const Spawns &Started,
+             BodyFacts &F)
+      : TU(TU), Models(TU.Models), R(R), Started(Started), F(F) {}
 
   void walk(const Stmt *S, bool ValueUsed, bool InTry) {
     if (!S)
@@ -98,18 +100,6 @@ public:
   }
 
 private:
-  // The nearest ancestor that is not a value-preserving wrapper, and the
-  // child of it on the path to the current node.
-  std::pair<const Stmt *, const Stmt *> meaningfulParent() const {
-    const Stmt *Child = Stack.back();
-    for (size_t I = Stack.size() - 1; I-- > 0;) {
-      if (!isWrapper(Stack[I]))
-        return {Stack[I], Child};
-      Child = Stack[I];
-    }
-    return {nullptr, Child};
-  }
-
   const Stmt *innermostLoop() const {
     for (size_t I = Stack.size(); I-- > 0;) {
       if (isa<LambdaExpr>(Stack[I]))
@@ -444,8 +434,13 @@ private:
       for (size_t I = 0; I + 1 < Stack.size(); ++I)
         if (isLoop(Stack[I]))
           F.SpawnLoops[E].push_back(Stack[I]);
+      // Where the handle goes is the Spawns analysis' answer.
       SpawnRec Rec{*Sp, std::nullopt, false, false};
-      associateHandle(Rec);
+      if (const Spawn *S = Started.find(E)) {
+        Rec.Handle = S->Storage;
+        Rec.Group = S->InContainer;
+        Rec.Detached = S->Fate == HandleFate::Detached;
+      }
       F.SpawnIndex[E] = F.Spawns.size();
       F.Spawns.push_back(std::move(Rec));
       return;
@@ -481,77 +476,11 @@ private:
     }
   }
 
-  void associateHandle(SpawnRec &Rec) {
-    const Expr *E = Rec.Site.Expr;
-    // `workers.emplace_back(f)`: the spawn is the container call itself.
-    if (const auto *MC = dyn_cast<CXXMemberCallExpr>(E)) {
-      if (!Rec.Site.Model->Type.empty() &&
-          spawnModelOf(MC->getImplicitObjectArgument()->getType(), Models) !=
-              Rec.Site.Model) {
-        Rec.Handle = R.keyOf(MC->getImplicitObjectArgument());
-        Rec.Group = true;
-        return;
-      }
-    }
-    auto [Parent, Child] = meaningfulParent();
-    if (!Parent)
-      return;
-    // `std::thread(f).detach()`: the member expression's call.
-    if (const auto *ME = dyn_cast<MemberExpr>(Parent)) {
-      for (size_t I = Stack.size(); I-- > 0;)
-        if (Stack[I] == ME) {
-          if (I > 0)
-            if (const auto *MC = dyn_cast<CXXMemberCallExpr>(Stack[I - 1]))
-              if (MC->getCallee() == ME)
-                if (auto HOp = matchHandleOp(MC, Models))
-                  Rec.Detached = HOp->Kind == HandleOpKind::Detach;
-          break;
-        }
-      return;
-    }
-    if (const auto *DS = dyn_cast<DeclStmt>(Parent)) {
-      for (const Decl *D : DS->decls())
-        if (const auto *VD = dyn_cast<VarDecl>(D))
-          if (VD->getInit() && stripWrappers(VD->getInit()) == E) {
-            ObjectKey K;
-            K.Root = VD;
-            Rec.Handle = K;
-          }
-      return;
-    }
-    const auto *ParentExpr = dyn_cast<Expr>(Parent);
-    if (ParentExpr && assignedDecl(ParentExpr)) { // `t = std::thread(f)`
-      const Expr *LHS = nullptr;
-      if (const auto *BO = dyn_cast<BinaryOperator>(Parent))
-        LHS = BO->getLHS();
-      else if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(Parent))
-        LHS = Op->getArg(0);
-      if (LHS)
-        Rec.Handle = R.keyOf(LHS);
-      return;
-    }
-    if (const auto *MC = dyn_cast<CXXMemberCallExpr>(Parent)) {
-      if (stripWrappers(MC->getImplicitObjectArgument()) == E ||
-          MC->getImplicitObjectArgument() == Child) {
-        if (auto HOp = matchHandleOp(MC, Models))
-          Rec.Detached = HOp->Kind == HandleOpKind::Detach;
-        return;
-      }
-      // `workers.push_back(std::thread(f))`
-      if (MC->getMethodDecl() && MC->getMethodDecl()->getIdentifier()) {
-        StringRef N = MC->getMethodDecl()->getName();
-        if (N.starts_with("push") || N.starts_with("emplace") ||
-            N == "insert") {
-          Rec.Handle = R.keyOf(MC->getImplicitObjectArgument());
-          Rec.Group = true;
-        }
-      }
-    }
-  }
 
   TUContext &TU;
   const ModelSet &Models;
   const ObjectResolver &R;
+  const Spawns &Started;
   BodyFacts &F;
   std::vector<const Stmt *> Stack;
   std::vector<ObjectKey> Joined;
@@ -564,9 +493,9 @@ private:
 } // namespace
 
 BodyFacts collectFacts(const Stmt *Body, TUContext &TU,
-                       const ObjectResolver &R) {
+                       const ObjectResolver &R, const Spawns &Started) {
   BodyFacts F;
-  BodyWalker W(TU, R, F);
+  BodyWalker W(TU, R, Started, F);
   W.walk(Body, false, false);
   W.finish();
   return F;

@@ -118,7 +118,8 @@ struct BodyFacts {
 };
 
 // Walks Body once and collects its facts; keys are resolved with R.
+class Spawns;
 BodyFacts collectFacts(const clang::Stmt *Body, TUContext &TU,
-                       const ObjectResolver &R);
+                       const ObjectResolver &R, const Spawns &Started);
 
 } // namespace tether

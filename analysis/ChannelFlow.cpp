@@ -138,7 +138,7 @@ public:
 
   void run() {
     const Stmt *Body = FD->getBody();
-    Facts = collectFacts(Body, Ctx.tu(), R);
+    Facts = collectFacts(Body, Ctx.tu(), R, Ctx.spawns());
     SummaryCache &Cache = Ctx.tu().summaries();
     for (const SpawnRec &Sp : Facts.Spawns) {
       ThreadStart T;

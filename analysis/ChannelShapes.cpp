@@ -23,8 +23,7 @@ bool summarisable(const FunctionDecl *Callee) {
   const FunctionDecl *Def = nullptr;
   if (!Callee || Callee->isInStdNamespace() || !Callee->hasBody(Def))
     return false;
-  const SourceManager &SM = Def->getASTContext().getSourceManager();
-  return !SM.isInSystemHeader(Def->getLocation());
+  return !inSystemHeader(Def);
 }
 
 // A user function declared here and defined in another TU.
@@ -32,8 +31,7 @@ bool externalUserFunction(const FunctionDecl *Callee) {
   if (!Callee || Callee->isInStdNamespace() || Callee->hasBody() ||
       Callee->isDependentContext() || Callee->getBuiltinID())
     return false;
-  const SourceManager &SM = Callee->getASTContext().getSourceManager();
-  return !SM.isInSystemHeader(Callee->getLocation());
+  return !inSystemHeader(Callee);
 }
 
 // The declaration whose summary describes a call's callee: its definition
@@ -415,32 +413,6 @@ std::optional<uint64_t> usableCapacity(const VarDecl *VD,
 }
 
 } // namespace chan
-
-const FunctionDecl *calleeBody(const Expr *Callable) {
-  if (!Callable)
-    return nullptr;
-  const Expr *E = stripWrappers(Callable);
-  if (const auto *L = dyn_cast<LambdaExpr>(E))
-    return L->getCallOperator();
-  if (const auto *DR = dyn_cast<DeclRefExpr>(E)) {
-    if (const auto *FD = dyn_cast<FunctionDecl>(DR->getDecl())) {
-      const FunctionDecl *Def = nullptr;
-      return FD->hasBody(Def) ? Def : nullptr;
-    }
-    if (const auto *VD = dyn_cast<VarDecl>(DR->getDecl()))
-      if (VD->hasInit() && VD->isLocalVarDecl())
-        if (const auto *L =
-                dyn_cast<LambdaExpr>(stripWrappers(VD->getInit())))
-          return L->getCallOperator();
-  }
-  // A callable object: its operator().
-  if (const CXXRecordDecl *RD = E->getType()->getAsCXXRecordDecl())
-    if (RD->hasDefinition())
-      for (const CXXMethodDecl *M : RD->getDefinition()->methods())
-        if (M->getOverloadedOperator() == OO_Call && M->hasBody())
-          return M;
-  return nullptr;
-}
 
 std::string usrOf(const FunctionDecl *FD) {
   llvm::SmallString<128> Buf;

@@ -7,6 +7,7 @@
 // phase). No state: every answer is read off the AST and the models.
 #pragma once
 
+#include "ASTHelpers.h"
 #include "ModelMatch.h"
 #include "ObjectKey.h"
 
@@ -24,7 +25,6 @@ class LinkedSummaries;
 // The body a spawn or call runs: a lambda's call operator, a function with a
 // body, a local lambda variable's, a callable object's operator(). Null when
 // not visible here.
-const clang::FunctionDecl *calleeBody(const clang::Expr *Callable);
 // The USR of a function (stable across TUs).
 std::string usrOf(const clang::FunctionDecl *FD);
 

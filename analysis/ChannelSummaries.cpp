@@ -1,5 +1,6 @@
 #include "ChannelSummaries.h"
 #include "AnalysisContext.h"
+#include "Spawns.h"
 
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/ExprCXX.h"
@@ -143,7 +144,8 @@ const ChannelSummary &SummaryCache::get(const FunctionDecl *FD) {
   auto S = std::make_unique<ChannelSummary>();
   const Stmt *Body = FD->getBody();
   ObjectResolver R(Body);
-  BodyFacts F = collectFacts(Body, TU, R);
+  Spawns Started(TU, FD);
+  BodyFacts F = collectFacts(Body, TU, R, Started);
   // Events on a local the function returns are the caller's: key them as
   // the returned object.
   auto SummaryKey = [&](ObjectKey K) -> std::optional<ObjectKey> {

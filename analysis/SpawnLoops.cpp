@@ -25,37 +25,6 @@ bool named(const FunctionDecl *FD, std::initializer_list<StringRef> Names) {
   return false;
 }
 
-bool isStdMove(const Expr *E) {
-  const auto *C = dyn_cast<CallExpr>(E);
-  if (!C || C->getNumArgs() != 1)
-    return false;
-  const FunctionDecl *FD = C->getDirectCallee();
-  return FD && FD->isInStdNamespace() && named(FD, {"move", "forward"});
-}
-
-// Nodes between a value and the place that uses it: the value "flows"
-// through them unchanged.
-bool isValueWrapper(const Stmt *P) {
-  if (isa<ParenExpr, ImplicitCastExpr, MaterializeTemporaryExpr,
-          CXXBindTemporaryExpr, ExprWithCleanups, CXXFunctionalCastExpr,
-          CXXStaticCastExpr>(P))
-    return true;
-  if (const auto *CE = dyn_cast<CXXConstructExpr>(P))
-    return CE->getNumArgs() == 1 && CE->getConstructor() &&
-           CE->getConstructor()->isCopyOrMoveConstructor();
-  if (const auto *E = dyn_cast<Expr>(P))
-    return isStdMove(E);
-  return false;
-}
-
-// Methods that put their argument into a container.
-bool isInsertMethod(StringRef N) {
-  return N == "push_back" || N == "push_front" || N == "emplace_back" ||
-         N == "emplace_front" || N == "emplace" || N == "insert" ||
-         N == "push" || N == "emplace_hint" || N == "try_emplace" ||
-         N == "insert_or_assign";
-}
-
 bool isElementAccess(StringRef N) {
   return N == "back" || N == "front" || N == "at" || N == "operator[]";
 }
@@ -63,44 +32,14 @@ bool isElementAccess(StringRef N) {
 } // namespace
 
 SpawnLoops::SpawnLoops(FunctionAnalyses &Ctx)
-    : Ctx(Ctx), Body(Ctx.function() ? Ctx.function()->getBody() : nullptr) {
-  if (!Body)
-    return;
-  PM = std::make_unique<ParentMap>(const_cast<Stmt *>(Body));
-  Resolver = std::make_unique<ObjectResolver>(Body);
-  llvm::SmallVector<const Stmt *, 4> Loops;
-  collect(Body, Loops);
-  for (SpawnInLoop &S : Spawns)
-    resolveFate(S);
+    : Ctx(Ctx), All(Ctx.spawns()), Body(All.body()), PM(All.parents()),
+      Resolver(All.resolver()), Calls(All.calls()) {
+  for (const Spawn &S : All.all())
+    if (!S.Loops.empty())
+      InLoops.push_back(&S);
 }
 
 SpawnLoops::~SpawnLoops() = default;
-
-void SpawnLoops::collect(const Stmt *S,
-                         llvm::SmallVectorImpl<const Stmt *> &Loops) {
-  if (!S || isa<LambdaExpr>(S))
-    return;
-  if (const auto *E = dyn_cast<Expr>(S)) {
-    if (E->isTypeDependent() || E->isValueDependent())
-      return;
-    if (const auto *C = dyn_cast<CallExpr>(E))
-      Calls.push_back(C);
-    if (!Loops.empty())
-      if (auto Site = matchSpawn(E, Ctx.tu().Models)) {
-        SpawnInLoop X;
-        X.Site = *Site;
-        X.Loops.assign(Loops.rbegin(), Loops.rend());
-        Spawns.push_back(std::move(X));
-      }
-  }
-  bool Loop = isLoop(S);
-  if (Loop)
-    Loops.push_back(S);
-  for (const Stmt *Ch : S->children())
-    collect(Ch, Loops);
-  if (Loop)
-    Loops.pop_back();
-}
 
 const Stmt *SpawnLoops::loopBody(const Stmt *Loop) {
   if (const auto *F = dyn_cast<ForStmt>(Loop))
@@ -136,205 +75,6 @@ bool SpawnLoops::declaredIn(const ValueDecl *D, const Stmt *Loop) const {
                 Loop->getSourceRange());
 }
 
-void SpawnLoops::resolveFate(SpawnInLoop &S) {
-  const SpawnModel *M = S.Site.Model;
-  const ModelSet &Models = Ctx.tu().Models;
-  const Expr *E = S.Site.Expr;
-  if (M->Destruction == OnDestruction::Join ||
-      M->Destruction == OnDestruction::RequestStopAndJoin)
-    S.DestructorJoins = true;
-  if (!M->Function.empty() && !M->Returns.empty())
-    if (const FutureModel *F = Models.futureForType(M->Returns))
-      S.DestructorJoins = F->BlocksOnDestruction;
-  if (const auto *MC = dyn_cast<CXXMemberCallExpr>(E)) {
-    const CXXMethodDecl *MD = MC->getMethodDecl();
-    std::string Name = MD ? MD->getNameAsString() : "";
-    if (llvm::is_contained(M->Methods, Name)) {
-      S.IsPoolTask = true;
-      S.DestructorJoins = false; // a pool's future does not wait
-    } else {
-      // workers.emplace_back(callable)
-      S.Fate = HandleFate::InContainer;
-      S.FateSite = MC;
-      S.Storage = Resolver->keyOf(MC->getImplicitObjectArgument());
-      S.StorageDecl = S.Storage ? S.Storage->Root : nullptr;
-      if (!S.Storage)
-        S.Fate = HandleFate::Unknown;
-      return;
-    }
-  } else if (!M->Function.empty() && M->Returns.empty()) {
-    S.Fate = HandleFate::NoHandle; // pthread_create(&tid, ...)
-    return;
-  }
-
-  const Stmt *Cur = E;
-  const Stmt *P = PM->getParent(Cur);
-  while (P && isValueWrapper(P)) {
-    Cur = P;
-    P = PM->getParent(Cur);
-  }
-  auto SameExpr = [&](const Expr *A) {
-    if (!A)
-      return false;
-    const Stmt *X = A;
-    while (X && X != Cur && isValueWrapper(X)) {
-      auto Ch = X->children();
-      if (Ch.empty())
-        break;
-      X = *Ch.begin();
-    }
-    return X == Cur || A == Cur;
-  };
-  if (!P || (!isa<Expr>(P) && !isa<DeclStmt>(P))) {
-    // The value is discarded.
-    if (S.IsPoolTask)
-      S.Fate = HandleFate::Discarded;
-    else if (S.DestructorJoins)
-      S.Fate = HandleFate::Joined;
-    S.FateSite = E;
-    return;
-  }
-  if (const auto *DS = dyn_cast<DeclStmt>(P)) {
-    for (const Decl *D : DS->decls())
-      if (const auto *V = dyn_cast<VarDecl>(D))
-        if (V->getInit() && SameExpr(V->getInit()) &&
-            !V->getType()->isReferenceType()) {
-          S.Fate = HandleFate::Stored;
-          ObjectKey K;
-          K.Root = V;
-          S.Storage = K;
-          S.StorageDecl = V;
-          S.FateSite = E;
-          followVariable(S, V);
-          return;
-        }
-    return;
-  }
-  // `std::thread(f).detach()`: the object is the callee's base.
-  if (const auto *ME = dyn_cast<MemberExpr>(P)) {
-    const auto *MC = dyn_cast_or_null<CXXMemberCallExpr>(PM->getParent(ME));
-    if (MC && MC->getCallee()->IgnoreParens() == ME)
-      if (auto H = matchHandleOp(MC, Models)) {
-        S.Fate = H->Kind == HandleOpKind::Detach ? HandleFate::Detached
-                                                 : HandleFate::Joined;
-        S.FateSite = MC;
-      }
-    return;
-  }
-  if (const auto *MC = dyn_cast<CXXMemberCallExpr>(P)) {
-    if (SameExpr(MC->getImplicitObjectArgument())) {
-      if (auto H = matchHandleOp(MC, Models)) {
-        S.Fate = H->Kind == HandleOpKind::Detach ? HandleFate::Detached
-                                                 : HandleFate::Joined;
-        S.FateSite = MC;
-      }
-      return;
-    }
-    const CXXMethodDecl *MD = MC->getMethodDecl();
-    if (MD && MD->getIdentifier() && isInsertMethod(MD->getName())) {
-      S.Storage = Resolver->keyOf(MC->getImplicitObjectArgument());
-      if (S.Storage) {
-        S.Fate = HandleFate::InContainer;
-        S.StorageDecl = S.Storage->Root;
-        S.FateSite = MC;
-      }
-    }
-    return;
-  }
-  if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(P)) {
-    if (Op->getOperator() == OO_Equal && Op->getNumArgs() == 2 &&
-        SameExpr(Op->getArg(1))) {
-      const Expr *L = Op->getArg(0)->IgnoreParenImpCasts();
-      bool Element = false;
-      if (const auto *Sub = dyn_cast<CXXOperatorCallExpr>(L);
-          Sub && Sub->getOperator() == OO_Subscript) {
-        L = Sub->getArg(0);
-        Element = true;
-      } else if (const auto *AS = dyn_cast<ArraySubscriptExpr>(L)) {
-        L = AS->getBase();
-        Element = true;
-      }
-      S.Storage = Resolver->keyOf(L);
-      if (S.Storage) {
-        S.Fate = Element ? HandleFate::InContainer : HandleFate::Stored;
-        S.IntoSlot = Element;
-        S.StorageDecl = S.Storage->Root;
-        S.FateSite = Op;
-      }
-    }
-    return;
-  }
-}
-
-void SpawnLoops::followVariable(SpawnInLoop &S, const VarDecl *V) {
-  const SourceManager &SM = Ctx.ast().getSourceManager();
-  const ModelSet &Models = Ctx.tu().Models;
-  SourceLocation After = S.Site.Expr->getEndLoc();
-  auto RefersToV = [&](const Expr *A) {
-    const Expr *X = stripWrappers(A);
-    const auto *DR = dyn_cast_or_null<DeclRefExpr>(X);
-    return DR && DR->getDecl() == V;
-  };
-  for (const CallExpr *C : Calls) {
-    if (!SM.isBeforeInTranslationUnit(After, C->getBeginLoc()))
-      continue;
-    if (auto H = matchHandleOp(C, Models)) {
-      if (H->Kind == HandleOpKind::Detach && RefersToV(H->Object)) {
-        S.Fate = HandleFate::Detached;
-        S.FateSite = C;
-        return;
-      }
-      continue;
-    }
-    unsigned First = 0;
-    if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(C)) {
-      if (Op->getOperator() == OO_Equal && Op->getNumArgs() == 2 &&
-          RefersToV(Op->getArg(1)) &&
-          isStdMove(Op->getArg(1)->IgnoreParenImpCasts())) {
-        const Expr *L = Op->getArg(0)->IgnoreParenImpCasts();
-        bool Element = false;
-        if (const auto *Sub = dyn_cast<CXXOperatorCallExpr>(L);
-            Sub && Sub->getOperator() == OO_Subscript) {
-          L = Sub->getArg(0);
-          Element = true;
-        }
-        if (auto K = Resolver->keyOf(L)) {
-          S.Fate = Element ? HandleFate::InContainer : HandleFate::Stored;
-          S.IntoSlot = Element;
-          S.Storage = K;
-          S.StorageDecl = K->Root;
-          S.FateSite = C;
-        } else {
-          S.Fate = HandleFate::Unknown;
-        }
-        return;
-      }
-      if (isa_and_nonnull<CXXMethodDecl>(Op->getDirectCallee()))
-        First = 1;
-    }
-    bool Passed = false;
-    for (unsigned I = First; I < C->getNumArgs(); ++I)
-      if (RefersToV(C->getArg(I)))
-        Passed = true;
-    if (!Passed)
-      continue;
-    if (const auto *MC = dyn_cast<CXXMemberCallExpr>(C)) {
-      const CXXMethodDecl *MD = MC->getMethodDecl();
-      if (MD && MD->getIdentifier() && isInsertMethod(MD->getName()))
-        if (auto K = Resolver->keyOf(MC->getImplicitObjectArgument())) {
-          S.Fate = HandleFate::InContainer;
-          S.Storage = K;
-          S.StorageDecl = K->Root;
-          S.FateSite = C;
-          return;
-        }
-    }
-    // Handed to code we do not follow.
-    S.Fate = HandleFate::Unknown;
-    return;
-  }
-}
-
 bool SpawnLoops::unconditionalIn(const Stmt *S, const Stmt *LoopBody,
                                  const Stmt *Allowed) const {
   const Stmt *Child = S;
@@ -366,7 +106,7 @@ bool SpawnLoops::unconditionalIn(const Stmt *S, const Stmt *LoopBody,
   return false;
 }
 
-bool SpawnLoops::joinsStorage(const SpawnInLoop &S, const CallExpr *C,
+bool SpawnLoops::joinsStorage(const Spawn &S, const CallExpr *C,
                               const Stmt *Scope, const Stmt *&Allowed) const {
   const ModelSet &Models = Ctx.tu().Models;
   auto IsStorage = [&](const Expr *E) {
@@ -428,7 +168,7 @@ bool SpawnLoops::joinsStorage(const SpawnInLoop &S, const CallExpr *C,
   return false;
 }
 
-bool SpawnLoops::joinedIn(const SpawnInLoop &S, const Stmt *Loop,
+bool SpawnLoops::joinedIn(const Spawn &S, const Stmt *Loop,
                           bool Unconditional) const {
   if (!S.Storage)
     return false;
@@ -450,7 +190,7 @@ bool SpawnLoops::joinedIn(const SpawnInLoop &S, const Stmt *Loop,
   return false;
 }
 
-bool SpawnLoops::joinedAfter(const SpawnInLoop &S, const Stmt *Loop) const {
+bool SpawnLoops::joinedAfter(const Spawn &S, const Stmt *Loop) const {
   if (!S.Storage)
     return false;
   const SourceManager &SM = Ctx.ast().getSourceManager();
@@ -465,12 +205,12 @@ bool SpawnLoops::joinedAfter(const SpawnInLoop &S, const Stmt *Loop) const {
   return false;
 }
 
-bool SpawnLoops::joinedSomewhereIn(const SpawnInLoop &S,
+bool SpawnLoops::joinedSomewhereIn(const Spawn &S,
                                    const Stmt *Loop) const {
   return joinedIn(S, Loop, /*Unconditional=*/false);
 }
 
-bool SpawnLoops::passedAwayIn(const SpawnInLoop &S, const Stmt *Loop) const {
+bool SpawnLoops::passedAwayIn(const Spawn &S, const Stmt *Loop) const {
   if (!S.Storage)
     return false;
   const Stmt *LB = loopBody(Loop);
@@ -499,7 +239,7 @@ bool SpawnLoops::passedAwayIn(const SpawnInLoop &S, const Stmt *Loop) const {
   return false;
 }
 
-bool SpawnLoops::outlivesIteration(const SpawnInLoop &S, const Stmt *Loop,
+bool SpawnLoops::outlivesIteration(const Spawn &S, const Stmt *Loop,
                                    const Expr **Why) const {
   const Expr *Dummy = nullptr;
   const Expr *&W = Why ? *Why : Dummy;
@@ -531,6 +271,8 @@ bool SpawnLoops::outlivesIteration(const SpawnInLoop &S, const Stmt *Loop,
   switch (S.Fate) {
   case HandleFate::Unknown:
   case HandleFate::Joined:
+  case HandleFate::Returned:  // `return` also leaves the loop
+  case HandleFate::Destroyed: // a joining destructor, or std::terminate
     return false;
   case HandleFate::Detached:
     return true;

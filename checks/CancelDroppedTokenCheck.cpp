@@ -7,6 +7,7 @@
 // chain. See docs/checks/cancel-dropped-token.md.
 #include "CancelSource.h"
 #include "core/Check.h"
+#include "ASTHelpers.h"
 #include "ModelMatch.h"
 
 #include "clang/AST/DeclCXX.h"
@@ -381,8 +382,7 @@ private:
     D.range(Call->getSourceRange());
     D.note(Token->getLocation(), "the token this function received");
     const SourceManager &SM = Ctx.ast().getSourceManager();
-    if (Over->getLocation().isValid() &&
-        !SM.isInSystemHeader(SM.getExpansionLoc(Over->getLocation())))
+    if (Over->getLocation().isValid() && !inSystemHeader(Over))
       D.note(Over->getLocation(), "the overload taking a stop token");
   }
 

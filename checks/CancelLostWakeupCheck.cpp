@@ -4,6 +4,7 @@
 // flag, miss the notify and sleep forever.
 // See docs/checks/cancel-lost-wakeup.md.
 #include "core/Check.h"
+#include "ASTHelpers.h"
 #include "LockState.h"
 #include "ModelMatch.h"
 
@@ -93,8 +94,7 @@ public:
   bool shouldVisitLambdaBodies() const { return true; }
 
   bool TraverseDecl(Decl *D) {
-    if (D && !isa<TranslationUnitDecl>(D) && D->getLocation().isValid() &&
-        SM.isInSystemHeader(SM.getExpansionLoc(D->getLocation())))
+    if (D && !isa<TranslationUnitDecl>(D) && inSystemHeader(D))
       return true;
     const auto *FD = dyn_cast_or_null<FunctionDecl>(D);
     if (FD && FD->doesThisDeclarationHaveABody()) {

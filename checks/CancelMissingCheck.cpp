@@ -5,6 +5,7 @@
 // See docs/checks/cancel-missing.md.
 #include "ChannelFlow.h"
 #include "core/Check.h"
+#include "ASTHelpers.h"
 #include "LockState.h"
 #include "ModelMatch.h"
 #include "StopPaths.h"
@@ -27,11 +28,6 @@ struct Block {
   const FunctionDecl *Via = nullptr; // callee holding Op, if not direct
   const Expr *Site = nullptr; // the call in the loop that leads to Op
 };
-
-bool inSystemHeader(const Decl *D) {
-  const SourceManager &SM = D->getASTContext().getSourceManager();
-  return SM.isInSystemHeader(SM.getExpansionLoc(D->getLocation()));
-}
 
 const FunctionDecl *definitionOf(const CallExpr *C) {
   const FunctionDecl *Callee = C->getDirectCallee();
@@ -152,13 +148,7 @@ private:
     std::vector<std::string> Names;
     auto AddNames = [&](const FunctionDecl *F) {
       // A lambda goes by the function it is written in.
-      while (F) {
-        const auto *MD = dyn_cast<CXXMethodDecl>(F);
-        if (!MD || !MD->getParent()->isLambda())
-          break;
-        F = dyn_cast_or_null<FunctionDecl>(
-            MD->getParent()->getDeclContext()->getNonClosureAncestor());
-      }
+      F = enclosingNamedFunction(F);
       if (!F)
         return;
       Names.push_back(F->getQualifiedNameAsString());

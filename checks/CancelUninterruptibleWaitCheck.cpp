@@ -4,6 +4,7 @@
 // sleep, a future's get()/wait() without a timed poll first.
 // See docs/checks/cancel-uninterruptible-wait.md.
 #include "core/Check.h"
+#include "ASTHelpers.h"
 #include "LockState.h"
 #include "ModelMatch.h"
 #include "ObjectKey.h"
@@ -37,10 +38,6 @@ const ValueDecl *objectDecl(const Expr *E) {
   if (const auto *DR = dyn_cast<DeclRefExpr>(E))
     return dyn_cast<VarDecl>(DR->getDecl());
   return nullptr;
-}
-
-bool inSystemHeader(const SourceManager &SM, SourceLocation L) {
-  return L.isValid() && SM.isInSystemHeader(SM.getExpansionLoc(L));
 }
 
 // A record that is not callable: a duration or a time point, not a

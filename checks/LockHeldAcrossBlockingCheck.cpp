@@ -4,6 +4,7 @@
 // function of the same TU that does one of these).
 // See docs/checks/lock-held-across-blocking.md.
 #include "core/Check.h"
+#include "ASTHelpers.h"
 #include "LockState.h"
 #include "ModelMatch.h"
 
@@ -153,11 +154,6 @@ private:
       Out.push_back(C);
     for (const Stmt *Ch : S->children())
       collectUnconditionalCalls(Ch, Out);
-  }
-
-  static bool inSystemHeader(const FunctionDecl *FD) {
-    const SourceManager &SM = FD->getASTContext().getSourceManager();
-    return SM.isInSystemHeader(SM.getExpansionLoc(FD->getLocation()));
   }
 
   static bool releasesParameter(const BlockingOp &Op) {

@@ -14,8 +14,10 @@
 //
 // See docs/checks/thread-leak.md.
 #include "core/Check.h"
+#include "ASTHelpers.h"
 #include "LockState.h"
 #include "ModelMatch.h"
+#include "Spawns.h"
 #include "StopPaths.h"
 
 #include "clang/AST/ASTContext.h"
@@ -86,58 +88,6 @@ const VarDecl *addressedLocal(const Expr *A) {
     if (isAutomaticObject(DR->getDecl()))
       return cast<VarDecl>(DR->getDecl());
   return nullptr;
-}
-
-const LambdaExpr *lambdaOf(const Expr *Callable) {
-  if (!Callable)
-    return nullptr;
-  const Expr *E = stripWrappers(Callable);
-  if (const auto *L = dyn_cast<LambdaExpr>(E))
-    return L;
-  if (const auto *DR = dyn_cast<DeclRefExpr>(E))
-    if (const auto *VD = dyn_cast<VarDecl>(DR->getDecl()))
-      if (VD->isLocalVarDecl() && VD->hasInit() &&
-          !VD->getType()->isReferenceType())
-        return dyn_cast<LambdaExpr>(stripWrappers(VD->getInit()));
-  return nullptr;
-}
-
-// The function a thread runs: a lambda's call operator, a function, or a
-// member function (`std::thread(&Server::run, this)`).
-const FunctionDecl *bodyOf(const Expr *Callable) {
-  if (!Callable)
-    return nullptr;
-  if (const LambdaExpr *L = lambdaOf(Callable))
-    return L->getCallOperator();
-  const Expr *E = stripWrappers(Callable);
-  const ValueDecl *D = nullptr;
-  if (const auto *DR = dyn_cast<DeclRefExpr>(E))
-    D = DR->getDecl();
-  else if (const auto *ME = dyn_cast<MemberExpr>(E))
-    D = ME->getMemberDecl();
-  if (const auto *FD = dyn_cast_or_null<FunctionDecl>(D)) {
-    const FunctionDecl *Def = nullptr;
-    return FD->hasBody(Def) ? Def : nullptr;
-  }
-  return nullptr;
-}
-
-// The named function a body belongs to (a lambda: the function it is
-// written in).
-const FunctionDecl *namedFunction(const FunctionDecl *FD) {
-  while (FD) {
-    const auto *MD = dyn_cast<CXXMethodDecl>(FD);
-    if (!MD || !MD->getParent()->isLambda())
-      break;
-    FD = dyn_cast_or_null<FunctionDecl>(
-        MD->getParent()->getDeclContext()->getNonClosureAncestor());
-  }
-  return FD;
-}
-
-bool inSystemHeader(const Decl *D) {
-  const SourceManager &SM = D->getASTContext().getSourceManager();
-  return SM.isInSystemHeader(SM.getExpansionLoc(D->getLocation()));
 }
 
 // A loop at the top level of a thread body (or of a function the body hands
@@ -221,11 +171,8 @@ public:
   // The standard library and other system headers say nothing about user
   // classes' objects.
   bool TraverseDecl(Decl *D) {
-    if (D && !isa<TranslationUnitDecl>(D) && D->getLocation().isValid()) {
-      const SourceManager &SM = AST.getSourceManager();
-      if (SM.isInSystemHeader(SM.getExpansionLoc(D->getLocation())))
-        return true;
-    }
+    if (D && !isa<TranslationUnitDecl>(D) && inSystemHeader(D))
+      return true;
     return RecursiveASTVisitor::TraverseDecl(D);
   }
 
@@ -360,11 +307,7 @@ private:
           return false;
         if (matchSpawn(MC, Models))
           return true;
-        const CXXMethodDecl *MD = MC->getMethodDecl();
-        if (!MD || !MD->getIdentifier())
-          return false;
-        StringRef N = MD->getName();
-        if (!(N.starts_with("push") || N.starts_with("emplace")))
+        if (!isContainerInsert(MC))
           return false;
         for (const Expr *A : MC->arguments())
           if (!matchSpawn(peel(A), Models))
@@ -380,135 +323,6 @@ private:
   const ModelSet &Models;
   std::map<const CXXRecordDecl *, ClassFacts> Classes;
   std::map<const FieldDecl *, FieldUses> Fields;
-};
-
-// ---------------------------------------------------------------------------
-// The spawns of one function and where their handles go.
-
-struct SpawnInfo {
-  SpawnSite Site;
-  const VarDecl *Local = nullptr;    // local handle variable
-  const FieldDecl *Field = nullptr;  // this->field handle
-  const Stmt *Anchor = nullptr;      // the statement that stores the handle
-  const CXXMemberCallExpr *TempDetach = nullptr; // `std::thread(f).detach()`
-};
-
-class SpawnWalker {
-public:
-  SpawnWalker(const ModelSet &Models) : Models(Models) {}
-
-  void walk(const Stmt *S) {
-    if (!S || isa<LambdaExpr>(S))
-      return;
-    if (const auto *E = dyn_cast<Expr>(S)) {
-      if (auto Sp = matchSpawn(E, Models))
-        record(*Sp);
-      if (const auto *MC = dyn_cast<CXXMemberCallExpr>(E))
-        if (auto H = matchHandleOp(MC, Models);
-            H && H->Kind == HandleOpKind::Detach && H->Model)
-          Detaches.push_back(MC);
-    }
-    Stack.push_back(S);
-    for (const Stmt *C : S->children())
-      walk(C);
-    Stack.pop_back();
-  }
-
-  std::vector<SpawnInfo> Spawns;
-  std::vector<const CXXMemberCallExpr *> Detaches;
-
-private:
-  void record(const SpawnSite &Site) {
-    SpawnInfo Info;
-    Info.Site = Site;
-    const Expr *E = Site.Expr;
-    // `workers_.emplace_back(f)`: the spawn is the container call.
-    if (const auto *MC = dyn_cast<CXXMemberCallExpr>(E)) {
-      if (!Site.Model->Type.empty())
-        containerTarget(MC, Info);
-      Spawns.push_back(Info);
-      return;
-    }
-    const Stmt *Child = E;
-    size_t I = Stack.size();
-    while (I > 0) {
-      const auto *P = dyn_cast<Expr>(Stack[I - 1]);
-      if (!P || peel(P) != E)
-        break;
-      Child = P;
-      --I;
-    }
-    const Stmt *Parent = I > 0 ? Stack[I - 1] : nullptr;
-    if (!Parent) {
-      Spawns.push_back(Info);
-      return;
-    }
-    if (const auto *DS = dyn_cast<DeclStmt>(Parent)) {
-      for (const Decl *D : DS->decls())
-        if (const auto *VD = dyn_cast<VarDecl>(D))
-          if (VD->getInit() && peel(VD->getInit()) == E &&
-              !VD->getType()->isReferenceType()) {
-            Info.Local = VD;
-            Info.Anchor = DS;
-          }
-    } else if (const auto *ME = dyn_cast<MemberExpr>(Parent)) {
-      if (I > 1)
-        if (const auto *MC = dyn_cast<CXXMemberCallExpr>(Stack[I - 2]))
-          if (MC->getCallee() == ME)
-            if (auto H = matchHandleOp(MC, Models);
-                H && H->Kind == HandleOpKind::Detach)
-              Info.TempDetach = MC;
-    } else if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(Parent)) {
-      if (Op->getOperator() == OO_Equal && Op->getNumArgs() == 2 &&
-          Op->getArg(1) == Child)
-        assignTarget(Op->getArg(0), Info, Op);
-    } else if (const auto *BO = dyn_cast<BinaryOperator>(Parent)) {
-      if (BO->getOpcode() == BO_Assign && BO->getRHS() == Child)
-        assignTarget(BO->getLHS(), Info, BO);
-    } else if (const auto *MC = dyn_cast<CXXMemberCallExpr>(Parent)) {
-      // `workers_.push_back(std::thread(f))`
-      if (const CXXMethodDecl *MD = MC->getMethodDecl();
-          MD && MD->getIdentifier() &&
-          (MD->getName().starts_with("push") ||
-           MD->getName().starts_with("emplace")))
-        containerTarget(MC, Info);
-    }
-    Spawns.push_back(Info);
-  }
-
-  void containerTarget(const CXXMemberCallExpr *MC, SpawnInfo &Info) {
-    const auto *ME =
-        dyn_cast_or_null<MemberExpr>(peel(MC->getImplicitObjectArgument()));
-    if (!ME || !isa<CXXThisExpr>(ME->getBase()->IgnoreParenImpCasts()))
-      return;
-    const auto *FD = dyn_cast<FieldDecl>(ME->getMemberDecl());
-    bool Container = false;
-    if (FD && handleModelOfType(FD->getType(), Models, Container) &&
-        Container) {
-      Info.Field = FD;
-      Info.Anchor = MC;
-    }
-  }
-
-  static void assignTarget(const Expr *LHS, SpawnInfo &Info,
-                           const Stmt *Anchor) {
-    LHS = peel(LHS);
-    if (const auto *DR = dyn_cast<DeclRefExpr>(LHS)) {
-      if (isAutomaticObject(DR->getDecl())) {
-        Info.Local = cast<VarDecl>(DR->getDecl());
-        Info.Anchor = Anchor;
-      }
-    } else if (const auto *ME = dyn_cast<MemberExpr>(LHS)) {
-      if (isa<CXXThisExpr>(ME->getBase()->IgnoreParenImpCasts()))
-        if (const auto *FD = dyn_cast<FieldDecl>(ME->getMemberDecl())) {
-          Info.Field = FD;
-          Info.Anchor = Anchor;
-        }
-    }
-  }
-
-  const ModelSet &Models;
-  std::vector<const Stmt *> Stack;
 };
 
 // Does the function wait for another thread (join, condition variable,
@@ -574,42 +388,43 @@ public:
     const FunctionDecl *FD = Ctx.function();
     if (!FD || FD->isDependentContext() || !FD->getBody())
       return;
-    const ModelSet &Models = Ctx.tu().Models;
-    SpawnWalker W(Models);
-    W.walk(FD->getBody());
-    std::vector<SpawnInfo> CtorSpawns;
-    if (const auto *Ctor = dyn_cast<CXXConstructorDecl>(FD))
-      collectCtorSpawns(Ctor, Models, CtorSpawns);
-    if (W.Spawns.empty() && W.Detaches.empty() && CtorSpawns.empty())
+    const Spawns &Here = Ctx.spawns();
+    if (Here.empty() && Here.handleUses().empty())
       return;
 
-    // (a), (b): detached threads.
-    for (const SpawnInfo &S : W.Spawns)
-      if (S.TempDetach)
-        checkDetached(Ctx, S.TempDetach, S);
-    for (const CXXMemberCallExpr *MC : W.Detaches) {
-      const Expr *Obj = peel(MC->getImplicitObjectArgument());
-      if (matchSpawn(Obj, Models))
+    // (a), (b): detached threads. The spawns whose handle this function
+    // detaches (right away, through its variable or member, or through the
+    // elements of the container it went into)...
+    for (const Spawn &S : Here.all())
+      if (S.Fate == HandleFate::Detached)
+        if (const auto *MC = dyn_cast_or_null<CXXMemberCallExpr>(S.FateSite))
+          checkDetached(Ctx, MC, S);
+    // ... and the handles started elsewhere (another member function, the
+    // constructor) or before a detach that precedes the spawn in the text.
+    for (const HandleUse &U : Here.handleUses()) {
+      if (U.Kind != HandleOpKind::Detach || !U.Target)
+        continue;
+      const auto *MC = dyn_cast<CXXMemberCallExpr>(U.Call);
+      if (!MC || matchSpawn(peel(MC->getImplicitObjectArgument()),
+                            Ctx.tu().Models))
         continue; // a temporary: handled above
-      for (const SpawnInfo &S : detachedSpawns(Ctx, Obj, W.Spawns, CtorSpawns))
-        checkDetached(Ctx, MC, S);
+      for (const Spawn *S : detachedSpawns(Ctx, U, Here))
+        checkDetached(Ctx, MC, *S);
     }
 
     // (c): local handles that terminate when destroyed joinable.
-    for (const SpawnInfo &S : W.Spawns)
+    for (const Spawn &S : Here.all())
       if (S.Local && S.Site.Model &&
           S.Site.Model->Destruction == OnDestruction::Terminate &&
           S.Site.Model->Function.empty())
         checkLocalPaths(Ctx, S);
     // (c): thread members never joined.
-    for (const SpawnInfo &S : W.Spawns)
-      if (S.Field)
+    for (const Spawn &S : Here.all())
+      if (S.Member)
         checkMember(Ctx, S);
-    for (const SpawnInfo &S : CtorSpawns)
-      checkMember(Ctx, S);
 
     // (d): std::async futures stored and never used.
-    for (const SpawnInfo &S : W.Spawns)
+    for (const Spawn &S : Here.all())
       if (S.Local && S.Site.Model && !S.Site.Model->Returns.empty() &&
           isa_and_nonnull<DeclStmt>(S.Anchor))
         checkFuture(Ctx, S);
@@ -630,48 +445,45 @@ private:
     return *Facts;
   }
 
-  static void collectCtorSpawns(const CXXConstructorDecl *Ctor,
-                                const ModelSet &Models,
-                                std::vector<SpawnInfo> &Out) {
-    for (const CXXCtorInitializer *Init : Ctor->inits()) {
-      if (!Init->isWritten() || !Init->getMember() || !Init->getInit())
-        continue;
-      const Expr *E = peel(Init->getInit());
-      if (auto Sp = matchSpawn(E, Models)) {
-        SpawnInfo S;
-        S.Site = *Sp;
-        S.Field = Init->getMember();
-        S.Anchor = E;
-        Out.push_back(S);
-      }
-    }
+  // The spawns of another function of the TU (computed once).
+  const Spawns &spawnsOf(FunctionContext &Ctx, const FunctionDecl *Def) {
+    std::unique_ptr<Spawns> &P = OtherSpawns[Def];
+    if (!P)
+      P = std::make_unique<Spawns>(Ctx.tu(), Def);
+    return *P;
   }
 
-  // The spawns a `h.detach()` detaches: the local's spawns in this
-  // function, or the member's spawns in this function or the class's
-  // constructors.
-  std::vector<SpawnInfo> detachedSpawns(FunctionContext &Ctx, const Expr *Obj,
-                                        const std::vector<SpawnInfo> &Here,
-                                        const std::vector<SpawnInfo> &Ctor) {
-    std::vector<SpawnInfo> Out;
-    if (const auto *DR = dyn_cast<DeclRefExpr>(Obj)) {
-      for (const SpawnInfo &S : Here)
-        if (S.Local && S.Local == DR->getDecl())
-          Out.push_back(S);
+  // The spawns a detach detaches: a local handle's spawns in this function,
+  // or the spawns into a member (the handle, or the container whose
+  // elements it detaches) in this function, else in the class's other
+  // member functions and constructors.
+  std::vector<const Spawn *> detachedSpawns(FunctionContext &Ctx,
+                                            const HandleUse &U,
+                                            const Spawns &Here) {
+    std::vector<const Spawn *> Out;
+    const ObjectKey &K = *U.Target;
+    if (!K.ThisBased) {
+      const auto *VD = dyn_cast_or_null<VarDecl>(K.Root);
+      if (U.Element || !VD || !K.Path.empty())
+        return Out; // elements of a local container: Spawns' fates
+      for (const Spawn &S : Here.all())
+        if (S.Local == VD)
+          Out.push_back(&S);
       return Out;
     }
-    const auto *ME = dyn_cast<MemberExpr>(Obj);
-    if (!ME || !isa<CXXThisExpr>(ME->getBase()->IgnoreParenImpCasts()))
+    const auto *Field = dyn_cast_or_null<FieldDecl>(K.Root);
+    if (!Field || !K.Path.empty())
       return Out;
-    const auto *Field = dyn_cast<FieldDecl>(ME->getMemberDecl());
-    if (!Field)
-      return Out;
-    for (const SpawnInfo &S : Here)
-      if (S.Field == Field)
-        Out.push_back(S);
-    for (const SpawnInfo &S : Ctor)
-      if (S.Field == Field)
-        Out.push_back(S);
+    // The handle member itself, or a container member's elements.
+    auto Matches = [&](const Spawn &S) {
+      if (S.Member != Field)
+        return false;
+      return !U.Element || S.Fate == HandleFate::InContainer ||
+             S.Fate == HandleFate::Detached;
+    };
+    for (const Spawn &S : Here.all())
+      if (Matches(S))
+        Out.push_back(&S);
     if (!Out.empty())
       return Out;
     // Started in a constructor or another member function of the class.
@@ -680,27 +492,16 @@ private:
       return Out;
     for (const CXXMethodDecl *M : RD->getDefinition()->methods()) {
       const FunctionDecl *Def = nullptr;
-      if (!M->hasBody(Def))
+      if (!M->hasBody(Def) || Def == Ctx.function())
         continue;
-      if (const auto *C = dyn_cast<CXXConstructorDecl>(Def)) {
-        std::vector<SpawnInfo> CS;
-        collectCtorSpawns(C, Ctx.tu().Models, CS);
-        for (const SpawnInfo &S : CS)
-          if (S.Field == Field)
-            Out.push_back(S);
-      }
-      if (Def == Ctx.function())
-        continue;
-      SpawnWalker W(Ctx.tu().Models);
-      W.walk(Def->getBody());
-      for (const SpawnInfo &S : W.Spawns)
-        if (S.Field == Field)
-          Out.push_back(S);
+      for (const Spawn &S : spawnsOf(Ctx, Def).all())
+        if (Matches(S))
+          Out.push_back(&S);
     }
     return Out;
   }
 
-  bool allowed(FunctionContext &Ctx, const SpawnInfo &S,
+  bool allowed(FunctionContext &Ctx, const Spawn &S,
                const FunctionDecl *Body) {
     NameGlobs Globs =
         globsOption(Ctx.tu().Options, CheckId, "allow_detached");
@@ -713,9 +514,9 @@ private:
       Names.push_back(F->getNameAsString());
       Names.push_back(F->getQualifiedNameAsString());
     };
-    Add(namedFunction(Ctx.function()));
+    Add(enclosingNamedFunction(Ctx.function()));
     if (Body) {
-      Add(namedFunction(Body));
+      Add(enclosingNamedFunction(Body));
       // `[this] { metrics_loop(); }`: the function the lambda runs.
       if (const auto *MD = dyn_cast<CXXMethodDecl>(Body);
           MD && MD->getParent()->isLambda())
@@ -759,10 +560,10 @@ private:
   }
 
   void checkDetached(FunctionContext &Ctx, const CXXMemberCallExpr *Detach,
-                     const SpawnInfo &S) {
+                     const Spawn &S) {
     if (!Reported.insert({Detach, S.Site.Expr}).second)
       return;
-    const FunctionDecl *Body = bodyOf(S.Site.Callable);
+    const FunctionDecl *Body = calleeBody(S.Site.Callable);
     if (allowed(Ctx, S, Body))
       return;
     const SourceManager &SM = Ctx.ast().getSourceManager();
@@ -824,7 +625,7 @@ private:
         Owners.push_back(peel(A)->getType());
     }
 
-    if (const FunctionDecl *Named = namedFunction(Ctx.function()))
+    if (const FunctionDecl *Named = enclosingNamedFunction(Ctx.function()))
       if (const auto *MD = dyn_cast<CXXMethodDecl>(Named))
         ThisClass = MD->getParent();
     bool KeepsThisAlive = false;
@@ -1169,7 +970,7 @@ private:
     return CurCFG.get();
   }
 
-  void checkLocalPaths(FunctionContext &Ctx, const SpawnInfo &S) {
+  void checkLocalPaths(FunctionContext &Ctx, const Spawn &S) {
     const VarDecl *VD = S.Local;
     if (!VD->hasLocalStorage() || !S.Anchor)
       return;
@@ -1261,7 +1062,7 @@ private:
     }
   }
 
-  void exitFound(FunctionContext &Ctx, const SpawnInfo &S, const CFGBlock *B,
+  void exitFound(FunctionContext &Ctx, const Spawn &S, const CFGBlock *B,
                  unsigned DtorIndex, const CFGAutomaticObjDtor &Dtor,
                  const CallExpr *Via, bool UsedSomewhere) {
     std::string Name = S.Local->getNameAsString();
@@ -1297,7 +1098,7 @@ private:
                 Via, UsedSomewhere, Loc);
   }
 
-  void reportLocal(FunctionContext &Ctx, const SpawnInfo &S, const Stmt *At,
+  void reportLocal(FunctionContext &Ctx, const Spawn &S, const Stmt *At,
                    const std::string &Note, const CallExpr *Via,
                    bool UsedSomewhere, SourceLocation Loc = SourceLocation()) {
     std::string Name = S.Local->getNameAsString();
@@ -1349,8 +1150,8 @@ private:
     return true;
   }
 
-  void checkMember(FunctionContext &Ctx, const SpawnInfo &S) {
-    const FieldDecl *F = S.Field;
+  void checkMember(FunctionContext &Ctx, const Spawn &S) {
+    const FieldDecl *F = S.Member;
     if (!F || !ReportedFields.insert(F).second)
       return;
     bool Container = false;
@@ -1395,7 +1196,7 @@ private:
   // not reported. With the default policy the implementation may defer the
   // task until get()/wait(), and with std::launch::deferred it certainly
   // does: a future that is never waited on means the task may never run.
-  void checkFuture(FunctionContext &Ctx, const SpawnInfo &S) {
+  void checkFuture(FunctionContext &Ctx, const Spawn &S) {
     const VarDecl *VD = S.Local;
     if (!VD->getIdentifier() || VD->hasGlobalStorage())
       return;
@@ -1429,6 +1230,7 @@ private:
   }
 
   std::unique_ptr<TUFacts> Facts;
+  std::map<const FunctionDecl *, std::unique_ptr<Spawns>> OtherSpawns;
   std::unique_ptr<StopPaths> Stops;
   std::unique_ptr<FnCFG> CurCFG; // the CFG of the function being checked
   const FunctionDecl *CurCFGFor = nullptr;

@@ -88,7 +88,8 @@ public:
     if (!FD || !FD->getBody() || FD->isDependentContext())
       return;
     SpawnLoops SL(Ctx);
-    for (const SpawnInLoop &S : SL.spawns()) {
+    for (const Spawn *SP : SL.spawns()) {
+      const Spawn &S = *SP;
       std::vector<ByRef> Refs;
       collectRefs(S, Refs);
       for (const ByRef &R : Refs) {
@@ -122,7 +123,7 @@ private:
     return false;
   }
 
-  static void collectRefs(const SpawnInLoop &S, std::vector<ByRef> &Out) {
+  static void collectRefs(const Spawn &S, std::vector<ByRef> &Out) {
     if (const Expr *C = S.Site.Callable)
       if (const auto *L = dyn_cast<LambdaExpr>(peel(C)))
         for (const LambdaCapture &Cap : L->captures()) {
@@ -153,7 +154,7 @@ private:
     }
   }
 
-  static std::string fateNote(const SpawnLoops &SL, const SpawnInLoop &S,
+  static std::string fateNote(const SpawnLoops &SL, const Spawn &S,
                               const Stmt *Loop, const Expr *Why) {
     if ((S.Fate == HandleFate::InContainer || S.Fate == HandleFate::Stored) &&
         SL.joinedSomewhereIn(S, Loop))
@@ -184,7 +185,7 @@ private:
   }
 
   void report(FunctionContext &Ctx, const SpawnLoops &SL,
-              const SpawnInLoop &S, const ByRef &R, const Stmt *Loop,
+              const Spawn &S, const ByRef &R, const Stmt *Loop,
               const Expr *Why) {
     const SourceManager &SM = Ctx.ast().getSourceManager();
     const LangOptions &LO = Ctx.ast().getLangOpts();

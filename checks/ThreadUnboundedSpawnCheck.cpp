@@ -5,6 +5,7 @@
 // wait, no join in the loop, no pool. A thread per connection or request.
 // See docs/checks/thread-unbounded-spawn.md.
 #include "core/Check.h"
+#include "ASTHelpers.h"
 #include "ChannelFlow.h"
 #include "LockState.h"
 #include "ModelMatch.h"
@@ -86,7 +87,8 @@ public:
     bool ReportForkJoin =
         boolOption(Ctx.tu().Options, info().Id, "report_fork_join");
     std::set<const Stmt *> Reported;
-    for (const SpawnInLoop &S : SL.spawns()) {
+    for (const Spawn *SP : SL.spawns()) {
+      const Spawn &S = *SP;
       // Filling the existing slots of a pre-sized container (a fixed-size
       // pool's `threads_[i] = std::thread(…)`) starts at most its size.
       if (S.IsPoolTask || !S.Site.Model || S.IntoSlot ||
@@ -130,7 +132,7 @@ public:
 private:
   // Does the spawn (callable, arguments, lambda body) refer to a variable
   // declared in Loop (its counter, a body variable)?
-  static bool usesIterationData(const SpawnLoops &SL, const SpawnInLoop &S,
+  static bool usesIterationData(const SpawnLoops &SL, const Spawn &S,
                                 const Stmt *Loop) {
     std::function<bool(const Stmt *)> Walk = [&](const Stmt *X) -> bool {
       if (!X)
@@ -175,8 +177,7 @@ private:
     const FunctionDecl *Def = nullptr;
     if (Depth < 2 && C->getDirectCallee() &&
         C->getDirectCallee()->hasBody(Def) && Def != Ctx.function()) {
-      const SourceManager &SM = Ctx.ast().getSourceManager();
-      if (SM.isInSystemHeader(SM.getExpansionLoc(Def->getLocation())))
+      if (inSystemHeader(Def))
         return false;
       return anyNode(Def->getBody(), [&](const Stmt *S) {
         const auto *Inner = dyn_cast<CallExpr>(S);
@@ -560,7 +561,7 @@ private:
     return std::nullopt;
   }
 
-  void report(FunctionContext &Ctx, const SpawnInLoop &S,
+  void report(FunctionContext &Ctx, const Spawn &S,
               const InputSource &In, const Expr *Why) {
     std::string Msg = "a thread is started for every iteration of a loop "
                       "driven by input (" +

@@ -1,4 +1,5 @@
 #include "Check.h"
+#include "ASTHelpers.h"
 
 #include "clang/Basic/SourceManager.h"
 #include "clang/Lex/Lexer.h"
@@ -82,16 +83,8 @@ DiagBuilder FunctionContext::report(const CheckInfo &Info, SourceLocation Loc,
   F.Level = Info.DefaultLevel;
   F.Where = toSourcePoint(SM, Loc);
   F.Message = Message.str();
-  const FunctionDecl *Named = FD;
   // A lambda is identified by the function it is written in.
-  while (Named) {
-    const auto *MD = dyn_cast<CXXMethodDecl>(Named);
-    if (!MD || !MD->getParent()->isLambda())
-      break;
-    Named = dyn_cast_or_null<FunctionDecl>(
-        MD->getParent()->getDeclContext()->getNonClosureAncestor());
-  }
-  if (Named)
+  if (const FunctionDecl *Named = enclosingNamedFunction(FD))
     F.Function = Named->getQualifiedNameAsString();
   F.AnchorText = anchorText(SM, Anchor, TU.AST.getLangOpts());
   Out.push_back(std::move(F));

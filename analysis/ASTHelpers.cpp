@@ -1,0 +1,70 @@
+#include "ASTHelpers.h"
+#include "ModelMatch.h"
+
+#include "clang/AST/DeclCXX.h"
+
+using namespace clang;
+
+namespace tether {
+
+const FunctionDecl *enclosingNamedFunction(const FunctionDecl *FD) {
+  while (FD) {
+    const auto *MD = dyn_cast<CXXMethodDecl>(FD);
+    if (!MD || !MD->getParent()->isLambda())
+      break;
+    FD = dyn_cast_or_null<FunctionDecl>(
+        MD->getParent()->getDeclContext()->getNonClosureAncestor());
+  }
+  return FD;
+}
+
+bool inSystemHeader(const SourceManager &SM, SourceLocation L) {
+  return L.isValid() && SM.isInSystemHeader(SM.getExpansionLoc(L));
+}
+
+bool inSystemHeader(const Decl *D) {
+  return D && inSystemHeader(D->getASTContext().getSourceManager(),
+                             D->getLocation());
+}
+
+const LambdaExpr *lambdaOf(const Expr *Callable) {
+  if (!Callable)
+    return nullptr;
+  const Expr *E = stripWrappers(Callable);
+  if (const auto *L = dyn_cast<LambdaExpr>(E))
+    return L;
+  if (const auto *DR = dyn_cast<DeclRefExpr>(E))
+    if (const auto *VD = dyn_cast<VarDecl>(DR->getDecl()))
+      if (VD->isLocalVarDecl() && VD->hasInit())
+        return dyn_cast<LambdaExpr>(stripWrappers(VD->getInit()));
+  return nullptr;
+}
+
+const FunctionDecl *calleeBody(const Expr *Callable) {
+  if (!Callable)
+    return nullptr;
+  if (const LambdaExpr *L = lambdaOf(Callable))
+    return L->getCallOperator();
+  const Expr *E = stripWrappers(Callable);
+  const ValueDecl *D = nullptr;
+  if (const auto *DR = dyn_cast<DeclRefExpr>(E))
+    D = DR->getDecl();
+  else if (const auto *ME = dyn_cast<MemberExpr>(E))
+    D = ME->getMemberDecl();
+  if (const auto *FD = dyn_cast_or_null<FunctionDecl>(D)) {
+    const FunctionDecl *Def = nullptr;
+    return FD->hasBody(Def) ? Def : nullptr;
+  }
+  // A callable object: its operator().
+  if (const CXXRecordDecl *RD = E->getType()->getAsCXXRecordDecl())
+    if (RD->hasDefinition())
+      for (const CXXMethodDecl *M : RD->getDefinition()->methods())
+        if (M->getOverloadedOperator() == OO_Call) {
+          const FunctionDecl *Def = nullptr;
+          if (M->hasBody(Def))
+            return Def;
+        }
+  return nullptr;
+}
+
+} // namespace tether

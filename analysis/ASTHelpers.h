@@ -1,0 +1,32 @@
+// Small questions about declarations and callables that analyses and
+// checks share, answered in one place: the function a lambda belongs to,
+// whether a declaration comes from a system header, and which function a
+// callable (a thread's or task's body) runs.
+#pragma once
+
+#include "clang/AST/Decl.h"
+#include "clang/AST/ExprCXX.h"
+#include "clang/Basic/SourceManager.h"
+
+namespace tether {
+
+// The named function a body belongs to: a lambda's call operator (nested
+// lambdas too) goes by the function it is written in. FD itself otherwise;
+// null when a lambda is not written inside a function.
+const clang::FunctionDecl *enclosingNamedFunction(const clang::FunctionDecl *FD);
+
+// Is the location (after macro expansion) in a system header? Library
+// internals are described by the models, not analysed.
+bool inSystemHeader(const clang::SourceManager &SM, clang::SourceLocation L);
+bool inSystemHeader(const clang::Decl *D);
+
+// The lambda a callable is: written in place, or a local variable
+// initialised with one (`auto body = [&] {…}; std::thread t(body);`).
+const clang::LambdaExpr *lambdaOf(const clang::Expr *Callable);
+
+// The function a callable runs, with its body: a lambda's call operator, a
+// function or member function (`&Server::run`) as its definition, or the
+// operator() of a callable object. Null when it has no body here.
+const clang::FunctionDecl *calleeBody(const clang::Expr *Callable);
+
+} // namespace tether
