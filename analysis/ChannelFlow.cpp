@@ -1,4 +1,5 @@
 #include "ChannelFlow.h"
+#include "Facts.h"
 #include "AnalysisContext.h"
 
 #include "clang/AST/DeclCXX.h"
@@ -1371,6 +1372,8 @@ void SummaryCache::exportTo(llvm::ArrayRef<const FunctionDecl *> Functions,
     }
     Out.Functions.push_back(std::move(X));
   }
+  // The same functions' facts travel in the same records.
+  TU.facts().exportTo(Functions, Out);
   Out.ExternalCallees.assign(TU.ExternalCallees.begin(),
                              TU.ExternalCallees.end());
 }
