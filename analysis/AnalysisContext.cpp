@@ -1,6 +1,7 @@
 #include "AnalysisContext.h"
 #include "ApiModel.h"
 #include "ChannelFlow.h"
+#include "Facts.h"
 #include "LockState.h"
 #include "Spawns.h"
 
@@ -38,6 +39,12 @@ SummaryCache &TUContext::summaries() {
   if (!Summaries)
     Summaries = std::make_unique<SummaryCache>(*this);
   return *Summaries;
+}
+
+FactsCache &TUContext::facts() {
+  if (!Facts)
+    Facts = std::make_unique<FactsCache>(*this);
+  return *Facts;
 }
 
 SourcePoint toSourcePoint(const SourceManager &SM, SourceLocation Loc) {

@@ -28,6 +28,7 @@ class ChannelFlow;
 class LockState;
 class Spawns;
 class SummaryCache;
+class FactsCache;
 class LinkedSummaries;
 
 // Check options (`options:` in .tether.yaml, key "check-id.name").
@@ -50,6 +51,8 @@ struct TUContext {
   const CheckOptions &Options;
   // Per-function channel summaries, shared by every function of the TU.
   SummaryCache &summaries();
+  // Per-function facts (Facts.h), shared by every function of the TU.
+  FactsCache &facts();
   // The link phase's view of functions defined in other TUs (null in the
   // first pass).
   const LinkedSummaries *Linked = nullptr;
@@ -58,6 +61,7 @@ struct TUContext {
 
 private:
   std::unique_ptr<SummaryCache> Summaries;
+  std::unique_ptr<FactsCache> Facts;
 };
 
 // The CFGs an analysis may ask for: every statement a CFG element

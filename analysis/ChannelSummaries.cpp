@@ -1,5 +1,6 @@
 #include "ChannelSummaries.h"
 #include "AnalysisContext.h"
+#include "Facts.h"
 #include "Spawns.h"
 
 #include "clang/AST/DeclCXX.h"
@@ -401,6 +402,8 @@ void SummaryCache::exportTo(llvm::ArrayRef<const FunctionDecl *> Functions,
     }
     Out.Functions.push_back(std::move(X));
   }
+  // The same functions' facts travel in the same records.
+  TU.facts().exportTo(Functions, Out);
   Out.ExternalCallees.assign(TU.ExternalCallees.begin(),
                              TU.ExternalCallees.end());
 }

@@ -1,5 +1,7 @@
 #include "Summaries.h"
 
+#include "llvm/ADT/STLExtras.h"
+
 using namespace llvm;
 
 namespace tether {
@@ -20,6 +22,68 @@ static json::Value keyToJSON(const KeySpec &K) {
 
 static json::Value optKey(const std::optional<KeySpec> &K) {
   return K ? keyToJSON(*K) : json::Value(nullptr);
+}
+
+static json::Value factKeyToJSON(const std::optional<FactKey> &K) {
+  if (!K)
+    return nullptr;
+  static const char *Roots[] = {"param", "this", "global"};
+  json::Object O{{"root", Roots[K->Root]}, {"path", json::Array()}};
+  if (K->Root == FactKey::Param)
+    O["index"] = K->Index;
+  if (K->Root == FactKey::Global)
+    O["name"] = K->Name;
+  json::Array &P = *O.getArray("path");
+  for (const std::string &F : K->Path)
+    P.push_back(F);
+  return O;
+}
+
+static json::Value pointToJSON(const SourcePoint &W, const std::string &Fn) {
+  return json::Object{{"file", W.File},
+                      {"line", W.Line},
+                      {"column", W.Column},
+                      {"text", W.LineText},
+                      {"function", Fn}};
+}
+
+static json::Value blockToJSON(const std::optional<ExternalBlockFact> &B) {
+  if (!B)
+    return nullptr;
+  json::Value V = pointToJSON(B->Where, B->Function);
+  (*V.getAsObject())["what"] = B->What;
+  return V;
+}
+
+static json::Value objectsToJSON(const std::vector<ExternalObjectFact> &L) {
+  json::Array A;
+  for (const ExternalObjectFact &F : L) {
+    json::Value V = pointToJSON(F.Where, F.Function);
+    (*V.getAsObject())["key"] = factKeyToJSON(F.Key);
+    A.push_back(std::move(V));
+  }
+  return A;
+}
+
+static json::Value factsToJSON(const ExternalFacts &F) {
+  json::Array Calls;
+  for (const ExternalFactCall &C : F.Calls) {
+    json::Array Args;
+    for (const auto &A : C.Args)
+      Args.push_back(factKeyToJSON(A));
+    Calls.push_back(json::Object{{"callee", C.Callee},
+                                 {"args", std::move(Args)},
+                                 {"object", factKeyToJSON(C.Object)},
+                                 {"unconditional", C.Unconditional}});
+  }
+  return json::Object{{"may_block", blockToJSON(F.MayBlock)},
+                      {"may_wait", blockToJSON(F.MayWait)},
+                      {"must_wait", blockToJSON(F.MustWait)},
+                      {"acquires", objectsToJSON(F.Acquires)},
+                      {"requests_stop", objectsToJSON(F.RequestsStop)},
+                      {"writes_flag", objectsToJSON(F.WritesFlag)},
+                      {"opaque", F.Opaque},
+                      {"calls", std::move(Calls)}};
 }
 
 json::Value toJSON(const TUSummaries &S) {
@@ -48,10 +112,13 @@ json::Value toJSON(const TUSummaries &S) {
                                    {"object", optKey(C.Object)},
                                    {"dest", optKey(C.Dest)}});
     }
-    Fns.push_back(json::Object{{"usr", F.USR},
-                               {"name", F.Name},
-                               {"events", std::move(Events)},
-                               {"calls", std::move(Calls)}});
+    json::Object Fn{{"usr", F.USR},
+                    {"name", F.Name},
+                    {"events", std::move(Events)},
+                    {"calls", std::move(Calls)}};
+    if (!F.Facts.empty())
+      Fn["facts"] = factsToJSON(F.Facts);
+    Fns.push_back(std::move(Fn));
   }
   json::Array Ext;
   for (const std::string &U : S.ExternalCallees)
@@ -98,6 +165,127 @@ static bool optKeyFromJSON(const json::Value *V, std::optional<KeySpec> &K) {
   if (!keyFromJSON(V, S))
     return false;
   K = std::move(S);
+  return true;
+}
+
+static bool factKeyFromJSON(const json::Value *V, std::optional<FactKey> &K) {
+  if (!V || V->getAsNull())
+    return true;
+  const json::Object *O = V->getAsObject();
+  if (!O)
+    return false;
+  std::optional<StringRef> Root = O->getString("root");
+  if (!Root)
+    return false;
+  FactKey F;
+  if (*Root == "param") {
+    F.Root = FactKey::Param;
+    std::optional<int64_t> I = O->getInteger("index");
+    if (!I || *I < 0)
+      return false;
+    F.Index = int(*I);
+  } else if (*Root == "this") {
+    F.Root = FactKey::This;
+  } else if (*Root == "global") {
+    F.Root = FactKey::Global;
+    std::optional<StringRef> N = O->getString("name");
+    if (!N || N->empty())
+      return false;
+    F.Name = N->str();
+  } else {
+    return false;
+  }
+  if (const json::Array *P = O->getArray("path"))
+    for (const json::Value &E : *P) {
+      std::optional<StringRef> S = E.getAsString();
+      if (!S)
+        return false;
+      F.Path.push_back(S->str());
+    }
+  K = std::move(F);
+  return true;
+}
+
+static void pointFromJSON(const json::Object &O, SourcePoint &W,
+                          std::string &Fn) {
+  W.File = O.getString("file").value_or("").str();
+  W.Line = unsigned(O.getInteger("line").value_or(0));
+  W.Column = unsigned(O.getInteger("column").value_or(0));
+  W.LineText = O.getString("text").value_or("").str();
+  Fn = O.getString("function").value_or("").str();
+}
+
+static bool blockFromJSON(const json::Value *V,
+                          std::optional<ExternalBlockFact> &B) {
+  if (!V || V->getAsNull())
+    return true;
+  const json::Object *O = V->getAsObject();
+  if (!O)
+    return false;
+  ExternalBlockFact F;
+  F.What = O->getString("what").value_or("").str();
+  if (F.What.empty())
+    return false;
+  pointFromJSON(*O, F.Where, F.Function);
+  B = std::move(F);
+  return true;
+}
+
+static bool objectsFromJSON(const json::Value *V,
+                            std::vector<ExternalObjectFact> &L) {
+  if (!V)
+    return true;
+  const json::Array *A = V->getAsArray();
+  if (!A)
+    return false;
+  for (const json::Value &E : *A) {
+    const json::Object *O = E.getAsObject();
+    if (!O)
+      return false;
+    ExternalObjectFact F;
+    if (!factKeyFromJSON(O->get("key"), F.Key))
+      return false;
+    pointFromJSON(*O, F.Where, F.Function);
+    L.push_back(std::move(F));
+  }
+  return true;
+}
+
+static bool factsFromJSON(const json::Value *V, ExternalFacts &F) {
+  if (!V)
+    return true;
+  const json::Object *O = V->getAsObject();
+  if (!O)
+    return false;
+  if (!blockFromJSON(O->get("may_block"), F.MayBlock) ||
+      !blockFromJSON(O->get("may_wait"), F.MayWait) ||
+      !blockFromJSON(O->get("must_wait"), F.MustWait) ||
+      !objectsFromJSON(O->get("acquires"), F.Acquires) ||
+      !objectsFromJSON(O->get("requests_stop"), F.RequestsStop) ||
+      !objectsFromJSON(O->get("writes_flag"), F.WritesFlag))
+    return false;
+  F.Opaque = O->getBoolean("opaque").value_or(false);
+  if (const json::Array *Calls = O->getArray("calls"))
+    for (const json::Value &CV : *Calls) {
+      const json::Object *C = CV.getAsObject();
+      if (!C)
+        return false;
+      ExternalFactCall Call;
+      Call.Callee = C->getString("callee").value_or("").str();
+      if (Call.Callee.empty())
+        return false;
+      if (const json::Array *Args = C->getArray("args"))
+        for (const json::Value &A : *Args) {
+          std::optional<FactKey> K;
+          if (!factKeyFromJSON(&A, K))
+            return false;
+          Call.Args.push_back(std::move(K));
+        }
+      if (!factKeyFromJSON(C->get("object"), Call.Object))
+        return false;
+      Call.Unconditional = C->getBoolean("unconditional").value_or(false);
+      F.Calls.push_back(std::move(Call));
+    }
   return true;
 }
 
@@ -156,6 +344,8 @@ bool fromJSON(const json::Value &V, TUSummaries &S) {
           return false;
         Sum.Calls.push_back(std::move(Call));
       }
+    if (!factsFromJSON(F->get("facts"), Sum.Facts))
+      return false;
     S.Functions.push_back(std::move(Sum));
   }
   if (const json::Array *Ext = O->getArray("external_callees"))
@@ -223,12 +413,110 @@ const std::vector<ExternalEvent> &LinkedSummaries::resolve(const std::string &US
   return Resolved[USR] = std::move(Out);
 }
 
+// A callee's fact key in the caller's terms, or nullopt when the call does
+// not pass anything the caller can name there.
+static std::optional<FactKey> mapFactKey(const FactKey &K,
+                                         const ExternalFactCall &C) {
+  std::optional<FactKey> Base;
+  switch (K.Root) {
+  case FactKey::Param:
+    if (K.Index < int(C.Args.size()))
+      Base = C.Args[K.Index];
+    break;
+  case FactKey::This:
+    Base = C.Object;
+    break;
+  case FactKey::Global:
+    return K;
+  }
+  if (!Base)
+    return std::nullopt;
+  Base->Path.insert(Base->Path.end(), K.Path.begin(), K.Path.end());
+  return Base;
+}
+
+static void mapObjects(std::vector<ExternalObjectFact> &Out,
+                       const std::vector<ExternalObjectFact> &From,
+                       const ExternalFactCall &C) {
+  for (const ExternalObjectFact &F : From) {
+    if (Out.size() >= 256)
+      return; // bounded, like the events
+    ExternalObjectFact M = F;
+    if (F.Key) {
+      M.Key = mapFactKey(*F.Key, C);
+      if (!M.Key)
+        continue; // an object of the caller's that it cannot name
+    }
+    if (!llvm::any_of(Out, [&](const ExternalObjectFact &O) {
+          return O.Key == M.Key;
+        }))
+      Out.push_back(std::move(M));
+  }
+}
+
+// What a round of the facts' fixpoint can change.
+static bool sameShape(const ExternalFacts &A, const ExternalFacts &B) {
+  return bool(A.MayBlock) == bool(B.MayBlock) &&
+         bool(A.MayWait) == bool(B.MayWait) &&
+         bool(A.MustWait) == bool(B.MustWait) && A.Opaque == B.Opaque &&
+         A.Acquires.size() == B.Acquires.size() &&
+         A.RequestsStop.size() == B.RequestsStop.size() &&
+         A.WritesFlag.size() == B.WritesFlag.size();
+}
+
+// Facts only grow along calls (a block found, an object added, opacity), so
+// rounds over every function reach a fixpoint; recursion through other TUs
+// needs no special case. Each round is linear in the calls.
+void LinkedSummaries::linkFacts() {
+  static const ExternalFacts Empty;
+  for (int Round = 0; Round < 64; ++Round) {
+    bool Changed = false;
+    for (const auto &[USR, Def] : Defs) {
+      ExternalFacts Out = Def.Facts;
+      Out.Calls.clear(); // resolved here
+      for (const ExternalFactCall &C : Def.Facts.Calls) {
+        if (!Defs.count(C.Callee)) {
+          Out.Opaque = true; // defined in no analysed TU
+          continue;
+        }
+        auto It = ResolvedFacts.find(C.Callee);
+        const ExternalFacts &Callee =
+            It == ResolvedFacts.end() ? Empty : It->second;
+        if (!Out.MayBlock)
+          Out.MayBlock = Callee.MayBlock;
+        if (!Out.MayWait)
+          Out.MayWait = Callee.MayWait;
+        if (!Out.MustWait && C.Unconditional)
+          Out.MustWait = Callee.MustWait;
+        mapObjects(Out.Acquires, Callee.Acquires, C);
+        mapObjects(Out.RequestsStop, Callee.RequestsStop, C);
+        mapObjects(Out.WritesFlag, Callee.WritesFlag, C);
+        Out.Opaque = Out.Opaque || Callee.Opaque;
+      }
+      ExternalFacts &Slot = ResolvedFacts[USR];
+      if (!sameShape(Slot, Out))
+        Changed = true;
+      Slot = std::move(Out);
+    }
+    if (!Changed)
+      break;
+  }
+}
+
 void LinkedSummaries::link() {
   for (const auto &[USR, Def] : Defs)
     resolve(USR, 0);
+  linkFacts();
+  for (auto It = ResolvedFacts.begin(); It != ResolvedFacts.end();)
+    It = It->second.empty() ? ResolvedFacts.erase(It) : std::next(It);
   // Functions whose linked summary says nothing are dropped.
   for (auto It = Resolved.begin(); It != Resolved.end();)
     It = It->second.empty() ? Resolved.erase(It) : std::next(It);
+}
+
+const ExternalFacts *LinkedSummaries::facts(const std::string &USR) const {
+  auto It = ResolvedFacts.find(USR);
+  return It == ResolvedFacts.end() ? nullptr : &It->second;
 }
 
 const std::vector<ExternalEvent> *

@@ -1,4 +1,4 @@
-// Cross-translation-unit channel summaries.
+// Cross-translation-unit summaries: channel effects and per-function facts.
 //
 // Each TU exports, for the functions it defines, what they do to the
 // channels they can reach through their parameters, `this` and their
@@ -9,6 +9,10 @@
 // each call. TUs that call a function with linked events are analysed again
 // with the linked view, in which such a callee behaves like one whose body
 // is visible.
+//
+// Each exported function also carries its facts (Facts.h: blocks, may
+// acquire lock L, requests stop on S, writes flag F) with the calls into
+// other TUs they depend on; the link phase resolves them the same way.
 //
 // Summaries are plain data (JSON on the wire: see toJSON/fromJSON), so the
 // link phase needs no AST.
@@ -51,10 +55,55 @@ struct ExternalCall {
   std::optional<KeySpec> Object, Dest;
 };
 
+// An object named from inside a function, for facts: a parameter, a member
+// of `this` or a global (by qualified name), followed by field names.
+struct FactKey {
+  enum RootKind { Param, This, Global } Root = Param;
+  int Index = 0;                 // Param
+  std::string Name;              // Global
+  std::vector<std::string> Path; // This: the member first
+  bool operator==(const FactKey &O) const {
+    return Root == O.Root && Index == O.Index && Name == O.Name &&
+           Path == O.Path;
+  }
+};
+
+struct ExternalBlockFact {
+  std::string What;
+  SourcePoint Where;
+  std::string Function;
+};
+
+struct ExternalObjectFact {
+  std::optional<FactKey> Key; // none: an object without a name (any)
+  SourcePoint Where;
+  std::string Function;
+};
+
+struct ExternalFactCall {
+  std::string Callee; // USR
+  std::vector<std::optional<FactKey>> Args;
+  std::optional<FactKey> Object;
+  bool Unconditional = false; // made on every path
+};
+
+struct ExternalFacts {
+  std::optional<ExternalBlockFact> MayBlock, MayWait, MustWait;
+  std::vector<ExternalObjectFact> Acquires, RequestsStop, WritesFlag;
+  bool Opaque = false;
+  std::vector<ExternalFactCall> Calls;
+  bool empty() const {
+    return !MayBlock && !MayWait && !MustWait && Acquires.empty() &&
+           RequestsStop.empty() && WritesFlag.empty() && !Opaque &&
+           Calls.empty();
+  }
+};
+
 struct ExternalSummary {
   std::string USR, Name;
   std::vector<ExternalEvent> Events;
   std::vector<ExternalCall> Calls;
+  ExternalFacts Facts;
 };
 
 // What one TU exports.
@@ -79,13 +128,25 @@ public:
   void link();
   // The linked events of a function, or null when it has none.
   const std::vector<ExternalEvent> *events(const std::string &USR) const;
+  // The linked facts of a function (its own and its callees', mapped
+  // through each call), or null when they say nothing.
+  const ExternalFacts *facts(const std::string &USR) const;
+  // Some TU defines the function (its facts are then known, if empty).
+  bool defines(const std::string &USR) const { return Defs.count(USR) != 0; }
+  // The link has something to say about calls of the function: channel
+  // events or facts. A TU calling it should be analysed again.
+  bool known(const std::string &USR) const {
+    return events(USR) || facts(USR);
+  }
   size_t size() const { return Defs.size(); }
 
 private:
   const std::vector<ExternalEvent> &resolve(const std::string &USR, int Depth);
+  void linkFacts();
   std::map<std::string, ExternalSummary> Defs;
   std::map<std::string, std::vector<ExternalEvent>> Resolved;
   std::map<std::string, bool> InProgress;
+  std::map<std::string, ExternalFacts> ResolvedFacts;
 };
 
 } // namespace tether

@@ -1,10 +1,14 @@
 // cancel-lost-wakeup: a flag read by a condition-variable wait (its
 // predicate, or around a wait without predicate) is written without the
 // mutex that guards the wait and then notified: the waiter can test the
-// flag, miss the notify and sleep forever.
+// flag, miss the notify and sleep forever. The write may be in a helper the
+// notifying function calls first (`~Pool() { stop(); cv_.notify_all(); }`
+// with `void stop() { done_.store(true); }`): the helper's facts ("writes
+// flag F", "may acquire lock L") say so.
 // See docs/checks/cancel-lost-wakeup.md.
 #include "core/Check.h"
 #include "ASTHelpers.h"
+#include "Facts.h"
 #include "LockState.h"
 #include "ModelMatch.h"
 
@@ -318,12 +322,36 @@ public:
       return;
     struct Write {
       const Decl *Flag;
-      const Expr *E;
+      const Expr *E; // the write, or the call of the helper that writes
+      // A write in a helper: the helper, and the write there.
+      const FunctionDecl *Helper = nullptr;
+      std::optional<ObjectFact> Fact = std::nullopt;
+      std::optional<FunctionFacts> HelperFacts = std::nullopt;
     };
     std::vector<Write> Writes;
     std::vector<const CXXMemberCallExpr *> Calls;
     collect(Ctx.function()->getBody(), Writes, Calls);
-    if (Writes.empty() || Calls.empty())
+    if (Calls.empty())
+      return;
+    // Flags written by the helpers this function calls.
+    std::vector<const CallExpr *> AllCalls;
+    allCalls(Ctx.function()->getBody(), AllCalls);
+    std::optional<ObjectResolver> R;
+    for (const CallExpr *C : AllCalls) {
+      const FunctionDecl *Helper = factsCallee(C);
+      if (!Helper || Helper == Ctx.function() ||
+          Ctx.tu().facts().get(Helper).WritesFlag.empty())
+        continue;
+      if (!R)
+        R.emplace(Ctx.function()->getBody());
+      std::optional<FunctionFacts> F = Ctx.tu().facts().atCall(C, *R);
+      if (!F)
+        continue;
+      for (const ObjectFact &O : F->WritesFlag)
+        if (const Decl *D = O.Key ? identity(*O.Key) : nullptr)
+          Writes.push_back({D, C, Helper, O, F});
+    }
+    if (Writes.empty())
       return;
     const ModelSet &Models = Ctx.tu().Models;
     const SourceManager &SM = Ctx.ast().getSourceManager();
@@ -362,9 +390,43 @@ public:
           if ((!A.Mutex || identity(*A.Mutex) == Site.Mutex) &&
               Before(W.E, A.Site) && Before(A.Site, Notify))
             Guarded = true;
+        if (W.Helper && helperGuards(*W.HelperFacts, W.Helper, Site))
+          Guarded = true;
         if (Guarded || calledOnlyUnder(Ctx, Site.Mutex))
           continue;
         std::string Flag = nameOf(W.Flag);
+        if (W.Helper) {
+          // Reported once, at the write (the line to fix), however many
+          // functions call the helper before a notify.
+          const Expr *At = W.Fact ? W.Fact->At.Op : nullptr;
+          if (!ReportedHelperWrites.insert(At ? At : W.E).second)
+            break;
+          std::string In = W.Fact ? W.Fact->At.functionName()
+                                  : W.Helper->getQualifiedNameAsString();
+          std::string Msg =
+              "'" + Flag + "' is set in '" + In + "' without holding '" +
+              nameOf(Site.Mutex) + "', the mutex of the wait on '" +
+              nameOf(Site.Cv) +
+              "' that reads it, and notified after the call: the waiter "
+              "can test it, miss the notify and sleep forever";
+          DiagBuilder D = Ctx.report(info(), At ? At->getBeginLoc()
+                                                : W.E->getBeginLoc(),
+                                     Msg, At ? At : W.E);
+          if (At)
+            D.range(At->getSourceRange());
+          else if (W.Fact)
+            D.at(W.Fact->At.Where);
+          D.note(W.E->getBeginLoc(), "set through this call to '" +
+                                         W.Helper->getNameAsString() + "'");
+          D.note(Read->second->getBeginLoc(),
+                 Site.Predicate ? "the wait's predicate reads '" + Flag +
+                                      "' here, holding '" +
+                                      nameOf(Site.Mutex) + "'"
+                                : "the waiter reads '" + Flag + "' here");
+          D.note(Site.Call->getBeginLoc(), "and waits here");
+          D.note(Notify->getBeginLoc(), "the notify that can be lost");
+          break;
+        }
         DiagBuilder D = Ctx.report(
             info(), W.E->getBeginLoc(),
             "'" + Flag + "' is set without holding '" + nameOf(Site.Mutex) +
@@ -386,6 +448,38 @@ public:
   }
 
 private:
+  static void allCalls(const Stmt *S, std::vector<const CallExpr *> &Out) {
+    if (!S || isa<LambdaExpr>(S))
+      return;
+    if (const auto *C = dyn_cast<CallExpr>(S))
+      Out.push_back(C);
+    for (const Stmt *Ch : S->children())
+      allCalls(Ch, Out);
+  }
+
+  // The helper may write under the wait's mutex (it, or its callees, take
+  // it or a mutex the analysis cannot name), or notifies the waiter itself
+  // (then the write is reported there, if at all).
+  static bool helperGuards(const FunctionFacts &F, const FunctionDecl *Helper,
+                           const WaitSite &Site) {
+    for (const ObjectFact &A : F.Acquires)
+      if (!A.Key || identity(*A.Key) == Site.Mutex)
+        return true;
+    if (F.Opaque)
+      return true;
+    struct NoWrite {
+      const Decl *Flag;
+      const Expr *E;
+    };
+    std::vector<NoWrite> Ignored;
+    std::vector<const CXXMemberCallExpr *> HelperCalls;
+    collect(Helper->getBody(), Ignored, HelperCalls);
+    for (const CXXMemberCallExpr *MC : HelperCalls)
+      if (identity(MC->getImplicitObjectArgument()) == Site.Cv)
+        return true;
+    return false;
+  }
+
   template <typename W>
   static void collect(const Stmt *S, std::vector<W> &Writes,
                       std::vector<const CXXMemberCallExpr *> &Calls) {
@@ -441,6 +535,7 @@ private:
            std::vector<std::pair<const CallExpr *, const FunctionDecl *>>>
       Callers;
   std::map<const FunctionDecl *, std::unique_ptr<LockState>> CallerLocks;
+  std::set<const Expr *> ReportedHelperWrites;
 };
 
 } // namespace

@@ -6,6 +6,7 @@
 #include "ChannelFlow.h"
 #include "core/Check.h"
 #include "ASTHelpers.h"
+#include "Facts.h"
 #include "LockState.h"
 #include "ModelMatch.h"
 #include "StopPaths.h"
@@ -178,7 +179,7 @@ private:
       return;
     if (isa<ForStmt, WhileStmt, DoStmt>(St) && !Reported.count(St) &&
         SP->isForeverLoop(St, Fn) && !SP->loopCanEnd(St, Fn)) {
-      if (std::optional<Block> B = blocksIn(St, Ctx.tu().Models)) {
+      if (std::optional<Block> B = blocksIn(Ctx, St)) {
         Reported.insert(St);
         report(Ctx, S, Body, Fn, St, *B);
         return; // the loops inside are this one's business
@@ -229,62 +230,29 @@ private:
   }
 
   // A blocking operation in S (not in lambdas it creates), directly or in a
-  // function it calls.
-  std::optional<Block> blocksIn(const Stmt *S, const ModelSet &Models) {
+  // function it calls (the callee's facts: "may block").
+  std::optional<Block> blocksIn(FunctionContext &Ctx, const Stmt *S) {
     if (!S || isa<LambdaExpr>(S))
       return std::nullopt;
     if (const auto *C = dyn_cast<CallExpr>(S)) {
-      if (auto Op = matchBlockingOp(C, Models))
+      if (auto Op = matchBlockingOp(C, Ctx.tu().Models))
         return Block{C, Op->What, nullptr};
-      if (const FunctionDecl *Def = definitionOf(C))
-        if (auto Inner = blocksInFunction(Def, Models, 0)) {
-          Inner->Via = Def;
-          Inner->Site = C;
-          return Inner;
-        }
+      const FunctionDecl *Def = definitionOf(C);
+      if (!Def) // defined in another TU: the link phase's facts
+        if (const FunctionDecl *X = factsCallee(C); X && !X->hasBody())
+          Def = X;
+      if (Def)
+        if (const auto &B = Ctx.tu().facts().get(Def).MayBlock)
+          return Block{B->At.Op, B->What, Def, C};
     }
     for (const Stmt *Ch : S->children())
-      if (auto B = blocksIn(Ch, Models))
-        return B;
-    return std::nullopt;
-  }
-
-  std::optional<Block> blocksInFunction(const FunctionDecl *FD,
-                                        const ModelSet &Models, int Depth) {
-    auto It = Cache.find(FD);
-    if (It != Cache.end())
-      return It->second;
-    if (Depth > 3 || !InProgress.insert(FD).second)
-      return std::nullopt;
-    std::optional<Block> Result = scan(FD->getBody(), Models, Depth);
-    if (Result && !Result->Via)
-      Result->Via = FD;
-    InProgress.erase(FD);
-    Cache[FD] = Result;
-    return Result;
-  }
-
-  std::optional<Block> scan(const Stmt *S, const ModelSet &Models,
-                            int Depth) {
-    if (!S || isa<LambdaExpr>(S))
-      return std::nullopt;
-    if (const auto *C = dyn_cast<CallExpr>(S)) {
-      if (auto Op = matchBlockingOp(C, Models))
-        return Block{C, Op->What, nullptr};
-      if (const FunctionDecl *Def = definitionOf(C))
-        if (auto Inner = blocksInFunction(Def, Models, Depth + 1))
-          return Inner;
-    }
-    for (const Stmt *Ch : S->children())
-      if (auto B = scan(Ch, Models, Depth))
+      if (auto B = blocksIn(Ctx, Ch))
         return B;
     return std::nullopt;
   }
 
   std::unique_ptr<StopPaths> SP;
   std::set<const Stmt *> Reported;
-  std::map<const FunctionDecl *, std::optional<Block>> Cache;
-  std::set<const FunctionDecl *> InProgress;
 };
 
 } // namespace

@@ -15,6 +15,7 @@
 // See docs/checks/thread-leak.md.
 #include "core/Check.h"
 #include "ASTHelpers.h"
+#include "Facts.h"
 #include "LockState.h"
 #include "ModelMatch.h"
 #include "Spawns.h"
@@ -327,11 +328,12 @@ private:
 
 // Does the function wait for another thread (join, condition variable,
 // latch, semaphore, future, channel receive, an event loop's run()) after
-// Loc, directly or in a callee with a body?
-bool waitsFor(const Stmt *S, const ModelSet &Models, const SourceManager &SM,
-              SourceLocation After, int Depth) {
-  if (!S || isa<LambdaExpr>(S) || Depth > 3)
+// Loc, directly or in a callee (its facts: "may wait")?
+bool waitsFor(const Stmt *S, TUContext &TU, const SourceManager &SM,
+              SourceLocation After) {
+  if (!S || isa<LambdaExpr>(S))
     return false;
+  const ModelSet &Models = TU.Models;
   if (const auto *Call = dyn_cast<CallExpr>(S)) {
     if (After.isInvalid() ||
         SM.isBeforeInTranslationUnit(After, Call->getBeginLoc())) {
@@ -344,17 +346,13 @@ bool waitsFor(const Stmt *S, const ModelSet &Models, const SourceManager &SM,
         return true;
       if (auto H = matchHandleOp(Call, Models); H && H->Kind == HandleOpKind::Join)
         return true;
-      if (const FunctionDecl *Callee = Call->getDirectCallee()) {
-        const FunctionDecl *Def = nullptr;
-        if (!Callee->isInStdNamespace() && Callee->hasBody(Def) &&
-            !inSystemHeader(Def) &&
-            waitsFor(Def->getBody(), Models, SM, SourceLocation(), Depth + 1))
+      if (const FunctionDecl *Callee = factsCallee(Call))
+        if (TU.facts().get(Callee).MayWait)
           return true;
-      }
     }
   }
   for (const Stmt *C : S->children())
-    if (waitsFor(C, Models, SM, After, Depth))
+    if (waitsFor(C, TU, SM, After))
       return true;
   return false;
 }
@@ -654,15 +652,15 @@ private:
       if (C.Var)
         Shared.insert(C.Var);
     if (LocalCap &&
-        (waitsFor(Ctx.function()->getBody(), Ctx.tu().Models, SM,
-                  Detach->getEndLoc(), 0) ||
+        (waitsFor(Ctx.function()->getBody(), Ctx.tu(), SM,
+                  Detach->getEndLoc()) ||
          pollsAfter(Ctx.function()->getBody(), Shared, SM,
                     Detach->getEndLoc()) ||
          !returnsAfter(Ctx, Detach)))
       LocalCap = nullptr; // the function waits for it, or never returns
     if (ThisCap && (KeepsThisAlive || !ThisClass || deletesThis(Body) ||
                     facts(Ctx).staticLifetime(ThisClass) ||
-                    destructorWaits(ThisClass, Ctx.tu().Models, SM) ||
+                    destructorWaits(ThisClass, Ctx.tu(), SM) ||
                     destructorNeverReturns(ThisClass)))
       ThisCap = nullptr;
 
@@ -827,7 +825,7 @@ private:
     return false;
   }
 
-  bool destructorWaits(const CXXRecordDecl *RD, const ModelSet &Models,
+  bool destructorWaits(const CXXRecordDecl *RD, TUContext &TU,
                        const SourceManager &SM) {
     if (!RD->hasDefinition())
       return true;
@@ -837,7 +835,7 @@ private:
     const FunctionDecl *Def = nullptr;
     if (!Dtor->hasBody(Def))
       return true; // defined where we cannot see: assume it waits
-    return waitsFor(Def->getBody(), Models, SM, SourceLocation(), 0);
+    return waitsFor(Def->getBody(), TU, SM, SourceLocation());
   }
 
   // ---- (c) local handles ---------------------------------------------------

@@ -55,7 +55,7 @@ bool LinkedFacts::affects(const TUFacts &Facts) const {
   if (!L || !Facts.S)
     return false;
   for (const std::string &USR : Facts.S->ExternalCallees)
-    if (L->events(USR))
+    if (L->known(USR))
       return true;
   return false;
 }

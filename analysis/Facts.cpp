@@ -1,0 +1,661 @@
+#include "Facts.h"
+#include "ASTHelpers.h"
+#include "AnalysisContext.h"
+#include "ChannelFlow.h"
+#include "LockState.h"
+#include "ModelMatch.h"
+
+#include "clang/AST/DeclCXX.h"
+#include "clang/AST/ExprCXX.h"
+#include "clang/Basic/SourceManager.h"
+
+using namespace clang;
+
+namespace tether {
+
+std::string FactSite::functionName() const {
+  if (!In)
+    return Function;
+  const FunctionDecl *F = In;
+  if (const auto *MD = dyn_cast<CXXMethodDecl>(F);
+      MD && MD->getParent()->isLambda())
+    return "lambda";
+  return F->getQualifiedNameAsString();
+}
+
+bool sameObject(const ObjectKey &A, const ObjectKey &B) {
+  if (A.ThisBased != B.ThisBased || A.Ret != B.Ret ||
+      A.Path.size() != B.Path.size() ||
+      canonicalDecl(A.Root) != canonicalDecl(B.Root))
+    return false;
+  for (size_t I = 0; I < A.Path.size(); ++I)
+    if (canonicalDecl(A.Path[I]) != canonicalDecl(B.Path[I]))
+      return false;
+  return true;
+}
+
+const ObjectFact *FunctionFacts::find(llvm::ArrayRef<ObjectFact> Facts,
+                                      const ObjectKey &K) {
+  for (const ObjectFact &F : Facts)
+    if (F.Key && sameObject(*F.Key, K))
+      return &F;
+  return nullptr;
+}
+
+bool FunctionFacts::hasUnnamed(llvm::ArrayRef<ObjectFact> Facts) {
+  return llvm::any_of(Facts, [](const ObjectFact &F) { return !F.Key; });
+}
+
+namespace {
+
+// Waits for another thread: not a sleep, not I/O.
+bool waitsForOther(const BlockingOp &Op) {
+  return Op.What != "sleep" && Op.What != "IO wait";
+}
+
+// A wait that releases a lock the caller passed in (`cv.wait(lk)` with `lk`
+// a parameter): the caller's business, not a block of this function's.
+bool releasesParameter(const BlockingOp &Op) {
+  for (const Expr *A : Op.Released)
+    if (const auto *DR = dyn_cast<DeclRefExpr>(stripWrappers(A)))
+      if (isa<ParmVarDecl>(DR->getDecl()))
+        return true;
+  return false;
+}
+
+bool contains(const std::vector<std::string> &V, llvm::StringRef S) {
+  return llvm::is_contained(V, S.str());
+}
+
+// std::atomic<bool>, std::atomic_flag (through references and pointers).
+bool isAtomicFlagType(QualType T) {
+  const CXXRecordDecl *RD = designatedRecord(T);
+  if (!RD)
+    return false;
+  std::string N = modelName(RD);
+  if (N == "std::atomic_flag")
+    return true;
+  if (N != "std::atomic")
+    return false;
+  const auto *Spec = dyn_cast<ClassTemplateSpecializationDecl>(RD);
+  if (!Spec || Spec->getTemplateArgs().size() < 1)
+    return false;
+  const TemplateArgument &A = Spec->getTemplateArgs()[0];
+  return A.getKind() == TemplateArgument::Type && A.getAsType()->isBooleanType();
+}
+
+bool isFlagStore(llvm::StringRef Name) {
+  return Name == "store" || Name == "exchange" || Name == "test_and_set" ||
+         Name.starts_with("compare_exchange");
+}
+
+const FieldDecl *fieldNamed(QualType T, llvm::StringRef Name) {
+  const CXXRecordDecl *RD = designatedRecord(T);
+  if (!RD || !RD->hasDefinition())
+    return nullptr;
+  for (const FieldDecl *F : RD->getDefinition()->fields())
+    if (F->getName() == Name)
+      return F;
+  return nullptr;
+}
+
+// A global variable by qualified name ("ns::g_mu", "Cls::s_flag").
+const VarDecl *globalNamed(ASTContext &AST, llvm::StringRef Qualified) {
+  llvm::SmallVector<llvm::StringRef, 4> Parts;
+  Qualified.split(Parts, "::");
+  const DeclContext *DC = AST.getTranslationUnitDecl();
+  for (size_t I = 0; I < Parts.size(); ++I) {
+    if (!DC)
+      return nullptr;
+    const NamedDecl *Found = nullptr;
+    for (const NamedDecl *ND : DC->lookup(&AST.Idents.get(Parts[I])))
+      if (I + 1 == Parts.size() ? isa<VarDecl>(ND)
+                                : isa<NamespaceDecl, CXXRecordDecl>(ND)) {
+        Found = ND;
+        break;
+      }
+    if (!Found)
+      return nullptr;
+    if (I + 1 == Parts.size())
+      return cast<VarDecl>(Found);
+    DC = dyn_cast<DeclContext>(Found);
+  }
+  return nullptr;
+}
+
+// The arguments of a call as the callee's parameters see them, and its
+// object (null for a free function).
+std::pair<llvm::SmallVector<const Expr *, 4>, const Expr *>
+callArgs(const Expr *E) {
+  llvm::SmallVector<const Expr *, 4> Args;
+  const Expr *Object = nullptr;
+  if (const auto *MC = dyn_cast<CXXMemberCallExpr>(E)) {
+    Object = MC->getImplicitObjectArgument();
+    Args.append(MC->arg_begin(), MC->arg_end());
+  } else if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(E)) {
+    const FunctionDecl *F = Op->getDirectCallee();
+    unsigned First = 0;
+    if (F && isa<CXXMethodDecl>(F) && Op->getNumArgs() > 0) {
+      Object = Op->getArg(0);
+      First = 1;
+    }
+    for (unsigned I = First; I < Op->getNumArgs(); ++I)
+      Args.push_back(Op->getArg(I));
+  } else if (const auto *C = dyn_cast<CallExpr>(E)) {
+    Args.append(C->arg_begin(), C->arg_end());
+  }
+  return {Args, Object};
+}
+
+} // namespace
+
+const FunctionDecl *factsCallee(const Expr *E) {
+  const auto *Call = dyn_cast_or_null<CallExpr>(E);
+  const FunctionDecl *Callee = Call ? Call->getDirectCallee() : nullptr;
+  if (!Callee || Callee->isInStdNamespace() || Callee->getBuiltinID() ||
+      Callee->isDependentContext() || inSystemHeader(Callee))
+    return nullptr;
+  const FunctionDecl *Def = nullptr;
+  if (Callee->hasBody(Def) && Def)
+    return inSystemHeader(Def) || Def->isDependentContext() ? nullptr : Def;
+  return Callee->getCanonicalDecl();
+}
+
+FactsCache::FactsCache(TUContext &TU) : TU(TU) {}
+FactsCache::~FactsCache() = default;
+
+const FunctionFacts &FactsCache::get(const FunctionDecl *FD) {
+  auto It = Cache.find(FD);
+  if (It != Cache.end())
+    return *It->second;
+  if (!FD->hasBody())
+    return fromLinked(FD);
+  return compute(FD);
+}
+
+namespace {
+
+// Does FD name this object itself, so that it belongs in FD's facts? Its
+// own locals are nobody else's business; parameters, members of `this`,
+// globals and (in a lambda) captured variables are.
+bool nameable(const std::optional<ObjectKey> &K, const FunctionDecl *FD) {
+  if (!K || K->Ret)
+    return false;
+  if (K->ThisBased)
+    return true;
+  const auto *VD = dyn_cast_or_null<VarDecl>(K->Root);
+  if (!VD)
+    return false;
+  if (VD->hasGlobalStorage())
+    return true;
+  if (isa<ParmVarDecl>(VD))
+    return true; // its own, or one a lambda captured
+  const DeclContext *DC = VD->getDeclContext();
+  while (DC && !isa<FunctionDecl>(DC))
+    DC = DC->getParent();
+  return DC != FD;
+}
+
+// Maps a key of Callee's facts into the caller of Call.
+std::optional<ObjectKey> mapToCaller(const ObjectKey &K,
+                                     const FunctionDecl *Callee,
+                                     const Expr *Call,
+                                     const ObjectResolver &R, bool &Unnamed) {
+  Unnamed = false;
+  auto [Args, Object] = callArgs(Call);
+  if (const auto *P = dyn_cast_or_null<ParmVarDecl>(K.Root); P && !K.ThisBased) {
+    const auto *Owner = dyn_cast<FunctionDecl>(P->getDeclContext());
+    if (Owner && Owner->getCanonicalDecl() == Callee->getCanonicalDecl()) {
+      unsigned I = P->getFunctionScopeIndex();
+      std::optional<ObjectKey> A =
+          I < Args.size() ? R.keyOf(Args[I]) : std::nullopt;
+      if (!A) {
+        Unnamed = true;
+        return std::nullopt;
+      }
+      A->Path.append(K.Path.begin(), K.Path.end());
+      return A;
+    }
+    return K; // a parameter of an enclosing function a lambda captured
+  }
+  if (K.ThisBased) {
+    if (!Object ||
+        isa<CXXThisExpr>(Object->IgnoreParenImpCasts()))
+      return K;
+    std::optional<ObjectKey> O = R.keyOf(Object);
+    const auto *F = dyn_cast_or_null<FieldDecl>(K.Root);
+    if (!O || !F) {
+      Unnamed = true;
+      return std::nullopt;
+    }
+    O->Path.push_back(F);
+    O->Path.append(K.Path.begin(), K.Path.end());
+    return O;
+  }
+  return K; // a global, a captured variable
+}
+
+void addUnique(std::vector<ObjectFact> &L, ObjectFact F) {
+  for (const ObjectFact &O : L)
+    if ((!O.Key && !F.Key) || (O.Key && F.Key && sameObject(*O.Key, *F.Key)))
+      return;
+  L.push_back(std::move(F));
+}
+
+struct Walker {
+  TUContext &TU;
+  FactsCache &Cache;
+  const FunctionDecl *FD;
+  const ObjectResolver &R;
+  FunctionFacts &Out;
+
+  void object(std::vector<ObjectFact> &L, const Expr *Obj, const Expr *Op,
+              bool KeepUnnamed) {
+    std::optional<ObjectKey> K = Obj ? R.keyOf(Obj) : std::nullopt;
+    if (!K) {
+      if (KeepUnnamed)
+        addUnique(L, ObjectFact{std::nullopt, FactSite{Op, FD, {}, {}}});
+      return;
+    }
+    if (nameable(K, FD))
+      addUnique(L, ObjectFact{K, FactSite{Op, FD, {}, {}}});
+  }
+
+  void block(const BlockingOp &Op, bool Conditional) {
+    BlockFact B{Op.What, FactSite{Op.Call, FD, {}, {}}};
+    if (!Out.MayBlock)
+      Out.MayBlock = B;
+    if (!waitsForOther(Op))
+      return;
+    if (!Out.MayWait)
+      Out.MayWait = B;
+    if (!Conditional && !Out.MustWait && !releasesParameter(Op))
+      Out.MustWait = B;
+  }
+
+  void call(const CallExpr *C, bool Conditional) {
+    const ModelSet &Models = TU.Models;
+    // An operation of a model is what the model says, not what the
+    // library's body (or a test's stand-in for it) does.
+    bool Modelled = false;
+    if (auto Op = matchBlockingOp(C, Models)) {
+      block(*Op, Conditional);
+      Modelled = true;
+    } else if (runsAllWork(C, Models)) {
+      if (!Out.MayWait)
+        Out.MayWait = BlockFact{"event loop run", FactSite{C, FD, {}, {}}};
+      Modelled = true;
+    } else if (matchChanOp(C, Models)) {
+      Modelled = true;
+    }
+    if (const auto *MC = dyn_cast<CXXMemberCallExpr>(C)) {
+      const CXXMethodDecl *MD = MC->getMethodDecl();
+      const Expr *Obj = MC->getImplicitObjectArgument();
+      if (MD && MD->getIdentifier() && Obj) {
+        llvm::StringRef Name = MD->getName();
+        QualType T = Obj->IgnoreParenImpCasts()->getType();
+        if (const LockModel *L = mutexModelOf(T, Models))
+          if (contains(L->Lock, Name) || contains(L->SharedLock, Name) ||
+              contains(L->TryLock, Name))
+            object(Out.Acquires, Obj, C, /*KeepUnnamed=*/true);
+        if (const CancelSourceModel *S = cancelSourceModelOf(T, Models))
+          if (contains(S->Request, Name))
+            object(Out.RequestsStop, Obj, C, false);
+        if (const SpawnModel *S = spawnModelOf(T, Models))
+          if (contains(S->Interrupt, Name))
+            object(Out.RequestsStop, Obj, C, false);
+        if (isFlagStore(Name) && isAtomicFlagType(T))
+          object(Out.WritesFlag, Obj, C, false);
+      }
+    }
+    if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(C))
+      if (Op->getOperator() == OO_Equal && Op->getNumArgs() == 2 &&
+          isAtomicFlagType(Op->getArg(0)->getType()))
+        object(Out.WritesFlag, Op->getArg(0), C, false);
+    if (!Modelled)
+      callee(C, Conditional);
+  }
+
+  void callee(const CallExpr *C, bool Conditional) {
+    const FunctionDecl *Callee = factsCallee(C);
+    if (!Callee || Callee == FD)
+      return;
+    const FunctionFacts &F = Cache.get(Callee);
+    if (!Out.MayBlock && F.MayBlock)
+      Out.MayBlock = F.MayBlock;
+    if (!Out.MayWait && F.MayWait)
+      Out.MayWait = F.MayWait;
+    if (!Conditional && !Out.MustWait && F.MustWait)
+      Out.MustWait = F.MustWait;
+    auto Map = [&](std::vector<ObjectFact> &To,
+                   const std::vector<ObjectFact> &From, bool KeepUnnamed) {
+      for (const ObjectFact &X : From) {
+        ObjectFact M = X;
+        if (X.Key) {
+          bool Unnamed = false;
+          M.Key = mapToCaller(*X.Key, Callee, C, R, Unnamed);
+          if (!M.Key && !(Unnamed && KeepUnnamed))
+            continue;
+          if (M.Key && !nameable(M.Key, FD))
+            continue;
+        } else if (!KeepUnnamed) {
+          continue;
+        }
+        addUnique(To, std::move(M));
+      }
+    };
+    Map(Out.Acquires, F.Acquires, true);
+    Map(Out.RequestsStop, F.RequestsStop, false);
+    Map(Out.WritesFlag, F.WritesFlag, false);
+    Out.Opaque = Out.Opaque || F.Opaque;
+    auto Through = [&](const std::optional<ObjectKey> &K)
+        -> std::optional<ObjectKey> {
+      if (!K)
+        return std::nullopt;
+      bool Unnamed = false;
+      std::optional<ObjectKey> M = mapToCaller(*K, Callee, C, R, Unnamed);
+      return nameable(M, FD) ? M : std::nullopt;
+    };
+    // The callee's own calls into other TUs, seen from here.
+    for (const FactCallRec &X : F.ExternalCalls) {
+      FactCallRec Rec;
+      Rec.Callee = X.Callee;
+      Rec.Unconditional = X.Unconditional && !Conditional;
+      for (const auto &A : X.Args)
+        Rec.Args.push_back(Through(A));
+      Rec.Object = Through(X.Object);
+      if (X.ObjectIsThis) {
+        auto [Args, Object] = callArgs(C);
+        if (!Object || isa<CXXThisExpr>(Object->IgnoreParenImpCasts()))
+          Rec.ObjectIsThis = true;
+        else if (std::optional<ObjectKey> O = R.keyOf(Object);
+                 nameable(O, FD))
+          Rec.Object = O;
+      }
+      Out.ExternalCalls.push_back(std::move(Rec));
+    }
+    if (!Callee->hasBody()) {
+      // Defined in another TU: the link phase resolves it.
+      std::string USR = usrOf(Callee);
+      if (USR.empty())
+        return;
+      TU.ExternalCallees.insert(USR);
+      FactCallRec Rec;
+      Rec.Callee = USR;
+      Rec.Unconditional = !Conditional;
+      auto [Args, Object] = callArgs(C);
+      for (const Expr *A : Args) {
+        std::optional<ObjectKey> K = R.keyOf(A);
+        Rec.Args.push_back(nameable(K, FD) ? K : std::nullopt);
+      }
+      if (Object && isa<CXXThisExpr>(Object->IgnoreParenImpCasts()))
+        Rec.ObjectIsThis = true;
+      else if (Object)
+        if (std::optional<ObjectKey> K = R.keyOf(Object); nameable(K, FD))
+          Rec.Object = K;
+      Out.ExternalCalls.push_back(std::move(Rec));
+    }
+  }
+
+  // A guard constructed with mutexes acquires them (whatever the tag: a
+  // deferred or tried lock may still take it).
+  void construct(const CXXConstructExpr *CE) {
+    if (!isGuardType(CE->getType(), TU.Models))
+      return;
+    for (const Expr *A : CE->arguments())
+      if (!isa<CXXDefaultArgExpr>(A) &&
+          mutexModelOf(A->IgnoreParenImpCasts()->getType(), TU.Models))
+        object(Out.Acquires, A, CE, /*KeepUnnamed=*/true);
+  }
+
+  void walk(const Stmt *S, bool Conditional) {
+    if (!S || isa<LambdaExpr>(S))
+      return;
+    if (isa<IfStmt, ForStmt, WhileStmt, DoStmt, CXXForRangeStmt, SwitchStmt,
+            ConditionalOperator, BinaryConditionalOperator, CXXCatchStmt>(S))
+      Conditional = true;
+    if (const auto *BO = dyn_cast<BinaryOperator>(S)) {
+      if (BO->isLogicalOp()) {
+        walk(BO->getLHS(), Conditional);
+        walk(BO->getRHS(), true);
+        return;
+      }
+      if (BO->getOpcode() == BO_Assign &&
+          BO->getLHS()->getType()->isBooleanType())
+        object(Out.WritesFlag, BO->getLHS(), BO, false);
+    }
+    if (const auto *C = dyn_cast<CallExpr>(S))
+      call(C, Conditional);
+    else if (const auto *CE = dyn_cast<CXXConstructExpr>(S))
+      construct(CE);
+    for (const Stmt *Ch : S->children())
+      walk(Ch, Conditional);
+  }
+};
+
+} // namespace
+
+const FunctionFacts &FactsCache::compute(const FunctionDecl *FD) {
+  static const FunctionFacts Empty;
+  // A recursion: the cycle adds nothing more.
+  if (InProgress.contains(FD) || InProgress.size() > 32)
+    return Empty;
+  InProgress.insert(FD);
+  auto F = std::make_unique<FunctionFacts>();
+  ObjectResolver R(FD->getBody());
+  Walker W{TU, *this, FD, R, *F};
+  W.walk(FD->getBody(), false);
+  InProgress.erase(FD);
+  return *(Cache[FD] = std::move(F));
+}
+
+std::optional<FunctionFacts> FactsCache::atCall(const Expr *Call,
+                                                const ObjectResolver &R) {
+  const auto *C = dyn_cast_or_null<CallExpr>(Call);
+  const FunctionDecl *Callee = factsCallee(C);
+  if (!Callee)
+    return std::nullopt;
+  const FunctionFacts &F = get(Callee);
+  FunctionFacts Out;
+  auto Map = [&](std::vector<ObjectFact> &To,
+                 const std::vector<ObjectFact> &From, bool KeepUnnamed) {
+    for (const ObjectFact &X : From) {
+      ObjectFact M = X;
+      if (X.Key) {
+        bool Unnamed = false;
+        M.Key = mapToCaller(*X.Key, Callee, C, R, Unnamed);
+        if (!M.Key && !(Unnamed && KeepUnnamed))
+          continue;
+      } else if (!KeepUnnamed) {
+        continue;
+      }
+      To.push_back(std::move(M));
+    }
+  };
+  Out.MayBlock = F.MayBlock;
+  Out.MayWait = F.MayWait;
+  Out.MustWait = F.MustWait;
+  Map(Out.Acquires, F.Acquires, true);
+  Map(Out.RequestsStop, F.RequestsStop, false);
+  Map(Out.WritesFlag, F.WritesFlag, false);
+  Out.Opaque = F.Opaque;
+  return Out;
+}
+
+const FunctionFacts &FactsCache::fromLinked(const FunctionDecl *FD) {
+  auto F = std::make_unique<FunctionFacts>();
+  std::string USR = usrOf(FD->getCanonicalDecl());
+  const ExternalFacts *X = TU.Linked ? TU.Linked->facts(USR) : nullptr;
+  if (!X) {
+    // Known to define nothing of interest, or not known at all.
+    F->Opaque = !(TU.Linked && TU.Linked->defines(USR));
+    return *(Cache[FD] = std::move(F));
+  }
+  auto Key = [&](const FactKey &K) -> std::optional<ObjectKey> {
+    ObjectKey O;
+    QualType Cur;
+    size_t First = 0;
+    switch (K.Root) {
+    case FactKey::Param:
+      if (K.Index >= int(FD->getNumParams()))
+        return std::nullopt;
+      O.Root = FD->getParamDecl(K.Index);
+      Cur = FD->getParamDecl(K.Index)->getType();
+      break;
+    case FactKey::This: {
+      const auto *MD = dyn_cast<CXXMethodDecl>(FD);
+      if (!MD || K.Path.empty())
+        return std::nullopt;
+      const FieldDecl *Fd = fieldNamed(
+          QualType(MD->getParent()->getTypeForDecl(), 0), K.Path[0]);
+      if (!Fd)
+        return std::nullopt;
+      O.Root = Fd;
+      O.ThisBased = true;
+      Cur = Fd->getType();
+      First = 1;
+      break;
+    }
+    case FactKey::Global: {
+      const VarDecl *G = globalNamed(TU.AST, K.Name);
+      if (!G)
+        return std::nullopt;
+      O.Root = G;
+      Cur = G->getType();
+      break;
+    }
+    }
+    for (size_t I = First; I < K.Path.size(); ++I) {
+      const FieldDecl *Fd = fieldNamed(Cur, K.Path[I]);
+      if (!Fd)
+        return std::nullopt;
+      O.Path.push_back(Fd);
+      Cur = Fd->getType();
+    }
+    return O;
+  };
+  auto Block = [](const std::optional<ExternalBlockFact> &B)
+      -> std::optional<BlockFact> {
+    if (!B)
+      return std::nullopt;
+    return BlockFact{B->What, FactSite{nullptr, nullptr, B->Where, B->Function}};
+  };
+  F->MayBlock = Block(X->MayBlock);
+  F->MayWait = Block(X->MayWait);
+  F->MustWait = Block(X->MustWait);
+  auto Objects = [&](std::vector<ObjectFact> &To,
+                     const std::vector<ExternalObjectFact> &From,
+                     bool KeepUnnamed) {
+    for (const ExternalObjectFact &E : From) {
+      ObjectFact O{std::nullopt,
+                   FactSite{nullptr, nullptr, E.Where, E.Function}};
+      if (E.Key)
+        O.Key = Key(*E.Key);
+      if (!O.Key && !KeepUnnamed)
+        continue;
+      To.push_back(std::move(O));
+    }
+  };
+  Objects(F->Acquires, X->Acquires, true);
+  Objects(F->RequestsStop, X->RequestsStop, false);
+  Objects(F->WritesFlag, X->WritesFlag, false);
+  F->Opaque = X->Opaque;
+  return *(Cache[FD] = std::move(F));
+}
+
+void FactsCache::exportTo(llvm::ArrayRef<const FunctionDecl *> Functions,
+                          TUSummaries &Out) {
+  const SourceManager &SM = TU.AST.getSourceManager();
+  for (const FunctionDecl *FD : Functions) {
+    const FunctionFacts &F = get(FD);
+    auto Spec = [&](const std::optional<ObjectKey> &K) -> std::optional<FactKey> {
+      if (!K || K->Ret)
+        return std::nullopt;
+      FactKey S;
+      if (K->ThisBased) {
+        S.Root = FactKey::This;
+        S.Path.push_back(K->Root->getNameAsString());
+      } else if (const auto *P = dyn_cast_or_null<ParmVarDecl>(K->Root);
+                 P && P->getDeclContext() == FD) {
+        S.Root = FactKey::Param;
+        S.Index = int(P->getFunctionScopeIndex());
+      } else if (const auto *V = dyn_cast_or_null<VarDecl>(K->Root);
+                 V && V->hasGlobalStorage() && !V->isStaticLocal()) {
+        S.Root = FactKey::Global;
+        S.Name = V->getQualifiedNameAsString();
+      } else {
+        return std::nullopt; // captures are not followed across TUs
+      }
+      for (const FieldDecl *Fd : K->Path)
+        S.Path.push_back(Fd->getNameAsString());
+      return S;
+    };
+    auto Where = [&](const FactSite &S, SourcePoint &W, std::string &Fn) {
+      W = S.Op ? toSourcePoint(SM, S.Op->getBeginLoc()) : S.Where;
+      Fn = S.functionName();
+      if (Fn == "lambda")
+        Fn = FD->getQualifiedNameAsString();
+    };
+    auto Block = [&](const std::optional<BlockFact> &B)
+        -> std::optional<ExternalBlockFact> {
+      if (!B)
+        return std::nullopt;
+      ExternalBlockFact E;
+      E.What = B->What;
+      Where(B->At, E.Where, E.Function);
+      return E;
+    };
+    ExternalFacts X;
+    X.MayBlock = Block(F.MayBlock);
+    X.MayWait = Block(F.MayWait);
+    X.MustWait = Block(F.MustWait);
+    auto Objects = [&](std::vector<ExternalObjectFact> &To,
+                       const std::vector<ObjectFact> &From, bool KeepUnnamed) {
+      for (const ObjectFact &O : From) {
+        ExternalObjectFact E;
+        E.Key = Spec(O.Key);
+        if (!E.Key && !(KeepUnnamed && !O.Key))
+          continue;
+        Where(O.At, E.Where, E.Function);
+        To.push_back(std::move(E));
+      }
+    };
+    Objects(X.Acquires, F.Acquires, true);
+    Objects(X.RequestsStop, F.RequestsStop, false);
+    Objects(X.WritesFlag, F.WritesFlag, false);
+    X.Opaque = F.Opaque;
+    for (const FactCallRec &C : F.ExternalCalls) {
+      ExternalFactCall E;
+      E.Callee = C.Callee;
+      E.Unconditional = C.Unconditional;
+      for (const auto &A : C.Args)
+        E.Args.push_back(Spec(A));
+      if (C.ObjectIsThis) {
+        FactKey This;
+        This.Root = FactKey::This;
+        E.Object = This;
+      } else {
+        E.Object = Spec(C.Object);
+      }
+      X.Calls.push_back(std::move(E));
+    }
+    if (X.empty())
+      continue;
+    std::string USR = usrOf(FD->getCanonicalDecl());
+    if (USR.empty())
+      continue;
+    auto It = llvm::find_if(Out.Functions, [&](const ExternalSummary &S) {
+      return S.USR == USR;
+    });
+    if (It == Out.Functions.end()) {
+      ExternalSummary S;
+      S.USR = USR;
+      S.Name = FD->getQualifiedNameAsString();
+      Out.Functions.push_back(std::move(S));
+      It = std::prev(Out.Functions.end());
+    }
+    It->Facts = std::move(X);
+  }
+}
+
+} // namespace tether

@@ -1,0 +1,139 @@
+// Per-function facts: what calling a function does, as its callers need to
+// know it, computed once per function and shared by every check that asks.
+//
+//   - whether it blocks: on some path (any blocking operation of the models,
+//     sleeps and I/O included), on some path waiting for another thread
+//     (joins, condition variables, futures, channel receives, an event
+//     loop's run()), or on every path waiting for another thread;
+//   - the locks it may acquire (guards constructed with a mutex, lock(),
+//     lock_shared(), try_lock() on a mutex);
+//   - the stop requests it may make (request_stop() on a stop source or a
+//     jthread, a model's interrupt());
+//   - the flags it may write (`stop_ = true`, `done_.store(true)`,
+//     `flag.exchange(true)`, `f.test_and_set()` on a bool, an atomic bool or
+//     an atomic_flag).
+//
+// Objects are named as the function sees them: a member of `this`, a
+// parameter (or a member of one), a global, or (in a lambda) a variable it
+// captured. What a function's callees do is mapped to the caller's names
+// through the call (arguments to parameters, the object to `this`), so a
+// fact of `stop()` reads "writes this->done_" and one of `helper(p)` called
+// as `helper(*this)` reads "acquires this->mu_". Facts follow callees with a
+// body in this TU; callees defined in another TU are read from the link
+// phase's view (Summaries.h), and recursion is cut.
+#pragma once
+
+#include "Finding.h"
+#include "ObjectKey.h"
+#include "Summaries.h"
+
+#include "clang/AST/Decl.h"
+#include "clang/AST/Expr.h"
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/DenseSet.h"
+
+#include <deque>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace tether {
+
+struct TUContext;
+
+// Where an operation a fact stems from is: in this TU (Op, in function In),
+// or in another one (Where, in the function named Function).
+struct FactSite {
+  const clang::Expr *Op = nullptr;
+  const clang::FunctionDecl *In = nullptr;
+  SourcePoint Where;
+  std::string Function;
+  bool external() const { return Op == nullptr; }
+  // The qualified name of the function holding the operation.
+  std::string functionName() const;
+};
+
+struct BlockFact {
+  std::string What; // "thread join", "channel receive", "sleep", …
+  FactSite At;
+};
+
+struct ObjectFact {
+  // In the function's own terms (see the file comment). Null when the
+  // object has no name the analysis can follow (`lock_guard g(lockFor(k))`).
+  std::optional<ObjectKey> Key;
+  FactSite At;
+};
+
+// A call into a function defined in another TU, for the link phase.
+struct FactCallRec {
+  std::string Callee; // USR
+  std::vector<std::optional<ObjectKey>> Args;
+  std::optional<ObjectKey> Object; // this-based keys name members of `this`
+  bool ObjectIsThis = false;
+  bool Unconditional = false; // made on every path through the function
+};
+
+struct FunctionFacts {
+  std::optional<BlockFact> MayBlock;
+  std::optional<BlockFact> MayWait;
+  // Blocks on every path (not under a condition, in a loop, a switch, a
+  // `?:`, `&&`/`||` or a catch handler) waiting for another thread; a wait
+  // that releases a lock the caller passed in does not count.
+  std::optional<BlockFact> MustWait;
+  std::vector<ObjectFact> Acquires;
+  std::vector<ObjectFact> RequestsStop;
+  std::vector<ObjectFact> WritesFlag;
+  // Calls code whose facts are not known (a user function with no body here
+  // and none from the link phase): the lists above may be incomplete.
+  bool Opaque = false;
+  std::vector<FactCallRec> ExternalCalls;
+
+  // The first fact of a list whose key is the same object as K (compared
+  // through canonical declarations), or null.
+  static const ObjectFact *find(llvm::ArrayRef<ObjectFact> Facts,
+                                const ObjectKey &K);
+  // True when some fact of the list has no key (it may be any object).
+  static bool hasUnnamed(llvm::ArrayRef<ObjectFact> Facts);
+};
+
+// Same object: roots and paths compared through canonicalDecl().
+bool sameObject(const ObjectKey &A, const ObjectKey &B);
+
+// The facts of one TU's functions, computed on demand and cached.
+class FactsCache {
+public:
+  explicit FactsCache(TUContext &TU);
+  ~FactsCache();
+  // FD with a body: computed from it (and its callees). Without: from the
+  // link phase's view; with neither, empty and Opaque.
+  const FunctionFacts &get(const clang::FunctionDecl *FD);
+
+  // The facts of the callee of a call, in the terms of the function the
+  // call is in (R resolves that function's expressions). Null when the call
+  // has no user callee (a library call, a call through a pointer).
+  std::optional<FunctionFacts> atCall(const clang::Expr *Call,
+                                      const ObjectResolver &R);
+
+  // Adds the facts of the given functions (defined in this TU) to the
+  // export for the link phase.
+  void exportTo(llvm::ArrayRef<const clang::FunctionDecl *> Functions,
+                TUSummaries &Out);
+
+private:
+  const FunctionFacts &compute(const clang::FunctionDecl *FD);
+  const FunctionFacts &fromLinked(const clang::FunctionDecl *FD);
+  TUContext &TU;
+  std::map<const clang::FunctionDecl *, std::unique_ptr<FunctionFacts>> Cache;
+  llvm::DenseSet<const clang::FunctionDecl *> InProgress;
+};
+
+// The user function whose facts describe a call's callee: its definition in
+// this TU, or its canonical declaration when it is defined elsewhere. Null
+// for library functions (std, system headers), builtins and calls through
+// pointers.
+const clang::FunctionDecl *factsCallee(const clang::Expr *Call);
+
+} // namespace tether

@@ -1,0 +1,333 @@
+// Per-function facts (analysis/Facts.h): blocking, locks a function may
+// take, stop requests and flag writes, through callees, mapped from the
+// callee's names to the caller's, and across TUs through the link phase.
+#include "AnalysisHarness.h"
+#include "ChannelFlow.h"
+#include "Facts.h"
+#include "Summaries.h"
+
+#include "clang/AST/DeclCXX.h"
+#include "llvm/Support/JSON.h"
+
+using namespace tether;
+using namespace tether::testing;
+
+namespace {
+
+std::vector<std::string> described(const std::vector<ObjectFact> &L) {
+  std::vector<std::string> Out;
+  for (const ObjectFact &F : L)
+    Out.push_back(F.Key ? F.Key->describe() : "<unnamed>");
+  std::sort(Out.begin(), Out.end());
+  return Out;
+}
+
+const char *PoolCode = R"cpp(
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <stop_token>
+#include <thread>
+#include <vector>
+
+std::mutex g_log_mu;
+
+class Pool {
+public:
+  Pool() { worker_ = std::thread([this] { run(); }); }
+  ~Pool() {
+    stop();
+    cv_.notify_all();
+    worker_.join();
+  }
+  void stop() { done_.store(true); }
+  void halt() { stopped_ = true; }
+  void cancel_all(std::stop_source &src) { src.request_stop(); }
+  void cancel_mine() { cancel_all(src_); }
+  void drain() {
+    if (worker_.joinable())
+      worker_.join();
+  }
+  void shutdown() {
+    stop();
+    worker_.join();
+  }
+  void log() {
+    std::lock_guard<std::mutex> g(g_log_mu);
+  }
+
+private:
+  void run() {
+    while (!done_) {
+      std::unique_lock<std::mutex> lk(mu_);
+      cv_.wait(lk, [this] { return done_.load(); });
+      log();
+    }
+  }
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::atomic<bool> done_{false};
+  bool stopped_ = false;
+  std::stop_source src_;
+  std::thread worker_;
+};
+
+struct Account {
+  std::mutex m;
+  int balance = 0;
+};
+
+void deposit(Account &a, int v) {
+  std::lock_guard<std::mutex> g(a.m);
+  a.balance += v;
+}
+
+void transfer(Account &from, Account &to, int v) {
+  deposit(to, v);
+  std::unique_lock<std::mutex> lk(from.m);
+  from.balance -= v;
+}
+
+void recurse_a(int n);
+void recurse_b(int n) {
+  std::this_thread::sleep_for(std::chrono::milliseconds(n));
+  recurse_a(n - 1);
+}
+void recurse_a(int n) {
+  if (n > 0)
+    recurse_b(n);
+}
+
+void only_local() {
+  std::mutex m;
+  std::lock_guard<std::mutex> g(m);
+  bool done = false;
+  done = true;
+  (void)done;
+}
+)cpp";
+
+} // namespace
+
+TEST(Facts, LocksThroughCalleesMapToTheCallersObjects) {
+  Snippet S(PoolCode);
+  FactsCache &F = S.tu().facts();
+  // The callee's parameter becomes the caller's argument.
+  EXPECT_EQ(described(F.get(S.function("deposit")).Acquires),
+            std::vector<std::string>{"a.m"});
+  EXPECT_EQ(described(F.get(S.function("transfer")).Acquires),
+            (std::vector<std::string>{"from.m", "to.m"}));
+  // A member function's lock of a global, through a member call.
+  EXPECT_EQ(described(F.get(S.function("run")).Acquires),
+            (std::vector<std::string>{"g_log_mu", "this->mu_"}));
+  // A function's own locals are nobody else's business.
+  EXPECT_TRUE(F.get(S.function("only_local")).Acquires.empty());
+  EXPECT_TRUE(F.get(S.function("only_local")).WritesFlag.empty());
+  EXPECT_FALSE(F.get(S.function("transfer")).Opaque);
+}
+
+TEST(Facts, FlagWritesAndStopRequests) {
+  Snippet S(PoolCode);
+  FactsCache &F = S.tu().facts();
+  EXPECT_EQ(described(F.get(S.function("stop")).WritesFlag),
+            std::vector<std::string>{"this->done_"});
+  EXPECT_EQ(described(F.get(S.function("halt")).WritesFlag),
+            std::vector<std::string>{"this->stopped_"});
+  // Through a helper: the destructor writes the flag `stop()` writes.
+  const clang::FunctionDecl *Dtor = nullptr;
+  for (const clang::FunctionDecl *Fn : S.functions())
+    if (llvm::isa<clang::CXXDestructorDecl>(Fn))
+      Dtor = Fn;
+  ASSERT_TRUE(Dtor);
+  EXPECT_EQ(described(F.get(Dtor).WritesFlag),
+            std::vector<std::string>{"this->done_"});
+  EXPECT_EQ(described(F.get(S.function("cancel_all")).RequestsStop),
+            std::vector<std::string>{"src"});
+  // The parameter maps to the member passed for it.
+  EXPECT_EQ(described(F.get(S.function("cancel_mine")).RequestsStop),
+            std::vector<std::string>{"this->src_"});
+  // Reading a flag is not writing it.
+  EXPECT_TRUE(F.get(S.function("run")).WritesFlag.empty());
+}
+
+TEST(Facts, BlocksOnSomeOrEveryPath) {
+  Snippet S(PoolCode);
+  FactsCache &F = S.tu().facts();
+  const FunctionFacts &Drain = F.get(S.function("drain"));
+  ASSERT_TRUE(Drain.MayWait);
+  EXPECT_EQ(Drain.MayWait->What, "thread join");
+  EXPECT_FALSE(Drain.MustWait) << "the join is behind joinable()";
+  const FunctionFacts &Shutdown = F.get(S.function("shutdown"));
+  ASSERT_TRUE(Shutdown.MustWait);
+  EXPECT_EQ(Shutdown.MustWait->What, "thread join");
+  // The fact points at the operation itself.
+  ASSERT_TRUE(Shutdown.MustWait->At.Op);
+  EXPECT_EQ(Shutdown.MustWait->At.In, S.function("shutdown"));
+  // A condition-variable wait (in a loop): may, not must.
+  const FunctionFacts &Run = F.get(S.function("run"));
+  ASSERT_TRUE(Run.MayWait);
+  EXPECT_FALSE(Run.MustWait);
+  // Sleeps block but wait for nobody; recursion terminates.
+  const FunctionFacts &A = F.get(S.function("recurse_a"));
+  ASSERT_TRUE(A.MayBlock);
+  EXPECT_EQ(A.MayBlock->What, "sleep");
+  EXPECT_EQ(A.MayBlock->At.In, S.function("recurse_b"));
+  EXPECT_FALSE(A.MayWait);
+  EXPECT_FALSE(F.get(S.function("stop")).MayBlock);
+}
+
+TEST(Facts, AtCallMapsTheCalleeIntoTheCaller) {
+  Snippet S(PoolCode);
+  const clang::FunctionDecl *Transfer = S.function("transfer");
+  std::vector<const clang::CallExpr *> Calls = S.calls("deposit", Transfer->getBody());
+  ASSERT_EQ(Calls.size(), 1u);
+  ObjectResolver R(Transfer->getBody());
+  std::optional<FunctionFacts> At = S.tu().facts().atCall(Calls[0], R);
+  ASSERT_TRUE(At);
+  EXPECT_EQ(described(At->Acquires), std::vector<std::string>{"to.m"});
+  // A library call has no user callee.
+  std::vector<const clang::CallExpr *> Sleeps =
+      S.calls("sleep_for", S.function("recurse_b")->getBody());
+  ASSERT_EQ(Sleeps.size(), 1u);
+  EXPECT_FALSE(S.tu().facts().atCall(
+      Sleeps[0], ObjectResolver(S.function("recurse_b")->getBody())));
+}
+
+TEST(Facts, UnknownCalleeMakesFactsOpaque) {
+  Snippet S(R"cpp(
+    #include <mutex>
+    void elsewhere(std::mutex &m);
+    struct W {
+      std::mutex m;
+      void run() { elsewhere(m); }
+    };
+  )cpp");
+  const FunctionFacts &F = S.tu().facts().get(S.function("run"));
+  EXPECT_TRUE(F.Opaque);
+  EXPECT_TRUE(F.Acquires.empty());
+  ASSERT_EQ(F.ExternalCalls.size(), 1u);
+  ASSERT_EQ(F.ExternalCalls[0].Args.size(), 1u);
+  ASSERT_TRUE(F.ExternalCalls[0].Args[0]);
+  EXPECT_EQ(F.ExternalCalls[0].Args[0]->describe(), "this->m");
+  EXPECT_TRUE(F.ExternalCalls[0].Unconditional);
+}
+
+// Export from one TU, link, read from another: the helper defined in the
+// first TU locks its parameter's member and joins; the second TU's caller
+// sees "acquires this->state_.mu" and "waits on every path".
+TEST(Facts, CrossTUThroughTheLinkPhase) {
+  const char *Shared = R"cpp(
+    #include <mutex>
+    #include <thread>
+    struct State { std::mutex mu; bool stopping = false; };
+    void quiesce(State &s, std::thread &t);
+    void flip(State &s);
+  )cpp";
+  Snippet Def(std::string(Shared) + R"cpp(
+    void flip(State &s) { s.stopping = true; }
+    void quiesce(State &s, std::thread &t) {
+      std::lock_guard<std::mutex> g(s.mu);
+      flip(s);
+      t.join();
+    }
+  )cpp");
+  TUSummaries Export;
+  Def.tu().summaries().exportTo({Def.function("quiesce"), Def.function("flip")},
+                                Export);
+  // Through JSON, as the records travel today.
+  std::string Text;
+  llvm::raw_string_ostream OS(Text);
+  OS << toJSON(Export);
+  llvm::Expected<llvm::json::Value> V = llvm::json::parse(Text);
+  ASSERT_TRUE(bool(V));
+  TUSummaries Read;
+  ASSERT_TRUE(fromJSON(*V, Read));
+  LinkedSummaries Linked;
+  Linked.add(Read);
+  Linked.link();
+
+  Snippet Use(std::string(Shared) + R"cpp(
+    class Owner {
+    public:
+      void stop() { quiesce(state_, worker_); }
+      void stop_if(bool b) { if (b) quiesce(state_, worker_); }
+    private:
+      State state_;
+      std::thread worker_;
+    };
+  )cpp");
+  // First pass: nothing is known about quiesce.
+  EXPECT_TRUE(Use.tu().facts().get(Use.function("stop")).Opaque);
+
+  Snippet Again(std::string(Shared) + R"cpp(
+    class Owner {
+    public:
+      void stop() { quiesce(state_, worker_); }
+      void stop_if(bool b) { if (b) quiesce(state_, worker_); }
+    private:
+      State state_;
+      std::thread worker_;
+    };
+  )cpp");
+  Again.tu().Linked = &Linked;
+  const FunctionFacts &Stop = Again.tu().facts().get(Again.function("stop"));
+  EXPECT_FALSE(Stop.Opaque);
+  EXPECT_EQ(described(Stop.Acquires), std::vector<std::string>{"this->state_.mu"});
+  EXPECT_EQ(described(Stop.WritesFlag),
+            std::vector<std::string>{"this->state_.stopping"});
+  ASSERT_TRUE(Stop.MustWait);
+  EXPECT_EQ(Stop.MustWait->What, "thread join");
+  EXPECT_TRUE(Stop.MustWait->At.external());
+  EXPECT_EQ(Stop.MustWait->At.Function, "quiesce");
+  EXPECT_GT(Stop.MustWait->At.Where.Line, 0u);
+  const FunctionFacts &StopIf = Again.tu().facts().get(Again.function("stop_if"));
+  EXPECT_TRUE(StopIf.MayWait);
+  EXPECT_FALSE(StopIf.MustWait) << "the call is conditional";
+}
+
+TEST(Facts, LinkResolvesCallsAcrossTUsAndCutsRecursion) {
+  auto Param = [](int I, std::vector<std::string> Path) {
+    FactKey K;
+    K.Root = FactKey::Param;
+    K.Index = I;
+    K.Path = std::move(Path);
+    return K;
+  };
+  TUSummaries A;
+  ExternalSummary Locker;
+  Locker.USR = "c:@F@locker";
+  ExternalObjectFact L;
+  L.Key = Param(0, {"mu"});
+  L.Where.Line = 7;
+  Locker.Facts.Acquires.push_back(L);
+  ExternalFactCall Back; // locker -> outer: a cycle
+  Back.Callee = "c:@F@outer";
+  Locker.Facts.Calls.push_back(Back);
+  A.Functions.push_back(Locker);
+  ExternalSummary Outer;
+  Outer.USR = "c:@F@outer";
+  ExternalFactCall C;
+  C.Callee = "c:@F@locker";
+  FactKey This;
+  This.Root = FactKey::This;
+  This.Path = {"state_"};
+  C.Args = {This};
+  Outer.Facts.Calls.push_back(C);
+  ExternalFactCall Unknown;
+  Unknown.Callee = "c:@F@nowhere";
+  Outer.Facts.Calls.push_back(Unknown);
+  A.Functions.push_back(Outer);
+  LinkedSummaries Linked;
+  Linked.add(A);
+  Linked.link();
+  const ExternalFacts *F = Linked.facts("c:@F@outer");
+  ASSERT_TRUE(F);
+  ASSERT_EQ(F->Acquires.size(), 1u);
+  ASSERT_TRUE(F->Acquires[0].Key);
+  EXPECT_EQ(F->Acquires[0].Key->Root, FactKey::This);
+  EXPECT_EQ(F->Acquires[0].Key->Path, (std::vector<std::string>{"state_", "mu"}));
+  EXPECT_EQ(F->Acquires[0].Where.Line, 7u);
+  EXPECT_TRUE(F->Opaque) << "a callee no TU defines";
+  EXPECT_TRUE(Linked.known("c:@F@outer"));
+  EXPECT_FALSE(Linked.known("c:@F@nowhere"));
+}
