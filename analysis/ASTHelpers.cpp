@@ -2,6 +2,7 @@
 #include "ModelMatch.h"
 
 #include "clang/AST/DeclCXX.h"
+#include "clang/AST/StmtCXX.h"
 
 using namespace clang;
 
@@ -20,6 +21,16 @@ const FunctionDecl *enclosingNamedFunction(const FunctionDecl *FD) {
 
 bool inSystemHeader(const SourceManager &SM, SourceLocation L) {
   return L.isValid() && SM.isInSystemHeader(SM.getExpansionLoc(L));
+}
+
+bool isLoop(const Stmt *S) {
+  return isa<ForStmt, WhileStmt, CXXForRangeStmt, DoStmt>(S);
+}
+
+bool hasName(const FunctionDecl *FD, std::initializer_list<StringRef> Names) {
+  if (!FD || !FD->getIdentifier())
+    return false;
+  return llvm::is_contained(Names, FD->getName());
 }
 
 bool inSystemHeader(const Decl *D) {

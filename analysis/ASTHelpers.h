@@ -7,6 +7,9 @@
 #include "clang/AST/Decl.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/Basic/SourceManager.h"
+#include "llvm/ADT/STLExtras.h"
+
+#include <initializer_list>
 
 namespace tether {
 
@@ -28,5 +31,13 @@ const clang::LambdaExpr *lambdaOf(const clang::Expr *Callable);
 // function or member function (`&Server::run`) as its definition, or the
 // operator() of a callable object. Null when it has no body here.
 const clang::FunctionDecl *calleeBody(const clang::Expr *Callable);
+
+// A for, range-for, while or do loop.
+bool isLoop(const clang::Stmt *S);
+
+// Is FD's plain name (no scope) one of Names? False for null and for
+// functions without a plain name (operators, constructors).
+bool hasName(const clang::FunctionDecl *FD,
+             std::initializer_list<llvm::StringRef> Names);
 
 } // namespace tether

@@ -50,10 +50,6 @@ const FunctionDecl *summaryDecl(const FunctionDecl *Callee,
   return nullptr;
 }
 
-bool isLoop(const Stmt *S) {
-  return isa<ForStmt, WhileStmt, CXXForRangeStmt, DoStmt>(S);
-}
-
 // Does Branch leave the loop it is in (break not inside an inner loop or
 // switch, or return)?
 bool leavesLoop(const Stmt *Branch) {

@@ -43,7 +43,6 @@ const clang::FunctionDecl *summaryDecl(const clang::FunctionDecl *Callee,
 bool summarisableCall(const clang::CallExpr *Call,
                       const LinkedSummaries *Linked);
 
-bool isLoop(const clang::Stmt *S);
 // Does Branch leave the loop it is in (break not inside an inner loop or
 // switch, return, throw)?
 bool leavesLoop(const clang::Stmt *Branch);

@@ -1,4 +1,5 @@
 #include "SpawnLoops.h"
+#include "ASTHelpers.h"
 #include "AnalysisContext.h"
 #include "LockState.h"
 
@@ -11,19 +12,6 @@ using namespace clang;
 namespace tether {
 
 namespace {
-
-bool isLoop(const Stmt *S) {
-  return isa<ForStmt, CXXForRangeStmt, WhileStmt, DoStmt>(S);
-}
-
-bool named(const FunctionDecl *FD, std::initializer_list<StringRef> Names) {
-  if (!FD || !FD->getIdentifier())
-    return false;
-  for (StringRef N : Names)
-    if (FD->getName() == N)
-      return true;
-  return false;
-}
 
 bool isElementAccess(StringRef N) {
   return N == "back" || N == "front" || N == "at" || N == "operator[]";
@@ -90,7 +78,7 @@ bool SpawnLoops::unconditionalIn(const Stmt *S, const Stmt *LoopBody,
       bool Joinable = false;
       if (const auto *MC = dyn_cast_or_null<CXXMemberCallExpr>(
               If->getCond() ? If->getCond()->IgnoreParenImpCasts() : nullptr))
-        Joinable = named(MC->getMethodDecl(), {"joinable", "valid"});
+        Joinable = hasName(MC->getMethodDecl(), {"joinable", "valid"});
       if (!Joinable)
         return false;
       continue;
@@ -153,7 +141,7 @@ bool SpawnLoops::joinsStorage(const Spawn &S, const CallExpr *C,
     return false;
   }
   if (const FunctionDecl *FD = C->getDirectCallee();
-      FD && FD->isInStdNamespace() && named(FD, {"for_each"}) &&
+      FD && FD->isInStdNamespace() && hasName(FD, {"for_each"}) &&
       C->getNumArgs() >= 2) {
     // std::for_each(workers.begin(), workers.end(), join)
     const Expr *A0 = C->getArg(0)->IgnoreParenImpCasts();
@@ -161,7 +149,7 @@ bool SpawnLoops::joinsStorage(const Spawn &S, const CallExpr *C,
         CE && CE->getNumArgs() == 1)
       A0 = CE->getArg(0)->IgnoreParenImpCasts();
     if (const auto *MC = dyn_cast<CXXMemberCallExpr>(A0))
-      if (named(MC->getMethodDecl(), {"begin"}) &&
+      if (hasName(MC->getMethodDecl(), {"begin"}) &&
           IsStorage(MC->getImplicitObjectArgument()))
         return true;
   }
@@ -230,7 +218,7 @@ bool SpawnLoops::passedAwayIn(const Spawn &S, const Stmt *Loop) const {
       const Expr *A = C->getArg(I)->IgnoreParenImpCasts();
       // Element access and iteration are not hand-overs.
       if (const auto *MC = dyn_cast<CXXMemberCallExpr>(A))
-        if (named(MC->getMethodDecl(), {"begin", "end", "size", "empty"}))
+        if (hasName(MC->getMethodDecl(), {"begin", "end", "size", "empty"}))
           continue;
       if (auto K = Resolver->keyOf(A); K && *K == *S.Storage)
         return true;

@@ -1,4 +1,5 @@
 #include "Spawns.h"
+#include "ASTHelpers.h"
 #include "AnalysisContext.h"
 
 #include "clang/AST/DeclCXX.h"
@@ -12,25 +13,12 @@ namespace tether {
 
 namespace {
 
-bool isLoop(const Stmt *S) {
-  return isa<ForStmt, CXXForRangeStmt, WhileStmt, DoStmt>(S);
-}
-
-bool named(const FunctionDecl *FD, std::initializer_list<StringRef> Names) {
-  if (!FD || !FD->getIdentifier())
-    return false;
-  for (StringRef N : Names)
-    if (FD->getName() == N)
-      return true;
-  return false;
-}
-
 bool isStdMove(const Expr *E) {
   const auto *C = dyn_cast<CallExpr>(E);
   if (!C || C->getNumArgs() != 1)
     return false;
   const FunctionDecl *FD = C->getDirectCallee();
-  return FD && FD->isInStdNamespace() && named(FD, {"move", "forward"});
+  return FD && FD->isInStdNamespace() && hasName(FD, {"move", "forward"});
 }
 
 // Nodes between a value and the place that uses it: the value "flows"
@@ -53,7 +41,7 @@ bool isElementAccess(const CXXMethodDecl *MD) {
     return false;
   if (MD->getOverloadedOperator() == OO_Subscript)
     return true;
-  return named(MD, {"back", "front", "at"});
+  return hasName(MD, {"back", "front", "at"});
 }
 
 // A variable whose storage ends with its scope (locals and by-value

@@ -24,13 +24,7 @@ namespace tether {
 namespace {
 
 bool calleeNamed(const CallExpr *C, std::initializer_list<StringRef> Names) {
-  const FunctionDecl *FD = C ? C->getDirectCallee() : nullptr;
-  if (!FD || !FD->getIdentifier())
-    return false;
-  for (StringRef N : Names)
-    if (FD->getName() == N)
-      return true;
-  return false;
+  return hasName(C ? C->getDirectCallee() : nullptr, Names);
 }
 
 template <typename Fn> bool anyNode(const Stmt *S, Fn F) {
