@@ -31,6 +31,9 @@ import subprocess
 import sys
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from gitsrc import SourceError, export_commit, gitdir_for  # noqa: E402
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 PROJECTS = os.path.join(HERE, "projects.tsv")
@@ -99,7 +102,6 @@ def run(cmd, **kw):
 
 def fetch(args):
     wd = workdir()
-    mirror = os.environ.get("TETHER_CORPUS_MIRROR")
     for p in selected(args):
         dest = os.path.join(wd, "src", p.id)
         stamp = os.path.join(dest, ".corpus-commit")
@@ -107,29 +109,10 @@ def fetch(args):
             continue
         shutil.rmtree(dest, ignore_errors=True)
         os.makedirs(dest)
-        bare = os.path.join(mirror, p.repo.replace("/", "+"), "repo") if mirror else None
-        if bare and os.path.isdir(bare):
-            # A mirror may list large files without holding them, and git
-            # archive stops at the first absent blob: leave those out (they
-            # are data, not sources).
-            tree = subprocess.run(["git", "--git-dir", bare, "ls-tree", "-r", p.commit],
-                                  check=True, capture_output=True, text=True).stdout
-            blobs = [l.split(None, 3) for l in tree.splitlines() if l.split()[1] == "blob"]
-            have = subprocess.run(["git", "--git-dir", bare, "cat-file", "--batch-check"],
-                                  input="\n".join(b[2] for b in blobs) + "\n",
-                                  capture_output=True, text=True).stdout.splitlines()
-            absent = [b[3] for b, h in zip(blobs, have) if h.endswith(" missing")]
-            spec = ["--", "."] + [":(exclude,literal)" + a for a in absent] if absent else []
-            arch = subprocess.Popen(["git", "--git-dir", bare, "archive", p.commit, *spec],
-                                    stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-            subprocess.run(["tar", "-x", "-C", dest], stdin=arch.stdout,
-                           stderr=subprocess.DEVNULL)
-            arch.wait()
-        else:
-            run(["git", "init", "-q", dest])
-            run(["git", "-C", dest, "fetch", "-q", "--depth", "1",
-                 f"https://github.com/{p.repo}", p.commit])
-            run(["git", "-C", dest, "checkout", "-q", "FETCH_HEAD"])
+        try:
+            export_commit(gitdir_for(p.repo, p.commit, wd), p.commit, dest)
+        except (SourceError, subprocess.CalledProcessError) as e:
+            die(f"{p.id}: {e}")
         with open(stamp, "w") as f:
             f.write(p.commit + "\n")
         print(f"corpus: {p.id}: fetched {p.repo}@{p.commit[:12]}")

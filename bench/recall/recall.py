@@ -32,6 +32,9 @@ import subprocess
 import sys
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from gitsrc import SourceError, export_commit, gitdir_for  # noqa: E402
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 BUGS = os.path.join(HERE, "bugs.tsv")
@@ -118,48 +121,6 @@ def run(cmd, **kw):
 
 # --- fetch -------------------------------------------------------------------
 
-def export_from(gitdir, commit, dest):
-    """Writes the tree of `commit` into `dest`. A mirror may list large files
-    without holding them, and git archive stops at the first absent blob:
-    those are left out (they are data, not sources)."""
-    tree = subprocess.run(["git", "--git-dir", gitdir, "ls-tree", "-r", commit],
-                          check=True, capture_output=True, text=True).stdout
-    blobs = [l.split(None, 3) for l in tree.splitlines() if l.split()[1] == "blob"]
-    have = subprocess.run(["git", "--git-dir", gitdir, "cat-file", "--batch-check"],
-                          input="\n".join(b[2] for b in blobs) + "\n",
-                          capture_output=True, text=True).stdout.splitlines()
-    absent = [b[3] for b, h in zip(blobs, have) if h.endswith(" missing")]
-    spec = ["--", "."] + [":(exclude,literal)" + a for a in absent] if absent else []
-    arch = subprocess.Popen(["git", "--git-dir", gitdir, "archive", commit, *spec],
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-    subprocess.run(["tar", "-x", "-C", dest], stdin=arch.stdout,
-                   stderr=subprocess.DEVNULL)
-    if arch.wait() != 0:
-        die(f"git archive {commit} failed in {gitdir}")
-
-
-def gitdir_for(bug, commit):
-    """A git directory holding `commit`: the mirror's bare repository when
-    there is one, else a local repository with a shallow fetch from GitHub."""
-    mirror = os.environ.get("TETHER_CORPUS_MIRROR")
-    if mirror:
-        bare = os.path.join(mirror, bug.repo.replace("/", "+"), "repo")
-        if os.path.isdir(bare):
-            r = subprocess.run(["git", "--git-dir", bare, "cat-file", "-e",
-                                commit + "^{commit}"], capture_output=True)
-            if r.returncode == 0:
-                return bare
-    local = os.path.join(workdir(), "git", bug.repo.replace("/", "+"))
-    if not os.path.isdir(local):
-        run(["git", "init", "-q", "--bare", local])
-    r = subprocess.run(["git", "--git-dir", local, "cat-file", "-e", commit + "^{commit}"],
-                       capture_output=True)
-    if r.returncode != 0:
-        run(["git", "--git-dir", local, "fetch", "-q", "--depth", "1",
-             f"https://github.com/{bug.repo}", commit])
-    return local
-
-
 def fetch(args):
     for bug in selected(args):
         for side in SIDES:
@@ -170,7 +131,10 @@ def fetch(args):
                 continue
             shutil.rmtree(dest, ignore_errors=True)
             os.makedirs(dest)
-            export_from(gitdir_for(bug, commit), commit, dest)
+            try:
+                export_commit(gitdir_for(bug.repo, commit, workdir()), commit, dest)
+            except (SourceError, subprocess.CalledProcessError) as e:
+                die(f"{bug.id}: {e}")
             with open(stamp, "w") as f:
                 f.write(commit + "\n")
             print(f"recall: {bug.id}: {side} {bug.repo}@{commit[:12]}")
