@@ -75,6 +75,10 @@ unsigned long long tether_task_id(const tether_task *task) {
   return task ? reinterpret_cast<const TaskRecord *>(task)->id : 0;
 }
 
+void tether_task_set_name(tether_task *task, const char *name) {
+  taskSetName(reinterpret_cast<TaskRecord *>(task), name);
+}
+
 void tether_task_set_label(tether_task *task, const char *key, const char *value) {
   taskSetLabel(reinterpret_cast<TaskRecord *>(task), key, value);
 }

@@ -537,6 +537,10 @@ std::string renderTaskDebug2One(const TaskSnap &t, const std::vector<ThreadSnap>
       o += " in thread " + std::to_string(t.creator_thread);
     o += "\n\t" + std::string(t.site_file && *t.site_file ? t.site_file : "??") + ":" +
          std::to_string(t.site_line) + "\n";
+  } else if (t.parent_id) {
+    o += "created in task " + std::to_string(t.parent_id) + "\n";
+  } else if (t.creator_thread) {
+    o += "created in thread " + std::to_string(t.creator_thread) + "\n";
   }
   if (t.state == kTaskSuspended && t.object)
     o += "blocked on object " + hex(t.object) + "\n";

@@ -241,6 +241,7 @@ void taskSuspend(TaskRecord *t, const char *reason, uintptr_t object, bool timed
 void taskEnd(TaskRecord *t);
 TaskRecord *currentTask();
 void taskSetLabel(TaskRecord *t, const char *key, const char *value);
+void taskSetName(TaskRecord *t, const char *name);
 // Every live task (not done), in id order.
 std::vector<TaskSnap> taskSnapshot();
 uint64_t lastTaskId();

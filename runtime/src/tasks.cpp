@@ -26,6 +26,10 @@ std::atomic<uint64_t> g_next_task_id{1};
 SpinLock g_task_lock;
 
 TETHER_TLS __thread TaskRecord *t_task = nullptr;
+// The id t_task had when it was set: a task ended on another thread (a
+// coroutine frame destroyed elsewhere) leaves t_task pointing at a slot that
+// may be free or reused.
+TETHER_TLS __thread uint64_t t_task_id = 0;
 // The calling thread's labels interned, and the thread's name/label sequence
 // they were interned at (labels change rarely; tasks begin often).
 TETHER_TLS __thread const ThreadRecord *t_labels_of = nullptr;
@@ -77,6 +81,13 @@ size_t blobLength(const char *blob, size_t max) {
     }
   }
   return std::min(i, max);
+}
+
+// The task a suspended or ended one interrupted becomes current again, if
+// it is still running here.
+void setCurrent(TaskRecord *t) {
+  t_task = t;
+  t_task_id = t ? t->id : 0;
 }
 
 uint32_t labelsOfCurrentThread() {
@@ -134,7 +145,7 @@ TaskRecord *taskBegin(const char *name, TaskRecord *parent, const char *fn, cons
                       int line) {
   ThreadRecord *thread = currentThread();
   if (!parent)
-    parent = t_task;
+    parent = currentTask();
   uint32_t labels = parent ? parent->labels : labelsOfCurrentThread();
   uint64_t scope = parent ? parent->scope
                           : thread ? thread->scope.load(std::memory_order_relaxed) : 0;
@@ -188,7 +199,7 @@ void taskResume(TaskRecord *t) {
     return;
   ThreadRecord *thread = currentThread();
   uint64_t now = nowNs();
-  TaskRecord *prev = t_task;
+  TaskRecord *prev = currentTask();
   writeTask(t, [&] {
     t->state = kTaskRunning;
     t->thread_id = thread ? thread->id : 0;
@@ -199,6 +210,7 @@ void taskResume(TaskRecord *t) {
     t->resumer = prev != t ? prev : t->resumer;
   });
   t_task = t;
+  t_task_id = t->id;
 }
 
 void taskSuspend(TaskRecord *t, const char *reason, uintptr_t object, bool timed, const char *fn,
@@ -219,14 +231,14 @@ void taskSuspend(TaskRecord *t, const char *reason, uintptr_t object, bool timed
     t->resumer = nullptr;
   });
   if (t_task == t)
-    t_task = back;
+    setCurrent(back);
 }
 
 void taskEnd(TaskRecord *t) {
   if (!t)
     return;
   if (t_task == t)
-    t_task = t->resumer;
+    setCurrent(t->resumer);
   writeTask(t, [&] { t->state = kTaskDone; });
   uint32_t one = 1;
   if (!t->in_use.compare_exchange_strong(one, 0, std::memory_order_acq_rel))
@@ -235,7 +247,26 @@ void taskEnd(TaskRecord *t) {
   g_task_free[g_task_nfree++] = uint32_t(t - g_tasks);
 }
 
-TaskRecord *currentTask() { return t_task; }
+TaskRecord *currentTask() {
+  TaskRecord *t = t_task;
+  ThreadRecord *self = currentThreadIfKnown();
+  if (t && (!t->in_use.load(std::memory_order_acquire) || t->id != t_task_id ||
+            t->state != kTaskRunning || !self || t->thread_id != self->id)) {
+    t_task = nullptr;
+    return nullptr;
+  }
+  return t;
+}
+
+void taskSetName(TaskRecord *t, const char *name) {
+  if (!t)
+    return;
+  writeTask(t, [&] {
+    size_t n = name ? strnlen(name, kTaskNameLen - 1) : 0;
+    memcpy(t->name, name ? name : "", n);
+    t->name[n] = 0;
+  });
+}
 
 void taskSetLabel(TaskRecord *t, const char *key, const char *value) {
   if (!t || !key || !*key)
@@ -312,6 +343,8 @@ std::vector<TaskSnap> taskSnapshot() {
     }
     if (!ok || s.state == kTaskDone || !t->in_use.load(std::memory_order_acquire))
       continue;
+    if (s.state == kTaskRunning) // its last await point is behind it
+      s.at_fn = s.at_file = nullptr, s.at_line = 0;
     out.push_back(s);
   }
   // Slots are reused: sort by id, the order tasks began.

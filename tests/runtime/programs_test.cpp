@@ -611,6 +611,48 @@ TEST_P(TaskPrograms, TasksNeverEndedAreLeaksAtExit) {
   EXPECT_EQ(r.report.find("thread(s) still running"), std::string::npos) << r.report;
 }
 
+// Every suspended coroutine of a type whose promise derives from
+// tether::coro::promise_base is listed with its await point (its function,
+// the co_await's file and line), which gdb and folly's co_bt cannot show
+// for coroutines not on the current thread's stack.
+TEST_P(TaskPrograms, SuspendedCoroutinesAreListedAtTheirAwaitPoints) {
+  Result r = run("coroutines", GetParam(), "format=debug2");
+  ASSERT_FALSE(r.timed_out);
+  EXPECT_EQ(r.status, 0) << r.err;
+  const std::string &rep = r.report;
+  auto at = [](const char *marker) {
+    return "\n\t\\S*coroutines\\.cpp:" + std::to_string(lineOf("coroutines.cpp", marker)) + "\n";
+  };
+  EXPECT_EQ(count(rep, "\"consumer\" [chan receive, "), 3u) << rep;
+  EXPECT_TRUE(matches(rep, "\ntask \\d+ \"consumer\" \\[chan receive, [^\n]*\\]:\nconsumer" +
+                               at("CONSUMER-AWAIT") + "created in thread 1\nblocked on object 0x"))
+      << rep;
+  EXPECT_TRUE(matches(rep, "\ntask \\d+ \"producer\" \\[chan send, [^\n]*\\]:\nproducer" + at("PRODUCER-AWAIT")))
+      << rep;
+  EXPECT_TRUE(matches(rep, "\ntask \\d+ \"parent\" \\[co_await, [^\n]*\\]:\nparent" + at("PARENT-AWAIT")))
+      << rep;
+  EXPECT_TRUE(matches(rep, "\ntask \\d+ \"child\" \\[chan receive, [^\n]*\\]:\nchild" + at("CHILD-AWAIT")))
+      << rep;
+  // Resumed on the worker thread, blocked there: running, with the thread's
+  // reason and no stale await point.
+  EXPECT_TRUE(matches(rep, "\ntask \\d+ \"onWorker\" \\[mutex lock, [^\n]*\\]:\nrunning on thread 2 "
+                           "\"co-worker\"\ncreated in thread 1\n"))
+      << rep;
+  EXPECT_EQ(count(rep, "\ntask "), 7u) << rep;
+}
+
+TEST_P(TaskPrograms, CoroutinesNeverDestroyedAreLeaksAtExit) {
+  Result r = run("coroutines", GetParam(), "format=debug2", {"leak"});
+  ASSERT_FALSE(r.timed_out);
+  EXPECT_EQ(r.status, 66) << r.err << r.report;
+  EXPECT_TRUE(matches(r.report, "^tether: 6 task\\(s\\) never ended at exit:\n  task 1 \"consumer\" "
+                                "\\[chan receive\\] at consumer \\(coroutines\\.cpp:" +
+                                    std::to_string(lineOf("coroutines.cpp", "CONSUMER-AWAIT")) + "\\)\n"))
+      << r.report;
+  // The job that finished on the worker was destroyed: not a leak.
+  EXPECT_EQ(r.report.find("onWorker"), std::string::npos) << r.report;
+}
+
 INSTANTIATE_TEST_SUITE_P(Shim, TaskPrograms, ::testing::Values(Mode::Linked, Mode::Static),
                          [](const auto &info) { return std::string(modeName(info.param)); });
 

@@ -73,6 +73,8 @@ TETHER_API void tether_task_suspend(tether_task *task, const char *reason, const
 TETHER_API void tether_task_end(tether_task *task);
 /* The task running on the calling thread, or NULL. */
 TETHER_API tether_task *tether_task_current(void);
+/* Names the task (copied, up to 31 bytes). */
+TETHER_API void tether_task_set_name(tether_task *task, const char *name);
 /* The task's tether id (task ids are their own sequence, 1 the first task). */
 TETHER_API unsigned long long tether_task_id(const tether_task *task);
 /* A pprof-style label on the task (tasks it begins inherit it); a NULL or
