@@ -67,6 +67,13 @@ void tether_task_suspend(tether_task *task, const char *reason, const void *obje
               timed != 0, function, file, line);
 }
 
+void tether_task_suspend_stack(tether_task *task, const char *reason, const void *object,
+                               int timed, int skip_frames) {
+  taskSuspendStack(reinterpret_cast<TaskRecord *>(task), reason,
+                   reinterpret_cast<uintptr_t>(object), timed != 0,
+                   skip_frames > 0 ? skip_frames : 0);
+}
+
 void tether_task_end(tether_task *task) { taskEnd(reinterpret_cast<TaskRecord *>(task)); }
 
 tether_task *tether_task_current(void) { return reinterpret_cast<tether_task *>(currentTask()); }

@@ -499,6 +499,18 @@ bool taskHasDuration(const TaskSnap &t, const std::string &reason) {
 } // namespace
 
 std::string taskWhere(const TaskSnap &t) {
+  if (t.stack) {
+    // The innermost frame of the program's own code.
+    for (const Frame &f : symbolizeStack(t.stack)) {
+      if (!frameLibrary(f).empty() || f.function == "??")
+        continue;
+      size_t slash = f.file.rfind('/');
+      return f.function + " (" + (slash == std::string::npos ? f.file : f.file.substr(slash + 1)) +
+             ":" + std::to_string(f.line) + ")";
+    }
+  }
+  if (!t.at_fn && !t.at_file && !t.site_fn && !t.site_file)
+    return "(not started)";
   const char *fn = t.at_fn ? t.at_fn : t.site_fn;
   const char *file = t.at_fn ? t.at_file : t.site_file;
   int line = t.at_fn ? t.at_line : t.site_line;
@@ -521,7 +533,10 @@ std::string renderTaskDebug2One(const TaskSnap &t, const std::vector<ThreadSnap>
   o += "]:\n";
   if (t.labels)
     o += "labels: " + taskLabelsJson(t.labels) + "\n";
-  if (t.at_fn || t.at_file)
+  if (t.stack)
+    o += foldedFrames(textFrames(t.stack),
+                      [](const Frame &f) { return f.function + "\n" + fileLine(f); }, "");
+  else if (t.at_fn || t.at_file)
     o += siteText(t.at_fn, t.at_file, t.at_line);
   else if (t.state == kTaskRunnable)
     o += "(not started)\n";
@@ -558,7 +573,7 @@ std::string renderTasksDebug1(const Tasks &tasks, const std::vector<ThreadSnap> 
   std::vector<std::unique_ptr<std::string>> computed;
   std::unordered_map<std::string, const char *> computed_at;
   auto reasonPtr = [&](const TaskSnap &t) -> const char * {
-    if (t.state == kTaskSuspended && t.reason && *t.reason)
+    if (t.state == kTaskSuspended && t.reason && *t.reason && !t.stack)
       return t.reason;
     std::string r = taskReason(t, threads);
     auto it = computed_at.find(r);
@@ -570,9 +585,9 @@ std::string renderTasksDebug1(const Tasks &tasks, const std::vector<ThreadSnap> 
   struct Key {
     const char *reason, *at_fn, *at_file, *site_fn, *site_file;
     int at_line, site_line;
-    uint32_t labels;
+    uint32_t labels, stack;
     bool operator==(const Key &o) const {
-      return reason == o.reason && at_fn == o.at_fn && at_file == o.at_file &&
+      return reason == o.reason && stack == o.stack && at_fn == o.at_fn && at_file == o.at_file &&
              site_fn == o.site_fn && site_file == o.site_file && at_line == o.at_line &&
              site_line == o.site_line && labels == o.labels;
     }
@@ -587,13 +602,14 @@ std::string renderTasksDebug1(const Tasks &tasks, const std::vector<ThreadSnap> 
       mix(uintptr_t(k.site_fn));
       mix(uintptr_t(k.site_file));
       mix(uint64_t(uint32_t(k.at_line)) << 32 | uint32_t(k.site_line));
-      mix(k.labels);
+      mix(uint64_t(k.labels) << 32 | k.stack);
       return h;
     }
   };
   std::unordered_map<Key, size_t, KeyHash> by_key;
   for (const TaskSnap &t : tasks) {
-    Key k{reasonPtr(t), t.at_fn, t.at_file, t.site_fn, t.site_file, t.at_line, t.site_line, t.labels};
+    Key k{reasonPtr(t), t.at_fn,     t.at_file, t.site_fn, t.site_file,
+          t.at_line,    t.site_line, t.labels,  t.stack};
     ++by_key[k];
   }
   struct Group {
@@ -607,7 +623,18 @@ std::string renderTasksDebug1(const Tasks &tasks, const std::vector<ThreadSnap> 
     std::string body;
     if (k.labels)
       body += "# labels: " + taskLabelsJson(k.labels) + "\n";
-    if (k.at_fn || k.at_file)
+    if (k.stack)
+      body += foldedFrames(
+          textFrames(k.stack),
+          [](const Frame &f) {
+            char b[64];
+            snprintf(b, sizeof b, "#\t%#" PRIxPTR "\t", f.pc);
+            std::string l = b + f.function;
+            snprintf(b, sizeof b, "+%#" PRIxPTR "\t", f.offset);
+            return l + b + (f.file.empty() ? f.module : f.file) + ":" + std::to_string(f.line) + "\n";
+          },
+          "#\t");
+    else if (k.at_fn || k.at_file)
       body += "#\t" + str(k.at_fn) + "\t" + str(k.at_file) + ":" + std::to_string(k.at_line) + "\n";
     if (k.site_fn || k.site_file)
       body += "#\tcreated by " + str(k.site_fn) + "\t" + str(k.site_file) + ":" +
@@ -731,7 +758,7 @@ std::string tasksJson(const Tasks &tasks, const std::vector<ThreadSnap> &threads
   o.reserve(tasks.size() * 400);
   for (size_t i = 0; i < tasks.size(); ++i) {
     const TaskSnap &t = tasks[i];
-    std::string reason = t.state == kTaskSuspended && t.reason ? esc(t.reason)
+    std::string reason = t.state == kTaskSuspended && t.reason && !t.stack ? esc(t.reason)
                                                                : jsonEscape(taskReason(t, threads));
     o += i ? ",\n{\"id\":" : "\n{\"id\":";
     o += std::to_string(t.id);
@@ -766,6 +793,10 @@ std::string tasksJson(const Tasks &tasks, const std::vector<ThreadSnap> &threads
     siteJson(o, esc, t.at_fn, t.at_file, t.at_line);
     o += ",\"created_at\":";
     siteJson(o, esc, t.site_fn, t.site_file, t.site_line);
+    if (t.stack) {
+      o += ",\"stack\":";
+      o += framesJson(symbolizeStack(t.stack, true));
+    }
     o += '}';
   }
   return o + "\n]";

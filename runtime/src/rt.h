@@ -217,6 +217,7 @@ struct TaskRecord {
   uint64_t thread_id = 0;  // tether id of the thread running it (or that last did)
   uint64_t since_ns = 0;   // since when in its state
   uintptr_t object = 0;    // what it waits for
+  uint32_t stack = 0;      // depot id of the stack it suspended with (0: none)
   TaskRecord *resumer = nullptr; // the task running on the thread before resume
   char name[kTaskNameLen] = {};
 };
@@ -229,6 +230,7 @@ struct TaskSnap {
   bool timed, leak_reported;
   uint32_t labels;
   uintptr_t object;
+  uint32_t stack; // the stack it suspended with, 0: none (an await point instead)
   char name[kTaskNameLen];
 };
 
@@ -238,6 +240,9 @@ void taskResume(TaskRecord *t);
 // reason null: runnable (yielded, queued), else suspended.
 void taskSuspend(TaskRecord *t, const char *reason, uintptr_t object, bool timed, const char *fn,
                  const char *file, int line);
+// Suspended with the caller's stack (skip: frames to drop) as its await
+// point; a wait the model table names for a frame of it is its reason.
+void taskSuspendStack(TaskRecord *t, const char *reason, uintptr_t object, bool timed, int skip);
 void taskEnd(TaskRecord *t);
 TaskRecord *currentTask();
 void taskSetLabel(TaskRecord *t, const char *key, const char *value);

@@ -185,6 +185,7 @@ TaskRecord *taskBegin(const char *name, TaskRecord *parent, const char *fn, cons
     t->thread_id = 0;
     t->since_ns = now;
     t->object = 0;
+    t->stack = 0;
     t->resumer = nullptr;
     size_t n = name ? strnlen(name, kTaskNameLen - 1) : 0;
     memcpy(t->name, name ? name : "", n);
@@ -219,19 +220,37 @@ void taskSuspend(TaskRecord *t, const char *reason, uintptr_t object, bool timed
     return;
   uint64_t now = nowNs();
   TaskRecord *back = t->resumer;
+  // Runnable without a point of its own (woken, queued): it stays where it
+  // stopped last.
+  bool keep_point = !reason && !fn && !file;
   writeTask(t, [&] {
     t->state = reason ? kTaskSuspended : kTaskRunnable;
     t->reason = reason;
     t->object = object;
     t->timed = timed;
     t->since_ns = now;
-    t->at_fn = fn;
-    t->at_file = file;
-    t->at_line = line;
+    if (!keep_point) {
+      t->at_fn = fn;
+      t->at_file = file;
+      t->at_line = line;
+      t->stack = 0;
+    }
     t->resumer = nullptr;
   });
   if (t_task == t)
     setCurrent(back);
+}
+
+void taskSuspendStack(TaskRecord *t, const char *reason, uintptr_t object, bool timed, int skip) {
+  if (!t)
+    return;
+  // The shim's own frames are dropped by address; then `skip` of the caller's.
+  uintptr_t pcs[kMaxFrames];
+  int n = captureStack(pcs, kMaxFrames, 0);
+  int from = skip < n ? skip : 0;
+  uint32_t st = depotPut(pcs + from, n - from);
+  taskSuspend(t, reason, object, timed, nullptr, nullptr, 0);
+  writeTask(t, [&] { t->stack = st; });
 }
 
 void taskEnd(TaskRecord *t) {
@@ -333,6 +352,7 @@ std::vector<TaskSnap> taskSnapshot() {
       s.leak_reported = t->leak_reported.load(std::memory_order_relaxed);
       s.labels = t->labels;
       s.object = t->object;
+      s.stack = t->stack;
       memcpy(s.name, t->name, kTaskNameLen);
       s.name[kTaskNameLen - 1] = 0;
       std::atomic_thread_fence(std::memory_order_acquire);
@@ -344,7 +364,7 @@ std::vector<TaskSnap> taskSnapshot() {
     if (!ok || s.state == kTaskDone || !t->in_use.load(std::memory_order_acquire))
       continue;
     if (s.state == kTaskRunning) // its last await point is behind it
-      s.at_fn = s.at_file = nullptr, s.at_line = 0;
+      s.at_fn = s.at_file = nullptr, s.at_line = 0, s.stack = 0;
     out.push_back(s);
   }
   // Slots are reused: sort by id, the order tasks began.
@@ -398,7 +418,14 @@ const ThreadSnap *runningThread(const TaskSnap &t, const std::vector<ThreadSnap>
 std::string taskReason(const TaskSnap &t, const std::vector<ThreadSnap> &threads) {
   switch (t.state) {
   case kTaskRunnable: return "runnable";
-  case kTaskSuspended: return t.reason && *t.reason ? t.reason : "suspended";
+  case kTaskSuspended: {
+    if (t.stack) {
+      std::string m = modelReason(t.stack);
+      if (!m.empty())
+        return m;
+    }
+    return t.reason && *t.reason ? t.reason : "suspended";
+  }
   case kTaskRunning: {
     // Running on a thread that is blocked: the task waits for what the
     // thread waits for.

@@ -653,6 +653,56 @@ TEST_P(TaskPrograms, CoroutinesNeverDestroyedAreLeaksAtExit) {
   EXPECT_EQ(r.report.find("onWorker"), std::string::npos) << r.report;
 }
 
+// Real Boost.Fiber code under tether::fibers::tracked<round_robin>: every
+// fiber is a task with the stack it blocked with, and the model table names
+// the channel waits.
+TEST_P(TaskPrograms, BoostFibersBlockedInChannelsAreTasks) {
+#ifndef TETHER_HAVE_BOOST_FIBER
+  GTEST_SKIP() << "Boost.Fiber (Debian: libboost-fiber-dev) not installed";
+#endif
+  Result r = run("fibers", GetParam(), "format=debug2");
+  ASSERT_FALSE(r.timed_out);
+  EXPECT_EQ(r.status, 0) << r.err;
+  const std::string &rep = r.report;
+  auto line = [](const char *marker) { return std::to_string(lineOf("fibers.cpp", marker)); };
+  EXPECT_EQ(count(rep, "\"fiber\" [chan receive, "), 3u) << rep;
+  EXPECT_TRUE(matches(rep, "\ntask \\d+ \"fiber\" \\[chan receive, [^\n]*\\]:\n"
+                           "boost::fibers::buffered_channel<int>::pop\\(int&\\)\n\t[^\n]*\n"
+                           "\\(anonymous namespace\\)::consume\\([^\n]*\n\t\\S*fibers\\.cpp:" +
+                               line("CONSUMER-POP") + " "))
+      << rep;
+  EXPECT_TRUE(matches(rep, "\ntask \\d+ \"fiber\" \\[chan send, [^\n]*\\]:\n"
+                           "boost::fibers::buffered_channel<int>::push\\(int const&\\)\n\t[^\n]*\n"
+                           "\\(anonymous namespace\\)::produce\\([^\n]*\n\t\\S*fibers\\.cpp:" +
+                               line("PRODUCER-PUSH") + " "))
+      << rep;
+  EXPECT_TRUE(matches(rep, "\ntask \\d+ \"fiber\" \\[sleep, [^\n]*\\]:\n[^\n]*sleep_for[^\n]*\n\t[^\n]*\n"
+                           "\\(anonymous namespace\\)::nap\\(\\)\n\t\\S*fibers\\.cpp:" + line("NAP") + " "))
+      << rep;
+  // No frame of the scheduler above the wait, and the main context is the
+  // thread, not a task.
+  EXPECT_EQ(rep.find("pick_next"), std::string::npos) << rep;
+  EXPECT_EQ(count(rep, "\ntask "), 6u) << rep;
+}
+
+TEST_P(TaskPrograms, BoostFibersLeftBlockedAreLeaksAtExit) {
+#ifndef TETHER_HAVE_BOOST_FIBER
+  GTEST_SKIP() << "Boost.Fiber (Debian: libboost-fiber-dev) not installed";
+#endif
+  Result r = run("fibers", GetParam(), "format=debug2", {"leak"});
+  ASSERT_FALSE(r.timed_out);
+  EXPECT_EQ(r.status, 66) << r.err << r.report;
+  // The worker thread first, then its fibers, each at the call it blocked in.
+  EXPECT_TRUE(matches(r.report, "^tether: 1 thread\\(s\\) still running at exit that nobody joined:\n"
+                                "  thread 2 \"fiber-worker\""))
+      << r.report;
+  EXPECT_TRUE(matches(r.report, "\ntether: 6 task\\(s\\) never ended at exit:\n"
+                                "  task 1 \"fiber\" \\[chan receive\\] at boost::fibers::buffered_channel<int>::pop"))
+      << r.report;
+  EXPECT_TRUE(matches(r.report, "\n  task 4 \"fiber\" \\[chan send\\] at boost::fibers::buffered_channel<int>::push"))
+      << r.report;
+}
+
 INSTANTIATE_TEST_SUITE_P(Shim, TaskPrograms, ::testing::Values(Mode::Linked, Mode::Static),
                          [](const auto &info) { return std::string(modeName(info.param)); });
 

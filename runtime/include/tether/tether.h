@@ -69,6 +69,15 @@ TETHER_API void tether_task_resume(tether_task *task);
  * timeout if `timed`; reason NULL: runnable (it yielded, or is queued). */
 TETHER_API void tether_task_suspend(tether_task *task, const char *reason, const void *object,
                                     int timed, const char *function, const char *file, int line);
+/* Like tether_task_suspend, with the caller's stack as the await point (a
+ * scheduler that switches away from the task on the task's own stack, e.g.
+ * a Boost.Fiber algorithm). When the model table names a wait for one of
+ * its frames (a channel's pop: "chan receive"), that is the reason; else
+ * `reason`. skip_frames: innermost frames of the caller's stack to leave out
+ * (0: the stack starts at the caller; a scheduler skips its own frames).
+ * Costs a stack unwind (microseconds). */
+TETHER_API void tether_task_suspend_stack(tether_task *task, const char *reason,
+                                          const void *object, int timed, int skip_frames);
 /* The task is done; its record is released (the handle is invalid after). */
 TETHER_API void tether_task_end(tether_task *task);
 /* The task running on the calling thread, or NULL. */
