@@ -17,7 +17,7 @@ int tether_dump(int fd, int format) {
   Fmt f;
   if (!parseFormat(std::to_string(format), f))
     return -1;
-  std::string text = render(f, reportable(snapshot(true)), "api");
+  std::string text = render(f, reportable(snapshot(true)), "api", taskSnapshot());
   if (!writeAll(fd, text))
     return -1;
   return 0;
@@ -53,13 +53,50 @@ unsigned long long tether_thread_id(void) {
   return r ? r->id : 0;
 }
 
+tether_task *tether_task_begin(const char *name, tether_task *parent, const char *function,
+                               const char *file, int line) {
+  return reinterpret_cast<tether_task *>(
+      taskBegin(name, reinterpret_cast<TaskRecord *>(parent), function, file, line));
+}
+
+void tether_task_resume(tether_task *task) { taskResume(reinterpret_cast<TaskRecord *>(task)); }
+
+void tether_task_suspend(tether_task *task, const char *reason, const void *object, int timed,
+                         const char *function, const char *file, int line) {
+  taskSuspend(reinterpret_cast<TaskRecord *>(task), reason, reinterpret_cast<uintptr_t>(object),
+              timed != 0, function, file, line);
+}
+
+void tether_task_suspend_stack(tether_task *task, const char *reason, const void *object,
+                               int timed, int skip_frames) {
+  taskSuspendStack(reinterpret_cast<TaskRecord *>(task), reason,
+                   reinterpret_cast<uintptr_t>(object), timed != 0,
+                   skip_frames > 0 ? skip_frames : 0);
+}
+
+void tether_task_end(tether_task *task) { taskEnd(reinterpret_cast<TaskRecord *>(task)); }
+
+tether_task *tether_task_current(void) { return reinterpret_cast<tether_task *>(currentTask()); }
+
+unsigned long long tether_task_id(const tether_task *task) {
+  return task ? reinterpret_cast<const TaskRecord *>(task)->id : 0;
+}
+
+void tether_task_set_name(tether_task *task, const char *name) {
+  taskSetName(reinterpret_cast<TaskRecord *>(task), name);
+}
+
+void tether_task_set_label(tether_task *task, const char *key, const char *value) {
+  taskSetLabel(reinterpret_cast<TaskRecord *>(task), key, value);
+}
+
 } // extern "C"
 
 namespace tether {
 
 void dump(std::ostream &os, Format format) {
   initRuntime();
-  os << render(Fmt(int(format)), reportable(snapshot(true)), "api");
+  os << render(Fmt(int(format)), reportable(snapshot(true)), "api", taskSnapshot());
 }
 
 std::vector<unsigned long long> CurrentThreadIds() {
@@ -99,6 +136,19 @@ std::vector<const ThreadSnap *> candidates(const std::vector<ThreadSnap> &all,
   return out;
 }
 
+std::vector<const TaskSnap *> taskCandidates(const std::vector<TaskSnap> &all,
+                                             const LeakOptions &opts, uint64_t scope) {
+  std::vector<const TaskSnap *> out;
+  for (const TaskSnap &t : all) {
+    if (t.id <= opts.tasks_created_after || (t.leak_reported && !opts.include_reported))
+      continue;
+    if (scope && !scopeWithin(t.scope, scope))
+      continue;
+    out.push_back(&t);
+  }
+  return out;
+}
+
 LeakReport findLeaks(const LeakOptions &opts, uint64_t scope) {
   initRuntime();
   uint64_t sleep_us = 1;
@@ -108,13 +158,23 @@ LeakReport findLeaks(const LeakOptions &opts, uint64_t scope) {
     // clean test) never signals a thread.
     std::vector<ThreadSnap> all = reportable(snapshot(false));
     std::vector<const ThreadSnap *> leaked = candidates(all, opts, scope);
-    bool final = leaked.empty() || attempt >= opts.max_retries;
+    std::vector<TaskSnap> all_tasks = taskSnapshot();
+    std::vector<const TaskSnap *> leaked_tasks = taskCandidates(all_tasks, opts, scope);
+    bool none = leaked.empty() && leaked_tasks.empty();
+    bool final = none || attempt >= opts.max_retries;
     if (!final) {
       usleep(useconds_t(sleep_us));
       sleep_us = std::min(sleep_us * 2, max_sleep);
       continue;
     }
     LeakReport r;
+    if (none)
+      return r;
+    for (const TaskSnap *t : leaked_tasks) {
+      r.task_ids.push_back(t->id);
+      r.text += renderTaskDebug2One(*t, all) + "\n";
+      markTaskLeakReported(t->id);
+    }
     if (leaked.empty())
       return r;
     all = reportable(snapshot(true));
@@ -140,6 +200,7 @@ LeakMark leak_mark() {
   initRuntime();
   LeakMark m;
   m.last_id = lastThreadId();
+  m.last_task_id = lastTaskId();
   if (ThreadRecord *r = currentThread()) {
     m.scope = newScope(r->scope.load(std::memory_order_relaxed));
     r->scope.store(m.scope, std::memory_order_relaxed);
@@ -150,6 +211,8 @@ LeakMark leak_mark() {
 LeakReport leaked_since(const LeakMark &mark, LeakOptions opts) {
   if (opts.created_after < mark.last_id)
     opts.created_after = mark.last_id;
+  if (opts.tasks_created_after < mark.last_task_id)
+    opts.tasks_created_after = mark.last_task_id;
   return findLeaks(opts, mark.scope);
 }
 

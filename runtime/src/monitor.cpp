@@ -148,7 +148,7 @@ void onSigquit(int) {
 
 void dumpAll(const char *trigger) {
   auto ts = reportable(snapshot(true));
-  std::string text = render(options().format, ts, trigger);
+  std::string text = render(options().format, ts, trigger, taskSnapshot());
   if (options().format == Fmt::Debug2 || options().format == Fmt::Debug1)
     text = "tether: thread dump (" + std::string(trigger) + ")\n" + text;
   writeReport(text, trigger);
@@ -509,6 +509,18 @@ void awaitPendingDumps() {
   }
 }
 
+// The exit report's part for tasks: one line each, then their blocks.
+std::string tasksLeakText(const std::vector<TaskSnap> &tasks, const std::vector<ThreadSnap> &ts) {
+  std::string o = "tether: " + std::to_string(tasks.size()) + " task(s) never ended at exit:\n";
+  for (const TaskSnap &t : tasks)
+    o += "  task " + std::to_string(t.id) + (t.name[0] ? " \"" + std::string(t.name) + "\"" : "") +
+         " [" + taskReason(t, ts) + "] at " + taskWhere(t) + "\n";
+  o += "\n";
+  for (const TaskSnap &t : tasks)
+    o += renderTaskDebug2One(t, ts) + "\n";
+  return o;
+}
+
 void reportLeaksAtExit() {
   if (!g_active.load() || isInternalThread() || g_leaks_checked.exchange(true))
     return;
@@ -524,11 +536,19 @@ void reportLeaksAtExit() {
         !leakIgnoredByName(t, options().ignore_name) &&
         !leakIgnored(t, options().ignore_top, options().ignore_created_by))
       leaked.push_back(t);
-  if (leaked.empty())
+  // Tasks begun and never ended: a fiber or coroutine still suspended, a job
+  // never run.
+  std::vector<TaskSnap> leaked_tasks;
+  for (const TaskSnap &t : taskSnapshot())
+    if (!t.leak_reported)
+      leaked_tasks.push_back(t);
+  if (leaked.empty() && leaked_tasks.empty())
     return;
   std::string o;
   if (options().format == Fmt::Json) {
-    o = renderJson(leaked, "exit-leaks");
+    o = renderJson(leaked, "exit-leaks", leaked_tasks);
+  } else if (leaked.empty()) {
+    o = tasksLeakText(leaked_tasks, ts);
   } else {
     o = "tether: " + std::to_string(leaked.size()) +
         " thread(s) still running at exit that nobody joined:\n";
@@ -557,6 +577,8 @@ void reportLeaksAtExit() {
       }
       o += "\n";
     }
+    if (!leaked_tasks.empty())
+      o += tasksLeakText(leaked_tasks, ts);
   }
   g_problem_reported.store(true);
   if (options().format == Fmt::Json)
@@ -579,6 +601,7 @@ void reportLeaksAtExitHandler() {
 
 void atforkChild() {
   registryAfterForkChild();
+  tasksAfterForkChild();
   monitorAfterForkChild();
 }
 

@@ -11,6 +11,9 @@
 #include <cstring>
 #include <functional>
 #include <map>
+#include <memory>
+#include <unordered_map>
+#include <tuple>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -457,16 +460,202 @@ std::vector<ThreadSnap> reportable(std::vector<ThreadSnap> ts) {
   return ts;
 }
 
-std::string renderDebug2(const std::vector<ThreadSnap> &ts) {
+std::string renderDebug2(const std::vector<ThreadSnap> &ts, const Tasks &tasks) {
   std::string o;
   for (const auto &t : ts) {
     o += renderDebug2One(t, ts);
     o += "\n";
   }
+  for (const auto &t : tasks) {
+    o += renderTaskDebug2One(t, ts);
+    o += "\n";
+  }
   return o;
 }
 
-std::string renderDebug1(const std::vector<ThreadSnap> &ts) {
+namespace {
+std::string siteText(const char *fn, const char *file, int line) {
+  std::string o = fn && *fn ? fn : "??";
+  o += "\n\t";
+  o += file && *file ? file : "??";
+  o += ":" + (line > 0 ? std::to_string(line) : std::string("?")) + "\n";
+  return o;
+}
+
+std::string taskLabelsJson(uint32_t id) {
+  const auto &ls = labelSet(id);
+  std::string o = "{";
+  for (size_t i = 0; i < ls.size(); ++i) {
+    if (i)
+      o += ",";
+    o += "\"" + jsonEscape(ls[i].first) + "\":\"" + jsonEscape(ls[i].second) + "\"";
+  }
+  return o + "}";
+}
+
+bool taskHasDuration(const TaskSnap &t, const std::string &reason) {
+  return t.state != kTaskRunning || reason != "running";
+}
+} // namespace
+
+std::string taskWhere(const TaskSnap &t) {
+  if (t.stack) {
+    // The innermost frame of the program's own code.
+    for (const Frame &f : symbolizeStack(t.stack)) {
+      if (!frameLibrary(f).empty() || f.function == "??")
+        continue;
+      size_t slash = f.file.rfind('/');
+      return f.function + " (" + (slash == std::string::npos ? f.file : f.file.substr(slash + 1)) +
+             ":" + std::to_string(f.line) + ")";
+    }
+  }
+  if (!t.at_fn && !t.at_file && !t.site_fn && !t.site_file)
+    return "(not started)";
+  const char *fn = t.at_fn ? t.at_fn : t.site_fn;
+  const char *file = t.at_fn ? t.at_file : t.site_file;
+  int line = t.at_fn ? t.at_line : t.site_line;
+  std::string o = fn && *fn ? fn : "??";
+  if (file && *file) {
+    const char *slash = strrchr(file, '/');
+    o += std::string(" (") + (slash ? slash + 1 : file) + ":" + std::to_string(line) + ")";
+  }
+  return o;
+}
+
+std::string renderTaskDebug2One(const TaskSnap &t, const std::vector<ThreadSnap> &threads) {
+  std::string o = "task " + std::to_string(t.id);
+  if (t.name[0])
+    o += " \"" + std::string(t.name) + "\"";
+  std::string reason = taskReason(t, threads);
+  o += " [" + reason;
+  if (taskHasDuration(t, reason))
+    o += ", " + formatDuration(nowNs() - taskSince(t, threads));
+  o += "]:\n";
+  if (t.labels)
+    o += "labels: " + taskLabelsJson(t.labels) + "\n";
+  if (t.stack)
+    o += foldedFrames(textFrames(t.stack),
+                      [](const Frame &f) { return f.function + "\n" + fileLine(f); }, "");
+  else if (t.at_fn || t.at_file)
+    o += siteText(t.at_fn, t.at_file, t.at_line);
+  else if (t.state == kTaskRunnable)
+    o += "(not started)\n";
+  if (t.state == kTaskRunning)
+    o += "running on " + threadLabel(t.thread_id, threads) + "\n";
+  else if (t.thread_id)
+    o += "last ran on " + threadLabel(t.thread_id, threads) + "\n";
+  if (t.site_fn || t.site_file) {
+    o += "created by " + std::string(t.site_fn && *t.site_fn ? t.site_fn : "??");
+    if (t.parent_id)
+      o += " in task " + std::to_string(t.parent_id);
+    else if (t.creator_thread)
+      o += " in thread " + std::to_string(t.creator_thread);
+    o += "\n\t" + std::string(t.site_file && *t.site_file ? t.site_file : "??") + ":" +
+         std::to_string(t.site_line) + "\n";
+  } else if (t.parent_id) {
+    o += "created in task " + std::to_string(t.parent_id) + "\n";
+  } else if (t.creator_thread) {
+    o += "created in thread " + std::to_string(t.creator_thread) + "\n";
+  }
+  if (t.state == kTaskSuspended && t.object)
+    o += "blocked on object " + hex(t.object) + "\n";
+  return o;
+}
+
+namespace {
+// debug=1 for tasks: grouped by wait reason, await point, creation site and
+// labels, most frequent first. Grouping keys on the strings' addresses
+// (static strings: one per site) first, then merges groups whose text is the
+// same, so a million tasks group in one pass without copying their strings.
+std::string renderTasksDebug1(const Tasks &tasks, const std::vector<ThreadSnap> &threads) {
+  // Reasons as pointers: a suspended task's own (static) string, else one
+  // of the few computed here.
+  std::vector<std::unique_ptr<std::string>> computed;
+  std::unordered_map<std::string, const char *> computed_at;
+  auto reasonPtr = [&](const TaskSnap &t) -> const char * {
+    if (t.state == kTaskSuspended && t.reason && *t.reason && !t.stack)
+      return t.reason;
+    std::string r = taskReason(t, threads);
+    auto it = computed_at.find(r);
+    if (it != computed_at.end())
+      return it->second;
+    computed.push_back(std::make_unique<std::string>(r));
+    return computed_at[r] = computed.back()->c_str();
+  };
+  struct Key {
+    const char *reason, *at_fn, *at_file, *site_fn, *site_file;
+    int at_line, site_line;
+    uint32_t labels, stack;
+    bool operator==(const Key &o) const {
+      return reason == o.reason && stack == o.stack && at_fn == o.at_fn && at_file == o.at_file &&
+             site_fn == o.site_fn && site_file == o.site_file && at_line == o.at_line &&
+             site_line == o.site_line && labels == o.labels;
+    }
+  };
+  struct KeyHash {
+    size_t operator()(const Key &k) const {
+      size_t h = 0;
+      auto mix = [&](uint64_t v) { h = (h ^ v) * 0x100000001b3ull + (h >> 29); };
+      mix(uintptr_t(k.reason));
+      mix(uintptr_t(k.at_fn));
+      mix(uintptr_t(k.at_file));
+      mix(uintptr_t(k.site_fn));
+      mix(uintptr_t(k.site_file));
+      mix(uint64_t(uint32_t(k.at_line)) << 32 | uint32_t(k.site_line));
+      mix(uint64_t(k.labels) << 32 | k.stack);
+      return h;
+    }
+  };
+  std::unordered_map<Key, size_t, KeyHash> by_key;
+  for (const TaskSnap &t : tasks) {
+    Key k{reasonPtr(t), t.at_fn,     t.at_file, t.site_fn, t.site_file,
+          t.at_line,    t.site_line, t.labels,  t.stack};
+    ++by_key[k];
+  }
+  struct Group {
+    size_t count = 0;
+    std::string head, body;
+  };
+  std::map<std::string, Group> by_text;
+  auto str = [](const char *s) { return std::string(s && *s ? s : "??"); };
+  for (auto &[k, n] : by_key) {
+    std::string head = " @ [" + std::string(k.reason) + "]\n";
+    std::string body;
+    if (k.labels)
+      body += "# labels: " + taskLabelsJson(k.labels) + "\n";
+    if (k.stack)
+      body += foldedFrames(
+          textFrames(k.stack),
+          [](const Frame &f) {
+            char b[64];
+            snprintf(b, sizeof b, "#\t%#" PRIxPTR "\t", f.pc);
+            std::string l = b + f.function;
+            snprintf(b, sizeof b, "+%#" PRIxPTR "\t", f.offset);
+            return l + b + (f.file.empty() ? f.module : f.file) + ":" + std::to_string(f.line) + "\n";
+          },
+          "#\t");
+    else if (k.at_fn || k.at_file)
+      body += "#\t" + str(k.at_fn) + "\t" + str(k.at_file) + ":" + std::to_string(k.at_line) + "\n";
+    if (k.site_fn || k.site_file)
+      body += "#\tcreated by " + str(k.site_fn) + "\t" + str(k.site_file) + ":" +
+              std::to_string(k.site_line) + "\n";
+    Group &g = by_text[head + body];
+    g.count += n;
+    g.head = head;
+    g.body = body;
+  }
+  std::vector<Group> v;
+  for (auto &[text, g] : by_text)
+    v.push_back(std::move(g));
+  std::stable_sort(v.begin(), v.end(), [](const Group &a, const Group &b) { return a.count > b.count; });
+  std::string o = "task profile: total " + std::to_string(tasks.size()) + "\n";
+  for (const Group &g : v)
+    o += std::to_string(g.count) + g.head + g.body + "\n";
+  return o;
+}
+} // namespace
+
+std::string renderDebug1(const std::vector<ThreadSnap> &ts, const Tasks &tasks) {
   struct Group {
     uint32_t stack;
     std::string labels;
@@ -511,6 +700,8 @@ std::string renderDebug1(const std::vector<ThreadSnap> &ts) {
     }
     o += "\n";
   }
+  if (!tasks.empty())
+    o += renderTasksDebug1(tasks, ts);
   return o;
 }
 
@@ -531,7 +722,88 @@ std::string framesJson(const std::vector<Frame> &fs) {
 }
 } // namespace
 
-std::string renderJson(const std::vector<ThreadSnap> &ts, const char *trigger) {
+namespace {
+// Escapes a static string once per dump (tasks share a few sites).
+struct EscapeCache {
+  std::unordered_map<const char *, std::string> done;
+  const std::string &operator()(const char *s) {
+    auto it = done.find(s);
+    if (it != done.end())
+      return it->second;
+    return done[s] = jsonEscape(s ? s : "");
+  }
+};
+
+void siteJson(std::string &o, EscapeCache &esc, const char *fn, const char *file, int line) {
+  if (!fn && !file) {
+    o += "null";
+    return;
+  }
+  o += "{\"function\":\"";
+  o += esc(fn);
+  o += "\",\"file\":\"";
+  o += esc(file);
+  o += "\",\"line\":";
+  o += std::to_string(line);
+  o += '}';
+}
+
+std::string tasksJson(const Tasks &tasks, const std::vector<ThreadSnap> &threads) {
+  uint64_t now = nowNs();
+  // Monotonic start times as wall-clock ones.
+  int64_t wall_minus_mono = int64_t(wallNs()) - int64_t(now);
+  EscapeCache esc;
+  std::unordered_map<uint32_t, std::string> labels;
+  std::string o = ",\"tasks\":[";
+  o.reserve(tasks.size() * 400);
+  for (size_t i = 0; i < tasks.size(); ++i) {
+    const TaskSnap &t = tasks[i];
+    std::string reason = t.state == kTaskSuspended && t.reason && !t.stack ? esc(t.reason)
+                                                               : jsonEscape(taskReason(t, threads));
+    o += i ? ",\n{\"id\":" : "\n{\"id\":";
+    o += std::to_string(t.id);
+    o += ",\"name\":\"";
+    o += jsonEscape(t.name);
+    o += "\",\"parent_id\":";
+    o += std::to_string(t.parent_id);
+    o += ",\"created_in_thread\":";
+    o += std::to_string(t.creator_thread);
+    o += ",\"state\":\"";
+    o += taskStateName(t.state);
+    o += "\",\"reason\":\"";
+    o += reason;
+    o += "\",\"wait_ns\":";
+    o += std::to_string(t.state != kTaskRunning || reason != "running" ? now - taskSince(t, threads)
+                                                                        : 0);
+    o += t.timed ? ",\"timed\":true" : ",\"timed\":false";
+    o += ",\"object\":";
+    o += t.state == kTaskSuspended && t.object ? "\"" + hex(t.object) + "\"" : std::string("null");
+    o += ",\"thread_id\":";
+    o += t.state == kTaskRunning && t.thread_id ? std::to_string(t.thread_id) : std::string("null");
+    o += ",\"last_thread_id\":";
+    o += t.thread_id ? std::to_string(t.thread_id) : std::string("null");
+    o += ",\"start_unix_ns\":";
+    o += std::to_string(int64_t(t.start_ns) + wall_minus_mono);
+    o += ",\"labels\":";
+    auto lit = labels.find(t.labels);
+    if (lit == labels.end())
+      lit = labels.emplace(t.labels, taskLabelsJson(t.labels)).first;
+    o += lit->second;
+    o += ",\"await\":";
+    siteJson(o, esc, t.at_fn, t.at_file, t.at_line);
+    o += ",\"created_at\":";
+    siteJson(o, esc, t.site_fn, t.site_file, t.site_line);
+    if (t.stack) {
+      o += ",\"stack\":";
+      o += framesJson(symbolizeStack(t.stack, true));
+    }
+    o += '}';
+  }
+  return o + "\n]";
+}
+} // namespace
+
+std::string renderJson(const std::vector<ThreadSnap> &ts, const char *trigger, const Tasks &tasks) {
   std::vector<uint32_t> ids;
   for (const ThreadSnap &t : ts)
     ids.push_back(t.stack), ids.push_back(t.create_stack);
@@ -568,7 +840,10 @@ std::string renderJson(const std::vector<ThreadSnap> &ts, const char *trigger) {
               : std::string("[]"));
     o += "}";
   }
-  o += "\n]}\n";
+  o += "\n]";
+  if (!tasks.empty())
+    o += tasksJson(tasks, ts);
+  o += "}\n";
   return o;
 }
 
@@ -689,7 +964,7 @@ std::vector<LoadedObject> loadedObjects() {
 }
 } // namespace
 
-std::string renderPprof(const std::vector<ThreadSnap> &ts) {
+std::string renderPprof(const std::vector<ThreadSnap> &ts, const Tasks &tasks) {
   std::vector<std::string> strings{""};
   std::map<std::string, uint64_t> sidx{{"", 0}};
   auto str = [&](const std::string &s) {
@@ -826,6 +1101,70 @@ std::string renderPprof(const std::vector<ThreadSnap> &ts) {
     }
     prof.bytes(2, s.b);
   }
+  // Tasks: one sample per (await point, creation site, reason, labels),
+  // labelled kind=task. A task has no machine stack while suspended: its
+  // await point is its leaf location and its creation site the caller.
+  if (!tasks.empty()) {
+    std::map<std::tuple<std::string, std::string, int>, uint64_t> site_locs;
+    auto siteLoc = [&](const char *fn, const char *file, int line) {
+      std::string f = fn && *fn ? fn : "??", p = file && *file ? file : "";
+      auto key = std::make_tuple(f, p, line);
+      auto it = site_locs.find(key);
+      if (it != site_locs.end())
+        return it->second;
+      uint64_t fid = funcs.size() + 1;
+      auto fk = std::make_pair(f, p);
+      auto fit = funcs.find(fk);
+      if (fit == funcs.end()) {
+        funcs[fk] = fid;
+        Pb fnb;
+        fnb.u64(1, fid);
+        fnb.i64(2, int64_t(str(f)));
+        fnb.i64(3, int64_t(str(f)));
+        fnb.i64(4, int64_t(str(p)));
+        prof.bytes(5, fnb.b);
+      } else {
+        fid = fit->second;
+      }
+      // Location ids continue after the threads' (one per pc there).
+      uint64_t lid = locs.size() + site_locs.size() + 1;
+      site_locs[key] = lid;
+      Pb loc;
+      loc.u64(1, lid);
+      Pb line_b;
+      line_b.u64(1, fid);
+      line_b.i64(2, line);
+      loc.bytes(4, line_b.b);
+      prof.bytes(4, loc.b);
+      return lid;
+    };
+    std::map<std::tuple<std::vector<uint64_t>, std::string, uint32_t>, uint64_t> counts;
+    for (const TaskSnap &t : tasks) {
+      std::vector<uint64_t> ls;
+      if (t.at_fn || t.at_file)
+        ls.push_back(siteLoc(t.at_fn, t.at_file, t.at_line));
+      if (t.site_fn || t.site_file)
+        ls.push_back(siteLoc(t.site_fn, t.site_file, t.site_line));
+      ++counts[std::make_tuple(std::move(ls), taskReason(t, ts), t.labels)];
+    }
+    for (auto &[key, n] : counts) {
+      Pb smp;
+      if (!std::get<0>(key).empty())
+        smp.packed(1, std::get<0>(key));
+      smp.packed(2, {n});
+      auto label = [&](const std::string &k, const std::string &v) {
+        Pb l;
+        l.i64(1, int64_t(str(k)));
+        l.i64(2, int64_t(str(v)));
+        smp.bytes(3, l.b);
+      };
+      label("kind", "task");
+      label("state", std::get<1>(key));
+      for (auto &[k, v] : labelSet(std::get<2>(key)))
+        label(k, v);
+      prof.bytes(2, smp.b);
+    }
+  }
   // string_table must hold every index used above.
   Pb tail;
   Pb pt;
@@ -839,7 +1178,8 @@ std::string renderPprof(const std::vector<ThreadSnap> &ts) {
   return gzip(prof.b + tail.b);
 }
 
-std::string render(Fmt f, const std::vector<ThreadSnap> &ts, const char *trigger) {
+std::string render(Fmt f, const std::vector<ThreadSnap> &ts, const char *trigger,
+                   const Tasks &tasks) {
   std::vector<uint32_t> ids;
   ids.reserve(ts.size() * 2);
   for (const ThreadSnap &t : ts) {
@@ -849,11 +1189,11 @@ std::string render(Fmt f, const std::vector<ThreadSnap> &ts, const char *trigger
   // JSON and pprof keep every frame with its line; text folds library frames.
   symbolizeStacks(ids, f == Fmt::Json || f == Fmt::Pprof || options().frames_all);
   switch (f) {
-  case Fmt::Debug1: return renderDebug1(ts);
-  case Fmt::Json: return renderJson(ts, trigger);
-  case Fmt::Pprof: return renderPprof(ts);
+  case Fmt::Debug1: return renderDebug1(ts, tasks);
+  case Fmt::Json: return renderJson(ts, trigger, tasks);
+  case Fmt::Pprof: return renderPprof(ts, tasks);
   case Fmt::Debug2:
-  default: return renderDebug2(ts);
+  default: return renderDebug2(ts, tasks);
   }
 }
 

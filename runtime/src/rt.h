@@ -189,6 +189,79 @@ std::vector<ThreadSnap> snapshot(bool capture_stacks, uint64_t min_blocked_ns = 
 uint64_t nowNs();
 uint64_t wallNs();
 
+// ------------------------------------------------------------------- tasks
+// Tasks (fibers, coroutines, pool jobs) declared through tether_task_*: a
+// second registry next to the threads'. A task runs on some thread between
+// resume and suspend; its fields are written by whichever thread drives it
+// (never two at once) under the `seq` seqlock, and read racily by dumpers.
+enum TaskState : uint8_t { kTaskRunnable, kTaskRunning, kTaskSuspended, kTaskDone };
+constexpr int kTaskNameLen = 32;
+
+struct TaskRecord {
+  std::atomic<uint32_t> in_use{0};
+  std::atomic<uint32_t> seq{0}; // odd while being written
+  uint64_t id = 0;
+  uint64_t parent_id = 0;      // task id, 0: none
+  uint64_t creator_thread = 0; // tether id of the thread that began it
+  uint64_t scope = 0;          // leak scope (tether::leak_mark), inherited
+  uint64_t start_ns = 0;
+  // Creation site and await point: strings of static storage duration.
+  const char *site_fn = nullptr, *site_file = nullptr;
+  const char *at_fn = nullptr, *at_file = nullptr;
+  const char *reason = nullptr; // wait reason while suspended (static storage)
+  int site_line = 0, at_line = 0;
+  uint8_t state = kTaskRunnable;
+  bool timed = false;
+  std::atomic<bool> leak_reported{false};
+  uint32_t labels = 0;     // interned label set (0: none)
+  uint64_t thread_id = 0;  // tether id of the thread running it (or that last did)
+  uint64_t since_ns = 0;   // since when in its state
+  uintptr_t object = 0;    // what it waits for
+  uint32_t stack = 0;      // depot id of the stack it suspended with (0: none)
+  TaskRecord *resumer = nullptr; // the task running on the thread before resume
+  char name[kTaskNameLen] = {};
+};
+
+struct TaskSnap {
+  uint64_t id, parent_id, creator_thread, scope, start_ns, thread_id, since_ns;
+  const char *site_fn, *site_file, *at_fn, *at_file, *reason;
+  int site_line, at_line;
+  uint8_t state;
+  bool timed, leak_reported;
+  uint32_t labels;
+  uintptr_t object;
+  uint32_t stack; // the stack it suspended with, 0: none (an await point instead)
+  char name[kTaskNameLen];
+};
+
+TaskRecord *taskBegin(const char *name, TaskRecord *parent, const char *fn, const char *file,
+                      int line);
+void taskResume(TaskRecord *t);
+// reason null: runnable (yielded, queued), else suspended.
+void taskSuspend(TaskRecord *t, const char *reason, uintptr_t object, bool timed, const char *fn,
+                 const char *file, int line);
+// Suspended with the caller's stack (skip: frames to drop) as its await
+// point; a wait the model table names for a frame of it is its reason.
+void taskSuspendStack(TaskRecord *t, const char *reason, uintptr_t object, bool timed, int skip);
+void taskEnd(TaskRecord *t);
+TaskRecord *currentTask();
+void taskSetLabel(TaskRecord *t, const char *key, const char *value);
+void taskSetName(TaskRecord *t, const char *name);
+// Every live task (not done), in id order.
+std::vector<TaskSnap> taskSnapshot();
+uint64_t lastTaskId();
+void markTaskLeakReported(uint64_t id);
+void tasksAfterForkChild();
+// Interned label sets ("k\0v\0...\0" blobs): id 0 is the empty set.
+uint32_t internLabels(const char *blob, size_t len);
+const std::vector<std::pair<std::string, std::string>> &labelSet(uint32_t id);
+// Effective wait reason of a task: its own, or while it runs, its thread's
+// when that thread is blocked (`threads` from the same dump).
+std::string taskReason(const TaskSnap &t, const std::vector<ThreadSnap> &threads);
+// Since when (monotonic ns) the task has been in that reason.
+uint64_t taskSince(const TaskSnap &t, const std::vector<ThreadSnap> &threads);
+const char *taskStateName(uint8_t s);
+
 // ------------------------------------------------------------------- depot
 uint32_t depotPut(const uintptr_t *pcs, int n);
 int depotGet(uint32_t id, uintptr_t *pcs, int max);
@@ -248,12 +321,20 @@ bool parseFormat(const std::string &s, Fmt &out);
 // Effective reason text (model-aware) for a snapshot.
 std::string effectiveReason(const ThreadSnap &s);
 std::string formatDuration(uint64_t ns);
-std::string renderDebug2(const std::vector<ThreadSnap> &ts);
+// Tasks follow the threads in every format (none: the output is the
+// threads' alone).
+using Tasks = std::vector<TaskSnap>;
+std::string renderDebug2(const std::vector<ThreadSnap> &ts, const Tasks &tasks = {});
 std::string renderDebug2One(const ThreadSnap &t, const std::vector<ThreadSnap> &all);
-std::string renderDebug1(const std::vector<ThreadSnap> &ts);
-std::string renderJson(const std::vector<ThreadSnap> &ts, const char *trigger);
-std::string renderPprof(const std::vector<ThreadSnap> &ts);
-std::string render(Fmt f, const std::vector<ThreadSnap> &ts, const char *trigger);
+std::string renderTaskDebug2One(const TaskSnap &t, const std::vector<ThreadSnap> &threads);
+std::string renderDebug1(const std::vector<ThreadSnap> &ts, const Tasks &tasks = {});
+std::string renderJson(const std::vector<ThreadSnap> &ts, const char *trigger,
+                       const Tasks &tasks = {});
+std::string renderPprof(const std::vector<ThreadSnap> &ts, const Tasks &tasks = {});
+std::string render(Fmt f, const std::vector<ThreadSnap> &ts, const char *trigger,
+                   const Tasks &tasks = {});
+// "fn (file:line)" of a task's await point, else of its creation site.
+std::string taskWhere(const TaskSnap &t);
 std::vector<ThreadSnap> reportable(std::vector<ThreadSnap> ts);
 // What a thread runs, from its start routine, and for std::thread (and so
 // std::jthread, std::async) the callable's type from the state object passed

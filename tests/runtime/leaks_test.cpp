@@ -6,9 +6,11 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <memory>
 #include <mutex>
 #include <sstream>
 #include <thread>
+#include <vector>
 
 namespace {
 
@@ -185,6 +187,130 @@ TEST(Leaks, VerifyNoLeaksFailsAtTheCall) {
 }
 
 } // namespace
+
+// ---- Tasks ------------------------------------------------------------------
+
+// A session of request tasks that wait on an inbox: each request is a task
+// suspended in "chan receive" until the inbox delivers to it.
+class Inbox {
+public:
+  void await(tether::Task &t) {
+    std::lock_guard<std::mutex> l(mu_);
+    waiting_.push_back(&t);
+    t.suspend("chan receive", this); // INBOX-AWAIT
+  }
+  // Delivers to every waiting task: each runs to its end.
+  void deliverAll() {
+    std::vector<tether::Task *> ws;
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      ws.swap(waiting_);
+    }
+    for (tether::Task *t : ws) {
+      t->resume();
+      t->end();
+    }
+  }
+
+private:
+  std::mutex mu_;
+  std::vector<tether::Task *> waiting_;
+};
+
+struct Session {
+  Inbox inbox;
+  std::vector<std::unique_ptr<tether::Task>> requests;
+  void open(int n) {
+    for (int i = 0; i < n; ++i) {
+      requests.emplace_back(new tether::Task("request")); // REQUEST-CREATED
+      requests.back()->resume();
+      inbox.await(*requests.back());
+    }
+  }
+};
+
+TEST(TaskLeaks, SuspendedTaskIsALeakUntilItEnds) {
+  tether::LeakMark m = tether::leak_mark();
+  Session s;
+  s.open(2);
+  tether::LeakReport r = tether::leaked_since(m, fast());
+  EXPECT_TRUE(r.leaked());
+  EXPECT_TRUE(r.thread_ids.empty());
+  ASSERT_EQ(r.task_ids.size(), 2u) << r.text;
+  EXPECT_EQ(r.task_ids[0], s.requests[0]->id());
+  EXPECT_NE(r.text.find("\"request\" [chan receive, "), std::string::npos) << r.text;
+  // The await point, then the creation site.
+  EXPECT_NE(r.text.find("]:\nawait\n\t"), std::string::npos) << r.text;
+  EXPECT_NE(r.text.find("leaks_test.cpp:"), std::string::npos) << r.text;
+  EXPECT_NE(r.text.find("created by open in thread "), std::string::npos) << r.text;
+  // Reported once: a second check finds nothing new.
+  EXPECT_FALSE(tether::leaked_since(m, fast()).leaked());
+  s.inbox.deliverAll();
+  tether::LeakOptions all = fast();
+  all.include_reported = true;
+  EXPECT_FALSE(tether::leaked_since(m, all).leaked());
+}
+
+TEST(TaskLeaks, EndedTasksAndEarlierTasksAreNotThisTestsLeaks) {
+  Session before;
+  before.open(1); // outside the mark: not this test's
+  tether::LeakMark m = tether::leak_mark();
+  {
+    Session s;
+    s.open(3);
+    s.inbox.deliverAll();
+  }
+  // A pool job that ran, and one dropped unrun: both ended.
+  auto ran = tether::track_job([] { return 7; }, "job");
+  EXPECT_EQ(ran(), 7);
+  { auto dropped = tether::track_job([] {}, "dropped"); }
+  EXPECT_FALSE(tether::leaked_since(m, fast()).leaked());
+  before.inbox.deliverAll();
+}
+
+TEST(TaskLeaks, TasksOfAThreadStartedInTheTestAreTheTests) {
+  tether::LeakMark m = tether::leak_mark();
+  Session s;
+  std::thread([&] { s.open(1); }).join(); // the thread ended; its task did not
+  tether::LeakReport r = tether::leaked_since(m, fast());
+  EXPECT_TRUE(r.thread_ids.empty());
+  EXPECT_EQ(r.task_ids.size(), 1u) << r.text;
+  s.inbox.deliverAll();
+}
+
+TEST(TaskLeaks, VerifyNoLeaksNamesTasks) {
+  Session s;
+  s.open(1);
+  EXPECT_NONFATAL_FAILURE(tether::testing::VerifyNoLeaks(fast()),
+                          "tether: found unexpected 1 task(s):");
+  s.inbox.deliverAll();
+}
+
+TEST(TaskLeaks, CurrentTaskAndParents) {
+  tether::Task outer("outer");
+  EXPECT_EQ(tether_task_current(), nullptr);
+  outer.resume();
+  EXPECT_EQ(tether_task_current(), outer.get());
+  tether::Task inner("inner"); // parent: the running task
+  inner.resume();
+  EXPECT_EQ(tether_task_current(), inner.get());
+  inner.yield();
+  EXPECT_EQ(tether_task_current(), outer.get()); // back to the task it interrupted
+  std::ostringstream os;
+  tether::dump(os, tether::Format::Json);
+  std::string j = os.str();
+  EXPECT_NE(j.find("\"name\":\"inner\",\"parent_id\":" + std::to_string(outer.id()) +
+                   ",\"created_in_thread\":1,\"state\":\"runnable\""),
+            std::string::npos)
+      << j;
+  EXPECT_NE(j.find("\"name\":\"outer\",\"parent_id\":0,\"created_in_thread\":1,\"state\":\"running\","
+                   "\"reason\":\"running\",\"wait_ns\":0,\"timed\":false,\"object\":null,\"thread_id\":1,"),
+            std::string::npos)
+      << j;
+  inner.end();
+  outer.end();
+  EXPECT_EQ(tether_task_current(), nullptr);
+}
 
 int main(int argc, char **argv) {
   ::testing::InitGoogleTest(&argc, argv);

@@ -95,6 +95,13 @@ bool matches(const std::string &s, const std::string &re) {
 
 using harness::capture;
 
+size_t count(const std::string &s, const std::string &what) {
+  size_t n = 0;
+  for (size_t p = 0; (p = s.find(what, p)) != std::string::npos; p += what.size())
+    ++n;
+  return n;
+}
+
 class Programs : public ::testing::TestWithParam<Mode> {};
 
 TEST_P(Programs, PipelineConsumerShowsChanReceiveWithCreationSite) {
@@ -476,6 +483,229 @@ INSTANTIATE_TEST_SUITE_P(Shim, Programs,
                          ::testing::Values(Mode::Preload, Mode::Linked, Mode::Static),
                          [](const auto &info) { return std::string(modeName(info.param)); });
 
+// Programs that call the task API: linked and static builds only.
+class TaskPrograms : public ::testing::TestWithParam<Mode> {};
+
+std::string lineStr(const char *marker) { return std::to_string(lineOf("tasks.cpp", marker)); }
+
+// The debug=2 block of the task named `name`.
+std::string taskBlock(const std::string &report, const std::string &name) {
+  size_t p = report.find("\"" + name + "\" [");
+  if (p == std::string::npos)
+    return {};
+  size_t start = report.rfind("task ", p);
+  size_t end = report.find("\n\n", p);
+  return report.substr(start, end == std::string::npos ? std::string::npos : end - start + 1);
+}
+
+TEST_P(TaskPrograms, Debug2ListsEveryTaskWithItsStateAndCreator) {
+  Result r = run("tasks", GetParam(), "format=debug2");
+  ASSERT_FALSE(r.timed_out);
+  EXPECT_EQ(r.status, 0) << r.err;
+  const std::string &rep = r.report;
+  std::string session = taskBlock(rep, "session");
+  EXPECT_TRUE(matches(session, "^task 1 \"session\" \\[sleep, (\\d+ms|\\d\\.\\d{3}s)\\]:\nlabels: \\{\"svc\":\"ingest\"\\}\n"
+                               "main\n\t\\S*tasks\\.cpp:" + lineStr("SESSION-AWAIT") +
+                               "\nlast ran on thread 1\ncreated by main in thread 1\n\t\\S*tasks\\.cpp:" +
+                               lineStr("SESSION-CREATED") + "\n$"))
+      << session << "\n---\n" << rep;
+  for (const char *reader : {"reader-0", "reader-1", "reader-2"}) {
+    std::string b = taskBlock(rep, reader);
+    EXPECT_TRUE(matches(b, "^task \\d+ \"" + std::string(reader) +
+                               "\" \\[chan receive, (\\d+ms|\\d\\.\\d{3}s)\\]:\nlabels: \\{\"svc\":\"ingest\"\\}\n"
+                               "receive\n\t\\S*tasks\\.cpp:" + lineStr("READER-AWAIT") +
+                               "\nlast ran on thread 1\ncreated by main in task 1\n\t\\S*tasks\\.cpp:" +
+                               lineStr("READER-CREATED") + "\nblocked on object 0x[0-9a-f]+\n$"))
+        << b << "\n---\n" << rep;
+  }
+  // Its own label added to the inherited one.
+  EXPECT_TRUE(matches(taskBlock(rep, "writer"),
+                      "\\[chan send, (\\d+ms|\\d\\.\\d{3}s)\\]:\nlabels: \\{\"svc\":\"ingest\",\"role\":\"out\"\\}\n"
+                      "send\n\t\\S*tasks\\.cpp:" + lineStr("WRITER-AWAIT") + "\n"))
+      << rep;
+  // A job running on a pool thread that is blocked waits for what the thread
+  // waits for; a job queued behind it has not started.
+  EXPECT_TRUE(matches(taskBlock(rep, "job-a"),
+                      "\\[mutex lock, (\\d+ms|\\d\\.\\d{3}s)\\]:\nlabels: \\{\"svc\":\"ingest\"\\}\nrunning on thread 2 "
+                      "\"pool-0\"\ncreated by main in task 1\n\t\\S*tasks\\.cpp:" +
+                          lineStr("JOB-A-SUBMITTED") + "\n"))
+      << rep;
+  EXPECT_TRUE(matches(taskBlock(rep, "job-b"), "\\[runnable, (\\d+ms|\\d\\.\\d{3}s)\\]:\nlabels: [^\n]*\n\\(not started\\)\n"))
+      << rep;
+  // The threads come first, as before.
+  EXPECT_LT(rep.find("thread 2 \"pool-0\" [mutex lock"), rep.find("task 1 \"session\"")) << rep;
+  EXPECT_EQ(count(rep, "\ntask "), 7u) << rep;
+}
+
+TEST_P(TaskPrograms, Debug1GroupsTasksByAwaitPoint) {
+  Result r = run("tasks", GetParam(), "format=debug1");
+  ASSERT_FALSE(r.timed_out);
+  std::string want = "\ntask profile: total 7\n3 @ [chan receive]\n# labels: {\"svc\":\"ingest\"}\n#\treceive\t";
+  size_t p = r.report.find(want);
+  ASSERT_NE(p, std::string::npos) << r.report;
+  EXPECT_TRUE(matches(r.report.substr(p + want.size()),
+                      "^\\S*tasks\\.cpp:" + lineStr("READER-AWAIT") + "\n#\tcreated by main\t\\S*tasks\\.cpp:" +
+                          lineStr("READER-CREATED") + "\n\n1 @ \\["))
+      << r.report;
+  EXPECT_TRUE(matches(r.report, "\n1 @ \\[mutex lock\\]\n# labels: [^\n]*\n#\tcreated by main\t")) << r.report;
+  EXPECT_TRUE(matches(r.report, "\nthread profile: total 2\n")) << r.report;
+}
+
+TEST_P(TaskPrograms, JsonCarriesTasksNextToThreads) {
+  Result r = run("tasks", GetParam(), "format=json");
+  ASSERT_FALSE(r.timed_out);
+  EXPECT_EQ(r.report.rfind("{\"schema\":\"tether.threads/1\"", 0), 0u) << r.report;
+  EXPECT_TRUE(matches(r.report, "\n\\{\"id\":2,\"name\":\"reader-0\",\"parent_id\":1,\"created_in_thread\":1,"
+                                "\"state\":\"suspended\",\"reason\":\"chan receive\",\"wait_ns\":\\d+,"
+                                "\"timed\":false,\"object\":\"0x[0-9a-f]+\",\"thread_id\":null,"
+                                "\"last_thread_id\":1,\"start_unix_ns\":\\d+,\"labels\":\\{\"svc\":\"ingest\"\\},"
+                                "\"await\":\\{\"function\":\"receive\",\"file\":\"\\S*tasks\\.cpp\",\"line\":" +
+                                    lineStr("READER-AWAIT") + "\\},\"created_at\":\\{\"function\":\"main\","))
+      << r.report;
+  EXPECT_TRUE(matches(r.report, "\"name\":\"job-a\",[^\n]*\"state\":\"running\",\"reason\":\"mutex lock\",[^\n]*"
+                                "\"thread_id\":2,"))
+      << r.report;
+  EXPECT_TRUE(matches(r.report, "\"name\":\"session\",[^\n]*\"reason\":\"sleep\",[^\n]*\"timed\":true"))
+      << r.report;
+  // Well-formed: the whole dump parses, with 7 tasks.
+  std::string file = tempPath("json");
+  harness::writeFile(file, r.report);
+  std::string n = capture("python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); "
+                          "print(len(d[\"threads\"]), len(d[\"tasks\"]))' " + file + " 2>&1");
+  unlink(file.c_str());
+  EXPECT_EQ(n, "2 7\n");
+}
+
+TEST_P(TaskPrograms, PprofLabelsTasksAsKindTask) {
+  if (system("command -v go >/dev/null 2>&1") != 0)
+    GTEST_SKIP() << "go (Debian golang-go) not installed";
+  Result r = run("tasks", GetParam(), "format=pprof");
+  ASSERT_FALSE(r.timed_out);
+  ASSERT_EQ(r.report.substr(0, 2), std::string("\x1f\x8b", 2));
+  std::string file = tempPath("pprof");
+  harness::writeFile(file, r.report);
+  std::string raw = capture("HOME=" + std::string(P_tmpdir) + " go tool pprof -raw " + file + " 2>&1");
+  std::string traces = capture("HOME=" + std::string(P_tmpdir) + " go tool pprof -traces " + file + " 2>&1");
+  unlink(file.c_str());
+  // Three readers at one await point: one sample of 3.
+  EXPECT_TRUE(matches(raw, "\n +3: \\d+ \\d+ \n +kind:\\[task\\] state:\\[chan receive\\] svc:\\[ingest\\]\n"))
+      << raw;
+  EXPECT_NE(raw.find("kind:[task] role:[out] state:[chan send] svc:[ingest]"), std::string::npos) << raw;
+  EXPECT_NE(raw.find("kind:[task] state:[mutex lock] svc:[ingest]"), std::string::npos) << raw;
+  // The await point is the leaf, the creation site its caller.
+  EXPECT_TRUE(matches(traces, "\n +state:  chan receive\n +3   receive\n +main\n")) << traces;
+}
+
+TEST_P(TaskPrograms, TasksNeverEndedAreLeaksAtExit) {
+  Result r = run("tasks", GetParam(), "format=debug2", {"leak"});
+  ASSERT_FALSE(r.timed_out);
+  EXPECT_EQ(r.status, 66) << r.err << r.report;
+  EXPECT_TRUE(matches(r.report, "^tether: 5 task\\(s\\) never ended at exit:\n"
+                                "  task 1 \"session\" \\[sleep\\] at main \\(tasks\\.cpp:" +
+                                    lineStr("SESSION-AWAIT") +
+                                    "\\)\n  task 2 \"reader-0\" \\[chan receive\\] at receive \\(tasks\\.cpp:" +
+                                    lineStr("READER-AWAIT") + "\\)\n"))
+      << r.report;
+  // Jobs ended when they ran (or when the pool dropped them): not leaks.
+  EXPECT_EQ(r.report.find("job-"), std::string::npos) << r.report;
+  EXPECT_EQ(r.report.find("thread(s) still running"), std::string::npos) << r.report;
+}
+
+// Every suspended coroutine of a type whose promise derives from
+// tether::coro::promise_base is listed with its await point (its function,
+// the co_await's file and line), which gdb and folly's co_bt cannot show
+// for coroutines not on the current thread's stack.
+TEST_P(TaskPrograms, SuspendedCoroutinesAreListedAtTheirAwaitPoints) {
+  Result r = run("coroutines", GetParam(), "format=debug2");
+  ASSERT_FALSE(r.timed_out);
+  EXPECT_EQ(r.status, 0) << r.err;
+  const std::string &rep = r.report;
+  auto at = [](const char *marker) {
+    return "\n\t\\S*coroutines\\.cpp:" + std::to_string(lineOf("coroutines.cpp", marker)) + "\n";
+  };
+  EXPECT_EQ(count(rep, "\"consumer\" [chan receive, "), 3u) << rep;
+  EXPECT_TRUE(matches(rep, "\ntask \\d+ \"consumer\" \\[chan receive, [^\n]*\\]:\nconsumer" +
+                               at("CONSUMER-AWAIT") + "created in thread 1\nblocked on object 0x"))
+      << rep;
+  EXPECT_TRUE(matches(rep, "\ntask \\d+ \"producer\" \\[chan send, [^\n]*\\]:\nproducer" + at("PRODUCER-AWAIT")))
+      << rep;
+  EXPECT_TRUE(matches(rep, "\ntask \\d+ \"parent\" \\[co_await, [^\n]*\\]:\nparent" + at("PARENT-AWAIT")))
+      << rep;
+  EXPECT_TRUE(matches(rep, "\ntask \\d+ \"child\" \\[chan receive, [^\n]*\\]:\nchild" + at("CHILD-AWAIT")))
+      << rep;
+  // Resumed on the worker thread, blocked there: running, with the thread's
+  // reason and no stale await point.
+  EXPECT_TRUE(matches(rep, "\ntask \\d+ \"onWorker\" \\[mutex lock, [^\n]*\\]:\nrunning on thread 2 "
+                           "\"co-worker\"\ncreated in thread 1\n"))
+      << rep;
+  EXPECT_EQ(count(rep, "\ntask "), 7u) << rep;
+}
+
+TEST_P(TaskPrograms, CoroutinesNeverDestroyedAreLeaksAtExit) {
+  Result r = run("coroutines", GetParam(), "format=debug2", {"leak"});
+  ASSERT_FALSE(r.timed_out);
+  EXPECT_EQ(r.status, 66) << r.err << r.report;
+  EXPECT_TRUE(matches(r.report, "^tether: 6 task\\(s\\) never ended at exit:\n  task 1 \"consumer\" "
+                                "\\[chan receive\\] at consumer \\(coroutines\\.cpp:" +
+                                    std::to_string(lineOf("coroutines.cpp", "CONSUMER-AWAIT")) + "\\)\n"))
+      << r.report;
+  // The job that finished on the worker was destroyed: not a leak.
+  EXPECT_EQ(r.report.find("onWorker"), std::string::npos) << r.report;
+}
+
+// Real Boost.Fiber code under tether::fibers::tracked<round_robin>: every
+// fiber is a task with the stack it blocked with, and the model table names
+// the channel waits.
+TEST_P(TaskPrograms, BoostFibersBlockedInChannelsAreTasks) {
+#ifndef TETHER_HAVE_BOOST_FIBER
+  GTEST_SKIP() << "Boost.Fiber (Debian: libboost-fiber-dev) not installed";
+#endif
+  Result r = run("fibers", GetParam(), "format=debug2");
+  ASSERT_FALSE(r.timed_out);
+  EXPECT_EQ(r.status, 0) << r.err;
+  const std::string &rep = r.report;
+  auto line = [](const char *marker) { return std::to_string(lineOf("fibers.cpp", marker)); };
+  EXPECT_EQ(count(rep, "\"fiber\" [chan receive, "), 3u) << rep;
+  EXPECT_TRUE(matches(rep, "\ntask \\d+ \"fiber\" \\[chan receive, [^\n]*\\]:\n"
+                           "boost::fibers::buffered_channel<int>::pop\\(int&\\)\n\t[^\n]*\n"
+                           "\\(anonymous namespace\\)::consume\\([^\n]*\n\t\\S*fibers\\.cpp:" +
+                               line("CONSUMER-POP") + " "))
+      << rep;
+  EXPECT_TRUE(matches(rep, "\ntask \\d+ \"fiber\" \\[chan send, [^\n]*\\]:\n"
+                           "boost::fibers::buffered_channel<int>::push\\(int const&\\)\n\t[^\n]*\n"
+                           "\\(anonymous namespace\\)::produce\\([^\n]*\n\t\\S*fibers\\.cpp:" +
+                               line("PRODUCER-PUSH") + " "))
+      << rep;
+  EXPECT_TRUE(matches(rep, "\ntask \\d+ \"fiber\" \\[sleep, [^\n]*\\]:\n[^\n]*sleep_for[^\n]*\n\t[^\n]*\n"
+                           "\\(anonymous namespace\\)::nap\\(\\)\n\t\\S*fibers\\.cpp:" + line("NAP") + " "))
+      << rep;
+  // No frame of the scheduler above the wait, and the main context is the
+  // thread, not a task.
+  EXPECT_EQ(rep.find("pick_next"), std::string::npos) << rep;
+  EXPECT_EQ(count(rep, "\ntask "), 6u) << rep;
+}
+
+TEST_P(TaskPrograms, BoostFibersLeftBlockedAreLeaksAtExit) {
+#ifndef TETHER_HAVE_BOOST_FIBER
+  GTEST_SKIP() << "Boost.Fiber (Debian: libboost-fiber-dev) not installed";
+#endif
+  Result r = run("fibers", GetParam(), "format=debug2", {"leak"});
+  ASSERT_FALSE(r.timed_out);
+  EXPECT_EQ(r.status, 66) << r.err << r.report;
+  // The worker thread first, then its fibers, each at the call it blocked in.
+  EXPECT_TRUE(matches(r.report, "^tether: 1 thread\\(s\\) still running at exit that nobody joined:\n"
+                                "  thread 2 \"fiber-worker\""))
+      << r.report;
+  EXPECT_TRUE(matches(r.report, "\ntether: 6 task\\(s\\) never ended at exit:\n"
+                                "  task 1 \"fiber\" \\[chan receive\\] at boost::fibers::buffered_channel<int>::pop"))
+      << r.report;
+  EXPECT_TRUE(matches(r.report, "\n  task 4 \"fiber\" \\[chan send\\] at boost::fibers::buffered_channel<int>::push"))
+      << r.report;
+}
+
+INSTANTIATE_TEST_SUITE_P(Shim, TaskPrograms, ::testing::Values(Mode::Linked, Mode::Static),
+                         [](const auto &info) { return std::string(modeName(info.param)); });
+
 } // namespace
 
 // Calls inlined by the optimizer appear as frames of their own (without an
@@ -507,14 +737,6 @@ TEST(Inlined, InlinedCallsAreExpandedInDumps) {
   }
 }
 
-namespace {
-size_t count(const std::string &s, const std::string &what) {
-  size_t n = 0;
-  for (size_t p = 0; (p = s.find(what, p)) != std::string::npos; p += what.size())
-    ++n;
-  return n;
-}
-} // namespace
 
 // The GoogleTest leak checker: a failure at the leaking test's TEST line, a
 // thread started by a leaked thread during a later test blamed on nobody

@@ -28,13 +28,24 @@
 
 namespace tether::testing {
 
+// "2 thread(s)", "1 task(s)", "1 thread(s) and 3 task(s)".
+inline std::string leakSummary(const LeakReport &r) {
+  std::string o;
+  if (!r.thread_ids.empty() || r.task_ids.empty())
+    o = std::to_string(r.thread_ids.size()) + " thread(s)";
+  if (!r.task_ids.empty())
+    o += (o.empty() ? "" : " and ") + std::to_string(r.task_ids.size()) + " task(s)";
+  return o;
+}
+
 // Fails the current test if threads other than the caller are still running
-// (and were never joined); the failure points at the call.
+// (and were never joined) or tasks were never ended; the failure points at
+// the call.
 inline void VerifyNoLeaks(const LeakOptions &options = {}, const char *file = __builtin_FILE(),
                           int line = __builtin_LINE()) {
   LeakReport r = FindLeaks(options);
   if (r.leaked())
-    ADD_FAILURE_AT(file, line) << "tether: found unexpected threads:\n" << r.text;
+    ADD_FAILURE_AT(file, line) << "tether: found unexpected " << leakSummary(r) << ":\n" << r.text;
 }
 
 class LeakCheckListener : public ::testing::EmptyTestEventListener {
@@ -46,7 +57,7 @@ public:
     if (r.leaked())
       ADD_FAILURE_AT(info.file(), info.line())
           << "tether: " << info.test_suite_name() << "." << info.name() << " leaked "
-          << r.thread_ids.size() << " thread(s):\n"
+          << leakSummary(r) << ":\n"
           << r.text;
   }
 
@@ -67,8 +78,8 @@ inline int VerifyTestMain(int argc, char **argv, const LeakOptions &options = {}
   int rc = RUN_ALL_TESTS();
   LeakReport r = leaked_since(run, options);
   if (r.leaked()) {
-    std::string msg = "tether: " + std::to_string(r.thread_ids.size()) +
-                      " thread(s) still running after the tests that no test reported:\n" + r.text;
+    std::string msg = "tether: " + leakSummary(r) +
+                      " still running after the tests that no test reported:\n" + r.text;
     fputs(msg.c_str(), stderr);
     if (rc == 0)
       rc = 1;
