@@ -4,6 +4,7 @@
 #include "ChannelFlow.h"
 #include "LockState.h"
 #include "ModelMatch.h"
+#include "ObjectWrites.h"
 
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/ExprCXX.h"
@@ -67,26 +68,14 @@ bool contains(const std::vector<std::string> &V, llvm::StringRef S) {
   return llvm::is_contained(V, S.str());
 }
 
-// std::atomic<bool>, std::atomic_flag (through references and pointers).
-bool isAtomicFlagType(QualType T) {
-  const CXXRecordDecl *RD = designatedRecord(T);
-  if (!RD)
-    return false;
-  std::string N = modelName(RD);
-  if (N == "std::atomic_flag")
-    return true;
-  if (N != "std::atomic")
-    return false;
-  const auto *Spec = dyn_cast<ClassTemplateSpecializationDecl>(RD);
-  if (!Spec || Spec->getTemplateArgs().size() < 1)
-    return false;
-  const TemplateArgument &A = Spec->getTemplateArgs()[0];
-  return A.getKind() == TemplateArgument::Type && A.getAsType()->isBooleanType();
-}
-
-bool isFlagStore(llvm::StringRef Name) {
-  return Name == "store" || Name == "exchange" || Name == "test_and_set" ||
-         Name.starts_with("compare_exchange");
+// A write of a flag or a counter other threads test: any operation of an
+// atomic (`done_.store(true)`, `pending_.fetch_sub(1)`, `++count_`), or a
+// plain bool set (`stop_ = true`).
+bool isFlag(const ObjectWrite &W) {
+  if (W.Atomic)
+    return isAtomicType(W.Object->IgnoreParenImpCasts()->getType());
+  return W.How == ObjectWrite::Set &&
+         W.Object->IgnoreParenImpCasts()->getType()->isBooleanType();
 }
 
 const FieldDecl *fieldNamed(QualType T, llvm::StringRef Name) {
@@ -304,14 +293,8 @@ struct Walker {
         if (const SpawnModel *S = spawnModelOf(T, Models))
           if (contains(S->Interrupt, Name))
             object(Out.RequestsStop, Obj, C, false);
-        if (isFlagStore(Name) && isAtomicFlagType(T))
-          object(Out.WritesFlag, Obj, C, false);
       }
     }
-    if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(C))
-      if (Op->getOperator() == OO_Equal && Op->getNumArgs() == 2 &&
-          isAtomicFlagType(Op->getArg(0)->getType()))
-        object(Out.WritesFlag, Op->getArg(0), C, false);
     if (!Modelled)
       callee(C, Conditional);
   }
@@ -420,10 +403,11 @@ struct Walker {
         walk(BO->getRHS(), true);
         return;
       }
-      if (BO->getOpcode() == BO_Assign &&
-          BO->getLHS()->getType()->isBooleanType())
-        object(Out.WritesFlag, BO->getLHS(), BO, false);
     }
+    if (const auto *E = dyn_cast<Expr>(S))
+      if (std::optional<ObjectWrite> W = objectWriteOf(E))
+        if (isFlag(*W))
+          object(Out.WritesFlag, W->Object, E, false);
     if (const auto *C = dyn_cast<CallExpr>(S))
       call(C, Conditional);
     else if (const auto *CE = dyn_cast<CXXConstructExpr>(S))

@@ -9,9 +9,10 @@
 //     lock_shared(), try_lock() on a mutex);
 //   - the stop requests it may make (request_stop() on a stop source or a
 //     jthread, a model's interrupt());
-//   - the flags it may write (`stop_ = true`, `done_.store(true)`,
-//     `flag.exchange(true)`, `f.test_and_set()` on a bool, an atomic bool or
-//     an atomic_flag).
+//   - the flags and counters it may write (ObjectWrites.h): a bool set
+//     (`stop_ = true`), or any write of an atomic (`done_.store(true)`,
+//     `f.test_and_set()`, `pending_.fetch_sub(1)`, `++count_`,
+//     `std::atomic_fetch_sub_explicit(&n, 1, …)`).
 //
 // Objects are named as the function sees them: a member of `this`, a
 // parameter (or a member of one), a global, or (in a lambda) a variable it

@@ -172,6 +172,86 @@ Tag tagOf(QualType T) {
   return Tag::None;
 }
 
+// Does Callee return with the guard it receives as parameter P still
+// owning its mutex? Yes when its body only hands the guard to waits (which
+// re-acquire before they return: `void waitBeforeWrite(unique_lock &lk) {
+// cv.wait(lk, pred); }`), to const member functions (`owns_lock()`), or to
+// callees that keep it locked in turn. Anything else (unlock, release, a
+// move, an assignment, a callee without a body here) may give it up.
+bool keepsGuardLocked(const FunctionDecl *Callee, unsigned P,
+                      const ModelSet &Models, int Depth = 0) {
+  const FunctionDecl *Def = nullptr;
+  if (!Callee || Depth > 3 || !Callee->hasBody(Def) || !Def ||
+      P >= Def->getNumParams())
+    return false;
+  const ParmVarDecl *Parm = Def->getParamDecl(P);
+  if (!Parm->getType()->isLValueReferenceType())
+    return false; // the caller's guard was moved into the callee
+  struct Use {
+    const ParmVarDecl *Parm;
+    const ModelSet &Models;
+    int Depth;
+    bool Keeps = true;
+    bool isParm(const Expr *E) const {
+      const auto *DR = dyn_cast<DeclRefExpr>(E->IgnoreParenImpCasts());
+      return DR && DR->getDecl() == Parm;
+    }
+    void visit(const Stmt *S) {
+      if (!S || !Keeps)
+        return;
+      if (const auto *MC = dyn_cast<CXXMemberCallExpr>(S)) {
+        const Expr *Obj = MC->getImplicitObjectArgument();
+        if (Obj && isParm(Obj) &&
+            !(MC->getMethodDecl() && MC->getMethodDecl()->isConst())) {
+          Keeps = false;
+          return;
+        }
+      }
+      if (const auto *C = dyn_cast<CallExpr>(S)) {
+        bool Wait = matchBlockingOp(C, Models).has_value();
+        const FunctionDecl *F = C->getDirectCallee();
+        unsigned Skip =
+            isa<CXXOperatorCallExpr>(C) && isa_and_nonnull<CXXMethodDecl>(F)
+                ? 1
+                : 0;
+        for (unsigned I = 0; I < C->getNumArgs(); ++I) {
+          if (!isParm(C->getArg(I)))
+            continue;
+          if (Wait)
+            continue;
+          if (I < Skip || !keepsGuardLocked(F, I - Skip, Models, Depth + 1)) {
+            Keeps = false;
+            return;
+          }
+        }
+        // The arguments were judged; the callee and the object are
+        // visited below.
+      }
+      if (const auto *CE = dyn_cast<CXXConstructExpr>(S))
+        for (const Expr *A : CE->arguments())
+          if (isParm(A)) {
+            Keeps = false; // moved or copied into another guard
+            return;
+          }
+      if (const auto *BO = dyn_cast<BinaryOperator>(S);
+          BO && BO->isAssignmentOp() && isParm(BO->getLHS())) {
+        Keeps = false;
+        return;
+      }
+      for (const Stmt *Ch : S->children()) {
+        // A call's own arguments were judged above.
+        if (const auto *C = dyn_cast<CallExpr>(S))
+          if (const auto *E = dyn_cast_or_null<Expr>(Ch); E && isParm(E) &&
+              llvm::is_contained(C->arguments(), E))
+            continue;
+        visit(Ch);
+      }
+    }
+  } U{Parm, Models, Depth};
+  U.visit(Def->getBody());
+  return U.Keeps;
+}
+
 } // namespace
 
 struct LockState::Impl {
@@ -293,7 +373,8 @@ struct LockState::Impl {
     }
     // Guards handed to a callee: by value (moved away) or by non-const
     // reference (the callee may unlock) lose their known ownership, except
-    // for a blocking wait, which re-acquires before it returns.
+    // for a blocking wait, which re-acquires before it returns, and a
+    // callee that only waits with it (keepsGuardLocked).
     if (const auto *Call = dyn_cast<CallExpr>(E);
         Call && stripWrappers(Call) == Call) { // not std::move(lk)
       bool Wait = matchBlockingOp(E, Models).has_value();
@@ -313,7 +394,7 @@ struct LockState::Impl {
           ConstRef = PT->isReferenceType() &&
                      PT.getNonReferenceType().isConstQualified();
         }
-        if (!ConstRef)
+        if (!ConstRef && !keepsGuardLocked(Callee, P, Models))
           S.Guards.erase(G);
       }
     }

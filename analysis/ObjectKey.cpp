@@ -133,6 +133,76 @@ std::optional<ObjectKey> ObjectResolver::keyOf(const Expr *E,
   return std::nullopt;
 }
 
+namespace {
+// Is VD's address taken in S: `&v`, `std::ref(v)`, v bound to a non-const
+// reference parameter?
+bool addressTaken(const Stmt *S, const VarDecl *VD) {
+  if (!S)
+    return false;
+  auto Is = [&](const Expr *E) {
+    const auto *DR = dyn_cast<DeclRefExpr>(E->IgnoreParenImpCasts());
+    return DR && DR->getDecl() == VD;
+  };
+  auto NonConstRef = [](QualType T) {
+    return T->isLValueReferenceType() &&
+           !T->getPointeeType().isConstQualified();
+  };
+  if (const auto *UO = dyn_cast<UnaryOperator>(S);
+      UO && UO->getOpcode() == UO_AddrOf && Is(UO->getSubExpr()))
+    return true;
+  if (const auto *C = dyn_cast<CallExpr>(S)) {
+    const FunctionDecl *F = C->getDirectCallee();
+    unsigned Shift = isa<CXXOperatorCallExpr>(C) && F &&
+                             isa<CXXMethodDecl>(F)
+                         ? 1
+                         : 0;
+    for (unsigned I = Shift; I < C->getNumArgs(); ++I)
+      if (Is(C->getArg(I))) {
+        if (!F || I - Shift >= F->getNumParams())
+          return true; // through a pointer, or variadic
+        if (NonConstRef(F->getParamDecl(I - Shift)->getType()) ||
+            (F->isInStdNamespace() && F->getIdentifier() &&
+             (F->getName() == "ref" || F->getName() == "cref")))
+          return true;
+      }
+  }
+  if (const auto *CE = dyn_cast<CXXConstructExpr>(S)) {
+    const CXXConstructorDecl *F = CE->getConstructor();
+    for (unsigned I = 0; I < CE->getNumArgs(); ++I)
+      if (Is(CE->getArg(I)) && F && I < F->getNumParams() &&
+          NonConstRef(F->getParamDecl(I)->getType()))
+        return true;
+  }
+  for (const Stmt *C : S->children())
+    if (addressTaken(C, VD))
+      return true;
+  return false;
+}
+} // namespace
+
+bool isLocalObject(const ObjectKey &K) {
+  if (K.ThisBased || K.Ret)
+    return false;
+  const auto *VD = dyn_cast_or_null<VarDecl>(K.Root);
+  if (!VD || isa<ParmVarDecl>(VD) || !VD->isLocalVarDecl() ||
+      VD->isStaticLocal() || isAliasType(VD->getType()))
+    return false;
+  const auto *Fn = dyn_cast_or_null<FunctionDecl>(
+      VD->getParentFunctionOrMethod());
+  return Fn && !addressTaken(Fn->getBody(), VD);
+}
+
+bool mayBeSameObject(const ObjectKey &A, const ObjectKey &B) {
+  auto Last = [](const ObjectKey &K) -> const ValueDecl * {
+    return K.Path.empty() ? K.Root : K.Path.back();
+  };
+  if (canonicalDecl(Last(A)) != canonicalDecl(Last(B)))
+    return false;
+  if (canonicalDecl(A.Root) == canonicalDecl(B.Root))
+    return true;
+  return !isLocalObject(A) && !isLocalObject(B);
+}
+
 const Decl *canonicalDecl(const ValueDecl *D) {
   if (!D)
     return nullptr;

@@ -63,6 +63,21 @@ private:
 // anything else through its canonical declaration.
 const clang::Decl *canonicalDecl(const clang::ValueDecl *D);
 
+// Is K rooted at a local object: a local variable (not static) that is not
+// a reference, pointer or smart pointer — or something reached from one by
+// member access — whose address never leaves its function? Such an object
+// is its own; no other variable names it (a lambda that captures it names
+// the same declaration). Its address leaves through `&v`, `std::ref(v)`
+// or a non-const reference parameter it is bound to.
+bool isLocalObject(const ObjectKey &K);
+
+// May A, named in one function, and B, named in another, be one object?
+// They must designate the same member or variable (compared through
+// canonicalDecl()); then two different roots are told apart only when one
+// of them is a local object: instances reached through `this`, parameters,
+// pointers and globals cannot be told apart across functions.
+bool mayBeSameObject(const ObjectKey &A, const ObjectKey &B);
+
 // The declaration an assignment-like expression overwrites (`x = …`,
 // `x.reset()`, `this->m = …`), or null.
 const clang::ValueDecl *assignedDecl(const clang::Expr *E);

@@ -11,6 +11,8 @@
 #include "Facts.h"
 #include "LockState.h"
 #include "ModelMatch.h"
+#include "ObjectWrites.h"
+#include "WaitDecision.h"
 
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/ExprCXX.h"
@@ -68,12 +70,22 @@ std::string nameOf(const Decl *D) {
   return "?";
 }
 
+// A read of a flag by a waiter: where, and which object it is in the terms
+// of the function that reads it (none when the analysis cannot name it).
+struct FlagRead {
+  const Expr *E = nullptr;
+  std::optional<ObjectKey> Key;
+};
+using ReadMap = std::map<const Decl *, std::vector<FlagRead>>;
+
 struct WaitSite {
   const Decl *Cv = nullptr;
   const Decl *Mutex = nullptr;
   const Expr *Call = nullptr;
-  std::map<const Decl *, const Expr *> Reads; // flag -> where it is read
+  ReadMap Reads; // flag -> where it is read
   bool Predicate = false; // Reads come from the wait's predicate
+  // A timed wait with a fixed deadline: a lost notify costs the rest of it.
+  bool Deadline = false;
   // The lock is a parameter of the waiting function (`waitBeforeRead(lk)`):
   // its mutex comes from the callers.
   const FunctionDecl *LockFn = nullptr;
@@ -169,7 +181,7 @@ public:
       return true;
     // Arguments after the lock: a stop token (the wait wakes on stop
     // requests by itself), a timeout, a predicate.
-    bool AfterLock = false, HasPred = false, Timed = false;
+    bool AfterLock = false, HasPred = false, Timed = false, Deadline = false;
     for (const Expr *A : C->arguments()) {
       if (A == Op->Released.front()) {
         AfterLock = true;
@@ -183,24 +195,36 @@ public:
       const Expr *S = stripWrappers(A);
       if (const auto *L = dyn_cast<LambdaExpr>(S)) {
         HasPred = true;
-        reads(L->getBody(), W.Reads, 0);
+        ObjectResolver R(L->getBody());
+        reads(L->getBody(), W.Reads, R, 0);
       } else if (RD && RD->isLambda()) {
         HasPred = true; // a named lambda: `cv.wait(lk, ready)`
-        if (const CXXMethodDecl *Call = RD->getLambdaCallOperator())
-          reads(Call->getBody(), W.Reads, 0);
+        if (const CXXMethodDecl *Call = RD->getLambdaCallOperator()) {
+          ObjectResolver R(Call->getBody());
+          reads(Call->getBody(), W.Reads, R, 0);
+        }
       } else if (RD && isDurationLike(RD)) {
         Timed = true;
+        if (modelName(RD) == "std::chrono::time_point" &&
+            fixedDeadline(Bodies.back(), C, A))
+          Deadline = true;
       } else if (RD || A->getType()->isFunctionPointerType()) {
         return true; // a predicate we cannot see into
       }
     }
     // A timed wait wakes up by itself: a lost notify costs one timeout, not
-    // a thread.
-    if (Timed)
+    // a thread — unless the timeout is a fixed deadline the caller gives
+    // up at (`join(max_wait)` waiting for the workers to exit).
+    if (Timed && !Deadline)
       return true;
     W.Predicate = HasPred;
+    W.Deadline = Deadline;
     if (!HasPred) {
-      reads(Bodies.back(), W.Reads, 1);
+      // Only what decides whether to wait: the loop and tests around the
+      // wait, not what the worker reads once it is done waiting.
+      ObjectResolver R(Bodies.back());
+      for (const Stmt *D : waitDecision(Bodies.back(), C))
+        reads(D, W.Reads, R, 0);
       // The waiting function's own locals are nobody else's flags.
       for (auto It = W.Reads.begin(); It != W.Reads.end();) {
         const auto *VD = dyn_cast<VarDecl>(It->first);
@@ -256,24 +280,29 @@ private:
 
   // Members and variables read in S; calls to member functions of the same
   // object are followed one level (`[this] { return done(); }`).
-  void reads(const Stmt *S, std::map<const Decl *, const Expr *> &Out,
+  void reads(const Stmt *S, ReadMap &Out, const ObjectResolver &R,
              int Depth) {
     if (!S)
       return;
     if (const auto *E = dyn_cast<Expr>(S)) {
       if (isa<MemberExpr>(E) || isa<DeclRefExpr>(E))
-        if (const Decl *D = identity(E))
-          Out.emplace(D, E);
+        if (const Decl *D = identity(E)) {
+          std::vector<FlagRead> &V = Out[D];
+          if (V.size() < 8)
+            V.push_back({E, R.keyOf(E)});
+        }
       if (const auto *MC = dyn_cast<CXXMemberCallExpr>(E))
         if (Depth < 1 && MC->getImplicitObjectArgument() &&
             isa<CXXThisExpr>(
                 MC->getImplicitObjectArgument()->IgnoreParenImpCasts()))
           if (const CXXMethodDecl *MD = MC->getMethodDecl())
-            if (const FunctionDecl *Def = MD->getDefinition())
-              reads(Def->getBody(), Out, Depth + 1);
+            if (const FunctionDecl *Def = MD->getDefinition()) {
+              ObjectResolver DefR(Def->getBody());
+              reads(Def->getBody(), Out, DefR, Depth + 1);
+            }
     }
     for (const Stmt *C : S->children())
-      reads(C, Out, Depth);
+      reads(C, Out, R, Depth);
   }
 
   const SourceManager &SM;
@@ -320,36 +349,34 @@ public:
     }
     if (Waits.empty())
       return;
-    struct Write {
-      const Decl *Flag;
-      const Expr *E; // the write, or the call of the helper that writes
-      // A write in a helper: the helper, and the write there.
-      const FunctionDecl *Helper = nullptr;
-      std::optional<ObjectFact> Fact = std::nullopt;
-      std::optional<FunctionFacts> HelperFacts = std::nullopt;
-    };
     std::vector<Write> Writes;
     std::vector<const CXXMemberCallExpr *> Calls;
     collect(Ctx.function()->getBody(), Writes, Calls);
     if (Calls.empty())
       return;
+    ObjectResolver R(Ctx.function()->getBody());
+    for (Write &W : Writes)
+      W.Key = R.keyOf(W.Object);
     // Flags written by the helpers this function calls.
     std::vector<const CallExpr *> AllCalls;
     allCalls(Ctx.function()->getBody(), AllCalls);
-    std::optional<ObjectResolver> R;
     for (const CallExpr *C : AllCalls) {
       const FunctionDecl *Helper = factsCallee(C);
       if (!Helper || Helper == Ctx.function() ||
           Ctx.tu().facts().get(Helper).WritesFlag.empty())
         continue;
-      if (!R)
-        R.emplace(Ctx.function()->getBody());
-      std::optional<FunctionFacts> F = Ctx.tu().facts().atCall(C, *R);
+      std::optional<FunctionFacts> F = Ctx.tu().facts().atCall(C, R);
       if (!F)
         continue;
       for (const ObjectFact &O : F->WritesFlag)
-        if (const Decl *D = O.Key ? identity(*O.Key) : nullptr)
-          Writes.push_back({D, C, Helper, O, F});
+        if (const Decl *D = O.Key ? identity(*O.Key) : nullptr) {
+          Write W{D, C, nullptr, "set"};
+          W.Key = O.Key;
+          W.Helper = Helper;
+          W.Fact = O;
+          W.HelperFacts = F;
+          Writes.push_back(std::move(W));
+        }
     }
     if (Writes.empty())
       return;
@@ -358,96 +385,237 @@ public:
     auto Before = [&](const Expr *A, const Expr *B) {
       return SM.isBeforeInTranslationUnit(A->getBeginLoc(), B->getBeginLoc());
     };
+    auto IsNotify = [&](const CXXMemberCallExpr *MC, const Decl *Cv) {
+      return identity(MC->getImplicitObjectArgument()) == Cv &&
+             !MC->getMethodDecl()->isConst() && !matchBlockingOp(MC, Models);
+    };
     const LockState *LS = nullptr;
     for (const Write &W : Writes) {
       for (const WaitSite &Site : Waits) {
-        auto Read = Site.Reads.find(W.Flag);
-        if (Read == Site.Reads.end())
+        const FlagRead *Read = readOf(Site, W);
+        if (!Read)
           continue;
-        // The notify after the write.
-        const CXXMemberCallExpr *Notify = nullptr;
+        // The notifies of the wait's condition variable around the write.
+        const CXXMemberCallExpr *After = nullptr, *BeforeW = nullptr;
         for (const CXXMemberCallExpr *MC : Calls)
-          if (identity(MC->getImplicitObjectArgument()) == Site.Cv &&
-              !MC->getMethodDecl()->isConst() &&
-              !matchBlockingOp(MC, Models) && Before(W.E, MC)) {
-            Notify = MC;
-            break;
+          if (IsNotify(MC, Site.Cv)) {
+            if (Before(W.E, MC)) {
+              if (!After)
+                After = MC;
+            } else {
+              BeforeW = MC;
+            }
           }
-        if (!Notify)
-          continue;
         if (!LS)
           LS = &Ctx.lockState();
         if (!LS->reached(W.E))
           continue; // in a catch handler or dead code: nothing is known
+        if (!After && !BeforeW) {
+          missingNotify(Ctx, W, Site, *Read, Calls);
+          continue;
+        }
         bool Guarded = false;
         for (const HeldLock &H : LS->heldAt(W.E))
           if (!H.Mutex || identity(*H.Mutex) == Site.Mutex)
             Guarded = true;
         // `stop = true; { lock_guard g(mu); } cv.notify_all();` is correct:
         // taking the mutex in between orders the write before the waiter's
-        // next test.
-        for (const HeldLock &A : LS->acquisitions())
-          if ((!A.Mutex || identity(*A.Mutex) == Site.Mutex) &&
-              Before(W.E, A.Site) && Before(A.Site, Notify))
-            Guarded = true;
+        // next test. Taking it before an earlier notify does not help.
+        if (After)
+          for (const HeldLock &A : LS->acquisitions())
+            if ((!A.Mutex || identity(*A.Mutex) == Site.Mutex) &&
+                Before(W.E, A.Site) && Before(A.Site, After))
+              Guarded = true;
         if (W.Helper && helperGuards(*W.HelperFacts, W.Helper, Site))
           Guarded = true;
         if (Guarded || calledOnlyUnder(Ctx, Site.Mutex))
           continue;
-        std::string Flag = nameOf(W.Flag);
-        if (W.Helper) {
-          // Reported once, at the write (the line to fix), however many
-          // functions call the helper before a notify.
-          const Expr *At = W.Fact ? W.Fact->At.Op : nullptr;
-          if (!ReportedHelperWrites.insert(At ? At : W.E).second)
-            break;
-          std::string In = W.Fact ? W.Fact->At.functionName()
-                                  : W.Helper->getQualifiedNameAsString();
-          std::string Msg =
-              "'" + Flag + "' is set in '" + In + "' without holding '" +
-              nameOf(Site.Mutex) + "', the mutex of the wait on '" +
-              nameOf(Site.Cv) +
-              "' that reads it, and notified after the call: the waiter "
-              "can test it, miss the notify and sleep forever";
-          DiagBuilder D = Ctx.report(info(), At ? At->getBeginLoc()
-                                                : W.E->getBeginLoc(),
-                                     Msg, At ? At : W.E);
-          if (At)
-            D.range(At->getSourceRange());
-          else if (W.Fact)
-            D.at(W.Fact->At.Where);
-          D.note(W.E->getBeginLoc(), "set through this call to '" +
-                                         W.Helper->getNameAsString() + "'");
-          D.note(Read->second->getBeginLoc(),
-                 Site.Predicate ? "the wait's predicate reads '" + Flag +
-                                      "' here, holding '" +
-                                      nameOf(Site.Mutex) + "'"
-                                : "the waiter reads '" + Flag + "' here");
-          D.note(Site.Call->getBeginLoc(), "and waits here");
-          D.note(Notify->getBeginLoc(), "the notify that can be lost");
-          break;
-        }
-        DiagBuilder D = Ctx.report(
-            info(), W.E->getBeginLoc(),
-            "'" + Flag + "' is set without holding '" + nameOf(Site.Mutex) +
-                "', the mutex of the wait on '" + nameOf(Site.Cv) +
-                "' that reads it: the waiter can test it, miss the notify "
-                "and sleep forever",
-            W.E);
-        D.range(W.E->getSourceRange());
-        D.note(Read->second->getBeginLoc(),
-               Site.Predicate ? "the wait's predicate reads '" + Flag +
-                                    "' here, holding '" +
-                                    nameOf(Site.Mutex) + "'"
-                              : "the waiter reads '" + Flag + "' here");
-        D.note(Site.Call->getBeginLoc(), "and waits here");
-        D.note(Notify->getBeginLoc(), "the notify that can be lost");
+        report(Ctx, W, Site, *Read, After ? After : BeforeW, !After);
         break;
       }
     }
   }
 
 private:
+  struct Write {
+    const Decl *Flag;
+    const Expr *E;      // the write, or the call of the helper that writes
+    const Expr *Object; // what the write designates (null for a helper)
+    const char *Verb;   // "set", "updated"
+    // The object written, in this function's terms.
+    std::optional<ObjectKey> Key = std::nullopt;
+    // A write in a helper: the helper, and the write there.
+    const FunctionDecl *Helper = nullptr;
+    std::optional<ObjectFact> Fact = std::nullopt;
+    std::optional<FunctionFacts> HelperFacts = std::nullopt;
+  };
+
+  // The read of W's flag by the waiter of Site, if it may be the same
+  // object: a member is compared by its field (the instances cannot be told
+  // apart), but an object local to the writer or to the waiter is only
+  // itself (ObjectKey.h: mayBeSameObject).
+  static const FlagRead *readOf(const WaitSite &Site, const Write &W) {
+    auto It = Site.Reads.find(W.Flag);
+    if (It == Site.Reads.end())
+      return nullptr;
+    for (const FlagRead &Rd : It->second)
+      if (!W.Key || !Rd.Key || mayBeSameObject(*W.Key, *Rd.Key))
+        return &Rd;
+    return nullptr;
+  }
+
+  void readNotes(DiagBuilder &D, const std::string &Flag, const WaitSite &Site,
+                 const FlagRead &Read) {
+    D.note(Read.E->getBeginLoc(),
+           Site.Predicate ? "the wait's predicate reads '" + Flag +
+                                "' here, holding '" + nameOf(Site.Mutex) +
+                                "'"
+                          : "the waiter reads '" + Flag + "' here");
+    D.note(Site.Call->getBeginLoc(), "and waits here");
+  }
+
+  // A write without the wait's mutex, with a notify after it or only
+  // before it: either way the waiter can test the flag, then sleep through
+  // the notify.
+  void report(FunctionContext &Ctx, const Write &W, const WaitSite &Site,
+              const FlagRead &Read, const CXXMemberCallExpr *Notify,
+              bool NotifyFirst) {
+    std::string Flag = nameOf(W.Flag);
+    std::string Tail =
+        NotifyFirst
+            ? "', the mutex of the wait on '" + nameOf(Site.Cv) +
+                  "' that reads it, after that condition variable was "
+                  "notified: a waiter that tested it before the write "
+                  "sleeps forever, since no notify follows"
+            : "', the mutex of the wait on '" + nameOf(Site.Cv) +
+                  "' that reads it" +
+                  (W.Helper ? ", and notified after the call" : "") +
+                  ": the waiter can test it, miss the notify and sleep " +
+                  (Site.Deadline ? "until its deadline" : "forever");
+    const char *NotifyNote =
+        NotifyFirst ? "the notify comes before the write" : "the notify that can be lost";
+    if (W.Helper) {
+      // Reported once, at the write (the line to fix), however many
+      // functions call the helper before a notify.
+      const Expr *At = W.Fact ? W.Fact->At.Op : nullptr;
+      if (!ReportedHelperWrites.insert(At ? At : W.E).second)
+        return;
+      std::string In = W.Fact ? W.Fact->At.functionName()
+                              : W.Helper->getQualifiedNameAsString();
+      std::string Msg = "'" + Flag + "' is set in '" + In +
+                        "' without holding '" + nameOf(Site.Mutex) + Tail;
+      DiagBuilder D = Ctx.report(info(), At ? At->getBeginLoc()
+                                            : W.E->getBeginLoc(),
+                                 Msg, At ? At : W.E);
+      if (At)
+        D.range(At->getSourceRange());
+      else if (W.Fact)
+        D.at(W.Fact->At.Where);
+      D.note(W.E->getBeginLoc(), "set through this call to '" +
+                                     W.Helper->getNameAsString() + "'");
+      readNotes(D, Flag, Site, Read);
+      D.note(Notify->getBeginLoc(), NotifyNote);
+      return;
+    }
+    DiagBuilder D = Ctx.report(info(), W.E->getBeginLoc(),
+                               "'" + Flag + "' is " + W.Verb +
+                                   " without holding '" + nameOf(Site.Mutex) +
+                                   Tail,
+                               W.E);
+    D.range(W.E->getSourceRange());
+    readNotes(D, Flag, Site, Read);
+    D.note(Notify->getBeginLoc(), NotifyNote);
+  }
+
+  // The stop flag is set (under the mutex or not) by a shutdown function —
+  // one that, after the write, notifies another condition variable whose
+  // wait reads the flag, or joins a thread — and a condition variable of
+  // the same object whose wait reads the flag is notified nowhere in it:
+  // a thread waiting there is never woken. Only bool flags (the stop, done
+  // and closed flags), only members of the object the function belongs to,
+  // and only when everything the function calls is seen.
+  void missingNotify(FunctionContext &Ctx, const Write &W,
+                     const WaitSite &Site, const FlagRead &Read,
+                     llvm::ArrayRef<const CXXMemberCallExpr *> Calls) {
+    const auto *Flag = dyn_cast<FieldDecl>(W.Flag);
+    const auto *Cv = dyn_cast<FieldDecl>(Site.Cv);
+    if (!Flag || !Cv || !W.Key || !W.Key->ThisBased || !W.Key->Path.empty() ||
+        Flag->getParent() != Cv->getParent())
+      return;
+    QualType T = Flag->getType();
+    if (!T->isBooleanType() && !isAtomicBoolType(T))
+      return;
+    const auto *MD = dyn_cast<CXXMethodDecl>(Ctx.function());
+    if (!MD || MD->getParent()->isLambda())
+      return;
+    const FunctionFacts &F = Ctx.tu().facts().get(Ctx.function());
+    if (F.Opaque)
+      return;
+    const SourceManager &SM = Ctx.ast().getSourceManager();
+    // The shutdown step after the write: a notify of another condition
+    // variable whose wait reads the flag, or a join.
+    const Expr *Shutdown = nullptr;
+    std::string What;
+    for (const CXXMemberCallExpr *MC : Calls) {
+      if (!SM.isBeforeInTranslationUnit(W.E->getBeginLoc(), MC->getBeginLoc()))
+        continue;
+      if (auto Op = matchBlockingOp(MC, Ctx.tu().Models)) {
+        if (Op->What == "thread join") {
+          Shutdown = MC;
+          What = "joins";
+          break;
+        }
+        continue;
+      }
+      const Decl *Other = identity(MC->getImplicitObjectArgument());
+      if (!Other || Other == Site.Cv || MC->getMethodDecl()->isConst())
+        continue;
+      bool Waited = llvm::any_of(Waits, [&](const WaitSite &S) {
+        return S.Cv == Other && readOf(S, W);
+      });
+      if (Waited) {
+        Shutdown = MC;
+        What = "notifies '" + nameOf(Other) + "'";
+        break;
+      }
+    }
+    if (!Shutdown || notifiesIn(Ctx.function()->getBody(), Site.Cv, 0))
+      return;
+    if (!ReportedMissing.insert({W.E, Site.Cv}).second)
+      return;
+    std::string Name = nameOf(W.Flag);
+    DiagBuilder D = Ctx.report(
+        info(), W.E->getBeginLoc(),
+        "'" + Name + "' is " + W.Verb + " and '" +
+            Ctx.function()->getNameAsString() + "' " + What + ", but '" +
+            nameOf(Site.Cv) + "', whose wait reads '" + Name +
+            "', is not notified: a thread waiting on it is never woken",
+        W.E);
+    D.range(W.E->getSourceRange());
+    readNotes(D, Name, Site, Read);
+    D.note(Shutdown->getBeginLoc(), What == "joins"
+                                        ? "the join that waits for it"
+                                        : "only this condition variable is "
+                                          "notified");
+  }
+
+  // Does S, or a function it calls (with a body here), notify Cv?
+  static bool notifiesIn(const Stmt *S, const Decl *Cv, int Depth) {
+    if (!S || Depth > 4)
+      return false;
+    if (const auto *MC = dyn_cast<CXXMemberCallExpr>(S))
+      if (identity(MC->getImplicitObjectArgument()) == Cv)
+        return true;
+    if (const auto *C = dyn_cast<CallExpr>(S))
+      if (const FunctionDecl *Callee = factsCallee(C))
+        if (Callee->hasBody() && notifiesIn(Callee->getBody(), Cv, Depth + 1))
+          return true;
+    for (const Stmt *Ch : S->children())
+      if (notifiesIn(Ch, Cv, Depth))
+        return true;
+    return false;
+  }
+
   static void allCalls(const Stmt *S, std::vector<const CallExpr *> &Out) {
     if (!S || isa<LambdaExpr>(S))
       return;
@@ -467,11 +635,7 @@ private:
         return true;
     if (F.Opaque)
       return true;
-    struct NoWrite {
-      const Decl *Flag;
-      const Expr *E;
-    };
-    std::vector<NoWrite> Ignored;
+    std::vector<Write> Ignored;
     std::vector<const CXXMemberCallExpr *> HelperCalls;
     collect(Helper->getBody(), Ignored, HelperCalls);
     for (const CXXMemberCallExpr *MC : HelperCalls)
@@ -480,29 +644,19 @@ private:
     return false;
   }
 
-  template <typename W>
-  static void collect(const Stmt *S, std::vector<W> &Writes,
+  // The writes (ObjectWrites.h) and member calls of a body, lambdas left
+  // out.
+  static void collect(const Stmt *S, std::vector<Write> &Writes,
                       std::vector<const CXXMemberCallExpr *> &Calls) {
     if (!S || isa<LambdaExpr>(S))
       return;
-    if (const auto *BO = dyn_cast<BinaryOperator>(S)) {
-      if (BO->isAssignmentOp())
-        if (const Decl *D = identity(BO->getLHS()))
-          Writes.push_back({D, BO});
-    } else if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(S)) {
-      if (Op->isAssignmentOp() && Op->getNumArgs() == 2)
-        if (const Decl *D = identity(Op->getArg(0)))
-          Writes.push_back({D, Op});
-    } else if (const auto *MC = dyn_cast<CXXMemberCallExpr>(S)) {
-      if (const CXXMethodDecl *MD = MC->getMethodDecl()) {
+    if (const auto *E = dyn_cast<Expr>(S))
+      if (std::optional<ObjectWrite> OW = objectWriteOf(E))
+        if (const Decl *D = identity(OW->Object))
+          Writes.push_back({D, E, OW->Object, OW->verb()});
+    if (const auto *MC = dyn_cast<CXXMemberCallExpr>(S))
+      if (MC->getMethodDecl())
         Calls.push_back(MC);
-        // Atomic stores.
-        if (MD->getIdentifier() &&
-            (MD->getName() == "store" || MD->getName() == "exchange"))
-          if (const Decl *D = identity(MC->getImplicitObjectArgument()))
-            Writes.push_back({D, MC});
-      }
-    }
     for (const Stmt *C : S->children())
       collect(C, Writes, Calls);
   }
@@ -536,6 +690,7 @@ private:
       Callers;
   std::map<const FunctionDecl *, std::unique_ptr<LockState>> CallerLocks;
   std::set<const Expr *> ReportedHelperWrites;
+  std::set<std::pair<const Expr *, const Decl *>> ReportedMissing;
 };
 
 } // namespace

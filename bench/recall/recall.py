@@ -237,7 +237,7 @@ def check(args):
             # Headers of the project itself are analysed too (many of these
             # bugs live in header-only libraries); system headers are not.
             cmd = ["nice", "-n", "19", tether, "check", "-p", db, "--checks=*",
-                   "-j", "1", "--quiet", "--header-filter=^" + re.escape(src) + "/",
+                   "-j", "1", "--quiet", "--header-filter=^" + re.escape(os.path.realpath(src)) + "/",
                    "-o", "json:" + out,
                    *[os.path.join(src, t) for t in bug.tu_list]]
             t0 = time.time()

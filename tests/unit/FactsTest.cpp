@@ -31,6 +31,11 @@ const char *PoolCode = R"cpp(
 #include <vector>
 
 std::mutex g_log_mu;
+std::atomic<long> g_inflight{0};
+
+void finish_request() {
+  std::atomic_fetch_sub_explicit(&g_inflight, 1L, std::memory_order_acq_rel);
+}
 
 class Pool {
 public:
@@ -42,6 +47,11 @@ public:
   }
   void stop() { done_.store(true); }
   void halt() { stopped_ = true; }
+  void retire() { pending_.fetch_sub(1); }
+  void tally() {
+    ++hits_;
+    misses_ = 0;
+  }
   void cancel_all(std::stop_source &src) { src.request_stop(); }
   void cancel_mine() { cancel_all(src_); }
   void drain() {
@@ -68,6 +78,9 @@ private:
   std::condition_variable cv_;
   std::atomic<bool> done_{false};
   bool stopped_ = false;
+  std::atomic<int> pending_{0};
+  long hits_ = 0;
+  long misses_ = 0;
   std::stop_source src_;
   std::thread worker_;
 };
@@ -148,6 +161,13 @@ TEST(Facts, FlagWritesAndStopRequests) {
             std::vector<std::string>{"this->src_"});
   // Reading a flag is not writing it.
   EXPECT_TRUE(F.get(S.function("run")).WritesFlag.empty());
+  // Atomic read-modify-writes are writes of the counter, the free atomic
+  // functions too (through `&x`); plain counters are no flags.
+  EXPECT_EQ(described(F.get(S.function("retire")).WritesFlag),
+            std::vector<std::string>{"this->pending_"});
+  EXPECT_EQ(described(F.get(S.function("finish_request")).WritesFlag),
+            std::vector<std::string>{"g_inflight"});
+  EXPECT_TRUE(F.get(S.function("tally")).WritesFlag.empty());
 }
 
 TEST(Facts, BlocksOnSomeOrEveryPath) {

@@ -222,4 +222,42 @@ TEST(LockState, GuardHandedToCalleeIsUnknown) {
   EXPECT_EQ(H[1], V{});
 }
 
+// A callee whose body only waits with the guard (the wait re-acquires
+// before it returns) gives it back locked; one that unlocks it, moves it or
+// hands it on to an unknown function does not.
+TEST(LockState, GuardHandedToCalleeThatOnlyWaits) {
+  auto H = heldAtProbes(R"(
+    #include <condition_variable>
+    struct Chan {
+      std::mutex mu;
+      std::condition_variable cv;
+      int size = 0;
+      void waitRoom(std::unique_lock<std::mutex> &lk) {
+        if (size == 8 && lk.owns_lock())
+          cv.wait(lk, [this] { return size < 8; });
+      }
+      void waitTwice(std::unique_lock<std::mutex> &lk) { waitRoom(lk); cv.wait(lk); }
+      void release(std::unique_lock<std::mutex> &lk) { lk.unlock(); }
+      void passOn(std::unique_lock<std::mutex> &lk);
+      void put() {
+        std::unique_lock<std::mutex> lk(mu);
+        waitRoom(lk);
+        probe(0);
+        waitTwice(lk);
+        probe(1);
+        release(lk);
+        probe(2);
+      }
+      void put2() {
+        std::unique_lock<std::mutex> lk(mu);
+        passOn(lk);
+        probe(3);
+      }
+    };)");
+  EXPECT_EQ(H[0], V{"this->mu"});
+  EXPECT_EQ(H[1], V{"this->mu"});
+  EXPECT_EQ(H[2], V{});
+  EXPECT_EQ(H[3], V{});
+}
+
 } // namespace
