@@ -19,6 +19,7 @@
 #include "clang/Tooling/Tooling.h"
 #include "llvm/Support/CrashRecoveryContext.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Process.h"
 #include "llvm/Support/Regex.h"
@@ -453,6 +454,32 @@ int collectInputs(const CheckOptionsCLI &Opts, Inputs &In,
     return ExitUsage;
   }
 
+  // Pull-request mode: the changed lines, known before any analysis so a
+  // bad revision fails fast.
+  if (!Opts.LineFilterJson.empty()) {
+    std::string Text = Opts.LineFilterJson;
+    if (llvm::StringRef(Text).starts_with("@")) {
+      auto Buf = llvm::MemoryBuffer::getFile(Text.substr(1));
+      if (!Buf) {
+        Err << "error: cannot read --line-filter file '" << Text.substr(1)
+            << "': " << Buf.getError().message() << "\n";
+        return ExitUsage;
+      }
+      Text = (*Buf)->getBuffer().str();
+    }
+    In.ChangedLines = LineFilter::fromJson(Text, Why);
+    if (!In.ChangedLines) {
+      Err << "error: invalid --line-filter: " << Why << "\n";
+      return ExitUsage;
+    }
+  } else if (!Opts.DiffBase.empty()) {
+    In.ChangedLines = LineFilter::fromGitDiff(Opts.DiffBase, absPath("."), Why);
+    if (!In.ChangedLines) {
+      Err << "error: " << Why << "\n";
+      return ExitUsage;
+    }
+  }
+
   // Compilation database.
   std::string ErrMsg;
   std::unique_ptr<CompilationDatabase> &DB = In.DB;
@@ -772,6 +799,13 @@ int suppressAndBaseline(Merged &M, llvm::ArrayRef<std::string> EnabledIds,
   return ExitClean;
 }
 
+size_t filterChangedLines(const Inputs &In, Merged &M,
+                          const CheckOptionsCLI &Opts) {
+  if (!In.ChangedLines)
+    return 0;
+  return applyLineFilter(M.Findings, *In.ChangedLines, Opts.DiffNotes);
+}
+
 int writeResults(const Inputs &In, const Merged &M,
                  llvm::ArrayRef<std::string> EnabledIds,
                  const CheckOptionsCLI &Opts) {
@@ -848,6 +882,10 @@ int runCheck(const CheckOptionsCLI &Opts) {
   if (int Rc = suppressAndBaseline(M, EnabledIds, Opts, llvm::errs());
       Rc != ExitClean)
     return Rc;
+  if (size_t Dropped = filterChangedLines(In, M, Opts); Dropped && !Opts.Quiet)
+    llvm::errs() << "tether: " << Dropped << " finding"
+                 << (Dropped == 1 ? "" : "s")
+                 << " not on changed lines not shown\n";
   return writeResults(In, M, EnabledIds, Opts);
 }
 

@@ -37,6 +37,11 @@ struct CheckOptionsCLI {
   bool ReportUnusedSuppressions = true;
   bool Fix = false;       // --fix: apply the findings' fix-its
   bool FixDryRun = false; // --fix-dry-run: print them as a unified diff
+  // Pull-request mode (tool/LineFilter.h): report only findings on changed
+  // lines. At most one of the two is set.
+  std::string LineFilterJson; // --line-filter, clang-tidy's JSON
+  std::string DiffBase;       // --diff-base REV
+  bool DiffNotes = false;     // --diff-notes: a note on a changed line counts
   std::vector<std::string> ExtraArgs, ExtraArgsBefore;
   std::vector<std::string> CommandLine;
   // Testing crash isolation (hidden options): a TU whose path contains

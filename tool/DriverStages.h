@@ -8,6 +8,7 @@
 //   recheck         analyse those again with the linked view
 //   mergeResults    one list of findings, the analysed files, the errors
 //   suppressAndBaseline   NOLINT comments, fingerprints, baselines
+//   filterChangedLines    --line-filter / --diff-base (pull-request mode)
 //   writeResults    the writers, then fix-its
 //
 // The driver sees the checks layer only through TUChecks.h: no analysis
@@ -16,6 +17,7 @@
 
 #include "Config.h"
 #include "Driver.h"
+#include "LineFilter.h"
 #include "Output.h"
 #include "TUChecks.h"
 
@@ -25,6 +27,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -55,6 +58,8 @@ struct Inputs {
   // One per distinct .tether.yaml ("" = built-in defaults).
   std::map<std::string, std::unique_ptr<Config>> Configs;
   std::map<const Config *, std::unique_ptr<llvm::Regex>> HeaderFilters;
+  // --line-filter / --diff-base: only findings on these lines are reported.
+  std::optional<LineFilter> ChangedLines;
 };
 
 // Stage 1. Returns ExitClean, or ExitUsage after printing one line per
@@ -108,6 +113,12 @@ std::vector<std::string> enabledCheckIds(const Inputs &In,
                                          const CheckOptionsCLI &Opts);
 int suppressAndBaseline(Merged &M, llvm::ArrayRef<std::string> EnabledIds,
                         const CheckOptionsCLI &Opts, llvm::raw_ostream &Err);
+
+// Stage 5b: with --line-filter or --diff-base, drops the findings not on a
+// changed line (after the baseline, so --write-baseline still records every
+// finding). Returns how many were dropped.
+size_t filterChangedLines(const Inputs &In, Merged &M,
+                          const CheckOptionsCLI &Opts);
 
 // Stage 6: every output, then fix-its. Returns the run's exit code.
 int writeResults(const Inputs &In, const Merged &M,

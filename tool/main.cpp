@@ -108,6 +108,25 @@ static cl::opt<std::string> ExportFixes(
     cl::desc("Write the findings and their fix-its as YAML that "
              "clang-apply-replacements reads"),
     cl::value_desc("file"), cl::sub(CheckCmd), cl::cat(Cat));
+static cl::opt<std::string> LineFilterOpt(
+    "line-filter",
+    cl::desc("Report only findings on these lines, in clang-tidy's JSON: "
+             "[{\"name\":\"file.cpp\",\"lines\":[[1,3],[5,7]]},"
+             "{\"name\":\"file.h\"}] (a file without \"lines\": every "
+             "line); @FILE reads it from FILE"),
+    cl::value_desc("json"), cl::sub(CheckCmd), cl::cat(Cat));
+static cl::opt<std::string> DiffBase(
+    "diff-base",
+    cl::desc("Report only findings on lines that `git diff REV` shows "
+             "added or changed in the working tree (and in untracked "
+             "files); whole TUs are still analysed"),
+    cl::value_desc("rev"), cl::sub(CheckCmd), cl::cat(Cat));
+static cl::opt<bool> DiffNotes(
+    "diff-notes",
+    cl::desc("With --diff-base or --line-filter, also report a finding "
+             "when one of its notes (a step of its path) is on a changed "
+             "line"),
+    cl::sub(CheckCmd), cl::cat(Cat));
 static cl::list<std::string>
     ExtraArgs("extra-arg", cl::desc("Additional compiler argument (appended)"),
               cl::sub(CheckCmd), cl::cat(Cat));
@@ -248,6 +267,23 @@ int main(int argc, char **argv) {
     errs() << "error: --fix and --fix-dry-run cannot be used together\n";
     return tether::ExitUsage;
   }
+  if (LineFilterOpt.getNumOccurrences() && DiffBase.getNumOccurrences()) {
+    errs() << "error: give either --line-filter or --diff-base, not both\n";
+    return tether::ExitUsage;
+  }
+  for (const auto *O : {&LineFilterOpt, &DiffBase})
+    if (O->getNumOccurrences() && O->empty()) {
+      errs() << "error: --" << O->ArgStr << " needs a value\n";
+      return tether::ExitUsage;
+    }
+  if (DiffNotes && !LineFilterOpt.getNumOccurrences() &&
+      !DiffBase.getNumOccurrences()) {
+    errs() << "error: --diff-notes needs --diff-base or --line-filter\n";
+    return tether::ExitUsage;
+  }
+  Opts.LineFilterJson = LineFilterOpt;
+  Opts.DiffBase = DiffBase;
+  Opts.DiffNotes = DiffNotes;
   Opts.ExtraArgs.assign(ExtraArgs.begin(), ExtraArgs.end());
   Opts.ExtraArgsBefore.assign(ExtraArgsBefore.begin(), ExtraArgsBefore.end());
   Opts.DebugCrashOn = DebugCrashOn;

@@ -1467,4 +1467,140 @@ TEST(ExportFixes, NeedsAFileName) {
                    "--export-fixes needs a file name");
 }
 
+// ---------------------------------------------------------------------------
+// Pull-request mode: --diff-base and --line-filter
+
+// A real git repository at the sandbox root (the Sandbox's .git is only a
+// marker directory).
+void gitInit(const Sandbox &Box) {
+  fs::remove_all(Box.path(".git"));
+  Result R = Box.run("git", {"init", "-q", "."});
+  ASSERT_EQ(R.Status, 0) << R;
+}
+
+void gitCommitAll(const Sandbox &Box, const std::string &Msg) {
+  Result A = Box.run("git", {"add", "-A"});
+  ASSERT_EQ(A.Status, 0) << A;
+  Result C = Box.run("git", {"-c", "user.name=t", "-c", "user.email=t@example.org",
+                             "commit", "-q", "-m", Msg});
+  ASSERT_EQ(C.Status, 0) << C;
+}
+
+// Closes its channel; defined in its own TU so that a caller's finding needs
+// the linked facts.
+constexpr const char *ShutCpp = R"(#include "chan.h"
+void shut(Chan &ch) { ch.close(); }
+)";
+
+TEST(DiffMode, OnlyChangedLinesReportedWholeTUsAndLinkStillAnalysed) {
+  Sandbox Box;
+  gitInit(Box);
+  Box.write("chan.h", ChanH);
+  Box.write("both.cpp", BothCpp);
+  Box.write("shut.cpp", ShutCpp);
+  Box.compileDb({"both.cpp", "shut.cpp"});
+  gitCommitAll(Box, "base");
+  // Without diff mode: the two old findings.
+  ASSERT_EQ(runJson(Box, {"check", "-p", "."}, 1)["findings"].size(), 2u);
+
+  // The change: a new function whose bug needs shut.cpp's facts (the close
+  // is in another TU), and an untracked file with a bug of its own.
+  Box.write("both.cpp", std::string(BothCpp) + R"(void shut(Chan &ch);
+void drain(Chan &out) {
+  shut(out);
+  out.push(2);
+}
+)");
+  Box.write("fresh.cpp", SendAfterCloseCpp);
+  Box.compileDb({"both.cpp", "shut.cpp", "fresh.cpp"});
+  Result R = Box.tether({"check", "-p", ".", "--diff-base", "HEAD", "--format=json"});
+  EXPECT_EQ(R.Status, 1) << R;
+  json J = parseJson(R.Out);
+  ASSERT_EQ(J["findings"].size(), 2u) << summary(J["findings"]);
+  EXPECT_EQ(J["findings"][0]["file"], "both.cpp");
+  EXPECT_EQ(J["findings"][0]["function"], "drain");
+  EXPECT_EQ(J["findings"][0]["line"], 14);
+  EXPECT_EQ(J["findings"][1]["file"], "fresh.cpp");
+  EXPECT_EQ(countMatching(R.Err, "2 findings not on changed lines not shown"), 1u) << R;
+
+  // Once committed, nothing changed against HEAD: clean; against the base
+  // commit the change shows again.
+  gitCommitAll(Box, "change");
+  Result Clean = Box.tether({"check", "-p", ".", "--diff-base", "HEAD"});
+  EXPECT_EQ(Clean.Status, 0) << Clean;
+  EXPECT_EQ(countMatching(Clean.Out, ": warning: "), 0u) << Clean;
+  json Again = runJson(Box, {"check", "-p", ".", "--diff-base", "HEAD~1"}, 1);
+  EXPECT_EQ(Again["findings"].size(), 2u) << summary(Again["findings"]);
+  // Three-dot form: what the branch changed since it forked.
+  json Fork = runJson(Box, {"check", "-p", ".", "--diff-base", "HEAD~1...HEAD"}, 1);
+  EXPECT_EQ(Fork["findings"].size(), 2u) << summary(Fork["findings"]);
+}
+
+TEST(DiffMode, NotesOnChangedLinesCountOnlyWhenAsked) {
+  Sandbox Box;
+  gitInit(Box);
+  Box.write("chan.h", ChanH);
+  Box.write("send.cpp", SendAfterCloseCpp);
+  Box.compileDb({"send.cpp"});
+  gitCommitAll(Box, "base");
+  // Only the close (a note of the finding at line 4) changes.
+  std::string Changed = SendAfterCloseCpp;
+  Changed.replace(Changed.find("  ch.close();"), 13, "  ch.close(); // done");
+  Box.write("send.cpp", Changed);
+  Result R = Box.tether({"check", "-p", ".", "--diff-base", "HEAD"});
+  EXPECT_EQ(R.Status, 0) << R;
+  json J = runJson(Box, {"check", "-p", ".", "--diff-base", "HEAD", "--diff-notes"}, 1);
+  ASSERT_EQ(J["findings"].size(), 1u) << summary(J["findings"]);
+  EXPECT_EQ(J["findings"][0]["line"], 4);
+}
+
+TEST(DiffMode, LineFilterInClangTidyFormat) {
+  Sandbox Box;
+  Box.write("chan.h", ChanH);
+  Box.write("both.cpp", BothCpp);
+  Box.compileDb({"both.cpp"});
+  // Line 9 holds the send after close; line 5 the double close.
+  json One = runJson(Box, {"check", "-p", ".",
+                           R"(--line-filter=[{"name":"both.cpp","lines":[[8,9]]}])"}, 1);
+  ASSERT_EQ(One["findings"].size(), 1u) << summary(One["findings"]);
+  EXPECT_EQ(One["findings"][0]["check"], "channel-send-after-close");
+  json Whole = runJson(Box, {"check", "-p", ".", R"(--line-filter=[{"name":"both.cpp"}])"}, 1);
+  EXPECT_EQ(Whole["findings"].size(), 2u);
+  // A name matches whole path components: "th.cpp" is not "both.cpp".
+  json None = runJson(Box, {"check", "-p", ".", R"(--line-filter=[{"name":"th.cpp"}])"}, 0);
+  EXPECT_EQ(None["findings"].size(), 0u);
+  Box.write("filter.json", R"([{"name":"both.cpp","lines":[[1,6]]}])");
+  json FromFile = runJson(Box, {"check", "-p", ".", "--line-filter=@filter.json"}, 1);
+  ASSERT_EQ(FromFile["findings"].size(), 1u) << summary(FromFile["findings"]);
+  EXPECT_EQ(FromFile["findings"][0]["check"], "channel-double-close");
+}
+
+TEST(DiffMode, BadInputIsOneLineAndExitTwo) {
+  Sandbox Box;
+  Box.write("chan.h", ChanH);
+  Box.write("both.cpp", BothCpp);
+  Box.compileDb({"both.cpp"});
+  expectUsageError(Box.tether({"check", "-p", ".", "--line-filter=nonsense"}),
+                   "invalid --line-filter: not JSON");
+  expectUsageError(Box.tether({"check", "-p", ".", R"(--line-filter=[{"lines":[[1,2]]}])"}),
+                   "entry 1: needs a \"name\" string");
+  expectUsageError(
+      Box.tether({"check", "-p", ".", R"(--line-filter=[{"name":"a.cpp","lines":[[3,1]]}])"}),
+      "first <= last");
+  expectUsageError(Box.tether({"check", "-p", ".", "--line-filter=@missing.json"}),
+                   "cannot read --line-filter file 'missing.json'");
+  // The sandbox's .git is a marker, not a repository.
+  expectUsageError(Box.tether({"check", "-p", ".", "--diff-base", "HEAD"}),
+                   "--diff-base needs a git repository");
+  gitInit(Box);
+  gitCommitAll(Box, "base");
+  expectUsageError(Box.tether({"check", "-p", ".", "--diff-base", "no-such-rev"}),
+                   "git diff no-such-rev failed: .*no-such-rev");
+  expectUsageError(Box.tether({"check", "-p", ".", "--diff-base", "HEAD",
+                               R"(--line-filter=[{"name":"a.cpp"}])"}),
+                   "either --line-filter or --diff-base");
+  expectUsageError(Box.tether({"check", "-p", ".", "--diff-notes"}),
+                   "--diff-notes needs --diff-base or --line-filter");
+}
+
 } // namespace
