@@ -241,6 +241,8 @@ TUCheckSetup setupFor(const TUJob &J, const CheckOptionsCLI &Opts) {
   S.Models = J.Cfg->ModelSetPtr.get();
   S.Options = &J.Cfg->Options;
   S.HeaderFilter = J.HeaderFilter;
+  S.ExcludeHeaderFilter = J.ExcludeHeaderFilter;
+  S.SystemHeaders = J.SystemHeaders;
   return S;
 }
 
@@ -335,28 +337,6 @@ bool validateGlobs(llvm::StringRef Globs, llvm::StringRef Where,
   return Ok;
 }
 
-std::vector<CheckInfo> allCheckInfos() {
-  std::vector<CheckInfo> Infos = registeredChecks();
-  Infos.push_back(UnusedSuppressionInfo);
-  std::sort(Infos.begin(), Infos.end(),
-            [](const CheckInfo &A, const CheckInfo &B) { return A.Id < B.Id; });
-  return Infos;
-}
-
-// Options belong to checks: an unknown key (a misspelling, an option of
-// another check) or a value of the wrong type is an error, not ignored.
-bool validateConfigOptions(const Config &C, llvm::raw_ostream &Err) {
-  std::vector<CheckInfo> Known = allCheckInfos();
-  for (const auto &[Key, Value] : C.Options) {
-    std::string Why;
-    if (!validateOption(Key, Value, Known, Why)) {
-      Err << C.Path << ": error: " << Why << "\n";
-      return false;
-    }
-  }
-  return true;
-}
-
 bool writeOutput(const OutputSpec &O, const std::vector<Finding> &Findings,
                  const RunInfo &Info, bool Color) {
   auto Write = [&](llvm::raw_ostream &OS, bool UseColor) {
@@ -414,6 +394,31 @@ bool writeOutput(const OutputSpec &O, const std::vector<Finding> &Findings,
 
 } // namespace
 
+std::vector<CheckInfo> allCheckInfos() {
+  std::vector<CheckInfo> Infos = registeredChecks();
+  Infos.push_back(UnusedSuppressionInfo);
+  std::sort(Infos.begin(), Infos.end(),
+            [](const CheckInfo &A, const CheckInfo &B) { return A.Id < B.Id; });
+  return Infos;
+}
+
+// Options belong to checks: an unknown key (a misspelling, an option of
+// another check) or a value of the wrong type is an error, not ignored.
+bool validateConfigOptions(const Config &C, llvm::raw_ostream &Err) {
+  std::vector<CheckInfo> Known = allCheckInfos();
+  for (const auto &[Key, Value] : C.Options) {
+    std::string Why;
+    if (!validateOption(Key, Value, Known, Why)) {
+      auto From = C.Origin.find("options." + Key);
+      Err << (From != C.Origin.end() ? From->second : C.Path)
+          << ": error: " << Why << "\n";
+      return false;
+    }
+  }
+  return true;
+}
+
+
 bool recoveredFromCrash() { return CrashRecovered; }
 
 int listChecks(const CheckOptionsCLI &Opts) {
@@ -451,6 +456,11 @@ int collectInputs(const CheckOptionsCLI &Opts, Inputs &In,
   std::string Why;
   if (Opts.HeaderFilterSet && !llvm::Regex(Opts.HeaderFilter).isValid(Why)) {
     Err << "error: invalid --header-filter regex: " << Why << "\n";
+    return ExitUsage;
+  }
+  if (Opts.ExcludeHeaderFilterSet &&
+      !llvm::Regex(Opts.ExcludeHeaderFilter).isValid(Why)) {
+    Err << "error: invalid --exclude-header-filter regex: " << Why << "\n";
     return ExitUsage;
   }
 
@@ -638,15 +648,23 @@ int collectInputs(const CheckOptionsCLI &Opts, Inputs &In,
       }
   }
 
-  // Header filters, compiled once per config.
+  // Header filters, compiled once per config; the command line's win.
   for (auto &[Path, C] : In.Configs) {
     std::string HF = Opts.HeaderFilterSet ? Opts.HeaderFilter : C->HeaderFilter;
     if (!HF.empty())
       In.HeaderFilters[C.get()] = std::make_unique<llvm::Regex>(HF);
+    std::string XF = Opts.ExcludeHeaderFilterSet ? Opts.ExcludeHeaderFilter
+                                                 : C->ExcludeHeaderFilter;
+    if (!XF.empty())
+      In.ExcludeHeaderFilters[C.get()] = std::make_unique<llvm::Regex>(XF);
   }
   for (TUJob &J : In.Jobs) {
     auto It = In.HeaderFilters.find(J.Cfg);
     J.HeaderFilter = It == In.HeaderFilters.end() ? nullptr : It->second.get();
+    auto Xt = In.ExcludeHeaderFilters.find(J.Cfg);
+    J.ExcludeHeaderFilter =
+        Xt == In.ExcludeHeaderFilters.end() ? nullptr : Xt->second.get();
+    J.SystemHeaders = Opts.SystemHeaders.value_or(J.Cfg->SystemHeaders);
   }
   return ExitClean;
 }
@@ -799,6 +817,21 @@ int suppressAndBaseline(Merged &M, llvm::ArrayRef<std::string> EnabledIds,
   return ExitClean;
 }
 
+std::string generatedLine(llvm::ArrayRef<Finding> Findings) {
+  size_t Warnings = 0, Remarks = 0;
+  for (const Finding &F : Findings)
+    (F.Level == Severity::Remark ? Remarks : Warnings)++;
+  auto Count = [](size_t N, llvm::StringRef What) {
+    return std::to_string(N) + " " + What.str() + (N == 1 ? "" : "s");
+  };
+  std::string S;
+  if (Warnings)
+    S = Count(Warnings, "warning");
+  if (Remarks)
+    S += (S.empty() ? "" : " and ") + Count(Remarks, "remark");
+  return S + " generated.";
+}
+
 size_t filterChangedLines(const Inputs &In, Merged &M,
                           const CheckOptionsCLI &Opts) {
   if (!In.ChangedLines)
@@ -833,6 +866,10 @@ int writeResults(const Inputs &In, const Merged &M,
     WriteOk &= writeOutput(O, M.Findings, Info, Opts.Color);
   if (!WriteOk)
     return ExitOutput;
+  // Like the compiler and clang-tidy, a human-read run ends with a count on
+  // stderr; a machine-read stdout (JSON, SARIF) keeps stderr quiet.
+  if (TextOnStdout && !M.Findings.empty())
+    llvm::errs() << generatedLine(M.Findings) << "\n";
 
   // Fix-its of the findings that are reported (suppressed and baselined
   // ones are gone by now). Exit codes do not change: the findings were
@@ -845,9 +882,12 @@ int writeResults(const Inputs &In, const Merged &M,
     FO.Allowed = [&](const std::string &File) {
       if (Sources.count(File))
         return true;
-      for (const auto &[C, Re] : In.HeaderFilters)
-        if (Re && Re->match(File))
+      for (const auto &[C, Re] : In.HeaderFilters) {
+        auto X = In.ExcludeHeaderFilters.find(C);
+        if (Re && Re->match(File) &&
+            !(X != In.ExcludeHeaderFilters.end() && X->second->match(File)))
           return true;
+      }
       return false;
     };
     FixSummary S = applyFixes(M.Findings, FO, llvm::outs(), llvm::errs());

@@ -46,6 +46,8 @@ struct TUJob {
   std::string File;
   const Config *Cfg = nullptr;
   const llvm::Regex *HeaderFilter = nullptr; // null: main file only
+  const llvm::Regex *ExcludeHeaderFilter = nullptr;
+  bool SystemHeaders = false;
 };
 
 // What the run reads, checked before any analysis.
@@ -58,9 +60,17 @@ struct Inputs {
   // One per distinct .tether.yaml ("" = built-in defaults).
   std::map<std::string, std::unique_ptr<Config>> Configs;
   std::map<const Config *, std::unique_ptr<llvm::Regex>> HeaderFilters;
+  std::map<const Config *, std::unique_ptr<llvm::Regex>> ExcludeHeaderFilters;
   // --line-filter / --diff-base: only findings on these lines are reported.
   std::optional<LineFilter> ChangedLines;
 };
+
+// Every check's id, summary and options, sorted by id (unused-suppression
+// included).
+std::vector<CheckInfo> allCheckInfos();
+// A config's `options:` against the options the checks declare: one
+// "FILE: error: ..." line for the first unknown key or malformed value.
+bool validateConfigOptions(const Config &C, llvm::raw_ostream &Err);
 
 // Stage 1. Returns ExitClean, or ExitUsage after printing one line per
 // problem to Err (unknown check, broken config, no compile DB, an output
@@ -119,6 +129,10 @@ int suppressAndBaseline(Merged &M, llvm::ArrayRef<std::string> EnabledIds,
 // finding). Returns how many were dropped.
 size_t filterChangedLines(const Inputs &In, Merged &M,
                           const CheckOptionsCLI &Opts);
+
+// "2 warnings and 1 remark generated." -- the count a text run ends with on
+// stderr, like the compiler's.
+std::string generatedLine(llvm::ArrayRef<Finding> Findings);
 
 // Stage 6: every output, then fix-its. Returns the run's exit code.
 int writeResults(const Inputs &In, const Merged &M,

@@ -784,6 +784,110 @@ TEST(Config, ConfigFlagOverridesDiscovery) {
       << summary(J["findings"]);
 }
 
+// inherit_parent_config: a directory's config applies over the one above
+// it (checks appended, options and filters replaced), like clang-tidy's
+// InheritParentConfig; without it the nearest file stands alone.
+TEST(Config, InheritParentConfigMergesUpTheTree) {
+  Sandbox Box;
+  Box.write("chan.h", ChanH);
+  Box.write("both.cpp", BothCpp);
+  Box.write("sub/chan.h", ChanH);
+  Box.write("sub/both.cpp", BothCpp);
+  Box.compileDb({"both.cpp", "sub/both.cpp"});
+  Box.write(".tether.yaml", "checks: \"*,-channel-double-close\"\n"
+                            "options:\n"
+                            "  thread-leak.allow_detached: \"watchdog\"\n");
+  Box.write("sub/.tether.yaml", "inherit_parent_config: true\n"
+                                "checks: \"-channel-send-after-close\"\n"
+                                "options:\n"
+                                "  cancel-uninterruptible-wait.max_sleep_ms: 250\n");
+  json J = runJson(Box, {"check", "-p", "."}, 1);
+  ASSERT_EQ(J["findings"].size(), 1u) << summary(J["findings"]);
+  EXPECT_EQ(J["findings"][0]["file"], "both.cpp");
+  EXPECT_EQ(J["findings"][0]["check"], "channel-send-after-close");
+
+  // --dump-config shows the merge; it reads back as a config.
+  Result D = Box.tether({"check", "--dump-config", "sub/both.cpp"});
+  ASSERT_EQ(D.Status, 0) << D;
+  EXPECT_NE(D.Out.find("checks: '*,-channel-double-close,-channel-send-after-close'"),
+            std::string::npos) << D;
+  EXPECT_NE(D.Out.find("thread-leak.allow_detached: 'watchdog'"), std::string::npos) << D;
+  EXPECT_NE(D.Out.find("cancel-uninterruptible-wait.max_sleep_ms: '250'"), std::string::npos)
+      << D;
+  Box.write("dumped.yaml", D.Out);
+  Result V = Box.tether({"models", "--validate", "dumped.yaml"});
+  EXPECT_EQ(V.Status, 0) << V;
+  EXPECT_NE(V.Out.find("dumped.yaml: ok (config;"), std::string::npos) << V;
+  json Same = runJson(Box, {"check", "-p", ".", "--config", "dumped.yaml", "sub/both.cpp"}, 0);
+  EXPECT_EQ(Same["findings"].size(), 0u) << summary(Same["findings"]);
+
+  // --explain-config: each setting and the file it came from.
+  Result E = Box.tether({"check", "--explain-config", "sub/both.cpp",
+                         "--checks=channel-double-close"});
+  ASSERT_EQ(E.Status, 0) << E;
+  std::string Root = Box.Root.string();
+  EXPECT_NE(E.Out.find(Root + "/.tether.yaml <- " + Root + "/sub/.tether.yaml"),
+            std::string::npos) << E;
+  // The root config's checks replace the default "*"; the child's append.
+  EXPECT_EQ(E.Out.find("built-in default\n  '*"), std::string::npos) << E;
+  EXPECT_NE(E.Out.find("'*,-channel-double-close'  " + Root + "/.tether.yaml"),
+            std::string::npos) << E;
+  EXPECT_NE(E.Out.find("'-channel-send-after-close'  " + Root + "/sub/.tether.yaml"),
+            std::string::npos) << E;
+  EXPECT_NE(E.Out.find("'channel-double-close'  --checks"), std::string::npos) << E;
+  EXPECT_NE(E.Out.find("thread-leak.allow_detached: 'watchdog'  " + Root + "/.tether.yaml"),
+            std::string::npos) << E;
+  EXPECT_NE(E.Out.find("cancel-uninterruptible-wait.max_sleep_ms: '250'  " + Root +
+                       "/sub/.tether.yaml"),
+            std::string::npos) << E;
+
+  // Without inheritance the nearest config stands alone: its checks replace
+  // the default "*", so only what it lists runs.
+  Box.write("sub/.tether.yaml", "checks: \"-*,channel-double-close\"\n");
+  json Alone = runJson(Box, {"check", "-p", ".", "sub/both.cpp"}, 1);
+  EXPECT_EQ(checksOf(Alone["findings"]),
+            (std::set<std::string>{"channel-double-close"}))
+      << summary(Alone["findings"]);
+}
+
+TEST(Config, InheritedOptionErrorNamesTheFileThatSetIt) {
+  Sandbox Box;
+  Box.write("chan.h", ChanH);
+  Box.write("sub/chan.h", ChanH);
+  Box.write("sub/d.cpp", DoubleCloseCpp);
+  Box.compileDb({"sub/d.cpp"});
+  Box.write(".tether.yaml", "options:\n  thread-leak.allow_detach: x\n");
+  Box.write("sub/.tether.yaml", "inherit_parent_config: true\n");
+  Result R = Box.tether({"check", "-p", "."});
+  expectUsageError(R, "^" + std::regex_replace(Box.Root.string(), std::regex("[.]"), "\\.") +
+                          R"(/\.tether\.yaml: error: unknown option 'thread-leak\.allow_detach')");
+}
+
+TEST(Models, ListsTheProjectsModelsAndValidatesConfigs) {
+  Sandbox Box;
+  Box.write(".tether.yaml", R"(models:
+  - library: acme
+    channels:
+      - types: [acme::Queue]
+        send: [push]
+        receive: [pop]
+        close: [close]
+options:
+  thread-leak.allow_detached: "watchdog"
+)");
+  Result L = Box.tether({"models"});
+  ASSERT_EQ(L.Status, 0) << L;
+  EXPECT_NE(L.Out.find("acme\t" + Box.path(".tether.yaml").string()), std::string::npos) << L;
+  EXPECT_NE(L.Out.find("std\t"), std::string::npos) << L;
+  Result V = Box.tether({"models", "--validate", ".tether.yaml"});
+  EXPECT_EQ(V.Status, 0) << V;
+  EXPECT_NE(V.Out.find(".tether.yaml: ok (config; 1 model, 1 option)"), std::string::npos) << V;
+  Box.write("bad.tether.yaml", "options:\n  thread-leak.nope: 1\n");
+  Result B = Box.tether({"models", "--validate", "bad.tether.yaml"});
+  EXPECT_EQ(B.Status, 2) << B;
+  EXPECT_NE(B.Err.find("unknown option 'thread-leak.nope'"), std::string::npos) << B;
+}
+
 // Options belong to the checks that declare them: a misspelled key, an
 // option of no check, or a value of the wrong type stops the run with one
 // line naming what is known, before any analysis.
@@ -1093,6 +1197,83 @@ TEST(HeaderFilter, HeaderIncludedTwiceReportedOnce) {
   EXPECT_EQ(J["findings"][0]["file"], "util.h");
   Result R = Box.tether({"check", "-p", ".", "--header-filter=util\\.h"});
   EXPECT_EQ(countMatching(R.Out, "[channel-double-close]"), 1u) << R;
+}
+
+TEST(HeaderFilter, ExcludeHeaderFilterWinsOverTheFilter) {
+  Sandbox Box;
+  Box.write("include/chan.h", ChanH);
+  Box.write("include/util.h", UtilH);
+  Box.write("main.cpp", "#include \"include/util.h\"\n"
+                        "#include \"include/vendored/util.h\"\n"
+                        "int main() { return 0; }\n");
+  // The two headers define the same inline function: one TU sees only one
+  // definition, so the vendored copy gets a namespace of its own.
+  Box.write("include/vendored/util.h",
+            "#pragma once\n#include \"../chan.h\"\nnamespace vendored {\n" +
+                std::string(UtilH).substr(std::string(UtilH).find("inline")) +
+                "}\n");
+  Box.compileDb({"main.cpp"});
+  json Both = runJson(Box, {"check", "-p", ".", "--header-filter=include/"}, 1);
+  ASSERT_EQ(Both["findings"].size(), 2u) << summary(Both["findings"]);
+  json J = runJson(Box, {"check", "-p", ".", "--header-filter=include/",
+                         "--exclude-header-filter=/vendored/"},
+                   1);
+  ASSERT_EQ(J["findings"].size(), 1u) << summary(J["findings"]);
+  EXPECT_EQ(J["findings"][0]["file"], "include/util.h");
+  // The same from the config file.
+  Box.write(".tether.yaml", "header_filter: include/\n"
+                            "exclude_header_filter: /vendored/\n");
+  json C = runJson(Box, {"check", "-p", "."}, 1);
+  ASSERT_EQ(C["findings"].size(), 1u) << summary(C["findings"]);
+  expectUsageError(Box.tether({"check", "-p", ".", "--exclude-header-filter=("}),
+                   "invalid --exclude-header-filter regex");
+}
+
+TEST(HeaderFilter, SystemHeadersOnlyWhenAsked) {
+  Sandbox Box;
+  Box.write("sys/chan.h", ChanH);
+  Box.write("sys/util.h", UtilH);
+  Box.write("main.cpp", "#include <util.h>\nint main() { return 0; }\n");
+  std::vector<std::string> Args{"check", "main.cpp", "--header-filter=.*",
+                                "--format=json"};
+  std::vector<std::string> Flags{"--", "-std=c++20", "-isystem", "sys"};
+  auto Run = [&](std::vector<std::string> Extra) {
+    std::vector<std::string> A = Args;
+    A.insert(A.end(), Extra.begin(), Extra.end());
+    A.insert(A.end(), Flags.begin(), Flags.end());
+    return Box.tether(A);
+  };
+  Result Default = Run({});
+  EXPECT_EQ(Default.Status, 0) << Default;
+  Result With = Run({"--system-headers"});
+  ASSERT_EQ(With.Status, 1) << With;
+  json J = parseJson(With.Out);
+  ASSERT_EQ(J["findings"].size(), 1u) << summary(J["findings"]);
+  EXPECT_EQ(J["findings"][0]["file"], "sys/util.h");
+  Result Off = Run({"--system-headers=false"});
+  EXPECT_EQ(Off.Status, 0) << Off;
+}
+
+TEST(Output, TextRunEndsWithTheCountOnStderr) {
+  Sandbox Box;
+  Box.write("chan.h", ChanH);
+  Box.write("d.cpp", DoubleCloseCpp);
+  Box.write("s.cpp", SendAfterCloseCpp);
+  Box.compileDb({"d.cpp", "s.cpp"});
+  Result R = Box.tether({"check", "-p", "."});
+  ASSERT_EQ(R.Status, 1) << R;
+  std::vector<std::string> Err = nonEmptyLines(R.Err);
+  ASSERT_EQ(Err.size(), 1u) << R;
+  EXPECT_TRUE(std::regex_match(
+      Err[0], std::regex("(1 warning and 1 remark|2 warnings|2 remarks) generated\\.")))
+      << R;
+  // --use-color and its alias --color colour the text; the count stays plain.
+  for (const char *Flag : {"--use-color", "--color"}) {
+    Result C = Box.tether({"check", "-p", ".", Flag});
+    EXPECT_NE(C.Out.find("\x1b["), std::string::npos) << Flag << "\n" << C;
+  }
+  Result Plain = Box.tether({"check", "-p", ".", "--use-color=false"});
+  EXPECT_EQ(Plain.Out.find("\x1b["), std::string::npos) << Plain;
 }
 
 // ---------------------------------------------------------------------------
