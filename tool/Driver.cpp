@@ -817,18 +817,24 @@ int suppressAndBaseline(Merged &M, llvm::ArrayRef<std::string> EnabledIds,
   return ExitClean;
 }
 
-std::string generatedLine(llvm::ArrayRef<Finding> Findings) {
-  size_t Warnings = 0, Remarks = 0;
-  for (const Finding &F : Findings)
-    (F.Level == Severity::Remark ? Remarks : Warnings)++;
+std::string generatedLine(llvm::ArrayRef<Finding> Findings,
+                          size_t InputErrors) {
+  // Remarks are not counted, like clang's.
+  size_t Warnings = 0, Errors = InputErrors;
+  for (const Finding &F : Findings) {
+    Warnings += F.Level == Severity::Warning;
+    Errors += F.Level == Severity::Error;
+  }
   auto Count = [](size_t N, llvm::StringRef What) {
     return std::to_string(N) + " " + What.str() + (N == 1 ? "" : "s");
   };
+  if (!Warnings && !Errors)
+    return "";
   std::string S;
   if (Warnings)
     S = Count(Warnings, "warning");
-  if (Remarks)
-    S += (S.empty() ? "" : " and ") + Count(Remarks, "remark");
+  if (Errors)
+    S += (S.empty() ? "" : " and ") + Count(Errors, "error");
   return S + " generated.";
 }
 
@@ -868,8 +874,11 @@ int writeResults(const Inputs &In, const Merged &M,
     return ExitOutput;
   // Like the compiler and clang-tidy, a human-read run ends with a count on
   // stderr; a machine-read stdout (JSON, SARIF) keeps stderr quiet.
-  if (TextOnStdout && !M.Findings.empty())
-    llvm::errs() << generatedLine(M.Findings) << "\n";
+  if (std::string Count = generatedLine(M.Findings, M.Errors.size());
+      TextOnStdout && !Count.empty()) {
+    llvm::outs().flush(); // the report before the count, on a terminal too
+    llvm::errs() << Count << "\n";
+  }
 
   // Fix-its of the findings that are reported (suppressed and baselined
   // ones are gone by now). Exit codes do not change: the findings were

@@ -130,9 +130,11 @@ int suppressAndBaseline(Merged &M, llvm::ArrayRef<std::string> EnabledIds,
 size_t filterChangedLines(const Inputs &In, Merged &M,
                           const CheckOptionsCLI &Opts);
 
-// "2 warnings and 1 remark generated." -- the count a text run ends with on
-// stderr, like the compiler's.
-std::string generatedLine(llvm::ArrayRef<Finding> Findings);
+// "2 warnings and 1 error generated." -- the count a text run ends with on
+// stderr, like the compiler's (remarks not counted; InputErrors are TUs not
+// analysed). Empty when there is nothing to count.
+std::string generatedLine(llvm::ArrayRef<Finding> Findings,
+                          size_t InputErrors);
 
 // Stage 6: every output, then fix-its. Returns the run's exit code.
 int writeResults(const Inputs &In, const Merged &M,

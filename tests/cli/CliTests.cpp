@@ -1264,9 +1264,11 @@ TEST(Output, TextRunEndsWithTheCountOnStderr) {
   ASSERT_EQ(R.Status, 1) << R;
   std::vector<std::string> Err = nonEmptyLines(R.Err);
   ASSERT_EQ(Err.size(), 1u) << R;
-  EXPECT_TRUE(std::regex_match(
-      Err[0], std::regex("(1 warning and 1 remark|2 warnings|2 remarks) generated\\.")))
-      << R;
+  // The double close is a remark (Boost.Fiber's close is idempotent): like
+  // clang, remarks are not counted. The report on stdout has no count.
+  EXPECT_EQ(Err[0], "1 warning generated.") << R;
+  EXPECT_EQ(R.Out.find("generated"), std::string::npos) << R;
+  EXPECT_EQ(countMatching(R.Out, ": remark: "), 1u) << R;
   // --use-color and its alias --color colour the text; the count stays plain.
   for (const char *Flag : {"--use-color", "--color"}) {
     Result C = Box.tether({"check", "-p", ".", Flag});
