@@ -12,9 +12,12 @@ namespace {
 struct RawConfig {
   std::optional<std::string> Checks;
   std::optional<std::string> HeaderFilter;
+  std::optional<std::string> ExcludeHeaderFilter;
+  std::optional<bool> SystemHeaders;
   std::vector<tether::ApiModel> Models;
   std::vector<std::string> ModelFiles;
   std::map<std::string, std::string> Options;
+  std::optional<bool> InheritParent;
 };
 } // namespace
 
@@ -33,9 +36,12 @@ template <> struct MappingTraits<RawConfig> {
   static void mapping(IO &Io, RawConfig &C) {
     Io.mapOptional("checks", C.Checks);
     Io.mapOptional("header_filter", C.HeaderFilter);
+    Io.mapOptional("exclude_header_filter", C.ExcludeHeaderFilter);
+    Io.mapOptional("system_headers", C.SystemHeaders);
     Io.mapOptional("models", C.Models);
     Io.mapOptional("model_files", C.ModelFiles);
     Io.mapOptional("options", C.Options);
+    Io.mapOptional("inherit_parent_config", C.InheritParent);
   }
 };
 } // namespace llvm::yaml
@@ -48,18 +54,28 @@ bool defaultConfig(Config &Out, llvm::raw_ostream &Err) {
   return Out.ModelSetPtr->addBuiltins(Err);
 }
 
-bool loadConfig(const std::string &Path, Config &Out, llvm::raw_ostream &Err) {
-  std::string Text;
-  if (!readYamlFile(Path, "config", Text, Err))
-    return false;
-  return parseConfig(Text, Path, Out, Err);
+namespace {
+
+// Config files nest by directory; a chain longer than this is a loop
+// through symbolic links or a mistake.
+constexpr int MaxInheritDepth = 32;
+
+bool loadChained(const std::string &Path, Config &Out, llvm::raw_ostream &Err,
+                 int Depth);
+
+// The nearest `.tether.yaml` strictly above the directory holding Path.
+std::string parentConfigOf(const std::string &Path) {
+  llvm::SmallString<256> Dir(Path);
+  llvm::sys::fs::make_absolute(Dir);
+  llvm::sys::path::remove_filename(Dir); // the config's directory
+  llvm::StringRef Up = llvm::sys::path::parent_path(Dir);
+  if (Up.empty() || Up == Dir)
+    return "";
+  return findConfigFor(Up.str());
 }
 
-bool parseConfig(const std::string &Text, const std::string &Path, Config &Out,
-                 llvm::raw_ostream &Err) {
-  if (!defaultConfig(Out, Err))
-    return false;
-  Out.Path = Path;
+bool parseChained(const std::string &Text, const std::string &Path,
+                  Config &Out, llvm::raw_ostream &Err, int Depth) {
   if (!checkYamlInput(Text, Path, Err))
     return false;
   YamlErrorSink S{&Err};
@@ -74,22 +90,73 @@ bool parseConfig(const std::string &Text, const std::string &Path, Config &Out,
       return false;
     }
   }
-  if (Raw.Checks)
-    Out.Checks = *Raw.Checks;
-  if (Raw.HeaderFilter && !Raw.HeaderFilter->empty()) {
+  // The parent first: this file's settings apply over it.
+  if (Raw.InheritParent.value_or(false)) {
+    std::string Parent = parentConfigOf(Path);
+    if (Depth >= MaxInheritDepth) {
+      Err << Path << ": error: inherit_parent_config: more than "
+          << MaxInheritDepth << " configs in the chain\n";
+      return false;
+    }
+    if (!Parent.empty()) {
+      if (!loadChained(Parent, Out, Err, Depth + 1))
+        return false;
+    } else if (!defaultConfig(Out, Err)) {
+      return false;
+    }
+  } else if (!defaultConfig(Out, Err)) {
+    return false;
+  }
+  Out.Path = Path;
+  Out.Chain.push_back(Path);
+  if (Raw.Checks) {
+    // Like clang-tidy's InheritParentConfig: a child's checks are appended
+    // to its parent's (later globs win); without a parent they replace the
+    // default "*".
+    bool Inherited = Out.Chain.size() > 1;
+    Out.Checks = Inherited ? Out.Checks + "," + *Raw.Checks : *Raw.Checks;
+    if (!Inherited) {
+      Out.ChecksFrom.clear();
+      Out.ChecksStartFromDefault = false;
+    }
+    Out.ChecksFrom.push_back({*Raw.Checks, Path});
+  }
+  if (Raw.HeaderFilter) {
     std::string Why;
-    if (!llvm::Regex(*Raw.HeaderFilter).isValid(Why)) {
+    if (!Raw.HeaderFilter->empty() &&
+        !llvm::Regex(*Raw.HeaderFilter).isValid(Why)) {
       Err << Path << ": error: invalid header_filter regex: " << Why << "\n";
       return false;
     }
     Out.HeaderFilter = *Raw.HeaderFilter;
+    Out.Origin["header_filter"] = Path;
   }
-  Out.Options = Raw.Options;
+  if (Raw.ExcludeHeaderFilter) {
+    std::string Why;
+    if (!Raw.ExcludeHeaderFilter->empty() &&
+        !llvm::Regex(*Raw.ExcludeHeaderFilter).isValid(Why)) {
+      Err << Path << ": error: invalid exclude_header_filter regex: " << Why
+          << "\n";
+      return false;
+    }
+    Out.ExcludeHeaderFilter = *Raw.ExcludeHeaderFilter;
+    Out.Origin["exclude_header_filter"] = Path;
+  }
+  if (Raw.SystemHeaders) {
+    Out.SystemHeaders = *Raw.SystemHeaders;
+    Out.Origin["system_headers"] = Path;
+  }
+  for (auto &[K, V] : Raw.Options) {
+    Out.Options[K] = V;
+    Out.Origin["options." + K] = Path;
+  }
+  std::vector<ApiModel> Added;
   for (ApiModel &M : Raw.Models) {
     M.Origin = Path;
-    Out.Models.push_back(std::move(M));
+    Added.push_back(std::move(M));
   }
-  Out.ModelFiles = Raw.ModelFiles;
+  for (const std::string &F : Raw.ModelFiles)
+    Out.ModelFiles.push_back(F);
   llvm::SmallString<256> Dir(Path);
   llvm::sys::path::remove_filename(Dir);
   for (const std::string &F : Raw.ModelFiles) {
@@ -104,16 +171,40 @@ bool parseConfig(const std::string &Text, const std::string &Path, Config &Out,
     auto M = parseModel(ModelText, std::string(P), Err);
     if (!M)
       return false;
-    Out.Models.push_back(std::move(*M));
+    Added.push_back(std::move(*M));
   }
-  for (const ApiModel &M : Out.Models)
+  for (ApiModel &M : Added) {
     Out.ModelSetPtr->add(M);
+    Out.Models.push_back(std::move(M));
+  }
   return true;
+}
+
+bool loadChained(const std::string &Path, Config &Out, llvm::raw_ostream &Err,
+                 int Depth) {
+  std::string Text;
+  if (!readYamlFile(Path, "config", Text, Err))
+    return false;
+  return parseChained(Text, Path, Out, Err, Depth);
+}
+
+} // namespace
+
+bool loadConfig(const std::string &Path, Config &Out, llvm::raw_ostream &Err) {
+  Out = Config();
+  return loadChained(Path, Out, Err, 0);
+}
+
+bool parseConfig(const std::string &Text, const std::string &Path, Config &Out,
+                 llvm::raw_ostream &Err) {
+  Out = Config();
+  return parseChained(Text, Path, Out, Err, 0);
 }
 
 std::string findUpward(const std::string &Dir, llvm::StringRef Name) {
   llvm::SmallString<256> D(Dir);
   llvm::sys::fs::make_absolute(D);
+  llvm::sys::path::remove_dots(D, /*remove_dot_dot=*/true);
   while (!D.empty()) {
     llvm::SmallString<256> Candidate(D);
     llvm::sys::path::append(Candidate, Name);

@@ -19,6 +19,7 @@
 #include "clang/Tooling/Tooling.h"
 #include "llvm/Support/CrashRecoveryContext.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Process.h"
 #include "llvm/Support/Regex.h"
@@ -240,6 +241,8 @@ TUCheckSetup setupFor(const TUJob &J, const CheckOptionsCLI &Opts) {
   S.Models = J.Cfg->ModelSetPtr.get();
   S.Options = &J.Cfg->Options;
   S.HeaderFilter = J.HeaderFilter;
+  S.ExcludeHeaderFilter = J.ExcludeHeaderFilter;
+  S.SystemHeaders = J.SystemHeaders;
   return S;
 }
 
@@ -334,28 +337,6 @@ bool validateGlobs(llvm::StringRef Globs, llvm::StringRef Where,
   return Ok;
 }
 
-std::vector<CheckInfo> allCheckInfos() {
-  std::vector<CheckInfo> Infos = registeredChecks();
-  Infos.push_back(UnusedSuppressionInfo);
-  std::sort(Infos.begin(), Infos.end(),
-            [](const CheckInfo &A, const CheckInfo &B) { return A.Id < B.Id; });
-  return Infos;
-}
-
-// Options belong to checks: an unknown key (a misspelling, an option of
-// another check) or a value of the wrong type is an error, not ignored.
-bool validateConfigOptions(const Config &C, llvm::raw_ostream &Err) {
-  std::vector<CheckInfo> Known = allCheckInfos();
-  for (const auto &[Key, Value] : C.Options) {
-    std::string Why;
-    if (!validateOption(Key, Value, Known, Why)) {
-      Err << C.Path << ": error: " << Why << "\n";
-      return false;
-    }
-  }
-  return true;
-}
-
 bool writeOutput(const OutputSpec &O, const std::vector<Finding> &Findings,
                  const RunInfo &Info, bool Color) {
   auto Write = [&](llvm::raw_ostream &OS, bool UseColor) {
@@ -413,6 +394,31 @@ bool writeOutput(const OutputSpec &O, const std::vector<Finding> &Findings,
 
 } // namespace
 
+std::vector<CheckInfo> allCheckInfos() {
+  std::vector<CheckInfo> Infos = registeredChecks();
+  Infos.push_back(UnusedSuppressionInfo);
+  std::sort(Infos.begin(), Infos.end(),
+            [](const CheckInfo &A, const CheckInfo &B) { return A.Id < B.Id; });
+  return Infos;
+}
+
+// Options belong to checks: an unknown key (a misspelling, an option of
+// another check) or a value of the wrong type is an error, not ignored.
+bool validateConfigOptions(const Config &C, llvm::raw_ostream &Err) {
+  std::vector<CheckInfo> Known = allCheckInfos();
+  for (const auto &[Key, Value] : C.Options) {
+    std::string Why;
+    if (!validateOption(Key, Value, Known, Why)) {
+      auto From = C.Origin.find("options." + Key);
+      Err << (From != C.Origin.end() ? From->second : C.Path)
+          << ": error: " << Why << "\n";
+      return false;
+    }
+  }
+  return true;
+}
+
+
 bool recoveredFromCrash() { return CrashRecovered; }
 
 int listChecks(const CheckOptionsCLI &Opts) {
@@ -451,6 +457,37 @@ int collectInputs(const CheckOptionsCLI &Opts, Inputs &In,
   if (Opts.HeaderFilterSet && !llvm::Regex(Opts.HeaderFilter).isValid(Why)) {
     Err << "error: invalid --header-filter regex: " << Why << "\n";
     return ExitUsage;
+  }
+  if (Opts.ExcludeHeaderFilterSet &&
+      !llvm::Regex(Opts.ExcludeHeaderFilter).isValid(Why)) {
+    Err << "error: invalid --exclude-header-filter regex: " << Why << "\n";
+    return ExitUsage;
+  }
+
+  // Pull-request mode: the changed lines, known before any analysis so a
+  // bad revision fails fast.
+  if (!Opts.LineFilterJson.empty()) {
+    std::string Text = Opts.LineFilterJson;
+    if (llvm::StringRef(Text).starts_with("@")) {
+      auto Buf = llvm::MemoryBuffer::getFile(Text.substr(1));
+      if (!Buf) {
+        Err << "error: cannot read --line-filter file '" << Text.substr(1)
+            << "': " << Buf.getError().message() << "\n";
+        return ExitUsage;
+      }
+      Text = (*Buf)->getBuffer().str();
+    }
+    In.ChangedLines = LineFilter::fromJson(Text, Why);
+    if (!In.ChangedLines) {
+      Err << "error: invalid --line-filter: " << Why << "\n";
+      return ExitUsage;
+    }
+  } else if (!Opts.DiffBase.empty()) {
+    In.ChangedLines = LineFilter::fromGitDiff(Opts.DiffBase, absPath("."), Why);
+    if (!In.ChangedLines) {
+      Err << "error: " << Why << "\n";
+      return ExitUsage;
+    }
   }
 
   // Compilation database.
@@ -611,15 +648,23 @@ int collectInputs(const CheckOptionsCLI &Opts, Inputs &In,
       }
   }
 
-  // Header filters, compiled once per config.
+  // Header filters, compiled once per config; the command line's win.
   for (auto &[Path, C] : In.Configs) {
     std::string HF = Opts.HeaderFilterSet ? Opts.HeaderFilter : C->HeaderFilter;
     if (!HF.empty())
       In.HeaderFilters[C.get()] = std::make_unique<llvm::Regex>(HF);
+    std::string XF = Opts.ExcludeHeaderFilterSet ? Opts.ExcludeHeaderFilter
+                                                 : C->ExcludeHeaderFilter;
+    if (!XF.empty())
+      In.ExcludeHeaderFilters[C.get()] = std::make_unique<llvm::Regex>(XF);
   }
   for (TUJob &J : In.Jobs) {
     auto It = In.HeaderFilters.find(J.Cfg);
     J.HeaderFilter = It == In.HeaderFilters.end() ? nullptr : It->second.get();
+    auto Xt = In.ExcludeHeaderFilters.find(J.Cfg);
+    J.ExcludeHeaderFilter =
+        Xt == In.ExcludeHeaderFilters.end() ? nullptr : Xt->second.get();
+    J.SystemHeaders = Opts.SystemHeaders.value_or(J.Cfg->SystemHeaders);
   }
   return ExitClean;
 }
@@ -772,6 +817,34 @@ int suppressAndBaseline(Merged &M, llvm::ArrayRef<std::string> EnabledIds,
   return ExitClean;
 }
 
+std::string generatedLine(llvm::ArrayRef<Finding> Findings,
+                          size_t InputErrors) {
+  // Remarks are not counted, like clang's.
+  size_t Warnings = 0, Errors = InputErrors;
+  for (const Finding &F : Findings) {
+    Warnings += F.Level == Severity::Warning;
+    Errors += F.Level == Severity::Error;
+  }
+  auto Count = [](size_t N, llvm::StringRef What) {
+    return std::to_string(N) + " " + What.str() + (N == 1 ? "" : "s");
+  };
+  if (!Warnings && !Errors)
+    return "";
+  std::string S;
+  if (Warnings)
+    S = Count(Warnings, "warning");
+  if (Errors)
+    S += (S.empty() ? "" : " and ") + Count(Errors, "error");
+  return S + " generated.";
+}
+
+size_t filterChangedLines(const Inputs &In, Merged &M,
+                          const CheckOptionsCLI &Opts) {
+  if (!In.ChangedLines)
+    return 0;
+  return applyLineFilter(M.Findings, *In.ChangedLines, Opts.DiffNotes);
+}
+
 int writeResults(const Inputs &In, const Merged &M,
                  llvm::ArrayRef<std::string> EnabledIds,
                  const CheckOptionsCLI &Opts) {
@@ -799,6 +872,13 @@ int writeResults(const Inputs &In, const Merged &M,
     WriteOk &= writeOutput(O, M.Findings, Info, Opts.Color);
   if (!WriteOk)
     return ExitOutput;
+  // Like the compiler and clang-tidy, a human-read run ends with a count on
+  // stderr; a machine-read stdout (JSON, SARIF) keeps stderr quiet.
+  if (std::string Count = generatedLine(M.Findings, M.Errors.size());
+      TextOnStdout && !Count.empty()) {
+    llvm::outs().flush(); // the report before the count, on a terminal too
+    llvm::errs() << Count << "\n";
+  }
 
   // Fix-its of the findings that are reported (suppressed and baselined
   // ones are gone by now). Exit codes do not change: the findings were
@@ -811,9 +891,12 @@ int writeResults(const Inputs &In, const Merged &M,
     FO.Allowed = [&](const std::string &File) {
       if (Sources.count(File))
         return true;
-      for (const auto &[C, Re] : In.HeaderFilters)
-        if (Re && Re->match(File))
+      for (const auto &[C, Re] : In.HeaderFilters) {
+        auto X = In.ExcludeHeaderFilters.find(C);
+        if (Re && Re->match(File) &&
+            !(X != In.ExcludeHeaderFilters.end() && X->second->match(File)))
           return true;
+      }
       return false;
     };
     FixSummary S = applyFixes(M.Findings, FO, llvm::outs(), llvm::errs());
@@ -848,6 +931,10 @@ int runCheck(const CheckOptionsCLI &Opts) {
   if (int Rc = suppressAndBaseline(M, EnabledIds, Opts, llvm::errs());
       Rc != ExitClean)
     return Rc;
+  if (size_t Dropped = filterChangedLines(In, M, Opts); Dropped && !Opts.Quiet)
+    llvm::errs() << "tether: " << Dropped << " finding"
+                 << (Dropped == 1 ? "" : "s")
+                 << " not on changed lines not shown\n";
   return writeResults(In, M, EnabledIds, Opts);
 }
 

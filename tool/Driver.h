@@ -29,6 +29,9 @@ struct CheckOptionsCLI {
   std::string ConfigFile;          // --config
   std::string HeaderFilter;        // --header-filter (overrides config)
   bool HeaderFilterSet = false;
+  std::string ExcludeHeaderFilter; // --exclude-header-filter (overrides config)
+  bool ExcludeHeaderFilterSet = false;
+  std::optional<bool> SystemHeaders; // --system-headers (overrides config)
   std::vector<OutputSpec> Outputs; // --format + -o
   std::string Baseline;            // --baseline
   std::string WriteBaseline;       // --write-baseline
@@ -37,6 +40,11 @@ struct CheckOptionsCLI {
   bool ReportUnusedSuppressions = true;
   bool Fix = false;       // --fix: apply the findings' fix-its
   bool FixDryRun = false; // --fix-dry-run: print them as a unified diff
+  // Pull-request mode (tool/LineFilter.h): report only findings on changed
+  // lines. At most one of the two is set.
+  std::string LineFilterJson; // --line-filter, clang-tidy's JSON
+  std::string DiffBase;       // --diff-base REV
+  bool DiffNotes = false;     // --diff-notes: a note on a changed line counts
   std::vector<std::string> ExtraArgs, ExtraArgsBefore;
   std::vector<std::string> CommandLine;
   // Testing crash isolation (hidden options): a TU whose path contains
@@ -52,6 +60,10 @@ int runCheck(const CheckOptionsCLI &Opts);
 // state (timers, statistics) may then point into the abandoned compiler
 // instance, so the process must exit without llvm_shutdown.
 bool recoveredFromCrash();
+// `tether check --dump-config [FILE]` (Explain false): the effective config
+// for FILE as YAML tether reads back; `--explain-config`: each setting with
+// the file (or option) it came from.
+int dumpConfig(const CheckOptionsCLI &Opts, bool Explain);
 // `tether check --list-checks`
 int listChecks(const CheckOptionsCLI &Opts);
 // `tether check --list-options`: every option of the enabled checks, one a

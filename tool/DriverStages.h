@@ -8,6 +8,7 @@
 //   recheck         analyse those again with the linked view
 //   mergeResults    one list of findings, the analysed files, the errors
 //   suppressAndBaseline   NOLINT comments, fingerprints, baselines
+//   filterChangedLines    --line-filter / --diff-base (pull-request mode)
 //   writeResults    the writers, then fix-its
 //
 // The driver sees the checks layer only through TUChecks.h: no analysis
@@ -16,6 +17,7 @@
 
 #include "Config.h"
 #include "Driver.h"
+#include "LineFilter.h"
 #include "Output.h"
 #include "TUChecks.h"
 
@@ -25,6 +27,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -43,6 +46,8 @@ struct TUJob {
   std::string File;
   const Config *Cfg = nullptr;
   const llvm::Regex *HeaderFilter = nullptr; // null: main file only
+  const llvm::Regex *ExcludeHeaderFilter = nullptr;
+  bool SystemHeaders = false;
 };
 
 // What the run reads, checked before any analysis.
@@ -55,7 +60,17 @@ struct Inputs {
   // One per distinct .tether.yaml ("" = built-in defaults).
   std::map<std::string, std::unique_ptr<Config>> Configs;
   std::map<const Config *, std::unique_ptr<llvm::Regex>> HeaderFilters;
+  std::map<const Config *, std::unique_ptr<llvm::Regex>> ExcludeHeaderFilters;
+  // --line-filter / --diff-base: only findings on these lines are reported.
+  std::optional<LineFilter> ChangedLines;
 };
+
+// Every check's id, summary and options, sorted by id (unused-suppression
+// included).
+std::vector<CheckInfo> allCheckInfos();
+// A config's `options:` against the options the checks declare: one
+// "FILE: error: ..." line for the first unknown key or malformed value.
+bool validateConfigOptions(const Config &C, llvm::raw_ostream &Err);
 
 // Stage 1. Returns ExitClean, or ExitUsage after printing one line per
 // problem to Err (unknown check, broken config, no compile DB, an output
@@ -108,6 +123,18 @@ std::vector<std::string> enabledCheckIds(const Inputs &In,
                                          const CheckOptionsCLI &Opts);
 int suppressAndBaseline(Merged &M, llvm::ArrayRef<std::string> EnabledIds,
                         const CheckOptionsCLI &Opts, llvm::raw_ostream &Err);
+
+// Stage 5b: with --line-filter or --diff-base, drops the findings not on a
+// changed line (after the baseline, so --write-baseline still records every
+// finding). Returns how many were dropped.
+size_t filterChangedLines(const Inputs &In, Merged &M,
+                          const CheckOptionsCLI &Opts);
+
+// "2 warnings and 1 error generated." -- the count a text run ends with on
+// stderr, like the compiler's (remarks not counted; InputErrors are TUs not
+// analysed). Empty when there is nothing to count.
+std::string generatedLine(llvm::ArrayRef<Finding> Findings,
+                          size_t InputErrors);
 
 // Stage 6: every output, then fix-its. Returns the run's exit code.
 int writeResults(const Inputs &In, const Merged &M,

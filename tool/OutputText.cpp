@@ -198,32 +198,21 @@ void writeDiagnostic(llvm::raw_ostream &OS, const SourcePoint &Where,
 
 void writeText(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
                const RunInfo &Info, bool Color) {
-  unsigned Warnings = 0, Errors = 0;
   for (const Finding &F : Findings) {
     Level L = levelOf(F.Level);
-    Warnings += L == Level::Warning;
-    Errors += L == Level::Error;
     writeDiagnostic(OS, F.Where, L, F.Message, F.CheckId, Info, Color);
     for (const Note &N : F.Notes)
       writeDiagnostic(OS, N.Where, Level::Note, N.Message, "", Info, Color);
   }
   for (const InputError &E : Info.Errors) {
-    ++Errors;
     // One line per error, whatever the underlying message contained.
     std::string Message = "cannot analyse " + E.File + ": ";
     for (char C : llvm::StringRef(E.Message).trim())
       Message.push_back(C == '\n' || C == '\r' ? ' ' : C);
     writeDiagnostic(OS, SourcePoint(), Level::Error, Message, "", Info, Color);
   }
-  if (Warnings || Errors) {
-    if (Warnings)
-      OS << Warnings << " warning" << (Warnings == 1 ? "" : "s");
-    if (Warnings && Errors)
-      OS << " and ";
-    if (Errors)
-      OS << Errors << " error" << (Errors == 1 ? "" : "s");
-    OS << " generated.\n";
-  }
+  // The "N warnings generated." count goes to stderr (the driver's
+  // generatedLine), not into the report.
   OS.flush();
 }
 

@@ -6,7 +6,9 @@
 #include "ApiModel.h"
 #include "ApiModelYAML.h"
 #include "CompilerCommand.h"
+#include "Config.h"
 #include "Driver.h"
+#include "DriverStages.h"
 #include "Report.h"
 
 #include "clang/Tooling/CompilationDatabase.h"
@@ -53,6 +55,16 @@ static cl::opt<std::string> HeaderFilter(
     "header-filter",
     cl::desc("Regex of header paths whose functions are analysed too"),
     cl::sub(CheckCmd), cl::cat(Cat));
+static cl::opt<std::string> ExcludeHeaderFilter(
+    "exclude-header-filter",
+    cl::desc("Regex of header paths not analysed even when --header-filter "
+             "matches them"),
+    cl::sub(CheckCmd), cl::cat(Cat));
+static cl::opt<cl::boolOrDefault> SystemHeaders(
+    "system-headers",
+    cl::desc("Analyse functions in system headers too when --header-filter "
+             "matches them (default: never)"),
+    cl::sub(CheckCmd), cl::cat(Cat));
 static cl::list<std::string>
     Formats("format",
             cl::desc("Format on stdout: text (default), json, sarif, html, "
@@ -74,14 +86,29 @@ static cl::opt<std::string> WriteBaselineFile(
 static cl::opt<bool> ListChecks("list-checks",
                                 cl::desc("List the enabled checks and exit"),
                                 cl::sub(CheckCmd), cl::cat(Cat));
+static cl::opt<bool> DumpConfig(
+    "dump-config",
+    cl::desc("Print the configuration that applies to the first FILE (or "
+             "the current directory) as YAML, options and models included, "
+             "and exit"),
+    cl::sub(CheckCmd), cl::cat(Cat));
+static cl::opt<bool> ExplainConfig(
+    "explain-config",
+    cl::desc("Print each setting that applies to the first FILE (or the "
+             "current directory) with the file or option it came from, and "
+             "exit"),
+    cl::sub(CheckCmd), cl::cat(Cat));
 static cl::opt<bool> ListOptions(
     "list-options",
     cl::desc("List the options of the enabled checks (key, type, default, "
              "description) and exit"),
     cl::sub(CheckCmd), cl::cat(Cat));
 static cl::opt<cl::boolOrDefault>
-    Color("color", cl::desc("Colored text output (default: if a terminal)"),
+    Color("use-color",
+          cl::desc("Colored text output (default: if a terminal)"),
           cl::sub(CheckCmd), cl::cat(Cat));
+static cl::alias ColorAlias("color", cl::desc("Alias for --use-color"),
+                            cl::aliasopt(Color));
 static cl::opt<bool> Quiet("quiet",
                            cl::desc("No text on stdout unless asked for"),
                            cl::sub(CheckCmd), cl::cat(Cat));
@@ -108,6 +135,25 @@ static cl::opt<std::string> ExportFixes(
     cl::desc("Write the findings and their fix-its as YAML that "
              "clang-apply-replacements reads"),
     cl::value_desc("file"), cl::sub(CheckCmd), cl::cat(Cat));
+static cl::opt<std::string> LineFilterOpt(
+    "line-filter",
+    cl::desc("Report only findings on these lines, in clang-tidy's JSON: "
+             "[{\"name\":\"file.cpp\",\"lines\":[[1,3],[5,7]]},"
+             "{\"name\":\"file.h\"}] (a file without \"lines\": every "
+             "line); @FILE reads it from FILE"),
+    cl::value_desc("json"), cl::sub(CheckCmd), cl::cat(Cat));
+static cl::opt<std::string> DiffBase(
+    "diff-base",
+    cl::desc("Report only findings on lines that `git diff REV` shows "
+             "added or changed in the working tree (and in untracked "
+             "files); whole TUs are still analysed"),
+    cl::value_desc("rev"), cl::sub(CheckCmd), cl::cat(Cat));
+static cl::opt<bool> DiffNotes(
+    "diff-notes",
+    cl::desc("With --diff-base or --line-filter, also report a finding "
+             "when one of its notes (a step of its path) is on a changed "
+             "line"),
+    cl::sub(CheckCmd), cl::cat(Cat));
 static cl::list<std::string>
     ExtraArgs("extra-arg", cl::desc("Additional compiler argument (appended)"),
               cl::sub(CheckCmd), cl::cat(Cat));
@@ -126,7 +172,7 @@ static cl::opt<std::string> DebugCrashKind(
 
 // tether models
 static cl::list<std::string>
-    Validate("validate", cl::desc("Validate model files (YAML)"),
+    Validate("validate", cl::desc("Validate model files or .tether.yaml configs (YAML)"),
              cl::sub(ModelsCmd), cl::cat(Cat));
 
 static std::string formatOfPath(StringRef Path) {
@@ -144,10 +190,17 @@ static bool validFormat(StringRef F) {
          F == "codeclimate";
 }
 
+// A model file names its library; a config file (.tether.yaml) does not.
+static bool looksLikeConfig(StringRef Path, StringRef Text) {
+  if (sys::path::filename(Path) == ".tether.yaml")
+    return true;
+  for (StringRef L : llvm::split(Text, '\n'))
+    if (L.starts_with("library:") || L.starts_with("library :"))
+      return false;
+  return true;
+}
+
 static int runModels() {
-  tether::ModelSet Set;
-  if (!Set.addBuiltins(errs()))
-    return 2;
   int Rc = 0;
   for (const std::string &Path : Validate) {
     std::string Text;
@@ -155,13 +208,35 @@ static int runModels() {
       Rc = 2;
       continue;
     }
+    if (looksLikeConfig(Path, Text)) {
+      // The whole config: its models, model_files and options.
+      tether::Config C;
+      if (tether::parseConfig(Text, Path, C, errs()) &&
+          tether::validateConfigOptions(C, errs()))
+        outs() << Path << ": ok (config; " << C.Models.size() << " model"
+               << (C.Models.size() == 1 ? "" : "s") << ", "
+               << C.Options.size() << " option"
+               << (C.Options.size() == 1 ? "" : "s") << ")\n";
+      else
+        Rc = 2;
+      continue;
+    }
     if (auto M = tether::parseModel(Text, Path, errs()))
       outs() << Path << ": ok (library '" << M->Library << "')\n";
     else
       Rc = 2;
   }
-  if (Validate.empty())
-    for (const tether::ApiModel &M : Set.models())
+  if (!Validate.empty())
+    return Rc;
+  // The built-in models and those of the project's config (the nearest
+  // .tether.yaml above the current directory, with what it inherits).
+  tether::Config C;
+  std::string Path = tether::findConfigFor(".");
+  if (!(Path.empty() ? tether::defaultConfig(C, errs())
+                     : tether::loadConfig(Path, C, errs())))
+    return 2;
+  const tether::ModelSet &Set = *C.ModelSetPtr;
+  for (const tether::ApiModel &M : Set.models())
       outs() << M.Library << "\t" << M.Origin << "\t" << M.Channels.size()
              << " channel, " << M.Spawns.size() << " spawn, "
              << M.Cancellation.Sources.size() + M.Cancellation.Tokens.size()
@@ -238,6 +313,10 @@ int main(int argc, char **argv) {
   Opts.ConfigFile = ConfigFile;
   Opts.HeaderFilter = HeaderFilter;
   Opts.HeaderFilterSet = HeaderFilter.getNumOccurrences() > 0;
+  Opts.ExcludeHeaderFilter = ExcludeHeaderFilter;
+  Opts.ExcludeHeaderFilterSet = ExcludeHeaderFilter.getNumOccurrences() > 0;
+  if (SystemHeaders != cl::BOU_UNSET)
+    Opts.SystemHeaders = SystemHeaders == cl::BOU_TRUE;
   Opts.Baseline = BaselineFile;
   Opts.WriteBaseline = WriteBaselineFile;
   Opts.Quiet = Quiet;
@@ -248,6 +327,23 @@ int main(int argc, char **argv) {
     errs() << "error: --fix and --fix-dry-run cannot be used together\n";
     return tether::ExitUsage;
   }
+  if (LineFilterOpt.getNumOccurrences() && DiffBase.getNumOccurrences()) {
+    errs() << "error: give either --line-filter or --diff-base, not both\n";
+    return tether::ExitUsage;
+  }
+  for (const auto *O : {&LineFilterOpt, &DiffBase})
+    if (O->getNumOccurrences() && O->empty()) {
+      errs() << "error: --" << O->ArgStr << " needs a value\n";
+      return tether::ExitUsage;
+    }
+  if (DiffNotes && !LineFilterOpt.getNumOccurrences() &&
+      !DiffBase.getNumOccurrences()) {
+    errs() << "error: --diff-notes needs --diff-base or --line-filter\n";
+    return tether::ExitUsage;
+  }
+  Opts.LineFilterJson = LineFilterOpt;
+  Opts.DiffBase = DiffBase;
+  Opts.DiffNotes = DiffNotes;
   Opts.ExtraArgs.assign(ExtraArgs.begin(), ExtraArgs.end());
   Opts.ExtraArgsBefore.assign(ExtraArgsBefore.begin(), ExtraArgsBefore.end());
   Opts.DebugCrashOn = DebugCrashOn;
@@ -257,6 +353,8 @@ int main(int argc, char **argv) {
   Opts.Color = Color == cl::BOU_UNSET
                    ? sys::Process::StandardOutIsDisplayed()
                    : Color == cl::BOU_TRUE;
+  if (DumpConfig || ExplainConfig)
+    return tether::dumpConfig(Opts, /*Explain=*/ExplainConfig);
   if (ListChecks)
     return tether::listChecks(Opts);
   if (ListOptions)

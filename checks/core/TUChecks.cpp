@@ -75,8 +75,10 @@ std::string absPath(llvm::StringRef P) {
 class FunctionVisitor : public RecursiveASTVisitor<FunctionVisitor> {
 public:
   FunctionVisitor(TUContext &TU, std::vector<std::unique_ptr<Check>> &Checks,
-                  const llvm::Regex *HeaderFilter, std::vector<Finding> &Out)
-      : TU(TU), Checks(Checks), HeaderFilter(HeaderFilter), Out(Out),
+                  const TUCheckSetup &Setup, std::vector<Finding> &Out)
+      : TU(TU), Checks(Checks), HeaderFilter(Setup.HeaderFilter),
+        ExcludeHeaderFilter(Setup.ExcludeHeaderFilter),
+        SystemHeaders(Setup.SystemHeaders), Out(Out),
         SM(TU.AST.getSourceManager()) {}
 
   bool shouldVisitTemplateInstantiations() const { return true; }
@@ -117,9 +119,12 @@ private:
     bool Want = false;
     if (SM.isInMainFile(Loc)) {
       Want = true;
-    } else if (!SM.isInSystemHeader(Loc) && HeaderFilter) {
-      if (OptionalFileEntryRef FE = SM.getFileEntryRefForID(FID))
-        Want = HeaderFilter->match(absPath(FE->getName()));
+    } else if ((SystemHeaders || !SM.isInSystemHeader(Loc)) && HeaderFilter) {
+      if (OptionalFileEntryRef FE = SM.getFileEntryRefForID(FID)) {
+        std::string Path = absPath(FE->getName());
+        Want = HeaderFilter->match(Path) &&
+               !(ExcludeHeaderFilter && ExcludeHeaderFilter->match(Path));
+      }
     }
     FileDecision[FID] = Want;
     return Want;
@@ -144,6 +149,8 @@ private:
   TUContext &TU;
   std::vector<std::unique_ptr<Check>> &Checks;
   const llvm::Regex *HeaderFilter;
+  const llvm::Regex *ExcludeHeaderFilter;
+  bool SystemHeaders;
   std::vector<Finding> &Out;
   const SourceManager &SM;
   llvm::DenseMap<FileID, bool> FileDecision;
@@ -168,7 +175,7 @@ struct TUCheckRun {
       Options.Values = *Setup.Options;
     TUContext TU(AST, *Setup.Models, Options);
     TU.Linked = Linked ? Linked->L.get() : nullptr;
-    FunctionVisitor V(TU, Enabled, Setup.HeaderFilter, Findings);
+    FunctionVisitor V(TU, Enabled, Setup, Findings);
     V.TraverseDecl(AST.getTranslationUnitDecl());
     if (!Linked && Export) {
       auto S = std::make_unique<TUSummaries>();

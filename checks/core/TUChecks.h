@@ -104,6 +104,8 @@ struct TUCheckSetup {
   const ModelSet *Models = nullptr;         // built-in plus the config's
   const OptionValues *Options = nullptr;    // validated; null: defaults
   const llvm::Regex *HeaderFilter = nullptr; // headers analysed too
+  const llvm::Regex *ExcludeHeaderFilter = nullptr; // ...except these
+  bool SystemHeaders = false; // system headers may match HeaderFilter too
 };
 
 // Runs the enabled checks over every function with a body in the TU's main

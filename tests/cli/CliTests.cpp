@@ -784,6 +784,110 @@ TEST(Config, ConfigFlagOverridesDiscovery) {
       << summary(J["findings"]);
 }
 
+// inherit_parent_config: a directory's config applies over the one above
+// it (checks appended, options and filters replaced), like clang-tidy's
+// InheritParentConfig; without it the nearest file stands alone.
+TEST(Config, InheritParentConfigMergesUpTheTree) {
+  Sandbox Box;
+  Box.write("chan.h", ChanH);
+  Box.write("both.cpp", BothCpp);
+  Box.write("sub/chan.h", ChanH);
+  Box.write("sub/both.cpp", BothCpp);
+  Box.compileDb({"both.cpp", "sub/both.cpp"});
+  Box.write(".tether.yaml", "checks: \"*,-channel-double-close\"\n"
+                            "options:\n"
+                            "  thread-leak.allow_detached: \"watchdog\"\n");
+  Box.write("sub/.tether.yaml", "inherit_parent_config: true\n"
+                                "checks: \"-channel-send-after-close\"\n"
+                                "options:\n"
+                                "  cancel-uninterruptible-wait.max_sleep_ms: 250\n");
+  json J = runJson(Box, {"check", "-p", "."}, 1);
+  ASSERT_EQ(J["findings"].size(), 1u) << summary(J["findings"]);
+  EXPECT_EQ(J["findings"][0]["file"], "both.cpp");
+  EXPECT_EQ(J["findings"][0]["check"], "channel-send-after-close");
+
+  // --dump-config shows the merge; it reads back as a config.
+  Result D = Box.tether({"check", "--dump-config", "sub/both.cpp"});
+  ASSERT_EQ(D.Status, 0) << D;
+  EXPECT_NE(D.Out.find("checks: '*,-channel-double-close,-channel-send-after-close'"),
+            std::string::npos) << D;
+  EXPECT_NE(D.Out.find("thread-leak.allow_detached: 'watchdog'"), std::string::npos) << D;
+  EXPECT_NE(D.Out.find("cancel-uninterruptible-wait.max_sleep_ms: '250'"), std::string::npos)
+      << D;
+  Box.write("dumped.yaml", D.Out);
+  Result V = Box.tether({"models", "--validate", "dumped.yaml"});
+  EXPECT_EQ(V.Status, 0) << V;
+  EXPECT_NE(V.Out.find("dumped.yaml: ok (config;"), std::string::npos) << V;
+  json Same = runJson(Box, {"check", "-p", ".", "--config", "dumped.yaml", "sub/both.cpp"}, 0);
+  EXPECT_EQ(Same["findings"].size(), 0u) << summary(Same["findings"]);
+
+  // --explain-config: each setting and the file it came from.
+  Result E = Box.tether({"check", "--explain-config", "sub/both.cpp",
+                         "--checks=channel-double-close"});
+  ASSERT_EQ(E.Status, 0) << E;
+  std::string Root = Box.Root.string();
+  EXPECT_NE(E.Out.find(Root + "/.tether.yaml <- " + Root + "/sub/.tether.yaml"),
+            std::string::npos) << E;
+  // The root config's checks replace the default "*"; the child's append.
+  EXPECT_EQ(E.Out.find("built-in default\n  '*"), std::string::npos) << E;
+  EXPECT_NE(E.Out.find("'*,-channel-double-close'  " + Root + "/.tether.yaml"),
+            std::string::npos) << E;
+  EXPECT_NE(E.Out.find("'-channel-send-after-close'  " + Root + "/sub/.tether.yaml"),
+            std::string::npos) << E;
+  EXPECT_NE(E.Out.find("'channel-double-close'  --checks"), std::string::npos) << E;
+  EXPECT_NE(E.Out.find("thread-leak.allow_detached: 'watchdog'  " + Root + "/.tether.yaml"),
+            std::string::npos) << E;
+  EXPECT_NE(E.Out.find("cancel-uninterruptible-wait.max_sleep_ms: '250'  " + Root +
+                       "/sub/.tether.yaml"),
+            std::string::npos) << E;
+
+  // Without inheritance the nearest config stands alone: its checks replace
+  // the default "*", so only what it lists runs.
+  Box.write("sub/.tether.yaml", "checks: \"-*,channel-double-close\"\n");
+  json Alone = runJson(Box, {"check", "-p", ".", "sub/both.cpp"}, 1);
+  EXPECT_EQ(checksOf(Alone["findings"]),
+            (std::set<std::string>{"channel-double-close"}))
+      << summary(Alone["findings"]);
+}
+
+TEST(Config, InheritedOptionErrorNamesTheFileThatSetIt) {
+  Sandbox Box;
+  Box.write("chan.h", ChanH);
+  Box.write("sub/chan.h", ChanH);
+  Box.write("sub/d.cpp", DoubleCloseCpp);
+  Box.compileDb({"sub/d.cpp"});
+  Box.write(".tether.yaml", "options:\n  thread-leak.allow_detach: x\n");
+  Box.write("sub/.tether.yaml", "inherit_parent_config: true\n");
+  Result R = Box.tether({"check", "-p", "."});
+  expectUsageError(R, "^" + std::regex_replace(Box.Root.string(), std::regex("[.]"), "\\.") +
+                          R"(/\.tether\.yaml: error: unknown option 'thread-leak\.allow_detach')");
+}
+
+TEST(Models, ListsTheProjectsModelsAndValidatesConfigs) {
+  Sandbox Box;
+  Box.write(".tether.yaml", R"(models:
+  - library: acme
+    channels:
+      - types: [acme::Queue]
+        send: [push]
+        receive: [pop]
+        close: [close]
+options:
+  thread-leak.allow_detached: "watchdog"
+)");
+  Result L = Box.tether({"models"});
+  ASSERT_EQ(L.Status, 0) << L;
+  EXPECT_NE(L.Out.find("acme\t" + Box.path(".tether.yaml").string()), std::string::npos) << L;
+  EXPECT_NE(L.Out.find("std\t"), std::string::npos) << L;
+  Result V = Box.tether({"models", "--validate", ".tether.yaml"});
+  EXPECT_EQ(V.Status, 0) << V;
+  EXPECT_NE(V.Out.find(".tether.yaml: ok (config; 1 model, 1 option)"), std::string::npos) << V;
+  Box.write("bad.tether.yaml", "options:\n  thread-leak.nope: 1\n");
+  Result B = Box.tether({"models", "--validate", "bad.tether.yaml"});
+  EXPECT_EQ(B.Status, 2) << B;
+  EXPECT_NE(B.Err.find("unknown option 'thread-leak.nope'"), std::string::npos) << B;
+}
+
 // Options belong to the checks that declare them: a misspelled key, an
 // option of no check, or a value of the wrong type stops the run with one
 // line naming what is known, before any analysis.
@@ -1093,6 +1197,85 @@ TEST(HeaderFilter, HeaderIncludedTwiceReportedOnce) {
   EXPECT_EQ(J["findings"][0]["file"], "util.h");
   Result R = Box.tether({"check", "-p", ".", "--header-filter=util\\.h"});
   EXPECT_EQ(countMatching(R.Out, "[channel-double-close]"), 1u) << R;
+}
+
+TEST(HeaderFilter, ExcludeHeaderFilterWinsOverTheFilter) {
+  Sandbox Box;
+  Box.write("include/chan.h", ChanH);
+  Box.write("include/util.h", UtilH);
+  Box.write("main.cpp", "#include \"include/util.h\"\n"
+                        "#include \"include/vendored/util.h\"\n"
+                        "int main() { return 0; }\n");
+  // The two headers define the same inline function: one TU sees only one
+  // definition, so the vendored copy gets a namespace of its own.
+  Box.write("include/vendored/util.h",
+            "#pragma once\n#include \"../chan.h\"\nnamespace vendored {\n" +
+                std::string(UtilH).substr(std::string(UtilH).find("inline")) +
+                "}\n");
+  Box.compileDb({"main.cpp"});
+  json Both = runJson(Box, {"check", "-p", ".", "--header-filter=include/"}, 1);
+  ASSERT_EQ(Both["findings"].size(), 2u) << summary(Both["findings"]);
+  json J = runJson(Box, {"check", "-p", ".", "--header-filter=include/",
+                         "--exclude-header-filter=/vendored/"},
+                   1);
+  ASSERT_EQ(J["findings"].size(), 1u) << summary(J["findings"]);
+  EXPECT_EQ(J["findings"][0]["file"], "include/util.h");
+  // The same from the config file.
+  Box.write(".tether.yaml", "header_filter: include/\n"
+                            "exclude_header_filter: /vendored/\n");
+  json C = runJson(Box, {"check", "-p", "."}, 1);
+  ASSERT_EQ(C["findings"].size(), 1u) << summary(C["findings"]);
+  expectUsageError(Box.tether({"check", "-p", ".", "--exclude-header-filter=("}),
+                   "invalid --exclude-header-filter regex");
+}
+
+TEST(HeaderFilter, SystemHeadersOnlyWhenAsked) {
+  Sandbox Box;
+  Box.write("sys/chan.h", ChanH);
+  Box.write("sys/util.h", UtilH);
+  Box.write("main.cpp", "#include <util.h>\nint main() { return 0; }\n");
+  std::vector<std::string> Args{"check", "main.cpp", "--header-filter=.*",
+                                "--format=json"};
+  std::vector<std::string> Flags{"--", "-std=c++20", "-isystem", "sys"};
+  auto Run = [&](std::vector<std::string> Extra) {
+    std::vector<std::string> A = Args;
+    A.insert(A.end(), Extra.begin(), Extra.end());
+    A.insert(A.end(), Flags.begin(), Flags.end());
+    return Box.tether(A);
+  };
+  Result Default = Run({});
+  EXPECT_EQ(Default.Status, 0) << Default;
+  Result With = Run({"--system-headers"});
+  ASSERT_EQ(With.Status, 1) << With;
+  json J = parseJson(With.Out);
+  ASSERT_EQ(J["findings"].size(), 1u) << summary(J["findings"]);
+  EXPECT_EQ(J["findings"][0]["file"], "sys/util.h");
+  Result Off = Run({"--system-headers=false"});
+  EXPECT_EQ(Off.Status, 0) << Off;
+}
+
+TEST(Output, TextRunEndsWithTheCountOnStderr) {
+  Sandbox Box;
+  Box.write("chan.h", ChanH);
+  Box.write("d.cpp", DoubleCloseCpp);
+  Box.write("s.cpp", SendAfterCloseCpp);
+  Box.compileDb({"d.cpp", "s.cpp"});
+  Result R = Box.tether({"check", "-p", "."});
+  ASSERT_EQ(R.Status, 1) << R;
+  std::vector<std::string> Err = nonEmptyLines(R.Err);
+  ASSERT_EQ(Err.size(), 1u) << R;
+  // The double close is a remark (Boost.Fiber's close is idempotent): like
+  // clang, remarks are not counted. The report on stdout has no count.
+  EXPECT_EQ(Err[0], "1 warning generated.") << R;
+  EXPECT_EQ(R.Out.find("generated"), std::string::npos) << R;
+  EXPECT_EQ(countMatching(R.Out, ": remark: "), 1u) << R;
+  // --use-color and its alias --color colour the text; the count stays plain.
+  for (const char *Flag : {"--use-color", "--color"}) {
+    Result C = Box.tether({"check", "-p", ".", Flag});
+    EXPECT_NE(C.Out.find("\x1b["), std::string::npos) << Flag << "\n" << C;
+  }
+  Result Plain = Box.tether({"check", "-p", ".", "--use-color=false"});
+  EXPECT_EQ(Plain.Out.find("\x1b["), std::string::npos) << Plain;
 }
 
 // ---------------------------------------------------------------------------
@@ -1465,6 +1648,142 @@ TEST(ExportFixes, NeedsAFileName) {
                    "--export-fixes writes a file");
   expectUsageError(Box.tether({"check", "-p", ".", "--export-fixes="}),
                    "--export-fixes needs a file name");
+}
+
+// ---------------------------------------------------------------------------
+// Pull-request mode: --diff-base and --line-filter
+
+// A real git repository at the sandbox root (the Sandbox's .git is only a
+// marker directory).
+void gitInit(const Sandbox &Box) {
+  fs::remove_all(Box.path(".git"));
+  Result R = Box.run("git", {"init", "-q", "."});
+  ASSERT_EQ(R.Status, 0) << R;
+}
+
+void gitCommitAll(const Sandbox &Box, const std::string &Msg) {
+  Result A = Box.run("git", {"add", "-A"});
+  ASSERT_EQ(A.Status, 0) << A;
+  Result C = Box.run("git", {"-c", "user.name=t", "-c", "user.email=t@example.org",
+                             "commit", "-q", "-m", Msg});
+  ASSERT_EQ(C.Status, 0) << C;
+}
+
+// Closes its channel; defined in its own TU so that a caller's finding needs
+// the linked facts.
+constexpr const char *ShutCpp = R"(#include "chan.h"
+void shut(Chan &ch) { ch.close(); }
+)";
+
+TEST(DiffMode, OnlyChangedLinesReportedWholeTUsAndLinkStillAnalysed) {
+  Sandbox Box;
+  gitInit(Box);
+  Box.write("chan.h", ChanH);
+  Box.write("both.cpp", BothCpp);
+  Box.write("shut.cpp", ShutCpp);
+  Box.compileDb({"both.cpp", "shut.cpp"});
+  gitCommitAll(Box, "base");
+  // Without diff mode: the two old findings.
+  ASSERT_EQ(runJson(Box, {"check", "-p", "."}, 1)["findings"].size(), 2u);
+
+  // The change: a new function whose bug needs shut.cpp's facts (the close
+  // is in another TU), and an untracked file with a bug of its own.
+  Box.write("both.cpp", std::string(BothCpp) + R"(void shut(Chan &ch);
+void drain(Chan &out) {
+  shut(out);
+  out.push(2);
+}
+)");
+  Box.write("fresh.cpp", SendAfterCloseCpp);
+  Box.compileDb({"both.cpp", "shut.cpp", "fresh.cpp"});
+  Result R = Box.tether({"check", "-p", ".", "--diff-base", "HEAD", "--format=json"});
+  EXPECT_EQ(R.Status, 1) << R;
+  json J = parseJson(R.Out);
+  ASSERT_EQ(J["findings"].size(), 2u) << summary(J["findings"]);
+  EXPECT_EQ(J["findings"][0]["file"], "both.cpp");
+  EXPECT_EQ(J["findings"][0]["function"], "drain");
+  EXPECT_EQ(J["findings"][0]["line"], 14);
+  EXPECT_EQ(J["findings"][1]["file"], "fresh.cpp");
+  EXPECT_EQ(countMatching(R.Err, "2 findings not on changed lines not shown"), 1u) << R;
+
+  // Once committed, nothing changed against HEAD: clean; against the base
+  // commit the change shows again.
+  gitCommitAll(Box, "change");
+  Result Clean = Box.tether({"check", "-p", ".", "--diff-base", "HEAD"});
+  EXPECT_EQ(Clean.Status, 0) << Clean;
+  EXPECT_EQ(countMatching(Clean.Out, ": warning: "), 0u) << Clean;
+  json Again = runJson(Box, {"check", "-p", ".", "--diff-base", "HEAD~1"}, 1);
+  EXPECT_EQ(Again["findings"].size(), 2u) << summary(Again["findings"]);
+  // Three-dot form: what the branch changed since it forked.
+  json Fork = runJson(Box, {"check", "-p", ".", "--diff-base", "HEAD~1...HEAD"}, 1);
+  EXPECT_EQ(Fork["findings"].size(), 2u) << summary(Fork["findings"]);
+}
+
+TEST(DiffMode, NotesOnChangedLinesCountOnlyWhenAsked) {
+  Sandbox Box;
+  gitInit(Box);
+  Box.write("chan.h", ChanH);
+  Box.write("send.cpp", SendAfterCloseCpp);
+  Box.compileDb({"send.cpp"});
+  gitCommitAll(Box, "base");
+  // Only the close (a note of the finding at line 4) changes.
+  std::string Changed = SendAfterCloseCpp;
+  Changed.replace(Changed.find("  ch.close();"), 13, "  ch.close(); // done");
+  Box.write("send.cpp", Changed);
+  Result R = Box.tether({"check", "-p", ".", "--diff-base", "HEAD"});
+  EXPECT_EQ(R.Status, 0) << R;
+  json J = runJson(Box, {"check", "-p", ".", "--diff-base", "HEAD", "--diff-notes"}, 1);
+  ASSERT_EQ(J["findings"].size(), 1u) << summary(J["findings"]);
+  EXPECT_EQ(J["findings"][0]["line"], 4);
+}
+
+TEST(DiffMode, LineFilterInClangTidyFormat) {
+  Sandbox Box;
+  Box.write("chan.h", ChanH);
+  Box.write("both.cpp", BothCpp);
+  Box.compileDb({"both.cpp"});
+  // Line 9 holds the send after close; line 5 the double close.
+  json One = runJson(Box, {"check", "-p", ".",
+                           R"(--line-filter=[{"name":"both.cpp","lines":[[8,9]]}])"}, 1);
+  ASSERT_EQ(One["findings"].size(), 1u) << summary(One["findings"]);
+  EXPECT_EQ(One["findings"][0]["check"], "channel-send-after-close");
+  json Whole = runJson(Box, {"check", "-p", ".", R"(--line-filter=[{"name":"both.cpp"}])"}, 1);
+  EXPECT_EQ(Whole["findings"].size(), 2u);
+  // A name matches whole path components: "th.cpp" is not "both.cpp".
+  json None = runJson(Box, {"check", "-p", ".", R"(--line-filter=[{"name":"th.cpp"}])"}, 0);
+  EXPECT_EQ(None["findings"].size(), 0u);
+  Box.write("filter.json", R"([{"name":"both.cpp","lines":[[1,6]]}])");
+  json FromFile = runJson(Box, {"check", "-p", ".", "--line-filter=@filter.json"}, 1);
+  ASSERT_EQ(FromFile["findings"].size(), 1u) << summary(FromFile["findings"]);
+  EXPECT_EQ(FromFile["findings"][0]["check"], "channel-double-close");
+}
+
+TEST(DiffMode, BadInputIsOneLineAndExitTwo) {
+  Sandbox Box;
+  Box.write("chan.h", ChanH);
+  Box.write("both.cpp", BothCpp);
+  Box.compileDb({"both.cpp"});
+  expectUsageError(Box.tether({"check", "-p", ".", "--line-filter=nonsense"}),
+                   "invalid --line-filter: not JSON");
+  expectUsageError(Box.tether({"check", "-p", ".", R"(--line-filter=[{"lines":[[1,2]]}])"}),
+                   "entry 1: needs a \"name\" string");
+  expectUsageError(
+      Box.tether({"check", "-p", ".", R"(--line-filter=[{"name":"a.cpp","lines":[[3,1]]}])"}),
+      "first <= last");
+  expectUsageError(Box.tether({"check", "-p", ".", "--line-filter=@missing.json"}),
+                   "cannot read --line-filter file 'missing.json'");
+  // The sandbox's .git is a marker, not a repository.
+  expectUsageError(Box.tether({"check", "-p", ".", "--diff-base", "HEAD"}),
+                   "--diff-base needs a git repository");
+  gitInit(Box);
+  gitCommitAll(Box, "base");
+  expectUsageError(Box.tether({"check", "-p", ".", "--diff-base", "no-such-rev"}),
+                   "git diff no-such-rev failed: .*no-such-rev");
+  expectUsageError(Box.tether({"check", "-p", ".", "--diff-base", "HEAD",
+                               R"(--line-filter=[{"name":"a.cpp"}])"}),
+                   "either --line-filter or --diff-base");
+  expectUsageError(Box.tether({"check", "-p", ".", "--diff-notes"}),
+                   "--diff-notes needs --diff-base or --line-filter");
 }
 
 } // namespace

@@ -328,6 +328,24 @@ TEST_F(CollectStage, MalformedOptionValuesAreErrors) {
   }
 }
 
+TEST(DriverStages, GeneratedLineCountsLikeTheCompiler) {
+  auto F = [](Severity S) {
+    Finding X;
+    X.Level = S;
+    return X;
+  };
+  EXPECT_EQ(generatedLine({}, 0), "");
+  EXPECT_EQ(generatedLine({F(Severity::Remark)}, 0), "") << "remarks are not counted";
+  EXPECT_EQ(generatedLine({F(Severity::Warning)}, 0), "1 warning generated.");
+  EXPECT_EQ(generatedLine({F(Severity::Warning), F(Severity::Remark),
+                           F(Severity::Warning)},
+                          0),
+            "2 warnings generated.");
+  EXPECT_EQ(generatedLine({F(Severity::Warning), F(Severity::Error)}, 1),
+            "1 warning and 2 errors generated.");
+  EXPECT_EQ(generatedLine({}, 1), "1 error generated.");
+}
+
 TEST(CheckOptions, EveryDeclaredDefaultIsAValidValue) {
   size_t Declared = 0;
   for (const CheckInfo &I : registeredChecks())

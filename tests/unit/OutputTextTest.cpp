@@ -35,8 +35,7 @@ TEST(OutputText, WarningWithSourceCaretAndNote) {
             "    ^~~~~~~~~~\n"
             "src/chan.cpp:9:3: note: first closed here\n"
             "  ch.close();\n"
-            "  ^~~~~~~~~~\n"
-            "1 warning generated.\n");
+            "  ^~~~~~~~~~\n");
 }
 
 TEST(OutputText, LevelsPathsAndSummary) {
@@ -50,10 +49,8 @@ TEST(OutputText, LevelsPathsAndSummary) {
                      "[channel-double-close]\nclose();\n^\n"),
             std::string::npos)
       << Out;
-  // Remarks are not counted, like clang.
-  EXPECT_TRUE(llvm::StringRef(Out).ends_with(
-      "\n1 warning and 1 error generated.\n"))
-      << Out;
+  // The count is the driver's, on stderr (DriverStagesTest).
+  EXPECT_EQ(Out.find("generated."), std::string::npos) << Out;
 }
 
 TEST(OutputText, TabsAreExpandedAndCaretFollows) {
@@ -85,8 +82,7 @@ TEST(OutputText, MultiLineRangeRunsToEndOfLineAndPointWithoutEnd) {
 TEST(OutputText, NoSourceLineMeansNoSnippet) {
   std::vector<Finding> F = {single(point("/src/proj/a.cpp", 4, 3, ""))};
   EXPECT_EQ(text(F, runInfo()),
-            "a.cpp:4:3: warning: m [channel-double-close]\n"
-            "1 warning generated.\n");
+            "a.cpp:4:3: warning: m [channel-double-close]\n");
 }
 
 TEST(OutputText, ControlCharactersAndUtf8) {
@@ -106,8 +102,7 @@ TEST(OutputText, InputErrorsAreOneLineEach) {
   std::string Out = text({}, Info);
   EXPECT_EQ(Out, "error: cannot analyse /src/proj/b.cpp: no compile command "
                  "for this file\n"
-                 "error: cannot analyse /src/proj/c.cpp: parse failed\n"
-                 "2 errors generated.\n");
+                 "error: cannot analyse /src/proj/c.cpp: parse failed\n");
 }
 
 TEST(OutputText, NothingToReportPrintsNothing) {
@@ -126,8 +121,7 @@ TEST(OutputText, ColorsLikeClang) {
             "\033[1msrc/chan.cpp:9:3: \033[0m\033[0;1;36mnote: \033[0m"
             "first closed here\n"
             "  ch.close();\n"
-            "\033[0;1;32m  ^~~~~~~~~~\033[0m\n"
-            "1 warning generated.\n");
+            "\033[0;1;32m  ^~~~~~~~~~\033[0m\n");
   Out = text(F, runInfo(), /*Color=*/false);
   EXPECT_EQ(Out.find('\033'), std::string::npos);
 }
