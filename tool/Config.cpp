@@ -15,6 +15,7 @@ struct RawConfig {
   std::vector<tether::ApiModel> Models;
   std::vector<std::string> ModelFiles;
   std::map<std::string, std::string> Options;
+  bool InferModels = true;
 };
 } // namespace
 
@@ -36,6 +37,7 @@ template <> struct MappingTraits<RawConfig> {
     Io.mapOptional("models", C.Models);
     Io.mapOptional("model_files", C.ModelFiles);
     Io.mapOptional("options", C.Options);
+    Io.mapOptional("infer_models", C.InferModels, true);
   }
 };
 } // namespace llvm::yaml
@@ -85,6 +87,7 @@ bool parseConfig(const std::string &Text, const std::string &Path, Config &Out,
     Out.HeaderFilter = *Raw.HeaderFilter;
   }
   Out.Options = Raw.Options;
+  Out.InferModels = Raw.InferModels;
   for (ApiModel &M : Raw.Models) {
     M.Origin = Path;
     Out.Models.push_back(std::move(M));

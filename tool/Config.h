@@ -26,6 +26,8 @@ struct Config {
   std::vector<ApiModel> Models;           // inline `models:` plus model_files
   std::vector<std::string> ModelFiles;    // as written, relative to Path
   OptionValues Options; // `options:`, as written
+  // `infer_models:` read the project's own queues as channels.
+  bool InferModels = true;
   // Built-in models plus this config's models, built once per config.
   std::shared_ptr<ModelSet> ModelSetPtr;
 };

@@ -36,6 +36,7 @@ class Regex;
 namespace tether {
 
 class ModelSet;
+struct ApiModel;
 class LinkedSummaries;
 struct TUSummaries;
 
@@ -104,7 +105,14 @@ struct TUCheckSetup {
   const ModelSet *Models = nullptr;         // built-in plus the config's
   const OptionValues *Options = nullptr;    // validated; null: defaults
   const llvm::Regex *HeaderFilter = nullptr; // headers analysed too
+  // Hand-rolled queues of the project are channels too (analysis/
+  // InferModels.h): their models are read off the code of each TU.
+  bool InferModels = true;
 };
+
+// The models inferred from the classes a TU defines (not those Known already
+// models), as one document; its `channels` is empty when nothing is certain.
+ApiModel inferTUModels(clang::ASTContext &AST, const ModelSet &Known);
 
 // Runs the enabled checks over every function with a body in the TU's main
 // file (and in headers HeaderFilter matches). Linked null is the first pass:
