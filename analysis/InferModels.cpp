@@ -1,5 +1,7 @@
 #include "InferModels.h"
 #include "ASTHelpers.h"
+#include "AnalysisContext.h"
+#include "LockState.h"
 #include "ModelMatch.h"
 
 #include "clang/AST/DeclCXX.h"
@@ -564,6 +566,99 @@ ApiModel inferModels(ASTContext &AST, const ModelSet &Known) {
   M.Origin = "<inferred>";
   Collector(AST, Known, M).TraverseAST(AST);
   return M;
+}
+
+namespace {
+// Does S leave the function (a throw or a return, not inside a lambda)?
+bool leavesFunction(const Stmt *S) {
+  if (!S || isa<LambdaExpr>(S))
+    return false;
+  if (isa<CXXThrowExpr, ReturnStmt>(S))
+    return true;
+  for (const Stmt *C : S->children())
+    if (leavesFunction(C))
+      return true;
+  return false;
+}
+
+// The first read of field F in S.
+const Expr *readOf(const Stmt *S, const FieldDecl *F) {
+  if (!S)
+    return nullptr;
+  if (const auto *ME = dyn_cast<MemberExpr>(S); ME && ME->getMemberDecl() == F)
+    return ME;
+  for (const Stmt *C : S->children())
+    if (const Expr *E = readOf(C, F))
+      return E;
+  return nullptr;
+}
+
+// The ifs whose condition reads F and whose branch leaves the function, and
+// the adds to fields (`q_.push(x)`), in order, outside lambdas.
+void collectTestsAndPushes(const Stmt *S, const FieldDecl *Closed,
+                           std::vector<const Expr *> &Tests,
+                           std::vector<const Expr *> &Pushes) {
+  if (!S || isa<LambdaExpr>(S))
+    return;
+  if (const auto *If = dyn_cast<IfStmt>(S))
+    if (const Expr *R = readOf(If->getCond(), Closed);
+        R && (leavesFunction(If->getThen()) || leavesFunction(If->getElse())))
+      Tests.push_back(R);
+  if (auto FC = fieldCall(S); FC && isAdd(FC->Name) &&
+                              FC->Field != Closed)
+    Pushes.push_back(cast<Expr>(S));
+  for (const Stmt *C : S->children())
+    collectTestsAndPushes(C, Closed, Tests, Pushes);
+}
+} // namespace
+
+std::optional<UnlockedClosedTest> unlockedClosedTest(FunctionAnalyses &FA,
+                                                     const ModelSet &Models) {
+  const auto *MD = dyn_cast_or_null<CXXMethodDecl>(FA.function());
+  if (!MD || !MD->getIdentifier() || !MD->hasBody())
+    return std::nullopt;
+  const CXXRecordDecl *RD = MD->getParent();
+  const ChannelModel *M = Models.channelForType(modelName(RD));
+  if (!M || M->ClosedState.empty() ||
+      !llvm::is_contained(M->Send, MD->getName()))
+    return std::nullopt;
+  const FieldDecl *Closed = nullptr;
+  for (const FieldDecl *Fd : RD->fields())
+    if (Fd->getName() == M->ClosedState)
+      Closed = Fd;
+  if (!Closed)
+    return std::nullopt;
+  std::vector<const Expr *> Tests, Pushes;
+  collectTestsAndPushes(MD->getBody(), Closed, Tests, Pushes);
+  if (Tests.empty() || Pushes.empty())
+    return std::nullopt;
+  const LockState &LS = FA.lockState();
+  const SourceManager &SM = FA.ast().getSourceManager();
+  for (const Expr *Push : Pushes) {
+    if (!LS.reached(Push))
+      continue;
+    llvm::ArrayRef<HeldLock> AtPush = LS.heldAt(Push);
+    if (AtPush.empty())
+      continue; // the buffer is not guarded here: another question
+    for (const Expr *Test : Tests) {
+      // The test that refuses the send comes before the push.
+      if (!SM.isBeforeInTranslationUnit(Test->getBeginLoc(),
+                                        Push->getBeginLoc()) ||
+          !LS.reached(Test))
+        continue;
+      llvm::ArrayRef<HeldLock> AtTest = LS.heldAt(Test);
+      for (const HeldLock &L : AtPush) {
+        if (!L.Mutex)
+          continue;
+        bool Held = llvm::any_of(AtTest, [&](const HeldLock &T) {
+          return T.Mutex == L.Mutex;
+        });
+        if (!Held)
+          return UnlockedClosedTest{Test, Push, L.describe(), M};
+      }
+    }
+  }
+  return std::nullopt;
 }
 
 } // namespace tether

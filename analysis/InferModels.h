@@ -37,5 +37,19 @@ namespace tether {
 // models are skipped. Empty channel list when nothing is certain.
 ApiModel inferModels(clang::ASTContext &AST, const ModelSet &Known);
 
+// A send method of a channel class (a model with `closed_state`) that tests
+// the closed state to refuse the send without holding the lock under which
+// it then adds to the buffer: check-then-act. A close between the test and
+// the push lets the element in after the close, where no receiver takes it
+// (`if (stop) throw …; { lock_guard g(m); tasks.push(t); }`).
+struct UnlockedClosedTest {
+  const clang::Expr *Test = nullptr; // the read of the closed state
+  const clang::Expr *Push = nullptr; // the add to the buffer
+  std::string Mutex;                 // held at the push, not at the test
+  const ChannelModel *Model = nullptr;
+};
+class FunctionAnalyses;
+std::optional<UnlockedClosedTest> unlockedClosedTest(FunctionAnalyses &FA,
+                                                     const ModelSet &Models);
 
 } // namespace tether
