@@ -144,50 +144,244 @@ private:
     return false;
   }
 
+  // The body of a for, while or do loop (null for a range-for).
+  static const Stmt *loopBody(const Stmt *Loop) {
+    if (const auto *W = dyn_cast<WhileStmt>(Loop))
+      return W->getBody();
+    if (const auto *Fr = dyn_cast<ForStmt>(Loop))
+      return Fr->getBody();
+    if (const auto *D = dyn_cast<DoStmt>(Loop))
+      return D->getBody();
+    return nullptr;
+  }
+
+  // The condition-variable declaration of an if, while or for
+  // (`while (auto v = ch.pop())`), and the condition that tests it.
+  static const DeclStmt *conditionVariableStmt(const Stmt *S) {
+    if (const auto *W = dyn_cast<WhileStmt>(S))
+      return W->getConditionVariableDeclStmt();
+    if (const auto *If = dyn_cast<IfStmt>(S))
+      return If->getConditionVariableDeclStmt();
+    if (const auto *Fr = dyn_cast<ForStmt>(S))
+      return Fr->getConditionVariableDeclStmt();
+    return nullptr;
+  }
+  static const Stmt *conditionOf(const Stmt *S) {
+    if (const auto *W = dyn_cast<WhileStmt>(S))
+      return W->getCond();
+    if (const auto *If = dyn_cast<IfStmt>(S))
+      return If->getCond();
+    if (const auto *Fr = dyn_cast<ForStmt>(S))
+      return Fr->getCond();
+    return nullptr;
+  }
+
+  // Does the result of a receive, kept in VD, tell "closed" by testing
+  // false? With the model's closed form (bool, status, optional) yes; a
+  // receive the model says nothing about: only when the type cannot carry
+  // an element (bool, an enum, std::optional) — a pointer or value tested
+  // for null is a sentinel the producer sends, not a close.
+  static bool resultTellsClosed(const VarDecl *VD,
+                                const ReceiveClosedModel *Form) {
+    if (Form)
+      return Form->Form == ClosedForm::Bool ||
+             Form->Form == ClosedForm::Status ||
+             Form->Form == ClosedForm::Optional;
+    QualType T = VD->getType().getNonReferenceType().getCanonicalType();
+    if (T->isBooleanType() || T->isEnumeralType())
+      return true;
+    if (const auto *RD = T->getAsCXXRecordDecl())
+      return RD->isInStdNamespace() && RD->getIdentifier() &&
+             RD->getName() == "optional";
+    return false;
+  }
+
+  static bool refersTo(const Stmt *S, const VarDecl *VD) {
+    if (!S)
+      return false;
+    if (const auto *DR = dyn_cast<DeclRefExpr>(S))
+      return DR->getDecl() == VD;
+    for (const Stmt *C : S->children())
+      if (refersTo(C, VD))
+        return true;
+    return false;
+  }
+
+  // `auto v = ch.pop(); if (!v) break;`, `st = ch.wait_pull(x); if (st ==
+  // status::closed) return;`: the receive's result, kept in VD (declared or
+  // assigned at Stack[At]), is tested by ifs that leave the innermost loop,
+  // and the loop has no other way out.
+  bool resultTestEndsLoop(const VarDecl *VD, size_t At,
+                          const ReceiveClosedModel *Form) const {
+    if (!resultTellsClosed(VD, Form))
+      return false;
+    const Stmt *Body = nullptr;
+    for (size_t J = At; J-- > 0;) {
+      if (isa<LambdaExpr>(Stack[J]))
+        return false;
+      if (isLoop(Stack[J])) {
+        Body = loopBody(Stack[J]);
+        break;
+      }
+    }
+    if (!Body)
+      return false;
+    unsigned Tests = 0;
+    std::vector<const Stmt *> Work{Body};
+    while (!Work.empty()) {
+      const Stmt *S = Work.back();
+      Work.pop_back();
+      if (!S || isLoop(S) || isa<LambdaExpr, SwitchStmt>(S))
+        continue;
+      if (const auto *If = dyn_cast<IfStmt>(S);
+          If && refersTo(If->getCond(), VD) &&
+          (leavesLoop(If->getThen()) || leavesLoop(If->getElse()))) {
+        Tests += countExits(If->getThen()) + countExits(If->getElse());
+        continue;
+      }
+      for (const Stmt *C : S->children())
+        Work.push_back(C);
+    }
+    return Tests > 0 && Tests == countExits(Body);
+  }
+
   // A receive whose failure ends the loop around it: `while (ch.pop(v) ==
-  // success)`, `for (;;) { if (!ch.read(v)) break; … }`.
-  bool receiveEndsLoop() const {
+  // success)`, `for (;;) { if (!ch.read(v)) break; … }`, `while (auto v =
+  // ch.pop())`, `auto v = ch.pop(); if (!v) break;`.
+  bool receiveEndsLoop(const ReceiveClosedModel *Form) const {
     for (size_t I = Stack.size() - 1; I-- > 0;) {
       const Stmt *P = Stack[I], *Child = Stack[I + 1];
       if (isa<LambdaExpr>(P))
         return false;
-      // The loop must have no other way out: a loop that also breaks on
-      // some value (or when the channel looks empty) does not wait for the
-      // close.
-      if (const auto *W = dyn_cast<WhileStmt>(P))
-        return Child == W->getCond() && countExits(W->getBody()) == 0;
-      if (const auto *Fr = dyn_cast<ForStmt>(P))
-        return Child == Fr->getCond() && countExits(Fr->getBody()) == 0;
-      if (const auto *D = dyn_cast<DoStmt>(P))
-        return Child == D->getCond() && countExits(D->getBody()) == 0;
-      if (const auto *If = dyn_cast<IfStmt>(P)) {
-        if (Child != If->getCond())
+      if (const auto *DS = dyn_cast<DeclStmt>(P)) {
+        const auto *VD = DS->isSingleDecl()
+                             ? dyn_cast<VarDecl>(DS->getSingleDecl())
+                             : nullptr;
+        if (!VD || !resultTellsClosed(VD, Form))
           return false;
-        if (!leavesLoop(If->getThen()) && !leavesLoop(If->getElse()))
-          return false;
-        for (size_t J = I; J-- > 0;) {
-          if (isa<LambdaExpr>(Stack[J]))
+        // The declaration is the condition of the statement around it:
+        // the loop or if tests the variable.
+        if (I > 0 && conditionVariableStmt(Stack[I - 1]) == DS) {
+          const Stmt *Cond = conditionOf(Stack[I - 1]);
+          if (!Cond)
             return false;
-          if (isLoop(Stack[J])) {
-            const Stmt *Body = nullptr;
-            if (const auto *W = dyn_cast<WhileStmt>(Stack[J]))
-              Body = W->getBody();
-            else if (const auto *Fr = dyn_cast<ForStmt>(Stack[J]))
-              Body = Fr->getBody();
-            else if (const auto *D = dyn_cast<DoStmt>(Stack[J]))
-              Body = D->getBody();
-            else
-              return false;
-            return countExits(Body) ==
-                   countExits(If->getThen()) + countExits(If->getElse());
-          }
+          // Continue one level up as if the receive were the condition.
+          return condEndsLoop(Stack[I - 1], Cond, I - 1);
         }
-        return false;
+        return resultTestEndsLoop(VD, I, Form);
       }
+      if (const auto *BO = dyn_cast<BinaryOperator>(P);
+          BO && BO->getOpcode() == BO_Assign && Child == BO->getRHS()) {
+        const auto *DR = dyn_cast<DeclRefExpr>(BO->getLHS()->IgnoreParenImpCasts());
+        const auto *VD = DR ? dyn_cast<VarDecl>(DR->getDecl()) : nullptr;
+        return VD && VD->hasLocalStorage() && resultTestEndsLoop(VD, I, Form);
+      }
+      if (isa<WhileStmt, ForStmt, DoStmt, IfStmt>(P))
+        return condEndsLoop(P, Child, I);
       if (isa<CompoundStmt, CXXForRangeStmt, SwitchStmt>(P))
         return false;
     }
     return false;
+  }
+
+  // The receive is (in) Child, a part of P = Stack[I]: is Child P's
+  // condition, and does its failing end the loop?
+  bool condEndsLoop(const Stmt *P, const Stmt *Child, size_t I) const {
+    // The loop must have no other way out: a loop that also breaks on some
+    // value (or when the channel looks empty) does not wait for the close.
+    if (const auto *W = dyn_cast<WhileStmt>(P))
+      return Child == W->getCond() && countExits(W->getBody()) == 0;
+    if (const auto *Fr = dyn_cast<ForStmt>(P))
+      return Child == Fr->getCond() && countExits(Fr->getBody()) == 0;
+    if (const auto *D = dyn_cast<DoStmt>(P))
+      return Child == D->getCond() && countExits(D->getBody()) == 0;
+    const auto *If = dyn_cast<IfStmt>(P);
+    if (!If || Child != If->getCond())
+      return false;
+    if (!leavesLoop(If->getThen()) && !leavesLoop(If->getElse()))
+      return false;
+    for (size_t J = I; J-- > 0;) {
+      if (isa<LambdaExpr>(Stack[J]))
+        return false;
+      if (isLoop(Stack[J])) {
+        const Stmt *Body = loopBody(Stack[J]);
+        return Body && countExits(Body) == countExits(If->getThen()) +
+                                               countExits(If->getElse());
+      }
+    }
+    return false;
+  }
+
+  // Does a handler of Try catch the exception a receive throws on close
+  // (its class by name, or everything)?
+  static bool catchesClosed(const CXXTryStmt *Try, llvm::StringRef Exception,
+                            const CXXCatchStmt *&Handler) {
+    for (unsigned H = 0; H < Try->getNumHandlers(); ++H) {
+      const CXXCatchStmt *C = Try->getHandler(H);
+      QualType T = C->getCaughtType();
+      const CXXRecordDecl *RD =
+          T.isNull() ? nullptr
+                     : T.getNonReferenceType()->getAsCXXRecordDecl();
+      if (T.isNull() || (RD && modelName(RD) == Exception)) {
+        Handler = C;
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // A receive that throws Exception on close, in a loop that only the
+  // exception ends: `for (;;) { try { q.pull(v); } catch (closed &) {
+  // return; } … }`, or the loop inside the try block.
+  bool catchEndsLoop(llvm::StringRef Exception) const {
+    const Stmt *Loop = nullptr;
+    const CXXCatchStmt *Handler = nullptr;
+    bool TryInLoop = false;
+    for (size_t I = Stack.size() - 1; I-- > 0;) {
+      const Stmt *P = Stack[I], *Child = Stack[I + 1];
+      if (isa<LambdaExpr>(P))
+        return false;
+      if (isLoop(P) && !Loop) {
+        if (isa<CXXForRangeStmt>(P))
+          return false;
+        Loop = P;
+        if (Handler)
+          break;
+      }
+      if (const auto *Try = dyn_cast<CXXTryStmt>(P);
+          Try && !Handler && Child == Try->getTryBlock()) {
+        if (!catchesClosed(Try, Exception, Handler))
+          return false;
+        TryInLoop = !Loop;
+        if (Loop)
+          break;
+      }
+    }
+    if (!Loop || !Handler)
+      return false;
+    const Stmt *Body = loopBody(Loop);
+    if (!TryInLoop)
+      return countExits(Body) == 0; // only the exception leaves the loop
+    return leavesLoop(Handler->getHandlerBlock()) &&
+           countExits(Body) == countExits(Handler->getHandlerBlock());
+  }
+
+  // The closed form the model gives the receive Op, or null.
+  static const ReceiveClosedModel *closedFormOf(const ChanEvent &Ev) {
+    if (!Ev.Model || !Ev.Op)
+      return nullptr;
+    auto S = callShape(Ev.Op);
+    return S ? Ev.Model->closedForm(S->Name) : nullptr;
+  }
+
+  // Does this receive end only when the channel is closed (and drained)?
+  bool receiveWaitsClose(const ChanEvent &Ev, bool ValueUsed) const {
+    if (Ev.Model && Ev.Model->Closeless)
+      return false; // no close to wait for: a sentinel or a timeout ends it
+    const ReceiveClosedModel *Form = closedFormOf(Ev);
+    if (Form && Form->Form == ClosedForm::Exception)
+      return catchEndsLoop(Form->Exception);
+    return ValueUsed && receiveEndsLoop(Form);
   }
 
   // Marks the channel uses inside E as understood.
@@ -273,8 +467,8 @@ private:
     Ev.InLoop = inLoop();
     Ev.Once = OnceDepth > 0;
     Ev.JoinedBefore.assign(Joined.begin(), Joined.end());
-    if (Ev.Kind == ChanOpKind::Receive && ValueUsed) {
-      Ev.WaitsClose = receiveEndsLoop();
+    if (Ev.Kind == ChanOpKind::Receive) {
+      Ev.WaitsClose = receiveWaitsClose(Ev, ValueUsed);
       if (Ev.WaitsClose)
         if (const Stmt *L = innermostLoop())
           DrainLoops[L].push_back(Ev.Key);

@@ -55,30 +55,31 @@ public:
           !Seen.insert(R->Close.ev(), R->Send.ev()) || observed(R->Send.ev()))
         continue;
       const ChanEvent &Close = R->Close.ev();
+      // The close is the line to fix: the primary location, also when it
+      // sits in a function the consumer calls (here, in its thread's body,
+      // in another file or TU). The calls that lead to it are notes.
       const Expr *At =
-          primaryExpr(Close, R->Close.Thread, Ctx.ast().getSourceManager());
-      // The close is the line to fix, also when it sits in a function
-      // called here (the consumer's helper): the call becomes a note.
-      const Expr *Call = nullptr;
-      if (R->Close.Thread < 0 && Close.Op && At != Close.Op) {
-        Call = At;
-        At = Close.Op;
-      }
+          Close.Op ? Close.Op
+                   : primaryExpr(Close, R->Close.Thread,
+                                 Ctx.ast().getSourceManager());
       std::string Msg = "channel " + channelName(Close) +
                         " is closed by a party that only receives from it, "
                         "while a producer may still send on it";
       DiagBuilder D = Ctx.report(info(), At->getExprLoc(), Msg, At);
-      if (Close.Ext) {
+      if (Close.Ext)
         D.at(Close.Ext->Where); // the close is in another TU
-        D.note(At->getExprLoc(), "in the call here");
-      } else {
+      else
         D.range(At->getSourceRange());
-      }
-      if (Call)
-        D.note(Call->getExprLoc(), callNote(Call, Close));
+      // The call chain, outermost first: the call in the analysed function,
+      // then the call in the receiving thread's body.
+      if (R->Close.Thread < 0 && Close.Site && Close.Site != Close.Op)
+        D.note(Close.Site->getExprLoc(), callNote(Close.Site, Close));
       if (R->Close.Thread >= 0)
         D.note(Flow.threads()[R->Close.Thread].Spawn->getExprLoc(),
                "the receiving thread that closes is started here");
+      if (R->Close.Thread >= 0 && Close.BodySite &&
+          Close.BodySite != Close.Op)
+        D.note(Close.BodySite->getExprLoc(), callNote(Close.BodySite, Close));
       addEventNotes(D, Flow, R->Send.ev(), R->Send.Thread,
                     "the producer sends");
     }

@@ -3,6 +3,8 @@
 // See docs/checks/channel-send-after-close.md.
 #include "core/ChannelDiag.h"
 
+#include "InferModels.h"
+
 using namespace clang;
 
 namespace tether {
@@ -31,7 +33,30 @@ public:
     return Send.Model->OnSendAfterClose != SendAfterClose::UB;
   }
 
+  // Inside a channel class's own send: the closed state tested without the
+  // lock the push holds.
+  void checkOwnSend(FunctionContext &Ctx) {
+    auto U = unlockedClosedTest(Ctx, Ctx.tu().Models);
+    if (!U)
+      return;
+    std::string State = U->Model->ClosedState;
+    std::string Msg =
+        "send after close: the closed state '" + State +
+        "' is tested without holding " + U->Mutex +
+        ", which the push below holds; a close between the test and the "
+        "push lets this send in after the close, where no receiver takes "
+        "it (test it under the same lock)";
+    if (U->Model->Inferred)
+      Msg += "; '" + U->Model->Types.front() +
+             "' is inferred to be a channel from its code";
+    DiagBuilder D = Ctx.report(info(), U->Test->getExprLoc(), Msg, U->Test);
+    D.range(U->Test->getSourceRange());
+    D.note(U->Push->getExprLoc(),
+           "the push holds " + U->Mutex + " here");
+  }
+
   void checkFunction(FunctionContext &Ctx) override {
+    checkOwnSend(Ctx);
     const ChannelFlow &Flow = Ctx.channelFlow();
     SeenPlaces Seen;
     for (const EventPair &P : Flow.pairs()) {

@@ -61,6 +61,15 @@ std::optional<ApiModel> parseModel(const std::string &Text,
   return M;
 }
 
+const ReceiveClosedModel *
+ChannelModel::closedForm(const std::string &Method) const {
+  for (const ReceiveClosedModel &R : ReceiveClosed)
+    for (const auto &M : R.Methods)
+      if (M == Method)
+        return &R;
+  return nullptr;
+}
+
 void ModelSet::add(ApiModel M) {
   Models.push_back(std::move(M));
   index(Models.back());

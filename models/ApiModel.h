@@ -23,6 +23,22 @@ enum class DoubleClose { Harmless, Error, Panic, UB };
 // What a send on a closed channel does.
 enum class SendAfterClose { Status, ReturnsFalse, Throws, UB, Dropped };
 
+// How a receive reports that the channel is closed (and drained).
+enum class ClosedForm {
+  Bool,      // returns false
+  Status,    // returns a status enumerator (named in Status)
+  Optional,  // returns an empty std::optional (or any type testing false)
+  Exception, // throws (the type named in Exception)
+  Sentinel,  // yields a sentinel value the senders put in (close-less queues)
+};
+struct ReceiveClosedModel {
+  std::vector<std::string> Methods; // receive methods described
+  ClosedForm Form = ClosedForm::Bool;
+  std::string Status;    // qualified enumerator, e.g. acme::status::closed
+  std::string Exception; // qualified exception class
+  std::string Sentinel;  // a literal: nullptr, -1, "" ...
+};
+
 struct ChannelModel {
   std::vector<std::string> Types; // qualified class (template) names
   std::vector<std::string> Send, Receive, TrySend, TryReceive, TimedSend,
@@ -41,6 +57,22 @@ struct ChannelModel {
   bool ZeroCapacityUnbounded = false;
   DoubleClose OnDoubleClose = DoubleClose::Harmless;
   SendAfterClose OnSendAfterClose = SendAfterClose::Status;
+  // How each receive reports "closed"; receives not listed are understood
+  // as "a result that tests false".
+  std::vector<ReceiveClosedModel> ReceiveClosed;
+  // The queue has no close: a receiver ends on a sentinel value (poison
+  // pill) or a timeout.
+  bool Closeless = false;
+  // Read from the code (InferModels), not written by anyone.
+  bool Inferred = false;
+  // For a project's own channel class: the member that holds the closed
+  // state (set by close, read by send and receive). Lets the analysis ask
+  // questions of the class's own methods (a send that tests it without the
+  // lock its push holds).
+  std::string ClosedState;
+
+  // The closed form of receive Method, or null when the model says none.
+  const ReceiveClosedModel *closedForm(const std::string &Method) const;
 };
 
 struct CancelSourceModel {

@@ -62,6 +62,55 @@ template <> struct ScalarEnumerationTraits<OnDestruction> {
   }
 };
 
+template <> struct ScalarEnumerationTraits<ClosedForm> {
+  static void enumeration(IO &Io, ClosedForm &V) {
+    Io.enumCase(V, "bool", ClosedForm::Bool);
+    Io.enumCase(V, "status", ClosedForm::Status);
+    Io.enumCase(V, "optional", ClosedForm::Optional);
+    Io.enumCase(V, "exception", ClosedForm::Exception);
+    Io.enumCase(V, "sentinel", ClosedForm::Sentinel);
+  }
+};
+
+template <> struct MappingTraits<ReceiveClosedModel> {
+  static void mapping(IO &Io, ReceiveClosedModel &R) {
+    Io.mapRequired("methods", R.Methods);
+    Io.mapRequired("result", R.Form);
+    Io.mapOptional("status", R.Status);
+    Io.mapOptional("exception", R.Exception);
+    Io.mapOptional("sentinel", R.Sentinel);
+  }
+  static std::string validate(IO &, ReceiveClosedModel &R) {
+    if (R.Methods.empty())
+      return "a 'receive_closed' entry needs at least one of the channel's "
+             "receive methods in 'methods'";
+    struct Field {
+      const char *Key;
+      const std::string *Value;
+      ClosedForm Form;
+      const char *FormName;
+    } Fields[] = {{"status", &R.Status, ClosedForm::Status, "status"},
+                  {"exception", &R.Exception, ClosedForm::Exception,
+                   "exception"},
+                  {"sentinel", &R.Sentinel, ClosedForm::Sentinel, "sentinel"}};
+    for (const Field &F : Fields) {
+      if (R.Form == F.Form && F.Value->empty())
+        return std::string("'result: ") + F.FormName + "' needs '" + F.Key +
+               "' (" +
+               (F.Form == ClosedForm::Status
+                    ? "the qualified enumerator that means closed"
+                : F.Form == ClosedForm::Exception
+                    ? "the qualified exception class thrown on close"
+                    : "the value a sender puts in to end the receivers") +
+               ")";
+      if (R.Form != F.Form && !F.Value->empty())
+        return std::string("'") + F.Key + "' is only meaningful with 'result: " +
+               F.FormName + "'";
+    }
+    return "";
+  }
+};
+
 template <> struct MappingTraits<ChannelModel> {
   static void mapping(IO &Io, ChannelModel &C) {
     Io.mapRequired("types", C.Types);
@@ -84,6 +133,10 @@ template <> struct MappingTraits<ChannelModel> {
     Io.mapOptional("double_close", C.OnDoubleClose, DoubleClose::Harmless);
     Io.mapOptional("send_after_close", C.OnSendAfterClose,
                    SendAfterClose::Status);
+    Io.mapOptional("receive_closed", C.ReceiveClosed);
+    Io.mapOptional("closeless", C.Closeless, false);
+    Io.mapOptional("inferred", C.Inferred, false);
+    Io.mapOptional("closed_state", C.ClosedState);
   }
   static std::string validate(IO &, ChannelModel &C) {
     if (C.Types.empty())
@@ -91,6 +144,40 @@ template <> struct MappingTraits<ChannelModel> {
     if (C.Send.empty() && C.Receive.empty() && C.Close.empty())
       return "a channel model needs at least one of 'send', 'receive', "
              "'close'";
+    auto Receives = [&](const std::string &M) {
+      for (const auto *L : {&C.Receive, &C.TryReceive, &C.TimedReceive})
+        for (const auto &R : *L)
+          if (R == M)
+            return true;
+      return false;
+    };
+    bool Sentinel = false;
+    for (const ReceiveClosedModel &R : C.ReceiveClosed) {
+      for (const auto &M : R.Methods)
+        if (!Receives(M))
+          return "'receive_closed' names '" + M +
+                 "', which is not in 'receive', 'try_receive' or "
+                 "'timed_receive'";
+      Sentinel |= R.Form == ClosedForm::Sentinel;
+    }
+    for (size_t I = 0; I < C.ReceiveClosed.size(); ++I)
+      for (size_t J = 0; J < I; ++J)
+        for (const auto &M : C.ReceiveClosed[I].Methods)
+          for (const auto &N : C.ReceiveClosed[J].Methods)
+            if (M == N)
+              return "'receive_closed' describes '" + M + "' twice";
+    if (C.Closeless) {
+      if (!C.Close.empty() || C.ClosesOnDestruction || C.Range)
+        return "a 'closeless' channel has no 'close', "
+               "'closes_on_destruction' or 'range'";
+      if (!Sentinel && C.TimedReceive.empty())
+        return "a 'closeless' channel ends its receivers with a sentinel "
+               "('receive_closed' with 'result: sentinel') or a timeout "
+               "('timed_receive'): name one";
+    } else if (Sentinel) {
+      return "'result: sentinel' is for 'closeless' channels (a queue with a "
+             "close reports it another way)";
+    }
     return "";
   }
 };
@@ -200,6 +287,7 @@ template <> struct MappingTraits<ApiModel> {
 
 } // namespace llvm::yaml
 
+LLVM_YAML_IS_SEQUENCE_VECTOR(tether::ReceiveClosedModel)
 LLVM_YAML_IS_SEQUENCE_VECTOR(tether::ChannelModel)
 LLVM_YAML_IS_SEQUENCE_VECTOR(tether::CancelSourceModel)
 LLVM_YAML_IS_SEQUENCE_VECTOR(tether::CancelTokenModel)

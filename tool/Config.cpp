@@ -18,6 +18,7 @@ struct RawConfig {
   std::vector<std::string> ModelFiles;
   std::map<std::string, std::string> Options;
   std::optional<bool> InheritParent;
+  std::optional<bool> InferModels;
 };
 } // namespace
 
@@ -42,6 +43,7 @@ template <> struct MappingTraits<RawConfig> {
     Io.mapOptional("model_files", C.ModelFiles);
     Io.mapOptional("options", C.Options);
     Io.mapOptional("inherit_parent_config", C.InheritParent);
+    Io.mapOptional("infer_models", C.InferModels);
   }
 };
 } // namespace llvm::yaml
@@ -149,6 +151,10 @@ bool parseChained(const std::string &Text, const std::string &Path,
   for (auto &[K, V] : Raw.Options) {
     Out.Options[K] = V;
     Out.Origin["options." + K] = Path;
+  }
+  if (Raw.InferModels) {
+    Out.InferModels = *Raw.InferModels;
+    Out.Origin["infer_models"] = Path;
   }
   std::vector<ApiModel> Added;
   for (ApiModel &M : Raw.Models) {

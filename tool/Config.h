@@ -41,6 +41,8 @@ struct Config {
   std::vector<std::pair<std::string, std::string>> ChecksFrom;
   bool ChecksStartFromDefault = true; // "*" comes before ChecksFrom
   std::map<std::string, std::string> Origin;
+  // `infer_models:` read the project's own queues as channels.
+  bool InferModels = true;
   // Built-in models plus this config's models, built once per config.
   std::shared_ptr<ModelSet> ModelSetPtr;
 };

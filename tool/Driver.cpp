@@ -7,6 +7,8 @@
 #include "Report.h"
 #include "Suppress.h"
 
+#include "ApiModelYAML.h"
+
 #include "clang/Basic/Stack.h"
 #include "clang/Basic/Diagnostic.h"
 #include "clang/Basic/FileManager.h"
@@ -243,6 +245,7 @@ TUCheckSetup setupFor(const TUJob &J, const CheckOptionsCLI &Opts) {
   S.HeaderFilter = J.HeaderFilter;
   S.ExcludeHeaderFilter = J.ExcludeHeaderFilter;
   S.SystemHeaders = J.SystemHeaders;
+  S.InferModels = J.Cfg->InferModels;
   return S;
 }
 
@@ -268,7 +271,9 @@ TUResult analyseOne(const CompileCommand &Cmd, const TUJob &J,
     Inv.setDiagnosticConsumer(&Diags);
     Ok = Inv.run() && AST && Diags.getNumErrors() == 0;
     debugCrash(Opts, File);
-    if (Ok)
+    if (Ok && Opts.InferOnly)
+      R.Inferred = inferTUModels(AST->getASTContext(), *J.Cfg->ModelSetPtr);
+    else if (Ok)
       R.Findings = runChecks(AST->getASTContext(), setupFor(J, Opts), Linked,
                              Linked ? nullptr : &R.Facts);
   });
@@ -283,7 +288,7 @@ TUResult analyseOne(const CompileCommand &Cmd, const TUJob &J,
     if (Diags.getNumErrors() > 1)
       R.Error += " (and " + std::to_string(Diags.getNumErrors() - 1) +
                  " more errors)";
-  } else if (MayKeepAST && R.Facts.callsExternal()) {
+  } else if (MayKeepAST && !Opts.InferOnly && R.Facts.callsExternal()) {
     R.AST = std::move(AST);
   }
   if (!Survived)
@@ -936,6 +941,51 @@ int runCheck(const CheckOptionsCLI &Opts) {
                  << (Dropped == 1 ? "" : "s")
                  << " not on changed lines not shown\n";
   return writeResults(In, M, EnabledIds, Opts);
+}
+
+int runInfer(const CheckOptionsCLI &Opts, llvm::raw_ostream &Out) {
+  llvm::CrashRecoveryContext::Enable();
+  crashHandlersOnAltStack();
+  CheckOptionsCLI InferOpts = Opts;
+  InferOpts.InferOnly = true;
+  Inputs In;
+  if (int Rc = collectInputs(InferOpts, In, llvm::errs()); Rc != ExitClean)
+    return Rc;
+  std::vector<TUResult> Results;
+  {
+    llvm::DefaultThreadPool Pool(llvm::hardware_concurrency(Opts.Jobs));
+    Results = analyseAll(In, InferOpts, Pool);
+  }
+  ApiModel All;
+  All.Library = "inferred";
+  All.Description = "channels read off the project's own classes by "
+                    "'tether models --infer'; review before use";
+  int Rc = ExitClean;
+  for (size_t I = 0; I < Results.size(); ++I) {
+    if (!Results[I].Error.empty()) {
+      llvm::errs() << In.Jobs[I].File << ": error: " << Results[I].Error
+                   << "\n";
+      Rc = ExitPartial;
+    }
+    // A class defined in a header is read in every TU that includes it:
+    // the first TU's reading is kept.
+    if (Results[I].Inferred)
+      for (const ChannelModel &C : Results[I].Inferred->Channels)
+        if (llvm::none_of(All.Channels, [&](const ChannelModel &Have) {
+              return Have.Types == C.Types;
+            }))
+          All.Channels.push_back(C);
+  }
+  for (const InputError &E : In.Errors) {
+    llvm::errs() << E.File << ": error: " << E.Message << "\n";
+    Rc = ExitPartial;
+  }
+  llvm::sort(All.Channels, [](const ChannelModel &A, const ChannelModel &B) {
+    return A.Types < B.Types;
+  });
+  llvm::yaml::Output Y(Out);
+  Y << All;
+  return Rc;
 }
 
 } // namespace tether

@@ -6,6 +6,10 @@
 #include <string>
 #include <vector>
 
+namespace llvm {
+class raw_ostream;
+}
+
 namespace tether {
 
 enum ExitCode {
@@ -53,9 +57,15 @@ struct CheckOptionsCLI {
   std::string DebugCrashOn, DebugCrashKind;
   // Compiler flags given after `--`: no compilation database is used.
   std::optional<std::vector<std::string>> FixedFlags;
+  // `tether models --infer`: parse the TUs and infer models, run no check.
+  bool InferOnly = false;
 };
 
 int runCheck(const CheckOptionsCLI &Opts);
+// `tether models --infer -p BUILD [FILES]`: the models inferred from the
+// project's own classes (analysis/InferModels.h) as one YAML document on
+// Out, for review and for `.tether.yaml`.
+int runInfer(const CheckOptionsCLI &Opts, llvm::raw_ostream &Out);
 // True once the analysis of some TU crashed and was recovered: LLVM's global
 // state (timers, statistics) may then point into the abandoned compiler
 // instance, so the process must exit without llvm_shutdown.

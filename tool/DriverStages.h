@@ -86,6 +86,9 @@ struct TUResult {
   // The TU's AST, kept after the first pass when the link phase may analyse
   // it again (it calls functions defined elsewhere): no second parse.
   std::unique_ptr<clang::ASTUnit> AST;
+  // With CheckOptionsCLI::InferOnly: the models read off the TU's classes
+  // (and no findings).
+  std::optional<ApiModel> Inferred;
   TUResult();
   ~TUResult();
   TUResult(TUResult &&);

@@ -2,6 +2,7 @@
 //
 //   tether check -p BUILD_DIR [FILES...]     static analysis (like clang-tidy)
 //   tether models [--validate FILE...]       list or validate API models
+//   tether models --infer -p BUILD [FILES]   print the inferred models
 //   tether report INPUTS... -o report.html   HTML report (see docs/report.md)
 #include "ApiModel.h"
 #include "ApiModelYAML.h"
@@ -33,14 +34,16 @@ static cl::SubCommand ModelsCmd("models", "List or validate API models");
 static cl::opt<std::string>
     BuildPath("p", cl::desc("Build directory holding compile_commands.json "
                             "(or the file itself)"),
-              cl::value_desc("dir"), cl::sub(CheckCmd), cl::cat(Cat));
+              cl::value_desc("dir"), cl::sub(CheckCmd), cl::sub(ModelsCmd),
+              cl::cat(Cat));
 static cl::list<std::string> Files(cl::Positional,
                                    cl::desc("[<source files>...]"),
-                                   cl::sub(CheckCmd));
+                                   cl::sub(CheckCmd), cl::sub(ModelsCmd));
 static cl::opt<unsigned>
     Jobs("j", cl::desc("Translation units analysed in parallel (default: all "
                        "cores)"),
-         cl::init(0), cl::Prefix, cl::sub(CheckCmd), cl::cat(Cat));
+         cl::init(0), cl::Prefix, cl::sub(CheckCmd), cl::sub(ModelsCmd),
+         cl::cat(Cat));
 static cl::opt<std::string>
     Checks("checks",
            cl::desc("Comma-separated globs of checks to enable (prefix - to "
@@ -50,7 +53,7 @@ static cl::opt<std::string>
     ConfigFile("config",
                cl::desc("Config file (default: nearest .tether.yaml above "
                         "each source file)"),
-               cl::sub(CheckCmd), cl::cat(Cat));
+               cl::sub(CheckCmd), cl::sub(ModelsCmd), cl::cat(Cat));
 static cl::opt<std::string> HeaderFilter(
     "header-filter",
     cl::desc("Regex of header paths whose functions are analysed too"),
@@ -174,6 +177,12 @@ static cl::opt<std::string> DebugCrashKind(
 static cl::list<std::string>
     Validate("validate", cl::desc("Validate model files or .tether.yaml configs (YAML)"),
              cl::sub(ModelsCmd), cl::cat(Cat));
+static cl::opt<bool>
+    Infer("infer",
+          cl::desc("Print the models inferred from the project's own classes "
+                   "(hand-rolled queues) as YAML, for review (with -p BUILD "
+                   "and optionally source files)"),
+          cl::sub(ModelsCmd), cl::cat(Cat));
 
 static std::string formatOfPath(StringRef Path) {
   if (Path.ends_with(".html") || Path.ends_with(".htm"))
@@ -201,6 +210,27 @@ static bool looksLikeConfig(StringRef Path, StringRef Text) {
 }
 
 static int runModels() {
+  if (Infer) {
+    if (!Validate.empty()) {
+      errs() << "error: --infer and --validate cannot be used together\n";
+      return tether::ExitUsage;
+    }
+    if (BuildPath.empty()) {
+      errs() << "error: --infer needs -p BUILD_DIR (the compilation "
+                "database of the sources to read)\n";
+      return tether::ExitUsage;
+    }
+    tether::CheckOptionsCLI Opts;
+    Opts.BuildPath = BuildPath;
+    Opts.Files.assign(Files.begin(), Files.end());
+    Opts.Jobs = Jobs;
+    Opts.ConfigFile = ConfigFile;
+    return tether::runInfer(Opts, outs());
+  }
+  if (BuildPath.getNumOccurrences() || !Files.empty()) {
+    errs() << "error: -p and source files are only used with --infer\n";
+    return tether::ExitUsage;
+  }
   int Rc = 0;
   for (const std::string &Path : Validate) {
     std::string Text;
@@ -275,6 +305,7 @@ int main(int argc, char **argv) {
           "tether: concurrency bug detector and leak analyzer for C++\n\n"
           "  tether check -p BUILD_DIR [FILES...]\n"
           "  tether models [--validate FILE...]\n"
+          "  tether models --infer -p BUILD_DIR [FILES...]\n"
           "  tether report INPUTS... -o report.html\n",
           &errs()))
     return tether::ExitUsage;

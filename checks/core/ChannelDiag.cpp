@@ -38,7 +38,13 @@ void placeAt(DiagBuilder &D, const ChanEvent &Ev, int Thread,
 }
 
 std::string channelName(const ChanEvent &Ev) {
-  return "'" + Ev.Key.describe() + "'";
+  std::string Name = "'" + Ev.Key.describe() + "'";
+  // Nobody wrote this model: say where it comes from, so that a reader can
+  // judge it (and write one if the inference is wrong).
+  if (Ev.Model && Ev.Model->Inferred && !Ev.Model->Types.empty())
+    Name += " (a '" + Ev.Model->Types.front() +
+            "', inferred to be a channel from its code)";
+  return Name;
 }
 
 void addEventNotes(DiagBuilder &D, const ChannelFlow &Flow,

@@ -2,6 +2,7 @@
 #include "Check.h"
 
 #include "ChannelFlow.h"
+#include "InferModels.h"
 #include "Summaries.h"
 
 #include "clang/AST/ASTLambda.h"
@@ -12,6 +13,8 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Regex.h"
+
+#include <optional>
 
 using namespace clang;
 
@@ -173,7 +176,20 @@ struct TUCheckRun {
     CheckOptions Options;
     if (Setup.Options)
       Options.Values = *Setup.Options;
-    TUContext TU(AST, *Setup.Models, Options);
+    // The project's own queues, read off this TU's classes, join the
+    // models every check asks (a copy per TU: another TU may define other
+    // classes under the same names).
+    const ModelSet *Models = Setup.Models;
+    std::optional<ModelSet> WithInferred;
+    if (Setup.InferModels) {
+      ApiModel Inferred = inferModels(AST, *Setup.Models);
+      if (!Inferred.Channels.empty()) {
+        WithInferred.emplace(*Setup.Models);
+        WithInferred->add(std::move(Inferred));
+        Models = &*WithInferred;
+      }
+    }
+    TUContext TU(AST, *Models, Options);
     TU.Linked = Linked ? Linked->L.get() : nullptr;
     FunctionVisitor V(TU, Enabled, Setup, Findings);
     V.TraverseDecl(AST.getTranslationUnitDecl());
@@ -185,6 +201,10 @@ struct TUCheckRun {
     return Findings;
   }
 };
+
+ApiModel inferTUModels(ASTContext &AST, const ModelSet &Known) {
+  return inferModels(AST, Known);
+}
 
 std::vector<Finding> runChecks(ASTContext &AST, const TUCheckSetup &Setup,
                                const LinkedFacts *Linked, TUFacts *Export) {

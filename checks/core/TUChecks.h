@@ -36,6 +36,7 @@ class Regex;
 namespace tether {
 
 class ModelSet;
+struct ApiModel;
 class LinkedSummaries;
 struct TUSummaries;
 
@@ -106,7 +107,14 @@ struct TUCheckSetup {
   const llvm::Regex *HeaderFilter = nullptr; // headers analysed too
   const llvm::Regex *ExcludeHeaderFilter = nullptr; // ...except these
   bool SystemHeaders = false; // system headers may match HeaderFilter too
+  // Hand-rolled queues of the project are channels too (analysis/
+  // InferModels.h): their models are read off the code of each TU.
+  bool InferModels = true;
 };
+
+// The models inferred from the classes a TU defines (not those Known already
+// models), as one document; its `channels` is empty when nothing is certain.
+ApiModel inferTUModels(clang::ASTContext &AST, const ModelSet &Known);
 
 // Runs the enabled checks over every function with a body in the TU's main
 // file (and in headers HeaderFilter matches). Linked null is the first pass:

@@ -1314,6 +1314,103 @@ TEST(Models, ValidateReportsLocation) {
       << R;
 }
 
+// A project's own queue, as `tether models --infer` reads it: printed as a
+// model marked inferred, accepted by `--validate`, and the same findings as
+// the inference gives when committed under `models:` with the inference off.
+constexpr const char *HandRolledQueue = R"(#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+namespace shop {
+template <typename T> class OrderQueue {
+public:
+  void put(T v) {
+    std::lock_guard<std::mutex> lk(m_);
+    q_.push_back(v);
+    cv_.notify_one();
+  }
+  std::optional<T> next() {
+    std::unique_lock<std::mutex> lk(m_);
+    cv_.wait(lk, [this] { return shut_ || !q_.empty(); });
+    if (q_.empty()) return std::nullopt;
+    T v = q_.front();
+    q_.pop_front();
+    return v;
+  }
+  void shut() {
+    std::lock_guard<std::mutex> lk(m_);
+    shut_ = true;
+    cv_.notify_all();
+  }
+private:
+  std::mutex m_;
+  std::condition_variable cv_;
+  std::deque<T> q_;
+  bool shut_ = false;
+};
+} // namespace shop
+
+int total(int n) {
+  shop::OrderQueue<int> orders;
+  std::thread producer([&orders, n] {
+    for (int i = 0; i < n; ++i)
+      orders.put(i);
+  });
+  int sum = 0;
+  while (auto o = orders.next())
+    sum += *o;
+  producer.join();
+  return sum;
+}
+)";
+
+TEST(Models, InferPrintsValidYamlForHandRolledQueues) {
+  Sandbox Box;
+  Box.write("orders.cpp", HandRolledQueue);
+  Box.compileDb({"orders.cpp"});
+  Result R = Box.tether({"models", "--infer", "-p", "."});
+  ASSERT_EQ(R.Status, 0) << R;
+  for (const char *Want :
+       {"library: *inferred", "shop::OrderQueue", "send:\\s*(\\[\\s*|-\\s*)put",
+        "receive:\\s*(\\[\\s*|-\\s*)next", "close:\\s*(\\[\\s*|-\\s*)shut",
+        "result: *optional", "inferred: *true"})
+    EXPECT_TRUE(std::regex_search(R.Out, std::regex(Want)))
+        << "missing " << Want << "\n" << R;
+  Box.write("inferred.yaml", R.Out);
+  Result V = Box.tether({"models", "--validate", "inferred.yaml"});
+  EXPECT_EQ(V.Status, 0) << V;
+
+  // The inferred model finds the producer that never shuts the queue; the
+  // same model committed by hand, with the inference off, finds the same.
+  Result Inferred = Box.tether({"check", "-p", ".", "--checks=channel-unclosed"});
+  EXPECT_EQ(Inferred.Status, 1) << Inferred;
+  EXPECT_NE(Inferred.Out.find("inferred to be a channel"), std::string::npos)
+      << Inferred;
+  std::string Indented;
+  for (const std::string &L : nonEmptyLines(R.Out))
+    if (L != "---" && L != "...")
+      Indented += (Indented.empty() ? "  - " : "    ") + L + "\n";
+  Box.write(".tether.yaml", "infer_models: false\nmodels:\n" + Indented);
+  Result Written = Box.tether({"check", "-p", ".", "--checks=channel-unclosed"});
+  EXPECT_EQ(Written.Status, 1) << Written << "\n.tether.yaml:\n"
+                               << Box.read(".tether.yaml");
+  EXPECT_EQ(countMatching(Written.Out, "[channel-unclosed]"), 1u) << Written;
+  Box.write(".tether.yaml", "infer_models: false\n");
+  Result Off = Box.tether({"check", "-p", ".", "--checks=channel-unclosed"});
+  EXPECT_EQ(Off.Status, 0) << Off;
+}
+
+TEST(Models, InferNeedsABuildDirectory) {
+  Sandbox Box;
+  Result R = Box.tether({"models", "--infer"});
+  EXPECT_EQ(R.Status, 2) << R;
+  EXPECT_NE(R.Err.find("--infer needs -p"), std::string::npos) << R;
+  Result P = Box.tether({"models", "-p", "."});
+  EXPECT_EQ(P.Status, 2) << P;
+}
+
 // ---------------------------------------------------------------------------
 // 12. --fix and --fix-dry-run (thread-loop-capture-by-ref's [&i] -> [i])
 

@@ -167,3 +167,89 @@ TEST(Models, CancellationSourceNeedsBoolForRequestsOnDestruction) {
                                "      requests_on_destruction: maybe\n");
   EXPECT_NE(Err.find("user.yaml:5:"), std::string::npos) << Err;
 }
+
+// How a receive reports "closed": one entry per form, read back per method.
+TEST(Models, ReceiveClosedFormsParse) {
+  std::string Err;
+  llvm::raw_string_ostream OS(Err);
+  std::optional<ApiModel> M = parseModel(
+      "library: acme\n"
+      "channels:\n"
+      "  - types: [acme::Queue]\n"
+      "    send: [push]\n"
+      "    receive: [pop, pull, read, wait_pop]\n"
+      "    close: [close]\n"
+      "    receive_closed:\n"
+      "      - {methods: [pop], result: optional}\n"
+      "      - {methods: [pull], result: exception, exception: acme::closed}\n"
+      "      - {methods: [read], result: bool}\n"
+      "      - methods: [wait_pop]\n"
+      "        result: status\n"
+      "        status: acme::status::closed\n"
+      "  - types: [acme::Mailbox]\n"
+      "    send: [post]\n"
+      "    receive: [take]\n"
+      "    closeless: true\n"
+      "    receive_closed: [{methods: [take], result: sentinel, sentinel: nullptr}]\n",
+      "user.yaml", OS);
+  OS.flush();
+  ASSERT_TRUE(M.has_value()) << Err;
+  const ChannelModel &Q = M->Channels[0];
+  ASSERT_NE(Q.closedForm("pop"), nullptr);
+  EXPECT_EQ(Q.closedForm("pop")->Form, ClosedForm::Optional);
+  ASSERT_NE(Q.closedForm("pull"), nullptr);
+  EXPECT_EQ(Q.closedForm("pull")->Form, ClosedForm::Exception);
+  EXPECT_EQ(Q.closedForm("pull")->Exception, "acme::closed");
+  EXPECT_EQ(Q.closedForm("read")->Form, ClosedForm::Bool);
+  EXPECT_EQ(Q.closedForm("wait_pop")->Status, "acme::status::closed");
+  EXPECT_EQ(Q.closedForm("push"), nullptr);
+  EXPECT_FALSE(Q.Closeless);
+  const ChannelModel &Box = M->Channels[1];
+  EXPECT_TRUE(Box.Closeless);
+  EXPECT_EQ(Box.closedForm("take")->Sentinel, "nullptr");
+}
+
+TEST(Models, ReceiveClosedIsValidated) {
+  const std::string Head = "library: acme\n"
+                           "channels:\n"
+                           "  - types: [acme::Queue]\n"
+                           "    send: [push]\n"
+                           "    receive: [pop]\n";
+  struct Bad {
+    std::string Tail, Message;
+  } Cases[] = {
+      {"    close: [close]\n"
+       "    receive_closed: [{methods: [pull], result: bool}]\n",
+       "'receive_closed' names 'pull', which is not in 'receive'"},
+      {"    close: [close]\n"
+       "    receive_closed: [{methods: [pop], result: status}]\n",
+       "'result: status' needs 'status'"},
+      {"    close: [close]\n"
+       "    receive_closed: [{methods: [pop], result: exception}]\n",
+       "'result: exception' needs 'exception'"},
+      {"    close: [close]\n"
+       "    receive_closed: [{methods: [pop], result: bool, status: a::b}]\n",
+       "'status' is only meaningful with 'result: status'"},
+      {"    close: [close]\n"
+       "    receive_closed: [{methods: [pop], result: maybe}]\n",
+       "unknown enumerated scalar"},
+      {"    close: [close]\n"
+       "    receive_closed: [{methods: [pop], result: bool},\n"
+       "                     {methods: [pop], result: optional}]\n",
+       "describes 'pop' twice"},
+      {"    close: [close]\n"
+       "    receive_closed: [{methods: [pop], result: sentinel, sentinel: "
+       "nullptr}]\n",
+       "'result: sentinel' is for 'closeless' channels"},
+      {"    closeless: true\n"
+       "    close: [close]\n",
+       "a 'closeless' channel has no 'close'"},
+      {"    closeless: true\n",
+       "a 'closeless' channel ends its receivers with a sentinel"},
+  };
+  for (const Bad &B : Cases) {
+    std::string Err = parseError(Head + B.Tail);
+    EXPECT_NE(Err.find("user.yaml:"), std::string::npos) << Err;
+    EXPECT_NE(Err.find(B.Message), std::string::npos) << B.Tail << "\n" << Err;
+  }
+}

@@ -9,7 +9,7 @@ int stop_early() {
     for (int i = 5; i > -5; --i)
       feed.push(i); // want-note "the producer sends"
   });
-  int sum = read_until_negative(feed);
+  int sum = read_until_negative(feed); // want-note "in the call to .read_until_negative. here"
   producer.join();
   return sum;
 }
