@@ -116,6 +116,7 @@ int dumpConfig(const CheckOptionsCLI &Opts, bool Explain) {
     OS << "header_filter: " << quoted(E.HeaderFilter) << "\n";
     OS << "exclude_header_filter: " << quoted(E.ExcludeHeaderFilter) << "\n";
     OS << "system_headers: " << (E.SystemHeaders ? "true" : "false") << "\n";
+    OS << "infer_models: " << (Cfg.InferModels ? "true" : "false") << "\n";
     OS << "# every option of the enabled checks: set, or its default\n";
     std::string Opt;
     for (const CheckInfo &I : Infos)
@@ -166,6 +167,8 @@ int dumpConfig(const CheckOptionsCLI &Opts, bool Explain) {
   OS << "system_headers: " << (E.SystemHeaders ? "true" : "false") << "  "
      << (Opts.SystemHeaders ? "--system-headers" : From("system_headers"))
      << "\n";
+  OS << "infer_models: " << (Cfg.InferModels ? "true" : "false") << "  "
+     << From("infer_models") << "\n";
   OS << "options:\n";
   for (const CheckInfo &I : Infos)
     if (checkEnabled(E.Checks, I.Id))
