@@ -1,9 +1,7 @@
-// Where a spawn loop's count comes from. One thread per element of a
-// container the caller hands in (or a message carries) grows with the input,
-// even when all of them are joined at the end. A pool's configured worker
-// count (an options field whose default is hardware_concurrency() or a
-// constant) is a bound, and so is splitting the input into a fixed number of
-// chunks.
+// Where a spawn loop's count comes from (analysis/CountOrigin). A pool's
+// configured worker count — an options field whose default is
+// hardware_concurrency() or a non-zero constant — is a bound, not input;
+// a member without such a default (a message's count) is input.
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -24,35 +22,6 @@ struct Response {
 };
 Response handle(const Request &r);
 void record(const Response &r);
-
-// Fan-out with one thread per request of the caller's batch, joined before
-// returning: a batch of 10 000 requests starts 10 000 threads.
-std::vector<Response> handle_all(const std::vector<Request> &requests) {
-  std::vector<Response> out(requests.size());
-  std::vector<std::thread> threads;
-  std::size_t i = 0;
-  for (auto &r : requests) // want-note "loop whose trip count depends on input"
-    threads.emplace_back([&out, &r, i = i++] { out[i] = handle(r); }); // want thread-unbounded-spawn "a range over parameter 'requests'" want-note "threads accumulate in 'threads' until after the loop"
-  for (auto &t : threads)
-    t.join();
-  return out;
-}
-
-// The same over a message's items, through a function pointer and index.
-struct Batch {
-  std::vector<Request> items;
-  std::string origin;
-};
-void handle_into(const Request &r, Response *out);
-
-void process_batch(const Batch &b, std::vector<Response> &out) {
-  out.resize(b.items.size());
-  std::vector<std::thread> threads;
-  for (std::size_t i = 0; i < b.items.size(); ++i) // want-note "loop whose trip count depends on input"
-    threads.emplace_back(handle_into, std::cref(b.items[i]), &out[i]); // want thread-unbounded-spawn "a count from the size of" want-note "threads accumulate in 'threads' until after the loop"
-  for (auto &t : threads)
-    t.join();
-}
 
 // A pool sized by its options: the default is the hardware's concurrency,
 // a caller may configure another number. A configured size, not input.
@@ -107,37 +76,29 @@ void start_io(const ServerConfig &cfg, std::vector<std::thread> &out) {
     out.emplace_back(io_loop, i);
 }
 
-// Chunking: the caller's data is split into one chunk per hardware thread;
-// the number of threads is the number of chunks, not the number of items.
-long sum_range(const std::vector<int> &v, std::size_t from, std::size_t to);
 
-long parallel_sum(const std::vector<int> &values) {
-  std::size_t workers = std::max(1u, std::thread::hardware_concurrency());
-  std::size_t chunk = (values.size() + workers - 1) / workers;
-  if (chunk == 0)
-    return 0;
-  std::vector<long> partial(workers, 0);
-  std::vector<std::thread> threads;
-  for (std::size_t from = 0, w = 0; from < values.size(); from += chunk, ++w)
-    threads.emplace_back([&, from, w] {
-      partial[w] = sum_range(values, from, std::min(from + chunk, values.size()));
-    });
-  for (auto &t : threads)
-    t.join();
-  long total = 0;
-  for (long p : partial)
-    total += p;
-  return total;
+// A count carried by a message: no configured default, so it is input. The
+// threads are detached, one per requested replica.
+struct ReplicateMsg {
+  int replicas;
+  std::string key;
+};
+void replicate_to(const std::string &key, int replica);
+
+void on_replicate(const ReplicateMsg &m) {
+  for (int i = 0; i < m.replicas; ++i) // want-note "loop whose trip count depends on input"
+    std::thread(replicate_to, m.key, i).detach(); // want thread-unbounded-spawn "a count from member 'replicas'" want-note "the thread is detached here"
 }
 
-// A fixed stride through the input is not chunking into a bounded number of
-// parts: 64 items per thread still grows with the input.
-void handle_block(const std::vector<Request> &rs, std::size_t from);
+// A counter that starts at zero is not a configured size either.
+class Fanout {
+public:
+  void add_peer() { ++peers_; }
+  void announce(const std::string &what) {
+    for (int i = 0; i < peers_; ++i) // want-note "loop whose trip count depends on input"
+      std::thread(replicate_to, what, i).detach(); // want thread-unbounded-spawn "a count from member 'peers_'" want-note "the thread is detached here"
+  }
 
-void handle_blocks(const std::vector<Request> &requests) {
-  std::vector<std::thread> threads;
-  for (std::size_t from = 0; from < requests.size(); from += 64) // want-note "loop whose trip count depends on input"
-    threads.emplace_back(handle_block, std::cref(requests), from); // want thread-unbounded-spawn "a count from the size of parameter 'requests'" want-note "threads accumulate in 'threads' until after the loop"
-  for (auto &t : threads)
-    t.join();
-}
+private:
+  int peers_ = 0;
+};
