@@ -9,6 +9,7 @@
 #include <condition_variable>
 #include <deque>
 #include <mutex>
+#include <semaphore>
 #include <string>
 #include <thread>
 #include <vector>
@@ -23,6 +24,28 @@ public:
 
 private:
   std::condition_variable_any cv_;
+};
+
+// A condition variable built on a semaphore: wait() unlocks the caller's
+// mutex by hand, blocks on the semaphore and locks the mutex again.
+class SemCondVar {
+public:
+  void wait(std::mutex &m) {
+    waiters_.fetch_add(1);
+    m.unlock();
+    sem_.acquire();
+    m.lock();
+  }
+  void notify_one() {
+    if (waiters_.load() > 0) {
+      waiters_.fetch_sub(1);
+      sem_.release();
+    }
+  }
+
+private:
+  std::atomic<int> waiters_{0};
+  std::counting_semaphore<> sem_{0};
 };
 
 // A monitor whose wait goes through a helper that does the actual wait.
@@ -166,4 +189,47 @@ private:
   Monitor mon_;
   std::deque<std::string> box_;
   long taken_ = 0;
+};
+
+// The semaphore-based condition variable: the mutex handed to wait() is
+// released while it blocks; the event log's mutex is not.
+class EventQueue {
+public:
+  void post(int ev) {
+    mu_.lock();
+    events_.push_back(ev);
+    ready_ = true;
+    mu_.unlock();
+    cv_.notify_one();
+  }
+  int next() {
+    mu_.lock();
+    while (!ready_)
+      cv_.wait(mu_);
+    int ev = events_.front();
+    events_.pop_front();
+    ready_ = !events_.empty();
+    mu_.unlock();
+    return ev;
+  }
+  int next_logged() {
+    std::lock_guard<std::mutex> g(log_mu_); // want-note "mutex locked here"
+    mu_.lock();
+    while (!ready_)
+      cv_.wait(mu_); // want lock-held-across-blocking "mutex 'this->log_mu_' is held across a call to 'wait', which blocks \(semacquire\)"
+    int ev = events_.front();
+    events_.pop_front();
+    ready_ = !events_.empty();
+    mu_.unlock();
+    ++logged_;
+    return ev;
+  }
+
+private:
+  std::mutex mu_;
+  std::mutex log_mu_;
+  SemCondVar cv_;
+  std::deque<int> events_;
+  bool ready_ = false;
+  long logged_ = 0;
 };
