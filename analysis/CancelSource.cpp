@@ -5,6 +5,8 @@
 #include "clang/AST/StmtCXX.h"
 #include "llvm/ADT/STLExtras.h"
 
+#include <functional>
+
 using namespace clang;
 
 namespace tether {
@@ -66,10 +68,11 @@ private:
 
   void record(const DeclRefExpr *DRE, const LambdaExpr *Outer) {
     Argument = false;
+    Request = false;
     auto [Kind, Node] = classify(DRE);
     if (Outer)
       Node = Outer;
-    Out.push_back({Kind, DRE, Node, Argument && !Outer});
+    Out.push_back({Kind, DRE, Node, Argument && !Outer, Request && !Outer});
   }
 
   std::pair<SourceRefKind, const Stmt *> classify(const DeclRefExpr *DRE) {
@@ -85,8 +88,10 @@ private:
         !MD->getIdentifier())
       return {SourceRefKind::Use, DRE};
     StringRef N = MD->getName();
-    if (llvm::is_contained(M.Request, N))
+    if (llvm::is_contained(M.Request, N)) {
+      Request = true;
       return {SourceRefKind::Use, DRE};
+    }
     if (llvm::is_contained(M.GetToken, N))
       return {tokenFate(I - 2), Call};
     if (MD->isConst())
@@ -110,8 +115,63 @@ private:
     if (const auto *CE = dyn_cast<CXXConstructExpr>(P))
       if (isCancelCallbackType(CE->getType(), Models))
         return SourceRefKind::Query;
+    // `auto tok = src.get_token();`: what the local does with it decides.
+    if (const auto *DS = dyn_cast<DeclStmt>(P))
+      if (DS->isSingleDecl())
+        if (const auto *Tok = dyn_cast<VarDecl>(DS->getSingleDecl());
+            Tok && Tok->hasLocalStorage() && !Tok->getType()->isReferenceType())
+          return localTokenLeaves(Tok, 0) ? SourceRefKind::Handout
+                                          : SourceRefKind::Query;
     Argument = isa<CallExpr, CXXConstructExpr>(P);
     return SourceRefKind::Handout;
+  }
+
+  // Does the token held by local Tok reach other code: passed to a call or
+  // a spawn, captured, stored, returned? Queries on it (`stop_possible()`,
+  // `stop_requested()`, in asserts or conditions) and copies into other
+  // locals that are only queried keep it here.
+  bool localTokenLeaves(const VarDecl *Tok, int Depth) const {
+    if (Depth > 4)
+      return true;
+    bool Leaves = false;
+    std::vector<const Stmt *> Path;
+    std::function<void(const Stmt *)> Walk = [&](const Stmt *S) {
+      if (!S || Leaves)
+        return;
+      Path.push_back(S);
+      if (const auto *DR = dyn_cast<DeclRefExpr>(S);
+          DR && DR->getDecl() &&
+          DR->getDecl()->getCanonicalDecl() == Tok->getCanonicalDecl())
+        Leaves = refLeaves(Path, Depth);
+      for (const Stmt *C : S->children())
+        Walk(C);
+      Path.pop_back();
+    };
+    Walk(Stack.front());
+    return Leaves;
+  }
+
+  // One reference to a local token (the last element of Path).
+  bool refLeaves(const std::vector<const Stmt *> &Path, int Depth) const {
+    size_t I = Path.size() - 1;
+    while (I > 0 && (isTransparent(Path[I - 1]) || isCopyOrMove(Path[I - 1])))
+      --I;
+    if (I == 0)
+      return true;
+    const Stmt *P = Path[I - 1];
+    if (const auto *ME = dyn_cast<MemberExpr>(P)) {
+      const auto *MD = dyn_cast_or_null<CXXMethodDecl>(ME->getMemberDecl());
+      // A const query on the token itself.
+      return !(MD && MD->isConst() && I >= 2 &&
+               isa<CXXMemberCallExpr>(Path[I - 2]));
+    }
+    if (const auto *DS = dyn_cast<DeclStmt>(P))
+      if (DS->isSingleDecl())
+        if (const auto *Copy = dyn_cast<VarDecl>(DS->getSingleDecl());
+            Copy && Copy->hasLocalStorage() &&
+            !Copy->getType()->isReferenceType())
+          return localTokenLeaves(Copy, Depth + 1);
+    return true;
   }
 
   const VarDecl *VD;
@@ -120,7 +180,25 @@ private:
   std::vector<SourceRef> &Out;
   std::vector<const Stmt *> Stack;
   bool Argument = false;
+  bool Request = false;
 };
+
+// Does the variable create a stop state of its own (`std::stop_source s;`,
+// `folly::CancellationSource src;`), rather than hold a handle to an existing
+// one: a copy of another source (`auto s = stop_;`) or one obtained from its
+// owner (`auto s = jt.get_stop_source();` — ~jthread requests stop on it)?
+// Only a state the function created is its to request.
+bool createsStopState(const VarDecl *VD) {
+  const Expr *Init = VD->getInit();
+  if (!Init)
+    return true;
+  Init = Init->IgnoreImplicit();
+  const auto *CE = dyn_cast<CXXConstructExpr>(Init);
+  if (!CE || CE->getConstructor()->isCopyOrMoveConstructor())
+    return false;
+  return llvm::all_of(CE->arguments(),
+                      [](const Expr *A) { return isa<CXXDefaultArgExpr>(A); });
+}
 
 void collectLocals(
     const Stmt *S, const ModelSet &Models,
@@ -132,7 +210,7 @@ void collectLocals(
       if (const auto *VD = dyn_cast<VarDecl>(D))
         if (VD->hasLocalStorage() && !isa<ParmVarDecl>(VD) &&
             !VD->getType()->isReferenceType() &&
-            !VD->getType()->isDependentType())
+            !VD->getType()->isDependentType() && createsStopState(VD))
           if (const CancelSourceModel *M =
                   cancelSourceModelOf(VD->getType(), Models);
               M && !M->RequestsOnDestruction)
@@ -157,6 +235,34 @@ localSources(const Stmt *Body, const ModelSet &Models) {
   std::vector<std::pair<const VarDecl *, const CancelSourceModel *>> Out;
   collectLocals(Body, Models, Out);
   return Out;
+}
+
+const VarDecl *ownSourceOfToken(const Stmt *Body, const VarDecl *Tok,
+                                const ModelSet &Models) {
+  if (!Body || !Tok || !Tok->hasLocalStorage() || !Tok->getInit())
+    return nullptr;
+  const Expr *Init = Tok->getInit()->IgnoreImplicit();
+  if (const auto *CE = dyn_cast<CXXConstructExpr>(Init);
+      CE && CE->getNumArgs() == 1 && CE->getConstructor()->isCopyOrMoveConstructor())
+    Init = CE->getArg(0)->IgnoreImplicit();
+  const auto *MC = dyn_cast<CXXMemberCallExpr>(Init);
+  const CXXMethodDecl *MD = MC ? MC->getMethodDecl() : nullptr;
+  if (!MD || !MD->getIdentifier() || !MC->getImplicitObjectArgument())
+    return nullptr;
+  const auto *DR = dyn_cast<DeclRefExpr>(
+      MC->getImplicitObjectArgument()->IgnoreParenImpCasts());
+  const auto *Src = DR ? dyn_cast<VarDecl>(DR->getDecl()) : nullptr;
+  if (!Src)
+    return nullptr;
+  for (const auto &[VD, M] : localSources(Body, Models)) {
+    if (VD != Src || !llvm::is_contained(M->GetToken, MD->getName()))
+      continue;
+    for (const SourceRef &R : sourceRefs(Body, VD, *M, Models))
+      if (R.Kind == SourceRefKind::Use && !R.Request)
+        return nullptr; // passed on, copied, stored, or requested elsewhere
+    return VD;
+  }
+  return nullptr;
 }
 
 } // namespace tether

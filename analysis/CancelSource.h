@@ -21,10 +21,12 @@ enum class SourceRefKind {
   // returned, stored, assigned.
   Use,
   // A token taken from it and handed on: `src.get_token()` passed to a
-  // callee, a spawn, captured, stored.
+  // callee, a spawn, captured, stored; or kept in a local (`auto tok =
+  // src.get_token();`) that is then handed on in one of those ways.
   Handout,
   // Harmless: a const query (`stop_possible()`), a token queried on the
-  // spot, a token given to a callback registration (std::stop_callback).
+  // spot, a token given to a callback registration (std::stop_callback), a
+  // token kept in locals that are only queried (asserts, conditions).
   Query
 };
 
@@ -39,6 +41,9 @@ struct SourceRef {
   // A hand-out straight into a call argument (`f(src.get_token())`), in
   // the function itself rather than in a lambda.
   bool Argument = false;
+  // A use that is a stop request (`src.request_stop()`) written in the
+  // function itself rather than in a lambda.
+  bool Request = false;
 };
 
 // Every reference to VD (a local source of model M) in Body, lambda bodies
@@ -50,8 +55,22 @@ std::vector<SourceRef> sourceRefs(const clang::Stmt *Body,
 
 // The local variables of cancellation-source types declared in Body (not in
 // lambda bodies, which are functions of their own), with their models.
-// Sources that request stop on destruction (std::jthread) are left out.
+// Sources that request stop on destruction (std::jthread) are left out, and
+// so are variables that hold a handle to a stop state created elsewhere (a
+// copy of another source, `jt.get_stop_source()`): only a default-constructed
+// source is a state of the function's own.
 std::vector<std::pair<const clang::VarDecl *, const CancelSourceModel *>>
 localSources(const clang::Stmt *Body, const ModelSet &Models);
+
+// Who may request stop on the state behind a local token? When Tok (a local
+// of Body) was taken from a local source of Body that creates its own state
+// (see localSources) and every use of that source is a stop request written
+// in Body itself — never copied, moved, passed, stored or captured — only
+// Body can request stop: Body is the party that stops, and its own waits are
+// not waits a stop request could cut short. Returns that source, or null
+// when the token may be stopped by other code too.
+const clang::VarDecl *ownSourceOfToken(const clang::Stmt *Body,
+                                       const clang::VarDecl *Tok,
+                                       const ModelSet &Models);
 
 } // namespace tether

@@ -54,14 +54,16 @@ bool waitsForOther(const BlockingOp &Op) {
   return Op.What != "sleep" && Op.What != "IO wait";
 }
 
-// A wait that releases a lock the caller passed in (`cv.wait(lk)` with `lk`
-// a parameter): the caller's business, not a block of this function's.
-bool releasesParameter(const BlockingOp &Op) {
-  for (const Expr *A : Op.Released)
-    if (const auto *DR = dyn_cast<DeclRefExpr>(stripWrappers(A)))
-      if (isa<ParmVarDecl>(DR->getDecl()))
-        return true;
-  return false;
+// The parameter of FD that E names (`lk`, `m`), or null.
+const ParmVarDecl *ownParam(const Expr *E, const FunctionDecl *FD) {
+  const auto *DR = E ? dyn_cast<DeclRefExpr>(stripWrappers(E)) : nullptr;
+  const auto *P = DR ? dyn_cast<ParmVarDecl>(DR->getDecl()) : nullptr;
+  return P && P->getDeclContext() == FD ? P : nullptr;
+}
+
+void addIndex(std::vector<unsigned> &L, unsigned I) {
+  if (!llvm::is_contained(L, I))
+    L.push_back(I);
 }
 
 bool contains(const std::vector<std::string> &V, llvm::StringRef S) {
@@ -250,16 +252,66 @@ struct Walker {
       addUnique(L, ObjectFact{K, FactSite{Op, FD, {}, {}}});
   }
 
+  // Parameters (locks the caller passed in) unlocked by hand on every path
+  // so far and not locked again: a wait now releases them.
+  std::vector<unsigned> Unlocked;
+
+  void mustWait(const BlockFact &B) {
+    // A wait that releases nothing of the caller's says more than one that
+    // does.
+    if (!Out.MustWait ||
+        (!Out.MustWait->ReleasesParams.empty() && B.ReleasesParams.empty()))
+      Out.MustWait = B;
+  }
+
   void block(const BlockingOp &Op, bool Conditional) {
-    BlockFact B{Op.What, FactSite{Op.Call, FD, {}, {}}};
+    BlockFact B{Op.What, FactSite{Op.Call, FD, {}, {}}, {}};
     if (!Out.MayBlock)
       Out.MayBlock = B;
     if (!waitsForOther(Op))
       return;
+    for (const Expr *A : Op.Released)
+      if (const ParmVarDecl *P = ownParam(A, FD))
+        addIndex(B.ReleasesParams, P->getFunctionScopeIndex());
+    for (unsigned I : Unlocked)
+      addIndex(B.ReleasesParams, I);
     if (!Out.MayWait)
       Out.MayWait = B;
-    if (!Conditional && !Out.MustWait && !releasesParameter(Op))
-      Out.MustWait = B;
+    if (!Conditional)
+      mustWait(B);
+  }
+
+  // `m.unlock()` / `lk.unlock()` on a parameter, and `lock()` again.
+  void handUnlock(const CXXMemberCallExpr *MC, bool Conditional) {
+    const CXXMethodDecl *MD = MC->getMethodDecl();
+    const ParmVarDecl *P = ownParam(MC->getImplicitObjectArgument(), FD);
+    if (!P || !MD || !MD->getIdentifier())
+      return;
+    QualType T = P->getType();
+    const LockModel *L = mutexModelOf(T, TU.Models);
+    if (!L && isGuardType(T, TU.Models))
+      L = mutexModelOf(
+          [&]() -> QualType {
+            if (const auto *Spec = dyn_cast_or_null<
+                    ClassTemplateSpecializationDecl>(
+                    T.getNonReferenceType()->getAsCXXRecordDecl()))
+              for (const TemplateArgument &TA :
+                   Spec->getTemplateArgs().asArray())
+                if (TA.getKind() == TemplateArgument::Type)
+                  return TA.getAsType();
+            return QualType();
+          }(),
+          TU.Models);
+    if (!L)
+      return;
+    llvm::StringRef Name = MD->getName();
+    unsigned I = P->getFunctionScopeIndex();
+    if (contains(L->Unlock, Name) || contains(L->SharedUnlock, Name)) {
+      if (!Conditional)
+        addIndex(Unlocked, I);
+    } else if (contains(L->Lock, Name) || contains(L->SharedLock, Name)) {
+      llvm::erase(Unlocked, I);
+    }
   }
 
   void call(const CallExpr *C, bool Conditional) {
@@ -280,6 +332,8 @@ struct Walker {
     if (const auto *MC = dyn_cast<CXXMemberCallExpr>(C)) {
       const CXXMethodDecl *MD = MC->getMethodDecl();
       const Expr *Obj = MC->getImplicitObjectArgument();
+      if (MD && MD->getIdentifier() && Obj)
+        handUnlock(MC, Conditional);
       if (MD && MD->getIdentifier() && Obj) {
         llvm::StringRef Name = MD->getName();
         QualType T = Obj->IgnoreParenImpCasts()->getType();
@@ -308,8 +362,19 @@ struct Walker {
       Out.MayBlock = F.MayBlock;
     if (!Out.MayWait && F.MayWait)
       Out.MayWait = F.MayWait;
-    if (!Conditional && !Out.MustWait && F.MustWait)
-      Out.MustWait = F.MustWait;
+    if (!Conditional && F.MustWait) {
+      // The callee's released parameters, as this function's own.
+      BlockFact B = *F.MustWait;
+      B.ReleasesParams.clear();
+      auto [Args, Object] = callArgs(C);
+      for (unsigned I : F.MustWait->ReleasesParams)
+        if (I < Args.size())
+          if (const ParmVarDecl *P = ownParam(Args[I], FD))
+            addIndex(B.ReleasesParams, P->getFunctionScopeIndex());
+      for (unsigned I : Unlocked)
+        addIndex(B.ReleasesParams, I);
+      mustWait(B);
+    }
     auto Map = [&](std::vector<ObjectFact> &To,
                    const std::vector<ObjectFact> &From, bool KeepUnnamed) {
       for (const ObjectFact &X : From) {
@@ -522,7 +587,9 @@ const FunctionFacts &FactsCache::fromLinked(const FunctionDecl *FD) {
       -> std::optional<BlockFact> {
     if (!B)
       return std::nullopt;
-    return BlockFact{B->What, FactSite{nullptr, nullptr, B->Where, B->Function}};
+    return BlockFact{B->What,
+                     FactSite{nullptr, nullptr, B->Where, B->Function},
+                     B->ReleasesParams};
   };
   F->MayBlock = Block(X->MayBlock);
   F->MayWait = Block(X->MayWait);
@@ -586,6 +653,7 @@ void FactsCache::exportTo(llvm::ArrayRef<const FunctionDecl *> Functions,
         return std::nullopt;
       ExternalBlockFact E;
       E.What = B->What;
+      E.ReleasesParams = B->ReleasesParams;
       Where(B->At, E.Where, E.Function);
       return E;
     };

@@ -9,6 +9,8 @@
 //     lock_shared(), try_lock() on a mutex);
 //   - the stop requests it may make (request_stop() on a stop source or a
 //     jthread, a model's interrupt());
+//   - which of its parameters a wait releases while it blocks (a user
+//     condition variable's `wait(Lockable &)`);
 //   - the flags and counters it may write (ObjectWrites.h): a bool set
 //     (`stop_ = true`), or any write of an atomic (`done_.store(true)`,
 //     `f.test_and_set()`, `pending_.fetch_sub(1)`, `++count_`,
@@ -59,6 +61,12 @@ struct FactSite {
 struct BlockFact {
   std::string What; // "thread join", "channel receive", "sleep", …
   FactSite At;
+  // The wait releases the locks passed as these parameters while it blocks
+  // (a user condition variable's `wait(Lockable &m)` that hands `m` to
+  // condition_variable_any::wait, or unlocks it by hand around a semaphore
+  // acquire): at a call, the caller's mutexes given as those arguments are
+  // not held across it.
+  std::vector<unsigned> ReleasesParams;
 };
 
 struct ObjectFact {
@@ -81,8 +89,9 @@ struct FunctionFacts {
   std::optional<BlockFact> MayBlock;
   std::optional<BlockFact> MayWait;
   // Blocks on every path (not under a condition, in a loop, a switch, a
-  // `?:`, `&&`/`||` or a catch handler) waiting for another thread; a wait
-  // that releases a lock the caller passed in does not count.
+  // `?:`, `&&`/`||` or a catch handler) waiting for another thread. A wait
+  // that releases locks the caller passed in says which (ReleasesParams); one
+  // that releases nothing of the caller's is preferred when there are both.
   std::optional<BlockFact> MustWait;
   std::vector<ObjectFact> Acquires;
   std::vector<ObjectFact> RequestsStop;

@@ -52,6 +52,12 @@ static json::Value blockToJSON(const std::optional<ExternalBlockFact> &B) {
     return nullptr;
   json::Value V = pointToJSON(B->Where, B->Function);
   (*V.getAsObject())["what"] = B->What;
+  if (!B->ReleasesParams.empty()) {
+    json::Array R;
+    for (unsigned I : B->ReleasesParams)
+      R.push_back(int64_t(I));
+    (*V.getAsObject())["releases_params"] = std::move(R);
+  }
   return V;
 }
 
@@ -227,6 +233,13 @@ static bool blockFromJSON(const json::Value *V,
   if (F.What.empty())
     return false;
   pointFromJSON(*O, F.Where, F.Function);
+  if (const json::Array *R = O->getArray("releases_params"))
+    for (const json::Value &I : *R) {
+      std::optional<int64_t> N = I.getAsInteger();
+      if (!N || *N < 0)
+        return false;
+      F.ReleasesParams.push_back(unsigned(*N));
+    }
   B = std::move(F);
   return true;
 }
@@ -458,7 +471,10 @@ static void mapObjects(std::vector<ExternalObjectFact> &Out,
 static bool sameShape(const ExternalFacts &A, const ExternalFacts &B) {
   return bool(A.MayBlock) == bool(B.MayBlock) &&
          bool(A.MayWait) == bool(B.MayWait) &&
-         bool(A.MustWait) == bool(B.MustWait) && A.Opaque == B.Opaque &&
+         bool(A.MustWait) == bool(B.MustWait) &&
+         (!A.MustWait || A.MustWait->ReleasesParams.empty() ==
+                             B.MustWait->ReleasesParams.empty()) &&
+         A.Opaque == B.Opaque &&
          A.Acquires.size() == B.Acquires.size() &&
          A.RequestsStop.size() == B.RequestsStop.size() &&
          A.WritesFlag.size() == B.WritesFlag.size();
@@ -486,8 +502,20 @@ void LinkedSummaries::linkFacts() {
           Out.MayBlock = Callee.MayBlock;
         if (!Out.MayWait)
           Out.MayWait = Callee.MayWait;
-        if (!Out.MustWait && C.Unconditional)
-          Out.MustWait = Callee.MustWait;
+        if (C.Unconditional && Callee.MustWait) {
+          // The callee's released parameters, as the caller's own: an
+          // argument that is a parameter of the caller, as it is.
+          ExternalBlockFact B = *Callee.MustWait;
+          B.ReleasesParams.clear();
+          for (unsigned I : Callee.MustWait->ReleasesParams)
+            if (I < C.Args.size() && C.Args[I] &&
+                C.Args[I]->Root == FactKey::Param && C.Args[I]->Path.empty() &&
+                !llvm::is_contained(B.ReleasesParams, unsigned(C.Args[I]->Index)))
+              B.ReleasesParams.push_back(unsigned(C.Args[I]->Index));
+          if (!Out.MustWait || (!Out.MustWait->ReleasesParams.empty() &&
+                                B.ReleasesParams.empty()))
+            Out.MustWait = std::move(B);
+        }
         mapObjects(Out.Acquires, Callee.Acquires, C);
         mapObjects(Out.RequestsStop, Callee.RequestsStop, C);
         mapObjects(Out.WritesFlag, Callee.WritesFlag, C);

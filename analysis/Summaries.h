@@ -72,6 +72,7 @@ struct ExternalBlockFact {
   std::string What;
   SourcePoint Where;
   std::string Function;
+  std::vector<unsigned> ReleasesParams; // see BlockFact (Facts.h)
 };
 
 struct ExternalObjectFact {

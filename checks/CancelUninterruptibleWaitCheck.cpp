@@ -5,6 +5,7 @@
 // See docs/checks/cancel-uninterruptible-wait.md.
 #include "core/Check.h"
 #include "ASTHelpers.h"
+#include "CancelSource.h"
 #include "LockState.h"
 #include "ModelMatch.h"
 #include "ObjectKey.h"
@@ -214,7 +215,7 @@ public:
     const ModelSet &Models = Ctx.tu().Models;
     if (!SP)
       SP = std::make_unique<StopPaths>(Ctx.ast(), Models);
-    const ValueDecl *Token = tokenInScope(FD);
+    const ValueDecl *Token = tokenInScope(FD, Models);
     if (!Token)
       return;
     if (!Index) {
@@ -251,7 +252,8 @@ public:
 private:
   // A stop token the function can see: a parameter, a lambda capture, or a
   // local variable.
-  const ValueDecl *tokenInScope(const FunctionDecl *FD) const {
+  const ValueDecl *tokenInScope(const FunctionDecl *FD,
+                                const ModelSet &Models) const {
     for (const ParmVarDecl *P : FD->parameters())
       if (SP->isTokenType(P->getType()))
         return P;
@@ -263,19 +265,24 @@ private:
               V && SP->isTokenType(V->getType()))
             return V;
     const ValueDecl *Found = nullptr;
-    findLocalToken(FD->getBody(), Found);
+    findLocalToken(FD->getBody(), FD->getBody(), Models, Found);
     return Found;
   }
-  void findLocalToken(const Stmt *S, const ValueDecl *&Found) const {
+  // A local token, unless it comes from a source only this function
+  // requests stop on: then this function is the one that stops, and no
+  // request can arrive while it waits.
+  void findLocalToken(const Stmt *Body, const Stmt *S, const ModelSet &Models,
+                      const ValueDecl *&Found) const {
     if (!S || Found || isa<LambdaExpr>(S))
       return;
     if (const auto *DS = dyn_cast<DeclStmt>(S))
       for (const Decl *D : DS->decls())
         if (const auto *VD = dyn_cast<VarDecl>(D);
-            VD && SP->isTokenType(VD->getType()) && !Found)
+            VD && SP->isTokenType(VD->getType()) && !Found &&
+            !ownSourceOfToken(Body, VD, Models))
           Found = VD;
     for (const Stmt *C : S->children())
-      findLocalToken(C, Found);
+      findLocalToken(Body, C, Models, Found);
   }
 
   static void collect(const Stmt *S, std::vector<const Stmt *> &Out) {

@@ -1,7 +1,9 @@
 // lock-held-across-blocking: a mutex is held across an operation that blocks
 // the thread (channel receive, send on a bounded channel, join, future get,
 // sleep, a wait on another condition variable, blocking I/O, or a call to a
-// function that does one of these on every path).
+// function that does one of these on every path). A function whose wait
+// releases the locks passed to it (a user condition variable's
+// `wait(Lockable &)`, from the facts) does not hold those across it.
 //
 // A join is a deadlock only if the joined thread may take the held mutex:
 // the thread's body is found from the handle (a local, a member, a member
@@ -240,6 +242,20 @@ public:
           Via = Ctx.tu().facts().get(Callee).MustWait;
         if (!Via)
           continue;
+        // A user wait that releases the locks passed to it while it blocks
+        // (`cv.wait(m)` on a condition variable of the project's own).
+        if (!Via->ReleasesParams.empty()) {
+          BlockingOp Released;
+          Released.Call = Call;
+          unsigned Skip = isa<CXXOperatorCallExpr>(Call) &&
+                                  isa<CXXMethodDecl>(Callee)
+                              ? 1
+                              : 0;
+          for (unsigned I : Via->ReleasesParams)
+            if (I + Skip < Call->getNumArgs())
+              Released.Released.push_back(Call->getArg(I + Skip));
+          LS.removeReleased(Released, Held);
+        }
       }
       if (Held.empty())
         continue;

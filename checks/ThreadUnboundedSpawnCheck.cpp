@@ -7,6 +7,7 @@
 #include "core/Check.h"
 #include "ASTHelpers.h"
 #include "ChannelFlow.h"
+#include "CountOrigin.h"
 #include "LockState.h"
 #include "ModelMatch.h"
 #include "SpawnLoops.h"
@@ -267,104 +268,8 @@ private:
 
   // --- input-dependent trip counts -----------------------------------------
 
-  enum class Bound { Constant, Input, Unknown };
-
-  // Classifies an expression that bounds a loop: constant, input-driven
-  // (parameter, member, a call's result, a container's size) or unknown.
-  static Bound classify(FunctionContext &Ctx, const Expr *E, std::string &Desc,
-                        int Depth = 0) {
-    if (!E || Depth > 3)
-      return Bound::Unknown;
-    E = E->IgnoreParenImpCasts();
-    if (E->isValueDependent() || E->isTypeDependent())
-      return Bound::Unknown;
-    if (E->isIntegerConstantExpr(Ctx.ast()))
-      return Bound::Constant;
-    if (anyNode(E, [](const Stmt *S) {
-          const auto *C = dyn_cast<CallExpr>(S);
-          return C && calleeNamed(C, {"hardware_concurrency"});
-        }))
-      return Bound::Constant;
-    if (const auto *C = dyn_cast<CallExpr>(E)) {
-      // std::min(n, 8): bounded by the constant.
-      if (calleeNamed(C, {"min"}))
-        for (const Expr *A : C->arguments()) {
-          std::string Ignored;
-          if (classify(Ctx, A, Ignored, Depth + 1) == Bound::Constant)
-            return Bound::Constant;
-        }
-      if (const auto *MC = dyn_cast<CXXMemberCallExpr>(C))
-        if (calleeNamed(MC, {"size", "length", "count"})) {
-          std::string Inner;
-          Bound B = classify(Ctx, MC->getImplicitObjectArgument(), Inner,
-                             Depth + 1);
-          if (B == Bound::Input)
-            Desc = "the size of " + Inner;
-          return B;
-        }
-      if (const FunctionDecl *FD = C->getDirectCallee();
-          FD && FD->getIdentifier() && !FD->isConstexpr()) {
-        Desc = "the result of '" + FD->getNameAsString() + "'";
-        return Bound::Input;
-      }
-      return Bound::Unknown;
-    }
-    if (const auto *DR = dyn_cast<DeclRefExpr>(E)) {
-      const ValueDecl *D = DR->getDecl();
-      if (D->getType()->isConstantArrayType())
-        return Bound::Constant;
-      if (const CXXRecordDecl *RD =
-              D->getType().getNonReferenceType()->getAsCXXRecordDecl())
-        if (modelName(RD) == "std::array")
-          return Bound::Constant;
-      if (isa<ParmVarDecl>(D)) {
-        Desc = "parameter '" + D->getNameAsString() + "'";
-        return Bound::Input;
-      }
-      if (const auto *V = dyn_cast<VarDecl>(D)) {
-        if (V->getType()->isConstantArrayType())
-          return Bound::Constant;
-        if (const CXXRecordDecl *RD = V->getType()->getAsCXXRecordDecl())
-          if (modelName(RD) == "std::array")
-            return Bound::Constant;
-        if (V->hasLocalStorage() && V->getInit()) {
-          std::string Inner;
-          Bound B = classify(Ctx, V->getInit(), Inner, Depth + 1);
-          if (B == Bound::Input)
-            Desc = "'" + V->getNameAsString() + "' (from " + Inner + ")";
-          return B;
-        }
-      }
-      return Bound::Unknown;
-    }
-    if (const auto *ME = dyn_cast<MemberExpr>(E)) {
-      const ValueDecl *D = ME->getMemberDecl();
-      if (isa<FieldDecl>(D)) {
-        QualType T = D->getType();
-        if (T->isConstantArrayType())
-          return Bound::Constant;
-        if (const CXXRecordDecl *RD = T->getAsCXXRecordDecl())
-          if (modelName(RD) == "std::array")
-            return Bound::Constant;
-        Desc = "member '" + D->getNameAsString() + "'";
-        return Bound::Input;
-      }
-      return Bound::Unknown;
-    }
-    if (const auto *BO = dyn_cast<BinaryOperator>(E)) {
-      std::string L, R;
-      Bound A = classify(Ctx, BO->getLHS(), L, Depth + 1);
-      Bound B = classify(Ctx, BO->getRHS(), R, Depth + 1);
-      if (A == Bound::Input || B == Bound::Input) {
-        Desc = A == Bound::Input ? L : R;
-        return Bound::Input;
-      }
-      if (A == Bound::Constant && B == Bound::Constant)
-        return Bound::Constant;
-      return Bound::Unknown;
-    }
-    return Bound::Unknown;
-  }
+  // Where a bound comes from: the shared answer of analysis/CountOrigin.
+  using Bound = CountOrigin;
 
   // A relational loop condition `i < n`: constant if either side is a
   // constant, input if a side is.
@@ -442,16 +347,16 @@ private:
         return T && T->getDecl() == V;
       });
     };
-    Bound A = Counter(L) ? Bound::Unknown : classify(Ctx, L, DL);
-    Bound B = Counter(R) ? Bound::Unknown : classify(Ctx, R, DR);
+    Bound A = Counter(L) ? Bound::Unknown : countOrigin(L, Ctx.ast(), DL);
+    Bound B = Counter(R) ? Bound::Unknown : countOrigin(R, Ctx.ast(), DR);
     // Iterator loops: `it != items.end()`.
     auto EndOf = [&](const Expr *E, std::string &D) {
       if (const auto *MC =
               dyn_cast<CXXMemberCallExpr>(E->IgnoreParenImpCasts()))
         if (calleeNamed(MC, {"end", "cend"})) {
           std::string Inner;
-          if (classify(Ctx, MC->getImplicitObjectArgument(), Inner) ==
-              Bound::Input) {
+          if (countOrigin(MC->getImplicitObjectArgument(), Ctx.ast(),
+                          Inner) == Bound::Input) {
             D = "the size of " + Inner;
             return true;
           }
@@ -506,7 +411,7 @@ private:
       if (!Range)
         return std::nullopt;
       std::string Desc;
-      if (classify(Ctx, Range, Desc) == Bound::Input) {
+      if (countOrigin(Range, Ctx.ast(), Desc) == Bound::Input) {
         In.What = "a range over " + Desc;
         return In;
       }
@@ -519,6 +424,10 @@ private:
       Cond = W->getCond();
     else if (const auto *D = dyn_cast<DoStmt>(Loop))
       Cond = D->getCond();
+    // Chunks whose size scales with the input: as many iterations as
+    // chunks, not as items.
+    if (chunksItsInput(dyn_cast<ForStmt>(Loop)))
+      return std::nullopt;
     std::string Desc;
     if (auto B = relationalBound(Ctx, Loop, Cond, Desc)) {
       if (*B == Bound::Input) {
