@@ -44,14 +44,6 @@ bool isElementAccess(const CXXMethodDecl *MD) {
   return hasName(MD, {"back", "front", "at"});
 }
 
-// A variable whose storage ends with its scope (locals and by-value
-// parameters). References are not: what they refer to is someone else's.
-bool isAutomaticObject(const ValueDecl *D) {
-  const auto *VD = dyn_cast_or_null<VarDecl>(D);
-  return VD && VD->hasLocalStorage() && !VD->getType()->isReferenceType() &&
-         !VD->isInitCapture();
-}
-
 } // namespace
 
 const char *handleFateName(HandleFate F) {
