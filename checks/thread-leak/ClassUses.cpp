@@ -13,13 +13,27 @@ namespace tether {
 namespace threadleak {
 
 const SpawnModel *handleModelOfType(QualType T, const ModelSet &Models,
-                                    bool &Container) {
+                                    bool &Container,
+                                    const CXXRecordDecl **Owner) {
   Container = false;
+  if (Owner)
+    *Owner = nullptr;
   if (T.isNull() || T->isReferenceType() || T->isPointerType())
     return nullptr;
   const CXXRecordDecl *RD = T.getCanonicalType()->getAsCXXRecordDecl();
   if (!RD)
     return nullptr;
+  // Owned through a smart pointer (a class template designating its first
+  // argument through operator->): its last owner destroys the handle.
+  if (const CXXRecordDecl *Pointee = designatedRecord(T);
+      Pointee && Pointee != RD && isa<ClassTemplateSpecializationDecl>(RD)) {
+    const SpawnModel *M = Models.spawnForType(modelName(Pointee));
+    if (!M || M->Type.empty() || !M->Methods.empty())
+      return nullptr;
+    if (Owner)
+      *Owner = RD;
+    return M;
+  }
   if (const SpawnModel *M = Models.spawnForType(modelName(RD)))
     return M->Type.empty() || !M->Methods.empty() ? nullptr : M;
   if (const auto *Spec = dyn_cast<ClassTemplateSpecializationDecl>(RD)) {
@@ -110,6 +124,8 @@ bool ClassUses::VisitMemberExpr(MemberExpr *ME) {
   bool Container = false;
   if (!handleModelOfType(FD->getType(), Models, Container))
     return true;
+  if (isPointerTest(ME))
+    return true; // `if (worker_)`: neither a start nor a join
   FieldUses &U = Fields[FD];
   if (isSpawnTarget(ME))
     ++U.Spawns;
@@ -177,12 +193,64 @@ bool ClassUses::isSpawnTarget(const MemberExpr *ME) {
         return false;
       if (matchSpawn(MC, Models))
         return true;
+      // `worker_.reset(new std::thread(f))`: the smart pointer adopts it.
+      if (isSmartPointer(MC->getImplicitObjectArgument()->getType()) &&
+          MC->getNumArgs() == 1)
+        if (const auto *NE =
+                dyn_cast<CXXNewExpr>(stripTemporaries(MC->getArg(0))))
+          return NE->getInitializer() &&
+                 matchSpawn(stripTemporaries(NE->getInitializer()), Models);
       if (!isContainerInsert(MC))
         return false;
       for (const Expr *A : MC->arguments())
         if (!matchSpawn(stripTemporaries(A), Models))
           return false;
       return MC->getNumArgs() > 0;
+    }
+    return false;
+  }
+  return false;
+}
+
+bool isSmartPointer(QualType T) {
+  const CXXRecordDecl *RD =
+      T.getNonReferenceType().getCanonicalType()->getAsCXXRecordDecl();
+  return RD && isa<ClassTemplateSpecializationDecl>(RD) &&
+         designatedRecord(T) != RD;
+}
+
+// A test of an owning pointer member: `if (worker_)`, `!worker_`,
+// `worker_ != nullptr`. It neither starts nor joins the thread.
+bool ClassUses::isPointerTest(const MemberExpr *ME) {
+  if (!isSmartPointer(ME->getType()))
+    return false;
+  const Expr *Cur = ME;
+  for (int I = 0; I < 4; ++I) {
+    DynTypedNodeList Parents = AST.getParents(*Cur);
+    if (Parents.empty())
+      return false;
+    const Expr *P = Parents[0].get<Expr>();
+    if (!P)
+      return false;
+    if (isa<ImplicitCastExpr, ParenExpr>(P)) {
+      Cur = P;
+      continue;
+    }
+    // `operator bool` through an implicit conversion.
+    if (const auto *M = dyn_cast<MemberExpr>(P)) {
+      DynTypedNodeList GP = AST.getParents(*M);
+      const auto *MC = GP.empty() ? nullptr : GP[0].get<CXXMemberCallExpr>();
+      return MC && isa_and_nonnull<CXXConversionDecl>(MC->getMethodDecl());
+    }
+    if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(P)) {
+      if ((Op->getOperator() != OO_EqualEqual &&
+           Op->getOperator() != OO_ExclaimEqual) ||
+          Op->getNumArgs() != 2)
+        return false;
+      for (const Expr *A : Op->arguments())
+        if (isa<CXXNullPtrLiteralExpr>(A->IgnoreParenImpCasts()))
+          return true;
+      return false;
     }
     return false;
   }

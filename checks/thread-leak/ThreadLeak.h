@@ -43,10 +43,12 @@ namespace threadleak {
 
 extern const char *const CheckId;
 
-// The handle type of a field: a spawn handle (std::thread) or a container
-// of them (std::vector<std::thread>).
+// The handle type of a field: a spawn handle (std::thread), a container of
+// them (std::vector<std::thread>), or a handle owned through a smart pointer
+// (std::shared_ptr<std::thread>; Owner is set to the pointer's class).
 const SpawnModel *handleModelOfType(clang::QualType T, const ModelSet &Models,
-                                    bool &Container);
+                                    bool &Container,
+                                    const clang::CXXRecordDecl **Owner = nullptr);
 
 // What the translation unit says about classes: how their objects are made
 // (to know that `this` lives until exit) and how their thread members are
@@ -60,6 +62,10 @@ struct ClassObjects {
 struct FieldUses {
   unsigned Spawns = 0, Other = 0;
 };
+
+// A smart pointer: a class template designating its first argument
+// through operator-> (ModelMatch's designatedRecord).
+bool isSmartPointer(clang::QualType T);
 
 class ClassUses : public clang::RecursiveASTVisitor<ClassUses> {
 public:
@@ -84,6 +90,7 @@ public:
 
 private:
   bool isSpawnTarget(const clang::MemberExpr *ME);
+  bool isPointerTest(const clang::MemberExpr *ME);
 
   clang::ASTContext &AST;
   const ModelSet &Models;

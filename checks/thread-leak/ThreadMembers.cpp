@@ -53,8 +53,9 @@ void ThreadLeakCheck::checkMember(FunctionContext &Ctx, const Spawn &S) {
   if (!F || !ReportedFields.insert(F).second)
     return;
   bool Container = false;
+  const CXXRecordDecl *Owner = nullptr;
   const SpawnModel *M =
-      handleModelOfType(F->getType(), Ctx.tu().Models, Container);
+      handleModelOfType(F->getType(), Ctx.tu().Models, Container, &Owner);
   if (!M || M->Destruction != OnDestruction::Terminate)
     return;
   const auto *RD = dyn_cast_or_null<CXXRecordDecl>(F->getParent());
@@ -79,10 +80,22 @@ void ThreadLeakCheck::checkMember(FunctionContext &Ctx, const Spawn &S) {
           ? "member '" + F->getNameAsString() + "' holds " + M->Type +
                 " objects that are never joined or detached; destroying a '" +
                 Cls + "' while they run calls std::terminate"
-          : M->Type + " member '" + F->getNameAsString() +
-                "' is never joined or detached; destroying a '" + Cls +
+          : M->Type + " member '" + F->getNameAsString() + "'" +
+                (Owner ? " (owned through " + modelName(Owner) + ")"
+                       : std::string()) +
+                " is never joined or detached; destroying a '" + Cls +
                 "' while the thread runs calls std::terminate";
-  DiagBuilder D = Ctx.report(info(), F->getLocation(), Msg, S.Anchor);
+  // The join belongs in the class's destructor when it has one: the
+  // finding is there, with the member as a note.
+  const FunctionDecl *DtorDef = nullptr;
+  if (const CXXDestructorDecl *Dtor = RD->getDestructor();
+      Dtor && Dtor->isUserProvided())
+    Dtor->hasBody(DtorDef);
+  DiagBuilder D = Ctx.report(
+      info(), DtorDef ? DtorDef->getLocation() : F->getLocation(), Msg,
+      S.Anchor);
+  if (DtorDef)
+    D.note(F->getLocation(), "member declared here");
   D.note(S.Site.Expr->getBeginLoc(), "thread started here");
 }
 
