@@ -24,21 +24,26 @@ namespace tether {
 namespace threadleak {
 namespace {
 
-bool isStdCall(const Expr *E, llvm::StringRef Name) {
-  const auto *Call = dyn_cast_or_null<CallExpr>(E);
-  if (!Call)
+// Is D an automatic object of In's own frame: declared in In (a local or a
+// by-value parameter), not a variable that In, a lambda, captured from the
+// function around it (by reference that is a reference, by copy a member of
+// the closure)? Any automatic object when In is unknown.
+bool localOf(const ValueDecl *D, const FunctionDecl *In) {
+  if (!isAutomaticObject(D))
     return false;
-  const FunctionDecl *FD = Call->getDirectCallee();
-  return FD && FD->isInStdNamespace() && FD->getIdentifier() &&
-         FD->getName() == Name;
+  if (!In)
+    return true;
+  const DeclContext *DC = D->getParentFunctionOrMethod();
+  return DC && cast<Decl>(DC)->getCanonicalDecl() == In->getCanonicalDecl();
 }
 
 // The local variable an argument hands over by address: `std::ref(x)`,
 // `std::cref(x)`, `&x`.
-const VarDecl *addressedLocal(const Expr *A) {
+const VarDecl *addressedLocal(const Expr *A, const FunctionDecl *In) {
   A = stripTemporaries(A);
-  if (isStdCall(A, "ref") || isStdCall(A, "cref")) {
-    const auto *Call = cast<CallExpr>(A);
+  const auto *Call = dyn_cast<CallExpr>(A);
+  const FunctionDecl *Callee = Call ? Call->getDirectCallee() : nullptr;
+  if (Callee && Callee->isInStdNamespace() && hasName(Callee, {"ref", "cref"})) {
     if (Call->getNumArgs() == 1)
       A = stripTemporaries(Call->getArg(0));
     else
@@ -51,7 +56,7 @@ const VarDecl *addressedLocal(const Expr *A) {
     return nullptr;
   }
   if (const auto *DR = dyn_cast<DeclRefExpr>(A))
-    if (isAutomaticObject(DR->getDecl()))
+    if (localOf(DR->getDecl(), In))
       return cast<VarDecl>(DR->getDecl());
   return nullptr;
 }
@@ -342,7 +347,13 @@ void ThreadLeakCheck::checkDetached(FunctionContext &Ctx,
   // if they point to the class of `this`.
   llvm::SmallVector<QualType, 2> Owners;
   const CXXRecordDecl *ThisClass = nullptr;
+  // The function the thread is started in: its locals are the ones that
+  // die (a lambda's are its own, not those it captured).
+  const FunctionDecl *SpawnFn =
+      Ctx.spawns().find(S.Site.Expr) == &S ? Ctx.function() : nullptr;
   if (L) {
+    const auto *LambdaIn =
+        dyn_cast<FunctionDecl>(L->getLambdaClass()->getDeclContext());
     for (const LambdaCapture &C : L->captures()) {
       // An implicit capture is shown at the capture default (`[=]`,
       // `[&]`).
@@ -365,9 +376,9 @@ void ThreadLeakCheck::checkDetached(FunctionContext &Ctx,
           continue;
         if (VD->getType()->isReferenceType()) {
           if (const auto *DR = dyn_cast<DeclRefExpr>(stripTemporaries(Init)))
-            if (isAutomaticObject(DR->getDecl()))
+            if (localOf(DR->getDecl(), LambdaIn))
               Caps.push_back({cast<VarDecl>(DR->getDecl()), CapLoc});
-        } else if (const VarDecl *Addr = addressedLocal(Init)) {
+        } else if (const VarDecl *Addr = addressedLocal(Init, LambdaIn)) {
           Caps.push_back({Addr, CapLoc});
         } else if (holdsOwner(VD->getType())) {
           Owners.push_back(VD->getType());
@@ -375,7 +386,7 @@ void ThreadLeakCheck::checkDetached(FunctionContext &Ctx,
         continue;
       }
       if (C.getCaptureKind() == LCK_ByRef) {
-        if (isAutomaticObject(VD))
+        if (localOf(VD, LambdaIn))
           Caps.push_back({VD, CapLoc});
       } else if (holdsOwner(VD->getType())) {
         Owners.push_back(VD->getType());
@@ -383,7 +394,7 @@ void ThreadLeakCheck::checkDetached(FunctionContext &Ctx,
     }
   }
   for (const Expr *A : S.Site.Args) {
-    if (const VarDecl *VD = addressedLocal(A))
+    if (const VarDecl *VD = addressedLocal(A, SpawnFn))
       Caps.push_back({VD, A->getBeginLoc()});
     else if (isa<CXXThisExpr>(stripTemporaries(A)))
       Caps.push_back({nullptr, A->getBeginLoc()});
