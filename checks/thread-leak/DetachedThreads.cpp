@@ -14,6 +14,7 @@
 #include "Facts.h"
 #include "HandlePaths.h"
 #include "LockState.h"
+#include "ThreadCompletion.h"
 
 #include "clang/Basic/SourceManager.h"
 #include "llvm/Support/GlobPattern.h"
@@ -430,13 +431,26 @@ void ThreadLeakCheck::checkDetached(FunctionContext &Ctx,
   for (const Capture &C : Caps)
     if (C.Var)
       Shared.insert(C.Var);
+  // Does a wait after the detach wait until the thread is done with what
+  // it shares? A condition the thread makes true as its last use counts
+  // (for `this` too); one it makes true before it last uses the locals
+  // (`--pending; cv.notify_one();` on a local cv) does not, whatever else
+  // the function waits for.
+  Completion Done = waitForCompletion(Ctx.function(), Detach->getEndLoc(),
+                                      Body, Ctx.tu().Models);
+  bool LocalsUsedAfterSignal =
+      Done.Kind == CompletionWait::BeforeLastUse && Done.LaterLocalUse;
   if (LocalCap &&
-      (waitsFor(Ctx.function()->getBody(), Ctx.tu(), SM,
-                Detach->getEndLoc()) ||
-       pollsAfter(Ctx.function()->getBody(), Shared, SM,
+      (!Ctx.handlePaths().returnsAfter(Detach) ||
+       (!LocalsUsedAfterSignal &&
+        (Done.Kind != CompletionWait::None ||
+         waitsFor(Ctx.function()->getBody(), Ctx.tu(), SM,
                   Detach->getEndLoc()) ||
-       !Ctx.handlePaths().returnsAfter(Detach)))
+         pollsAfter(Ctx.function()->getBody(), Shared, SM,
+                    Detach->getEndLoc())))))
     LocalCap = nullptr; // the function waits for it, or never returns
+  if (ThisCap && Done.Kind != CompletionWait::None && !Done.LaterThisUse)
+    ThisCap = nullptr; // waits for the thread's last use of `this`
   if (ThisCap && (KeepsThisAlive || !ThisClass || deletesThis(Body) ||
                   classUses(Ctx).staticLifetime(ThisClass) ||
                   destructorWaits(ThisClass, Ctx.tu(), SM) ||
@@ -456,6 +470,16 @@ void ThreadLeakCheck::checkDetached(FunctionContext &Ctx,
     D.note(S.Site.Expr->getBeginLoc(), "thread started here");
     D.note(VD->getLocation(), "'" + VD->getNameAsString() +
                                   "' is destroyed at the end of its scope");
+    if (LocalsUsedAfterSignal) {
+      if (Done.Wait)
+        D.note(Done.Wait->getBeginLoc(),
+               "the wait here ends when the thread signals...");
+      std::string Later = "the thread's locals";
+      if (const auto *DR = dyn_cast<DeclRefExpr>(Done.LaterLocalUse))
+        Later = "'" + DR->getDecl()->getNameAsString() + "'";
+      D.note(Done.LaterLocalUse->getBeginLoc(),
+             "...but the thread still uses " + Later + " after that");
+    }
   }
   if (ThisCap) {
     std::string Msg = "detached thread uses 'this'";
