@@ -27,6 +27,23 @@ bool isLoop(const Stmt *S) {
   return isa<ForStmt, WhileStmt, CXXForRangeStmt, DoStmt>(S);
 }
 
+bool containsStmt(const Stmt *Outer, const Stmt *Inner) {
+  if (!Outer)
+    return false;
+  if (Outer == Inner)
+    return true;
+  for (const Stmt *C : Outer->children())
+    if (containsStmt(C, Inner))
+      return true;
+  return false;
+}
+
+bool isAutomaticObject(const ValueDecl *D) {
+  const auto *VD = dyn_cast_or_null<VarDecl>(D);
+  return VD && VD->hasLocalStorage() && !VD->getType()->isReferenceType() &&
+         !VD->isInitCapture();
+}
+
 bool hasName(const FunctionDecl *FD, std::initializer_list<StringRef> Names) {
   if (!FD || !FD->getIdentifier())
     return false;

@@ -35,6 +35,14 @@ const clang::FunctionDecl *calleeBody(const clang::Expr *Callable);
 // A for, range-for, while or do loop.
 bool isLoop(const clang::Stmt *S);
 
+// Is Inner Outer itself or one of its descendants?
+bool containsStmt(const clang::Stmt *Outer, const clang::Stmt *Inner);
+
+// A variable whose storage ends with its scope (locals and by-value
+// parameters). References are not: what they refer to is someone else's;
+// nor are a lambda's init-captures (members of the closure).
+bool isAutomaticObject(const clang::ValueDecl *D);
+
 // Is FD's plain name (no scope) one of Names? False for null and for
 // functions without a plain name (operators, constructors).
 bool hasName(const clang::FunctionDecl *FD,

@@ -4,6 +4,7 @@
 #include "Facts.h"
 #include "LockState.h"
 #include "Spawns.h"
+#include "HandlePaths.h"
 
 #include "clang/Basic/SourceManager.h"
 #include "llvm/Support/Path.h"
@@ -110,6 +111,12 @@ const Spawns &FunctionAnalyses::spawns() {
   if (!SpawnList)
     SpawnList = std::make_unique<Spawns>(TU, FD);
   return *SpawnList;
+}
+
+const HandlePaths &FunctionAnalyses::handlePaths() {
+  if (!Paths)
+    Paths = std::make_unique<HandlePaths>(*this);
+  return *Paths;
 }
 
 } // namespace tether

@@ -27,6 +27,7 @@ class ModelSet;
 class ChannelFlow;
 class LockState;
 class Spawns;
+class HandlePaths;
 class SummaryCache;
 class FactsCache;
 class LinkedSummaries;
@@ -90,6 +91,8 @@ public:
   const LockState &lockState();
   // The threads and tasks the function starts and their handles' fates.
   const Spawns &spawns();
+  // Paths from a handle's start to the end of its scope (HandlePaths.h).
+  const HandlePaths &handlePaths();
 
 protected:
   TUContext &TU;
@@ -101,6 +104,7 @@ private:
   std::unique_ptr<ChannelFlow> Flow;
   std::unique_ptr<LockState> Locks;
   std::unique_ptr<Spawns> SpawnList;
+  std::unique_ptr<HandlePaths> Paths;
 };
 
 // Where a source location is, as data (file, line, column, line text).

@@ -307,7 +307,13 @@ std::optional<SpawnSite> matchSpawn(const Expr *E, const ModelSet &Models) {
   if (const auto *CE = dyn_cast<CXXConstructExpr>(E)) {
     if (CE->getNumArgs() == 0 || CE->getConstructor()->isCopyOrMoveConstructor())
       return std::nullopt;
-    if (const SpawnModel *M = spawnModelOf(CE->getType(), Models))
+    // The handle itself, not a pointer to one: `shared_ptr<thread> p(new
+    // thread(f))` starts one thread, the inner construction.
+    const CXXRecordDecl *RD =
+        CE->getType().getCanonicalType()->getAsCXXRecordDecl();
+    if (const SpawnModel *M = lookupWithBases(RD, [&](const std::string &N) {
+          return Models.spawnForType(N);
+        }))
       return makeSite(M, CE, CE->getArgs(), CE->getNumArgs());
     return std::nullopt;
   }

@@ -3,6 +3,7 @@
 #include "AnalysisContext.h"
 
 #include "clang/AST/DeclCXX.h"
+#include "clang/AST/DeclTemplate.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/StmtCXX.h"
 #include "clang/Basic/SourceManager.h"
@@ -36,20 +37,20 @@ bool isValueWrapper(const Stmt *P) {
   return false;
 }
 
+// A smart pointer: a class template whose first argument is the type it
+// designates through operator-> (ModelMatch's designatedRecord).
+bool isSmartPointer(QualType T) {
+  const auto *RD = dyn_cast_or_null<ClassTemplateSpecializationDecl>(
+      T.getNonReferenceType().getCanonicalType()->getAsCXXRecordDecl());
+  return RD && designatedRecord(T) != RD;
+}
+
 bool isElementAccess(const CXXMethodDecl *MD) {
   if (!MD)
     return false;
   if (MD->getOverloadedOperator() == OO_Subscript)
     return true;
   return hasName(MD, {"back", "front", "at"});
-}
-
-// A variable whose storage ends with its scope (locals and by-value
-// parameters). References are not: what they refer to is someone else's.
-bool isAutomaticObject(const ValueDecl *D) {
-  const auto *VD = dyn_cast_or_null<VarDecl>(D);
-  return VD && VD->hasLocalStorage() && !VD->getType()->isReferenceType() &&
-         !VD->isInitCapture();
 }
 
 } // namespace
@@ -103,25 +104,35 @@ Spawns::Spawns(TUContext &TU, const FunctionDecl *FD)
     return;
   PM = std::make_unique<ParentMap>(const_cast<Stmt *>(Body));
   Resolver = std::make_unique<ObjectResolver>(Body);
-  // A constructor's member initializers: `worker_(&C::run, this)`.
+  // A constructor's member initializers (`worker_(&C::run, this)`) and the
+  // default member initializers it runs (`std::thread worker_{&C::run,
+  // this};` in the class, the same expression for every constructor).
   if (const auto *Ctor = dyn_cast<CXXConstructorDecl>(FD))
     for (const CXXCtorInitializer *Init : Ctor->inits()) {
-      if (!Init->isWritten() || !Init->getMember() || !Init->getInit())
+      const FieldDecl *Field = Init->getMember();
+      if (!Field || !Init->getInit())
         continue;
-      const Expr *E = stripTemporaries(Init->getInit());
+      const Expr *Value = nullptr;
+      if (Init->isWritten())
+        Value = Init->getInit();
+      else if (isa<CXXDefaultInitExpr>(Init->getInit()))
+        Value = Field->getInClassInitializer();
+      if (!Value)
+        continue;
+      const Expr *E = stripTemporaries(Value);
       if (auto Site = matchSpawn(E, TU.Models)) {
         Spawn S;
         S.Site = *Site;
         S.InInitializer = true;
         S.Fate = HandleFate::Stored;
         ObjectKey K;
-        K.Root = Init->getMember();
+        K.Root = Field;
         K.ThisBased = true;
         S.Storage = K;
-        S.StorageDecl = Init->getMember();
+        S.StorageDecl = Field;
         S.Anchor = E;
         S.FateSite = E;
-        S.Member = Init->getMember();
+        S.Member = Field;
         List.push_back(std::move(S));
       }
     }
@@ -255,9 +266,37 @@ void Spawns::resolveFate(Spawn &S) {
 
   const Stmt *Cur = E;
   const Stmt *P = PM->getParent(Cur);
-  while (P && isValueWrapper(P)) {
-    Cur = P;
-    P = PM->getParent(Cur);
+  // `p.reset(new std::thread(f))`: the smart pointer that adopts it.
+  const CXXMemberCallExpr *Adopt = nullptr;
+  while (P) {
+    if (isValueWrapper(P)) {
+      Cur = P;
+      P = PM->getParent(Cur);
+      continue;
+    }
+    // `new std::thread(f)` is followed only when a smart pointer adopts
+    // it, and then as the pointer: its construction from the new
+    // (`shared_ptr<thread> p(new thread(f))`), or a member call of the
+    // pointer taking it (`p.reset(new thread(f))`).
+    const auto *NE = dyn_cast<CXXNewExpr>(P);
+    if (!NE)
+      break;
+    const Stmt *Q = PM->getParent(NE);
+    while (isa_and_nonnull<ImplicitCastExpr, ParenExpr>(Q))
+      Q = PM->getParent(Q);
+    if (const auto *CE = dyn_cast_or_null<CXXConstructExpr>(Q);
+        CE && CE->getNumArgs() >= 1 && isSmartPointer(CE->getType())) {
+      Cur = CE;
+      P = PM->getParent(Cur);
+      continue;
+    }
+    if (const auto *MC = dyn_cast_or_null<CXXMemberCallExpr>(Q);
+        MC && MC->getNumArgs() == 1 &&
+        isSmartPointer(MC->getImplicitObjectArgument()->getType())) {
+      Adopt = MC;
+      break;
+    }
+    return; // a raw pointer: who deletes it is not followed
   }
   auto SameExpr = [&](const Expr *A) {
     if (!A)
@@ -337,7 +376,10 @@ void Spawns::resolveFate(Spawn &S) {
   }
   const Expr *LHS = nullptr;
   const Expr *Assign = nullptr;
-  if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(P)) {
+  if (Adopt) {
+    LHS = Adopt->getImplicitObjectArgument();
+    Assign = Adopt;
+  } else if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(P)) {
     if (Op->getOperator() == OO_Equal && Op->getNumArgs() == 2 &&
         SameExpr(Op->getArg(1))) {
       LHS = Op->getArg(0);

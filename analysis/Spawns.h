@@ -8,7 +8,11 @@
 // pthread_create), a container call that constructs the handle in place
 // (`workers.emplace_back(f)`) or a pool submit method. Spawns are collected
 // from the function body outside nested lambdas (a lambda's body is a
-// function of its own) and, for a constructor, from its member initializers.
+// function of its own) and, for a constructor, from its member initializers
+// and the default member initializers it runs. A handle constructed by
+// `new` is one spawn, followed only when a smart pointer adopts it
+// (`shared_ptr<thread> p(new thread(f))`, `p.reset(new thread(f))`): then
+// Storage is the pointer, whose last owner destroys the handle.
 //
 // The handle's fate follows the value: joined or detached right away, kept
 // in a variable or member, moved into a container (directly or later, from
@@ -79,7 +83,8 @@ struct Spawn {
   // The handle is assigned into an existing element (`ts[i] = thread(…)`):
   // the container does not grow, its size bounds the threads.
   bool IntoSlot = false;
-  // Started by a constructor's member initializer (`worker_(f)`).
+  // Started by a constructor's member initializer (`worker_(f)`) or by a
+  // default member initializer it runs (`std::thread worker_{f};`).
   bool InInitializer = false;
 
   // The local variable the handle was first stored in (declared with it,

@@ -391,3 +391,83 @@ void kept(acme::Pool &pool, std::vector<std::future<int>> &out) {
   EXPECT_TRUE(S.JoinSite);
   EXPECT_EQ(Of("kept"), (std::vector{P{HandleFate::InContainer, true}}));
 }
+
+TEST(Spawns, AThreadOwnedThroughASmartPointerIsOneSpawn) {
+  Fixture F(R"(
+struct Holder {
+  void start() { t_.reset(new std::thread(work)); }
+  std::shared_ptr<std::thread> t_;
+};
+void local_shared() {
+  std::shared_ptr<std::thread> p(new std::thread(work));
+  p->join();
+}
+void local_reset() {
+  std::unique_ptr<std::thread> u;
+  u.reset(new std::thread(work_on, 2));
+  keep(std::move(*u));
+}
+void raw_pointer() { std::thread *t = new std::thread(work); t->join(); delete t; }
+)");
+  // `new std::thread(f)` adopted by the pointer: one spawn, the inner
+  // construction (not also the pointer's), stored in the pointer.
+  const Spawns &LS = F.of("local_shared");
+  ASSERT_EQ(LS.all().size(), 1u);
+  const Spawn &P = LS.all()[0];
+  EXPECT_TRUE(isa<CXXConstructExpr>(P.Site.Expr));
+  EXPECT_EQ(P.Site.Model->Type, "std::thread");
+  EXPECT_EQ(P.Fate, HandleFate::Stored);
+  ASSERT_TRUE(P.Local);
+  EXPECT_EQ(P.Local->getName(), "p");
+
+  const Spawns &LR = F.of("local_reset");
+  ASSERT_EQ(LR.all().size(), 1u);
+  EXPECT_EQ(LR.all()[0].Fate, HandleFate::Stored);
+  EXPECT_EQ(LR.all()[0].Site.Args.size(), 1u); // work_on's argument
+  ASSERT_TRUE(LR.all()[0].Local);
+  EXPECT_EQ(LR.all()[0].Local->getName(), "u");
+
+  const Spawns &M = F.of("start");
+  ASSERT_EQ(M.all().size(), 1u);
+  EXPECT_EQ(M.all()[0].Fate, HandleFate::Stored);
+  ASSERT_TRUE(M.all()[0].Member);
+  EXPECT_EQ(M.all()[0].Member->getName(), "t_");
+
+  // A raw pointer: one spawn, whose owner is not followed.
+  const Spawns &R = F.of("raw_pointer");
+  ASSERT_EQ(R.all().size(), 1u);
+  EXPECT_EQ(R.all()[0].Fate, HandleFate::Unknown);
+  EXPECT_FALSE(R.all()[0].Local);
+}
+
+TEST(Spawns, DefaultMemberInitializersOfAConstructor) {
+  Fixture F(R"(
+struct Saver {
+  explicit Saver(int period) : period_(period) {}
+  Saver(int period, bool) : period_(period), worker_(work) {}
+  ~Saver() { worker_.detach(); }
+  int period_;
+  std::thread worker_{&Saver::loop, this};
+  void loop();
+};
+)");
+  std::vector<const CXXConstructorDecl *> Ctors;
+  for (const FunctionDecl *FD : F.X.functions())
+    if (const auto *C = dyn_cast<CXXConstructorDecl>(FD);
+        C && C->getParent()->getName() == "Saver")
+      Ctors.push_back(C);
+  ASSERT_EQ(Ctors.size(), 2u);
+  for (const CXXConstructorDecl *C : Ctors) {
+    FunctionAnalyses CA(F.X.tu(), C);
+    const Spawns &S = CA.spawns();
+    // The first runs the default initializer (`&Saver::loop, this`); the
+    // second replaces it with its own (`work`, no arguments).
+    ASSERT_EQ(S.all().size(), 1u);
+    const Spawn &W = S.all()[0];
+    EXPECT_TRUE(W.InInitializer);
+    ASSERT_TRUE(W.Member);
+    EXPECT_EQ(W.Member->getName(), "worker_");
+    EXPECT_EQ(W.Fate, HandleFate::Stored);
+    EXPECT_EQ(W.Site.Args.size(), C->getNumParams() == 1 ? 1u : 0u);
+  }
+}
