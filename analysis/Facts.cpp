@@ -89,40 +89,6 @@ bool isFlagStore(llvm::StringRef Name) {
          Name.starts_with("compare_exchange");
 }
 
-const FieldDecl *fieldNamed(QualType T, llvm::StringRef Name) {
-  const CXXRecordDecl *RD = designatedRecord(T);
-  if (!RD || !RD->hasDefinition())
-    return nullptr;
-  for (const FieldDecl *F : RD->getDefinition()->fields())
-    if (F->getName() == Name)
-      return F;
-  return nullptr;
-}
-
-// A global variable by qualified name ("ns::g_mu", "Cls::s_flag").
-const VarDecl *globalNamed(ASTContext &AST, llvm::StringRef Qualified) {
-  llvm::SmallVector<llvm::StringRef, 4> Parts;
-  Qualified.split(Parts, "::");
-  const DeclContext *DC = AST.getTranslationUnitDecl();
-  for (size_t I = 0; I < Parts.size(); ++I) {
-    if (!DC)
-      return nullptr;
-    const NamedDecl *Found = nullptr;
-    for (const NamedDecl *ND : DC->lookup(&AST.Idents.get(Parts[I])))
-      if (I + 1 == Parts.size() ? isa<VarDecl>(ND)
-                                : isa<NamespaceDecl, CXXRecordDecl>(ND)) {
-        Found = ND;
-        break;
-      }
-    if (!Found)
-      return nullptr;
-    if (I + 1 == Parts.size())
-      return cast<VarDecl>(Found);
-    DC = dyn_cast<DeclContext>(Found);
-  }
-  return nullptr;
-}
-
 // The arguments of a call as the callee's parameters see them, and its
 // object (null for a free function).
 std::pair<llvm::SmallVector<const Expr *, 4>, const Expr *>
@@ -491,49 +457,6 @@ const FunctionFacts &FactsCache::fromLinked(const FunctionDecl *FD) {
     F->Opaque = !(TU.Linked && TU.Linked->defines(USR));
     return *(Cache[FD] = std::move(F));
   }
-  auto Key = [&](const FactKey &K) -> std::optional<ObjectKey> {
-    ObjectKey O;
-    QualType Cur;
-    size_t First = 0;
-    switch (K.Root) {
-    case FactKey::Param:
-      if (K.Index >= int(FD->getNumParams()))
-        return std::nullopt;
-      O.Root = FD->getParamDecl(K.Index);
-      Cur = FD->getParamDecl(K.Index)->getType();
-      break;
-    case FactKey::This: {
-      const auto *MD = dyn_cast<CXXMethodDecl>(FD);
-      if (!MD || K.Path.empty())
-        return std::nullopt;
-      const FieldDecl *Fd = fieldNamed(
-          QualType(MD->getParent()->getTypeForDecl(), 0), K.Path[0]);
-      if (!Fd)
-        return std::nullopt;
-      O.Root = Fd;
-      O.ThisBased = true;
-      Cur = Fd->getType();
-      First = 1;
-      break;
-    }
-    case FactKey::Global: {
-      const VarDecl *G = globalNamed(TU.AST, K.Name);
-      if (!G)
-        return std::nullopt;
-      O.Root = G;
-      Cur = G->getType();
-      break;
-    }
-    }
-    for (size_t I = First; I < K.Path.size(); ++I) {
-      const FieldDecl *Fd = fieldNamed(Cur, K.Path[I]);
-      if (!Fd)
-        return std::nullopt;
-      O.Path.push_back(Fd);
-      Cur = Fd->getType();
-    }
-    return O;
-  };
   auto Block = [](const std::optional<ExternalBlockFact> &B)
       -> std::optional<BlockFact> {
     if (!B)
@@ -550,7 +473,7 @@ const FunctionFacts &FactsCache::fromLinked(const FunctionDecl *FD) {
       ObjectFact O{std::nullopt,
                    FactSite{nullptr, nullptr, E.Where, E.Function}};
       if (E.Key)
-        O.Key = Key(*E.Key);
+        O.Key = resolveSummaryKey(*E.Key, FD, TU.AST);
       if (!O.Key && !KeepUnnamed)
         continue;
       To.push_back(std::move(O));
@@ -568,27 +491,10 @@ void FactsCache::exportTo(llvm::ArrayRef<const FunctionDecl *> Functions,
   const SourceManager &SM = TU.AST.getSourceManager();
   for (const FunctionDecl *FD : Functions) {
     const FunctionFacts &F = get(FD);
-    auto Spec = [&](const std::optional<ObjectKey> &K) -> std::optional<FactKey> {
-      if (!K || K->Ret)
-        return std::nullopt;
-      FactKey S;
-      if (K->ThisBased) {
-        S.Root = FactKey::This;
-        S.Path.push_back(K->Root->getNameAsString());
-      } else if (const auto *P = dyn_cast_or_null<ParmVarDecl>(K->Root);
-                 P && P->getDeclContext() == FD) {
-        S.Root = FactKey::Param;
-        S.Index = int(P->getFunctionScopeIndex());
-      } else if (const auto *V = dyn_cast_or_null<VarDecl>(K->Root);
-                 V && V->hasGlobalStorage() && !V->isStaticLocal()) {
-        S.Root = FactKey::Global;
-        S.Name = V->getQualifiedNameAsString();
-      } else {
-        return std::nullopt; // captures are not followed across TUs
-      }
-      for (const FieldDecl *Fd : K->Path)
-        S.Path.push_back(Fd->getNameAsString());
-      return S;
+    auto Spec = [&](const std::optional<ObjectKey> &K)
+        -> std::optional<SummaryKey> {
+      return K ? summaryKeyOf(*K, FD, {/*Globals=*/true, /*Ret=*/false})
+               : std::nullopt;
     };
     auto Where = [&](const FactSite &S, SourcePoint &W, std::string &Fn) {
       W = S.Op ? toSourcePoint(SM, S.Op->getBeginLoc()) : S.Where;
@@ -631,9 +537,7 @@ void FactsCache::exportTo(llvm::ArrayRef<const FunctionDecl *> Functions,
       for (const auto &A : C.Args)
         E.Args.push_back(Spec(A));
       if (C.ObjectIsThis) {
-        FactKey This;
-        This.Root = FactKey::This;
-        E.Object = This;
+        E.Object = SummaryKey{SummaryKey::This, 0, {}, {}};
       } else {
         E.Object = Spec(C.Object);
       }
