@@ -208,6 +208,34 @@ void addUnique(std::vector<ObjectFact> &L, ObjectFact F) {
   L.push_back(std::move(F));
 }
 
+// The callee's object facts (F) in the caller's terms at call C: each key is
+// mapped through the call; one the caller cannot name is dropped, or kept
+// without a key in the list where an unnamed object still counts
+// (Acquires: "some lock"). Add decides how a fact joins its list.
+void mapObjectFacts(
+    FunctionFacts &Out, const FunctionFacts &F, const FunctionDecl *Callee,
+    const CallExpr *C, const ObjectResolver &R,
+    llvm::function_ref<void(std::vector<ObjectFact> &, ObjectFact)> Add) {
+  auto Map = [&](std::vector<ObjectFact> &To,
+                 const std::vector<ObjectFact> &From, bool KeepUnnamed) {
+    for (const ObjectFact &X : From) {
+      ObjectFact M = X;
+      if (X.Key) {
+        bool Unnamed = false;
+        M.Key = mapToCaller(*X.Key, Callee, C, R, Unnamed);
+        if (!M.Key && !(Unnamed && KeepUnnamed))
+          continue;
+      } else if (!KeepUnnamed) {
+        continue;
+      }
+      Add(To, std::move(M));
+    }
+  };
+  Map(Out.Acquires, F.Acquires, true);
+  Map(Out.RequestsStop, F.RequestsStop, false);
+  Map(Out.WritesFlag, F.WritesFlag, false);
+}
+
 struct Walker {
   TUContext &TU;
   FactsCache &Cache;
@@ -293,26 +321,11 @@ struct Walker {
       Out.MayWait = F.MayWait;
     if (!Conditional && !Out.MustWait && F.MustWait)
       Out.MustWait = F.MustWait;
-    auto Map = [&](std::vector<ObjectFact> &To,
-                   const std::vector<ObjectFact> &From, bool KeepUnnamed) {
-      for (const ObjectFact &X : From) {
-        ObjectFact M = X;
-        if (X.Key) {
-          bool Unnamed = false;
-          M.Key = mapToCaller(*X.Key, Callee, C, R, Unnamed);
-          if (!M.Key && !(Unnamed && KeepUnnamed))
-            continue;
-          if (M.Key && !nameable(M.Key, FD))
-            continue;
-        } else if (!KeepUnnamed) {
-          continue;
-        }
-        addUnique(To, std::move(M));
-      }
-    };
-    Map(Out.Acquires, F.Acquires, true);
-    Map(Out.RequestsStop, F.RequestsStop, false);
-    Map(Out.WritesFlag, F.WritesFlag, false);
+    mapObjectFacts(Out, F, Callee, C, R,
+                   [&](std::vector<ObjectFact> &To, ObjectFact M) {
+                     if (!M.Key || nameable(M.Key, FD))
+                       addUnique(To, std::move(M));
+                   });
     Out.Opaque = Out.Opaque || F.Opaque;
     auto Through = [&](const std::optional<ObjectKey> &K)
         -> std::optional<ObjectKey> {
@@ -423,27 +436,13 @@ std::optional<FunctionFacts> FactsCache::atCall(const Expr *Call,
     return std::nullopt;
   const FunctionFacts &F = get(Callee);
   FunctionFacts Out;
-  auto Map = [&](std::vector<ObjectFact> &To,
-                 const std::vector<ObjectFact> &From, bool KeepUnnamed) {
-    for (const ObjectFact &X : From) {
-      ObjectFact M = X;
-      if (X.Key) {
-        bool Unnamed = false;
-        M.Key = mapToCaller(*X.Key, Callee, C, R, Unnamed);
-        if (!M.Key && !(Unnamed && KeepUnnamed))
-          continue;
-      } else if (!KeepUnnamed) {
-        continue;
-      }
-      To.push_back(std::move(M));
-    }
-  };
   Out.MayBlock = F.MayBlock;
   Out.MayWait = F.MayWait;
   Out.MustWait = F.MustWait;
-  Map(Out.Acquires, F.Acquires, true);
-  Map(Out.RequestsStop, F.RequestsStop, false);
-  Map(Out.WritesFlag, F.WritesFlag, false);
+  mapObjectFacts(Out, F, Callee, C, R,
+                 [](std::vector<ObjectFact> &To, ObjectFact M) {
+                   To.push_back(std::move(M));
+                 });
   Out.Opaque = F.Opaque;
   return Out;
 }
