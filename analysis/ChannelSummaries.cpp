@@ -101,6 +101,8 @@ chan::callArgs(const CallExpr *Call) {
   return {Args, Object};
 }
 
+const ModelSet &SummaryCache::models() const { return TU.Models; }
+
 // Effects of a spawned body, mapped into the spawning function.
 std::vector<ChanEvent> chan::threadEffects(SummaryCache &Cache,
                                             const SpawnSite &Site,
@@ -122,9 +124,7 @@ std::vector<ChanEvent> chan::threadEffects(SummaryCache &Cache,
   // std::jthread passes its stop token first when the callable takes one.
   if (Site.Model && Site.Model->PassesStopToken &&
       Body->getNumParams() == Args.size() + 1) {
-    const CXXRecordDecl *RD =
-        Body->getParamDecl(0)->getType().getNonReferenceType()->getAsCXXRecordDecl();
-    if (RD && RD->getName() == "stop_token")
+    if (cancelTokenModelOf(Body->getParamDecl(0)->getType(), Cache.models()))
       Args.insert(Args.begin(), nullptr);
   }
   appendMapped(Out, Cache.get(Body).Events, Body, Args, Object, Site.Expr, R,
