@@ -6,11 +6,17 @@
 #include "clang/AST/DeclTemplate.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/Analysis/CFG.h"
+#include "llvm/ADT/Statistic.h"
 
 #include <deque>
 #include <map>
 
 using namespace clang;
+
+// See AnalysisContext.cpp.
+#define DEBUG_TYPE "tether-analysis"
+ALWAYS_ENABLED_STATISTIC(NumLockStateCFGs,
+                         "CFGs built by a lock state without shared analyses");
 
 namespace tether {
 
@@ -439,6 +445,7 @@ LockState::LockState(const FunctionDecl *FD, ASTContext &AST,
     BO.AddImplicitDtors = true;
     BO.AddTemporaryDtors = true;
     Own = CFG::buildCFG(FD, const_cast<Stmt *>(Body), &AST, BO);
+    ++NumLockStateCFGs;
     G = Own.get();
   }
   if (!G)
