@@ -411,7 +411,7 @@ private:
     }
     if (const auto *MC = dyn_cast<CXXMemberCallExpr>(E))
       if (const CXXMethodDecl *MD = MC->getMethodDecl())
-        if (MD->getIdentifier() && MD->getName() == "get")
+        if (followsConvention(MD, ModelSet::Convention::Unwrap, Models))
           cover(MC->getImplicitObjectArgument());
   }
 
@@ -509,7 +509,7 @@ private:
         return;
       }
     }
-    if (!createsChannel(Init))
+    if (!createsChannel(Init, Models))
       F.NotFresh.insert(VD);
   }
 
@@ -548,7 +548,8 @@ private:
               }
         // Returning a member, a parameter, a global or a call's result: the
         // caller does not get a channel of its own.
-        if (!Local && holdsChannel(V->getType(), Models) && !createsChannel(V))
+        if (!Local && holdsChannel(V->getType(), Models) &&
+            !createsChannel(V, Models))
           F.ReturnsForeign = true;
       }
       return;

@@ -370,7 +370,7 @@ private:
     if (!Rcv || !EC)
       return nullptr;
     bool Holds = Eq == V; // the status equals EC on this edge
-    bool IsSuccess = EC->getName() == "success";
+    bool IsSuccess = Rcv->Model && isSuccessStatus(EC, *Rcv->Model);
     return (IsSuccess ? Holds : !Holds) ? Rcv : nullptr;
   }
 

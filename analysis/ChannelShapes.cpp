@@ -162,7 +162,7 @@ bool holdsChannel(QualType T, const ModelSet &Models) {
 
 // `make_shared<Chan>(…)`, `new Chan(…)`, `Chan ch(…)`: the initialiser
 // creates the channel.
-bool createsChannel(const Expr *Init) {
+bool createsChannel(const Expr *Init, const ModelSet &Models) {
   if (!Init)
     return false;
   Init = Init->IgnoreParenImpCasts();
@@ -178,18 +178,15 @@ bool createsChannel(const Expr *Init) {
     const CXXRecordDecl *RD = CE->getType()->getAsCXXRecordDecl();
     bool Direct = RD && designatedRecord(CE->getType()) == RD;
     if (CE->getConstructor()->isCopyOrMoveConstructor())
-      return !Direct && CE->getNumArgs() == 1 && createsChannel(CE->getArg(0));
+      return !Direct && CE->getNumArgs() == 1 &&
+             createsChannel(CE->getArg(0), Models);
     if (Direct)
       return true;
     // shared_ptr<Chan>(new Chan(…))
-    return CE->getNumArgs() >= 1 && createsChannel(CE->getArg(0));
+    return CE->getNumArgs() >= 1 && createsChannel(CE->getArg(0), Models);
   }
   if (const auto *Call = dyn_cast<CallExpr>(Init))
-    if (const FunctionDecl *FD = Call->getDirectCallee())
-      if (FD->isInStdNamespace() && FD->getIdentifier() &&
-          (FD->getName() == "make_shared" || FD->getName() == "make_unique" ||
-           FD->getName() == "allocate_shared"))
-        return true;
+    return smartPointerFactoryCall(Call, Models) != nullptr;
   return false;
 }
 
@@ -224,8 +221,7 @@ std::optional<ObjectKey> forEachJoin(const Expr *E, const ObjectResolver &R,
                                      const ModelSet &Models) {
   const auto *Call = dyn_cast<CallExpr>(stripWrappers(E));
   const FunctionDecl *FD = Call ? Call->getDirectCallee() : nullptr;
-  if (!FD || !FD->getIdentifier() || FD->getName() != "for_each" ||
-      !FD->isInStdNamespace() || Call->getNumArgs() < 2)
+  if (!FD || !isForEachCall(Call, Models) || Call->getNumArgs() < 2)
     return std::nullopt;
   const auto *L =
       dyn_cast<LambdaExpr>(stripWrappers(Call->getArg(Call->getNumArgs() - 1)));
@@ -372,15 +368,17 @@ std::optional<uint64_t> usableCapacity(const VarDecl *VD,
         break;
       }
     }
-    if (const auto *Call = dyn_cast<CallExpr>(E))
-      if (const FunctionDecl *F = Call->getDirectCallee())
-        if (F->isInStdNamespace() && F->getIdentifier() &&
-            (F->getName() == "make_shared" || F->getName() == "make_unique")) {
-          for (const Expr *A : Call->arguments())
-            CtorArgs.push_back(A);
-          Found = true;
-          break;
-        }
+    if (const auto *Call = dyn_cast<CallExpr>(E)) {
+      // make_shared<Chan>(args…); the allocating factories are not
+      // followed (their first argument is the allocator).
+      bool Allocates = false;
+      if (smartPointerFactoryCall(Call, Models, &Allocates) && !Allocates) {
+        for (const Expr *A : Call->arguments())
+          CtorArgs.push_back(A);
+        Found = true;
+        break;
+      }
+    }
     for (const Stmt *C : E->children())
       if (const auto *CE = dyn_cast_or_null<Expr>(C))
         Work.push_back(CE);

@@ -62,7 +62,7 @@ bool isWrapper(const clang::Stmt *S);
 bool holdsChannel(clang::QualType T, const ModelSet &Models);
 // `make_shared<Chan>(…)`, `new Chan(…)`, `Chan ch(…)`: the initialiser
 // creates the channel.
-bool createsChannel(const clang::Expr *Init);
+bool createsChannel(const clang::Expr *Init, const ModelSet &Models);
 // The call whose returned channel an initialiser designates: `gen()`,
 // `*gen()`.
 const clang::CallExpr *generatorCall(const clang::Expr *E);

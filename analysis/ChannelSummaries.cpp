@@ -101,6 +101,8 @@ chan::callArgs(const CallExpr *Call) {
   return {Args, Object};
 }
 
+const ModelSet &SummaryCache::models() const { return TU.Models; }
+
 // Effects of a spawned body, mapped into the spawning function.
 std::vector<ChanEvent> chan::threadEffects(SummaryCache &Cache,
                                             const SpawnSite &Site,
@@ -122,9 +124,7 @@ std::vector<ChanEvent> chan::threadEffects(SummaryCache &Cache,
   // std::jthread passes its stop token first when the callable takes one.
   if (Site.Model && Site.Model->PassesStopToken &&
       Body->getNumParams() == Args.size() + 1) {
-    const CXXRecordDecl *RD =
-        Body->getParamDecl(0)->getType().getNonReferenceType()->getAsCXXRecordDecl();
-    if (RD && RD->getName() == "stop_token")
+    if (cancelTokenModelOf(Body->getParamDecl(0)->getType(), Cache.models()))
       Args.insert(Args.begin(), nullptr);
   }
   appendMapped(Out, Cache.get(Body).Events, Body, Args, Object, Site.Expr, R,
@@ -248,79 +248,6 @@ const ChannelSummary &SummaryCache::get(const FunctionDecl *FD) {
   return *(Cache[FD] = std::move(S));
 }
 
-static const FieldDecl *fieldNamed(QualType T, llvm::StringRef Name) {
-  const CXXRecordDecl *RD = designatedRecord(T);
-  if (!RD || !RD->hasDefinition())
-    return nullptr;
-  for (const FieldDecl *F : RD->getDefinition()->fields())
-    if (F->getName() == Name)
-      return F;
-  return nullptr;
-}
-
-// A linked key in the terms of declaration FD of this TU.
-static std::optional<ObjectKey> keyFromSpec(const KeySpec &Spec,
-                                            const FunctionDecl *FD) {
-  ObjectKey K;
-  QualType Cur;
-  size_t First = 0;
-  switch (Spec.Root) {
-  case KeySpec::Param:
-    if (Spec.Index >= int(FD->getNumParams()))
-      return std::nullopt;
-    K.Root = FD->getParamDecl(Spec.Index);
-    Cur = FD->getParamDecl(Spec.Index)->getType();
-    break;
-  case KeySpec::This: {
-    const auto *MD = dyn_cast<CXXMethodDecl>(FD);
-    if (!MD || Spec.Path.empty())
-      return std::nullopt;
-    const FieldDecl *F =
-        fieldNamed(QualType(MD->getParent()->getTypeForDecl(), 0), Spec.Path[0]);
-    if (!F)
-      return std::nullopt;
-    K.Root = F;
-    K.ThisBased = true;
-    Cur = F->getType();
-    First = 1;
-    break;
-  }
-  case KeySpec::Ret:
-    K.Ret = true;
-    Cur = FD->getReturnType();
-    break;
-  }
-  for (size_t I = First; I < Spec.Path.size(); ++I) {
-    const FieldDecl *F = fieldNamed(Cur, Spec.Path[I]);
-    if (!F)
-      return std::nullopt;
-    K.Path.push_back(F);
-    Cur = F->getType();
-  }
-  return K;
-}
-
-// A key of FD's summary as the link phase names it.
-static std::optional<KeySpec> specFromKey(const ObjectKey &K,
-                                          const FunctionDecl *FD) {
-  KeySpec S;
-  if (K.Ret) {
-    S.Root = KeySpec::Ret;
-  } else if (K.ThisBased) {
-    S.Root = KeySpec::This;
-    S.Path.push_back(K.Root->getNameAsString());
-  } else if (const auto *P = dyn_cast_or_null<ParmVarDecl>(K.Root);
-             P && P->getDeclContext() == FD) {
-    S.Root = KeySpec::Param;
-    S.Index = int(P->getFunctionScopeIndex());
-  } else {
-    return std::nullopt; // globals and captures are not followed across TUs
-  }
-  for (const FieldDecl *F : K.Path)
-    S.Path.push_back(F->getNameAsString());
-  return S;
-}
-
 const ChannelSummary &SummaryCache::fromLinked(const FunctionDecl *FD) {
   static const ChannelSummary Empty;
   const std::vector<ExternalEvent> *Evs =
@@ -329,7 +256,7 @@ const ChannelSummary &SummaryCache::fromLinked(const FunctionDecl *FD) {
     return Empty;
   auto S = std::make_unique<ChannelSummary>();
   for (const ExternalEvent &E : *Evs) {
-    std::optional<ObjectKey> K = keyFromSpec(E.Key, FD);
+    std::optional<ObjectKey> K = resolveSummaryKey(E.Key, FD, TU.AST);
     if (!K || E.Kind < 0 || E.Kind > int(ChanOpKind::Escape))
       continue;
     ExternalOps.push_back({E.Where, E.Function});
@@ -358,7 +285,8 @@ void SummaryCache::exportTo(llvm::ArrayRef<const FunctionDecl *> Functions,
     if (X.USR.empty())
       continue;
     for (const ChanEvent &Ev : S.Events) {
-      std::optional<KeySpec> K = specFromKey(Ev.Key, FD);
+      std::optional<SummaryKey> K =
+          summaryKeyOf(Ev.Key, FD, {/*Globals=*/false, /*Ret=*/true});
       if (!K)
         continue;
       ExternalEvent E;
@@ -386,16 +314,16 @@ void SummaryCache::exportTo(llvm::ArrayRef<const FunctionDecl *> Functions,
       ExternalCall Call;
       Call.Callee = C.Callee;
       auto Spec = [&](const std::optional<ObjectKey> &K)
-          -> std::optional<KeySpec> {
-        return K ? specFromKey(*K, FD) : std::nullopt;
+          -> std::optional<SummaryKey> {
+        return K ? summaryKeyOf(*K, FD, {/*Globals=*/false, /*Ret=*/true})
+                 : std::nullopt;
       };
       for (const auto &A : C.Args)
         Call.Args.push_back(Spec(A));
       Call.Object = Spec(C.Object);
       if (C.ObjectIsThis) {
-        KeySpec This;
-        This.Root = KeySpec::This;
-        Call.Object = This; // this function's own `this`
+        // this function's own `this`
+        Call.Object = SummaryKey{SummaryKey::This, 0, {}, {}};
       }
       Call.Dest = Spec(C.Dest);
       X.Calls.push_back(std::move(Call));

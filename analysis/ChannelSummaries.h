@@ -45,6 +45,7 @@ public:
   // FD with a body: computed from it. Without: from the link phase's view,
   // when there is one.
   const ChannelSummary &get(const clang::FunctionDecl *FD);
+  const ModelSet &models() const;
 
   // Exports the summaries of the given functions (defined in this TU) for
   // the link phase.

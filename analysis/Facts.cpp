@@ -80,40 +80,6 @@ bool isFlag(const ObjectWrite &W) {
          W.Object->IgnoreParenImpCasts()->getType()->isBooleanType();
 }
 
-const FieldDecl *fieldNamed(QualType T, llvm::StringRef Name) {
-  const CXXRecordDecl *RD = designatedRecord(T);
-  if (!RD || !RD->hasDefinition())
-    return nullptr;
-  for (const FieldDecl *F : RD->getDefinition()->fields())
-    if (F->getName() == Name)
-      return F;
-  return nullptr;
-}
-
-// A global variable by qualified name ("ns::g_mu", "Cls::s_flag").
-const VarDecl *globalNamed(ASTContext &AST, llvm::StringRef Qualified) {
-  llvm::SmallVector<llvm::StringRef, 4> Parts;
-  Qualified.split(Parts, "::");
-  const DeclContext *DC = AST.getTranslationUnitDecl();
-  for (size_t I = 0; I < Parts.size(); ++I) {
-    if (!DC)
-      return nullptr;
-    const NamedDecl *Found = nullptr;
-    for (const NamedDecl *ND : DC->lookup(&AST.Idents.get(Parts[I])))
-      if (I + 1 == Parts.size() ? isa<VarDecl>(ND)
-                                : isa<NamespaceDecl, CXXRecordDecl>(ND)) {
-        Found = ND;
-        break;
-      }
-    if (!Found)
-      return nullptr;
-    if (I + 1 == Parts.size())
-      return cast<VarDecl>(Found);
-    DC = dyn_cast<DeclContext>(Found);
-  }
-  return nullptr;
-}
-
 // The arguments of a call as the callee's parameters see them, and its
 // object (null for a free function).
 std::pair<llvm::SmallVector<const Expr *, 4>, const Expr *>
@@ -231,6 +197,34 @@ void addUnique(std::vector<ObjectFact> &L, ObjectFact F) {
     if ((!O.Key && !F.Key) || (O.Key && F.Key && sameObject(*O.Key, *F.Key)))
       return;
   L.push_back(std::move(F));
+}
+
+// The callee's object facts (F) in the caller's terms at call C: each key is
+// mapped through the call; one the caller cannot name is dropped, or kept
+// without a key in the list where an unnamed object still counts
+// (Acquires: "some lock"). Add decides how a fact joins its list.
+void mapObjectFacts(
+    FunctionFacts &Out, const FunctionFacts &F, const FunctionDecl *Callee,
+    const CallExpr *C, const ObjectResolver &R,
+    llvm::function_ref<void(std::vector<ObjectFact> &, ObjectFact)> Add) {
+  auto Map = [&](std::vector<ObjectFact> &To,
+                 const std::vector<ObjectFact> &From, bool KeepUnnamed) {
+    for (const ObjectFact &X : From) {
+      ObjectFact M = X;
+      if (X.Key) {
+        bool Unnamed = false;
+        M.Key = mapToCaller(*X.Key, Callee, C, R, Unnamed);
+        if (!M.Key && !(Unnamed && KeepUnnamed))
+          continue;
+      } else if (!KeepUnnamed) {
+        continue;
+      }
+      Add(To, std::move(M));
+    }
+  };
+  Map(Out.Acquires, F.Acquires, true);
+  Map(Out.RequestsStop, F.RequestsStop, false);
+  Map(Out.WritesFlag, F.WritesFlag, false);
 }
 
 struct Walker {
@@ -375,26 +369,11 @@ struct Walker {
         addIndex(B.ReleasesParams, I);
       mustWait(B);
     }
-    auto Map = [&](std::vector<ObjectFact> &To,
-                   const std::vector<ObjectFact> &From, bool KeepUnnamed) {
-      for (const ObjectFact &X : From) {
-        ObjectFact M = X;
-        if (X.Key) {
-          bool Unnamed = false;
-          M.Key = mapToCaller(*X.Key, Callee, C, R, Unnamed);
-          if (!M.Key && !(Unnamed && KeepUnnamed))
-            continue;
-          if (M.Key && !nameable(M.Key, FD))
-            continue;
-        } else if (!KeepUnnamed) {
-          continue;
-        }
-        addUnique(To, std::move(M));
-      }
-    };
-    Map(Out.Acquires, F.Acquires, true);
-    Map(Out.RequestsStop, F.RequestsStop, false);
-    Map(Out.WritesFlag, F.WritesFlag, false);
+    mapObjectFacts(Out, F, Callee, C, R,
+                   [&](std::vector<ObjectFact> &To, ObjectFact M) {
+                     if (!M.Key || nameable(M.Key, FD))
+                       addUnique(To, std::move(M));
+                   });
     Out.Opaque = Out.Opaque || F.Opaque;
     auto Through = [&](const std::optional<ObjectKey> &K)
         -> std::optional<ObjectKey> {
@@ -506,27 +485,13 @@ std::optional<FunctionFacts> FactsCache::atCall(const Expr *Call,
     return std::nullopt;
   const FunctionFacts &F = get(Callee);
   FunctionFacts Out;
-  auto Map = [&](std::vector<ObjectFact> &To,
-                 const std::vector<ObjectFact> &From, bool KeepUnnamed) {
-    for (const ObjectFact &X : From) {
-      ObjectFact M = X;
-      if (X.Key) {
-        bool Unnamed = false;
-        M.Key = mapToCaller(*X.Key, Callee, C, R, Unnamed);
-        if (!M.Key && !(Unnamed && KeepUnnamed))
-          continue;
-      } else if (!KeepUnnamed) {
-        continue;
-      }
-      To.push_back(std::move(M));
-    }
-  };
   Out.MayBlock = F.MayBlock;
   Out.MayWait = F.MayWait;
   Out.MustWait = F.MustWait;
-  Map(Out.Acquires, F.Acquires, true);
-  Map(Out.RequestsStop, F.RequestsStop, false);
-  Map(Out.WritesFlag, F.WritesFlag, false);
+  mapObjectFacts(Out, F, Callee, C, R,
+                 [](std::vector<ObjectFact> &To, ObjectFact M) {
+                   To.push_back(std::move(M));
+                 });
   Out.Opaque = F.Opaque;
   return Out;
 }
@@ -540,49 +505,6 @@ const FunctionFacts &FactsCache::fromLinked(const FunctionDecl *FD) {
     F->Opaque = !(TU.Linked && TU.Linked->defines(USR));
     return *(Cache[FD] = std::move(F));
   }
-  auto Key = [&](const FactKey &K) -> std::optional<ObjectKey> {
-    ObjectKey O;
-    QualType Cur;
-    size_t First = 0;
-    switch (K.Root) {
-    case FactKey::Param:
-      if (K.Index >= int(FD->getNumParams()))
-        return std::nullopt;
-      O.Root = FD->getParamDecl(K.Index);
-      Cur = FD->getParamDecl(K.Index)->getType();
-      break;
-    case FactKey::This: {
-      const auto *MD = dyn_cast<CXXMethodDecl>(FD);
-      if (!MD || K.Path.empty())
-        return std::nullopt;
-      const FieldDecl *Fd = fieldNamed(
-          QualType(MD->getParent()->getTypeForDecl(), 0), K.Path[0]);
-      if (!Fd)
-        return std::nullopt;
-      O.Root = Fd;
-      O.ThisBased = true;
-      Cur = Fd->getType();
-      First = 1;
-      break;
-    }
-    case FactKey::Global: {
-      const VarDecl *G = globalNamed(TU.AST, K.Name);
-      if (!G)
-        return std::nullopt;
-      O.Root = G;
-      Cur = G->getType();
-      break;
-    }
-    }
-    for (size_t I = First; I < K.Path.size(); ++I) {
-      const FieldDecl *Fd = fieldNamed(Cur, K.Path[I]);
-      if (!Fd)
-        return std::nullopt;
-      O.Path.push_back(Fd);
-      Cur = Fd->getType();
-    }
-    return O;
-  };
   auto Block = [](const std::optional<ExternalBlockFact> &B)
       -> std::optional<BlockFact> {
     if (!B)
@@ -601,7 +523,7 @@ const FunctionFacts &FactsCache::fromLinked(const FunctionDecl *FD) {
       ObjectFact O{std::nullopt,
                    FactSite{nullptr, nullptr, E.Where, E.Function}};
       if (E.Key)
-        O.Key = Key(*E.Key);
+        O.Key = resolveSummaryKey(*E.Key, FD, TU.AST);
       if (!O.Key && !KeepUnnamed)
         continue;
       To.push_back(std::move(O));
@@ -619,27 +541,10 @@ void FactsCache::exportTo(llvm::ArrayRef<const FunctionDecl *> Functions,
   const SourceManager &SM = TU.AST.getSourceManager();
   for (const FunctionDecl *FD : Functions) {
     const FunctionFacts &F = get(FD);
-    auto Spec = [&](const std::optional<ObjectKey> &K) -> std::optional<FactKey> {
-      if (!K || K->Ret)
-        return std::nullopt;
-      FactKey S;
-      if (K->ThisBased) {
-        S.Root = FactKey::This;
-        S.Path.push_back(K->Root->getNameAsString());
-      } else if (const auto *P = dyn_cast_or_null<ParmVarDecl>(K->Root);
-                 P && P->getDeclContext() == FD) {
-        S.Root = FactKey::Param;
-        S.Index = int(P->getFunctionScopeIndex());
-      } else if (const auto *V = dyn_cast_or_null<VarDecl>(K->Root);
-                 V && V->hasGlobalStorage() && !V->isStaticLocal()) {
-        S.Root = FactKey::Global;
-        S.Name = V->getQualifiedNameAsString();
-      } else {
-        return std::nullopt; // captures are not followed across TUs
-      }
-      for (const FieldDecl *Fd : K->Path)
-        S.Path.push_back(Fd->getNameAsString());
-      return S;
+    auto Spec = [&](const std::optional<ObjectKey> &K)
+        -> std::optional<SummaryKey> {
+      return K ? summaryKeyOf(*K, FD, {/*Globals=*/true, /*Ret=*/false})
+               : std::nullopt;
     };
     auto Where = [&](const FactSite &S, SourcePoint &W, std::string &Fn) {
       W = S.Op ? toSourcePoint(SM, S.Op->getBeginLoc()) : S.Where;
@@ -683,9 +588,7 @@ void FactsCache::exportTo(llvm::ArrayRef<const FunctionDecl *> Functions,
       for (const auto &A : C.Args)
         E.Args.push_back(Spec(A));
       if (C.ObjectIsThis) {
-        FactKey This;
-        This.Root = FactKey::This;
-        E.Object = This;
+        E.Object = SummaryKey{SummaryKey::This, 0, {}, {}};
       } else {
         E.Object = Spec(C.Object);
       }

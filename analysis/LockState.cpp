@@ -6,11 +6,17 @@
 #include "clang/AST/DeclTemplate.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/Analysis/CFG.h"
+#include "llvm/ADT/Statistic.h"
 
 #include <deque>
 #include <map>
 
 using namespace clang;
+
+// See AnalysisContext.cpp.
+#define DEBUG_TYPE "tether-analysis"
+ALWAYS_ENABLED_STATISTIC(NumLockStateCFGs,
+                         "CFGs built by a lock state without shared analyses");
 
 namespace tether {
 
@@ -18,102 +24,13 @@ std::string HeldLock::describe() const {
   return Mutex ? "'" + Mutex->describe() + "'" : std::string("the mutex");
 }
 
-template <typename Lookup>
-static auto withBases(const CXXRecordDecl *RD, Lookup L, int Depth = 0)
-    -> decltype(L(std::string())) {
-  if (!RD || Depth > 6)
-    return decltype(L(std::string()))();
-  if (auto Found = L(modelName(RD)))
-    return Found;
-  if (!RD->hasDefinition())
-    return decltype(L(std::string()))();
-  for (const CXXBaseSpecifier &B : RD->getDefinition()->bases())
-    if (auto Found =
-            withBases(B.getType()->getAsCXXRecordDecl(), L, Depth + 1))
-      return Found;
-  return decltype(L(std::string()))();
-}
-
-const LockModel *mutexModelOf(QualType T, const ModelSet &Models) {
-  return withBases(designatedRecord(T), [&](const std::string &N) {
-    return Models.lockForMutexType(N);
-  });
-}
-
-bool isGuardType(QualType T, const ModelSet &Models) {
-  if (T.isNull())
-    return false;
-  const CXXRecordDecl *RD =
-      T.getNonReferenceType().getCanonicalType()->getAsCXXRecordDecl();
-  return RD && Models.isLockGuardType(modelName(RD));
-}
-
-static bool contains(const std::vector<std::string> &V, llvm::StringRef S) {
-  for (const auto &X : V)
-    if (X == S)
-      return true;
-  return false;
-}
-
-std::optional<BlockingOp> matchBlockingOp(const Expr *E,
-                                          const ModelSet &Models) {
-  if (!isa<CallExpr>(E))
-    return std::nullopt;
-  BlockingOp Op;
-  Op.Call = E;
-  if (auto C = matchChanOp(E, Models)) {
-    if (C->Kind == ChanOpKind::Receive) {
-      Op.What = "channel receive";
-    } else if (C->Kind == ChanOpKind::Send && C->Model->Bounded) {
-      Op.What = "channel send";
-    } else {
-      return std::nullopt; // try/timed ops, close, sends that never block
-    }
-    Op.Object = C->Object;
-    return Op;
-  }
-  auto S = callShape(E);
-  if (!S)
-    return std::nullopt;
-  if (auto H = matchHandleOp(E, Models)) {
-    if (H->Kind != HandleOpKind::Join)
-      return std::nullopt;
-    Op.What = H->Model ? "thread join" : "future wait";
-    Op.Object = H->Object;
-    return Op;
-  }
-  const BlockingModel *B = nullptr;
-  if (S->IsMember && S->Object) {
-    // Futures' timed waits are listed as blocking by some models; the future
-    // model says which ones return after a timeout.
-    const CXXRecordDecl *RD =
-        designatedRecord(S->Object->IgnoreParenImpCasts()->getType());
-    if (RD)
-      if (const FutureModel *F = Models.futureForType(modelName(RD)))
-        if (contains(F->TimedWait, S->Name))
-          return std::nullopt;
-    B = withBases(RD, [&](const std::string &N) {
-      return Models.blockingForMethod(N, S->Name);
-    });
-    Op.Object = S->Object;
-  } else {
-    B = Models.blockingForFunction(modelName(S->Callee));
-  }
-  if (!B)
-    return std::nullopt;
-  Op.What = B->Reason.empty() ? "blocking call" : B->Reason;
-  const auto *Call = cast<CallExpr>(E);
-  for (const Expr *A : Call->arguments()) {
-    QualType T = A->IgnoreParenImpCasts()->getType();
-    if (isGuardType(T, Models) || mutexModelOf(T, Models))
-      Op.Released.push_back(A);
-  }
-  return Op;
-}
-
 // ---------------------------------------------------------------------------
 
 namespace {
+
+bool contains(const std::vector<std::string> &V, llvm::StringRef S) {
+  return llvm::is_contained(V, S);
+}
 
 struct GuardSt {
   llvm::SmallVector<std::optional<ObjectKey>, 1> Mutexes;
@@ -153,23 +70,6 @@ void mergeInto(State &Dst, const State &Src) {
       It->second.Site = std::min(It->second.Site, S->second.Site);
     ++It;
   }
-}
-
-enum class Tag { None, Defer, Try, Adopt };
-
-Tag tagOf(QualType T) {
-  const CXXRecordDecl *RD =
-      T.getNonReferenceType().getCanonicalType()->getAsCXXRecordDecl();
-  if (!RD || !RD->getIdentifier())
-    return Tag::None;
-  llvm::StringRef N = RD->getName();
-  if (N == "defer_lock_t")
-    return Tag::Defer;
-  if (N == "try_to_lock_t")
-    return Tag::Try;
-  if (N == "adopt_lock_t")
-    return Tag::Adopt;
-  return Tag::None;
 }
 
 // Does Callee return with the guard it receives as parameter P still
@@ -309,13 +209,14 @@ struct LockState::Impl {
     }
     GuardSt G;
     G.Site = CE;
-    Tag T = Tag::None;
+    ModelSet::LockTag T = ModelSet::LockTag::None;
     bool Timed = false;
     for (const Expr *A : CE->arguments()) {
       if (isa<CXXDefaultArgExpr>(A))
         continue;
       QualType AT = A->IgnoreParenImpCasts()->getType();
-      if (Tag X = tagOf(AT); X != Tag::None) {
+      if (ModelSet::LockTag X = lockTagOf(AT, Models);
+          X != ModelSet::LockTag::None) {
         T = X;
         continue;
       }
@@ -332,12 +233,13 @@ struct LockState::Impl {
     for (const auto &M : G.Mutexes)
       if (M)
         GM.push_back(*M);
-    G.Owns = (T == Tag::None && !Timed) || T == Tag::Adopt;
-    if (T == Tag::Adopt)
+    G.Owns = (T == ModelSet::LockTag::None && !Timed) ||
+             T == ModelSet::LockTag::Adopt;
+    if (T == ModelSet::LockTag::Adopt)
       for (const auto &M : G.Mutexes)
         if (M)
           S.Manual.erase(*M);
-    if (G.Owns && T != Tag::Adopt)
+    if (G.Owns && T != ModelSet::LockTag::Adopt)
       for (const auto &M : G.Mutexes)
         acquired(M, CE, VD, Record);
     S.Guards[VD] = std::move(G);
@@ -479,11 +381,7 @@ struct LockState::Impl {
       auto It = S.Guards.find(G);
       if (It == S.Guards.end())
         return;
-      bool Query = isa<CXXConversionDecl>(MD) ||
-                   (MD->getIdentifier() &&
-                    (MD->getName() == "owns_lock" ||
-                     MD->getName() == "try_lock" ||
-                     MD->getName().starts_with("try_lock_")));
+      bool Query = isa<CXXConversionDecl>(MD) || isGuardOwnsQuery(MD, Models);
       if (Query && !It->second.Owns) {
         It->second.Owns = true;
         for (const auto &M : It->second.Mutexes)
@@ -628,6 +526,7 @@ LockState::LockState(const FunctionDecl *FD, ASTContext &AST,
     BO.AddImplicitDtors = true;
     BO.AddTemporaryDtors = true;
     Own = CFG::buildCFG(FD, const_cast<Stmt *>(Body), &AST, BO);
+    ++NumLockStateCFGs;
     G = Own.get();
   }
   if (!G)

@@ -24,6 +24,7 @@
 #pragma once
 
 #include "ApiModel.h"
+#include "ModelMatch.h"
 #include "ObjectKey.h"
 
 #include "clang/AST/ASTContext.h"
@@ -49,28 +50,6 @@ struct HeldLock {
   }
   std::string describe() const; // "this->mu_", or "the mutex" when unknown
 };
-
-// The lock model of a mutex type (directly or through a base class), or null.
-const LockModel *mutexModelOf(clang::QualType T, const ModelSet &Models);
-// True for a RAII guard type of some lock model (lock_guard, unique_lock…).
-bool isGuardType(clang::QualType T, const ModelSet &Models);
-
-// A call that blocks the calling thread.
-struct BlockingOp {
-  std::string What; // "channel receive", "thread join", "sleep", …
-  const clang::Expr *Call = nullptr;
-  // Lock arguments the operation releases while it blocks (a condition
-  // variable wait's `lk`): guard variables or mutex expressions.
-  llvm::SmallVector<const clang::Expr *, 2> Released;
-  // The object operated on (the condition variable of a wait), or null.
-  const clang::Expr *Object = nullptr;
-};
-
-// Channel receive, send on a bounded channel, thread join, future
-// get()/wait(), and every call in a BlockingModel. Try and timed channel and
-// future operations do not block (indefinitely) and are not matched.
-std::optional<BlockingOp> matchBlockingOp(const clang::Expr *E,
-                                          const ModelSet &Models);
 
 class LockState {
 public:

@@ -129,6 +129,10 @@ bool isCancelCallbackType(QualType T, const ModelSet &Models) {
   return RD && Models.isCancelCallbackType(modelName(RD));
 }
 
+// std::move and std::forward are casts the language defines in the
+// library ([expr.static.cast] spelled as a function); std::ref, std::cref
+// and std::as_const only wrap their argument. This takes no ModelSet (it is
+// called from everywhere an expression is peeled), so the names stay here.
 static bool isStdUtility(const FunctionDecl *FD) {
   if (!FD || !FD->isInStdNamespace() || !FD->getIdentifier())
     return false;
@@ -200,6 +204,7 @@ const Expr *stripTemporaries(const Expr *E, StripOptions Opts) {
         E = CE->getArg(0);
     } else if (const auto *Call = dyn_cast<CallExpr>(E);
                Call && Opts.MoveForward) {
+      // Casts the language defines, spelled as library functions.
       const FunctionDecl *F = Call->getDirectCallee();
       if (Call->getNumArgs() == 1 && F && F->isInStdNamespace() &&
           F->getIdentifier() &&
@@ -338,8 +343,7 @@ std::optional<SpawnSite> matchSpawn(const Expr *E, const ModelSet &Models) {
     if (const auto *Spec = dyn_cast<ClassTemplateSpecializationDecl>(RD)) {
       const TemplateArgumentList &TA = Spec->getTemplateArgs();
       if (TA.size() >= 1 && TA[0].getKind() == TemplateArgument::Type &&
-          (S->Name == "emplace_back" || S->Name == "emplace" ||
-           S->Name == "emplace_front"))
+          Models.follows(ModelSet::Convention::Emplace, S->Name))
         if (const SpawnModel *HM = spawnModelOf(TA[0].getAsType(), Models))
           if (Call->getNumArgs() > 0 &&
               !spawnModelOf(Call->getArg(0)->getType(), Models))
@@ -347,6 +351,188 @@ std::optional<SpawnSite> matchSpawn(const Expr *E, const ModelSet &Models) {
     }
   }
   return std::nullopt;
+}
+
+const LockModel *mutexModelOf(QualType T, const ModelSet &Models) {
+  return lookupWithBases(designatedRecord(T), [&](const std::string &N) {
+    return Models.lockForMutexType(N);
+  });
+}
+
+bool isGuardType(QualType T, const ModelSet &Models) {
+  if (T.isNull())
+    return false;
+  const CXXRecordDecl *RD =
+      T.getNonReferenceType().getCanonicalType()->getAsCXXRecordDecl();
+  return RD && Models.isLockGuardType(modelName(RD));
+}
+
+ModelSet::LockTag lockTagOf(QualType T, const ModelSet &Models) {
+  const CXXRecordDecl *RD = valueRecord(T);
+  return RD ? Models.lockTagForType(modelName(RD)) : ModelSet::LockTag::None;
+}
+
+bool isGuardOwnsQuery(const CXXMethodDecl *MD, const ModelSet &Models) {
+  return MD && MD->getIdentifier() &&
+         Models.isGuardOwnsQuery(MD->getName().str());
+}
+
+std::optional<BlockingOp> matchBlockingOp(const Expr *E,
+                                          const ModelSet &Models) {
+  if (!isa<CallExpr>(E))
+    return std::nullopt;
+  BlockingOp Op;
+  Op.Call = E;
+  if (auto C = matchChanOp(E, Models)) {
+    if (C->Kind == ChanOpKind::Receive) {
+      Op.What = "channel receive";
+    } else if (C->Kind == ChanOpKind::Send && C->Model->Bounded) {
+      Op.What = "channel send";
+    } else {
+      return std::nullopt; // try/timed ops, close, sends that never block
+    }
+    Op.Object = C->Object;
+    return Op;
+  }
+  auto S = callShape(E);
+  if (!S)
+    return std::nullopt;
+  if (auto H = matchHandleOp(E, Models)) {
+    if (H->Kind != HandleOpKind::Join)
+      return std::nullopt;
+    Op.What = H->Model ? "thread join" : "future wait";
+    Op.Object = H->Object;
+    return Op;
+  }
+  const BlockingModel *B = nullptr;
+  if (S->IsMember && S->Object) {
+    // Futures' timed waits are listed as blocking by some models; the future
+    // model says which ones return after a timeout.
+    const CXXRecordDecl *RD =
+        designatedRecord(S->Object->IgnoreParenImpCasts()->getType());
+    if (RD)
+      if (const FutureModel *F = Models.futureForType(modelName(RD)))
+        if (contains(F->TimedWait, S->Name))
+          return std::nullopt;
+    B = lookupWithBases(RD, [&](const std::string &N) {
+      return Models.blockingForMethod(N, S->Name);
+    });
+    Op.Object = S->Object;
+  } else {
+    B = Models.blockingForFunction(modelName(S->Callee));
+  }
+  if (!B)
+    return std::nullopt;
+  Op.What = B->Reason.empty() ? "blocking call" : B->Reason;
+  const auto *Call = cast<CallExpr>(E);
+  for (const Expr *A : Call->arguments()) {
+    QualType T = A->IgnoreParenImpCasts()->getType();
+    if (isGuardType(T, Models) || mutexModelOf(T, Models))
+      Op.Released.push_back(A);
+  }
+  return Op;
+}
+
+static std::string methodName(const CXXMemberCallExpr *Call) {
+  const CXXMethodDecl *MD = Call ? Call->getMethodDecl() : nullptr;
+  return MD && MD->getIdentifier() ? MD->getName().str() : std::string();
+}
+
+bool isHandleQuery(const CXXMemberCallExpr *Call, const ModelSet &Models) {
+  std::string Name = methodName(Call);
+  if (Name.empty())
+    return false;
+  QualType T =
+      Call->getImplicitObjectArgument()->IgnoreParenImpCasts()->getType();
+  if (const SpawnModel *M = spawnModelOf(T, Models))
+    return contains(M->Joinable, Name);
+  if (const CXXRecordDecl *RD = designatedRecord(T))
+    if (const FutureModel *F = Models.futureForType(modelName(RD)))
+      return contains(F->Valid, Name);
+  return false;
+}
+
+bool isPoolWaitAll(const CXXMemberCallExpr *Call, const SpawnModel &Pool) {
+  std::string Name = methodName(Call);
+  return !Name.empty() && matchesAnyGlob(Pool.WaitAll, Name);
+}
+
+bool followsConvention(const CXXMethodDecl *MD, ModelSet::Convention C,
+                       const ModelSet &Models) {
+  return MD && MD->getIdentifier() && Models.follows(C, MD->getName().str());
+}
+
+bool isContainerInsert(const CallExpr *Call, const ModelSet &Models) {
+  const auto *MC = dyn_cast_or_null<CXXMemberCallExpr>(Call);
+  return MC && followsConvention(MC->getMethodDecl(),
+                                 ModelSet::Convention::Insert, Models);
+}
+
+bool isElementAccess(const CXXMethodDecl *MD, const ModelSet &Models) {
+  if (!MD)
+    return false;
+  // Subscripting is the language's own element access.
+  if (MD->getOverloadedOperator() == OO_Subscript)
+    return true;
+  return followsConvention(MD, ModelSet::Convention::ElementAccess, Models);
+}
+
+bool isSharedOwnerType(QualType T, const ModelSet &Models) {
+  const CXXRecordDecl *RD = valueRecord(T);
+  if (!RD || !RD->getIdentifier())
+    return false;
+  const SmartPointerModel *P = Models.smartPointerForType(modelName(RD));
+  return P && P->Shared;
+}
+
+static std::string calleeName(const CallExpr *Call) {
+  const FunctionDecl *FD = Call ? Call->getDirectCallee() : nullptr;
+  return FD && FD->getIdentifier() ? modelName(FD) : std::string();
+}
+
+const SmartPointerModel *smartPointerFactoryCall(const CallExpr *Call,
+                                                 const ModelSet &Models,
+                                                 bool *Allocates) {
+  std::string N = calleeName(Call);
+  return N.empty() ? nullptr : Models.smartPointerFactory(N, Allocates);
+}
+
+bool isReferenceWrapperCall(const CallExpr *Call, const ModelSet &Models) {
+  std::string N = calleeName(Call);
+  return !N.empty() && Models.isReferenceWrapperFunction(N);
+}
+
+bool isForEachCall(const CallExpr *Call, const ModelSet &Models) {
+  std::string N = calleeName(Call);
+  return !N.empty() && Models.isForEachFunction(N);
+}
+
+bool isFixedSizeContainerType(QualType T, const ModelSet &Models) {
+  const CXXRecordDecl *RD = valueRecord(T);
+  return RD && Models.isFixedSizeContainer(modelName(RD));
+}
+
+bool isStreamType(QualType T, const ModelSet &Models) {
+  const CXXRecordDecl *RD = valueRecord(T);
+  return lookupWithBases(RD, [&](const std::string &N) {
+           return Models.isStreamBase(N) ? RD : nullptr;
+         }) != nullptr;
+}
+
+bool isSuccessStatus(const EnumConstantDecl *EC, const ChannelModel &M) {
+  return EC && EC->getIdentifier() && contains(M.Success, EC->getName().str());
+}
+
+const InterruptibleWaitModel *interruptibleWaitOf(const CXXMethodDecl *MD,
+                                                  const ModelSet &Models) {
+  if (!MD || !MD->getIdentifier())
+    return nullptr;
+  std::string Type = modelName(MD->getParent());
+  for (const ApiModel &M : Models.models())
+    for (const InterruptibleWaitModel &W : M.Cancellation.InterruptibleWaits)
+      if (W.Type == Type && contains(W.Methods, MD->getName().str()))
+        return &W;
+  return nullptr;
 }
 
 std::optional<HandleOp> matchHandleOp(const Expr *E, const ModelSet &Models) {

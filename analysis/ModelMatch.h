@@ -78,6 +78,77 @@ struct SpawnSite {
 std::optional<SpawnSite> matchSpawn(const clang::Expr *E,
                                     const ModelSet &Models);
 
+// The lock model of a mutex type (directly or through a base class), or null.
+const LockModel *mutexModelOf(clang::QualType T, const ModelSet &Models);
+// True for a RAII guard type of some lock model (lock_guard, unique_lock…).
+bool isGuardType(clang::QualType T, const ModelSet &Models);
+// Which lock tag (defer / try / adopt) a guard constructor argument of type T
+// is, as the lock models' `*_tags` say.
+ModelSet::LockTag lockTagOf(clang::QualType T, const ModelSet &Models);
+// A guard method that answers "do you hold the mutex?" (`owns_lock`, and the
+// lock models' `try_lock` methods, which take it and answer).
+bool isGuardOwnsQuery(const clang::CXXMethodDecl *MD, const ModelSet &Models);
+
+// A call that blocks the calling thread.
+struct BlockingOp {
+  std::string What; // "channel receive", "thread join", "sleep", …
+  const clang::Expr *Call = nullptr;
+  // Lock arguments the operation releases while it blocks (a condition
+  // variable wait's `lk`): guard variables or mutex expressions.
+  llvm::SmallVector<const clang::Expr *, 2> Released;
+  // The object operated on (the condition variable of a wait), or null.
+  const clang::Expr *Object = nullptr;
+};
+
+// Channel receive, send on a bounded channel, thread join, future
+// get()/wait(), and every call in a BlockingModel. Try and timed channel and
+// future operations do not block (indefinitely) and are not matched.
+std::optional<BlockingOp> matchBlockingOp(const clang::Expr *E,
+                                          const ModelSet &Models);
+
+// `if (t.joinable())`, `if (f.valid())`: the handle's spawn model `joinable`
+// or its future model `valid`.
+bool isHandleQuery(const clang::CXXMemberCallExpr *Call,
+                   const ModelSet &Models);
+// `pool.wait()`, `pool.wait_idle()`: a method of the pool model's `wait_all`.
+bool isPoolWaitAll(const clang::CXXMemberCallExpr *Call,
+                   const SpawnModel &Pool);
+
+// Conventions (the models' `conventions:`): the standard library's method
+// names, which user classes follow too, on an object of any class.
+bool followsConvention(const clang::CXXMethodDecl *MD,
+                       ModelSet::Convention C, const ModelSet &Models);
+// `v.push_back(x)`, `m.emplace(k, v)`, `s.insert(x)`: puts an element in.
+bool isContainerInsert(const clang::CallExpr *Call, const ModelSet &Models);
+// `v[i]` (the language's subscript), `v.back()`, `v.at(i)`: gives one out.
+bool isElementAccess(const clang::CXXMethodDecl *MD, const ModelSet &Models);
+
+// A type of a smart pointer model whose copies share ownership
+// (std::shared_ptr, boost::intrusive_ptr), looked at through references.
+bool isSharedOwnerType(clang::QualType T, const ModelSet &Models);
+// `std::make_shared<T>(args…)`: a smart pointer model's factory. Allocates:
+// the first argument is an allocator, not the object's (allocate_shared).
+const SmartPointerModel *smartPointerFactoryCall(const clang::CallExpr *Call,
+                                                 const ModelSet &Models,
+                                                 bool *Allocates = nullptr);
+// `std::ref(x)`, `std::cref(x)`: a wrapper referring to its argument.
+bool isReferenceWrapperCall(const clang::CallExpr *Call,
+                            const ModelSet &Models);
+// `std::for_each(first, last, f)`.
+bool isForEachCall(const clang::CallExpr *Call, const ModelSet &Models);
+// std::array: a container whose size is part of its type.
+bool isFixedSizeContainerType(clang::QualType T, const ModelSet &Models);
+// A stream: a class that is, or derives from, a `stream_bases` type.
+bool isStreamType(clang::QualType T, const ModelSet &Models);
+// `channel_op_status::success` for a channel whose model lists it in
+// `success`.
+bool isSuccessStatus(const clang::EnumConstantDecl *EC,
+                     const ChannelModel &M);
+// The interruptible wait model (std::condition_variable_any) one of whose
+// methods MD is, or null; its `timed` ones return after a timeout.
+const InterruptibleWaitModel *interruptibleWaitOf(const clang::CXXMethodDecl *MD,
+                                                  const ModelSet &Models);
+
 // A member call of a blocking model that returns once all work handed to
 // its object has finished (an event loop's `run()`: `waits_for_work: true`).
 bool runsAllWork(const clang::CallExpr *Call, const ModelSet &Models);

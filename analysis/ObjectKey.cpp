@@ -217,4 +217,116 @@ const Decl *canonicalDecl(const ValueDecl *D) {
   return D->getCanonicalDecl();
 }
 
+static const FieldDecl *fieldNamed(QualType T, llvm::StringRef Name) {
+  const CXXRecordDecl *RD = designatedRecord(T);
+  if (!RD || !RD->hasDefinition())
+    return nullptr;
+  for (const FieldDecl *F : RD->getDefinition()->fields())
+    if (F->getName() == Name)
+      return F;
+  return nullptr;
+}
+
+// A global variable by qualified name ("ns::g_mu", "Cls::s_flag").
+static const VarDecl *globalNamed(ASTContext &AST, llvm::StringRef Qualified) {
+  llvm::SmallVector<llvm::StringRef, 4> Parts;
+  Qualified.split(Parts, "::");
+  const DeclContext *DC = AST.getTranslationUnitDecl();
+  for (size_t I = 0; I < Parts.size(); ++I) {
+    if (!DC)
+      return nullptr;
+    const NamedDecl *Found = nullptr;
+    for (const NamedDecl *ND : DC->lookup(&AST.Idents.get(Parts[I])))
+      if (I + 1 == Parts.size() ? isa<VarDecl>(ND)
+                                : isa<NamespaceDecl, CXXRecordDecl>(ND)) {
+        Found = ND;
+        break;
+      }
+    if (!Found)
+      return nullptr;
+    if (I + 1 == Parts.size())
+      return cast<VarDecl>(Found);
+    DC = dyn_cast<DeclContext>(Found);
+  }
+  return nullptr;
+}
+
+std::optional<SummaryKey> summaryKeyOf(const ObjectKey &K,
+                                       const FunctionDecl *FD,
+                                       SummaryRoots Allowed) {
+  SummaryKey S;
+  if (K.Ret) {
+    if (!Allowed.Ret)
+      return std::nullopt;
+    S.Root = SummaryKey::Ret;
+  } else if (K.ThisBased) {
+    S.Root = SummaryKey::This;
+    S.Path.push_back(K.Root->getNameAsString());
+  } else if (const auto *P = dyn_cast_or_null<ParmVarDecl>(K.Root);
+             P && P->getDeclContext() == FD) {
+    S.Root = SummaryKey::Param;
+    S.Index = int(P->getFunctionScopeIndex());
+  } else if (const auto *V = dyn_cast_or_null<VarDecl>(K.Root);
+             Allowed.Globals && V && V->hasGlobalStorage() &&
+             !V->isStaticLocal()) {
+    S.Root = SummaryKey::Global;
+    S.Name = V->getQualifiedNameAsString();
+  } else {
+    return std::nullopt; // locals and captures are not followed across TUs
+  }
+  for (const FieldDecl *F : K.Path)
+    S.Path.push_back(F->getNameAsString());
+  return S;
+}
+
+std::optional<ObjectKey> resolveSummaryKey(const SummaryKey &K,
+                                           const FunctionDecl *FD,
+                                           ASTContext &AST) {
+  ObjectKey O;
+  QualType Cur;
+  size_t First = 0;
+  switch (K.Root) {
+  case SummaryKey::Param:
+    if (K.Index >= int(FD->getNumParams()))
+      return std::nullopt;
+    O.Root = FD->getParamDecl(K.Index);
+    Cur = FD->getParamDecl(K.Index)->getType();
+    break;
+  case SummaryKey::This: {
+    const auto *MD = dyn_cast<CXXMethodDecl>(FD);
+    if (!MD || K.Path.empty())
+      return std::nullopt;
+    const FieldDecl *F =
+        fieldNamed(QualType(MD->getParent()->getTypeForDecl(), 0), K.Path[0]);
+    if (!F)
+      return std::nullopt;
+    O.Root = F;
+    O.ThisBased = true;
+    Cur = F->getType();
+    First = 1;
+    break;
+  }
+  case SummaryKey::Global: {
+    const VarDecl *G = globalNamed(AST, K.Name);
+    if (!G)
+      return std::nullopt;
+    O.Root = G;
+    Cur = G->getType();
+    break;
+  }
+  case SummaryKey::Ret:
+    O.Ret = true;
+    Cur = FD->getReturnType();
+    break;
+  }
+  for (size_t I = First; I < K.Path.size(); ++I) {
+    const FieldDecl *F = fieldNamed(Cur, K.Path[I]);
+    if (!F)
+      return std::nullopt;
+    O.Path.push_back(F);
+    Cur = F->getType();
+  }
+  return O;
+}
+
 } // namespace tether

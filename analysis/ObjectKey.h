@@ -5,6 +5,9 @@
 // variable or member path".
 #pragma once
 
+#include "Summaries.h"
+
+#include "clang/AST/ASTContext.h"
 #include "clang/AST/Decl.h"
 #include "clang/AST/Expr.h"
 #include "llvm/ADT/DenseSet.h"
@@ -81,5 +84,24 @@ bool mayBeSameObject(const ObjectKey &A, const ObjectKey &B);
 // The declaration an assignment-like expression overwrites (`x = …`,
 // `x.reset()`, `this->m = …`), or null.
 const clang::ValueDecl *assignedDecl(const clang::Expr *E);
+
+// Between a function's own keys and the names other TUs see (SummaryKey),
+// for the channel summaries and the facts alike.
+struct SummaryRoots {
+  bool Globals = false; // globals by qualified name (facts)
+  bool Ret = false;     // the returned object (channel summaries)
+};
+// K, a key inside FD, as the link phase names it: FD's parameter by
+// position, a member of `this` by name, and (when allowed) a global or the
+// returned object; nullopt for what other TUs cannot name (locals,
+// captures, static locals).
+std::optional<SummaryKey> summaryKeyOf(const ObjectKey &K,
+                                       const clang::FunctionDecl *FD,
+                                       SummaryRoots Allowed);
+// The object a linked key names in declaration FD of this TU, or nullopt
+// when FD has no such parameter, member or field, or AST no such global.
+std::optional<ObjectKey> resolveSummaryKey(const SummaryKey &K,
+                                           const clang::FunctionDecl *FD,
+                                           clang::ASTContext &AST);
 
 } // namespace tether

@@ -11,14 +11,6 @@ using namespace clang;
 
 namespace tether {
 
-namespace {
-
-bool isElementAccess(StringRef N) {
-  return N == "back" || N == "front" || N == "at" || N == "operator[]";
-}
-
-} // namespace
-
 SpawnLoops::SpawnLoops(FunctionAnalyses &Ctx)
     : Ctx(Ctx), All(Ctx.spawns()), Body(All.body()), PM(All.parents()),
       Resolver(All.resolver()), Calls(All.calls()) {
@@ -78,7 +70,7 @@ bool SpawnLoops::unconditionalIn(const Stmt *S, const Stmt *LoopBody,
       bool Joinable = false;
       if (const auto *MC = dyn_cast_or_null<CXXMemberCallExpr>(
               If->getCond() ? If->getCond()->IgnoreParenImpCasts() : nullptr))
-        Joinable = hasName(MC->getMethodDecl(), {"joinable", "valid"});
+        Joinable = isHandleQuery(MC, Ctx.tu().Models);
       if (!Joinable)
         return false;
       continue;
@@ -126,8 +118,7 @@ bool SpawnLoops::joinsStorage(const Spawn &S, const CallExpr *C,
         Sub && Sub->getOperator() == OO_Subscript)
       Base = Sub->getArg(0);
     else if (const auto *MC = dyn_cast<CXXMemberCallExpr>(O);
-             MC && MC->getMethodDecl() && MC->getMethodDecl()->getIdentifier() &&
-             isElementAccess(MC->getMethodDecl()->getName()))
+             MC && isElementAccess(MC->getMethodDecl(), Models))
       Base = MC->getImplicitObjectArgument();
     if (Base && IsStorage(Base)) {
       for (const Stmt *A = PM->getParent(C); A && A != Scope;
@@ -141,15 +132,15 @@ bool SpawnLoops::joinsStorage(const Spawn &S, const CallExpr *C,
     return false;
   }
   if (const FunctionDecl *FD = C->getDirectCallee();
-      FD && FD->isInStdNamespace() && hasName(FD, {"for_each"}) &&
-      C->getNumArgs() >= 2) {
+      FD && isForEachCall(C, Models) && C->getNumArgs() >= 2) {
     // std::for_each(workers.begin(), workers.end(), join)
     const Expr *A0 = C->getArg(0)->IgnoreParenImpCasts();
     if (const auto *CE = dyn_cast<CXXConstructExpr>(A0);
         CE && CE->getNumArgs() == 1)
       A0 = CE->getArg(0)->IgnoreParenImpCasts();
     if (const auto *MC = dyn_cast<CXXMemberCallExpr>(A0))
-      if (hasName(MC->getMethodDecl(), {"begin"}) &&
+      if (followsConvention(MC->getMethodDecl(), ModelSet::Convention::Observe,
+                            Models) &&
           IsStorage(MC->getImplicitObjectArgument()))
         return true;
   }
@@ -218,7 +209,8 @@ bool SpawnLoops::passedAwayIn(const Spawn &S, const Stmt *Loop) const {
       const Expr *A = C->getArg(I)->IgnoreParenImpCasts();
       // Element access and iteration are not hand-overs.
       if (const auto *MC = dyn_cast<CXXMemberCallExpr>(A))
-        if (hasName(MC->getMethodDecl(), {"begin", "end", "size", "empty"}))
+        if (followsConvention(MC->getMethodDecl(),
+                              ModelSet::Convention::Observe, Ctx.tu().Models))
           continue;
       if (auto K = Resolver->keyOf(A); K && *K == *S.Storage)
         return true;
@@ -271,15 +263,15 @@ bool SpawnLoops::outlivesIteration(const Spawn &S, const Stmt *Loop,
       return Op && Op->What == "thread join";
     });
   case HandleFate::Discarded: {
-    // pool.wait() / pool.wait_for_tasks() later in the iteration.
+    // pool.wait() / pool.wait_for_tasks() later in the iteration: a method
+    // of the pool model's `wait_all`.
     const auto *MC = dyn_cast<CXXMemberCallExpr>(S.Site.Expr);
-    auto Pool = MC ? Resolver->keyOf(MC->getImplicitObjectArgument())
-                   : std::nullopt;
+    if (!MC || !S.Site.Model)
+      return true;
+    auto Pool = Resolver->keyOf(MC->getImplicitObjectArgument());
     return !LaterCallIn([&](const CallExpr *C) {
       const auto *W2 = dyn_cast<CXXMemberCallExpr>(C);
-      if (!W2 || !W2->getMethodDecl() || !W2->getMethodDecl()->getIdentifier())
-        return false;
-      if (!W2->getMethodDecl()->getName().starts_with("wait"))
+      if (!W2 || !isPoolWaitAll(W2, *S.Site.Model))
         return false;
       auto K = Resolver->keyOf(W2->getImplicitObjectArgument());
       return !Pool || (K && *K == *Pool);

@@ -14,6 +14,8 @@ namespace tether {
 
 namespace {
 
+// std::move and std::forward: casts the language defines, spelled as library
+// functions (not an API a model describes).
 bool isStdMove(const Expr *E) {
   const auto *C = dyn_cast<CallExpr>(E);
   if (!C || C->getNumArgs() != 1)
@@ -45,14 +47,6 @@ bool isSmartPointer(QualType T) {
   return RD && designatedRecord(T) != RD;
 }
 
-bool isElementAccess(const CXXMethodDecl *MD) {
-  if (!MD)
-    return false;
-  if (MD->getOverloadedOperator() == OO_Subscript)
-    return true;
-  return hasName(MD, {"back", "front", "at"});
-}
-
 } // namespace
 
 const char *handleFateName(HandleFate F) {
@@ -80,13 +74,13 @@ const char *handleFateName(HandleFate F) {
 }
 
 bool isContainerInsert(const CallExpr *Call) {
-  const auto *MC = dyn_cast_or_null<CXXMemberCallExpr>(Call);
-  const CXXMethodDecl *MD = MC ? MC->getMethodDecl() : nullptr;
-  if (!MD || !MD->getIdentifier())
-    return false;
-  StringRef N = MD->getName();
-  return N.starts_with("push") || N.starts_with("emplace") || N == "insert" ||
-         N == "try_emplace" || N == "insert_or_assign";
+  // The built-in models' conventions, for callers that do not pass theirs.
+  static const ModelSet Builtins = [] {
+    ModelSet S;
+    S.addBuiltins(llvm::nulls());
+    return S;
+  }();
+  return isContainerInsert(Call, Builtins);
 }
 
 // The member of `this` an expression names directly (`worker_`,
@@ -217,7 +211,7 @@ std::optional<ObjectKey> Spawns::handleTarget(const Expr *Object,
       Sub && Sub->getOperator() == OO_Subscript && Sub->getNumArgs() == 2)
     Base = Sub->getArg(0);
   else if (const auto *MC = dyn_cast<CXXMemberCallExpr>(O);
-           MC && isElementAccess(MC->getMethodDecl()))
+           MC && isElementAccess(MC->getMethodDecl(), TU.Models))
     Base = MC->getImplicitObjectArgument();
   else if (const auto *AS = dyn_cast<ArraySubscriptExpr>(O))
     Base = AS->getBase();
@@ -361,7 +355,7 @@ void Spawns::resolveFate(Spawn &S) {
       return;
     }
     // workers.push_back(std::thread(f))
-    if (isContainerInsert(MC)) {
+    if (isContainerInsert(MC, Models)) {
       S.Storage = Resolver->keyOf(MC->getImplicitObjectArgument());
       S.Anchor = MC;
       S.Member = thisMember(MC->getImplicitObjectArgument());
@@ -488,7 +482,7 @@ void Spawns::followVariable(Spawn &S, const VarDecl *V) {
       S.FateSite = R->getRetValue();
       return;
     }
-    if (isContainerInsert(C))
+    if (isContainerInsert(C, Models))
       if (auto K = Resolver->keyOf(
               cast<CXXMemberCallExpr>(C)->getImplicitObjectArgument())) {
         S.Fate = HandleFate::InContainer;

@@ -108,9 +108,9 @@ struct HandleUse {
   bool Element = false;
 };
 
-// The one rule for "this call puts its argument into a container":
-// push_back, push_front, push, emplace, emplace_back, emplace_front,
-// emplace_hint, insert, try_emplace, insert_or_assign.
+// A container insert by the built-in models' conventions
+// (isContainerInsert(Call, Models) in ModelMatch.h reads the user's too).
+// For callers that do not have their ModelSet at hand yet.
 bool isContainerInsert(const clang::CallExpr *Call);
 
 class Spawns {

@@ -9,34 +9,21 @@ namespace tether {
 // ---------------------------------------------------------------------------
 // JSON
 
-static json::Value keyToJSON(const KeySpec &K) {
-  static const char *Roots[] = {"param", "this", "ret"};
+static json::Value keyToJSON(const SummaryKey &K) {
+  static const char *Roots[] = {"param", "this", "global", "ret"};
   json::Object O{{"root", Roots[K.Root]}, {"path", json::Array()}};
-  if (K.Root == KeySpec::Param)
+  if (K.Root == SummaryKey::Param)
     O["index"] = K.Index;
+  if (K.Root == SummaryKey::Global)
+    O["name"] = K.Name;
   json::Array &P = *O.getArray("path");
   for (const std::string &F : K.Path)
     P.push_back(F);
   return O;
 }
 
-static json::Value optKey(const std::optional<KeySpec> &K) {
+static json::Value optKey(const std::optional<SummaryKey> &K) {
   return K ? keyToJSON(*K) : json::Value(nullptr);
-}
-
-static json::Value factKeyToJSON(const std::optional<FactKey> &K) {
-  if (!K)
-    return nullptr;
-  static const char *Roots[] = {"param", "this", "global"};
-  json::Object O{{"root", Roots[K->Root]}, {"path", json::Array()}};
-  if (K->Root == FactKey::Param)
-    O["index"] = K->Index;
-  if (K->Root == FactKey::Global)
-    O["name"] = K->Name;
-  json::Array &P = *O.getArray("path");
-  for (const std::string &F : K->Path)
-    P.push_back(F);
-  return O;
 }
 
 static json::Value pointToJSON(const SourcePoint &W, const std::string &Fn) {
@@ -65,7 +52,7 @@ static json::Value objectsToJSON(const std::vector<ExternalObjectFact> &L) {
   json::Array A;
   for (const ExternalObjectFact &F : L) {
     json::Value V = pointToJSON(F.Where, F.Function);
-    (*V.getAsObject())["key"] = factKeyToJSON(F.Key);
+    (*V.getAsObject())["key"] = optKey(F.Key);
     A.push_back(std::move(V));
   }
   return A;
@@ -76,10 +63,10 @@ static json::Value factsToJSON(const ExternalFacts &F) {
   for (const ExternalFactCall &C : F.Calls) {
     json::Array Args;
     for (const auto &A : C.Args)
-      Args.push_back(factKeyToJSON(A));
+      Args.push_back(optKey(A));
     Calls.push_back(json::Object{{"callee", C.Callee},
                                  {"args", std::move(Args)},
-                                 {"object", factKeyToJSON(C.Object)},
+                                 {"object", optKey(C.Object)},
                                  {"unconditional", C.Unconditional}});
   }
   return json::Object{{"may_block", blockToJSON(F.MayBlock)},
@@ -134,7 +121,7 @@ json::Value toJSON(const TUSummaries &S) {
                       {"external_callees", std::move(Ext)}};
 }
 
-static bool keyFromJSON(const json::Value *V, KeySpec &K) {
+static bool keyFromJSON(const json::Value *V, SummaryKey &K) {
   const json::Object *O = V ? V->getAsObject() : nullptr;
   if (!O)
     return false;
@@ -142,15 +129,21 @@ static bool keyFromJSON(const json::Value *V, KeySpec &K) {
   if (!Root)
     return false;
   if (*Root == "param") {
-    K.Root = KeySpec::Param;
+    K.Root = SummaryKey::Param;
     std::optional<int64_t> I = O->getInteger("index");
     if (!I || *I < 0)
       return false;
     K.Index = int(*I);
   } else if (*Root == "this") {
-    K.Root = KeySpec::This;
+    K.Root = SummaryKey::This;
+  } else if (*Root == "global") {
+    K.Root = SummaryKey::Global;
+    std::optional<StringRef> N = O->getString("name");
+    if (!N || N->empty())
+      return false;
+    K.Name = N->str();
   } else if (*Root == "ret") {
-    K.Root = KeySpec::Ret;
+    K.Root = SummaryKey::Ret;
   } else {
     return false;
   }
@@ -161,54 +154,16 @@ static bool keyFromJSON(const json::Value *V, KeySpec &K) {
         return false;
       K.Path.push_back(S->str());
     }
-  return true; // `this` with an empty path: the object itself (call objects)
-}
-
-static bool optKeyFromJSON(const json::Value *V, std::optional<KeySpec> &K) {
-  if (!V || V->getAsNull())
-    return true;
-  KeySpec S;
-  if (!keyFromJSON(V, S))
-    return false;
-  K = std::move(S);
   return true;
 }
 
-static bool factKeyFromJSON(const json::Value *V, std::optional<FactKey> &K) {
+static bool optKeyFromJSON(const json::Value *V, std::optional<SummaryKey> &K) {
   if (!V || V->getAsNull())
     return true;
-  const json::Object *O = V->getAsObject();
-  if (!O)
+  SummaryKey S;
+  if (!keyFromJSON(V, S))
     return false;
-  std::optional<StringRef> Root = O->getString("root");
-  if (!Root)
-    return false;
-  FactKey F;
-  if (*Root == "param") {
-    F.Root = FactKey::Param;
-    std::optional<int64_t> I = O->getInteger("index");
-    if (!I || *I < 0)
-      return false;
-    F.Index = int(*I);
-  } else if (*Root == "this") {
-    F.Root = FactKey::This;
-  } else if (*Root == "global") {
-    F.Root = FactKey::Global;
-    std::optional<StringRef> N = O->getString("name");
-    if (!N || N->empty())
-      return false;
-    F.Name = N->str();
-  } else {
-    return false;
-  }
-  if (const json::Array *P = O->getArray("path"))
-    for (const json::Value &E : *P) {
-      std::optional<StringRef> S = E.getAsString();
-      if (!S)
-        return false;
-      F.Path.push_back(S->str());
-    }
-  K = std::move(F);
+  K = std::move(S);
   return true;
 }
 
@@ -256,7 +211,7 @@ static bool objectsFromJSON(const json::Value *V,
     if (!O)
       return false;
     ExternalObjectFact F;
-    if (!factKeyFromJSON(O->get("key"), F.Key))
+    if (!optKeyFromJSON(O->get("key"), F.Key))
       return false;
     pointFromJSON(*O, F.Where, F.Function);
     L.push_back(std::move(F));
@@ -289,12 +244,12 @@ static bool factsFromJSON(const json::Value *V, ExternalFacts &F) {
         return false;
       if (const json::Array *Args = C->getArray("args"))
         for (const json::Value &A : *Args) {
-          std::optional<FactKey> K;
-          if (!factKeyFromJSON(&A, K))
+          std::optional<SummaryKey> K;
+          if (!optKeyFromJSON(&A, K))
             return false;
           Call.Args.push_back(std::move(K));
         }
-      if (!factKeyFromJSON(C->get("object"), Call.Object))
+      if (!optKeyFromJSON(C->get("object"), Call.Object))
         return false;
       Call.Unconditional = C->getBoolean("unconditional").value_or(false);
       F.Calls.push_back(std::move(Call));
@@ -347,7 +302,7 @@ bool fromJSON(const json::Value &V, TUSummaries &S) {
         Call.Callee = C->getString("callee").value_or("").str();
         if (const json::Array *Args = C->getArray("args"))
           for (const json::Value &A : *Args) {
-            std::optional<KeySpec> K;
+            std::optional<SummaryKey> K;
             if (!optKeyFromJSON(&A, K))
               return false;
             Call.Args.push_back(std::move(K));
@@ -376,26 +331,32 @@ void LinkedSummaries::add(const TUSummaries &S) {
     Defs.emplace(F.USR, F);
 }
 
-// A callee's key in the caller's terms, or nullopt when the call does not
-// pass anything the caller can name there.
-static std::optional<KeySpec> mapKey(const KeySpec &K, const ExternalCall &C) {
-  std::optional<KeySpec> Base;
-  std::vector<std::string> Tail = K.Path;
+// A callee's key in the caller's terms, given what the call passes for the
+// callee's parameters, its object and the value it returns; nullopt when the
+// call does not pass anything the caller can name there. Globals are the
+// same object on both sides.
+static std::optional<SummaryKey>
+mapKey(const SummaryKey &K, const std::vector<std::optional<SummaryKey>> &Args,
+       const std::optional<SummaryKey> &Object,
+       const std::optional<SummaryKey> &Dest) {
+  std::optional<SummaryKey> Base;
   switch (K.Root) {
-  case KeySpec::Param:
-    if (K.Index < int(C.Args.size()))
-      Base = C.Args[K.Index];
+  case SummaryKey::Param:
+    if (K.Index < int(Args.size()))
+      Base = Args[K.Index];
     break;
-  case KeySpec::This:
-    Base = C.Object;
+  case SummaryKey::This:
+    Base = Object;
     break;
-  case KeySpec::Ret:
-    Base = C.Dest;
+  case SummaryKey::Global:
+    return K;
+  case SummaryKey::Ret:
+    Base = Dest;
     break;
   }
   if (!Base)
     return std::nullopt;
-  Base->Path.insert(Base->Path.end(), Tail.begin(), Tail.end());
+  Base->Path.insert(Base->Path.end(), K.Path.begin(), K.Path.end());
   return Base;
 }
 
@@ -415,7 +376,8 @@ const std::vector<ExternalEvent> &LinkedSummaries::resolve(const std::string &US
     for (const ExternalEvent &E : Callee) {
       if (Out.size() >= 512)
         break; // bounded: deep fan-out adds nothing a check needs
-      if (std::optional<KeySpec> K = mapKey(E.Key, C)) {
+      if (std::optional<SummaryKey> K =
+              mapKey(E.Key, C.Args, C.Object, C.Dest)) {
         ExternalEvent M = E;
         M.Key = std::move(*K);
         Out.push_back(std::move(M));
@@ -426,28 +388,6 @@ const std::vector<ExternalEvent> &LinkedSummaries::resolve(const std::string &US
   return Resolved[USR] = std::move(Out);
 }
 
-// A callee's fact key in the caller's terms, or nullopt when the call does
-// not pass anything the caller can name there.
-static std::optional<FactKey> mapFactKey(const FactKey &K,
-                                         const ExternalFactCall &C) {
-  std::optional<FactKey> Base;
-  switch (K.Root) {
-  case FactKey::Param:
-    if (K.Index < int(C.Args.size()))
-      Base = C.Args[K.Index];
-    break;
-  case FactKey::This:
-    Base = C.Object;
-    break;
-  case FactKey::Global:
-    return K;
-  }
-  if (!Base)
-    return std::nullopt;
-  Base->Path.insert(Base->Path.end(), K.Path.begin(), K.Path.end());
-  return Base;
-}
-
 static void mapObjects(std::vector<ExternalObjectFact> &Out,
                        const std::vector<ExternalObjectFact> &From,
                        const ExternalFactCall &C) {
@@ -456,7 +396,7 @@ static void mapObjects(std::vector<ExternalObjectFact> &Out,
       return; // bounded, like the events
     ExternalObjectFact M = F;
     if (F.Key) {
-      M.Key = mapFactKey(*F.Key, C);
+      M.Key = mapKey(*F.Key, C.Args, C.Object, std::nullopt);
       if (!M.Key)
         continue; // an object of the caller's that it cannot name
     }

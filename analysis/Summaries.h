@@ -29,20 +29,26 @@
 
 namespace tether {
 
-// A channel named from inside a function: a parameter, a member of `this`,
-// or the returned object, followed by field names.
-struct KeySpec {
-  enum RootKind { Param, This, Ret } Root = Param;
+// An object named from inside a function the way another TU can name it: a
+// parameter (by position), a member of `this`, a global (by qualified name)
+// or the returned object, followed by field names. Channel events and facts
+// both name their objects so; ObjectKey.h maps a key to and from the
+// declarations of a TU (summaryKeyOf, resolveSummaryKey). `This` with an
+// empty path is the object itself (a call's object).
+struct SummaryKey {
+  enum RootKind { Param, This, Global, Ret } Root = Param;
   int Index = 0;                 // Param
+  std::string Name;              // Global
   std::vector<std::string> Path; // This: the member first
-  bool operator==(const KeySpec &O) const {
-    return Root == O.Root && Index == O.Index && Path == O.Path;
+  bool operator==(const SummaryKey &O) const {
+    return Root == O.Root && Index == O.Index && Name == O.Name &&
+           Path == O.Path;
   }
 };
 
 struct ExternalEvent {
   int Kind = 0; // ChanOpKind
-  KeySpec Key;
+  SummaryKey Key;
   std::string Model; // channel model type name ("" for escapes)
   SourcePoint Where;
   std::string Function; // qualified name of the function the op is in
@@ -51,21 +57,8 @@ struct ExternalEvent {
 
 struct ExternalCall {
   std::string Callee; // USR
-  std::vector<std::optional<KeySpec>> Args;
-  std::optional<KeySpec> Object, Dest;
-};
-
-// An object named from inside a function, for facts: a parameter, a member
-// of `this` or a global (by qualified name), followed by field names.
-struct FactKey {
-  enum RootKind { Param, This, Global } Root = Param;
-  int Index = 0;                 // Param
-  std::string Name;              // Global
-  std::vector<std::string> Path; // This: the member first
-  bool operator==(const FactKey &O) const {
-    return Root == O.Root && Index == O.Index && Name == O.Name &&
-           Path == O.Path;
-  }
+  std::vector<std::optional<SummaryKey>> Args;
+  std::optional<SummaryKey> Object, Dest;
 };
 
 struct ExternalBlockFact {
@@ -76,15 +69,15 @@ struct ExternalBlockFact {
 };
 
 struct ExternalObjectFact {
-  std::optional<FactKey> Key; // none: an object without a name (any)
+  std::optional<SummaryKey> Key; // none: an object without a name (any)
   SourcePoint Where;
   std::string Function;
 };
 
 struct ExternalFactCall {
   std::string Callee; // USR
-  std::vector<std::optional<FactKey>> Args;
-  std::optional<FactKey> Object;
+  std::vector<std::optional<SummaryKey>> Args;
+  std::optional<SummaryKey> Object;
   bool Unconditional = false; // made on every path
 };
 

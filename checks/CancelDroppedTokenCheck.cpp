@@ -150,14 +150,10 @@ private:
     // Untimed waits of the models' interruptible types
     // (condition_variable_any::wait) are cancel-uninterruptible-wait's: one
     // finding, with its fix-it. Timed waits stay here.
-    if (const auto *MD = dyn_cast<CXXMethodDecl>(Pat);
-        MD && MD->getName() == "wait")
-      for (const ApiModel &M : Models.models())
-        for (const InterruptibleWaitModel &W :
-             M.Cancellation.InterruptibleWaits)
-          if (W.Type == modelName(MD->getParent()) &&
-              llvm::is_contained(W.Methods, MD->getName()))
-            return nullptr;
+    if (const auto *MD = dyn_cast<CXXMethodDecl>(Pat))
+      if (const InterruptibleWaitModel *W = interruptibleWaitOf(MD, Models);
+          W && !llvm::is_contained(W->Timed, MD->getName()))
+        return nullptr;
     // The caller is itself an overload of the same set (a token overload
     // delegating to the plain one): not a dropped token.
     const FunctionDecl *Self = Fn->getTemplateInstantiationPattern();

@@ -91,7 +91,7 @@ public:
     for (const Spawn *SP : SL.spawns()) {
       const Spawn &S = *SP;
       std::vector<ByRef> Refs;
-      collectRefs(S, Refs);
+      collectRefs(S, Ctx.tu().Models, Refs);
       for (const ByRef &R : Refs) {
         const Stmt *Loop = nullptr;
         for (const Stmt *L : S.Loops)
@@ -123,7 +123,8 @@ private:
     return false;
   }
 
-  static void collectRefs(const Spawn &S, std::vector<ByRef> &Out) {
+  static void collectRefs(const Spawn &S, const ModelSet &Models,
+                          std::vector<ByRef> &Out) {
     if (const Expr *C = S.Site.Callable)
       if (const auto *L = dyn_cast<LambdaExpr>(peel(C)))
         for (const LambdaCapture &Cap : L->captures()) {
@@ -140,10 +141,7 @@ private:
     for (const Expr *A : S.Site.Args) {
       const Expr *P = peel(A);
       if (const auto *Call = dyn_cast<CallExpr>(P)) {
-        const FunctionDecl *F = Call->getDirectCallee();
-        if (F && F->isInStdNamespace() && F->getIdentifier() &&
-            (F->getName() == "ref" || F->getName() == "cref") &&
-            Call->getNumArgs() == 1)
+        if (isReferenceWrapperCall(Call, Models) && Call->getNumArgs() == 1)
           if (const ValueDecl *V = refTo(Call->getArg(0)); V && !skipVar(V))
             Out.push_back({V, RefKind::StdRef, nullptr, nullptr, A});
       } else if (const auto *U = dyn_cast<UnaryOperator>(P);

@@ -15,6 +15,30 @@ using namespace tether;
 
 namespace tether {
 
+std::string invalidGlobs(const std::vector<std::string> &Patterns) {
+  for (const std::string &P : Patterns)
+    if (auto G = llvm::GlobPattern::create(P); !G) {
+      std::string Why = llvm::toString(G.takeError());
+      return "'" + P + "' is not a valid name pattern: " + Why;
+    }
+  return "";
+}
+
+bool matchesAnyGlob(const std::vector<std::string> &Patterns,
+                    const std::string &Name) {
+  for (const std::string &P : Patterns) {
+    if (P == Name)
+      return true;
+    if (auto G = llvm::GlobPattern::create(P)) {
+      if (G->match(Name))
+        return true;
+    } else {
+      llvm::consumeError(G.takeError());
+    }
+  }
+  return false;
+}
+
 void yamlErrorHandler(const llvm::SMDiagnostic &D, void *Ctx) {
   auto *Sink = static_cast<YamlErrorSink *>(Ctx);
   Sink->Failed = true;
@@ -121,7 +145,49 @@ void ModelSet::index(const ApiModel &M) {
     else
       BlockingByType[B.Type].push_back({MI, I});
   }
+  for (const LockModel &L : M.Locks) {
+    for (const auto &T : L.DeferTags)
+      LockTags[T] = LockTag::Defer;
+    for (const auto &T : L.TryTags)
+      LockTags[T] = LockTag::Try;
+    for (const auto &T : L.AdoptTags)
+      LockTags[T] = LockTag::Adopt;
+    // A guard's try_lock answers "do you hold it now?" as owns_lock does.
+    for (const auto *Names : {&L.Owns, &L.TryLock})
+      for (const auto &N : *Names)
+        OwnsQueries[N] = true;
+  }
+  const ConventionsModel &C = M.Conventions;
+  const std::vector<std::string> *Lists[] = {
+      &C.Insert, &C.Emplace, &C.ElementAccess, &C.Observe, &C.Unwrap};
+  ConventionGlobs.resize(std::size(Lists));
+  for (size_t K = 0; K < std::size(Lists); ++K)
+    for (const std::string &P : *Lists[K]) {
+      // Patterns were validated when the model was read.
+      if (auto G = llvm::GlobPattern::create(P))
+        ConventionGlobs[K].push_back(std::move(*G));
+      else
+        llvm::consumeError(G.takeError());
+    }
+  for (size_t I = 0; I < M.SmartPointers.size(); ++I) {
+    const SmartPointerModel &P = M.SmartPointers[I];
+    for (const auto &T : P.Types)
+      SmartByType[T] = {MI, I};
+    for (const auto &F : P.Make)
+      SmartFactories[F] = {{MI, I}, false};
+    for (const auto &F : P.Allocate)
+      SmartFactories[F] = {{MI, I}, true};
+  }
+  const UtilitiesModel &U = M.Utilities;
+  for (const auto &[Names, Index] :
+       {std::pair{&U.ReferenceWrappers, &ReferenceWrappers},
+        std::pair{&U.ForEach, &ForEach},
+        std::pair{&U.FixedSizeContainers, &FixedSize},
+        std::pair{&U.StreamBases, &StreamBases}})
+    for (const auto &N : *Names)
+      (*Index)[N] = true;
 }
+
 
 
 // Index position -> item, or null when the name is not modelled.
@@ -202,6 +268,49 @@ ModelSet::blockingForMethod(const std::string &Type,
         return &B;
   }
   return nullptr;
+}
+
+ModelSet::LockTag ModelSet::lockTagForType(const std::string &Q) const {
+  auto It = LockTags.find(Q);
+  return It == LockTags.end() ? LockTag::None : It->second;
+}
+bool ModelSet::isGuardOwnsQuery(const std::string &Method) const {
+  return OwnsQueries.count(Method) != 0;
+}
+bool ModelSet::follows(Convention C, const std::string &Method) const {
+  size_t K = static_cast<size_t>(C);
+  if (K >= ConventionGlobs.size())
+    return false;
+  for (const llvm::GlobPattern &G : ConventionGlobs[K])
+    if (G.match(Method))
+      return true;
+  return false;
+}
+const SmartPointerModel *
+ModelSet::smartPointerForType(const std::string &Q) const {
+  return find(SmartByType, Q, Models, &ApiModel::SmartPointers);
+}
+const SmartPointerModel *
+ModelSet::smartPointerFactory(const std::string &Q, bool *Allocates) const {
+  auto It = SmartFactories.find(Q);
+  if (It == SmartFactories.end())
+    return nullptr;
+  if (Allocates)
+    *Allocates = It->second.second;
+  const Pos &P = It->second.first;
+  return &Models[P.Model].SmartPointers[P.Item];
+}
+bool ModelSet::isReferenceWrapperFunction(const std::string &Q) const {
+  return ReferenceWrappers.count(Q) != 0;
+}
+bool ModelSet::isForEachFunction(const std::string &Q) const {
+  return ForEach.count(Q) != 0;
+}
+bool ModelSet::isFixedSizeContainer(const std::string &Q) const {
+  return FixedSize.count(Q) != 0;
+}
+bool ModelSet::isStreamBase(const std::string &Q) const {
+  return StreamBases.count(Q) != 0;
 }
 
 } // namespace tether

@@ -6,6 +6,8 @@
 // a ModelSet.
 #pragma once
 
+#include "llvm/Support/GlobPattern.h"
+
 #include <map>
 #include <memory>
 #include <optional>
@@ -17,6 +19,14 @@ class raw_ostream;
 }
 
 namespace tether {
+
+// Every name of Patterns that is not a valid glob, as one error line, or "".
+// Method-name lists marked "globs" in docs/models.md are read with
+// llvm::GlobPattern (`wait*`, `push*`, `insert`).
+std::string invalidGlobs(const std::vector<std::string> &Patterns);
+// True when Name matches one of Patterns (validated globs).
+bool matchesAnyGlob(const std::vector<std::string> &Patterns,
+                    const std::string &Name);
 
 // What happens on a second close().
 enum class DoubleClose { Harmless, Error, Panic, UB };
@@ -73,6 +83,9 @@ struct ChannelModel {
 
   // The closed form of receive Method, or null when the model says none.
   const ReceiveClosedModel *closedForm(const std::string &Method) const;
+  // Enumerators of the returned status that mean the operation succeeded
+  // (`send_after_close: status`): `channel_op_status::success`.
+  std::vector<std::string> Success;
 };
 
 struct CancelSourceModel {
@@ -91,6 +104,8 @@ struct CancelTokenModel {
 struct InterruptibleWaitModel {
   std::string Type;
   std::vector<std::string> Methods;
+  // The ones among Methods that return after a timeout (wait_for).
+  std::vector<std::string> Timed;
 };
 
 struct CancellationModel {
@@ -119,18 +134,31 @@ struct SpawnModel {
   OnDestruction Destruction = OnDestruction::Nothing;
   bool PassesStopToken = false; // callable may take a stop token first
   std::string Returns;          // e.g. "std::future": the handle returned
+  // "Is there still a thread to join?" on the handle (`joinable`).
+  std::vector<std::string> Joinable;
+  // Pool methods that wait until every submitted task has finished; globs.
+  // Defaults to `wait*` for pool models (`wait`, `wait_idle`).
+  std::vector<std::string> WaitAll;
 };
 
 struct FutureModel {
   std::string Type;
   std::vector<std::string> Wait, TimedWait;
   bool BlocksOnDestruction = false; // std::async's shared state
+  // "Is there a result to wait for?" (`valid`).
+  std::vector<std::string> Valid;
 };
 
 struct LockModel {
   std::vector<std::string> Mutexes; // lockable types
   std::vector<std::string> Lock, Unlock, TryLock, SharedLock, SharedUnlock;
   std::vector<std::string> Guards; // RAII guard types
+  // Tag types passed to a guard's constructor: take no lock
+  // (std::defer_lock_t), try to take it (std::try_to_lock_t), take over a
+  // lock already held (std::adopt_lock_t).
+  std::vector<std::string> DeferTags, TryTags, AdoptTags;
+  // "Does the guard hold its mutex?" on a guard (`owns_lock`).
+  std::vector<std::string> Owns;
 };
 
 // Any other call that blocks the calling thread, with the wait reason the
@@ -148,6 +176,32 @@ struct BlockingModel {
   std::vector<std::string> Arrive;
 };
 
+// The vocabulary the standard library gives to any class, which user types
+// follow too: method names (globs) matched on any class, not on one type.
+struct ConventionsModel {
+  std::vector<std::string> Insert;        // push_back, emplace*, insert
+  std::vector<std::string> Emplace;       // construct the element in place
+  std::vector<std::string> ElementAccess; // back, front, at
+  std::vector<std::string> Observe;       // begin, size: no element handed out
+  std::vector<std::string> Unwrap;        // get: the value held inside
+};
+
+// Owning pointers. Shared ones keep what they point to alive in every copy.
+struct SmartPointerModel {
+  std::vector<std::string> Types;
+  bool Shared = false;
+  std::vector<std::string> Make;     // factories: std::make_shared(args…)
+  std::vector<std::string> Allocate; // factories taking an allocator first
+};
+
+// Library functions and types with a meaning of their own.
+struct UtilitiesModel {
+  std::vector<std::string> ReferenceWrappers; // std::ref: refers to its argument
+  std::vector<std::string> ForEach;    // std::for_each(first, last, f)
+  std::vector<std::string> FixedSizeContainers; // std::array
+  std::vector<std::string> StreamBases; // std::ios_base
+};
+
 struct ApiModel {
   std::string Library;
   std::string Description;
@@ -158,6 +212,9 @@ struct ApiModel {
   std::vector<FutureModel> Futures;
   std::vector<LockModel> Locks;
   std::vector<BlockingModel> Blocking;
+  ConventionsModel Conventions;
+  std::vector<SmartPointerModel> SmartPointers;
+  UtilitiesModel Utilities;
 };
 
 // Parses one model document. On error returns nullopt and writes
@@ -197,6 +254,29 @@ public:
   const BlockingModel *arriveForMethod(const std::string &Type,
                                        const std::string &Method) const;
 
+  // Which tag a guard constructor argument of type Q is.
+  enum class LockTag { None, Defer, Try, Adopt };
+  LockTag lockTagForType(const std::string &Q) const;
+  // A method that asks a guard whether it holds its mutex (owns_lock, and
+  // the try_lock methods, which answer that too).
+  bool isGuardOwnsQuery(const std::string &Method) const;
+
+  // Conventions: Method matches the union of every model's globs.
+  enum class Convention {
+    Insert, Emplace, ElementAccess, Observe, Unwrap
+  };
+  bool follows(Convention C, const std::string &Method) const;
+
+  const SmartPointerModel *smartPointerForType(const std::string &Q) const;
+  // The smart-pointer model whose factory Q is, and whether it takes an
+  // allocator first.
+  const SmartPointerModel *smartPointerFactory(const std::string &Q,
+                                               bool *Allocates = nullptr) const;
+  bool isReferenceWrapperFunction(const std::string &Q) const;
+  bool isForEachFunction(const std::string &Q) const;
+  bool isFixedSizeContainer(const std::string &Q) const;
+  bool isStreamBase(const std::string &Q) const;
+
   // Pointers into Models' vectors are invalidated by add(); indexes store
   // positions instead.
   struct Pos { size_t Model, Item; };
@@ -208,6 +288,12 @@ private:
       FutureByType, SourceByType, TokenByType, LockByMutex, BlockingByFunction;
   std::map<std::string, std::vector<Pos>> BlockingByType;
   std::map<std::string, bool> GuardTypes, CallbackTypes;
+  std::map<std::string, LockTag> LockTags;
+  std::map<std::string, bool> OwnsQueries, ReferenceWrappers, ForEach,
+      FixedSize, StreamBases;
+  std::map<std::string, Pos> SmartByType;
+  std::map<std::string, std::pair<Pos, bool>> SmartFactories;
+  std::vector<std::vector<llvm::GlobPattern>> ConventionGlobs;
 };
 
 } // namespace tether

@@ -6,6 +6,8 @@
 
 #include "llvm/Support/YAMLTraits.h"
 
+#include <algorithm>
+
 namespace llvm {
 class SMDiagnostic;
 class raw_ostream;
@@ -137,6 +139,7 @@ template <> struct MappingTraits<ChannelModel> {
     Io.mapOptional("closeless", C.Closeless, false);
     Io.mapOptional("inferred", C.Inferred, false);
     Io.mapOptional("closed_state", C.ClosedState);
+    Io.mapOptional("success", C.Success);
   }
   static std::string validate(IO &, ChannelModel &C) {
     if (C.Types.empty())
@@ -178,6 +181,9 @@ template <> struct MappingTraits<ChannelModel> {
       return "'result: sentinel' is for 'closeless' channels (a queue with a "
              "close reports it another way)";
     }
+    if (!C.Success.empty() && C.OnSendAfterClose != SendAfterClose::Status)
+      return "'success' names status values: it needs 'send_after_close: "
+             "status'";
     return "";
   }
 };
@@ -201,6 +207,14 @@ template <> struct MappingTraits<InterruptibleWaitModel> {
   static void mapping(IO &Io, InterruptibleWaitModel &W) {
     Io.mapRequired("type", W.Type);
     Io.mapRequired("methods", W.Methods);
+    Io.mapOptional("timed", W.Timed);
+  }
+  static std::string validate(IO &, InterruptibleWaitModel &W) {
+    for (const std::string &T : W.Timed)
+      if (std::find(W.Methods.begin(), W.Methods.end(), T) == W.Methods.end())
+        return "interruptible wait '" + T +
+               "' is listed in 'timed' but not in 'methods'";
+    return "";
   }
 };
 template <> struct MappingTraits<CancellationModel> {
@@ -225,11 +239,19 @@ template <> struct MappingTraits<SpawnModel> {
     Io.mapOptional("on_destruction", S.Destruction, OnDestruction::Nothing);
     Io.mapOptional("passes_stop_token", S.PassesStopToken, false);
     Io.mapOptional("returns", S.Returns);
+    Io.mapOptional("joinable", S.Joinable);
+    // Pools wait for their tasks with a method called wait-something unless
+    // the model says otherwise.
+    Io.mapOptional("wait_all", S.WaitAll,
+                   S.Methods.empty() ? std::vector<std::string>()
+                                     : std::vector<std::string>{"wait*"});
   }
   static std::string validate(IO &, SpawnModel &S) {
     if (S.Type.empty() == S.Function.empty())
       return "a spawn model names exactly one of 'type' and 'function'";
-    return "";
+    if (!S.WaitAll.empty() && S.Methods.empty())
+      return "'wait_all' is for pool models: it needs 'methods'";
+    return invalidGlobs(S.WaitAll);
   }
 };
 
@@ -239,6 +261,7 @@ template <> struct MappingTraits<FutureModel> {
     Io.mapOptional("wait", F.Wait);
     Io.mapOptional("timed_wait", F.TimedWait);
     Io.mapOptional("blocks_on_destruction", F.BlocksOnDestruction, false);
+    Io.mapOptional("valid", F.Valid);
   }
 };
 
@@ -251,6 +274,58 @@ template <> struct MappingTraits<LockModel> {
     Io.mapOptional("shared_lock", L.SharedLock);
     Io.mapOptional("shared_unlock", L.SharedUnlock);
     Io.mapOptional("guards", L.Guards);
+    Io.mapOptional("defer_tags", L.DeferTags);
+    Io.mapOptional("try_tags", L.TryTags);
+    Io.mapOptional("adopt_tags", L.AdoptTags);
+    Io.mapOptional("owns", L.Owns);
+  }
+  static std::string validate(IO &, LockModel &L) {
+    bool Tags = !L.DeferTags.empty() || !L.TryTags.empty() ||
+                !L.AdoptTags.empty() || !L.Owns.empty();
+    if (Tags && L.Guards.empty())
+      return "'defer_tags', 'try_tags', 'adopt_tags' and 'owns' are about "
+             "guards: the lock model needs 'guards'";
+    return "";
+  }
+};
+
+template <> struct MappingTraits<ConventionsModel> {
+  static void mapping(IO &Io, ConventionsModel &C) {
+    Io.mapOptional("insert", C.Insert);
+    Io.mapOptional("emplace", C.Emplace);
+    Io.mapOptional("element_access", C.ElementAccess);
+    Io.mapOptional("observe", C.Observe);
+    Io.mapOptional("unwrap", C.Unwrap);
+  }
+  static std::string validate(IO &, ConventionsModel &C) {
+    for (const auto *L :
+         {&C.Insert, &C.Emplace, &C.ElementAccess, &C.Observe, &C.Unwrap})
+      if (std::string E = invalidGlobs(*L); !E.empty())
+        return E;
+    return "";
+  }
+};
+
+template <> struct MappingTraits<SmartPointerModel> {
+  static void mapping(IO &Io, SmartPointerModel &P) {
+    Io.mapRequired("types", P.Types);
+    Io.mapOptional("shared", P.Shared, false);
+    Io.mapOptional("make", P.Make);
+    Io.mapOptional("allocate", P.Allocate);
+  }
+  static std::string validate(IO &, SmartPointerModel &P) {
+    if (P.Types.empty())
+      return "a smart pointer model needs at least one entry in 'types'";
+    return "";
+  }
+};
+
+template <> struct MappingTraits<UtilitiesModel> {
+  static void mapping(IO &Io, UtilitiesModel &U) {
+    Io.mapOptional("reference_wrappers", U.ReferenceWrappers);
+    Io.mapOptional("for_each", U.ForEach);
+    Io.mapOptional("fixed_size_containers", U.FixedSizeContainers);
+    Io.mapOptional("stream_bases", U.StreamBases);
   }
 };
 
@@ -282,6 +357,9 @@ template <> struct MappingTraits<ApiModel> {
     Io.mapOptional("futures", M.Futures);
     Io.mapOptional("locks", M.Locks);
     Io.mapOptional("blocking", M.Blocking);
+    Io.mapOptional("conventions", M.Conventions);
+    Io.mapOptional("smart_pointers", M.SmartPointers);
+    Io.mapOptional("utilities", M.Utilities);
   }
 };
 
@@ -296,4 +374,5 @@ LLVM_YAML_IS_SEQUENCE_VECTOR(tether::SpawnModel)
 LLVM_YAML_IS_SEQUENCE_VECTOR(tether::FutureModel)
 LLVM_YAML_IS_SEQUENCE_VECTOR(tether::LockModel)
 LLVM_YAML_IS_SEQUENCE_VECTOR(tether::BlockingModel)
+LLVM_YAML_IS_SEQUENCE_VECTOR(tether::SmartPointerModel)
 LLVM_YAML_IS_SEQUENCE_VECTOR(tether::ApiModel)

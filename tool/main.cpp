@@ -11,8 +11,10 @@
 #include "Driver.h"
 #include "DriverStages.h"
 #include "Report.h"
+#include "SafeIO.h"
 
 #include "clang/Tooling/CompilationDatabase.h"
+#include "llvm/ADT/Statistic.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -157,6 +159,11 @@ static cl::opt<bool> DiffNotes(
              "when one of its notes (a step of its path) is on a changed "
              "line"),
     cl::sub(CheckCmd), cl::cat(Cat));
+static cl::opt<std::string> AnalysisStats(
+    "analysis-stats",
+    cl::desc("Write counters of the analysis (translation unit passes, "
+             "functions analysed, CFGs built) as JSON to this file"),
+    cl::value_desc("file"), cl::sub(CheckCmd), cl::cat(Cat));
 static cl::list<std::string>
     ExtraArgs("extra-arg", cl::desc("Additional compiler argument (appended)"),
               cl::sub(CheckCmd), cl::cat(Cat));
@@ -441,7 +448,32 @@ int main(int argc, char **argv) {
   }
   if (!Stdout && !Quiet)
     Opts.Outputs.push_back({"text", FixDryRun ? "<stderr>" : "-"});
+  // The counters are LLVM statistics (analysis/AnalysisContext.cpp); they
+  // register only once enabled.
+  if (AnalysisStats.getNumOccurrences()) {
+    std::string Why;
+    if (!tether::checkOutputPath(AnalysisStats, Why)) {
+      errs() << "error: cannot write --analysis-stats file '" << AnalysisStats
+             << "': " << Why << "\n";
+      return tether::ExitUsage;
+    }
+    EnableStatistics(/*DoPrintOnExit=*/false);
+  }
   int Rc = tether::runCheck(Opts);
+  if (AnalysisStats.getNumOccurrences()) {
+    std::string Why;
+    if (!tether::writeOutputFile(
+            AnalysisStats,
+            [](std::string &Out) {
+              raw_string_ostream OS(Out);
+              PrintStatisticsJSON(OS);
+            },
+            Why)) {
+      errs() << "error: cannot write --analysis-stats file '" << AnalysisStats
+             << "': " << Why << "\n";
+      Rc = tether::ExitOutput;
+    }
+  }
   // Findings are not a failure with --exit-zero; errors (usage, inputs not
   // analysed, outputs not written) still are.
   if (ExitZero && Rc == tether::ExitFindings)

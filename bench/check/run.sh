@@ -6,18 +6,24 @@
 #   boost-fiber  Boost.Fiber's examples from Debian's libboost1.81-doc, the
 #                ones that compile against the installed Boost headers
 # Prints per-suite and overall median times, `tether/syntax-only ratio: X.XX`
-# lines and peak RSS. Makes no assertion on the numbers; exits non-zero only
-# if something fails to run. See ../README.md.
+# lines, peak RSS and the CFGs built per TU (`--analysis-stats`, when the
+# binary has it). With BASELINE_TETHER, a second tether binary runs
+# on the same TUs in the same rounds, and each side's time and peak RSS are
+# also given against the other. Makes no assertion on the numbers; exits
+# non-zero only if something fails to run. See ../README.md.
 #
 #   bench/check/run.sh [BUILD_DIR]     (default: the repository's build/)
+#   BASELINE_TETHER=old/bin/tether bench/check/run.sh [BUILD_DIR]
 # Environment: REPS (default 3), CLANGXX (default clang++-19),
-#              FIBER_EXAMPLES (default: the libboost1.81-doc location).
+#              FIBER_EXAMPLES (default: the libboost1.81-doc location),
+#              BASELINE_TETHER (default: none).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 build=$(cd "${1:-$repo/build}" && pwd)
 tether=$build/bin/tether
+baseline=${BASELINE_TETHER:-}
 reps=${REPS:-3}
 clangxx=${CLANGXX:-clang++-19}
 fiber_doc_pkg=libboost1.81-doc
@@ -34,6 +40,7 @@ apt_install() {
 }
 
 [ -x "$tether" ] || die "no tether binary at $tether (build it: ninja -C $build tether)"
+[ -z "$baseline" ] || [ -x "$baseline" ] || die "BASELINE_TETHER: no tether binary at $baseline"
 command -v "$clangxx" >/dev/null || die "$clangxx not found"
 command -v cmake >/dev/null || die "cmake not found"
 command -v python3 >/dev/null || apt_install python3
@@ -128,52 +135,101 @@ maxof() { printf '%s\n' "$@" | sort -g | tail -n 1; }
 mb() { awk -v k="$1" 'BEGIN {printf "%.0f MB", k/1024}'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", (b > 0 ? a/b : 0)}'; }
 
+# stat_sum FILE PATTERN: the sum of the counters (`--analysis-stats` JSON)
+# whose name contains PATTERN, or "n/a" when the binary reported none.
+stat_sum() {
+  python3 - "$1" "$2" <<'PY'
+import json, sys
+try:
+    stats = json.load(open(sys.argv[1]))
+except (OSError, ValueError):
+    stats = {}
+vals = [v for k, v in stats.items() if sys.argv[2] in k]
+print(sum(vals) if vals else "n/a")
+PY
+}
+per_tu() { # COUNT TUS
+  [ "$1" = n/a ] && { echo n/a; return; }
+  awk -v a="$1" -v b="$2" 'BEGIN {printf "%.1f", (b > 0 ? a/b : 0)}'
+}
+
+# run_tether NAME BINARY DB: one timed pass; the analysis counters into
+# NAME.stats when the binary has --analysis-stats.
+run_tether() {
+  local name=$1 bin=$2 db=$3 t rc stats=()
+  rm -f "$tmp/$name.stats"
+  "$bin" check --help 2>/dev/null | grep -q -- --analysis-stats &&
+    stats=(--analysis-stats="$tmp/$name.stats")
+  t=$(run_timed "$tmp/$name.log" "$bin" check -p "$db" -j 1 \
+    --quiet --no-unused-suppressions "${stats[@]}")
+  rc=$(cat "$tmp/$name.log.rc")
+  # 0: no findings, 1: findings; anything else is a failure.
+  [ "$rc" -le 1 ] ||
+    { cat "$tmp/$name.log" >&2; die "$name: $bin check exited with $rc"; }
+  echo "$t"
+}
+
 total_tether=0
 total_syntax=0
+total_base=0
 peak_tether=0
 peak_syntax=0
+peak_base=0
 
 bench_suite() { # NAME DB_DIR
   local name=$1 db=$2 tus
   tus=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))))' \
     "$db/compile_commands.json")
   syntax_script "$db" "$tmp/$name-syntax.sh"
-  local ts=() tt=() rs=() rt=() i t rc
+  local ts=() tt=() tb=() rs=() rt=() rb=() i t
   for ((i = 1; i <= reps; i++)); do
-    # Alternate the two so that a change in machine load hits both.
+    # Alternate the sides so that a change in machine load hits each.
     t=$(run_timed "$tmp/$name-syntax.log" bash "$tmp/$name-syntax.sh")
     [ "$(cat "$tmp/$name-syntax.log.rc")" = 0 ] ||
       { cat "$tmp/$name-syntax.log" >&2; die "$name: clang++ -fsyntax-only failed"; }
     ts+=("$t")
     rs+=("$(cat "$tmp/$name-syntax.log.rss")")
-    t=$(run_timed "$tmp/$name-tether.log" "$tether" check -p "$db" -j 1 \
-      --quiet --no-unused-suppressions)
-    rc=$(cat "$tmp/$name-tether.log.rc")
-    # 0: no findings, 1: findings; anything else is a failure.
-    [ "$rc" -le 1 ] ||
-      { cat "$tmp/$name-tether.log" >&2; die "$name: tether check exited with $rc"; }
-    tt+=("$t")
+    tt+=("$(run_tether "$name-tether" "$tether" "$db")")
     rt+=("$(cat "$tmp/$name-tether.log.rss")")
+    if [ -n "$baseline" ]; then
+      tb+=("$(run_tether "$name-base" "$baseline" "$db")")
+      rb+=("$(cat "$tmp/$name-base.log.rss")")
+    fi
   done
-  local ms mt ps pt
+  local ms mt ps pt cfgs
   ms=$(median "${ts[@]}")
   mt=$(median "${tt[@]}")
   ps=$(maxof "${rs[@]}")
   pt=$(maxof "${rt[@]}")
+  cfgs=$(stat_sum "$tmp/$name-tether.stats" CFGs)
   printf '%s: %s TUs, %s runs each\n' "$name" "$tus" "$reps"
   printf '  %-28s median %7.2f s  runs: %s  peak RSS %s\n' \
     "$clangxx -fsyntax-only" "$ms" "${ts[*]}" "$(mb "$ps")"
-  printf '  %-28s median %7.2f s  runs: %s  peak RSS %s\n' \
-    "tether check -j 1" "$mt" "${tt[*]}" "$(mb "$pt")"
+  printf '  %-28s median %7.2f s  runs: %s  peak RSS %s  CFGs/TU %s\n' \
+    "tether check -j 1" "$mt" "${tt[*]}" "$(mb "$pt")" "$(per_tu "$cfgs" "$tus")"
   printf '  %s: tether/syntax-only ratio: %s  (peak RSS ratio: %s)\n' \
     "$name" "$(ratio "$mt" "$ms")" "$(ratio "$pt" "$ps")"
   total_syntax=$(awk -v a="$total_syntax" -v b="$ms" 'BEGIN {print a + b}')
   total_tether=$(awk -v a="$total_tether" -v b="$mt" 'BEGIN {print a + b}')
   peak_syntax=$(maxof "$peak_syntax" "$ps")
   peak_tether=$(maxof "$peak_tether" "$pt")
+  [ -n "$baseline" ] || return 0
+  local mb_ pb bcfgs
+  mb_=$(median "${tb[@]}")
+  pb=$(maxof "${rb[@]}")
+  bcfgs=$(stat_sum "$tmp/$name-base.stats" CFGs)
+  printf '  %-28s median %7.2f s  runs: %s  peak RSS %s  CFGs/TU %s\n' \
+    "baseline check -j 1" "$mb_" "${tb[*]}" "$(mb "$pb")" "$(per_tu "$bcfgs" "$tus")"
+  printf '  %s: baseline/syntax-only ratio: %s  (peak RSS ratio: %s)\n' \
+    "$name" "$(ratio "$mb_" "$ms")" "$(ratio "$pb" "$ps")"
+  printf '  %s: tether/baseline ratio: %s  (peak RSS ratio: %s)\n' \
+    "$name" "$(ratio "$mt" "$mb_")" "$(ratio "$pt" "$pb")"
+  total_base=$(awk -v a="$total_base" -v b="$mb_" 'BEGIN {print a + b}')
+  peak_base=$(maxof "$peak_base" "$pb")
 }
 
 echo "tether: $tether"
+[ -z "$baseline" ] || echo "baseline: $baseline"
 echo "compiler: $("$clangxx" --version | head -n 1)"
 echo "boost-fiber examples: ${#fiber_used[@]} of $fiber_total compile against the installed headers, $fiber_skipped skipped"
 echo
@@ -186,3 +242,10 @@ printf 'overall: tether/syntax-only ratio: %s  (target <= 1.10)\n' \
   "$(ratio "$total_tether" "$total_syntax")"
 printf 'overall: peak RSS %s tether, %s syntax-only\n' \
   "$(mb "$peak_tether")" "$(mb "$peak_syntax")"
+if [ -n "$baseline" ]; then
+  printf 'overall: %s s baseline; baseline/syntax-only ratio: %s\n' \
+    "$total_base" "$(ratio "$total_base" "$total_syntax")"
+  printf 'overall: tether/baseline ratio: %s  (peak RSS %s tether, %s baseline: ratio %s)\n' \
+    "$(ratio "$total_tether" "$total_base")" "$(mb "$peak_tether")" \
+    "$(mb "$peak_base")" "$(ratio "$peak_tether" "$peak_base")"
+fi

@@ -1883,4 +1883,40 @@ TEST(DiffMode, BadInputIsOneLineAndExitTwo) {
                    "--diff-notes needs --diff-base or --line-filter");
 }
 
+// ---------------------------------------------------------------------------
+// Counters of the analysis (LLVM statistics), for bench/check.
+
+TEST(Stats, CountersOnRequestOnly) {
+  Sandbox Box;
+  Box.write("chan.h", ChanH);
+  Box.write("clean.cpp", CleanCpp);
+  Box.write("d.cpp", DoubleCloseCpp);
+  Box.compileDb({"clean.cpp", "d.cpp"});
+  Result R = Box.tether(
+      {"check", "-p", ".", "--quiet", "--analysis-stats=stats.json"});
+  ASSERT_EQ(R.Status, 1) << R;
+  json S = parseJson(Box.read("stats.json"));
+  ASSERT_TRUE(S.is_object()) << Box.read("stats.json");
+  // Both TUs are analysed; the functions with bodies ask for CFGs.
+  ASSERT_TRUE(S.contains("tether-analysis.NumTUs")) << S.dump();
+  EXPECT_GE(S["tether-analysis.NumTUs"].get<int>(), 2) << S.dump();
+  ASSERT_TRUE(S.contains("tether-analysis.NumFunctions")) << S.dump();
+  ASSERT_TRUE(S.contains("tether-analysis.NumCFGs")) << S.dump();
+  int Functions = S["tether-analysis.NumFunctions"].get<int>();
+  int CFGs = S["tether-analysis.NumCFGs"].get<int>();
+  EXPECT_GT(CFGs, 0) << S.dump();
+  // At most one CFG per kind and function: nothing is built twice.
+  EXPECT_LE(CFGs, 3 * Functions) << S.dump();
+  EXPECT_EQ(R.Err, "") << R;
+  // Without the option: no counters, nothing more on stderr.
+  Result Plain = Box.tether({"check", "-p", ".", "--quiet"});
+  EXPECT_EQ(Plain.Status, 1) << Plain;
+  EXPECT_EQ(Plain.Err, "") << Plain;
+  // A file it cannot write is refused before the analysis.
+  Box.write("dir/keep", "");
+  Result Bad = Box.tether({"check", "-p", ".", "--analysis-stats=dir"});
+  EXPECT_EQ(Bad.Status, 2) << Bad;
+  EXPECT_NE(Bad.Err.find("--analysis-stats"), std::string::npos) << Bad;
+}
+
 } // namespace

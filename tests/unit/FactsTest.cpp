@@ -307,8 +307,8 @@ TEST(Facts, CrossTUThroughTheLinkPhase) {
 
 TEST(Facts, LinkResolvesCallsAcrossTUsAndCutsRecursion) {
   auto Param = [](int I, std::vector<std::string> Path) {
-    FactKey K;
-    K.Root = FactKey::Param;
+    SummaryKey K;
+    K.Root = SummaryKey::Param;
     K.Index = I;
     K.Path = std::move(Path);
     return K;
@@ -328,8 +328,8 @@ TEST(Facts, LinkResolvesCallsAcrossTUsAndCutsRecursion) {
   Outer.USR = "c:@F@outer";
   ExternalFactCall C;
   C.Callee = "c:@F@locker";
-  FactKey This;
-  This.Root = FactKey::This;
+  SummaryKey This;
+  This.Root = SummaryKey::This;
   This.Path = {"state_"};
   C.Args = {This};
   Outer.Facts.Calls.push_back(C);
@@ -344,7 +344,7 @@ TEST(Facts, LinkResolvesCallsAcrossTUsAndCutsRecursion) {
   ASSERT_TRUE(F);
   ASSERT_EQ(F->Acquires.size(), 1u);
   ASSERT_TRUE(F->Acquires[0].Key);
-  EXPECT_EQ(F->Acquires[0].Key->Root, FactKey::This);
+  EXPECT_EQ(F->Acquires[0].Key->Root, SummaryKey::This);
   EXPECT_EQ(F->Acquires[0].Key->Path, (std::vector<std::string>{"state_", "mu"}));
   EXPECT_EQ(F->Acquires[0].Where.Line, 7u);
   EXPECT_TRUE(F->Opaque) << "a callee no TU defines";

@@ -253,3 +253,153 @@ TEST(Models, ReceiveClosedIsValidated) {
     EXPECT_NE(Err.find(B.Message), std::string::npos) << B.Tail << "\n" << Err;
   }
 }
+
+TEST(Models, LibraryVocabularyIsModelled) {
+  std::string Err;
+  llvm::raw_string_ostream OS(Err);
+  ModelSet Set;
+  ASSERT_TRUE(Set.addBuiltins(OS)) << Err;
+  using C = ModelSet::Convention;
+  // The containers' method names, globs included.
+  for (const char *N : {"push_back", "push", "emplace_hint", "insert",
+                        "try_emplace", "insert_or_assign"})
+    EXPECT_TRUE(Set.follows(C::Insert, N)) << N;
+  for (const char *N : {"reserve", "size", "erase", "pop_back"})
+    EXPECT_FALSE(Set.follows(C::Insert, N)) << N;
+  EXPECT_TRUE(Set.follows(C::Emplace, "emplace_back"));
+  EXPECT_FALSE(Set.follows(C::Emplace, "emplace_hint"));
+  EXPECT_TRUE(Set.follows(C::ElementAccess, "back"));
+  EXPECT_FALSE(Set.follows(C::ElementAccess, "operator[]"));
+  EXPECT_TRUE(Set.follows(C::Observe, "size"));
+  EXPECT_TRUE(Set.follows(C::Unwrap, "get"));
+  // Lock tags and the guard's "do you hold it?".
+  EXPECT_EQ(Set.lockTagForType("std::defer_lock_t"), ModelSet::LockTag::Defer);
+  EXPECT_EQ(Set.lockTagForType("std::try_to_lock_t"), ModelSet::LockTag::Try);
+  EXPECT_EQ(Set.lockTagForType("std::adopt_lock_t"), ModelSet::LockTag::Adopt);
+  EXPECT_EQ(Set.lockTagForType("my::defer_lock_t"), ModelSet::LockTag::None);
+  EXPECT_TRUE(Set.isGuardOwnsQuery("owns_lock"));
+  EXPECT_TRUE(Set.isGuardOwnsQuery("try_lock_for"));
+  EXPECT_FALSE(Set.isGuardOwnsQuery("unlock"));
+  // Smart pointers and their factories.
+  const SmartPointerModel *Shared = Set.smartPointerForType("std::shared_ptr");
+  ASSERT_NE(Shared, nullptr);
+  EXPECT_TRUE(Shared->Shared);
+  EXPECT_TRUE(Set.smartPointerForType("boost::intrusive_ptr")->Shared);
+  EXPECT_FALSE(Set.smartPointerForType("std::unique_ptr")->Shared);
+  bool Allocates = true;
+  EXPECT_EQ(Set.smartPointerFactory("std::make_shared", &Allocates), Shared);
+  EXPECT_FALSE(Allocates);
+  EXPECT_EQ(Set.smartPointerFactory("std::allocate_shared", &Allocates),
+            Shared);
+  EXPECT_TRUE(Allocates);
+  EXPECT_EQ(Set.smartPointerFactory("std::make_pair"), nullptr);
+  // Utilities.
+  EXPECT_TRUE(Set.isReferenceWrapperFunction("std::cref"));
+  EXPECT_FALSE(Set.isReferenceWrapperFunction("std::move"));
+  EXPECT_TRUE(Set.isForEachFunction("std::for_each"));
+  EXPECT_TRUE(Set.isFixedSizeContainer("std::array"));
+  EXPECT_FALSE(Set.isFixedSizeContainer("std::vector"));
+  EXPECT_TRUE(Set.isStreamBase("std::ios_base"));
+  // Handles, futures, interruptible waits, channel statuses.
+  EXPECT_EQ(Set.spawnForType("std::thread")->Joinable,
+            std::vector<std::string>{"joinable"});
+  EXPECT_EQ(Set.futureForType("std::future")->Valid,
+            std::vector<std::string>{"valid"});
+  const ChannelModel *Fiber =
+      Set.channelForType("boost::fibers::buffered_channel");
+  ASSERT_NE(Fiber, nullptr);
+  EXPECT_EQ(Fiber->Success, std::vector<std::string>{"success"});
+}
+
+TEST(Models, UserConventionsAddToTheStandardOnes) {
+  std::string Err;
+  llvm::raw_string_ostream OS(Err);
+  ModelSet Set;
+  ASSERT_TRUE(Set.addBuiltins(OS)) << Err;
+  std::optional<ApiModel> M = parseModel("library: acme\n"
+                                         "conventions:\n"
+                                         "  insert: [append, \"enqueue_*\"]\n"
+                                         "spawns:\n"
+                                         "  - type: acme::Pool\n"
+                                         "    methods: [submit]\n"
+                                         "  - type: acme::Quiet\n"
+                                         "    methods: [run]\n"
+                                         "    wait_all: [drain]\n",
+                                         "user.yaml", OS);
+  ASSERT_TRUE(M.has_value()) << Err;
+  Set.add(std::move(*M));
+  EXPECT_TRUE(Set.follows(ModelSet::Convention::Insert, "append"));
+  EXPECT_TRUE(Set.follows(ModelSet::Convention::Insert, "enqueue_front"));
+  EXPECT_TRUE(Set.follows(ModelSet::Convention::Insert, "push_back"));
+  // A pool waits for its tasks with wait* unless its model says otherwise.
+  const SpawnModel *Pool = Set.spawnForType("acme::Pool");
+  ASSERT_NE(Pool, nullptr);
+  EXPECT_TRUE(matchesAnyGlob(Pool->WaitAll, "wait_idle"));
+  EXPECT_FALSE(matchesAnyGlob(Pool->WaitAll, "drain"));
+  const SpawnModel *Quiet = Set.spawnForType("acme::Quiet");
+  ASSERT_NE(Quiet, nullptr);
+  EXPECT_TRUE(matchesAnyGlob(Quiet->WaitAll, "drain"));
+  EXPECT_FALSE(matchesAnyGlob(Quiet->WaitAll, "wait"));
+  // Handle types name no pool wait.
+  EXPECT_TRUE(Set.spawnForType("std::thread")->WaitAll.empty());
+}
+
+TEST(Models, MalformedVocabularyIsAnError) {
+  // Not a glob.
+  std::string Err = parseError("library: mine\n"
+                               "conventions:\n"
+                               "  insert: [\"push[\"]\n");
+  EXPECT_NE(Err.find("user.yaml:3:3: error: 'push[' is not a valid name "
+                     "pattern"),
+            std::string::npos)
+      << Err;
+  // wait_all belongs to pools.
+  Err = parseError("library: mine\n"
+                   "spawns:\n"
+                   "  - type: my::thread\n"
+                   "    wait_all: [wait]\n");
+  EXPECT_NE(Err.find("user.yaml:3:5: error: 'wait_all' is for pool models"),
+            std::string::npos)
+      << Err;
+  // A success status needs a channel that returns one.
+  Err = parseError("library: mine\n"
+                   "channels:\n"
+                   "  - types: [my::chan]\n"
+                   "    close: [close]\n"
+                   "    send_after_close: throws\n"
+                   "    success: [ok]\n");
+  EXPECT_NE(Err.find("'success' names status values"), std::string::npos)
+      << Err;
+  // Timed waits are among the waits.
+  Err = parseError("library: mine\n"
+                   "cancellation:\n"
+                   "  interruptible_waits:\n"
+                   "    - type: my::cv\n"
+                   "      methods: [wait]\n"
+                   "      timed: [wait_for]\n");
+  EXPECT_NE(Err.find("'wait_for' is listed in 'timed' but not in 'methods'"),
+            std::string::npos)
+      << Err;
+  // Tags are about guards.
+  Err = parseError("library: mine\n"
+                   "locks:\n"
+                   "  - mutexes: [my::mutex]\n"
+                   "    defer_tags: [my::defer_t]\n");
+  EXPECT_NE(Err.find("the lock model needs 'guards'"), std::string::npos)
+      << Err;
+  // A smart pointer model names its types; `shared` is a bool.
+  Err = parseError("library: mine\n"
+                   "smart_pointers:\n"
+                   "  - make: [my::make]\n");
+  EXPECT_NE(Err.find("types"), std::string::npos) << Err;
+  Err = parseError("library: mine\n"
+                   "smart_pointers:\n"
+                   "  - types: [my::ptr]\n"
+                   "    shared: often\n");
+  EXPECT_NE(Err.find("user.yaml:4:13: error: "), std::string::npos) << Err;
+  // Unknown keys in the new sections, too.
+  Err = parseError("library: mine\n"
+                   "utilities:\n"
+                   "  reference_wraps: [my::ref]\n");
+  EXPECT_NE(Err.find("user.yaml:3:3: error: "), std::string::npos) << Err;
+}

@@ -225,10 +225,10 @@ void f(std::deque<int> &d, std::map<int, int> &m, std::queue<int> &q,
   for (const char *N : {"push_front", "emplace_back", "try_emplace",
                         "insert_or_assign", "push", "insert"})
     for (const CallExpr *C : X.calls(N, FD->getBody()))
-      EXPECT_TRUE(isContainerInsert(C)) << N;
+      EXPECT_TRUE(isContainerInsert(C, X.models())) << N;
   for (const char *N : {"size", "reserve"})
     for (const CallExpr *C : X.calls(N, FD->getBody()))
-      EXPECT_FALSE(isContainerInsert(C)) << N;
+      EXPECT_FALSE(isContainerInsert(C, X.models())) << N;
 }
 
 TEST(Spawns, MembersAndInitializers) {

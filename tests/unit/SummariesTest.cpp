@@ -8,25 +8,25 @@ using namespace tether;
 
 namespace {
 
-KeySpec param(int I, std::vector<std::string> Path = {}) {
-  KeySpec K;
-  K.Root = KeySpec::Param;
+SummaryKey param(int I, std::vector<std::string> Path = {}) {
+  SummaryKey K;
+  K.Root = SummaryKey::Param;
   K.Index = I;
   K.Path = std::move(Path);
   return K;
 }
-KeySpec thisKey(std::vector<std::string> Path) {
-  KeySpec K;
-  K.Root = KeySpec::This;
+SummaryKey thisKey(std::vector<std::string> Path) {
+  SummaryKey K;
+  K.Root = SummaryKey::This;
   K.Path = std::move(Path);
   return K;
 }
-KeySpec ret() {
-  KeySpec K;
-  K.Root = KeySpec::Ret;
+SummaryKey ret() {
+  SummaryKey K;
+  K.Root = SummaryKey::Ret;
   return K;
 }
-ExternalEvent event(int Kind, KeySpec K, unsigned Line) {
+ExternalEvent event(int Kind, SummaryKey K, unsigned Line) {
   ExternalEvent E;
   E.Kind = Kind;
   E.Key = std::move(K);
@@ -64,8 +64,8 @@ TEST(Summaries, JsonRoundTripKeepsEverything) {
   ExternalCall C;
   C.Callee = "c:@F@other#";
   C.Args = {param(0), std::nullopt};
-  KeySpec This;
-  This.Root = KeySpec::This;
+  SummaryKey This;
+  This.Root = SummaryKey::This;
   C.Object = This;
   C.Dest = ret();
   F.Calls.push_back(C);
@@ -86,8 +86,8 @@ TEST(Summaries, JsonRoundTripKeepsEverything) {
   ASSERT_EQ(G.Calls[0].Args.size(), 2u);
   EXPECT_EQ(*G.Calls[0].Args[0], param(0));
   EXPECT_FALSE(G.Calls[0].Args[1].has_value());
-  EXPECT_EQ(G.Calls[0].Object->Root, KeySpec::This);
-  EXPECT_EQ(G.Calls[0].Dest->Root, KeySpec::Ret);
+  EXPECT_EQ(G.Calls[0].Object->Root, SummaryKey::This);
+  EXPECT_EQ(G.Calls[0].Dest->Root, SummaryKey::Ret);
   EXPECT_EQ(Out.ExternalCallees, S.ExternalCallees);
 }
 
@@ -151,7 +151,7 @@ TEST(Summaries, LinkMapsCalleeEventsThroughArgumentsThisAndReturn) {
   EXPECT_EQ((*StopEvs)[0].Where.Line, 5u); // where the close really is
   const auto *WrapEvs = L.events("wrap");
   ASSERT_TRUE(WrapEvs);
-  EXPECT_EQ((*WrapEvs)[0].Key.Root, KeySpec::Ret);
+  EXPECT_EQ((*WrapEvs)[0].Key.Root, SummaryKey::Ret);
   EXPECT_EQ(L.events("lost"), nullptr);
   EXPECT_EQ(L.events("unknown"), nullptr);
 }
