@@ -449,7 +449,7 @@ void LinkedSummaries::linkFacts() {
           B.ReleasesParams.clear();
           for (unsigned I : Callee.MustWait->ReleasesParams)
             if (I < C.Args.size() && C.Args[I] &&
-                C.Args[I]->Root == FactKey::Param && C.Args[I]->Path.empty() &&
+                C.Args[I]->Root == SummaryKey::Param && C.Args[I]->Path.empty() &&
                 !llvm::is_contained(B.ReleasesParams, unsigned(C.Args[I]->Index)))
               B.ReleasesParams.push_back(unsigned(C.Args[I]->Index));
           if (!Out.MustWait || (!Out.MustWait->ReleasesParams.empty() &&

@@ -26,7 +26,7 @@ long sum_blocks(const std::vector<std::vector<int>> &blocks) {
   for (int r = 0; r < kReaders; ++r) {
     std::thread([&total, &pending, &done_cv, &blocks, r] {
       total += checksum(blocks[r]);
-      --pending;
+      --pending; // want cancel-lost-wakeup "'pending' is updated without holding 'done_mu'"
       done_cv.notify_one(); // want-note "but the thread still uses 'done_cv' after that"
     }).detach(); // want thread-leak "detached thread refers to local variable 'total'"
   }
