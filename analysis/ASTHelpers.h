@@ -43,6 +43,19 @@ bool containsStmt(const clang::Stmt *Outer, const clang::Stmt *Inner);
 // nor are a lambda's init-captures (members of the closure).
 bool isAutomaticObject(const clang::ValueDecl *D);
 
+// Does F hold for S or a node below it? Lambda bodies are not looked into:
+// their code runs when the lambda is called, not here.
+template <typename Fn> bool anyNode(const clang::Stmt *S, Fn F) {
+  if (!S || llvm::isa<clang::LambdaExpr>(S))
+    return false;
+  if (F(S))
+    return true;
+  for (const clang::Stmt *C : S->children())
+    if (anyNode(C, F))
+      return true;
+  return false;
+}
+
 // Is FD's plain name (no scope) one of Names? False for null and for
 // functions without a plain name (operators, constructors).
 bool hasName(const clang::FunctionDecl *FD,

@@ -11,17 +11,6 @@ using namespace clang;
 namespace tether {
 namespace {
 
-template <typename Fn> bool anyNode(const Stmt *S, Fn F) {
-  if (!S || isa<LambdaExpr>(S))
-    return false;
-  if (F(S))
-    return true;
-  for (const Stmt *C : S->children())
-    if (anyNode(C, F))
-      return true;
-  return false;
-}
-
 bool calleeNamed(const CallExpr *C, std::initializer_list<StringRef> Names) {
   return hasName(C ? C->getDirectCallee() : nullptr, Names);
 }

@@ -32,29 +32,6 @@ void innermostTries(const Stmt *S, const CXXTryStmt *Try,
     innermostTries(C, Try, M);
 }
 
-// A std stream (a class that is or derives from std::ios_base).
-bool isStdStream(QualType T) {
-  const CXXRecordDecl *RD = T.getNonReferenceType()->getAsCXXRecordDecl();
-  if (!RD || !RD->hasDefinition())
-    return false;
-  RD = RD->getDefinition();
-  auto IsIosBase = [](const CXXRecordDecl *R) {
-    return R->isInStdNamespace() && R->getIdentifier() &&
-           R->getName() == "ios_base";
-  };
-  if (IsIosBase(RD))
-    return true;
-  if (RD->isDependentContext())
-    return false;
-  bool Found = false;
-  RD->forallBases([&](const CXXRecordDecl *B) {
-    if (IsIosBase(B))
-      Found = true;
-    return true;
-  });
-  return Found;
-}
-
 } // namespace
 
 HandlePaths::HandlePaths(FunctionAnalyses &FA)
@@ -104,7 +81,7 @@ bool HandlePaths::mayThrow(const CallExpr *Call, const ModelSet &Models) {
   if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(Call))
     if ((Op->getOperator() == OO_LessLess ||
          Op->getOperator() == OO_GreaterGreater) &&
-        Op->getNumArgs() == 2 && isStdStream(Op->getArg(0)->getType()))
+        Op->getNumArgs() == 2 && isStreamType(Op->getArg(0)->getType(), Models))
       return false;
   if (const auto *FPT = Callee->getType()->getAs<FunctionProtoType>())
     if (FPT->isNothrow())

@@ -134,11 +134,11 @@ private:
       if (const CXXMethodDecl *MD = MC->getMethodDecl();
           MD && MD->getIdentifier() && MC->getImplicitObjectArgument() &&
           designates(MC->getImplicitObjectArgument()) && MC->getNumArgs() > 0) {
-        llvm::StringRef N = MD->getName();
-        if (N == "push_back" || N == "push_front" || N == "insert" ||
-            N == "push") {
+        bool Emplace =
+            followsConvention(MD, ModelSet::Convention::Emplace, Models);
+        if (isContainerInsert(MC, Models) && !Emplace) {
           spawnInto(MC->getArg(MC->getNumArgs() - 1));
-        } else if (N.starts_with("emplace")) {
+        } else if (Emplace) {
           // The handle is constructed in place from the arguments.
           Start St{In, MC->getArg(0), {}};
           for (unsigned I = 1; I < MC->getNumArgs(); ++I)

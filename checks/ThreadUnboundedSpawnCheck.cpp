@@ -28,17 +28,6 @@ bool calleeNamed(const CallExpr *C, std::initializer_list<StringRef> Names) {
   return hasName(C ? C->getDirectCallee() : nullptr, Names);
 }
 
-template <typename Fn> bool anyNode(const Stmt *S, Fn F) {
-  if (!S || isa<LambdaExpr>(S))
-    return false;
-  if (F(S))
-    return true;
-  for (const Stmt *C : S->children())
-    if (anyNode(C, F))
-      return true;
-  return false;
-}
-
 // Where a loop's trip count comes from, when it comes from input.
 struct InputSource {
   std::string What;     // "range over parameter 'requests'"

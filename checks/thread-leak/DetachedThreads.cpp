@@ -194,18 +194,6 @@ bool deletesThis(const FunctionDecl *Body) {
   return Body && deletesThis(Body->getBody());
 }
 
-// A by-value smart pointer (shared_from_this(), a shared_ptr to the
-// object) keeps what it points to alive.
-bool holdsOwner(QualType T) {
-  T = T.getNonReferenceType();
-  const CXXRecordDecl *RD = T.getCanonicalType()->getAsCXXRecordDecl();
-  if (!RD || !RD->getIdentifier())
-    return false;
-  std::string N = modelName(RD);
-  return N == "std::shared_ptr" || N == "boost::shared_ptr" ||
-         N == "std::weak_ptr" || N == "boost::intrusive_ptr";
-}
-
 // A destructor whose body calls a noreturn function (std::abort,
 // std::terminate) at its top level never finishes: objects of the class
 // are never destroyed normally (a singleton built into storage that is
@@ -344,8 +332,9 @@ void ThreadLeakCheck::checkDetached(FunctionContext &Ctx,
   // (a) references that may dangle.
   std::vector<Capture> Caps;
   const LambdaExpr *L = lambdaOf(S.Site.Callable);
-  // Smart pointers the thread holds by value: they keep the object alive
-  // if they point to the class of `this`.
+  // Smart pointers the thread holds by value (a shared owner of the
+  // models: shared_from_this(), a shared_ptr to the object): they keep the
+  // object alive if they point to the class of `this`.
   llvm::SmallVector<QualType, 2> Owners;
   const CXXRecordDecl *ThisClass = nullptr;
   // The function the thread is started in: its locals are the ones that
@@ -381,7 +370,7 @@ void ThreadLeakCheck::checkDetached(FunctionContext &Ctx,
               Caps.push_back({cast<VarDecl>(DR->getDecl()), CapLoc});
         } else if (const VarDecl *Addr = addressedLocal(Init, LambdaIn)) {
           Caps.push_back({Addr, CapLoc});
-        } else if (holdsOwner(VD->getType())) {
+        } else if (isSharedOwnerType(VD->getType(), Ctx.tu().Models)) {
           Owners.push_back(VD->getType());
         }
         continue;
@@ -389,7 +378,7 @@ void ThreadLeakCheck::checkDetached(FunctionContext &Ctx,
       if (C.getCaptureKind() == LCK_ByRef) {
         if (localOf(VD, LambdaIn))
           Caps.push_back({VD, CapLoc});
-      } else if (holdsOwner(VD->getType())) {
+      } else if (isSharedOwnerType(VD->getType(), Ctx.tu().Models)) {
         Owners.push_back(VD->getType());
       }
     }
@@ -399,7 +388,7 @@ void ThreadLeakCheck::checkDetached(FunctionContext &Ctx,
       Caps.push_back({VD, A->getBeginLoc()});
     else if (isa<CXXThisExpr>(stripTemporaries(A)))
       Caps.push_back({nullptr, A->getBeginLoc()});
-    else if (holdsOwner(stripTemporaries(A)->getType()))
+    else if (isSharedOwnerType(stripTemporaries(A)->getType(), Ctx.tu().Models))
       Owners.push_back(stripTemporaries(A)->getType());
   }
 
