@@ -320,16 +320,15 @@ struct Walker {
       if (!Out.MayWait)
         Out.MayWait = BlockFact{"event loop run", FactSite{C, FD, {}, {}}};
       Modelled = true;
-    } else if (matchChanOp(C, Models)) {
-      Modelled = true;
     }
+    std::optional<ChanOp> Ch = matchChanOp(C, Models);
+    Modelled |= Ch.has_value();
     // A model read off the project's own code (analysis/InferModels)
     // describes that code, which stays the truth about the locks it takes,
     // the flags it writes and the stops it requests: its body is followed
     // as well.
-    if (Modelled)
-      if (auto Ch = matchChanOp(C, Models); Ch && Ch->Model && Ch->Model->Inferred)
-        Modelled = false;
+    if (Ch && Ch->Model && Ch->Model->Inferred)
+      Modelled = false;
     if (const auto *MC = dyn_cast<CXXMemberCallExpr>(C)) {
       const CXXMethodDecl *MD = MC->getMethodDecl();
       const Expr *Obj = MC->getImplicitObjectArgument();

@@ -47,3 +47,15 @@ def export_commit(gitdir, commit, dest):
                    stderr=subprocess.DEVNULL)
     if arch.wait() != 0:
         raise SourceError(f"git archive {commit} failed in {gitdir}")
+
+
+def pick(items, only, what, die):
+    """The items whose .id is in the comma-separated `only` (all when it is
+    empty); an id that names no item is an error."""
+    if not only:
+        return items
+    want = set(only.split(","))
+    unknown = want - {i.id for i in items}
+    if unknown:
+        die(f"unknown {what}: {', '.join(sorted(unknown))}")
+    return [i for i in items if i.id in want]

@@ -474,13 +474,12 @@ int collectInputs(const CheckOptionsCLI &Opts, Inputs &In,
   if (!Opts.LineFilterJson.empty()) {
     std::string Text = Opts.LineFilterJson;
     if (llvm::StringRef(Text).starts_with("@")) {
-      auto Buf = llvm::MemoryBuffer::getFile(Text.substr(1));
-      if (!Buf) {
-        Err << "error: cannot read --line-filter file '" << Text.substr(1)
-            << "': " << Buf.getError().message() << "\n";
+      std::string File = Text.substr(1), ReadWhy;
+      if (!readInputFile(File, MaxConfigBytes, Text, ReadWhy)) {
+        Err << "error: cannot read --line-filter file '" << File
+            << "': " << ReadWhy << "\n";
         return ExitUsage;
       }
-      Text = (*Buf)->getBuffer().str();
     }
     In.ChangedLines = LineFilter::fromJson(Text, Why);
     if (!In.ChangedLines) {

@@ -32,7 +32,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from gitsrc import SourceError, export_commit, gitdir_for  # noqa: E402
+from gitsrc import SourceError, export_commit, gitdir_for, pick  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
@@ -84,14 +84,7 @@ def workdir():
 
 
 def selected(args):
-    ps = load_projects()
-    if getattr(args, "only", None):
-        want = set(args.only.split(","))
-        unknown = want - {p.id for p in ps}
-        if unknown:
-            die(f"unknown project(s): {', '.join(sorted(unknown))}")
-        ps = [p for p in ps if p.id in want]
-    return ps
+    return pick(load_projects(), getattr(args, "only", None), "project(s)", die)
 
 
 def run(cmd, **kw):

@@ -33,7 +33,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from gitsrc import SourceError, export_commit, gitdir_for  # noqa: E402
+from gitsrc import SourceError, export_commit, gitdir_for, pick  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
@@ -95,14 +95,7 @@ def load_bugs():
 
 
 def selected(args):
-    bugs = load_bugs()
-    if getattr(args, "only", None):
-        want = set(args.only.split(","))
-        unknown = want - {b.id for b in bugs}
-        if unknown:
-            die(f"unknown bug(s): {', '.join(sorted(unknown))}")
-        bugs = [b for b in bugs if b.id in want]
-    return bugs
+    return pick(load_bugs(), getattr(args, "only", None), "bug(s)", die)
 
 
 def workdir():
