@@ -15,7 +15,8 @@
 # Env: ROUNDS (7), ITEMS (1000000), HANDOFFS (200000), REDIS_ROUNDS (5),
 #      REDIS_REQUESTS (100000), SKIP_REDIS=1, SKIP_TSAN=1, SKIP_HELGRIND=1,
 #      DUMP_ONLY=1 (only part 3, DUMP_ROUNDS times each way, default 5;
-#      DUMP_BASELINE=/path/to/older/libtether_rt.so adds that build, interleaved).
+#      DUMP_BASELINE=/path/to/older/libtether_rt.so adds that build, interleaved),
+#      PC_BASELINE=/path/to/older/libtether_rt.so adds that build to part 1.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 build=${1:-$here/../../build}
@@ -89,30 +90,37 @@ pc_shape() { # CAPACITY COUNT LABEL
   rm -f "$tmp"/pc-*.ips "$tmp"/pc-*.cpu
   for ((r = 0; r < rounds; r++)); do
     # Rotate the order every round.
-    local sides=(plain eager lazy)
-    for ((k = 0; k < 3; k++)); do
-      case ${sides[(k + r) % 3]} in
+    local sides=(plain shim eager ${PC_BASELINE:+base})
+    local ns=${#sides[@]}
+    for ((k = 0; k < ns; k++)); do
+      case ${sides[(k + r) % ns]} in
         plain) pc_side pc-plain "$cap" "$n" env ;;
-        eager) pc_side pc-eager "$cap" "$n" env LD_PRELOAD="$lib" ;;
-        lazy) pc_side pc-lazy "$cap" "$n" env LD_PRELOAD="$lib" TETHER_OPTIONS=eager_stacks=1 ;;
+        shim) pc_side pc-shim "$cap" "$n" env LD_PRELOAD="$lib" ;;
+        eager) pc_side pc-eager "$cap" "$n" env LD_PRELOAD="$lib" TETHER_OPTIONS=eager_stacks=1 ;;
+        base) pc_side pc-base "$cap" "$n" env LD_PRELOAD="$PC_BASELINE" ;;
       esac
     done
   done
   echo "producer-consumer, $label ($n items, capacity $cap, $rounds interleaved rounds):"
   printf '  %-28s %14s %22s %12s %18s\n' side "items/s median" "(min..max)" "CPU ns/item" "(min..max)"
-  for s in plain eager lazy; do
+  for s in "${sides[@]}"; do
     read -r im ilo ihi < <(stats "$tmp/pc-$s.ips")
     read -r cm clo chi < <(stats "$tmp/pc-$s.cpu")
     case $s in
       plain) d="plain" ;;
-      eager) d="tether (default)" ;;
-      lazy) d="tether eager_stacks=1" ;;
+      shim) d="tether (default)" ;;
+      eager) d="tether eager_stacks=1" ;;
+      base) d="baseline tether (default)" ;;
     esac
     printf '  %-28s %14.0f %22s %12.0f %18s\n' "$d" "$im" "($ilo..$ihi)" "$cm" "($clo..$chi)"
   done
+  if [ -n "${PC_BASELINE:-}" ]; then
+    awk -v s="$(median "$tmp/pc-shim.cpu")" -v b="$(median "$tmp/pc-base.cpu")" 'BEGIN {
+      printf "  CPU per item against the baseline build: x%.3f\n", s/b }'
+  fi
   local p e l pc ec lc
-  p=$(median "$tmp/pc-plain.ips"); e=$(median "$tmp/pc-eager.ips"); l=$(median "$tmp/pc-lazy.ips")
-  pc=$(median "$tmp/pc-plain.cpu"); ec=$(median "$tmp/pc-eager.cpu"); lc=$(median "$tmp/pc-lazy.cpu")
+  p=$(median "$tmp/pc-plain.ips"); e=$(median "$tmp/pc-shim.ips"); l=$(median "$tmp/pc-eager.ips")
+  pc=$(median "$tmp/pc-plain.cpu"); ec=$(median "$tmp/pc-shim.cpu"); lc=$(median "$tmp/pc-eager.cpu")
   awk -v p="$p" -v e="$e" -v l="$l" -v pc="$pc" -v ec="$ec" -v lc="$lc" 'BEGIN {
     printf "  throughput overhead: tether %+.1f%% (x%.3f), eager_stacks=1 %+.1f%% (x%.3f)\n", (p/e-1)*100, p/e, (p/l-1)*100, p/l
     printf "  CPU per item:        tether %+.1f%% (x%.3f), eager_stacks=1 %+.1f%% (x%.3f)\n", (ec/pc-1)*100, ec/pc, (lc/pc-1)*100, lc/pc }'

@@ -15,6 +15,8 @@
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
+#include <pthread.h>
+#include <unwind.h>
 #include <unistd.h>
 
 namespace tether::rt {
@@ -111,6 +113,7 @@ void onStackSignal(int, siginfo_t *, void *) {
       // Our own thread's fields: consistent here.
       r->cap_episode = uint32_t(r->episode);
       r->cap_blocked = r->depth > 0;
+      r->cap_in_interceptor = r->depth > 0 && r->block_at_site;
       r->cap_done.store(req, std::memory_order_release);
       uint32_t answers = g_answers.fetch_add(1, std::memory_order_acq_rel) + 1;
       if (answers == g_answers_target.load(std::memory_order_relaxed))
@@ -185,6 +188,22 @@ int dropOwnFrames(uintptr_t *pcs, int n) {
   return k;
 }
 
+int dropToBlockingSite(uintptr_t *pcs, int n) {
+  // The innermost run of our frames is the interceptor the thread blocks
+  // in; what is inside it (the C library's wait) goes with it, as in the
+  // stacks taken when a thread blocks, which start at the blocking call.
+  int i = 0;
+  while (i < n && (pcs[i] < g_own_lo || pcs[i] >= g_own_hi))
+    ++i;
+  if (i == n)
+    return dropOwnFrames(pcs, n);
+  int j = i;
+  while (j < n && pcs[j] >= g_own_lo && pcs[j] < g_own_hi)
+    ++j;
+  memmove(pcs, pcs + j, sizeof(uintptr_t) * (n - j));
+  return dropOwnFrames(pcs, n - j);
+}
+
 int captureStack(uintptr_t *pcs, int max, int) {
   uintptr_t tmp[kMaxFrames + 16];
   int n = backtrace(reinterpret_cast<void **>(tmp), kMaxFrames + 16);
@@ -198,6 +217,191 @@ uint32_t captureToDepot(int skip) {
   uintptr_t pcs[kMaxFrames];
   int n = captureStack(pcs, kMaxFrames, skip + 1);
   return depotPut(pcs, n);
+}
+
+// ------------------------------------------------------ blocking-site stacks
+// A report right after many threads block must not ask each of them for its
+// stack (a signal, two context switches and an unwind per thread: ~200 ms
+// for 10,000 threads), and unwinding at every block costs every blocking
+// call. Threads mostly block at few sites through the same calls: a pool's
+// workers in one wait. So the first block at a site unwinds once, and records
+// for each frame where its return address is stored (relative to the
+// thread's stack base) and what it is. A later block at the same call site,
+// the same distance from its stack base, in a thread running the same entry
+// function, takes that stack after checking that every one of those return
+// addresses is in its own stack: the same chain of calls, without unwinding.
+// A site reached through different calls keeps a few alternatives; beyond
+// that it is left to the report (the signal).
+namespace {
+#if defined(__x86_64__)
+constexpr size_t kSiteSlots = 1 << 12; // power of two
+constexpr uint32_t kSiteMaxEntries = kSiteSlots / 2;
+constexpr int kSiteAlternatives = 4;
+constexpr int kSiteFrames = kMaxFrames + 8;
+
+struct SiteFrame {
+  uint32_t below_base; // the slot is at stack_base - below_base
+  uintptr_t ra;        // the return address it holds
+};
+struct SiteEntry {
+  std::atomic<uint32_t> ready; // published
+  uint32_t depth;              // stack_base - site_cfa
+  uintptr_t pc, entry;
+  uint32_t stack;
+  uint32_t n;
+  SiteFrame f[kSiteFrames];
+};
+
+SiteEntry *g_sites = nullptr;
+std::atomic<uint32_t> g_site_count{0};
+std::atomic<bool> g_site_lock{false};
+
+bool ensureSites() {
+  if (g_sites)
+    return true;
+  while (g_site_lock.exchange(true, std::memory_order_acquire))
+    sched_yield();
+  if (!g_sites)
+    g_sites = static_cast<SiteEntry *>(mapZeroed(sizeof(SiteEntry) * kSiteSlots));
+  g_site_lock.store(false, std::memory_order_release);
+  return g_sites != nullptr;
+}
+
+size_t siteHash(uintptr_t pc, uint32_t depth, uintptr_t entry) {
+  uint64_t h = pc * 0x9e3779b97f4a7c15ull;
+  h ^= (uint64_t(depth) << 1 | 1) * 0xc2b2ae3d27d4eb4full;
+  h ^= entry * 0x165667b19e3779f9ull;
+  return size_t(h ^ (h >> 31)) & (kSiteSlots - 1);
+}
+
+bool holds(const SiteEntry &e, uintptr_t base) {
+  for (uint32_t i = 0; i < e.n; ++i)
+    if (*reinterpret_cast<const uintptr_t *>(base - e.f[i].below_base) != e.f[i].ra)
+      return false;
+  return true;
+}
+
+// Unwinds the calling thread, recording for each frame its IP (a return
+// address past the first) and the CFA libgcc reports with it: the CFA of the
+// frame it returns from, just above where the call stored that address.
+struct Walk {
+  uintptr_t ip[kSiteFrames], cfa[kSiteFrames];
+  int n = 0;
+};
+_Unwind_Reason_Code walkFrame(_Unwind_Context *ctx, void *p) {
+  auto *w = static_cast<Walk *>(p);
+  uintptr_t ip = _Unwind_GetIP(ctx), cfa = _Unwind_GetCFA(ctx);
+  // No progress (as glibc's backtrace checks): stop.
+  if (w->n > 0 && w->ip[w->n - 1] == ip && w->cfa[w->n - 1] == cfa)
+    return _URC_END_OF_STACK;
+  w->ip[w->n] = ip;
+  w->cfa[w->n] = cfa;
+  return ++w->n == kSiteFrames ? _URC_END_OF_STACK : _URC_NO_REASON;
+}
+#endif
+} // namespace
+
+void noteStackBase(ThreadRecord *r, uintptr_t base) {
+#if defined(__x86_64__)
+  pthread_attr_t a;
+  if (pthread_getattr_np(pthread_self(), &a) != 0)
+    return;
+  void *lo = nullptr;
+  size_t size = 0;
+  if (pthread_attr_getstack(&a, &lo, &size) == 0 && lo && base > uintptr_t(lo) &&
+      base <= uintptr_t(lo) + size) {
+    r->stack_lo = uintptr_t(lo);
+    r->stack_base = base;
+  }
+  pthread_attr_destroy(&a);
+#endif
+}
+
+uint32_t stackAtSite(ThreadRecord *r, uintptr_t site_pc, uintptr_t site_cfa,
+                     bool capture_if_uncached) {
+#if defined(__x86_64__)
+  uintptr_t base = r->stack_base;
+  // Only a site on the thread's own stack (not a fiber's, not a signal
+  // stack), where every slot between the site and the base is mapped.
+  if (!base || site_cfa <= r->stack_lo || site_cfa >= base || base - site_cfa > UINT32_MAX ||
+      !ensureSites())
+    return 0;
+  uint32_t depth = uint32_t(base - site_cfa);
+  size_t start = siteHash(site_pc, depth, r->entry_fn);
+  int alternatives = 0;
+  for (size_t i = start, probe = 0; probe < kSiteSlots; ++probe, i = (i + 1) & (kSiteSlots - 1)) {
+    const SiteEntry &e = g_sites[i];
+    if (!e.ready.load(std::memory_order_acquire))
+      break;
+    if (e.pc != site_pc || e.depth != depth || e.entry != r->entry_fn)
+      continue;
+    if (holds(e, base))
+      return e.stack;
+    ++alternatives;
+  }
+  bool cacheable = alternatives < kSiteAlternatives &&
+                   g_site_count.load(std::memory_order_relaxed) < kSiteMaxEntries;
+  if (!cacheable && !capture_if_uncached)
+    return 0;
+  Walk w;
+  _Unwind_Backtrace(walkFrame, &w);
+  // libgcc ends with a null return address above the outermost frame.
+  if (w.n > 1 && w.ip[w.n - 1] == 0)
+    --w.n;
+  // The stack shown: from the site (the frame the interceptor returns to)
+  // outwards, without the shim's own frames (the trampoline).
+  uintptr_t pcs[kSiteFrames];
+  int n = 0;
+  int first = -1; // the site's frame: its IP is site_pc, its CFA site_cfa
+  for (int i = 0; i < w.n; ++i) {
+    if (first < 0 && w.cfa[i] == site_cfa && w.ip[i] == site_pc)
+      first = i;
+    if (w.cfa[i] >= site_cfa && n < kMaxFrames)
+      pcs[n++] = w.ip[i];
+  }
+  uint32_t stack = depotPut(pcs, dropOwnFrames(pcs, n));
+  if (!cacheable || first < 0 || !stack)
+    return stack;
+  // Every frame from the site's to the last inside the base: a call stored
+  // its return address just below the CFA reported with it (x86-64). A
+  // return address found elsewhere (a signal frame) is not a plain call:
+  // such a site is not cached.
+  SiteEntry fresh{};
+  for (int i = first; i < w.n && w.cfa[i] <= base; ++i) {
+    uintptr_t slot = w.cfa[i] - sizeof(uintptr_t);
+    if (*reinterpret_cast<const uintptr_t *>(slot) != w.ip[i] || fresh.n == kSiteFrames)
+      return stack;
+    fresh.f[fresh.n++] = {uint32_t(base - slot), w.ip[i]};
+  }
+  if (fresh.n == 0)
+    return stack;
+  while (g_site_lock.exchange(true, std::memory_order_acquire))
+    sched_yield();
+  for (size_t i = start, probe = 0; probe < kSiteSlots; ++probe, i = (i + 1) & (kSiteSlots - 1)) {
+    SiteEntry &e = g_sites[i];
+    if (e.ready.load(std::memory_order_relaxed)) {
+      // Another thread learnt the same chain meanwhile.
+      if (e.pc == site_pc && e.depth == depth && e.entry == r->entry_fn && e.n == fresh.n &&
+          memcmp(e.f, fresh.f, sizeof(SiteFrame) * fresh.n) == 0)
+        break;
+      continue;
+    }
+    e.depth = depth;
+    e.pc = site_pc;
+    e.entry = r->entry_fn;
+    e.stack = stack;
+    e.n = fresh.n;
+    memcpy(e.f, fresh.f, sizeof(SiteFrame) * fresh.n);
+    g_site_count.fetch_add(1, std::memory_order_relaxed);
+    e.ready.store(1, std::memory_order_release);
+    break;
+  }
+  g_site_lock.store(false, std::memory_order_release);
+  return stack;
+#else
+  (void)r, (void)site_pc, (void)site_cfa, (void)capture_if_uncached;
+  return 0;
+#endif
 }
 
 #ifdef TETHER_RT_OWN_SECTION

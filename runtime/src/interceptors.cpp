@@ -59,10 +59,15 @@ inline bool active() {
 struct Blocker {
   ThreadRecord *r;
   uint32_t epoch = 0; // read only when r is set; initialised for GCC's -Wmaybe-uninitialized
-  Blocker(Reason reason, const void *object, bool timed, bool eager, uint64_t join = 0)
+  // Inlined into the interceptor: its return address and frame are the
+  // blocking site the stack cache is keyed by.
+  __attribute__((always_inline)) Blocker(Reason reason, const void *object, bool timed,
+                                         bool eager, uint64_t join = 0)
       : r(currentThread()) {
     if (r) {
-      blockBegin(r, reason, reinterpret_cast<uintptr_t>(object), timed, eager, join);
+      blockBegin(r, reason, reinterpret_cast<uintptr_t>(object), timed, eager, join, nullptr,
+                 reinterpret_cast<uintptr_t>(__builtin_return_address(0)),
+                 reinterpret_cast<uintptr_t>(__builtin_dwarf_cfa()));
       epoch = r->eintr_epoch.load(std::memory_order_relaxed);
     }
   }
@@ -105,6 +110,7 @@ void *threadStart(void *p) {
   Trampoline t = *static_cast<Trampoline *>(p);
   free(p);
   attachCurrent(t.rec);
+  noteStackBase(t.rec, reinterpret_cast<uintptr_t>(__builtin_frame_address(0)));
   ExitMark mark{t.rec};
   return t.fn(t.arg);
 }
@@ -600,6 +606,8 @@ int (*g_main)(int, char **, char **) = nullptr;
 int wrappedMain(int argc, char **argv, char **envp) {
   setInMain();
   initRuntime();
+  if (ThreadRecord *r = active() ? currentThread() : nullptr)
+    noteStackBase(r, reinterpret_cast<uintptr_t>(__builtin_frame_address(0)));
   int rc = g_main(argc, argv, envp);
   return atMainReturn(rc); // the leak report, before static destructors run
 }

@@ -160,6 +160,7 @@ ThreadRecord *allocThread(uint64_t parent, uint32_t create_stack, bool pre_main)
     r->scope.store(0);
     r->leak_reported.store(false);
     r->entry_fn = r->entry_arg = 0;
+    r->stack_base = r->stack_lo = 0;
     r->reason = kRunning;
     r->depth = 0;
     r->object = 0;
@@ -302,13 +303,26 @@ void registryAfterForkChild() {
 }
 
 void blockBegin(ThreadRecord *r, Reason reason, uintptr_t object, bool timed, bool eager_stack,
-                uint64_t join_target, const char *user_reason) {
+                uint64_t join_target, const char *user_reason, uintptr_t site_pc,
+                uintptr_t site_cfa) {
   if (r->depth++ > 0)
     return;
+  // The stack is what a report made while the thread waits shows. With
+  // eager_stacks=1 it is taken now, always; with auto, when the blocking
+  // site's stack is known (cached from an earlier block through the same
+  // calls: cheap) or can be learnt once for the site, or when the thread
+  // blocks the stack signal (it cannot be asked later). Otherwise a report
+  // asks the thread for it.
   int eager = options().eager_stacks;
-  bool capture = eager_stack && (eager == 1 || (eager == 2 && r->sig_blocked.load(std::memory_order_relaxed)));
-  uint32_t st = capture ? captureToDepot(2) : 0;
+  uint32_t st = 0;
+  if (eager_stack && eager != 0) {
+    bool must = eager == 1 || r->sig_blocked.load(std::memory_order_relaxed);
+    st = site_pc ? stackAtSite(r, site_pc, site_cfa, must) : 0;
+    if (!st && must)
+      st = captureToDepot(2);
+  }
   uint64_t now = nowNs();
+  r->block_at_site = site_pc != 0;
   writeBlock(r, [&] {
     r->reason = reason;
     r->object = object;
@@ -628,7 +642,8 @@ std::vector<ThreadSnap> snapshot(bool capture_stacks, uint64_t min_blocked_ns) {
           uintptr_t pcs[kMaxFrames];
           int n = r->cap_n;
           memcpy(pcs, r->cap_pcs, sizeof(uintptr_t) * n);
-          s.stack = depotPut(pcs, dropOwnFrames(pcs, n));
+          s.stack = depotPut(pcs, r->cap_in_interceptor ? dropToBlockingSite(pcs, n)
+                                                 : dropOwnFrames(pcs, n));
           // Taken inside the same blocking episode: good for later reports too.
           if (s.stack && s.state == kStateBlocked && r->cap_blocked &&
               r->cap_episode == uint32_t(s.episode))

@@ -97,6 +97,10 @@ struct ThreadRecord {
   std::atomic<bool> leak_reported{false}; // a leak check already reported it
   // What the thread runs: pthread_create's start routine and argument.
   uintptr_t entry_fn = 0, entry_arg = 0;
+  // Its stack as the blocking-site cache (stackAtSite) needs it: the frame of
+  // the shim's function that runs the thread (the trampoline, or main's
+  // wrapper; 0: a thread we did not start) and the lowest stack address.
+  uintptr_t stack_base = 0, stack_lo = 0;
   // --- block episode (seqlock) ---
   std::atomic<uint32_t> bseq{0}; // odd while being written
   uint8_t reason = kRunning;
@@ -121,6 +125,8 @@ struct ThreadRecord {
   std::atomic<bool> sig_blocked{false}; // the thread blocks the stack signal
   uint32_t cap_episode = 0;              // episode (low bits) when the signal capture ran
   bool cap_blocked = false;              // ... and whether the thread was blocked then
+  bool cap_in_interceptor = false;       // ... inside an interceptor (it blocks at a call site)
+  bool block_at_site = false;            // the current block is an interceptor's (own thread)
   // A stack captured by signal while blocked: (episode low 32 bits << 32) | depot id.
   // Reused for later reports of the same blocking episode.
   std::atomic<uint64_t> sampled{0};
@@ -167,8 +173,11 @@ void setInMain();
 bool isInternalThread();
 void setInternalThread();
 
+// site_pc/site_cfa: the interceptor's return address and canonical frame
+// address (0: unknown), for the blocking-site stack cache.
 void blockBegin(ThreadRecord *r, Reason reason, uintptr_t object, bool timed, bool eager_stack,
-                uint64_t join_target = 0, const char *user_reason = nullptr);
+                uint64_t join_target = 0, const char *user_reason = nullptr,
+                uintptr_t site_pc = 0, uintptr_t site_cfa = 0);
 void blockEnd(ThreadRecord *r);
 void setName(ThreadRecord *r, const char *name);
 void setLabel(ThreadRecord *r, const char *key, const char *value);
@@ -267,7 +276,22 @@ uint32_t depotPut(const uintptr_t *pcs, int n);
 int depotGet(uint32_t id, uintptr_t *pcs, int max);
 int captureStack(uintptr_t *pcs, int max, int skip);
 int dropOwnFrames(uintptr_t *pcs, int n);
+// For a stack taken while the thread blocks in an interceptor: drop the
+// frames up to the interceptor too (the wait inside the C library).
+int dropToBlockingSite(uintptr_t *pcs, int n);
 uint32_t captureToDepot(int skip);
+// The stack of the calling thread as it blocks in an interceptor whose
+// return address is `site_pc` and whose canonical frame address is
+// `site_cfa`: taken from the blocking-site cache when another thread (or this
+// one, earlier) blocked there through the same chain of calls, else unwound
+// once and cached. 0 when the site cannot be cached (no known stack bounds,
+// a frame that is not a plain call); `capture_if_uncached` then unwinds
+// without caching.
+uint32_t stackAtSite(ThreadRecord *r, uintptr_t site_pc, uintptr_t site_cfa,
+                     bool capture_if_uncached);
+// Record where the calling thread's stack is, from a frame of the shim that
+// every thread it starts (or main) runs through.
+void noteStackBase(ThreadRecord *r, uintptr_t base);
 void initStackSignal(int signo);
 int stackSignal();
 // Answers to the stack signal (a counter every answer increments): a

@@ -220,12 +220,15 @@ TEST_P(Programs, ExitcodeAfterDeadlockReport) {
 
 // Text dumps fold the C library's and the C++ standard library's frames
 // (their own and their templates instantiated in the program) into one
-// line per run; frames=all shows them; JSON keeps them, flagged.
+// line per run; frames=all shows them; JSON keeps them, flagged. A blocked
+// thread's stack starts at the call of the blocking function (here
+// std::condition_variable::wait's call of pthread_cond_wait), however it
+// was taken: the C library's frames inside the wait are not shown.
 TEST_P(Programs, LibraryFramesFoldedInTextKeptInJson) {
   Result r = run("detached_leak", GetParam(), "");
   ASSERT_FALSE(r.timed_out);
   std::string b = r.report.substr(0, r.report.find("creation stack:"));
-  EXPECT_TRUE(matches(b, R"(thread 2 \[cond wait, \d+ms\]:\n\.\.\. \d+ frames in (libc|libstdc\+\+)(, (libc|libstdc\+\+))*\nstartWorker\(\)::\$_0::operator\(\)\(\) const\n\t\S*detached_leak\.cpp:\d+ \+0x[0-9a-f]+\n\.\.\. \d+ frames in [^\n]+\ncreated by startWorker)"))
+  EXPECT_TRUE(matches(b, R"(thread 2 \[cond wait, \d+ms\]:\n\.\.\. 1 frame in libstdc\+\+\nstartWorker\(\)::\$_0::operator\(\)\(\) const\n\t\S*detached_leak\.cpp:\d+ \+0x[0-9a-f]+\n\.\.\. \d+ frames in [^\n]+\ncreated by startWorker)"))
       << b;
   EXPECT_EQ(b.find("pthread_cond_wait"), std::string::npos) << b;
   EXPECT_EQ(b.find("std::condition_variable::wait"), std::string::npos) << b;
@@ -233,13 +236,12 @@ TEST_P(Programs, LibraryFramesFoldedInTextKeptInJson) {
       << r.report;
 
   r = run("detached_leak", GetParam(), "frames=all");
-  EXPECT_NE(r.report.find("\npthread_cond_wait"), std::string::npos) << r.report;
-  EXPECT_NE(r.report.find("std::condition_variable::wait"), std::string::npos) << r.report;
+  EXPECT_TRUE(matches(r.report, R"(thread 2 \[cond wait, \d+ms\]:\nvoid std::condition_variable::wait<)"))
+      << r.report;
+  EXPECT_EQ(r.report.find("pthread_cond_wait"), std::string::npos) << r.report;
   EXPECT_EQ(r.report.find("... "), std::string::npos) << r.report;
 
   r = run("detached_leak", GetParam(), "format=json");
-  EXPECT_TRUE(matches(r.report, R"(\{"pc":"0x[0-9a-f]+","function":"pthread_cond_wait[^}]*"library":true\})"))
-      << r.report;
   EXPECT_TRUE(matches(r.report, R"(\{"pc":"0x[0-9a-f]+","function":"void std::condition_variable::wait<[^\n]*?"module":"[^"]*","inlined":(true|false),"library":true\})"))
       << r.report;
   EXPECT_TRUE(matches(r.report, R"(\{"pc":"0x[0-9a-f]+","function":"startWorker\(\)::\$_0::operator\(\)\(\) const"[^}]*"library":false\})"))
@@ -477,6 +479,55 @@ TEST_P(Programs, ExceptionsAndThreadLocalDestructors) {
   ASSERT_FALSE(r.timed_out);
   EXPECT_EQ(r.status, 0) << r.out << r.err;
   EXPECT_EQ(r.report, "");
+}
+
+// A stack learnt where a thread blocked is reused for a later block at the
+// same site only when the blocking thread's own stack holds the same return
+// addresses: threads reaching one wait through different calls, or through
+// recursion to different depths, show their own; and every stack is the one
+// the thread gives when it is asked at report time (eager_stacks=0).
+TEST_P(Programs, StacksLearntAtABlockingSiteAreEachThreadsOwn) {
+  auto stackOf = [](const std::string &report, const std::string &name) {
+    std::string b = block(report, name);
+    size_t s = b.find('\n'), e = b.find("created by");
+    return s == std::string::npos || e == std::string::npos ? std::string()
+                                                            : b.substr(s + 1, e - s - 1);
+  };
+  auto count = [](const std::string &s, const std::string &what) {
+    int n = 0;
+    for (size_t p = s.find(what); p != std::string::npos; p = s.find(what, p + 1))
+      ++n;
+    return n;
+  };
+  Result learnt = run("site_stacks", GetParam(), "frames=all");
+  Result asked = run("site_stacks", GetParam(), "frames=all:eager_stacks=0");
+  for (const Result *r : {&learnt, &asked}) {
+    ASSERT_FALSE(r->timed_out);
+    EXPECT_EQ(r->status, 0) << r->err;
+  }
+  std::string a = stackOf(learnt.report, "site-a"), b = stackOf(learnt.report, "site-b");
+  EXPECT_TRUE(matches(a, "\ncallerA\\(\\)\n")) << learnt.report;
+  EXPECT_EQ(a.find("callerB"), std::string::npos) << a;
+  EXPECT_TRUE(matches(b, "\ncallerB\\(\\)\n")) << learnt.report;
+  EXPECT_EQ(b.find("callerA"), std::string::npos) << b;
+  EXPECT_EQ(count(stackOf(learnt.report, "deep-5"), "\ndescend(int)\n"), 6) << learnt.report;
+  EXPECT_EQ(count(stackOf(learnt.report, "deep-2"), "\ndescend(int)\n"), 3) << learnt.report;
+  std::string pool = stackOf(learnt.report, "pool-0");
+  EXPECT_TRUE(matches(pool, "\ncallerA\\(\\)\n")) << learnt.report;
+  for (int i = 1; i < 6; ++i)
+    EXPECT_EQ(stackOf(learnt.report, "pool-" + std::to_string(i)), pool) << learnt.report;
+  // A libtether_rt.a built by GCC cannot tell its own frames (no section
+  // bounds), so a stack asked for at report time keeps the interceptor's.
+  bool own_frames_known = true;
+#ifndef __clang__
+  own_frames_known = GetParam() != Mode::Static;
+#endif
+  for (std::string name : {"site-a", "site-b", "deep-5", "deep-2", "pool-0", "pool-5"}) {
+    std::string l = stackOf(learnt.report, name);
+    EXPECT_FALSE(l.empty()) << name << "\n" << learnt.report;
+    if (own_frames_known)
+      EXPECT_EQ(l, stackOf(asked.report, name)) << name;
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Shim, Programs,
