@@ -748,14 +748,17 @@ void siteJson(std::string &o, EscapeCache &esc, const char *fn, const char *file
   o += '}';
 }
 
-std::string tasksJson(const Tasks &tasks, const std::vector<ThreadSnap> &threads) {
+// Appends the tasks to `o`, which the caller sized for them: a dump of a
+// million tasks is a few hundred megabytes, and every copy of it or growth of
+// the string touches as many fresh pages.
+void tasksJson(std::string &o, const Tasks &tasks, const std::vector<ThreadSnap> &threads) {
   uint64_t now = nowNs();
   // Monotonic start times as wall-clock ones.
   int64_t wall_minus_mono = int64_t(wallNs()) - int64_t(now);
   EscapeCache esc;
   std::unordered_map<uint32_t, std::string> labels;
-  std::string o = ",\"tasks\":[";
-  o.reserve(tasks.size() * 400);
+  std::unordered_map<uint32_t, std::string> stacks; // tasks share a few stacks
+  o += ",\"tasks\":[";
   for (size_t i = 0; i < tasks.size(); ++i) {
     const TaskSnap &t = tasks[i];
     std::string reason = t.state == kTaskSuspended && t.reason && !t.stack ? esc(t.reason)
@@ -795,11 +798,14 @@ std::string tasksJson(const Tasks &tasks, const std::vector<ThreadSnap> &threads
     siteJson(o, esc, t.site_fn, t.site_file, t.site_line);
     if (t.stack) {
       o += ",\"stack\":";
-      o += framesJson(symbolizeStack(t.stack, true));
+      auto sit = stacks.find(t.stack);
+      if (sit == stacks.end())
+        sit = stacks.emplace(t.stack, framesJson(symbolizeStack(t.stack, true))).first;
+      o += sit->second;
     }
     o += '}';
   }
-  return o + "\n]";
+  o += "\n]";
 }
 } // namespace
 
@@ -809,7 +815,10 @@ std::string renderJson(const std::vector<ThreadSnap> &ts, const char *trigger, c
     ids.push_back(t.stack), ids.push_back(t.create_stack);
   symbolizeStacks(ids, true); // every frame's line, one lookup per module
   uint64_t now = nowNs();
-  std::string o = "{\"schema\":\"tether.threads/1\",\"pid\":" + std::to_string(getpid()) +
+  std::string o;
+  // About 1 KiB a thread (its stacks) and 450 bytes a task: one allocation.
+  o.reserve(4096 + ts.size() * 1024 + tasks.size() * 512);
+  o += "{\"schema\":\"tether.threads/1\",\"pid\":" + std::to_string(getpid()) +
                   ",\"trigger\":\"" + jsonEscape(trigger ? trigger : "api") +
                   "\",\"time_unix_ns\":" + std::to_string(wallNs()) + ",\"threads\":[";
   for (size_t i = 0; i < ts.size(); ++i) {
@@ -842,7 +851,7 @@ std::string renderJson(const std::vector<ThreadSnap> &ts, const char *trigger, c
   }
   o += "\n]";
   if (!tasks.empty())
-    o += tasksJson(tasks, ts);
+    tasksJson(o, tasks, ts);
   o += "}\n";
   return o;
 }
