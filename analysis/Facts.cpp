@@ -73,9 +73,9 @@ bool contains(const std::vector<std::string> &V, llvm::StringRef S) {
 // A write of a flag or a counter other threads test: any operation of an
 // atomic (`done_.store(true)`, `pending_.fetch_sub(1)`, `++count_`), or a
 // plain bool set (`stop_ = true`).
-bool isFlag(const ObjectWrite &W) {
+bool isFlag(const ObjectWrite &W, const ModelSet &Models) {
   if (W.Atomic)
-    return isAtomicType(W.Object->IgnoreParenImpCasts()->getType());
+    return isAtomicType(W.Object->IgnoreParenImpCasts()->getType(), Models);
   return W.How == ObjectWrite::Set &&
          W.Object->IgnoreParenImpCasts()->getType()->isBooleanType();
 }
@@ -455,8 +455,8 @@ struct Walker {
       }
     }
     if (const auto *E = dyn_cast<Expr>(S))
-      if (std::optional<ObjectWrite> W = objectWriteOf(E))
-        if (isFlag(*W))
+      if (std::optional<ObjectWrite> W = objectWriteOf(E, TU.Models))
+        if (isFlag(*W, TU.Models))
           object(Out.WritesFlag, W->Object, E, false);
     if (const auto *C = dyn_cast<CallExpr>(S))
       call(C, Conditional);

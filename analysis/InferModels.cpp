@@ -1,4 +1,5 @@
 #include "InferModels.h"
+#include "ObjectWrites.h"
 #include "ASTHelpers.h"
 #include "AnalysisContext.h"
 #include "LockState.h"
@@ -129,16 +130,12 @@ std::string typeName(QualType T) {
   return {};
 }
 
-bool isFlagType(QualType T) {
+// A flag held by value: a bool or an atomic of bool (the models' atomics).
+bool isFlagType(QualType T, const ModelSet &Models) {
   T = T.getCanonicalType();
   if (T->isBooleanType())
     return true;
-  const auto *Spec = dyn_cast_or_null<ClassTemplateSpecializationDecl>(
-      T->getAsCXXRecordDecl());
-  return Spec && modelName(Spec) == "std::atomic" &&
-         Spec->getTemplateArgs().size() == 1 &&
-         Spec->getTemplateArgs()[0].getKind() == TemplateArgument::Type &&
-         Spec->getTemplateArgs()[0].getAsType()->isBooleanType();
+  return T->getAsCXXRecordDecl() && isAtomicBoolType(T, Models);
 }
 
 bool isCondVarType(QualType T, const ModelSet &Models) {
@@ -253,8 +250,9 @@ private:
         } else if (N == "notify_one" || N == "notify_all") {
           F.Notifies.insert(FC->Field);
         }
-      } else if (isFlagType(T)) {
-        if ((N == "store" || N == "exchange") && !FC->Args.empty())
+      } else if (isFlagType(T, Models)) {
+        if (Models.atomicMethod(N.str()) == ModelSet::AtomicWrite::Set &&
+            !FC->Args.empty())
           if (auto V = boolLiteral(FC->Args[0]))
             F.FlagSets[FC->Field] = *V;
       } else if (isAdd(N)) {
@@ -271,14 +269,14 @@ private:
     if (const auto *BO = dyn_cast<BinaryOperator>(S);
         BO && BO->getOpcode() == BO_Assign) {
       if (const FieldDecl *Fd = thisField(BO->getLHS()))
-        if (auto V = boolLiteral(BO->getRHS()); V && isFlagType(Fd->getType()))
+        if (auto V = boolLiteral(BO->getRHS()); V && isFlagType(Fd->getType(), Models))
           F.FlagSets[Fd] = *V;
       return;
     }
     if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(S);
         Op && Op->getOperator() == OO_Equal && Op->getNumArgs() == 2) {
       if (const FieldDecl *Fd = thisField(Op->getArg(0)))
-        if (auto V = boolLiteral(Op->getArg(1)); V && isFlagType(Fd->getType()))
+        if (auto V = boolLiteral(Op->getArg(1)); V && isFlagType(Fd->getType(), Models))
           F.FlagSets[Fd] = *V;
       return;
     }
@@ -353,7 +351,7 @@ std::optional<ChannelModel> inferChannel(const CXXRecordDecl *RD,
                                          const ModelSet &Models) {
   llvm::SmallPtrSet<const FieldDecl *, 4> Flags, CVs;
   for (const FieldDecl *Fd : RD->fields()) {
-    if (isFlagType(Fd->getType()))
+    if (isFlagType(Fd->getType(), Models))
       Flags.insert(Fd);
     else if (isCondVarType(Fd->getType(), Models))
       CVs.insert(Fd);

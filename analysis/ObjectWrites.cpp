@@ -9,23 +9,19 @@ using namespace clang;
 
 namespace tether {
 
-bool isAtomicType(QualType T) {
+bool isAtomicType(QualType T, const ModelSet &Models) {
   const CXXRecordDecl *RD = designatedRecord(T);
-  if (!RD)
-    return false;
-  std::string N = modelName(RD);
-  return N == "std::atomic" || N == "std::atomic_ref" ||
-         N == "std::atomic_flag";
+  return RD && Models.isAtomicType(modelName(RD));
 }
 
-bool isAtomicBoolType(QualType T) {
+bool isAtomicBoolType(QualType T, const ModelSet &Models) {
   const CXXRecordDecl *RD = designatedRecord(T);
   if (!RD)
     return false;
   std::string N = modelName(RD);
-  if (N == "std::atomic_flag")
+  if (Models.isAtomicFlagType(N))
     return true;
-  if (N != "std::atomic" && N != "std::atomic_ref")
+  if (!Models.isAtomicType(N))
     return false;
   const auto *Spec = dyn_cast<ClassTemplateSpecializationDecl>(RD);
   if (!Spec || Spec->getTemplateArgs().size() < 1)
@@ -37,13 +33,15 @@ bool isAtomicBoolType(QualType T) {
 
 namespace {
 
-// The kind of write an atomic operation named Name is, if it is one.
-std::optional<ObjectWrite::Kind> atomicOp(llvm::StringRef Name) {
-  if (Name == "store" || Name == "exchange" || Name == "test_and_set" ||
-      Name == "clear")
+std::optional<ObjectWrite::Kind> kindOf(ModelSet::AtomicWrite W) {
+  switch (W) {
+  case ModelSet::AtomicWrite::Set:
     return ObjectWrite::Set;
-  if (Name.starts_with("compare_exchange") || Name.starts_with("fetch_"))
+  case ModelSet::AtomicWrite::Update:
     return ObjectWrite::Update;
+  case ModelSet::AtomicWrite::None:
+    break;
+  }
   return std::nullopt;
 }
 
@@ -56,19 +54,10 @@ const Expr *pointee(const Expr *E) {
   return E;
 }
 
-bool isStdFunction(const FunctionDecl *F) {
-  if (!F || !F->getIdentifier())
-    return false;
-  const DeclContext *DC = F->getDeclContext()->getRedeclContext();
-  while (DC && isa<NamespaceDecl>(DC) &&
-         cast<NamespaceDecl>(DC)->isInlineNamespace())
-    DC = DC->getParent()->getRedeclContext();
-  return DC && DC->isStdNamespace();
-}
-
 } // namespace
 
-std::optional<ObjectWrite> objectWriteOf(const Expr *E) {
+std::optional<ObjectWrite> objectWriteOf(const Expr *E,
+                                         const ModelSet &Models) {
   if (!E)
     return std::nullopt;
   if (const auto *BO = dyn_cast<BinaryOperator>(E)) {
@@ -88,7 +77,7 @@ std::optional<ObjectWrite> objectWriteOf(const Expr *E) {
     if (Op->getNumArgs() < 1)
       return std::nullopt;
     const Expr *Obj = Op->getArg(0);
-    bool Atomic = isAtomicType(Obj->IgnoreParenImpCasts()->getType());
+    bool Atomic = isAtomicType(Obj->IgnoreParenImpCasts()->getType(), Models);
     OverloadedOperatorKind K = Op->getOperator();
     if (K == OO_Equal && Op->getNumArgs() == 2)
       return ObjectWrite{E, Obj, ObjectWrite::Set, Atomic};
@@ -105,24 +94,19 @@ std::optional<ObjectWrite> objectWriteOf(const Expr *E) {
     const CXXMethodDecl *MD = MC->getMethodDecl();
     const Expr *Obj = MC->getImplicitObjectArgument();
     if (!MD || !MD->getIdentifier() || !Obj ||
-        !isAtomicType(Obj->IgnoreParenImpCasts()->getType()))
+        !isAtomicType(Obj->IgnoreParenImpCasts()->getType(), Models))
       return std::nullopt;
-    if (auto K = atomicOp(MD->getName()))
+    if (auto K = kindOf(Models.atomicMethod(MD->getName().str())))
       return ObjectWrite{E, Obj, *K, true};
     return std::nullopt;
   }
   if (const auto *C = dyn_cast<CallExpr>(E)) {
     const FunctionDecl *F = C->getDirectCallee();
-    if (!isStdFunction(F) || C->getNumArgs() < 1)
+    if (!F || !F->getIdentifier() || C->getNumArgs() < 1)
       return std::nullopt;
-    llvm::StringRef N = F->getName();
-    std::optional<ObjectWrite::Kind> K;
-    // atomic_fetch_sub_explicit -> fetch_sub, atomic_flag_clear -> clear.
-    if (N.consume_front("atomic_flag_") || N.consume_front("atomic_"))
-      K = atomicOp(N.split("_explicit").first);
-    if (!K)
-      return std::nullopt;
-    return ObjectWrite{E, pointee(C->getArg(0)), *K, true};
+    if (auto K = kindOf(Models.atomicFunction(modelName(F))))
+      return ObjectWrite{E, pointee(C->getArg(0)), *K, true};
+    return std::nullopt;
   }
   return std::nullopt;
 }

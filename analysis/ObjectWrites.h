@@ -12,6 +12,8 @@
 
 namespace tether {
 
+class ModelSet;
+
 struct ObjectWrite {
   enum Kind {
     Set,   // `x = v`, `store`, `exchange`, `test_and_set`, `clear`
@@ -20,25 +22,26 @@ struct ObjectWrite {
   const clang::Expr *Op = nullptr;     // the whole write
   const clang::Expr *Object = nullptr; // what it writes (`&x` looked through)
   Kind How = Set;
-  bool Atomic = false; // an operation of std::atomic / std::atomic_flag
+  bool Atomic = false; // an operation of an atomic type (the models' `atomics`)
   const char *verb() const { return How == Set ? "set" : "updated"; }
 };
 
 // If E writes an object: built-in assignment and compound assignment, `++`
-// and `--`; on a std::atomic or std::atomic_flag its assignment and
-// increment operators, the members store, exchange, compare_exchange_*,
-// fetch_* (add, sub, and, or, xor, max, min), test_and_set and clear, and the
-// free functions std::atomic_store*, atomic_exchange*,
-// atomic_compare_exchange*, atomic_fetch_*, atomic_flag_test_and_set* and
-// atomic_flag_clear* (which take `&x`). A class's own operator= on any type
-// is a write of its left-hand side too.
-std::optional<ObjectWrite> objectWriteOf(const clang::Expr *E);
+// and `--`; on an atomic type its assignment and increment operators, the
+// methods the models' `atomics` name as setting it (std: store, exchange,
+// test_and_set, clear) or updating it (fetch_*, compare_exchange*), and the
+// free functions named by a prefix and such a method (std::atomic_fetch_sub,
+// atomic_store_explicit, atomic_flag_clear: they take `&x`). A class's own
+// operator= on any type is a write of its left-hand side too.
+std::optional<ObjectWrite> objectWriteOf(const clang::Expr *E,
+                                         const ModelSet &Models);
 
-// std::atomic<T> (any T), std::atomic_ref<T> or std::atomic_flag, through
-// references and pointers.
-bool isAtomicType(clang::QualType T);
+// An atomic type of the models (std::atomic<T> for any T, std::atomic_ref<T>,
+// std::atomic_flag, boost::atomic<T>), through references and pointers.
+bool isAtomicType(clang::QualType T, const ModelSet &Models);
 
-// std::atomic<bool> or std::atomic_flag (through references and pointers).
-bool isAtomicBoolType(clang::QualType T);
+// An atomic of bool, or an atomic type boolean by itself (std::atomic_flag),
+// through references and pointers.
+bool isAtomicBoolType(clang::QualType T, const ModelSet &Models);
 
 } // namespace tether

@@ -1,6 +1,7 @@
 #include "StopPaths.h"
 #include "ModelMatch.h"
 #include "ObjectKey.h"
+#include "ObjectWrites.h"
 
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/DeclTemplate.h"
@@ -67,40 +68,18 @@ const ValueDecl *declOf(const Expr *E) {
   return nullptr;
 }
 
-bool isAtomicBool(QualType T) {
+bool isBoolish(QualType T, const ModelSet &Models) {
   if (T.isNull())
     return false;
-  T = T.getNonReferenceType().getCanonicalType();
-  if (const auto *PT = T->getAs<PointerType>()) // `flag->load()`
-    T = PT->getPointeeType().getCanonicalType();
-  const CXXRecordDecl *RD = T->getAsCXXRecordDecl();
-  if (!RD)
-    return false;
-  std::string N = modelName(RD);
-  if (N == "std::atomic_flag")
-    return true;
-  if (N != "std::atomic" && N != "boost::atomic")
-    return false;
-  if (const auto *Spec = dyn_cast<ClassTemplateSpecializationDecl>(RD)) {
-    const TemplateArgumentList &A = Spec->getTemplateArgs();
-    return A.size() >= 1 && A[0].getKind() == TemplateArgument::Type &&
-           A[0].getAsType()->isBooleanType();
-  }
-  return false;
-}
-
-bool isBoolish(QualType T) {
-  if (T.isNull())
-    return false;
-  return T.getNonReferenceType()->isBooleanType() || isAtomicBool(T);
+  return T.getNonReferenceType()->isBooleanType() || isAtomicBoolType(T, Models);
 }
 
 // Writes to flags in the TU: which ones are written by a destructor or a
 // function whose name marks it as a stop path (`stop()`, `shutdown()`).
 class WriteIndexer : public RecursiveASTVisitor<WriteIndexer> {
 public:
-  explicit WriteIndexer(llvm::DenseSet<const Decl *> &Marked)
-      : Marked(Marked) {}
+  WriteIndexer(llvm::DenseSet<const Decl *> &Marked, const ModelSet &Models)
+      : Marked(Marked), Models(Models) {}
   bool shouldVisitLambdaBodies() const { return true; }
 
   bool TraverseFunctionDecl(FunctionDecl *FD) { return inFn(FD, [&] {
@@ -110,24 +89,10 @@ public:
   bool TraverseCXXDestructorDecl(CXXDestructorDecl *FD) { return inFn(FD, [&] {
     return RecursiveASTVisitor::TraverseCXXDestructorDecl(FD); }); }
 
-  bool VisitBinaryOperator(BinaryOperator *BO) {
-    if (BO->isAssignmentOp())
-      write(BO->getLHS());
-    return true;
-  }
-  bool VisitCXXOperatorCallExpr(CXXOperatorCallExpr *Op) {
-    if (Op->isAssignmentOp() && Op->getNumArgs() >= 1)
-      write(Op->getArg(0));
-    return true;
-  }
-  bool VisitCXXMemberCallExpr(CXXMemberCallExpr *MC) {
-    const CXXMethodDecl *MD = MC->getMethodDecl();
-    if (!MD || !MD->getIdentifier())
-      return true;
-    llvm::StringRef N = MD->getName();
-    if (N == "store" || N == "exchange" || N.starts_with("compare_exchange") ||
-        N == "test_and_set" || N == "clear")
-      write(MC->getImplicitObjectArgument());
+  // Assignments and the atomics' writes (analysis/ObjectWrites).
+  bool VisitExpr(Expr *E) {
+    if (std::optional<ObjectWrite> W = objectWriteOf(E, Models))
+      write(W->Object);
     return true;
   }
 
@@ -147,6 +112,7 @@ private:
       Marked.insert(canonicalDecl(D));
   }
   llvm::DenseSet<const Decl *> &Marked;
+  const ModelSet &Models;
   bool Marking = false;
 };
 
@@ -209,7 +175,7 @@ struct StopPaths::Impl {
     if (Indexed)
       return;
     Indexed = true;
-    WriteIndexer W(MarkedWrites);
+    WriteIndexer W(MarkedWrites, Models);
     W.TraverseDecl(AST.getTranslationUnitDecl());
   }
 
@@ -236,9 +202,9 @@ bool StopPaths::isSourceType(QualType T) const {
 }
 
 bool StopPaths::isStopFlag(const ValueDecl *D) const {
-  if (!D || !isBoolish(D->getType()))
+  if (!D || !isBoolish(D->getType(), P->Models))
     return false;
-  if (D->getType().isConstQualified() && !isAtomicBool(D->getType()))
+  if (D->getType().isConstQualified() && !isAtomicBoolType(D->getType(), P->Models))
     return false;
   if (const auto *VD = dyn_cast<VarDecl>(D))
     if (VD->isConstexpr())
@@ -317,8 +283,8 @@ std::optional<StopQuery> StopPaths::matchStopQuery(const Expr *E) const {
         if (contains(S->Query, N))
           return StopQuery{StopDriver::SourceQuery, E, nullptr};
     }
-    if (isAtomicBool(Obj->getType()) &&
-        (N == "load" || N == "operator bool" || N == "test")) {
+    if (isAtomicBoolType(Obj->getType(), Models) &&
+        (Models.isAtomicRead(N) || isa<CXXConversionDecl>(MD))) {
       if (sharedRead(Obj))
         if (const ValueDecl *D = declOf(Obj); D && isStopFlag(D))
           return StopQuery{StopDriver::StopFlag, E, D};
@@ -347,7 +313,7 @@ std::optional<StopQuery> StopPaths::matchStopQuery(const Expr *E) const {
         return StopQuery{StopDriver::Interruption, E, nullptr};
     return std::nullopt;
   }
-  if (isa<MemberExpr, DeclRefExpr>(E) && isBoolish(E->getType()) &&
+  if (isa<MemberExpr, DeclRefExpr>(E) && isBoolish(E->getType(), P->Models) &&
       sharedRead(E))
     if (const ValueDecl *D = declOf(E); D && isStopFlag(D))
       return StopQuery{StopDriver::StopFlag, E, D};

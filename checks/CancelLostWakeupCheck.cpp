@@ -351,7 +351,7 @@ public:
       return;
     std::vector<Write> Writes;
     std::vector<const CXXMemberCallExpr *> Calls;
-    collect(Ctx.function()->getBody(), Writes, Calls);
+    collect(Ctx.function()->getBody(), Ctx.tu().Models, Writes, Calls);
     if (Calls.empty())
       return;
     ObjectResolver R(Ctx.function()->getBody());
@@ -426,7 +426,8 @@ public:
             if ((!A.Mutex || identity(*A.Mutex) == Site.Mutex) &&
                 Before(W.E, A.Site) && Before(A.Site, After))
               Guarded = true;
-        if (W.Helper && helperGuards(*W.HelperFacts, W.Helper, Site))
+        if (W.Helper &&
+            helperGuards(*W.HelperFacts, W.Helper, Site, Ctx.tu().Models))
           Guarded = true;
         if (Guarded || calledOnlyUnder(Ctx, Site.Mutex))
           continue;
@@ -543,7 +544,7 @@ private:
         Flag->getParent() != Cv->getParent())
       return;
     QualType T = Flag->getType();
-    if (!T->isBooleanType() && !isAtomicBoolType(T))
+    if (!T->isBooleanType() && !isAtomicBoolType(T, Ctx.tu().Models))
       return;
     const auto *MD = dyn_cast<CXXMethodDecl>(Ctx.function());
     if (!MD || MD->getParent()->isLambda())
@@ -629,7 +630,7 @@ private:
   // it or a mutex the analysis cannot name), or notifies the waiter itself
   // (then the write is reported there, if at all).
   static bool helperGuards(const FunctionFacts &F, const FunctionDecl *Helper,
-                           const WaitSite &Site) {
+                           const WaitSite &Site, const ModelSet &Models) {
     for (const ObjectFact &A : F.Acquires)
       if (!A.Key || identity(*A.Key) == Site.Mutex)
         return true;
@@ -637,7 +638,7 @@ private:
       return true;
     std::vector<Write> Ignored;
     std::vector<const CXXMemberCallExpr *> HelperCalls;
-    collect(Helper->getBody(), Ignored, HelperCalls);
+    collect(Helper->getBody(), Models, Ignored, HelperCalls);
     for (const CXXMemberCallExpr *MC : HelperCalls)
       if (identity(MC->getImplicitObjectArgument()) == Site.Cv)
         return true;
@@ -646,19 +647,20 @@ private:
 
   // The writes (ObjectWrites.h) and member calls of a body, lambdas left
   // out.
-  static void collect(const Stmt *S, std::vector<Write> &Writes,
+  static void collect(const Stmt *S, const ModelSet &Models,
+                      std::vector<Write> &Writes,
                       std::vector<const CXXMemberCallExpr *> &Calls) {
     if (!S || isa<LambdaExpr>(S))
       return;
     if (const auto *E = dyn_cast<Expr>(S))
-      if (std::optional<ObjectWrite> OW = objectWriteOf(E))
+      if (std::optional<ObjectWrite> OW = objectWriteOf(E, Models))
         if (const Decl *D = identity(OW->Object))
           Writes.push_back({D, E, OW->Object, OW->verb()});
     if (const auto *MC = dyn_cast<CXXMemberCallExpr>(S))
       if (MC->getMethodDecl())
         Calls.push_back(MC);
     for (const Stmt *C : S->children())
-      collect(C, Writes, Calls);
+      collect(C, Models, Writes, Calls);
   }
 
   // A helper "called with the mutex held": every call of it in the TU holds

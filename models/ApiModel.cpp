@@ -5,6 +5,7 @@
 #include "SafeIO.h"
 
 #include "llvm/Support/MemoryBuffer.h"
+#include <algorithm>
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/YAMLTraits.h"
 #include "llvm/Support/raw_ostream.h"
@@ -178,6 +179,27 @@ void ModelSet::index(const ApiModel &M) {
     for (const auto &F : P.Allocate)
       SmartFactories[F] = {{MI, I}, true};
   }
+  const AtomicsModel &A = M.Atomics;
+  for (const auto &T : A.Types)
+    AtomicTypes[T] = true;
+  for (const auto &T : A.Flags)
+    AtomicTypes[T] = AtomicFlags[T] = true;
+  for (const auto &[Names, Globs] : {std::pair{&A.Set, &AtomicSet},
+                                     std::pair{&A.Update, &AtomicUpdate},
+                                     std::pair{&A.Read, &AtomicRead}})
+    for (const std::string &P : *Names) {
+      if (auto G = llvm::GlobPattern::create(P))
+        Globs->push_back(std::move(*G));
+      else
+        llvm::consumeError(G.takeError());
+    }
+  for (const auto &P : A.FunctionPrefixes)
+    AtomicPrefixes.push_back(P);
+  // atomic_flag_clear is the flag's clear, not atomic_'s "flag_clear".
+  std::stable_sort(AtomicPrefixes.begin(), AtomicPrefixes.end(),
+                   [](const std::string &X, const std::string &Y) {
+                     return X.size() > Y.size();
+                   });
   const UtilitiesModel &U = M.Utilities;
   for (const auto &[Names, Index] :
        {std::pair{&U.ReferenceWrappers, &ReferenceWrappers},
@@ -311,6 +333,36 @@ bool ModelSet::isFixedSizeContainer(const std::string &Q) const {
 }
 bool ModelSet::isStreamBase(const std::string &Q) const {
   return StreamBases.count(Q) != 0;
+}
+bool ModelSet::isAtomicType(const std::string &Q) const {
+  return AtomicTypes.count(Q) != 0;
+}
+bool ModelSet::isAtomicFlagType(const std::string &Q) const {
+  return AtomicFlags.count(Q) != 0;
+}
+ModelSet::AtomicWrite ModelSet::atomicMethod(const std::string &Method) const {
+  for (const auto &G : AtomicSet)
+    if (G.match(Method))
+      return AtomicWrite::Set;
+  for (const auto &G : AtomicUpdate)
+    if (G.match(Method))
+      return AtomicWrite::Update;
+  return AtomicWrite::None;
+}
+bool ModelSet::isAtomicRead(const std::string &Method) const {
+  for (const auto &G : AtomicRead)
+    if (G.match(Method))
+      return true;
+  return false;
+}
+ModelSet::AtomicWrite ModelSet::atomicFunction(const std::string &Q) const {
+  for (const std::string &P : AtomicPrefixes) {
+    llvm::StringRef N(Q);
+    if (!N.consume_front(P))
+      continue;
+    return atomicMethod(N.split("_explicit").first.str());
+  }
+  return AtomicWrite::None;
 }
 
 } // namespace tether

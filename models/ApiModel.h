@@ -202,6 +202,19 @@ struct UtilitiesModel {
   std::vector<std::string> StreamBases; // std::ios_base
 };
 
+// Atomic types: their operations write shared state without a lock, so a
+// flag they set is written (a store, a read-modify-write) wherever it is.
+struct AtomicsModel {
+  std::vector<std::string> Types; // std::atomic, std::atomic_ref, std::atomic_flag
+  std::vector<std::string> Flags; // boolean by themselves (std::atomic_flag)
+  std::vector<std::string> Set;    // methods (globs) that set the value: store
+  std::vector<std::string> Update; // read-modify-writes (globs): fetch_*
+  std::vector<std::string> Read;   // methods (globs) that read it: load
+  // Free functions named prefix + method (+ `_explicit`), acting on the
+  // object their first argument points to: std::atomic_fetch_sub_explicit.
+  std::vector<std::string> FunctionPrefixes;
+};
+
 struct ApiModel {
   std::string Library;
   std::string Description;
@@ -215,6 +228,7 @@ struct ApiModel {
   ConventionsModel Conventions;
   std::vector<SmartPointerModel> SmartPointers;
   UtilitiesModel Utilities;
+  AtomicsModel Atomics;
 };
 
 // Parses one model document. On error returns nullopt and writes
@@ -277,6 +291,15 @@ public:
   bool isFixedSizeContainer(const std::string &Q) const;
   bool isStreamBase(const std::string &Q) const;
 
+  // Atomics: whether Q is an atomic type, one that is boolean by itself,
+  // and what a method of it or a free function does.
+  enum class AtomicWrite { None, Set, Update };
+  bool isAtomicType(const std::string &Q) const;
+  bool isAtomicFlagType(const std::string &Q) const;
+  AtomicWrite atomicMethod(const std::string &Method) const;
+  bool isAtomicRead(const std::string &Method) const;
+  AtomicWrite atomicFunction(const std::string &QualName) const;
+
   // Pointers into Models' vectors are invalidated by add(); indexes store
   // positions instead.
   struct Pos { size_t Model, Item; };
@@ -294,6 +317,9 @@ private:
   std::map<std::string, Pos> SmartByType;
   std::map<std::string, std::pair<Pos, bool>> SmartFactories;
   std::vector<std::vector<llvm::GlobPattern>> ConventionGlobs;
+  std::map<std::string, bool> AtomicTypes, AtomicFlags;
+  std::vector<llvm::GlobPattern> AtomicSet, AtomicUpdate, AtomicRead;
+  std::vector<std::string> AtomicPrefixes; // longest first
 };
 
 } // namespace tether

@@ -329,6 +329,23 @@ template <> struct MappingTraits<UtilitiesModel> {
   }
 };
 
+template <> struct MappingTraits<AtomicsModel> {
+  static void mapping(IO &Io, AtomicsModel &A) {
+    Io.mapOptional("types", A.Types);
+    Io.mapOptional("flags", A.Flags);
+    Io.mapOptional("set", A.Set);
+    Io.mapOptional("update", A.Update);
+    Io.mapOptional("read", A.Read);
+    Io.mapOptional("function_prefixes", A.FunctionPrefixes);
+  }
+  static std::string validate(IO &, AtomicsModel &A) {
+    for (const auto *L : {&A.Set, &A.Update, &A.Read})
+      if (std::string E = invalidGlobs(*L); !E.empty())
+        return E;
+    return "";
+  }
+};
+
 template <> struct MappingTraits<BlockingModel> {
   static void mapping(IO &Io, BlockingModel &B) {
     Io.mapOptional("type", B.Type);
@@ -360,6 +377,7 @@ template <> struct MappingTraits<ApiModel> {
     Io.mapOptional("conventions", M.Conventions);
     Io.mapOptional("smart_pointers", M.SmartPointers);
     Io.mapOptional("utilities", M.Utilities);
+    Io.mapOptional("atomics", M.Atomics);
   }
 };
 

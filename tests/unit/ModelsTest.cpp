@@ -300,6 +300,26 @@ TEST(Models, LibraryVocabularyIsModelled) {
   EXPECT_TRUE(Set.isFixedSizeContainer("std::array"));
   EXPECT_FALSE(Set.isFixedSizeContainer("std::vector"));
   EXPECT_TRUE(Set.isStreamBase("std::ios_base"));
+  // Atomics: the types, what their methods and the free functions do.
+  using AW = ModelSet::AtomicWrite;
+  EXPECT_TRUE(Set.isAtomicType("std::atomic"));
+  EXPECT_TRUE(Set.isAtomicType("std::atomic_flag"));
+  EXPECT_TRUE(Set.isAtomicType("boost::atomics::atomic"));
+  EXPECT_FALSE(Set.isAtomicType("std::mutex"));
+  EXPECT_TRUE(Set.isAtomicFlagType("std::atomic_flag"));
+  EXPECT_FALSE(Set.isAtomicFlagType("std::atomic"));
+  EXPECT_EQ(Set.atomicMethod("store"), AW::Set);
+  EXPECT_EQ(Set.atomicMethod("fetch_sub"), AW::Update);
+  EXPECT_EQ(Set.atomicMethod("compare_exchange_weak"), AW::Update);
+  EXPECT_EQ(Set.atomicMethod("load"), AW::None);
+  EXPECT_TRUE(Set.isAtomicRead("load"));
+  EXPECT_FALSE(Set.isAtomicRead("store"));
+  EXPECT_EQ(Set.atomicFunction("std::atomic_fetch_sub_explicit"), AW::Update);
+  EXPECT_EQ(Set.atomicFunction("std::atomic_store"), AW::Set);
+  // The flag's clear, matched with the longer prefix first.
+  EXPECT_EQ(Set.atomicFunction("std::atomic_flag_clear_explicit"), AW::Set);
+  EXPECT_EQ(Set.atomicFunction("std::atomic_load"), AW::None);
+  EXPECT_EQ(Set.atomicFunction("my::atomic_store"), AW::None);
   // Handles, futures, interruptible waits, channel statuses.
   EXPECT_EQ(Set.spawnForType("std::thread")->Joinable,
             std::vector<std::string>{"joinable"});
@@ -397,6 +417,11 @@ TEST(Models, MalformedVocabularyIsAnError) {
                    "  - types: [my::ptr]\n"
                    "    shared: often\n");
   EXPECT_NE(Err.find("user.yaml:4:13: error: "), std::string::npos) << Err;
+  Err = parseError("library: mine\n"
+                   "atomics:\n"
+                   "  types: [my::atomic]\n"
+                   "  update: [\"fetch_[\"]\n");
+  EXPECT_NE(Err.find("user.yaml:"), std::string::npos) << Err;
   // Unknown keys in the new sections, too.
   Err = parseError("library: mine\n"
                    "utilities:\n"
