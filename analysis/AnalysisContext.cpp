@@ -3,6 +3,7 @@
 #include "ChannelFlow.h"
 #include "Facts.h"
 #include "LockState.h"
+#include "MemberAccess.h"
 #include "Spawns.h"
 #include "HandlePaths.h"
 
@@ -58,6 +59,12 @@ FactsCache &TUContext::facts() {
   if (!Facts)
     Facts = std::make_unique<FactsCache>(*this);
   return *Facts;
+}
+
+MemberAccess &TUContext::memberAccess() {
+  if (!Access)
+    Access = std::make_unique<MemberAccess>(AST);
+  return *Access;
 }
 
 SourcePoint toSourcePoint(const SourceManager &SM, SourceLocation Loc) {

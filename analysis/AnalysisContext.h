@@ -31,6 +31,7 @@ class HandlePaths;
 class SummaryCache;
 class FactsCache;
 class LinkedSummaries;
+class MemberAccess;
 
 // Check options (`options:` in .tether.yaml, key "check-id.name").
 class CheckOptions {
@@ -54,6 +55,9 @@ struct TUContext {
   SummaryCache &summaries();
   // Per-function facts (Facts.h), shared by every function of the TU.
   FactsCache &facts();
+  // Who besides a class's own member functions can touch its members: its
+  // friends (MemberAccess.h), computed once per class.
+  MemberAccess &memberAccess();
   // The link phase's view of functions defined in other TUs (null in the
   // first pass).
   const LinkedSummaries *Linked = nullptr;
@@ -63,6 +67,7 @@ struct TUContext {
 private:
   std::unique_ptr<SummaryCache> Summaries;
   std::unique_ptr<FactsCache> Facts;
+  std::unique_ptr<MemberAccess> Access;
 };
 
 // The CFGs an analysis may ask for: every statement a CFG element

@@ -1,6 +1,7 @@
 // channel-unclosed: a receiver waits for the end of a channel that no path
 // closes. See docs/checks/channel-unclosed.md.
 #include "core/ChannelDiag.h"
+#include "MemberAccess.h"
 
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/ExprCXX.h"
@@ -105,9 +106,15 @@ private:
     const CXXRecordDecl *RD = MD->getParent();
     if (RD->isLambda())
       return; // `this` of a lambda: handled in the enclosing method
-    // Anything else touching the member would have to be a friend.
     if (Field->getParent() != RD || !RD->hasDefinition() ||
-        RD->hasFriends() || RD->isDependentContext())
+        RD->isDependentContext())
+      return;
+    // Anything else touching the member would have to be a friend: each
+    // friend's code must be in sight, and none may name the channel (what
+    // a friend does with it is not followed: unsure, it may close it).
+    std::optional<llvm::ArrayRef<FriendUse>> Friends =
+        Ctx.tu().memberAccess().friendUses(Field);
+    if (!Friends || !Friends->empty())
       return;
     std::optional<Party> Wait;
     Flow.events(K, [&](const Party &P) {

@@ -2,10 +2,13 @@
 // `std::vector<std::thread> workers_;`) that is started (a constructor
 // initializer, an assignment of a new thread, `emplace_back(callable)`)
 // and never used in any other way anywhere in the translation unit: no
-// join, no detach, no joinable(), no move, no reference handed out.
+// join, no detach, no joinable(), no move, no reference handed out. Every
+// function that can name the member must be in sight: the class's own
+// member functions, and its friends' code (analysis/MemberAccess).
 #include "ThreadLeak.h"
+#include "ASTHelpers.h"
+#include "MemberAccess.h"
 
-#include "clang/AST/DeclFriend.h"
 #include "clang/AST/DeclTemplate.h"
 #include "clang/Basic/SourceManager.h"
 
@@ -16,15 +19,13 @@ namespace threadleak {
 namespace {
 
 // Are the bodies of all the class's member functions (and those of its
-// nested classes) in this translation unit, and has it no friends? Then
-// every use of a private member is in sight.
+// nested classes) in this translation unit? (Its friends are MemberAccess's
+// question.)
 bool allMethodsVisible(const CXXRecordDecl *RD, int Depth = 0) {
   if (!RD || !RD->hasDefinition() || Depth > 3)
     return false;
   RD = RD->getDefinition();
   for (const Decl *D : RD->decls()) {
-    if (isa<FriendDecl>(D))
-      return false;
     const FunctionDecl *F = nullptr;
     if (const auto *FT = dyn_cast<FunctionTemplateDecl>(D))
       F = FT->getTemplatedDecl();
@@ -69,6 +70,17 @@ void ThreadLeakCheck::checkMember(FunctionContext &Ctx, const Spawn &S) {
   if (!MainFile && F->getAccess() != AS_private)
     return;
   if (!allMethodsVisible(RD))
+    return;
+  // Code outside the class's own member functions that can join, detach
+  // or move the member: its friends. Their uses are counted below like the
+  // class's own (ClassUses walks the whole TU); a friend whose code is not
+  // in sight, or a dependent access in a friend template that may name the
+  // member, leaves the member's fate unknown.
+  std::optional<llvm::ArrayRef<FriendUse>> Friends =
+      Ctx.tu().memberAccess().friendUses(F);
+  if (!Friends || llvm::any_of(*Friends, [&](const FriendUse &FU) {
+        return FU.Dependent || inSystemHeader(SM, FU.E->getBeginLoc());
+      }))
     return;
   const FieldUses *U = classUses(Ctx).uses(F);
   // The ctor-initializer start is not a member expression.
