@@ -12,28 +12,6 @@ using namespace clang;
 
 namespace tether {
 
-namespace {
-
-// The innermost try block around each statement of the function (lambda
-// bodies are functions of their own).
-void innermostTries(const Stmt *S, const CXXTryStmt *Try,
-                    llvm::DenseMap<const Stmt *, const CXXTryStmt *> &M) {
-  if (!S || isa<LambdaExpr>(S))
-    return;
-  if (Try)
-    M[S] = Try;
-  if (const auto *T = dyn_cast<CXXTryStmt>(S)) {
-    innermostTries(T->getTryBlock(), T, M);
-    for (unsigned I = 0; I < T->getNumHandlers(); ++I)
-      innermostTries(T->getHandler(I), Try, M);
-    return;
-  }
-  for (const Stmt *C : S->children())
-    innermostTries(C, Try, M);
-}
-
-} // namespace
-
 HandlePaths::HandlePaths(FunctionAnalyses &FA)
     : FD(FA.function()), Models(FA.tu().Models) {
   G = FA.cfg(CFGKind::ImplicitDtors);
