@@ -253,13 +253,13 @@ bool constantLoop(const Stmt *S, const ASTContext &AST) {
          Cond->EvaluateAsBooleanCondition(Value, AST) && Value;
 }
 
-
 // Does any path of FD's CFG reach the exit other than by an exception?
 // Paths end at `[[noreturn]]` calls (the CFG's own no-return blocks) and at
 // calls Facts says do not return; a call inside a `try` block that may
 // throw leads to the try's handlers (the CFG has no edge for it). When no
 // path returns, the fact says why: the first call that does not return on
-// the way, else the first loop whose back edge the search took.
+// the way, else the first loop with a constant condition the search went
+// through.
 std::optional<NeverReturnsFact> neverReturns(const FunctionDecl *FD,
                                              TUContext &TU,
                                              FactsCache &Cache) {
@@ -323,10 +323,13 @@ std::optional<NeverReturnsFact> neverReturns(const FunctionDecl *FD,
         !Loop && T && isa<ForStmt, WhileStmt, DoStmt>(T) &&
         constantLoop(T, TU.AST))
       Loop = T;
+    // An exception leaving the function is not a return: a throw outside
+    // any try block, or one no handler of the try around it matches (the
+    // dispatch block's edge to the exit).
+    bool Dispatches = isa_and_nonnull<CXXTryStmt>(B->getTerminatorStmt());
     for (const CFGBlock::AdjacentBlock &Succ : B->succs()) {
       const CFGBlock *N = Succ.getReachableBlock();
-      // An exception leaving the function is not a return.
-      if (Throws && N == Exit)
+      if ((Throws || Dispatches) && N == Exit)
         continue;
       Push(N);
     }

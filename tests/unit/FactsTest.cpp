@@ -410,6 +410,18 @@ void serve_or_throw() {
     handle(c);
   }
 }
+void serve_retrying() {
+  for (;;) {
+    try {
+      Conn c = accept_conn();
+      if (c.fd < 0)
+        throw std::runtime_error("bad accept");
+      handle(c);
+    } catch (const std::runtime_error &) {
+      log_line("retrying"); // another exception type leaves: not a return
+    }
+  }
+}
 void fail(const char *why) {
   log_line(why);
   std::abort();
@@ -465,6 +477,7 @@ TEST(Facts, NeverReturnsThroughLoopsCallsAndHandlers) {
   EXPECT_TRUE(Never("serve"));
   EXPECT_TRUE(Never("serve_while")) << "the handler goes back into the loop";
   EXPECT_TRUE(Never("serve_or_throw")) << "an exception leaving is no return";
+  EXPECT_TRUE(Never("serve_retrying")) << "an unmatched exception neither";
   EXPECT_TRUE(Never("fail")) << "std::abort";
   EXPECT_TRUE(Never("quit_now")) << "std::quick_exit";
   EXPECT_TRUE(Never("give_up")) << "std::terminate";
