@@ -27,6 +27,22 @@ bool isLoop(const Stmt *S) {
   return isa<ForStmt, WhileStmt, CXXForRangeStmt, DoStmt>(S);
 }
 
+void innermostTries(const Stmt *S, const CXXTryStmt *Try,
+                    llvm::DenseMap<const Stmt *, const CXXTryStmt *> &M) {
+  if (!S || isa<LambdaExpr>(S))
+    return;
+  if (Try)
+    M[S] = Try;
+  if (const auto *T = dyn_cast<CXXTryStmt>(S)) {
+    innermostTries(T->getTryBlock(), T, M);
+    for (unsigned I = 0; I < T->getNumHandlers(); ++I)
+      innermostTries(T->getHandler(I), Try, M);
+    return;
+  }
+  for (const Stmt *C : S->children())
+    innermostTries(C, Try, M);
+}
+
 bool containsStmt(const Stmt *Outer, const Stmt *Inner) {
   if (!Outer)
     return false;

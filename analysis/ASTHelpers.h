@@ -6,7 +6,9 @@
 
 #include "clang/AST/Decl.h"
 #include "clang/AST/ExprCXX.h"
+#include "clang/AST/StmtCXX.h"
 #include "clang/Basic/SourceManager.h"
+#include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/STLExtras.h"
 
 #include <initializer_list>
@@ -34,6 +36,13 @@ const clang::FunctionDecl *calleeBody(const clang::Expr *Callable);
 
 // A for, range-for, while or do loop.
 bool isLoop(const clang::Stmt *S);
+
+// The innermost try block around each statement under S (lambdas are
+// functions of their own and are not entered; a handler belongs to the try
+// block around its own try statement, Try for the top level).
+void innermostTries(const clang::Stmt *S, const clang::CXXTryStmt *Try,
+                    llvm::DenseMap<const clang::Stmt *,
+                                   const clang::CXXTryStmt *> &Out);
 
 // Is Inner Outer itself or one of its descendants?
 bool containsStmt(const clang::Stmt *Outer, const clang::Stmt *Inner);

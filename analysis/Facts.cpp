@@ -2,15 +2,23 @@
 #include "ASTHelpers.h"
 #include "AnalysisContext.h"
 #include "ChannelFlow.h"
+#include "HandlePaths.h"
 #include "LockState.h"
 #include "ModelMatch.h"
 #include "ObjectWrites.h"
 
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/ExprCXX.h"
+#include "clang/AST/StmtCXX.h"
+#include "clang/Analysis/CFG.h"
 #include "clang/Basic/SourceManager.h"
+#include "llvm/ADT/Statistic.h"
 
 using namespace clang;
+
+#define DEBUG_TYPE "tether-analysis"
+ALWAYS_ENABLED_STATISTIC(NumNeverReturnsCFGs,
+                         "CFGs built to decide whether a function returns");
 
 namespace tether {
 
@@ -227,6 +235,134 @@ void mapObjectFacts(
   Map(Out.WritesFlag, F.WritesFlag, false);
 }
 
+// A loop whose condition cannot become false: `for (;;)`, `while (true)`,
+// `do … while (1)`. Whether something leaves it is the CFG's question.
+bool constantLoop(const Stmt *S, const ASTContext &AST) {
+  const Expr *Cond = nullptr;
+  if (const auto *F = dyn_cast<ForStmt>(S)) {
+    if (!F->getCond())
+      return true;
+    Cond = F->getCond();
+  } else if (const auto *W = dyn_cast<WhileStmt>(S)) {
+    Cond = W->getCond();
+  } else if (const auto *D = dyn_cast<DoStmt>(S)) {
+    Cond = D->getCond();
+  }
+  bool Value = false;
+  return Cond && !Cond->isValueDependent() &&
+         Cond->EvaluateAsBooleanCondition(Value, AST) && Value;
+}
+
+// Does any path of FD's CFG reach the exit other than by an exception?
+// Paths end at `[[noreturn]]` calls (the CFG's own no-return blocks) and at
+// calls Facts says do not return; a call inside a `try` block that may
+// throw leads to the try's handlers (the CFG has no edge for it). When no
+// path returns, the fact says why: the first call that does not return on
+// the way, else the first loop with a constant condition the search went
+// through.
+std::optional<NeverReturnsFact> neverReturns(const FunctionDecl *FD,
+                                             TUContext &TU,
+                                             FactsCache &Cache) {
+  Stmt *Body = FD->getBody();
+  if (!Body || isa<CoroutineBodyStmt>(Body))
+    return std::nullopt; // a coroutine returns at its first suspension
+  CFG::BuildOptions BO;
+  BO.setAllAlwaysAdd();
+  std::unique_ptr<CFG> G = CFG::buildCFG(FD, Body, &TU.AST, BO);
+  ++NumNeverReturnsCFGs;
+  if (!G)
+    return std::nullopt;
+  llvm::DenseMap<const Stmt *, const CXXTryStmt *> TryOf;
+  innermostTries(Body, nullptr, TryOf);
+  llvm::DenseMap<const CXXTryStmt *, const CFGBlock *> Dispatch;
+  for (const CFGBlock *B : *G)
+    if (const auto *T = dyn_cast_or_null<CXXTryStmt>(B->getTerminatorStmt()))
+      Dispatch[T] = B;
+
+  const CFGBlock *Exit = &G->getExit();
+  std::vector<const CFGBlock *> Work{&G->getEntry()};
+  llvm::DenseSet<const CFGBlock *> Seen{&G->getEntry()};
+  auto Push = [&](const CFGBlock *N) {
+    if (N && Seen.insert(N).second)
+      Work.push_back(N);
+  };
+  const CallExpr *Stops = nullptr;
+  const Stmt *Loop = nullptr;
+  while (!Work.empty()) {
+    const CFGBlock *B = Work.back();
+    Work.pop_back();
+    if (B == Exit)
+      return std::nullopt;
+    bool Ends = false, Throws = false;
+    for (const CFGElement &E : *B) {
+      auto CS = E.getAs<CFGStmt>();
+      if (!CS)
+        continue;
+      const Stmt *St = CS->getStmt();
+      if (isa<CXXThrowExpr>(St))
+        Throws = true;
+      const auto *C = dyn_cast<CallExpr>(St);
+      if (!C)
+        continue;
+      if (auto T = TryOf.find(C);
+          T != TryOf.end() && HandlePaths::mayThrow(C, TU.Models))
+        if (auto D = Dispatch.find(T->second); D != Dispatch.end())
+          for (const CFGBlock::AdjacentBlock &H : D->second->succs())
+            if (H.getReachableBlock() != Exit) // leaves by the exception
+              Push(H.getReachableBlock());
+      if (!Cache.returns(C)) {
+        if (!Stops)
+          Stops = C;
+        Ends = true;
+        break;
+      }
+    }
+    if (Ends || B->hasNoReturnElement())
+      continue;
+    if (const Stmt *T = B->getTerminatorStmt();
+        !Loop && T && isa<ForStmt, WhileStmt, DoStmt>(T) &&
+        constantLoop(T, TU.AST))
+      Loop = T;
+    // An exception leaving the function is not a return: a throw outside
+    // any try block, or one no handler of the try around it matches (the
+    // dispatch block's edge to the exit).
+    bool Dispatches = isa_and_nonnull<CXXTryStmt>(B->getTerminatorStmt());
+    for (const CFGBlock::AdjacentBlock &Succ : B->succs()) {
+      const CFGBlock *N = Succ.getReachableBlock();
+      if ((Throws || Dispatches) && N == Exit)
+        continue;
+      Push(N);
+    }
+  }
+  NeverReturnsFact F;
+  F.At.In = FD;
+  const SourceManager &SM = TU.AST.getSourceManager();
+  if (Stops) {
+    F.At.Op = Stops;
+    const FunctionDecl *Callee = Stops->getDirectCallee();
+    F.What = Callee ? "call of '" + Callee->getQualifiedNameAsString() +
+                          "', which never returns"
+                    : "call that never returns";
+  } else {
+    F.What = "endless loop";
+    F.At.Where = toSourcePoint(SM, Loop ? Loop->getBeginLoc()
+                                        : Body->getBeginLoc());
+    F.At.Function = FD->getQualifiedNameAsString();
+  }
+  return F;
+}
+
+// A call through a virtual function another override may answer.
+bool dispatchedVirtually(const CallExpr *C) {
+  const auto *MC = dyn_cast<CXXMemberCallExpr>(C);
+  const CXXMethodDecl *MD = MC ? MC->getMethodDecl() : nullptr;
+  if (!MD || !MD->isVirtual() || MD->hasAttr<FinalAttr>() ||
+      MD->getParent()->hasAttr<FinalAttr>())
+    return false;
+  const auto *ME = dyn_cast<MemberExpr>(MC->getCallee()->IgnoreParens());
+  return !(ME && ME->hasQualifier());
+}
+
 struct Walker {
   TUContext &TU;
   FactsCache &Cache;
@@ -249,6 +385,19 @@ struct Walker {
   // Parameters (locks the caller passed in) unlocked by hand on every path
   // so far and not locked again: a wait now releases them.
   std::vector<unsigned> Unlocked;
+
+  // Something in the body may keep the function from returning (a loop
+  // with a constant condition, a call that does not return): its CFG is
+  // asked afterwards.
+  bool MayNotReturn = false;
+  // Depth of `try` blocks around the walk, and whether a return or goto
+  // came before in the text: a call after one, or inside a `try`, is not
+  // made on every path that returns (FactCallRec::Cuts).
+  unsigned TryDepth = 0;
+  bool ExitBefore = false;
+  bool cuts(bool Conditional) const {
+    return !Conditional && TryDepth == 0 && !ExitBefore;
+  }
 
   void mustWait(const BlockFact &B) {
     // A wait that releases nothing of the caller's says more than one that
@@ -321,6 +470,8 @@ struct Walker {
         Out.MayWait = BlockFact{"event loop run", FactSite{C, FD, {}, {}}};
       Modelled = true;
     }
+    if (!Cache.returns(C))
+      MayNotReturn = true;
     std::optional<ChanOp> Ch = matchChanOp(C, Models);
     Modelled |= Ch.has_value();
     // A model read off the project's own code (analysis/InferModels)
@@ -394,6 +545,7 @@ struct Walker {
       FactCallRec Rec;
       Rec.Callee = X.Callee;
       Rec.Unconditional = X.Unconditional && !Conditional;
+      Rec.Cuts = X.Cuts && cuts(Conditional);
       for (const auto &A : X.Args)
         Rec.Args.push_back(Through(A));
       Rec.Object = Through(X.Object);
@@ -416,6 +568,7 @@ struct Walker {
       FactCallRec Rec;
       Rec.Callee = USR;
       Rec.Unconditional = !Conditional;
+      Rec.Cuts = cuts(Conditional);
       auto [Args, Object] = callArgs(C);
       for (const Expr *A : Args) {
         std::optional<ObjectKey> K = R.keyOf(A);
@@ -444,6 +597,18 @@ struct Walker {
   void walk(const Stmt *S, bool Conditional) {
     if (!S || isa<LambdaExpr>(S))
       return;
+    if (isa<GotoStmt, IndirectGotoStmt>(S))
+      ExitBefore = true;
+    if (constantLoop(S, TU.AST))
+      MayNotReturn = true;
+    if (const auto *Try = dyn_cast<CXXTryStmt>(S)) {
+      ++TryDepth;
+      walk(Try->getTryBlock(), Conditional);
+      --TryDepth;
+      for (unsigned I = 0; I < Try->getNumHandlers(); ++I)
+        walk(Try->getHandler(I), Conditional);
+      return;
+    }
     if (isa<IfStmt, ForStmt, WhileStmt, DoStmt, CXXForRangeStmt, SwitchStmt,
             ConditionalOperator, BinaryConditionalOperator, CXXCatchStmt>(S))
       Conditional = true;
@@ -464,6 +629,9 @@ struct Walker {
       construct(CE);
     for (const Stmt *Ch : S->children())
       walk(Ch, Conditional);
+    // `return run(argc, argv);`: the call comes before the return.
+    if (isa<ReturnStmt, CoreturnStmt>(S))
+      ExitBefore = true;
   }
 };
 
@@ -479,8 +647,23 @@ const FunctionFacts &FactsCache::compute(const FunctionDecl *FD) {
   ObjectResolver R(FD->getBody());
   Walker W{TU, *this, FD, R, *F};
   W.walk(FD->getBody(), false);
+  if (W.MayNotReturn)
+    F->NeverReturns = neverReturns(FD, TU, *this);
   InProgress.erase(FD);
   return *(Cache[FD] = std::move(F));
+}
+
+bool FactsCache::returns(const CallExpr *Call) {
+  if (const FunctionDecl *D = Call->getDirectCallee(); D && D->isNoReturn())
+    return false;
+  // A blocking operation of a model is what the model says, whatever the
+  // body (or a test's stand-in for it) does.
+  if (auto Op = matchBlockingOp(Call, TU.Models))
+    return !Op->NeverReturns;
+  const FunctionDecl *Callee = factsCallee(Call);
+  if (!Callee || dispatchedVirtually(Call))
+    return true;
+  return !get(Callee).NeverReturns;
 }
 
 std::optional<FunctionFacts> FactsCache::atCall(const Expr *Call,
@@ -494,6 +677,7 @@ std::optional<FunctionFacts> FactsCache::atCall(const Expr *Call,
   Out.MayBlock = F.MayBlock;
   Out.MayWait = F.MayWait;
   Out.MustWait = F.MustWait;
+  Out.NeverReturns = F.NeverReturns;
   mapObjectFacts(Out, F, Callee, C, R,
                  [](std::vector<ObjectFact> &To, ObjectFact M) {
                    To.push_back(std::move(M));
@@ -522,6 +706,11 @@ const FunctionFacts &FactsCache::fromLinked(const FunctionDecl *FD) {
   F->MayBlock = Block(X->MayBlock);
   F->MayWait = Block(X->MayWait);
   F->MustWait = Block(X->MustWait);
+  if (X->NeverReturns)
+    F->NeverReturns = NeverReturnsFact{
+        X->NeverReturns->What,
+        FactSite{nullptr, nullptr, X->NeverReturns->Where,
+                 X->NeverReturns->Function}};
   auto Objects = [&](std::vector<ObjectFact> &To,
                      const std::vector<ExternalObjectFact> &From,
                      bool KeepUnnamed) {
@@ -572,6 +761,12 @@ void FactsCache::exportTo(llvm::ArrayRef<const FunctionDecl *> Functions,
     X.MayBlock = Block(F.MayBlock);
     X.MayWait = Block(F.MayWait);
     X.MustWait = Block(F.MustWait);
+    if (F.NeverReturns) {
+      ExternalBlockFact E;
+      E.What = F.NeverReturns->What;
+      Where(F.NeverReturns->At, E.Where, E.Function);
+      X.NeverReturns = std::move(E);
+    }
     auto Objects = [&](std::vector<ExternalObjectFact> &To,
                        const std::vector<ObjectFact> &From, bool KeepUnnamed) {
       for (const ObjectFact &O : From) {
@@ -591,6 +786,7 @@ void FactsCache::exportTo(llvm::ArrayRef<const FunctionDecl *> Functions,
       ExternalFactCall E;
       E.Callee = C.Callee;
       E.Unconditional = C.Unconditional;
+      E.Cuts = C.Cuts;
       for (const auto &A : C.Args)
         E.Args.push_back(Spec(A));
       if (C.ObjectIsThis) {

@@ -14,7 +14,21 @@
 //   - the flags and counters it may write (ObjectWrites.h): a bool set
 //     (`stop_ = true`), or any write of an atomic (`done_.store(true)`,
 //     `f.test_and_set()`, `pending_.fetch_sub(1)`, `++count_`,
-//     `std::atomic_fetch_sub_explicit(&n, 1, …)`).
+//     `std::atomic_fetch_sub_explicit(&n, 1, …)`);
+//   - whether it never returns normally: no path of its CFG reaches the
+//     exit other than by an exception. What cuts a path: a `[[noreturn]]`
+//     callee (`std::exit`, `std::abort`, `std::quick_exit`,
+//     `std::terminate`, which the C and C++ libraries declare so), a loop
+//     with no way out (`for (;;)`, `while (true)` with no break, return or
+//     goto leaving it), a model operation with `never_returns: true`, and a
+//     call of a function whose own fact says it never returns (in this TU,
+//     or in another one through the link phase). An exception may still
+//     leave such a function: a call inside a `try` block that may throw
+//     leads to the handlers, and a handler that falls through or returns
+//     makes the function return; an exception that leaves the function
+//     altogether is not a return (the caller's own handlers decide, as for
+//     any call). A coroutine returns to its caller at its first suspension
+//     and never has the fact.
 //
 // Objects are named as the function sees them: a member of `this`, a
 // parameter (or a member of one), a global, or (in a lambda) a variable it
@@ -53,7 +67,8 @@ struct FactSite {
   const clang::FunctionDecl *In = nullptr;
   SourcePoint Where;
   std::string Function;
-  bool external() const { return Op == nullptr; }
+  // In another TU. A loop (NeverReturnsFact) in this TU has no Op but In.
+  bool external() const { return Op == nullptr && In == nullptr; }
   // The qualified name of the function holding the operation.
   std::string functionName() const;
 };
@@ -67,6 +82,15 @@ struct BlockFact {
   // acquire): at a call, the caller's mutexes given as those arguments are
   // not held across it.
   std::vector<unsigned> ReleasesParams;
+};
+
+// Why a function never returns normally: the call that does not return
+// ("call of 'serve', which never returns", "call of 'abort'") or the loop
+// with no way out ("endless loop"). At.Op is the call; for a loop At.Op is
+// null and At.Where (with At.In) says where the loop is.
+struct NeverReturnsFact {
+  std::string What;
+  FactSite At;
 };
 
 struct ObjectFact {
@@ -83,6 +107,11 @@ struct FactCallRec {
   std::optional<ObjectKey> Object; // this-based keys name members of `this`
   bool ObjectIsThis = false;
   bool Unconditional = false; // made on every path through the function
+  // The function cannot return normally without this call returning: the
+  // call is made on every path (not under a condition, in a loop, a
+  // switch, a catch handler or a `try` block, and no return or goto comes
+  // before it). If the callee never returns, neither does the function.
+  bool Cuts = false;
 };
 
 struct FunctionFacts {
@@ -96,6 +125,8 @@ struct FunctionFacts {
   std::vector<ObjectFact> Acquires;
   std::vector<ObjectFact> RequestsStop;
   std::vector<ObjectFact> WritesFlag;
+  // Never returns normally (see the file comment).
+  std::optional<NeverReturnsFact> NeverReturns;
   // Calls code whose facts are not known (a user function with no body here
   // and none from the link phase): the lists above may be incomplete.
   bool Opaque = false;
@@ -126,6 +157,11 @@ public:
   // has no user callee (a library call, a call through a pointer).
   std::optional<FunctionFacts> atCall(const clang::Expr *Call,
                                       const ObjectResolver &R);
+
+  // False when the call never returns normally: a `[[noreturn]]` callee,
+  // a model operation with `never_returns`, or a user function whose facts
+  // say so (not through a virtual call another override may answer).
+  bool returns(const clang::CallExpr *Call);
 
   // Adds the facts of the given functions (defined in this TU) to the
   // export for the link phase.

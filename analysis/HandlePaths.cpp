@@ -1,6 +1,7 @@
 #include "HandlePaths.h"
 #include "ASTHelpers.h"
 #include "AnalysisContext.h"
+#include "Facts.h"
 #include "ModelMatch.h"
 
 #include "clang/AST/DeclCXX.h"
@@ -12,30 +13,8 @@ using namespace clang;
 
 namespace tether {
 
-namespace {
-
-// The innermost try block around each statement of the function (lambda
-// bodies are functions of their own).
-void innermostTries(const Stmt *S, const CXXTryStmt *Try,
-                    llvm::DenseMap<const Stmt *, const CXXTryStmt *> &M) {
-  if (!S || isa<LambdaExpr>(S))
-    return;
-  if (Try)
-    M[S] = Try;
-  if (const auto *T = dyn_cast<CXXTryStmt>(S)) {
-    innermostTries(T->getTryBlock(), T, M);
-    for (unsigned I = 0; I < T->getNumHandlers(); ++I)
-      innermostTries(T->getHandler(I), Try, M);
-    return;
-  }
-  for (const Stmt *C : S->children())
-    innermostTries(C, Try, M);
-}
-
-} // namespace
-
 HandlePaths::HandlePaths(FunctionAnalyses &FA)
-    : FD(FA.function()), Models(FA.tu().Models) {
+    : FD(FA.function()), Models(FA.tu().Models), Facts(FA.tu().facts()) {
   G = FA.cfg(CFGKind::ImplicitDtors);
   if (!G)
     return;
@@ -119,7 +98,7 @@ HandlePaths::firstUnusedExit(const VarDecl *VD, const Stmt *Start) const {
     Item It = Work.front();
     Work.pop_front();
     const CFGBlock *B = It.B;
-    bool Used = false;
+    bool Used = false, Ends = false;
     for (unsigned I = It.Index; I < B->size(); ++I) {
       CFGElement E = (*B)[I];
       if (auto Dtor = E.getAs<CFGAutomaticObjDtor>()) {
@@ -155,27 +134,30 @@ HandlePaths::firstUnusedExit(const VarDecl *VD, const Stmt *Start) const {
       if (!Call)
         continue;
       auto T = TryOf.find(Call);
-      if (T == TryOf.end() || !mayThrow(Call, Models))
-        continue;
-      const CXXTryStmt *Try = T->second;
-      if (DeclOfVar && containsStmt(Try->getTryBlock(), DeclOfVar)) {
-        // The exception leaves the variable's scope: it is destroyed
-        // during unwinding while still joinable.
-        UnusedExit X;
-        X.Kind = ExitKind::ExceptionDestroys;
-        X.At = Call;
-        X.Loc = Call->getBeginLoc();
-        X.UsedSomewhere = UsedSomewhere;
-        return X;
+      if (T != TryOf.end() && mayThrow(Call, Models)) {
+        const CXXTryStmt *Try = T->second;
+        if (DeclOfVar && containsStmt(Try->getTryBlock(), DeclOfVar)) {
+          // The exception leaves the variable's scope: it is destroyed
+          // during unwinding while still joinable.
+          UnusedExit X;
+          X.Kind = ExitKind::ExceptionDestroys;
+          X.At = Call;
+          X.Loc = Call->getBeginLoc();
+          X.UsedSomewhere = UsedSomewhere;
+          return X;
+        }
+        for (const CFGBlock *H : handlersOf(Try))
+          if (Seen.insert(H).second)
+            Work.push_back({H, 0, Call});
       }
-      auto D = TryDispatch.find(Try);
-      if (D != TryDispatch.end())
-        for (const CFGBlock::AdjacentBlock &Succ : D->second->succs())
-          if (const CFGBlock *H = Succ.getReachableBlock())
-            if (Seen.insert(H).second)
-              Work.push_back({H, 0, Call});
+      if (!Facts.returns(Call)) {
+        // The function never gets past this call: nothing after it runs,
+        // the handle's destructor included.
+        Ends = true;
+        break;
+      }
     }
-    if (Used)
+    if (Used || Ends)
       continue;
     for (const CFGBlock::AdjacentBlock &Succ : B->succs())
       if (const CFGBlock *N = Succ.getReachableBlock())
@@ -226,19 +208,53 @@ bool HandlePaths::returnsAfter(const Stmt *S) const {
   if (W == Where.end())
     return true;
   const CFGBlock *Exit = &G->getExit();
-  std::vector<const CFGBlock *> Work{W->second.first};
+  // Blocks to search, each from an element on.
+  std::vector<std::pair<const CFGBlock *, unsigned>> Work{
+      {W->second.first, W->second.second + 1}};
   llvm::DenseSet<const CFGBlock *> Seen{W->second.first};
+  auto Push = [&](const CFGBlock *N) {
+    if (N && Seen.insert(N).second)
+      Work.push_back({N, 0});
+  };
   while (!Work.empty()) {
-    const CFGBlock *B = Work.back();
+    auto [B, From] = Work.back();
     Work.pop_back();
     if (B == Exit)
       return true;
+    bool Ends = false;
+    for (unsigned I = From; I < B->size() && !Ends; ++I) {
+      auto CS = (*B)[I].getAs<CFGStmt>();
+      const auto *Call = CS ? dyn_cast<CallExpr>(CS->getStmt()) : nullptr;
+      if (!Call)
+        continue;
+      // An exception from a call in a `try` block reaches the handlers,
+      // which may return.
+      if (auto T = TryOf.find(Call);
+          T != TryOf.end() && mayThrow(Call, Models))
+        for (const CFGBlock *H : handlersOf(T->second))
+          Push(H);
+      Ends = !Facts.returns(Call);
+    }
+    // A `[[noreturn]]` call's block leads to the exit in the CFG, but
+    // nothing returns through it.
+    if (Ends || B->hasNoReturnElement())
+      continue;
     for (const CFGBlock::AdjacentBlock &Succ : B->succs())
-      if (const CFGBlock *N = Succ.getReachableBlock())
-        if (Seen.insert(N).second)
-          Work.push_back(N);
+      Push(Succ.getReachableBlock());
   }
   return false;
+}
+
+llvm::SmallVector<const CFGBlock *, 2>
+HandlePaths::handlersOf(const CXXTryStmt *Try) const {
+  llvm::SmallVector<const CFGBlock *, 2> Out;
+  auto D = TryDispatch.find(Try);
+  if (D != TryDispatch.end())
+    for (const CFGBlock::AdjacentBlock &Succ : D->second->succs())
+      if (const CFGBlock *H = Succ.getReachableBlock();
+          H && H != &G->getExit()) // no handler matched: the exception
+        Out.push_back(H);          // leaves (not followed, see above)
+  return Out;
 }
 
 } // namespace tether

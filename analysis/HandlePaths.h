@@ -22,12 +22,14 @@
 #include "clang/Analysis/CFG.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/SmallVector.h"
 
 #include <optional>
 
 namespace tether {
 
 class FunctionAnalyses;
+class FactsCache;
 class ModelSet;
 
 // How a path leaves the handle's scope without using the handle.
@@ -63,7 +65,13 @@ public:
                                             const clang::Stmt *Start) const;
 
   // Can the function return, or leave by an exception, after S? True when
-  // unknown. A `main` that serves forever cannot.
+  // unknown. A `main` that serves forever cannot: paths end at calls that
+  // do not return (`[[noreturn]]` callees, model operations with
+  // `never_returns`, functions whose facts say they never return) and go
+  // round loops with no way out; an exception from a call in a `try` block
+  // reaches the handlers. An exception a call that does not return may
+  // throw out of the function is not followed (as for any call outside a
+  // `try` block).
   bool returnsAfter(const clang::Stmt *S) const;
 
   // Can this call realistically throw? Not a noexcept or noreturn callee,
@@ -80,6 +88,7 @@ public:
 private:
   const clang::FunctionDecl *FD;
   const ModelSet &Models;
+  FactsCache &Facts; // "does this call return?"
   const clang::CFG *G = nullptr; // owned by the function's analyses
   llvm::DenseMap<const clang::Stmt *,
                  std::pair<const clang::CFGBlock *, unsigned>>
@@ -88,6 +97,10 @@ private:
       TryDispatch;
   llvm::DenseMap<const clang::Stmt *, const clang::CXXTryStmt *> TryOf;
 
+  // The handlers an exception thrown in Try's block reaches (one no
+  // handler matches leaves the function: not followed).
+  llvm::SmallVector<const clang::CFGBlock *, 2>
+  handlersOf(const clang::CXXTryStmt *Try) const;
   UnusedExit exitAt(const clang::CFGBlock *B, unsigned DtorIndex,
                     const clang::CFGAutomaticObjDtor &Dtor) const;
 };

@@ -424,6 +424,7 @@ std::optional<BlockingOp> matchBlockingOp(const Expr *E,
   if (!B)
     return std::nullopt;
   Op.What = B->Reason.empty() ? "blocking call" : B->Reason;
+  Op.NeverReturns = B->NeverReturns;
   const auto *Call = cast<CallExpr>(E);
   for (const Expr *A : Call->arguments()) {
     QualType T = A->IgnoreParenImpCasts()->getType();

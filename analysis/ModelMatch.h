@@ -98,6 +98,9 @@ struct BlockingOp {
   llvm::SmallVector<const clang::Expr *, 2> Released;
   // The object operated on (the condition variable of a wait), or null.
   const clang::Expr *Object = nullptr;
+  // The model says the call does not return while the program runs
+  // (`never_returns: true`).
+  bool NeverReturns = false;
 };
 
 // Channel receive, send on a bounded channel, thread join, future

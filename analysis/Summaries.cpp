@@ -67,11 +67,13 @@ static json::Value factsToJSON(const ExternalFacts &F) {
     Calls.push_back(json::Object{{"callee", C.Callee},
                                  {"args", std::move(Args)},
                                  {"object", optKey(C.Object)},
-                                 {"unconditional", C.Unconditional}});
+                                 {"unconditional", C.Unconditional},
+                                 {"cuts", C.Cuts}});
   }
   return json::Object{{"may_block", blockToJSON(F.MayBlock)},
                       {"may_wait", blockToJSON(F.MayWait)},
                       {"must_wait", blockToJSON(F.MustWait)},
+                      {"never_returns", blockToJSON(F.NeverReturns)},
                       {"acquires", objectsToJSON(F.Acquires)},
                       {"requests_stop", objectsToJSON(F.RequestsStop)},
                       {"writes_flag", objectsToJSON(F.WritesFlag)},
@@ -228,6 +230,7 @@ static bool factsFromJSON(const json::Value *V, ExternalFacts &F) {
   if (!blockFromJSON(O->get("may_block"), F.MayBlock) ||
       !blockFromJSON(O->get("may_wait"), F.MayWait) ||
       !blockFromJSON(O->get("must_wait"), F.MustWait) ||
+      !blockFromJSON(O->get("never_returns"), F.NeverReturns) ||
       !objectsFromJSON(O->get("acquires"), F.Acquires) ||
       !objectsFromJSON(O->get("requests_stop"), F.RequestsStop) ||
       !objectsFromJSON(O->get("writes_flag"), F.WritesFlag))
@@ -252,6 +255,7 @@ static bool factsFromJSON(const json::Value *V, ExternalFacts &F) {
       if (!optKeyFromJSON(C->get("object"), Call.Object))
         return false;
       Call.Unconditional = C->getBoolean("unconditional").value_or(false);
+      Call.Cuts = C->getBoolean("cuts").value_or(false);
       F.Calls.push_back(std::move(Call));
     }
   return true;
@@ -412,6 +416,7 @@ static bool sameShape(const ExternalFacts &A, const ExternalFacts &B) {
   return bool(A.MayBlock) == bool(B.MayBlock) &&
          bool(A.MayWait) == bool(B.MayWait) &&
          bool(A.MustWait) == bool(B.MustWait) &&
+         bool(A.NeverReturns) == bool(B.NeverReturns) &&
          (!A.MustWait || A.MustWait->ReleasesParams.empty() ==
                              B.MustWait->ReleasesParams.empty()) &&
          A.Opaque == B.Opaque &&
@@ -456,6 +461,10 @@ void LinkedSummaries::linkFacts() {
                                 B.ReleasesParams.empty()))
             Out.MustWait = std::move(B);
         }
+        // A call every path makes, of a function that never returns:
+        // neither does the caller (the cause stays the callee's).
+        if (C.Cuts && Callee.NeverReturns && !Out.NeverReturns)
+          Out.NeverReturns = Callee.NeverReturns;
         mapObjects(Out.Acquires, Callee.Acquires, C);
         mapObjects(Out.RequestsStop, Callee.RequestsStop, C);
         mapObjects(Out.WritesFlag, Callee.WritesFlag, C);

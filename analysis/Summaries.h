@@ -79,15 +79,20 @@ struct ExternalFactCall {
   std::vector<std::optional<SummaryKey>> Args;
   std::optional<SummaryKey> Object;
   bool Unconditional = false; // made on every path
+  bool Cuts = false; // the caller cannot return unless it returns (Facts.h)
 };
 
 struct ExternalFacts {
   std::optional<ExternalBlockFact> MayBlock, MayWait, MustWait;
+  // Never returns normally: What and where the cause is (ReleasesParams
+  // unused).
+  std::optional<ExternalBlockFact> NeverReturns;
   std::vector<ExternalObjectFact> Acquires, RequestsStop, WritesFlag;
   bool Opaque = false;
   std::vector<ExternalFactCall> Calls;
   bool empty() const {
-    return !MayBlock && !MayWait && !MustWait && Acquires.empty() &&
+    return !MayBlock && !MayWait && !MustWait && !NeverReturns &&
+           Acquires.empty() &&
            RequestsStop.empty() && WritesFlag.empty() && !Opaque &&
            Calls.empty();
   }

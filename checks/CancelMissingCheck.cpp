@@ -7,8 +7,10 @@
 #include "core/Check.h"
 #include "ASTHelpers.h"
 #include "Facts.h"
+#include "HandlePaths.h"
 #include "LockState.h"
 #include "ModelMatch.h"
+#include "Spawns.h"
 #include "StopPaths.h"
 
 #include "clang/AST/DeclCXX.h"
@@ -135,6 +137,16 @@ private:
     return false;
   }
 
+  // Can the handle's destructor run? Not for a local handle of a function
+  // that never returns after the start (a `main` ending in its serve loop):
+  // the destructor that would request stop and join is never reached.
+  static bool destroyed(FunctionContext &Ctx, const SpawnSite &S) {
+    for (const Spawn &Sp : Ctx.spawns().all())
+      if (Sp.Site.Expr == S.Expr && Sp.Local && Sp.Anchor)
+        return Ctx.handlePaths().returnsAfter(Sp.Anchor);
+    return true;
+  }
+
   // Daemons the configuration lists: by the name of the thread body, of a
   // function it runs, or of the function starting the thread.
   bool allowed(FunctionContext &Ctx, const SpawnSite &S,
@@ -193,7 +205,8 @@ private:
               const FunctionDecl *Body, const FunctionDecl *LoopFn,
               const Stmt *Loop, const Block &B) {
     bool JoinsOnDestruction =
-        S.Model && S.Model->Destruction == OnDestruction::RequestStopAndJoin;
+        S.Model && S.Model->Destruction == OnDestruction::RequestStopAndJoin &&
+        destroyed(Ctx, S);
     // The token the loop could have checked: a parameter of the function
     // holding the loop (a helper the token was handed to), else the thread
     // body's own.

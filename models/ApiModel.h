@@ -171,6 +171,12 @@ struct BlockingModel {
   // Returns only once all work handed to the object has finished (an event
   // loop's run()): like a join of every task it ran.
   bool WaitsForWork = false;
+  // Does not return while the program runs (an event loop with no stop,
+  // a scheduler that takes the thread over): the code after a call is
+  // never reached, and a function ending in one never returns normally.
+  // Say it only when no stop exists: a loop whose run() returns on
+  // stop() or when it runs out of work returns.
+  bool NeverReturns = false;
   // Methods that count down what the wait waits for (std::latch::count_down,
   // std::barrier::arrive): Go's WaitGroup.Done.
   std::vector<std::string> Arrive;

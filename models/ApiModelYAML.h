@@ -353,6 +353,7 @@ template <> struct MappingTraits<BlockingModel> {
     Io.mapOptional("methods", B.Methods);
     Io.mapRequired("reason", B.Reason);
     Io.mapOptional("waits_for_work", B.WaitsForWork, false);
+    Io.mapOptional("never_returns", B.NeverReturns, false);
     Io.mapOptional("arrive", B.Arrive);
   }
   static std::string validate(IO &, BlockingModel &B) {
@@ -360,6 +361,9 @@ template <> struct MappingTraits<BlockingModel> {
       return "a blocking model names exactly one of 'type' and 'function'";
     if (!B.Type.empty() && B.Methods.empty())
       return "a blocking model with 'type' needs 'methods'";
+    if (B.NeverReturns && B.WaitsForWork)
+      return "a blocking model that never returns cannot also return once "
+             "its work is done ('never_returns' with 'waits_for_work')";
     return "";
   }
 };

@@ -2,7 +2,9 @@
 // take, stop requests and flag writes, through callees, mapped from the
 // callee's names to the caller's, and across TUs through the link phase.
 #include "AnalysisHarness.h"
+#include "ApiModel.h"
 #include "ChannelFlow.h"
+#include "ChannelShapes.h"
 #include "Facts.h"
 #include "Summaries.h"
 
@@ -350,4 +352,265 @@ TEST(Facts, LinkResolvesCallsAcrossTUsAndCutsRecursion) {
   EXPECT_TRUE(F->Opaque) << "a callee no TU defines";
   EXPECT_TRUE(Linked.known("c:@F@outer"));
   EXPECT_FALSE(Linked.known("c:@F@nowhere"));
+}
+
+namespace {
+
+// The USR a function's facts are exported under.
+std::string usrOfFunction(Snippet &S, llvm::StringRef Name) {
+  return usrOf(S.function(Name)->getCanonicalDecl());
+}
+
+const char *ServeCode = R"cpp(
+#include <cstdlib>
+#include <exception>
+#include <stdexcept>
+#include <thread>
+
+struct Conn { int fd = -1; };
+Conn accept_conn();
+bool healthy();
+void handle(const Conn &c);
+void log_line(const char *m);
+[[noreturn]] void die(const char *why);
+
+void serve() {
+  for (;;)
+    handle(accept_conn());
+}
+void serve_while() {
+  while (true) {
+    try {
+      handle(accept_conn());
+    } catch (...) {
+      log_line("dropped"); // back into the loop
+    }
+  }
+}
+void serve_until_unhealthy() {
+  while (true) {
+    if (!healthy())
+      break;
+    handle(accept_conn());
+  }
+}
+void serve_guarded() {
+  try {
+    for (;;)
+      handle(accept_conn());
+  } catch (const std::exception &) {
+    log_line("stopped");
+  }
+}
+void serve_or_throw() {
+  for (;;) {
+    Conn c = accept_conn();
+    if (c.fd < 0)
+      throw std::runtime_error("accept failed"); // leaves: not a return
+    handle(c);
+  }
+}
+void serve_retrying() {
+  for (;;) {
+    try {
+      Conn c = accept_conn();
+      if (c.fd < 0)
+        throw std::runtime_error("bad accept");
+      handle(c);
+    } catch (const std::runtime_error &) {
+      log_line("retrying"); // another exception type leaves: not a return
+    }
+  }
+}
+void fail(const char *why) {
+  log_line(why);
+  std::abort();
+}
+void quit_now() { std::quick_exit(3); }
+void give_up() { std::terminate(); }
+void exit_or_serve(bool once) {
+  if (once)
+    std::exit(0);
+  serve();
+}
+void maybe_serve(bool b) {
+  if (b)
+    serve();
+}
+void serve_after_check(bool b) {
+  if (!b)
+    return;
+  serve();
+}
+void dies() { die("fatal"); }
+void through_lambda() {
+  auto loop = [] { for (;;) handle(accept_conn()); };
+  loop();
+}
+void starts_lambda() {
+  auto loop = [] { for (;;) handle(accept_conn()); };
+  (void)loop;
+}
+struct Server {
+  virtual ~Server() = default;
+  virtual void run() { for (;;) handle(accept_conn()); }
+  void pump() { for (;;) handle(accept_conn()); }
+  void start() { pump(); }
+  void start_virtual() { run(); }
+};
+int countdown(int n) {
+  for (;;) {
+    if (--n == 0)
+      return n;
+  }
+}
+)cpp";
+
+} // namespace
+
+TEST(Facts, NeverReturnsThroughLoopsCallsAndHandlers) {
+  Snippet S(ServeCode);
+  FactsCache &F = S.tu().facts();
+  auto Never = [&](const char *Name) {
+    return bool(F.get(S.function(Name)).NeverReturns);
+  };
+  EXPECT_TRUE(Never("serve"));
+  EXPECT_TRUE(Never("serve_while")) << "the handler goes back into the loop";
+  EXPECT_TRUE(Never("serve_or_throw")) << "an exception leaving is no return";
+  EXPECT_TRUE(Never("serve_retrying")) << "an unmatched exception neither";
+  EXPECT_TRUE(Never("fail")) << "std::abort";
+  EXPECT_TRUE(Never("quit_now")) << "std::quick_exit";
+  EXPECT_TRUE(Never("give_up")) << "std::terminate";
+  EXPECT_TRUE(Never("exit_or_serve")) << "both paths end";
+  EXPECT_TRUE(Never("dies")) << "a [[noreturn]] declaration";
+  EXPECT_TRUE(Never("through_lambda")) << "a lambda called in place";
+  EXPECT_TRUE(Never("start")) << "a member that loops forever";
+  EXPECT_FALSE(Never("serve_until_unhealthy")) << "break on a condition";
+  EXPECT_FALSE(Never("serve_guarded")) << "the handler returns";
+  EXPECT_FALSE(Never("maybe_serve"));
+  EXPECT_FALSE(Never("serve_after_check"));
+  EXPECT_FALSE(Never("starts_lambda")) << "the lambda is not called";
+  EXPECT_FALSE(Never("start_virtual")) << "an override may return";
+  EXPECT_FALSE(Never("countdown")) << "returns from inside the loop";
+
+  // The fact says why: the loop, or the call that does not return.
+  const FunctionFacts &Serve = F.get(S.function("serve"));
+  EXPECT_EQ(Serve.NeverReturns->What, "endless loop");
+  EXPECT_EQ(Serve.NeverReturns->At.Where.Line, 15u);
+  EXPECT_FALSE(Serve.NeverReturns->At.external());
+  const FunctionFacts &Start = F.get(S.function("start"));
+  EXPECT_EQ(Start.NeverReturns->What, "call of 'Server::pump', which never returns");
+  ASSERT_TRUE(Start.NeverReturns->At.Op);
+
+  // The question a path search asks of a call.
+  std::vector<const clang::CallExpr *> Serves =
+      S.calls("serve", S.function("maybe_serve")->getBody());
+  ASSERT_EQ(Serves.size(), 1u);
+  EXPECT_FALSE(F.returns(Serves[0]));
+  std::vector<const clang::CallExpr *> Logs =
+      S.calls("log_line", S.function("fail")->getBody());
+  ASSERT_EQ(Logs.size(), 1u);
+  EXPECT_TRUE(F.returns(Logs[0]));
+}
+
+TEST(Facts, NeverReturnsFromAModelOperation) {
+  const char *Code = R"cpp(
+    namespace ev {
+    struct Loop {
+      void run_forever();
+      void run();
+    };
+    } // namespace ev
+    void forever(ev::Loop &l) { l.run_forever(); }
+    void until_stopped(ev::Loop &l) { l.run(); }
+  )cpp";
+  std::string Err;
+  llvm::raw_string_ostream OS(Err);
+  std::optional<ApiModel> M = parseModel("library: ev\n"
+                                         "blocking:\n"
+                                         "  - type: ev::Loop\n"
+                                         "    methods: [run_forever]\n"
+                                         "    reason: IO wait\n"
+                                         "    never_returns: true\n"
+                                         "  - type: ev::Loop\n"
+                                         "    methods: [run]\n"
+                                         "    reason: IO wait\n",
+                                         "ev.yaml", OS);
+  ASSERT_TRUE(M) << Err;
+  ModelSet Models = builtinModels();
+  Models.add(std::move(*M));
+  Snippet S(Code, defaultArgs(), Models);
+  FactsCache &F = S.tu().facts();
+  const FunctionFacts &Forever = F.get(S.function("forever"));
+  ASSERT_TRUE(Forever.NeverReturns);
+  EXPECT_EQ(Forever.NeverReturns->What,
+            "call of 'ev::Loop::run_forever', which never returns");
+  EXPECT_FALSE(F.get(S.function("until_stopped")).NeverReturns);
+  EXPECT_TRUE(F.get(S.function("until_stopped")).MayBlock);
+}
+
+// serve() in one TU never returns; run_app() in a second calls it on
+// every path, start() in a third calls run_app(): the link carries the
+// fact through both calls. A call under a condition, or after an early
+// return, does not.
+TEST(Facts, NeverReturnsAcrossTUsThroughTheLink) {
+  const char *Shared = R"cpp(
+    void serve();
+    void run_app(bool ok);
+    void run_if(bool ok);
+    void run_tail();
+    void log_line(const char *);
+  )cpp";
+  Snippet Server(std::string(Shared) + R"cpp(
+    void accept_one();
+    void serve() { while (true) accept_one(); }
+  )cpp");
+  Snippet App(std::string(Shared) + R"cpp(
+    void run_app(bool ok) {
+      if (!ok)
+        log_line("starting anyway");
+      serve();
+    }
+    void run_if(bool ok) {
+      if (!ok)
+        return;
+      serve();
+    }
+    void run_tail() { return serve(); }
+  )cpp");
+  TUSummaries Export;
+  Server.tu().summaries().exportTo({Server.function("serve")}, Export);
+  App.tu().summaries().exportTo(
+      {App.function("run_app"), App.function("run_if"), App.function("run_tail")},
+      Export);
+  // Through JSON, as the records travel.
+  std::string Text;
+  llvm::raw_string_ostream OS(Text);
+  OS << toJSON(Export);
+  llvm::Expected<llvm::json::Value> V = llvm::json::parse(Text);
+  ASSERT_TRUE(bool(V));
+  TUSummaries Read;
+  ASSERT_TRUE(fromJSON(*V, Read));
+  LinkedSummaries Linked;
+  Linked.add(Read);
+  Linked.link();
+  const ExternalFacts *Serve = Linked.facts(usrOfFunction(Server, "serve"));
+  ASSERT_TRUE(Serve && Serve->NeverReturns);
+  EXPECT_EQ(Serve->NeverReturns->What, "endless loop");
+  const ExternalFacts *RunApp = Linked.facts(usrOfFunction(App, "run_app"));
+  ASSERT_TRUE(RunApp && RunApp->NeverReturns);
+  EXPECT_EQ(RunApp->NeverReturns->Function, "serve") << "the cause stays serve's";
+  const ExternalFacts *RunIf = Linked.facts(usrOfFunction(App, "run_if"));
+  EXPECT_TRUE(!RunIf || !RunIf->NeverReturns) << "an early return comes first";
+  const ExternalFacts *RunTail = Linked.facts(usrOfFunction(App, "run_tail"));
+  EXPECT_TRUE(RunTail && RunTail->NeverReturns) << "the call the return makes";
+
+  Snippet Main(std::string(Shared) + R"cpp(
+    void start() { run_app(true); }
+    void start_if(bool b) { run_if(b); }
+  )cpp");
+  Main.tu().Linked = &Linked;
+  const FunctionFacts &Start = Main.tu().facts().get(Main.function("start"));
+  ASSERT_TRUE(Start.NeverReturns);
+  EXPECT_FALSE(Main.tu().facts().get(Main.function("start_if")).NeverReturns);
 }

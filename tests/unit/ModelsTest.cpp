@@ -428,3 +428,39 @@ TEST(Models, MalformedVocabularyIsAnError) {
                    "  reference_wraps: [my::ref]\n");
   EXPECT_NE(Err.find("user.yaml:3:3: error: "), std::string::npos) << Err;
 }
+
+TEST(Models, NeverReturningOperations) {
+  std::string Err;
+  llvm::raw_string_ostream OS(Err);
+  std::optional<ApiModel> M = parseModel("library: glutish\n"
+                                         "blocking:\n"
+                                         "  - function: glut::main_loop\n"
+                                         "    reason: event loop\n"
+                                         "    never_returns: true\n"
+                                         "  - type: ev::Loop\n"
+                                         "    methods: [run]\n"
+                                         "    reason: IO wait\n"
+                                         "    waits_for_work: true\n",
+                                         "user.yaml", OS);
+  ASSERT_TRUE(M) << Err;
+  ASSERT_EQ(M->Blocking.size(), 2u);
+  EXPECT_TRUE(M->Blocking[0].NeverReturns);
+  EXPECT_FALSE(M->Blocking[1].NeverReturns) << "the default";
+  // An event loop that returns once its work is done returns.
+  std::string Both = parseError("library: mine\n"
+                                "blocking:\n"
+                                "  - type: ev::Loop\n"
+                                "    methods: [run]\n"
+                                "    reason: IO wait\n"
+                                "    waits_for_work: true\n"
+                                "    never_returns: true\n");
+  EXPECT_NE(Both.find("user.yaml:"), std::string::npos) << Both;
+  EXPECT_NE(Both.find("never_returns"), std::string::npos) << Both;
+  // No built-in model says it: asio's io_context::run returns on stop()
+  // or when it runs out of work.
+  ModelSet Builtins;
+  ASSERT_TRUE(Builtins.addBuiltins(llvm::errs()));
+  for (const ApiModel &A : Builtins.models())
+    for (const BlockingModel &B : A.Blocking)
+      EXPECT_FALSE(B.NeverReturns) << A.Library << " " << B.Type << B.Function;
+}
