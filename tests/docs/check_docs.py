@@ -21,6 +21,9 @@
 4. An example of what is *not* reported -- a block opened with
    ```cpp example not-flagged -- is analysed the same way and must compile
    and produce no finding of the page's check; it documents none.
+5. `checks=ID,...` after `example` (or `not-flagged`) runs those checks too
+   (unused-suppression reports only suppressions of checks that run). Their
+   findings must be suppressed in the example: any of them is an error.
 
 Usage: check_docs.py --tether BIN --source-dir DIR
 Exit status 0 when everything agrees; 1 with one line per problem otherwise.
@@ -43,18 +46,20 @@ def registered_checks(tether):
 
 
 def examples(page_text):
-    """(first line number in the page, code, flagged) of each ```cpp example
-    block; flagged is False for ```cpp example not-flagged."""
+    """(first line number in the page, code, flagged, more checks) of each
+    ```cpp example block; flagged is False for ```cpp example not-flagged."""
     out, lines, i = [], page_text.splitlines(), 0
     while i < len(lines):
-        m = re.fullmatch(r"```cpp\s+example(\s+not-flagged)?\s*", lines[i])
+        m = re.fullmatch(r"```cpp\s+example(\s+not-flagged)?(?:\s+checks=([a-z0-9,-]+))?\s*",
+                         lines[i])
         if m:
+            more = [c for c in (m.group(2) or "").split(",") if c]
             start, body = i + 2, []
             i += 1
             while i < len(lines) and lines[i].strip() != "```":
                 body.append(lines[i])
                 i += 1
-            out.append((start, "\n".join(body) + "\n", m.group(1) is None))
+            out.append((start, "\n".join(body) + "\n", m.group(1) is None, more))
         i += 1
     return out
 
@@ -67,8 +72,13 @@ def expectation_text(t):
     return t.lower()
 
 
-def check_example(tether, source_dir, check_id, page, start, code, flagged, problems):
+def check_example(tether, source_dir, check_id, page, start, code, flagged, more, ids,
+                  problems):
     where = f"{page}:{start}"
+    for c in more:
+        if c not in ids:
+            problems.append(f"{where}: example runs '{c}', which is no registered check")
+            return
     wants = []  # (line, kind, text)
     for n, line in enumerate(code.splitlines(), 1):
         m = ANNOT.search(line)
@@ -86,7 +96,8 @@ def check_example(tether, source_dir, check_id, page, start, code, flagged, prob
         src = os.path.join(tmp, "example.cpp")
         with open(src, "w") as f:
             f.write(code)
-        cmd = [tether, "check", "example.cpp", "--checks=-*," + check_id, "--format=json", "--",
+        checks = ",".join(["-*", check_id] + more)
+        cmd = [tether, "check", "example.cpp", "--checks=" + checks, "--format=json", "--",
                "-std=c++20", "-pthread",
                "-I" + os.path.join(source_dir, "tests", "checks", "include")]
         r = subprocess.run(cmd, cwd=tmp, capture_output=True, text=True)
@@ -142,9 +153,10 @@ def main():
         first = text.splitlines()[0] if text else ""
         if first.strip() != f"# {page}":
             problems.append(f"{rel}:1: title must be '# {page}', not '{first}'")
-        for start, code, flagged in examples(text):
+        for start, code, flagged, more in examples(text):
             n_examples += 1
-            check_example(args.tether, src, page, rel, start, code, flagged, problems)
+            check_example(args.tether, src, page, rel, start, code, flagged, more, ids,
+                          problems)
 
     docs = [os.path.join(src, "README.md")]
     for root, _, files in os.walk(os.path.join(src, "docs")):

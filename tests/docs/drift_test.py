@@ -46,6 +46,19 @@ def main():
                     "```cpp example\n"
                     "void g() {}\n"
                     "```\n")
+        with open(os.path.join(pages, "unused-suppression.md"), "w") as f:
+            f.write("# unused-suppression\n\n"
+                    # A finding of a check the example runs besides the page's ...
+                    "```cpp example not-flagged checks=thread-leak\n"
+                    "#include <thread>\n"
+                    "void work();\n"
+                    "void f() {\n"
+                    "  std::thread([] { for (;;) work(); }).detach();\n"
+                    "}\n```\n"
+                    # ... and a check that does not exist.
+                    "```cpp example not-flagged checks=thread-leek\n"
+                    "void g() {}\n"
+                    "```\n")
         with open(os.path.join(pages, "thread-leak.md"), "w") as f:
             f.write("# thread leak\n")
         r = subprocess.run([sys.executable, os.path.join(HERE, "check_docs.py"),
@@ -66,6 +79,10 @@ def main():
         "docs/checks/channel-double-close.md:23: example line 1: a not-flagged example "
         "documents a remark",
         "docs/checks/channel-double-close.md:26: example documents no finding",
+        "docs/checks/unused-suppression.md:4: example line 4: undocumented finding warning: "
+        "detached thread runs an endless loop",
+        "docs/checks/unused-suppression.md:11: example runs 'thread-leek', which is no "
+        "registered check",
     ]
     missing = [e for e in expected if e not in out]
     if r.returncode != 1 or missing:
