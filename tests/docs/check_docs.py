@@ -18,6 +18,12 @@
    line. A comment continued on the next lines (`//   more text`) is not
    part of the match. Only the page's check runs; any other finding of it
    is an error.
+4. An example of what is *not* reported -- a block opened with
+   ```cpp example not-flagged -- is analysed the same way and must compile
+   and produce no finding of the page's check; it documents none.
+5. `checks=ID,...` after `example` (or `not-flagged`) runs those checks too
+   (unused-suppression reports only suppressions of checks that run). Their
+   findings must be suppressed in the example: any of them is an error.
 
 Usage: check_docs.py --tether BIN --source-dir DIR
 Exit status 0 when everything agrees; 1 with one line per problem otherwise.
@@ -40,16 +46,20 @@ def registered_checks(tether):
 
 
 def examples(page_text):
-    """(first line number in the page, code) of each ```cpp example block."""
+    """(first line number in the page, code, flagged, more checks) of each
+    ```cpp example block; flagged is False for ```cpp example not-flagged."""
     out, lines, i = [], page_text.splitlines(), 0
     while i < len(lines):
-        if re.fullmatch(r"```cpp\s+example\s*", lines[i]):
+        m = re.fullmatch(r"```cpp\s+example(\s+not-flagged)?(?:\s+checks=([a-z0-9,-]+))?\s*",
+                         lines[i])
+        if m:
+            more = [c for c in (m.group(2) or "").split(",") if c]
             start, body = i + 2, []
             i += 1
             while i < len(lines) and lines[i].strip() != "```":
                 body.append(lines[i])
                 i += 1
-            out.append((start, "\n".join(body) + "\n"))
+            out.append((start, "\n".join(body) + "\n", m.group(1) is None, more))
         i += 1
     return out
 
@@ -62,21 +72,32 @@ def expectation_text(t):
     return t.lower()
 
 
-def check_example(tether, source_dir, check_id, page, start, code, problems):
+def check_example(tether, source_dir, check_id, page, start, code, flagged, more, ids,
+                  problems):
     where = f"{page}:{start}"
+    for c in more:
+        if c not in ids:
+            problems.append(f"{where}: example runs '{c}', which is no registered check")
+            return
     wants = []  # (line, kind, text)
     for n, line in enumerate(code.splitlines(), 1):
         m = ANNOT.search(line)
         if m:
             wants.append((n, m.group(1), expectation_text(m.group(2))))
-    if not any(k != "note" for _, k, _ in wants):
+    if not flagged and wants:
+        problems.append(f"{where}: example line {wants[0][0]}: a not-flagged example "
+                        f"documents a {wants[0][1]}")
+        return
+    if flagged and not any(k != "note" for _, k, _ in wants):
         problems.append(f"{where}: example documents no finding (a '// warning:' or "
-                        "'// remark:' comment); mark only examples that are flagged")
+                        "'// remark:' comment); mark only examples that are flagged, "
+                        "and those that are not as ```cpp example not-flagged")
     with tempfile.TemporaryDirectory(prefix="tether-docs-") as tmp:
         src = os.path.join(tmp, "example.cpp")
         with open(src, "w") as f:
             f.write(code)
-        cmd = [tether, "check", "example.cpp", "--checks=-*," + check_id, "--format=json", "--",
+        checks = ",".join(["-*", check_id] + more)
+        cmd = [tether, "check", "example.cpp", "--checks=" + checks, "--format=json", "--",
                "-std=c++20", "-pthread",
                "-I" + os.path.join(source_dir, "tests", "checks", "include")]
         r = subprocess.run(cmd, cwd=tmp, capture_output=True, text=True)
@@ -132,9 +153,10 @@ def main():
         first = text.splitlines()[0] if text else ""
         if first.strip() != f"# {page}":
             problems.append(f"{rel}:1: title must be '# {page}', not '{first}'")
-        for start, code in examples(text):
+        for start, code, flagged, more in examples(text):
             n_examples += 1
-            check_example(args.tether, src, page, rel, start, code, problems)
+            check_example(args.tether, src, page, rel, start, code, flagged, more, ids,
+                          problems)
 
     docs = [os.path.join(src, "README.md")]
     for root, _, files in os.walk(os.path.join(src, "docs")):

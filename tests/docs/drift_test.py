@@ -29,7 +29,36 @@ def main():
                     "}\n"
                     "void fine(Chan &ch) {\n"
                     "  ch.close();   // remark: may already be closed here\n"
-                    "}\n```\n")
+                    "}\n```\n"
+                    # A not-flagged example that is flagged ...
+                    "```cpp example not-flagged\n"
+                    "#include <boost/fiber/buffered_channel.hpp>\n"
+                    "using Chan = boost::fibers::buffered_channel<int>;\n"
+                    "void stop(Chan &ch) {\n"
+                    "  ch.close();\n"
+                    "  ch.close();\n"
+                    "}\n```\n"
+                    # ... one that documents a finding ...
+                    "```cpp example not-flagged\n"
+                    "void f() {}   // remark: documented although not flagged\n"
+                    "```\n"
+                    # ... and a flagged one that documents none.
+                    "```cpp example\n"
+                    "void g() {}\n"
+                    "```\n")
+        with open(os.path.join(pages, "unused-suppression.md"), "w") as f:
+            f.write("# unused-suppression\n\n"
+                    # A finding of a check the example runs besides the page's ...
+                    "```cpp example not-flagged checks=thread-leak\n"
+                    "#include <thread>\n"
+                    "void work();\n"
+                    "void f() {\n"
+                    "  std::thread([] { for (;;) work(); }).detach();\n"
+                    "}\n```\n"
+                    # ... and a check that does not exist.
+                    "```cpp example not-flagged checks=thread-leek\n"
+                    "void g() {}\n"
+                    "```\n")
         with open(os.path.join(pages, "thread-leak.md"), "w") as f:
             f.write("# thread leak\n")
         r = subprocess.run([sys.executable, os.path.join(HERE, "check_docs.py"),
@@ -46,6 +75,14 @@ def main():
         "docs/checks/channel-double-close.md:4: example line 5: documented warning 'closed twice' not produced",
         # ... and the remark documented in fine() does not happen.
         "docs/checks/channel-double-close.md:4: example line 8: documented remark",
+        "docs/checks/channel-double-close.md:15: example line 5: undocumented finding remark:",
+        "docs/checks/channel-double-close.md:23: example line 1: a not-flagged example "
+        "documents a remark",
+        "docs/checks/channel-double-close.md:26: example documents no finding",
+        "docs/checks/unused-suppression.md:4: example line 4: undocumented finding warning: "
+        "detached thread runs an endless loop",
+        "docs/checks/unused-suppression.md:11: example runs 'thread-leek', which is no "
+        "registered check",
     ]
     missing = [e for e in expected if e not in out]
     if r.returncode != 1 or missing:
