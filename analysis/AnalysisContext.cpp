@@ -1,6 +1,7 @@
 #include "AnalysisContext.h"
 #include "ApiModel.h"
 #include "ChannelFlow.h"
+#include "CountOrigin.h"
 #include "Facts.h"
 #include "LockState.h"
 #include "Spawns.h"
@@ -58,6 +59,12 @@ FactsCache &TUContext::facts() {
   if (!Facts)
     Facts = std::make_unique<FactsCache>(*this);
   return *Facts;
+}
+
+CountOrigins &TUContext::countOrigins() {
+  if (!Counts)
+    Counts = std::make_unique<CountOrigins>(*this);
+  return *Counts;
 }
 
 SourcePoint toSourcePoint(const SourceManager &SM, SourceLocation Loc) {

@@ -31,6 +31,7 @@ class HandlePaths;
 class SummaryCache;
 class FactsCache;
 class LinkedSummaries;
+class CountOrigins;
 
 // Check options (`options:` in .tether.yaml, key "check-id.name").
 class CheckOptions {
@@ -54,6 +55,9 @@ struct TUContext {
   SummaryCache &summaries();
   // Per-function facts (Facts.h), shared by every function of the TU.
   FactsCache &facts();
+  // Where numbers and container sizes come from (CountOrigin.h), with the
+  // TU's call sites for parameters.
+  CountOrigins &countOrigins();
   // The link phase's view of functions defined in other TUs (null in the
   // first pass).
   const LinkedSummaries *Linked = nullptr;
@@ -63,6 +67,7 @@ struct TUContext {
 private:
   std::unique_ptr<SummaryCache> Summaries;
   std::unique_ptr<FactsCache> Facts;
+  std::unique_ptr<CountOrigins> Counts;
 };
 
 // The CFGs an analysis may ask for: every statement a CFG element
