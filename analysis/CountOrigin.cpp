@@ -792,4 +792,54 @@ bool chunksItsInput(const ForStmt *Loop) {
   return false;
 }
 
+// The variable or member an expression names, or null.
+static const ValueDecl *namedDecl(const Expr *E) {
+  E = strip(E);
+  if (const auto *DR = dyn_cast_or_null<DeclRefExpr>(E))
+    return DR->getDecl();
+  if (const auto *ME = dyn_cast_or_null<MemberExpr>(E))
+    return ME->getMemberDecl();
+  return nullptr;
+}
+
+bool partitionsByCount(const ForStmt *Loop, const Stmt *Body) {
+  if (!Loop || !Body)
+    return false;
+  const auto *Cond =
+      dyn_cast_or_null<BinaryOperator>(Loop->getCond()
+                                           ? Loop->getCond()->IgnoreParenImpCasts()
+                                           : nullptr);
+  if (!Cond || !Cond->isRelationalOp())
+    return false;
+  const ValueDecl *Counter = namedDecl(Cond->getLHS());
+  const ValueDecl *Count = namedDecl(Cond->getRHS());
+  if (!Counter || !Count || Counter == Count)
+    return false;
+  // In Body (lambda bodies included: the thread's code is one), a for loop
+  // starting at the counter and stepping by the count.
+  std::function<bool(const Stmt *)> Walk = [&](const Stmt *S) -> bool {
+    if (!S)
+      return false;
+    if (const auto *F = dyn_cast<ForStmt>(S); F && F->getInit() && F->getInc()) {
+      bool StartsAtCounter = false;
+      if (const auto *DS = dyn_cast<DeclStmt>(F->getInit()))
+        for (const Decl *D : DS->decls())
+          if (const auto *V = dyn_cast<VarDecl>(D); V && V->getInit())
+            StartsAtCounter |= namedDecl(V->getInit()) == Counter;
+      const auto *Inc =
+          dyn_cast<CompoundAssignOperator>(F->getInc()->IgnoreParenImpCasts());
+      if (StartsAtCounter && Inc && Inc->getOpcode() == BO_AddAssign &&
+          namedDecl(Inc->getRHS()) == Count)
+        return true;
+    }
+    if (const auto *L = dyn_cast<LambdaExpr>(S))
+      return Walk(L->getBody());
+    for (const Stmt *C : S->children())
+      if (Walk(C))
+        return true;
+    return false;
+  };
+  return Walk(Body);
+}
+
 } // namespace tether

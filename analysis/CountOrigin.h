@@ -123,4 +123,10 @@ private:
 // items per iteration) still grows with the input and is not a chunking.
 bool chunksItsInput(const clang::ForStmt *Loop);
 
+// Threads started by `for (w = 0; w < n; ++w)` whose body takes every n-th
+// item from w on (`for (i = w; i < v.size(); i += n)`): the data is split
+// into n shares, one per thread — chunking by a count of workers, not a
+// thread per item. Loop is the spawn loop, Body the thread's code.
+bool partitionsByCount(const clang::ForStmt *Loop, const clang::Stmt *Body);
+
 } // namespace tether

@@ -79,8 +79,11 @@ public:
           // So is a count of identical workers that all run the same code
           // (they share a queue): a thread per item gets the item — the
           // counter or something declared in the loop.
+          // And a count of workers that split the data among themselves,
+          // each taking every n-th item (chunking by the count).
           if (In->IsCount &&
               (isa<CXXConstructorDecl>(FD) ||
+               partitionsByCount(dyn_cast<ForStmt>(L), threadCode(S)) ||
                (S.Storage && (S.Storage->ThisBased ||
                              isa_and_nonnull<ParmVarDecl>(S.StorageDecl))) ||
                !usesIterationData(SL, S, L)))
@@ -103,6 +106,16 @@ public:
   }
 
 private:
+  // The code the spawned thread runs: the lambda written in place (or held
+  // in a local), or the body of the function it calls.
+  static const Stmt *threadCode(const Spawn &S) {
+    if (const LambdaExpr *L = lambdaOf(S.Site.Callable))
+      return L->getBody();
+    if (const FunctionDecl *F = calleeBody(S.Site.Callable))
+      return F->getBody();
+    return nullptr;
+  }
+
   // Does the spawn (callable, arguments, lambda body) refer to a variable
   // declared in Loop (its counter, a body variable)?
   static bool usesIterationData(const SpawnLoops &SL, const Spawn &S,

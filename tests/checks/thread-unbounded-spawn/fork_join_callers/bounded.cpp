@@ -101,3 +101,22 @@ void flush_shards(const std::array<Frame, 8> &shards) {
   for (auto &t : ts)
     t.join();
 }
+
+// 6. Workers that split the caller's data among themselves: thread w takes
+//    every n-th record from w on. The count is a number of workers (the
+//    callers' choice, none visible here), the records are shared out in n
+//    strides: chunking by the count, not a thread per record.
+struct Record {
+  std::string host;
+};
+void tally(const std::string &host);
+void tally_hosts(const std::vector<Record> &records, unsigned workers) {
+  std::vector<std::thread> pool;
+  for (unsigned w = 0; w < workers; ++w)
+    pool.emplace_back([&records, w, workers] {
+      for (std::size_t i = w; i < records.size(); i += workers)
+        tally(records[i].host);
+    });
+  for (auto &t : pool)
+    t.join();
+}

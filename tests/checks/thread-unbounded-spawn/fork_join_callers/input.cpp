@@ -108,18 +108,17 @@ void drain_and_handle(int fd) {
     t.join();
 }
 
-// A count the caller parses from its input.
+// A number of retries the caller parses from its input, one thread each.
 int parse_count(const std::string &s);
-void start_shards(int n, const std::vector<Request> &all) {
-  std::vector<std::thread> shards;
-  for (int s = 0; s < n; ++s)
-    shards.emplace_back([&all, s, n] { // want thread-unbounded-spawn "parameter 'n' of 'start_shards', whose value comes from its caller 'on_command': the result of 'parse_count'"
-      for (std::size_t i = s; i < all.size(); i += n)
-        store(handle(all[i]));
+void retry_all(int n, const Request &r) {
+  std::vector<std::thread> attempts;
+  for (int a = 0; a < n; ++a)
+    attempts.emplace_back([&r, a] { // want thread-unbounded-spawn "parameter 'n' of 'retry_all', whose value comes from its caller 'on_command': the result of 'parse_count'"
+      store(handle(Request{r.path + "?attempt=" + std::to_string(a), r.body}));
     });
-  for (auto &t : shards)
+  for (auto &t : attempts)
     t.join();
 }
-void on_command(const std::string &arg, const std::vector<Request> &all) {
-  start_shards(parse_count(arg), all);
+void on_command(const std::string &arg, const Request &r) {
+  retry_all(parse_count(arg), r);
 }
