@@ -1,6 +1,7 @@
 #include "AnalysisContext.h"
 #include "ApiModel.h"
 #include "ChannelFlow.h"
+#include "CountOrigin.h"
 #include "Facts.h"
 #include "LockState.h"
 #include "MemberAccess.h"
@@ -65,6 +66,12 @@ MemberAccess &TUContext::memberAccess() {
   if (!Access)
     Access = std::make_unique<MemberAccess>(AST);
   return *Access;
+}
+
+CountOrigins &TUContext::countOrigins() {
+  if (!Counts)
+    Counts = std::make_unique<CountOrigins>(*this);
+  return *Counts;
 }
 
 SourcePoint toSourcePoint(const SourceManager &SM, SourceLocation Loc) {

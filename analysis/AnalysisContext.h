@@ -32,6 +32,7 @@ class SummaryCache;
 class FactsCache;
 class LinkedSummaries;
 class MemberAccess;
+class CountOrigins;
 
 // Check options (`options:` in .tether.yaml, key "check-id.name").
 class CheckOptions {
@@ -58,6 +59,9 @@ struct TUContext {
   // Who besides a class's own member functions can touch its members: its
   // friends (MemberAccess.h), computed once per class.
   MemberAccess &memberAccess();
+  // Where numbers and container sizes come from (CountOrigin.h), with the
+  // TU's call sites for parameters.
+  CountOrigins &countOrigins();
   // The link phase's view of functions defined in other TUs (null in the
   // first pass).
   const LinkedSummaries *Linked = nullptr;
@@ -68,6 +72,7 @@ private:
   std::unique_ptr<SummaryCache> Summaries;
   std::unique_ptr<FactsCache> Facts;
   std::unique_ptr<MemberAccess> Access;
+  std::unique_ptr<CountOrigins> Counts;
 };
 
 // The CFGs an analysis may ask for: every statement a CFG element

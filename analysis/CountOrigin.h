@@ -7,28 +7,114 @@
 //     those and not zero: an options field
 //     `uint32_t thread_count = std::thread::hardware_concurrency();` or
 //     `int io_threads = 4;` is a configured size, not input;
-//   - Input: a parameter, a member without such a default, the result of a
-//     call, a container's size, and locals initialised from one of them;
+//   - Input: a member without such a default, the result of a call, data
+//     read from a stream, socket or queue, and locals initialised from one
+//     of them;
 //   - Unknown: anything else.
 //
+// A parameter is answered by its callers in this translation unit: the
+// argument every direct call passes, classified in the caller (up to a few
+// callers up). Every caller passing a constant or configured size (a
+// `std::array`, a braced list, a container filled by a constant-bound loop,
+// `hardware_concurrency()`) makes it Constant; one caller passing input (a
+// request list it read, a container grown by a read loop) makes it Input. A
+// parameter with no visible caller — none in this TU, a virtual function,
+// a function whose address is taken — is Input: its size is the caller's.
+//
+// A local container is answered by how its function fills it: the loops
+// around each insert (push_back, emplace_back, … per the models), resize()
+// and assignments. A container handed by reference to code that may fill
+// it is Unknown.
+//
 // Shared by the loop checks (thread-unbounded-spawn) so that "is this count
-// bounded?" has one answer.
+// bounded?" has one answer. TUContext::countOrigins() holds the TU's answers.
 #pragma once
 
 #include "clang/AST/ASTContext.h"
+#include "clang/AST/Decl.h"
 #include "clang/AST/Expr.h"
 #include "clang/AST/Stmt.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
 
 #include <string>
+#include <vector>
 
 namespace tether {
 
+struct TUContext;
+
 enum class CountOrigin { Constant, Input, Unknown };
 
-// Classifies E. For Input, Desc names where it comes from ("parameter
-// 'requests'", "the size of member 'items'", "the result of 'count'").
-CountOrigin countOrigin(const clang::Expr *E, clang::ASTContext &AST,
-                        std::string &Desc);
+// Where a loop's trip count comes from.
+struct LoopOrigin {
+  CountOrigin Kind = CountOrigin::Unknown;
+  // For Input: "a range over parameter 'requests' of 'handle_all', …",
+  // "a count from member 'replicas'", "one iteration per item read in the
+  // loop condition".
+  std::string What;
+  // A plain number (parameter, member, call result), not a container's
+  // size, a range or items read one by one.
+  bool IsCount = false;
+  // One iteration per item read (accept, stream, queue, channel).
+  bool ReadLoop = false;
+};
+
+class CountOrigins {
+public:
+  explicit CountOrigins(TUContext &TU);
+  ~CountOrigins();
+
+  // Classifies E, a number or a container (its size). For Input, Desc
+  // names where it comes from ("parameter 'requests' of 'handle_all',
+  // whose size comes from its callers (none in this translation unit)",
+  // "the size of member 'items'", "the result of 'count'").
+  CountOrigin of(const clang::Expr *E, std::string &Desc);
+
+  // Where the number of iterations of a loop (for, range-for, while, do)
+  // comes from: its range, its relational condition (`i < n`,
+  // `it != v.end()`; a constant side bounds it, `i < n && i < 8` too), or
+  // the items it reads in its condition or body. Chunked loops
+  // (chunksItsInput) are Constant: as many iterations as chunks.
+  LoopOrigin loop(const clang::Stmt *Loop);
+
+  // Does the call read one item of input: accept(), a socket or stream
+  // read, a queue pop, a channel receive (per the models)?
+  bool readsInput(const clang::CallExpr *C) const;
+
+private:
+  struct Site {
+    const clang::FunctionDecl *Caller = nullptr;
+    std::vector<const clang::Expr *> Args; // in parameter order
+  };
+  struct CallersOf {
+    std::vector<Site> Sites;
+    bool Escapes = false; // referenced other than by a direct call
+  };
+  struct Answer {
+    CountOrigin Kind;
+    std::string Desc;
+  };
+
+  CountOrigin classify(const clang::Expr *E, std::string &Desc, int Depth);
+  CountOrigin parameter(const clang::ParmVarDecl *P, std::string &Desc,
+                        int Depth);
+  CountOrigin filled(const clang::VarDecl *V, std::string &Desc, int Depth);
+  LoopOrigin loopAt(const clang::Stmt *Loop, int Depth);
+  CountOrigin relational(const clang::Stmt *Loop, const clang::Expr *Cond,
+                         std::string &Desc, int Depth);
+  bool configuredDefault(const clang::FieldDecl *F, int Depth);
+  const CallersOf &callers(const clang::FunctionDecl *FD);
+  void indexCalls();
+
+  TUContext &TU;
+  bool Indexed = false;
+  llvm::DenseMap<const clang::FunctionDecl *, CallersOf> Calls;
+  llvm::DenseMap<const clang::Decl *, Answer> Memo;
+  llvm::DenseSet<const clang::Decl *> InProgress;
+  // Parameters followed to their callers on the way to the current answer.
+  int CallerDepth = 0;
+};
 
 // A loop that walks its input in chunks whose size scales with that input:
 // `for (i = 0; i < v.size(); i += chunk)` with `chunk` computed from
@@ -36,5 +122,11 @@ CountOrigin countOrigin(const clang::Expr *E, clang::ASTContext &AST,
 // the divisor, not by the input's size. A constant or unrelated step (64
 // items per iteration) still grows with the input and is not a chunking.
 bool chunksItsInput(const clang::ForStmt *Loop);
+
+// Threads started by `for (w = 0; w < n; ++w)` whose body takes every n-th
+// item from w on (`for (i = w; i < v.size(); i += n)`): the data is split
+// into n shares, one per thread — chunking by a count of workers, not a
+// thread per item. Loop is the spawn loop, Body the thread's code.
+bool partitionsByCount(const clang::ForStmt *Loop, const clang::Stmt *Body);
 
 } // namespace tether

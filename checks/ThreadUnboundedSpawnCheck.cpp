@@ -24,21 +24,6 @@ using namespace clang;
 namespace tether {
 namespace {
 
-bool calleeNamed(const CallExpr *C, std::initializer_list<StringRef> Names) {
-  return hasName(C ? C->getDirectCallee() : nullptr, Names);
-}
-
-// Where a loop's trip count comes from, when it comes from input.
-struct InputSource {
-  std::string What;     // "range over parameter 'requests'"
-  SourceLocation Where; // the loop
-  // A plain number (parameter, member, call result), not a container's
-  // size, a range or items read one by one.
-  bool IsCount = false;
-  // One iteration per item read (accept, stream, queue, channel).
-  bool ReadLoop = false;
-};
-
 class ThreadUnboundedSpawnCheck : public Check {
 public:
   const CheckInfo &info() const override {
@@ -54,8 +39,9 @@ public:
         Severity::Warning,
         {{"lightweight_types", OptionType::Globs, "boost::fibers::fiber",
           "spawn types (globs) cheap enough to start one per item"},
-         {"report_fork_join", OptionType::Bool, "false",
-          "also report fork-join loops over the caller's data"}}};
+         {"report_fork_join", OptionType::Bool, "true",
+          "report fork-join loops (threads joined after the loop) when "
+          "their count comes from input; false never reports them"}}};
     return Info;
   }
 
@@ -84,29 +70,35 @@ public:
           break;
         if (SL.joinedSomewhereIn(S, L) || bounded(Ctx, L, 0))
           break;
-        if (auto In = inputSource(Ctx, L)) {
+        if (LoopOrigin Origin = Ctx.tu().countOrigins().loop(L);
+            Origin.Kind == CountOrigin::Input) {
+          const LoopOrigin *In = &Origin;
           // A number of workers started in a constructor, or kept in a
           // member or the caller's container, is the size of a worker pool,
           // not a thread per input item.
           // So is a count of identical workers that all run the same code
           // (they share a queue): a thread per item gets the item — the
           // counter or something declared in the loop.
+          // And a count of workers that split the data among themselves,
+          // each taking every n-th item (chunking by the count).
           if (In->IsCount &&
               (isa<CXXConstructorDecl>(FD) ||
+               partitionsByCount(dyn_cast<ForStmt>(L), threadCode(S)) ||
                (S.Storage && (S.Storage->ThisBased ||
                              isa_and_nonnull<ParmVarDecl>(S.StorageDecl))) ||
                !usesIterationData(SL, S, L)))
             break;
           // Fork-join over a container or a count: the threads go into a
-          // local container that this function joins after the loop. The
-          // caller sizes the input; reported only on request.
+          // local container that this function joins after the loop. Where
+          // the count comes from decides (CountOrigin follows a parameter
+          // to its callers); report_fork_join: false keeps them all quiet.
           if (!In->ReadLoop && !ReportForkJoin && S.StorageDecl &&
               isa<VarDecl>(S.StorageDecl) && !isa<ParmVarDecl>(S.StorageDecl) &&
               cast<VarDecl>(S.StorageDecl)->hasLocalStorage() &&
               (S.DestructorJoins || SL.joinedAfter(S, L)))
             break;
           if (Reported.insert(S.Site.Expr).second)
-            report(Ctx, S, *In, Why);
+            report(Ctx, S, L, *In, Why);
           break;
         }
       }
@@ -114,6 +106,16 @@ public:
   }
 
 private:
+  // The code the spawned thread runs: the lambda written in place (or held
+  // in a local), or the body of the function it calls.
+  static const Stmt *threadCode(const Spawn &S) {
+    if (const LambdaExpr *L = lambdaOf(S.Site.Callable))
+      return L->getBody();
+    if (const FunctionDecl *F = calleeBody(S.Site.Callable))
+      return F->getBody();
+    return nullptr;
+  }
+
   // Does the spawn (callable, arguments, lambda body) refer to a variable
   // declared in Loop (its counter, a body variable)?
   static bool usesIterationData(const SpawnLoops &SL, const Spawn &S,
@@ -255,213 +257,21 @@ private:
     return false;
   }
 
-  // --- input-dependent trip counts -----------------------------------------
-
-  // Where a bound comes from: the shared answer of analysis/CountOrigin.
-  using Bound = CountOrigin;
-
-  // A relational loop condition `i < n`: constant if either side is a
-  // constant, input if a side is.
-  static std::optional<Bound> relationalBound(FunctionContext &Ctx,
-                                              const Stmt *Loop,
-                                              const Expr *Cond,
-                                              std::string &Desc) {
-    if (!Cond)
-      return std::nullopt;
-    Cond = Cond->IgnoreParenImpCasts();
-    const Expr *L = nullptr, *R = nullptr;
-    if (const auto *BO = dyn_cast<BinaryOperator>(Cond)) {
-      if (BO->isLogicalOp()) {
-        // `i < n && i < 8`: a constant part bounds the loop; `i < n || x`
-        // is bounded by neither alone.
-        std::string DL, DR;
-        auto A = relationalBound(Ctx, Loop, BO->getLHS(), DL);
-        auto B = relationalBound(Ctx, Loop, BO->getRHS(), DR);
-        if (BO->getOpcode() == BO_LAnd &&
-            ((A && *A == Bound::Constant) || (B && *B == Bound::Constant)))
-          return Bound::Constant;
-        if (BO->getOpcode() == BO_LOr)
-          return std::nullopt;
-        if (A) {
-          Desc = DL;
-          return A;
-        }
-        Desc = DR;
-        return B;
-      }
-      if (!BO->isComparisonOp())
-        return std::nullopt;
-      L = BO->getLHS();
-      R = BO->getRHS();
-    } else if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(Cond)) {
-      if (Op->getNumArgs() != 2 || !isRelational(Op) &&
-                                       Op->getOperator() != OO_ExclaimEqual)
-        return std::nullopt;
-      L = Op->getArg(0);
-      R = Op->getArg(1);
-    } else {
-      return std::nullopt;
-    }
-    std::string DL, DR;
-    // The counter itself (declared in the for's init, or changed in the
-    // loop) says nothing about the bound.
-    auto Counter = [&](const Expr *E) {
-      const auto *Ref = dyn_cast<DeclRefExpr>(E->IgnoreParenImpCasts());
-      if (!Ref)
-        return false;
-      const ValueDecl *V = Ref->getDecl();
-      if (const auto *F = dyn_cast<ForStmt>(Loop))
-        if (anyNode(F->getInit(), [&](const Stmt *S) {
-              const auto *DS = dyn_cast<DeclStmt>(S);
-              return DS && llvm::any_of(DS->decls(), [&](const Decl *D) {
-                       return D == V;
-                     });
-            }))
-          return true;
-      return anyNode(Loop, [&](const Stmt *S) {
-        const Expr *Target = nullptr;
-        if (const auto *U = dyn_cast<UnaryOperator>(S); U && U->isIncrementDecrementOp())
-          Target = U->getSubExpr();
-        else if (const auto *B = dyn_cast<BinaryOperator>(S); B && B->isAssignmentOp())
-          Target = B->getLHS();
-        else if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(S);
-                 Op && Op->getNumArgs() >= 1 &&
-                 (Op->getOperator() == OO_PlusPlus ||
-                  Op->getOperator() == OO_MinusMinus ||
-                  Op->getOperator() == OO_PlusEqual ||
-                  Op->getOperator() == OO_Equal))
-          Target = Op->getArg(0);
-        const auto *T = dyn_cast_or_null<DeclRefExpr>(
-            Target ? Target->IgnoreParenImpCasts() : nullptr);
-        return T && T->getDecl() == V;
-      });
-    };
-    Bound A = Counter(L) ? Bound::Unknown : countOrigin(L, Ctx.ast(), DL);
-    Bound B = Counter(R) ? Bound::Unknown : countOrigin(R, Ctx.ast(), DR);
-    // Iterator loops: `it != items.end()`.
-    auto EndOf = [&](const Expr *E, std::string &D) {
-      if (const auto *MC =
-              dyn_cast<CXXMemberCallExpr>(E->IgnoreParenImpCasts()))
-        if (calleeNamed(MC, {"end", "cend"})) {
-          std::string Inner;
-          if (countOrigin(MC->getImplicitObjectArgument(), Ctx.ast(),
-                          Inner) == Bound::Input) {
-            D = "the size of " + Inner;
-            return true;
-          }
-        }
-      return false;
-    };
-    if (A == Bound::Constant || B == Bound::Constant)
-      return Bound::Constant;
-    if (EndOf(R, Desc) || EndOf(L, Desc))
-      return Bound::Input;
-    if (B == Bound::Input) {
-      Desc = DR;
-      return Bound::Input;
-    }
-    if (A == Bound::Input) {
-      Desc = DL;
-      return Bound::Input;
-    }
-    return Bound::Unknown;
-  }
-
-  // Reads one item of input: accept(), a socket or stream read, a queue pop,
-  // a channel receive.
-  static bool readsInput(FunctionContext &Ctx, const CallExpr *C) {
-    if (auto Op = matchChanOp(C, Ctx.tu().Models))
-      if (isReceiveOp(Op->Kind))
-        return true;
-    if (auto Op = matchBlockingOp(C, Ctx.tu().Models))
-      if (Op->What == "IO wait" || Op->What == "channel receive" ||
-          Op->What == "chan receive")
-        return true;
-    if (calleeNamed(C, {"accept", "accept4", "pop", "try_pop", "wait_pop",
-                        "wait_and_pop", "wait_dequeue", "pull", "wait_pull",
-                        "receive", "recv", "recvfrom", "read", "read_some",
-                        "getline", "Next", "dequeue", "take"}))
-      return true;
-    if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(C))
-      if (Op->getOperator() == OO_GreaterGreater && Op->getNumArgs() == 2)
-        if (const CXXRecordDecl *RD = designatedRecord(Op->getArg(0)->getType()))
-          if (modelName(RD).find("istream") != std::string::npos ||
-              modelName(RD).find("stream") != std::string::npos)
-            return true;
-    return false;
-  }
-
-  std::optional<InputSource> inputSource(FunctionContext &Ctx,
-                                         const Stmt *Loop) const {
-    InputSource In;
-    In.Where = Loop->getBeginLoc();
-    if (const auto *R = dyn_cast<CXXForRangeStmt>(Loop)) {
-      const Expr *Range = R->getRangeInit();
-      if (!Range)
-        return std::nullopt;
-      std::string Desc;
-      if (countOrigin(Range, Ctx.ast(), Desc) == Bound::Input) {
-        In.What = "a range over " + Desc;
-        return In;
-      }
-      return std::nullopt;
-    }
-    const Expr *Cond = nullptr;
-    if (const auto *F = dyn_cast<ForStmt>(Loop))
-      Cond = F->getCond();
-    else if (const auto *W = dyn_cast<WhileStmt>(Loop))
-      Cond = W->getCond();
-    else if (const auto *D = dyn_cast<DoStmt>(Loop))
-      Cond = D->getCond();
-    // Chunks whose size scales with the input: as many iterations as
-    // chunks, not as items.
-    if (chunksItsInput(dyn_cast<ForStmt>(Loop)))
-      return std::nullopt;
-    std::string Desc;
-    if (auto B = relationalBound(Ctx, Loop, Cond, Desc)) {
-      if (*B == Bound::Input) {
-        In.What = "a count from " + Desc;
-        In.IsCount = !llvm::StringRef(Desc).starts_with("the size of") &&
-                     !llvm::StringRef(Desc).contains("(from the size of");
-        return In;
-      }
-      if (*B == Bound::Constant)
-        return std::nullopt;
-    }
-    // One iteration per item read: in the condition or in the body.
-    auto Reads = [&](const Stmt *S) {
-      return anyNode(S, [&](const Stmt *X) {
-        const auto *C = dyn_cast<CallExpr>(X);
-        return C && readsInput(Ctx, C);
-      });
-    };
-    const VarDecl *CondVar = nullptr;
-    if (const auto *W = dyn_cast<WhileStmt>(Loop))
-      CondVar = W->getConditionVariable();
-    else if (const auto *F = dyn_cast<ForStmt>(Loop))
-      CondVar = F->getConditionVariable();
-    if (Reads(Cond) || (CondVar && Reads(CondVar->getInit()))) {
-      In.What = "one iteration per item read in the loop condition";
-      In.ReadLoop = true;
-      return In;
-    }
-    if (Reads(SpawnLoops::loopBody(Loop))) {
-      In.What = "one iteration per item read in the loop";
-      In.ReadLoop = true;
-      return In;
-    }
-    return std::nullopt;
-  }
-
-  void report(FunctionContext &Ctx, const Spawn &S,
-              const InputSource &In, const Expr *Why) {
+  void report(FunctionContext &Ctx, const Spawn &S, const Stmt *Loop,
+              const LoopOrigin &In, const Expr *Why) {
     std::string Msg = "a thread is started for every iteration of a loop "
                       "driven by input (" +
                       In.What +
-                      ") and nothing bounds how many run at once";
+                      ") and nothing bounds how many run at once; " +
+                      (In.ReadLoop
+                           ? "hand the items to a fixed-size pool or acquire "
+                             "a semaphore before each spawn"
+                           : "hand the items to a fixed-size pool, acquire a "
+                             "semaphore before each spawn, or split them "
+                             "into one chunk per hardware thread");
     DiagBuilder D = Ctx.report(info(), S.Site.Expr->getBeginLoc(), Msg,
                                S.Site.Expr);
-    D.note(In.Where, "loop whose trip count depends on input");
+    D.note(Loop->getBeginLoc(), "loop whose trip count depends on input");
     if (Why && Why != S.Site.Expr) {
       if (S.Fate == HandleFate::Detached)
         D.note(Why->getExprLoc(), "the thread is detached here");

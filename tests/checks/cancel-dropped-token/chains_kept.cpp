@@ -75,7 +75,7 @@ void crawl_and_audit(const std::string &url, std::stop_token st) {
 void crawl_async(const std::vector<std::string> &urls, std::stop_token st) {
   std::vector<std::jthread> ts;
   for (const auto &u : urls)
-    ts.emplace_back([u, st] { store(load(u, st), st); });
+    ts.emplace_back([u, st] { store(load(u, st), st); });  // want thread-unbounded-spawn "parameter 'urls' of 'crawl_async', whose size comes from its callers"
 }
 
 // std::jthread requests stop when destroyed: its token is a real one.

@@ -24,7 +24,7 @@ public:
     std::stop_source cancel;
     std::vector<std::thread> threads;
     for (const auto &u : urls)
-      threads.emplace_back([&u, tok = cancel.get_token()] { fetch(u, tok); });
+      threads.emplace_back([&u, tok = cancel.get_token()] { fetch(u, tok); });  // want thread-unbounded-spawn "parameter 'urls' of 'crawl', whose size comes from its callers"
     if (!healthy()) {
       cancel.request_stop();
       for (auto &t : threads)
@@ -143,7 +143,7 @@ bool guarded(const std::vector<std::string> &urls) {
   ScopeExit stop{[&src] { src.request_stop(); }};
   std::vector<std::jthread> ts;
   for (const auto &u : urls)
-    ts.emplace_back([&u, tok = src.get_token()] { fetch(u, tok); });
+    ts.emplace_back([&u, tok = src.get_token()] { fetch(u, tok); });  // want thread-unbounded-spawn "parameter 'urls' of 'guarded', whose size comes from its callers"
   if (!healthy())
     return false;
   return true;
@@ -167,7 +167,7 @@ public:
     std::stop_source on_error;
     std::vector<std::thread> workers;
     for (const auto &u : urls)
-      workers.emplace_back([&u, tok = on_error.get_token()] { fetch(u, tok); });
+      workers.emplace_back([&u, tok = on_error.get_token()] { fetch(u, tok); });  // want thread-unbounded-spawn "parameter 'urls' of 'run', whose size comes from its callers"
     if (!healthy())
       on_error.request_stop();
     for (auto &t : workers)

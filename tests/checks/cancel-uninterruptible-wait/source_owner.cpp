@@ -34,7 +34,7 @@ public:
     auto t = s.get_token();
     std::vector<std::thread> threads;
     for (const std::string &p : probes_)
-      threads.emplace_back([t, &p] {
+      threads.emplace_back([t, &p] {  // want thread-unbounded-spawn "member 'probes_'"
         int n = 0;
         while (!t.stop_requested()) {
           sample(p);

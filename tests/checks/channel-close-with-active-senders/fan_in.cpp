@@ -13,7 +13,7 @@ using Chan = boost::fibers::buffered_channel<int>;
 void each_worker_closes(Chan &out, int n) {
   std::vector<std::thread> workers;
   for (int i = 0; i < n; ++i)
-    workers.emplace_back([&out, i] {  // want-note "senders started here"
+    workers.emplace_back([&out, i] {  // want-note "senders started here"  want thread-unbounded-spawn "parameter 'n' of 'each_worker_closes', whose value comes from its callers"
       out.push(i);  // want-note "concurrent send"
       out.close();  // want channel-close-with-active-senders "each of several concurrent senders"
     });
@@ -42,7 +42,7 @@ private:
 void merge(std::vector<std::shared_ptr<Chan>> inputs, Chan &out) {
   std::vector<std::thread> forwarders;
   for (auto &in : inputs)
-    forwarders.emplace_back([in, &out] {
+    forwarders.emplace_back([in, &out] {  // want thread-unbounded-spawn "parameter 'inputs' of 'merge', whose size comes from its callers"
       int v;
       while (in->pop(v) == boost::fibers::channel_op_status::success)
         out.push(v);

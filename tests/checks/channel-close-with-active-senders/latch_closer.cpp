@@ -13,7 +13,7 @@ int latch_closer(Chan &results, int n) {
   std::latch done(n);
   std::vector<std::jthread> senders;
   for (int i = 0; i < n; ++i)
-    senders.emplace_back([&results, &done, i] {
+    senders.emplace_back([&results, &done, i] {  // want thread-unbounded-spawn "parameter 'n' of 'latch_closer', whose value comes from its callers"
       results.push(i);
       done.count_down();
     });

@@ -24,7 +24,7 @@ public:
   void gather(int n) {
     std::vector<std::future<void>> tasks;
     for (int i = 0; i < n; ++i)
-      tasks.push_back(std::async(std::launch::async, [this, i] {  // want-note "senders started here"
+      tasks.push_back(std::async(std::launch::async, [this, i] {  // want-note "senders started here"  want thread-unbounded-spawn "parameter 'n' of 'gather', whose value comes from its callers"
         results_->push(i * i);  // want-note "concurrent send"
         results_->close();  // want channel-close-with-active-senders "each of several concurrent senders"
       }));
@@ -58,7 +58,7 @@ void merge_two(Chan &a, Chan &b, Chan &out) {
 void report(msd::channel<std::string> &lines, int shards) {
   std::vector<std::jthread> workers;
   for (int s = 0; s < shards; ++s)
-    workers.emplace_back([&lines, s] {
+    workers.emplace_back([&lines, s] {  // want thread-unbounded-spawn "parameter 'shards' of 'report', whose value comes from its callers"
       lines << "shard " + std::to_string(s);  // want-note "concurrent send"
     });
   lines << std::string("end of report");
@@ -74,7 +74,7 @@ void read_file(Queue *out, std::string name) {
 void read_all(Queue &q, const std::vector<std::string> &files) {
   std::vector<std::thread> readers;
   for (const auto &f : files)
-    readers.emplace_back(read_file, &q, f);  // want-note "senders started here"
+    readers.emplace_back(read_file, &q, f);  // want-note "senders started here"  want thread-unbounded-spawn "parameter 'files' of 'read_all', whose size comes from its callers"
   for (auto &r : readers)
     r.join();
 }
@@ -87,7 +87,7 @@ void finish(boost::concurrent::sync_bounded_queue<int> &q, int id) {
 void run_workers(boost::concurrent::sync_bounded_queue<int> &q, int n) {
   std::vector<std::thread> ws;
   for (int i = 0; i < n; ++i)
-    ws.emplace_back([&q, i] {  // want-note "senders started here"
+    ws.emplace_back([&q, i] {  // want-note "senders started here"  want thread-unbounded-spawn "parameter 'n' of 'run_workers', whose value comes from its callers"
       q.push(i);  // want-note "concurrent send"
       finish(q, i);
     });
@@ -119,7 +119,7 @@ private:
 void gather_then_close(std::shared_ptr<Chan> results, int n) {
   std::vector<std::future<void>> tasks;
   for (int i = 0; i < n; ++i)
-    tasks.push_back(std::async(std::launch::async,
+    tasks.push_back(std::async(std::launch::async,  // want thread-unbounded-spawn "parameter 'n' of 'gather_then_close', whose value comes from its callers"
                                [results, i] { results->push(i); }));
   for (auto &t : tasks)
     t.get();
@@ -131,7 +131,7 @@ void report_joined(msd::channel<std::string> &lines, int shards) {
   {
     std::vector<std::jthread> workers;
     for (int s = 0; s < shards; ++s)
-      workers.emplace_back(
+      workers.emplace_back(  // want thread-unbounded-spawn "parameter 'shards' of 'report_joined', whose value comes from its callers"
           [&lines, s] { lines << "shard " + std::to_string(s); });
   }
   lines << std::string("end of report");
@@ -160,7 +160,7 @@ public:
   void collect(int n) {
     std::vector<std::thread> ts;
     for (int i = 0; i < n; ++i)
-      ts.emplace_back([this, i] { out_.push(std::to_string(i)); });
+      ts.emplace_back([this, i] { out_.push(std::to_string(i)); });  // want thread-unbounded-spawn "parameter 'n' of 'collect', whose value comes from its callers"
     for (auto &t : ts)
       t.join();
     out_.push("done");

@@ -82,7 +82,7 @@ void scoped_jthread_then_close(Chan &ch) {
 void pool_then_close(Chan &ch, int n) {
   std::vector<std::thread> pool;
   for (int i = 0; i < n; ++i)
-    pool.emplace_back([&ch, i] { ch.push(i); });
+    pool.emplace_back([&ch, i] { ch.push(i); });  // want thread-unbounded-spawn "parameter 'n' of 'pool_then_close', whose value comes from its callers"
   for (std::size_t i = 0; i < pool.size(); ++i)
     pool[i].join();
   ch.close();

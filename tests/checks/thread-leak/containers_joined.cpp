@@ -18,7 +18,7 @@ bool ready();
 void fan_out(int n) {
   std::vector<std::thread> ts;
   for (int i = 0; i < n; ++i)
-    ts.emplace_back(compute, i);
+    ts.emplace_back(compute, i);  // want thread-unbounded-spawn "parameter 'n' of 'fan_out', whose value comes from its callers"
   for (auto &t : ts)
     t.join();
 }
@@ -26,7 +26,7 @@ void fan_out(int n) {
 void fan_out_for_each(int n) {
   std::vector<std::thread> ts;
   for (int i = 0; i < n; ++i)
-    ts.push_back(std::thread([i] { compute(i); }));
+    ts.push_back(std::thread([i] { compute(i); }));  // want thread-unbounded-spawn "parameter 'n' of 'fan_out_for_each', whose value comes from its callers"
   std::for_each(ts.begin(), ts.end(), [](std::thread &t) { t.join(); });
 }
 

@@ -19,7 +19,7 @@ void record(int shard, int value);
 void score_shards(int shards) {
   std::vector<std::thread> workers;
   for (int i = 0; i < shards; ++i)
-    workers.emplace_back([&i] { record(i, score(i)); });  // want thread-loop-capture-by-ref "loop variable 'i' is captured by reference by a thread"
+    workers.emplace_back([&i] { record(i, score(i)); });  // want thread-loop-capture-by-ref "loop variable 'i' is captured by reference by a thread"  want thread-unbounded-spawn "parameter 'shards' of 'score_shards', whose value comes from its callers"
   for (auto &t : workers)
     t.join();
 }
@@ -49,7 +49,7 @@ public:
   int total(const std::vector<int> &shards) {
     std::vector<std::future<int>> parts;
     for (int shard : shards)
-      parts.push_back(std::async(std::launch::async, [&] { return score(shard); }));  // want thread-loop-capture-by-ref "loop variable 'shard'"
+      parts.push_back(std::async(std::launch::async, [&] { return score(shard); }));  // want thread-loop-capture-by-ref "loop variable 'shard'"  want thread-unbounded-spawn "parameter 'shards' of 'total', whose size comes from its callers"
     int sum = 0;
     for (auto &f : parts)
       sum += f.get();

@@ -159,13 +159,15 @@ int sum_all(const std::vector<Request> &requests) {
 }
 
 // 8. Fork-join over the caller's data: a thread per element, all joined
-//    before returning (reported only with report_fork_join: true), and a
-//    number of identical workers that share a queue.
+//    before returning. No caller is visible here, so the size is the
+//    callers' input and it is reported (fork_join_callers/ has the
+//    callers that bound it). And a number of identical workers that share
+//    a queue: a pool, whatever the count.
 int checksum_all(const std::vector<Request> &requests) {
   std::vector<int> sums(requests.size());
   std::vector<std::thread> workers;
   for (size_t i = 0; i < requests.size(); ++i)
-    workers.emplace_back([&sums, &requests, i] { sums[i] = checksum(requests[i]); });
+    workers.emplace_back([&sums, &requests, i] { sums[i] = checksum(requests[i]); });  // want thread-unbounded-spawn "parameter 'requests' of 'checksum_all', whose size comes from its callers"
   for (auto &t : workers)
     t.join();
   int total = 0;

@@ -6,7 +6,7 @@ bool IndexBuilder::build(const std::vector<Shard> &shards) {
   std::stop_source cancel; // want cancel-lost "the stop source 'cancel' is not requested to stop on all paths"
   std::vector<std::thread> local;
   for (const Shard &s : shards) {
-    local.emplace_back(index_shard, s, cancel.get_token()); // want-note "a token is handed out here"
+    local.emplace_back(index_shard, s, cancel.get_token()); // want-note "a token is handed out here"  want thread-unbounded-spawn "parameter 'shards' of 'build', whose size comes from its callers"
     if (disk_full()) {
       for (auto &t : local)
         t.detach();

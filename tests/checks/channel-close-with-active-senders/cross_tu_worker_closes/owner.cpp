@@ -11,7 +11,7 @@ std::vector<std::string> crawl_all(const std::vector<std::string> &sites) {
   Links links{64};
   std::vector<std::thread> ts;
   for (const auto &s : sites)
-    ts.emplace_back(crawl_site, std::ref(links), s);  // want-note "senders started here"
+    ts.emplace_back(crawl_site, std::ref(links), s);  // want-note "senders started here"  want thread-unbounded-spawn "parameter 'sites' of 'crawl_all', whose size comes from its callers"
   for (auto &t : ts)
     t.join();
   std::vector<std::string> out;

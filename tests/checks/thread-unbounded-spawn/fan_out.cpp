@@ -1,6 +1,7 @@
-// Fork-join loops, reported with report_fork_join: one thread per element of
-// a container the caller hands in (or a message carries) grows with the
-// input even when all are joined at the end. Splitting the input into chunks
+// Fork-join loops: one thread per element of a container the caller hands
+// in (or a message carries) grows with the input even when all are joined
+// at the end. No caller of these functions is visible, so the size is the
+// callers' input. Splitting the input into chunks
 // whose size scales with it (one chunk per hardware thread) runs as many
 // threads as chunks: a bound (analysis/CountOrigin). A fixed stride does not.
 #include <algorithm>
