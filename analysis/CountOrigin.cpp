@@ -3,6 +3,7 @@
 #include "AnalysisContext.h"
 #include "ApiModel.h"
 #include "ModelMatch.h"
+#include "SpawnLoops.h"
 
 #include "clang/AST/Decl.h"
 #include "clang/AST/DeclCXX.h"
@@ -182,13 +183,14 @@ CountOrigin combine(CountOrigin A, CountOrigin B) {
 
 // The objects whose size() an expression reads (through locals' initialisers
 // one level deep).
-void sizedObjects(const Expr *E, llvm::SmallVectorImpl<const Decl *> &Out,
-                  int Depth) {
+void sizedObjects(const Expr *E, const ModelSet &Models,
+                  llvm::SmallVectorImpl<const Decl *> &Out, int Depth) {
   if (!E || Depth > 2)
     return;
   anyNode(E, [&](const Stmt *S) {
     if (const auto *MC = dyn_cast<CXXMemberCallExpr>(S))
-      if (calleeNamed(MC, {"size", "length"}))
+      if (followsConvention(MC->getMethodDecl(), ModelSet::Convention::Size,
+                            Models))
         if (const Expr *O = MC->getImplicitObjectArgument()) {
           O = O->IgnoreParenImpCasts();
           if (const auto *DR = dyn_cast<DeclRefExpr>(O))
@@ -199,32 +201,9 @@ void sizedObjects(const Expr *E, llvm::SmallVectorImpl<const Decl *> &Out,
     if (const auto *DR = dyn_cast<DeclRefExpr>(S))
       if (const auto *V = dyn_cast<VarDecl>(DR->getDecl());
           V && V->hasLocalStorage() && V->getInit() && !isa<ParmVarDecl>(V))
-        sizedObjects(V->getInit(), Out, Depth + 1);
+        sizedObjects(V->getInit(), Models, Out, Depth + 1);
     return false;
   });
-}
-
-bool isRelational(const Expr *E) {
-  E = E->IgnoreParenImpCasts();
-  if (const auto *BO = dyn_cast<BinaryOperator>(E))
-    return BO->isRelationalOp();
-  if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(E))
-    return Op->getOperator() == OO_Less || Op->getOperator() == OO_Greater ||
-           Op->getOperator() == OO_LessEqual ||
-           Op->getOperator() == OO_GreaterEqual;
-  return false;
-}
-
-const Stmt *bodyOf(const Stmt *Loop) {
-  if (const auto *F = dyn_cast<ForStmt>(Loop))
-    return F->getBody();
-  if (const auto *R = dyn_cast<CXXForRangeStmt>(Loop))
-    return R->getBody();
-  if (const auto *W = dyn_cast<WhileStmt>(Loop))
-    return W->getBody();
-  if (const auto *D = dyn_cast<DoStmt>(Loop))
-    return D->getBody();
-  return nullptr;
 }
 
 } // namespace
@@ -289,16 +268,16 @@ CountOrigin CountOrigins::classify(const Expr *E, std::string &Desc,
     if (T->isConstantArrayType())
       return true;
     if (const CXXRecordDecl *RD = T->getAsCXXRecordDecl())
-      return modelName(RD) == "std::array" ||
-             TU.Models.isFixedSizeContainer(modelName(RD));
+      return TU.Models.isFixedSizeContainer(modelName(RD));
     return false;
   };
   if (E->getType()->isIntegralOrEnumerationType() &&
       E->isIntegerConstantExpr(AST))
     return CountOrigin::Constant;
-  if (anyNode(E, [](const Stmt *S) {
+  if (anyNode(E, [&](const Stmt *S) {
         const auto *C = dyn_cast<CallExpr>(S);
-        return C && calleeNamed(C, {"hardware_concurrency"});
+        const FunctionDecl *F = C ? C->getDirectCallee() : nullptr;
+        return F && TU.Models.isCoreCountFunction(modelName(F));
       }))
     return CountOrigin::Constant;
   // A braced list: as many elements as written.
@@ -335,7 +314,8 @@ CountOrigin CountOrigins::classify(const Expr *E, std::string &Desc,
           return CountOrigin::Constant;
       }
     if (const auto *MC = dyn_cast<CXXMemberCallExpr>(C))
-      if (calleeNamed(MC, {"size", "length", "count"})) {
+      if (followsConvention(MC->getMethodDecl(), ModelSet::Convention::Size,
+                            TU.Models)) {
         std::string Inner;
         CountOrigin B =
             classify(MC->getImplicitObjectArgument(), Inner, Depth + 1);
@@ -601,7 +581,7 @@ CountOrigin CountOrigins::relational(const Stmt *Loop, const Expr *Cond,
     R = F.RHS;
   } else if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(Cond)) {
     if (Op->getNumArgs() != 2 ||
-        (!isRelational(Op) && Op->getOperator() != OO_ExclaimEqual))
+        (!isRelationalComparison(Op) && Op->getOperator() != OO_ExclaimEqual))
       return CountOrigin::Unknown;
     L = Op->getArg(0);
     R = Op->getArg(1);
@@ -721,7 +701,7 @@ LoopOrigin CountOrigins::loopAt(const Stmt *Loop, int Depth) {
   }
   // Chunks whose size scales with the input: as many iterations as
   // chunks, not as items.
-  if (chunksItsInput(dyn_cast<ForStmt>(Loop))) {
+  if (chunksItsInput(dyn_cast<ForStmt>(Loop), TU.Models)) {
     O.Kind = CountOrigin::Constant;
     return O;
   }
@@ -752,7 +732,7 @@ LoopOrigin CountOrigins::loopAt(const Stmt *Loop, int Depth) {
     O.ReadLoop = true;
     return O;
   }
-  if (Reads(bodyOf(Loop))) {
+  if (Reads(SpawnLoops::loopBody(Loop))) {
     O.Kind = CountOrigin::Input;
     O.What = "one iteration per item read in the loop";
     O.ReadLoop = true;
@@ -761,7 +741,7 @@ LoopOrigin CountOrigins::loopAt(const Stmt *Loop, int Depth) {
   return O;
 }
 
-bool chunksItsInput(const ForStmt *Loop) {
+bool chunksItsInput(const ForStmt *Loop, const ModelSet &Models) {
   if (!Loop || !Loop->getCond() || !Loop->getInc())
     return false;
   const Expr *Step = nullptr;
@@ -784,8 +764,8 @@ bool chunksItsInput(const ForStmt *Loop) {
   if (!Step)
     return false;
   llvm::SmallVector<const Decl *, 2> InCond, InStep;
-  sizedObjects(Loop->getCond(), InCond, 0);
-  sizedObjects(Step, InStep, 0);
+  sizedObjects(Loop->getCond(), Models, InCond, 0);
+  sizedObjects(Step, Models, InStep, 0);
   for (const Decl *D : InStep)
     if (llvm::is_contained(InCond, D))
       return true;
@@ -840,6 +820,17 @@ bool partitionsByCount(const ForStmt *Loop, const Stmt *Body) {
     return false;
   };
   return Walk(Body);
+}
+
+bool isRelationalComparison(const Expr *E) {
+  E = E->IgnoreParenImpCasts();
+  if (const auto *BO = dyn_cast<BinaryOperator>(E))
+    return BO->isRelationalOp();
+  if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(E))
+    return Op->getOperator() == OO_Less || Op->getOperator() == OO_Greater ||
+           Op->getOperator() == OO_LessEqual ||
+           Op->getOperator() == OO_GreaterEqual;
+  return false;
 }
 
 } // namespace tether

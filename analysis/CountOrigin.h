@@ -43,6 +43,7 @@
 namespace tether {
 
 struct TUContext;
+class ModelSet;
 
 enum class CountOrigin { Constant, Input, Unknown };
 
@@ -121,12 +122,15 @@ private:
 // `v.size()` (`(v.size() + n - 1) / n`). It runs a number of times set by
 // the divisor, not by the input's size. A constant or unrelated step (64
 // items per iteration) still grows with the input and is not a chunking.
-bool chunksItsInput(const clang::ForStmt *Loop);
+bool chunksItsInput(const clang::ForStmt *Loop, const ModelSet &Models);
 
 // Threads started by `for (w = 0; w < n; ++w)` whose body takes every n-th
 // item from w on (`for (i = w; i < v.size(); i += n)`): the data is split
 // into n shares, one per thread — chunking by a count of workers, not a
 // thread per item. Loop is the spawn loop, Body the thread's code.
 bool partitionsByCount(const clang::ForStmt *Loop, const clang::Stmt *Body);
+
+// `<`, `>`, `<=`, `>=`, built in or overloaded: a loop bound's comparison.
+bool isRelationalComparison(const clang::Expr *E);
 
 } // namespace tether

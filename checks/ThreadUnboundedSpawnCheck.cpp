@@ -153,12 +153,10 @@ private:
           W == "thread join" || W == "future wait")
         return true;
     }
+    // A project's own semaphore, gate or handle: the wait convention.
     if (const auto *MC = dyn_cast<CXXMemberCallExpr>(C))
-      if (const CXXMethodDecl *MD = MC->getMethodDecl();
-          MD && MD->getIdentifier() &&
-          (MD->getName().starts_with("acquire") ||
-           MD->getName().starts_with("try_acquire") ||
-           MD->getName().starts_with("wait") || MD->getName() == "join"))
+      if (followsConvention(MC->getMethodDecl(), ModelSet::Convention::Wait,
+                            Ctx.tu().Models))
         return true;
     const FunctionDecl *Def = nullptr;
     if (Depth < 2 && C->getDirectCallee() &&
@@ -177,17 +175,6 @@ private:
     return anyNode(S, [](const Stmt *X) {
       return isa<ContinueStmt, BreakStmt, ReturnStmt, CXXThrowExpr>(X);
     });
-  }
-
-  static bool isRelational(const Expr *E) {
-    E = E->IgnoreParenImpCasts();
-    if (const auto *BO = dyn_cast<BinaryOperator>(E))
-      return BO->isRelationalOp();
-    if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(E))
-      return Op->getOperator() == OO_Less || Op->getOperator() == OO_Greater ||
-             Op->getOperator() == OO_LessEqual ||
-             Op->getOperator() == OO_GreaterEqual;
-    return false;
   }
 
   // A reference to an atomic, or to a variable or member that this
@@ -242,7 +229,7 @@ private:
         if (If->getCond() && exits(If->getThen()) &&
             anyNode(If->getCond(), [&](const Stmt *X) {
               const auto *E = dyn_cast<Expr>(X);
-              return E && isRelational(E) && anyNode(E, [&](const Stmt *Y) {
+              return E && isRelationalComparison(E) && anyNode(E, [&](const Stmt *Y) {
                        return isCounter(Ctx, Y);
                      });
             }))

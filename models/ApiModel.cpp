@@ -160,7 +160,8 @@ void ModelSet::index(const ApiModel &M) {
   }
   const ConventionsModel &C = M.Conventions;
   const std::vector<std::string> *Lists[] = {
-      &C.Insert, &C.Emplace, &C.ElementAccess, &C.Observe, &C.Unwrap};
+      &C.Insert, &C.Emplace, &C.ElementAccess, &C.Observe, &C.Unwrap,
+      &C.Wait,   &C.Size};
   ConventionGlobs.resize(std::size(Lists));
   for (size_t K = 0; K < std::size(Lists); ++K)
     for (const std::string &P : *Lists[K]) {
@@ -205,7 +206,8 @@ void ModelSet::index(const ApiModel &M) {
        {std::pair{&U.ReferenceWrappers, &ReferenceWrappers},
         std::pair{&U.ForEach, &ForEach},
         std::pair{&U.FixedSizeContainers, &FixedSize},
-        std::pair{&U.StreamBases, &StreamBases}})
+        std::pair{&U.StreamBases, &StreamBases},
+        std::pair{&U.CoreCounts, &CoreCounts}})
     for (const auto &N : *Names)
       (*Index)[N] = true;
 }
@@ -333,6 +335,9 @@ bool ModelSet::isFixedSizeContainer(const std::string &Q) const {
 }
 bool ModelSet::isStreamBase(const std::string &Q) const {
   return StreamBases.count(Q) != 0;
+}
+bool ModelSet::isCoreCountFunction(const std::string &Q) const {
+  return CoreCounts.count(Q) != 0;
 }
 bool ModelSet::isAtomicType(const std::string &Q) const {
   return AtomicTypes.count(Q) != 0;

@@ -190,6 +190,8 @@ struct ConventionsModel {
   std::vector<std::string> ElementAccess; // back, front, at
   std::vector<std::string> Observe;       // begin, size: no element handed out
   std::vector<std::string> Unwrap;        // get: the value held inside
+  std::vector<std::string> Wait;  // acquire*, wait*, join: blocks until a peer lets it go
+  std::vector<std::string> Size;  // size, length: how many elements
 };
 
 // Owning pointers. Shared ones keep what they point to alive in every copy.
@@ -206,6 +208,7 @@ struct UtilitiesModel {
   std::vector<std::string> ForEach;    // std::for_each(first, last, f)
   std::vector<std::string> FixedSizeContainers; // std::array
   std::vector<std::string> StreamBases; // std::ios_base
+  std::vector<std::string> CoreCounts; // std::thread::hardware_concurrency
 };
 
 // Atomic types: their operations write shared state without a lock, so a
@@ -283,7 +286,7 @@ public:
 
   // Conventions: Method matches the union of every model's globs.
   enum class Convention {
-    Insert, Emplace, ElementAccess, Observe, Unwrap
+    Insert, Emplace, ElementAccess, Observe, Unwrap, Wait, Size
   };
   bool follows(Convention C, const std::string &Method) const;
 
@@ -296,6 +299,7 @@ public:
   bool isForEachFunction(const std::string &Q) const;
   bool isFixedSizeContainer(const std::string &Q) const;
   bool isStreamBase(const std::string &Q) const;
+  bool isCoreCountFunction(const std::string &Q) const;
 
   // Atomics: whether Q is an atomic type, one that is boolean by itself,
   // and what a method of it or a free function does.
@@ -319,7 +323,7 @@ private:
   std::map<std::string, bool> GuardTypes, CallbackTypes;
   std::map<std::string, LockTag> LockTags;
   std::map<std::string, bool> OwnsQueries, ReferenceWrappers, ForEach,
-      FixedSize, StreamBases;
+      FixedSize, StreamBases, CoreCounts;
   std::map<std::string, Pos> SmartByType;
   std::map<std::string, std::pair<Pos, bool>> SmartFactories;
   std::vector<std::vector<llvm::GlobPattern>> ConventionGlobs;

@@ -296,10 +296,13 @@ template <> struct MappingTraits<ConventionsModel> {
     Io.mapOptional("element_access", C.ElementAccess);
     Io.mapOptional("observe", C.Observe);
     Io.mapOptional("unwrap", C.Unwrap);
+    Io.mapOptional("wait", C.Wait);
+    Io.mapOptional("size", C.Size);
   }
   static std::string validate(IO &, ConventionsModel &C) {
     for (const auto *L :
-         {&C.Insert, &C.Emplace, &C.ElementAccess, &C.Observe, &C.Unwrap})
+         {&C.Insert, &C.Emplace, &C.ElementAccess, &C.Observe, &C.Unwrap,
+          &C.Wait, &C.Size})
       if (std::string E = invalidGlobs(*L); !E.empty())
         return E;
     return "";
@@ -326,6 +329,7 @@ template <> struct MappingTraits<UtilitiesModel> {
     Io.mapOptional("for_each", U.ForEach);
     Io.mapOptional("fixed_size_containers", U.FixedSizeContainers);
     Io.mapOptional("stream_bases", U.StreamBases);
+    Io.mapOptional("core_counts", U.CoreCounts);
   }
 };
 

@@ -300,6 +300,14 @@ TEST(Models, LibraryVocabularyIsModelled) {
   EXPECT_TRUE(Set.isFixedSizeContainer("std::array"));
   EXPECT_FALSE(Set.isFixedSizeContainer("std::vector"));
   EXPECT_TRUE(Set.isStreamBase("std::ios_base"));
+  EXPECT_TRUE(Set.isCoreCountFunction("std::thread::hardware_concurrency"));
+  EXPECT_FALSE(Set.isCoreCountFunction("std::thread::get_id"));
+  // The wait and size conventions: any class's acquire/wait/join, size.
+  EXPECT_TRUE(Set.follows(ModelSet::Convention::Wait, "try_acquire_for"));
+  EXPECT_TRUE(Set.follows(ModelSet::Convention::Wait, "join"));
+  EXPECT_FALSE(Set.follows(ModelSet::Convention::Wait, "detach"));
+  EXPECT_TRUE(Set.follows(ModelSet::Convention::Size, "length"));
+  EXPECT_FALSE(Set.follows(ModelSet::Convention::Size, "capacity"));
   // Atomics: the types, what their methods and the free functions do.
   using AW = ModelSet::AtomicWrite;
   EXPECT_TRUE(Set.isAtomicType("std::atomic"));
