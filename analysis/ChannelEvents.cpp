@@ -47,13 +47,13 @@ public:
         noteJoins(Child);
         // `if (stopped_.exchange(true)) return;` guards what follows.
         if (const auto *If = dyn_cast<IfStmt>(Child))
-          if (isOnceCondition(If->getCond()) && leavesLoop(If->getThen()))
+          if (isOnceCondition(If->getCond(), Models) && leavesLoop(If->getThen()))
             ++OnceDepth;
       }
       OnceDepth = OnceMark;
       Joined.resize(Mark);
     } else if (const auto *If = dyn_cast<IfStmt>(S);
-               If && isOnceCondition(If->getCond())) {
+               If && isOnceCondition(If->getCond(), Models)) {
       walk(If->getInit(), false, InTry);
       walk(If->getConditionVariableDeclStmt(), false, InTry);
       walk(If->getCond(), true, InTry);
@@ -181,8 +181,8 @@ private:
   // receive the model says nothing about: only when the type cannot carry
   // an element (bool, an enum, std::optional) — a pointer or value tested
   // for null is a sentinel the producer sends, not a close.
-  static bool resultTellsClosed(const VarDecl *VD,
-                                const ReceiveClosedModel *Form) {
+  bool resultTellsClosed(const VarDecl *VD,
+                         const ReceiveClosedModel *Form) const {
     if (Form)
       return Form->Form == ClosedForm::Bool ||
              Form->Form == ClosedForm::Status ||
@@ -190,10 +190,7 @@ private:
     QualType T = VD->getType().getNonReferenceType().getCanonicalType();
     if (T->isBooleanType() || T->isEnumeralType())
       return true;
-    if (const auto *RD = T->getAsCXXRecordDecl())
-      return RD->isInStdNamespace() && RD->getIdentifier() &&
-             RD->getName() == "optional";
-    return false;
+    return isOptionalType(T, Models);
   }
 
   static bool refersTo(const Stmt *S, const VarDecl *VD) {

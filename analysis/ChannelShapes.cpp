@@ -14,7 +14,7 @@ namespace chan {
 
 namespace {
 // A condition that steps a counter: a decrement, an atomic read-modify-write.
-bool hasCounterStep(const Stmt *S);
+bool hasCounterStep(const Stmt *S, const ModelSet &Models);
 } // namespace
 
 // A callee whose body the analysis follows: user code. Library internals
@@ -102,7 +102,7 @@ unsigned countExits(const Stmt *S) {
 namespace {
 // A condition that is true for exactly one caller: a decrement, an atomic
 // read-modify-write or compare-exchange.
-bool hasCounterStep(const Stmt *S) {
+bool hasCounterStep(const Stmt *S, const ModelSet &Models) {
   if (!S || isa<LambdaExpr>(S))
     return false;
   if (const auto *UO = dyn_cast<UnaryOperator>(S))
@@ -113,11 +113,10 @@ bool hasCounterStep(const Stmt *S) {
       return true;
   if (const auto *MC = dyn_cast<CXXMemberCallExpr>(S))
     if (const CXXMethodDecl *MD = MC->getMethodDecl())
-      if (MD->getIdentifier() &&
-          (MD->getName() == "fetch_sub" || MD->getName() == "fetch_add"))
+      if (MD->getIdentifier() && Models.isAtomicStep(MD->getName().str()))
         return true;
   for (const Stmt *C : S->children())
-    if (hasCounterStep(C))
+    if (hasCounterStep(C, Models))
       return true;
   return false;
 }
@@ -127,29 +126,26 @@ bool hasCounterStep(const Stmt *S) {
 // A condition that is true for exactly one caller: an atomic exchange or
 // compare-exchange, or a counter step compared for equality
 // (`live.fetch_sub(1) == 1`, `--pending == 0`, `!--n`).
-bool isOnceCondition(const Stmt *S) {
+bool isOnceCondition(const Stmt *S, const ModelSet &Models) {
   if (!S || isa<LambdaExpr>(S))
     return false;
   if (const auto *MC = dyn_cast<CXXMemberCallExpr>(S))
     if (const CXXMethodDecl *MD = MC->getMethodDecl())
-      if (MD->getIdentifier()) {
-        StringRef N = MD->getName();
-        if (N == "exchange" || N == "test_and_set" ||
-            N.starts_with("compare_exchange"))
-          return true;
-      }
+      if (MD->getIdentifier() && Models.isAtomicClaim(MD->getName().str()))
+        return true;
   if (const auto *BO = dyn_cast<BinaryOperator>(S))
     if (BO->getOpcode() == BO_EQ &&
-        (hasCounterStep(BO->getLHS()) || hasCounterStep(BO->getRHS())))
+        (hasCounterStep(BO->getLHS(), Models) ||
+         hasCounterStep(BO->getRHS(), Models)))
       return true;
   if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(S))
-    if (Op->getOperator() == OO_EqualEqual && hasCounterStep(Op))
+    if (Op->getOperator() == OO_EqualEqual && hasCounterStep(Op, Models))
       return true;
   if (const auto *UO = dyn_cast<UnaryOperator>(S))
-    if (UO->getOpcode() == UO_LNot && hasCounterStep(UO->getSubExpr()))
+    if (UO->getOpcode() == UO_LNot && hasCounterStep(UO->getSubExpr(), Models))
       return true;
   for (const Stmt *C : S->children())
-    if (isOnceCondition(C))
+    if (isOnceCondition(C, Models))
       return true;
   return false;
 }

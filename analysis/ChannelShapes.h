@@ -49,10 +49,11 @@ bool leavesLoop(const clang::Stmt *Branch);
 // The number of statements that leave the loop whose body is S.
 unsigned countExits(const clang::Stmt *S);
 bool hasGoto(const clang::Stmt *S);
-// A condition that is true for exactly one caller: an atomic exchange or
-// compare-exchange, or a counter step compared for equality
-// (`live.fetch_sub(1) == 1`, `--pending == 0`, `!--n`).
-bool isOnceCondition(const clang::Stmt *S);
+// A condition that is true for exactly one caller: an atomic claim
+// (exchange, compare-exchange: the models' `claim`), or a counter step (`step`,
+// `--`) compared for equality (`live.fetch_sub(1) == 1`, `--pending == 0`,
+// `!--n`).
+bool isOnceCondition(const clang::Stmt *S, const ModelSet &Models);
 // A node that passes its operand's value on unchanged (casts, parentheses,
 // temporaries, copies).
 bool isWrapper(const clang::Stmt *S);

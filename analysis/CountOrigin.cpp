@@ -23,10 +23,6 @@ namespace {
 constexpr int MaxDepth = 6;
 constexpr int MaxCallerDepth = 3;
 
-bool calleeNamed(const CallExpr *C, std::initializer_list<StringRef> Names) {
-  return hasName(C ? C->getDirectCallee() : nullptr, Names);
-}
-
 // Looks through the implicit nodes around a value: casts, temporaries,
 // full-expression cleanups, parentheses.
 const Expr *strip(const Expr *E) {
@@ -302,12 +298,11 @@ CountOrigin CountOrigins::classify(const Expr *E, std::string &Desc,
   if (const auto *C = dyn_cast<CallExpr>(E)) {
     // std::move(v), std::ref(v): v itself.
     if (const FunctionDecl *FD = C->getDirectCallee();
-        FD && C->getNumArgs() == 1 && FD->getIdentifier() &&
-        (modelName(FD) == "std::move" || modelName(FD) == "std::forward" ||
-         TU.Models.isReferenceWrapperFunction(modelName(FD))))
+        FD && C->getNumArgs() == 1 &&
+        (isLanguageCast(FD) || isReferenceWrapperCall(C, TU.Models)))
       return classify(C->getArg(0), Desc, Depth + 1);
     // std::min(n, 8): bounded by the constant.
-    if (calleeNamed(C, {"min"}))
+    if (calleeFollows(C, ModelSet::Convention::Minimum, TU.Models))
       for (const Expr *A : C->arguments()) {
         std::string Ignored;
         if (classify(A, Ignored, Depth + 1) == CountOrigin::Constant)
@@ -494,21 +489,22 @@ CountOrigin CountOrigins::filled(const VarDecl *V, std::string &Desc,
         DeclLoops = Loops.size();
     if (const auto *MC = dyn_cast<CXXMemberCallExpr>(S);
         MC && referencedDecl(MC->getImplicitObjectArgument()) == V) {
-      StringRef M = MC->getMethodDecl() && MC->getMethodDecl()->getIdentifier()
-                        ? MC->getMethodDecl()->getName()
-                        : StringRef();
-      if ((M == "resize" || M == "assign") && MC->getNumArgs() >= 1 &&
+      auto Is = [&](ModelSet::Convention C) {
+        return calleeFollows(MC, C, TU.Models);
+      };
+      if (Is(ModelSet::Convention::Resize) && MC->getNumArgs() >= 1 &&
           MC->getArg(0)->getType()->isIntegralOrEnumerationType()) {
         std::string D;
         CountOrigin K = classify(MC->getArg(0), D, Depth + 1);
         Around(K, Name + " (resized to " + D + ")");
-      } else if ((M == "insert" || M == "append" || M == "assign") &&
+      } else if (Is(ModelSet::Convention::RangeInsert) &&
                  MC->getNumArgs() >= 2) {
         // A range: the size of the container it comes from.
         const auto *End =
             dyn_cast<CXXMemberCallExpr>(strip(MC->getArg(MC->getNumArgs() - 1)));
         std::string D;
-        CountOrigin K = End && calleeNamed(End, {"end", "cend"})
+        CountOrigin K = End && calleeFollows(End, ModelSet::Convention::End,
+                                             TU.Models)
                             ? classify(End->getImplicitObjectArgument(), D,
                                        Depth + 1)
                             : CountOrigin::Constant;
@@ -631,7 +627,7 @@ CountOrigin CountOrigins::relational(const Stmt *Loop, const Expr *Cond,
   // Iterator loops: `it != items.end()`.
   auto EndOf = [&](const Expr *E, std::string &D) -> std::optional<CountOrigin> {
     if (const auto *MC = dyn_cast<CXXMemberCallExpr>(E->IgnoreParenImpCasts()))
-      if (calleeNamed(MC, {"end", "cend"})) {
+      if (calleeFollows(MC, ModelSet::Convention::End, TU.Models)) {
         std::string Inner;
         CountOrigin K =
             classify(MC->getImplicitObjectArgument(), Inner, Depth + 1);
@@ -664,16 +660,13 @@ bool CountOrigins::readsInput(const CallExpr *C) const {
     if (Op->What == "IO wait" || Op->What == "channel receive" ||
         Op->What == "chan receive")
       return true;
-  if (calleeNamed(C, {"accept", "accept4", "pop", "try_pop", "wait_pop",
-                      "wait_and_pop", "wait_dequeue", "pull", "wait_pull",
-                      "receive", "recv", "recvfrom", "read", "read_some",
-                      "getline", "Next", "dequeue", "take"}))
+  if (calleeFollows(C, ModelSet::Convention::InputReads, Models))
     return true;
+  // `in >> n` on a stream.
   if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(C))
-    if (Op->getOperator() == OO_GreaterGreater && Op->getNumArgs() == 2)
-      if (const CXXRecordDecl *RD = designatedRecord(Op->getArg(0)->getType()))
-        if (modelName(RD).find("stream") != std::string::npos)
-          return true;
+    if (Op->getOperator() == OO_GreaterGreater && Op->getNumArgs() == 2 &&
+        isStreamType(Op->getArg(0)->getType(), Models))
+      return true;
   return false;
 }
 

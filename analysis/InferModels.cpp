@@ -146,14 +146,13 @@ bool isCondVarType(QualType T, const ModelSet &Models) {
   return B && B->Reason == "cond wait";
 }
 
-bool isAdd(llvm::StringRef N) {
-  return N == "push" || N == "push_back" || N == "push_front" ||
-         N == "emplace" || N == "emplace_back" || N == "emplace_front" ||
-         N == "insert";
+// An element put in (`push`, `emplace_back`) or taken out (`pop_front`,
+// `erase`): the models' `insert` and `remove` conventions.
+bool isAdd(llvm::StringRef N, const ModelSet &Models) {
+  return Models.follows(ModelSet::Convention::Insert, N.str());
 }
-bool isRemove(llvm::StringRef N) {
-  return N == "pop" || N == "pop_front" || N == "pop_back" || N == "erase" ||
-         N == "extract";
+bool isRemove(llvm::StringRef N, const ModelSet &Models) {
+  return Models.follows(ModelSet::Convention::Remove, N.str());
 }
 
 // What one method body does to the members.
@@ -234,7 +233,8 @@ private:
       llvm::StringRef N = FC->Name;
       QualType T = FC->Field->getType();
       if (isCondVarType(T, Models)) {
-        if (N == "wait" || N == "wait_for" || N == "wait_until") {
+        const CXXRecordDecl *CV = T.getCanonicalType()->getAsCXXRecordDecl();
+        if (Models.blockingForMethod(modelName(CV), N.str())) {
           MethodFacts::Wait W{FC->Field, N != "wait", {}};
           // The predicate: a lambda argument after the lock, else the loop
           // around the wait.
@@ -247,7 +247,7 @@ private:
           else if (!Conds.empty())
             fieldsIn(Conds.back(), W.PredicateFields);
           F.Waits.push_back(std::move(W));
-        } else if (N == "notify_one" || N == "notify_all") {
+        } else if (Models.follows(ModelSet::Convention::Wake, N.str())) {
           F.Notifies.insert(FC->Field);
         }
       } else if (isFlagType(T, Models)) {
@@ -255,9 +255,9 @@ private:
             !FC->Args.empty())
           if (auto V = boolLiteral(FC->Args[0]))
             F.FlagSets[FC->Field] = *V;
-      } else if (isAdd(N)) {
+      } else if (isAdd(N, Models)) {
         F.Adds.insert(FC->Field);
-      } else if (isRemove(N)) {
+      } else if (isRemove(N, Models)) {
         F.Removes.insert(FC->Field);
       }
       return;
@@ -594,6 +594,7 @@ const Expr *readOf(const Stmt *S, const FieldDecl *F) {
 // The ifs whose condition reads F and whose branch leaves the function, and
 // the adds to fields (`q_.push(x)`), in order, outside lambdas.
 void collectTestsAndPushes(const Stmt *S, const FieldDecl *Closed,
+                           const ModelSet &Models,
                            std::vector<const Expr *> &Tests,
                            std::vector<const Expr *> &Pushes) {
   if (!S || isa<LambdaExpr>(S))
@@ -602,11 +603,11 @@ void collectTestsAndPushes(const Stmt *S, const FieldDecl *Closed,
     if (const Expr *R = readOf(If->getCond(), Closed);
         R && (leavesFunction(If->getThen()) || leavesFunction(If->getElse())))
       Tests.push_back(R);
-  if (auto FC = fieldCall(S); FC && isAdd(FC->Name) &&
+  if (auto FC = fieldCall(S); FC && isAdd(FC->Name, Models) &&
                               FC->Field != Closed)
     Pushes.push_back(cast<Expr>(S));
   for (const Stmt *C : S->children())
-    collectTestsAndPushes(C, Closed, Tests, Pushes);
+    collectTestsAndPushes(C, Closed, Models, Tests, Pushes);
 }
 } // namespace
 
@@ -627,7 +628,7 @@ std::optional<UnlockedClosedTest> unlockedClosedTest(FunctionAnalyses &FA,
   if (!Closed)
     return std::nullopt;
   std::vector<const Expr *> Tests, Pushes;
-  collectTestsAndPushes(MD->getBody(), Closed, Tests, Pushes);
+  collectTestsAndPushes(MD->getBody(), Closed, Models, Tests, Pushes);
   if (Tests.empty() || Pushes.empty())
     return std::nullopt;
   const LockState &LS = FA.lockState();

@@ -3,6 +3,7 @@
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/DeclTemplate.h"
 #include "clang/AST/ExprCXX.h"
+#include "clang/Basic/Builtins.h"
 
 using namespace clang;
 
@@ -129,16 +130,41 @@ bool isCancelCallbackType(QualType T, const ModelSet &Models) {
   return RD && Models.isCancelCallbackType(modelName(RD));
 }
 
-// std::move and std::forward are casts the language defines in the
-// library ([expr.static.cast] spelled as a function); std::ref, std::cref
-// and std::as_const only wrap their argument. This takes no ModelSet (it is
-// called from everywhere an expression is peeled), so the names stay here.
-static bool isStdUtility(const FunctionDecl *FD) {
-  if (!FD || !FD->isInStdNamespace() || !FD->getIdentifier())
+bool isLanguageCast(const FunctionDecl *FD) {
+  if (!FD || FD->getNumParams() != 1)
     return false;
-  StringRef N = FD->getName();
-  return N == "move" || N == "forward" || N == "ref" || N == "cref" ||
-         N == "as_const";
+  switch (FD->getBuiltinID()) {
+  case Builtin::BImove:
+  case Builtin::BIforward:
+  case Builtin::BIas_const:
+    return true;
+  default:
+    break;
+  }
+  return FD->isInStdNamespace() && FD->getIdentifier() &&
+         (FD->getName() == "move" || FD->getName() == "forward" ||
+          FD->getName() == "as_const");
+}
+
+bool returnsReferenceWrapper(const FunctionDecl *FD) {
+  if (!FD || FD->getNumParams() != 1)
+    return false;
+  QualType P = FD->getParamDecl(0)->getType();
+  if (!P->isLValueReferenceType())
+    return false;
+  QualType Obj = P.getNonReferenceType().getCanonicalType().getUnqualifiedType();
+  const CXXRecordDecl *R = FD->getReturnType()->getAsCXXRecordDecl();
+  if (!R || !R->hasDefinition())
+    return false;
+  for (const NamedDecl *D : R->getVisibleConversionFunctions())
+    if (const auto *Conv = dyn_cast<CXXConversionDecl>(D->getUnderlyingDecl())) {
+      QualType To = Conv->getConversionType();
+      if (To->isLValueReferenceType() &&
+          To.getNonReferenceType().getCanonicalType().getUnqualifiedType() ==
+              Obj)
+        return true;
+    }
+  return false;
 }
 
 const Expr *stripWrappers(const Expr *E) {
@@ -155,7 +181,9 @@ const Expr *stripWrappers(const Expr *E) {
           Op->getNumArgs() == 1)
         E = Op->getArg(0);
     } else if (const auto *Call = dyn_cast<CallExpr>(E)) {
-      if (Call->getNumArgs() == 1 && isStdUtility(Call->getDirectCallee()))
+      if (Call->getNumArgs() == 1 &&
+          (isLanguageCast(Call->getDirectCallee()) ||
+           returnsReferenceWrapper(Call->getDirectCallee())))
         E = Call->getArg(0);
     } else if (const auto *UO = dyn_cast<UnaryOperator>(E)) {
       if (UO->getOpcode() == UO_AddrOf || UO->getOpcode() == UO_Deref)
@@ -205,10 +233,7 @@ const Expr *stripTemporaries(const Expr *E, StripOptions Opts) {
     } else if (const auto *Call = dyn_cast<CallExpr>(E);
                Call && Opts.MoveForward) {
       // Casts the language defines, spelled as library functions.
-      const FunctionDecl *F = Call->getDirectCallee();
-      if (Call->getNumArgs() == 1 && F && F->isInStdNamespace() &&
-          F->getIdentifier() &&
-          (F->getName() == "move" || F->getName() == "forward"))
+      if (Call->getNumArgs() == 1 && isLanguageCast(Call->getDirectCallee()))
         E = Call->getArg(0);
     }
     if (E == Prev)
@@ -458,9 +483,14 @@ bool isPoolWaitAll(const CXXMemberCallExpr *Call, const SpawnModel &Pool) {
   return !Name.empty() && matchesAnyGlob(Pool.WaitAll, Name);
 }
 
-bool followsConvention(const CXXMethodDecl *MD, ModelSet::Convention C,
+bool followsConvention(const FunctionDecl *FD, ModelSet::Convention C,
                        const ModelSet &Models) {
-  return MD && MD->getIdentifier() && Models.follows(C, MD->getName().str());
+  return FD && FD->getIdentifier() && Models.follows(C, FD->getName().str());
+}
+
+bool calleeFollows(const CallExpr *Call, ModelSet::Convention C,
+                   const ModelSet &Models) {
+  return Call && followsConvention(Call->getDirectCallee(), C, Models);
 }
 
 bool isContainerInsert(const CallExpr *Call, const ModelSet &Models) {
@@ -511,6 +541,11 @@ bool isForEachCall(const CallExpr *Call, const ModelSet &Models) {
 bool isFixedSizeContainerType(QualType T, const ModelSet &Models) {
   const CXXRecordDecl *RD = valueRecord(T);
   return RD && Models.isFixedSizeContainer(modelName(RD));
+}
+
+bool isOptionalType(QualType T, const ModelSet &Models) {
+  const CXXRecordDecl *RD = valueRecord(T);
+  return RD && RD->getIdentifier() && Models.isOptionalType(modelName(RD));
 }
 
 bool isStreamType(QualType T, const ModelSet &Models) {

@@ -119,8 +119,11 @@ bool isPoolWaitAll(const clang::CXXMemberCallExpr *Call,
 
 // Conventions (the models' `conventions:`): the standard library's method
 // names, which user classes follow too, on an object of any class.
-bool followsConvention(const clang::CXXMethodDecl *MD,
+bool followsConvention(const clang::FunctionDecl *FD,
                        ModelSet::Convention C, const ModelSet &Models);
+// The same for the direct callee of a call (`min(n, 8)`, `q.pop()`).
+bool calleeFollows(const clang::CallExpr *Call, ModelSet::Convention C,
+                   const ModelSet &Models);
 // `v.push_back(x)`, `m.emplace(k, v)`, `s.insert(x)`: puts an element in.
 bool isContainerInsert(const clang::CallExpr *Call, const ModelSet &Models);
 // `v[i]` (the language's subscript), `v.back()`, `v.at(i)`: gives one out.
@@ -141,6 +144,8 @@ bool isReferenceWrapperCall(const clang::CallExpr *Call,
 bool isForEachCall(const clang::CallExpr *Call, const ModelSet &Models);
 // std::array: a container whose size is part of its type.
 bool isFixedSizeContainerType(clang::QualType T, const ModelSet &Models);
+// std::optional and the like (`optionals`): empty, or one value.
+bool isOptionalType(clang::QualType T, const ModelSet &Models);
 // A stream: a class that is, or derives from, a `stream_bases` type.
 bool isStreamType(clang::QualType T, const ModelSet &Models);
 // `channel_op_status::success` for a channel whose model lists it in
@@ -165,6 +170,16 @@ struct HandleOp {
 };
 std::optional<HandleOp> matchHandleOp(const clang::Expr *E,
                                       const ModelSet &Models);
+
+// std::move and std::forward: casts the language defines ([utility]),
+// spelled as library functions. Clang knows them as builtins; the names
+// are the answer only where builtins are off (-fno-builtin).
+bool isLanguageCast(const clang::FunctionDecl *FD);
+// A function handing back a wrapper that refers to its one argument
+// (std::ref, boost::cref): it takes the argument by reference and its
+// result converts to a reference to the argument's type. Read off the
+// declarations, so it needs no model.
+bool returnsReferenceWrapper(const clang::FunctionDecl *FD);
 
 // Strips parens, implicit casts, temporaries, std::ref/cref/move and
 // functional casts: the expression a value "really" is.

@@ -161,8 +161,7 @@ bool addressTaken(const Stmt *S, const VarDecl *VD) {
         if (!F || I - Shift >= F->getNumParams())
           return true; // through a pointer, or variadic
         if (NonConstRef(F->getParamDecl(I - Shift)->getType()) ||
-            (F->isInStdNamespace() && F->getIdentifier() &&
-             (F->getName() == "ref" || F->getName() == "cref")))
+            returnsReferenceWrapper(F))
           return true;
       }
   }

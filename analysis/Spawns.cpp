@@ -18,10 +18,7 @@ namespace {
 // functions (not an API a model describes).
 bool isStdMove(const Expr *E) {
   const auto *C = dyn_cast<CallExpr>(E);
-  if (!C || C->getNumArgs() != 1)
-    return false;
-  const FunctionDecl *FD = C->getDirectCallee();
-  return FD && FD->isInStdNamespace() && hasName(FD, {"move", "forward"});
+  return C && C->getNumArgs() == 1 && isLanguageCast(C->getDirectCallee());
 }
 
 // Nodes between a value and the place that uses it: the value "flows"

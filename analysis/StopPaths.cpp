@@ -138,9 +138,8 @@ bool containsCall(const Stmt *S) {
     return false;
   if (const auto *C = dyn_cast<CallExpr>(S)) {
     const FunctionDecl *FD = C->getDirectCallee();
-    // std::move / std::forward / std::ref are not value sources.
-    if (!(FD && FD->isInStdNamespace() && FD->getIdentifier() &&
-          (FD->getName() == "move" || FD->getName() == "forward")))
+    // std::move / std::forward are not value sources.
+    if (!isLanguageCast(FD))
       return true;
   }
   if (const auto *CE = dyn_cast<CXXConstructExpr>(S))

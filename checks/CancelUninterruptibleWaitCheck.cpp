@@ -172,7 +172,7 @@ private:
       return;
     if (const auto *MC = dyn_cast<CXXMemberCallExpr>(S))
       if (const CXXMethodDecl *MD = MC->getMethodDecl())
-        if (MD->getIdentifier() && MD->getName().starts_with("notify"))
+        if (followsConvention(MD, ModelSet::Convention::Wake, Models))
           if (const ValueDecl *D =
                   objectDecl(MC->getImplicitObjectArgument()))
             Out.NotifiedOnStop.insert(canonicalDecl(D));
@@ -359,12 +359,18 @@ private:
       return;
     const CXXRecordDecl *CvType =
         designatedRecord(MC->getImplicitObjectArgument()->getType());
+    // The cv's own model has token overloads (std::condition_variable_any),
+    // or one replaces it (std::condition_variable).
     bool Interruptible = false;
+    const InterruptibleWaitModel *Replacement = nullptr;
     if (CvType)
       for (const ApiModel &M : Ctx.tu().Models.models())
-        for (const InterruptibleWaitModel &W : M.Cancellation.InterruptibleWaits)
+        for (const InterruptibleWaitModel &W : M.Cancellation.InterruptibleWaits) {
           if (W.Type == modelName(CvType))
             Interruptible = true;
+          if (llvm::is_contained(W.Replaces, modelName(CvType)))
+            Replacement = &W;
+        }
     std::string CvName = nameOf(Cv);
     std::string What = CvName.empty() ? "the condition variable"
                                       : "'" + CvName + "'";
@@ -378,8 +384,11 @@ private:
     else
       Msg = "wait on " + What + " (" +
             (CvType ? modelName(CvType) : std::string("condition variable")) +
-            ") cannot be interrupted by a stop request; use "
-            "std::condition_variable_any and wait(lock, token, pred)";
+            ") cannot be interrupted by a stop request; use " +
+            (Replacement ? Replacement->Type
+                         : std::string("a condition variable whose wait "
+                                       "takes the token,")) +
+            " and wait(lock, token, pred)";
     DiagBuilder D = Ctx.report(info(), callLoc(C), Msg, C);
     D.range(C->getSourceRange());
     tokenNote(D, Token);
@@ -388,16 +397,19 @@ private:
              "stop is checked here, but no std::stop_callback notifies " +
                  What + " when stop is requested");
     if (PredBody && !TokName.empty())
-      fixIt(Ctx, D, MC, B, Cv, CvKey, Interruptible, TokName);
+      fixIt(Ctx, D, B, Cv, CvKey, CvType, Interruptible ? nullptr : Replacement,
+            Interruptible, TokName);
   }
 
   // condition_variable -> condition_variable_any and the token passed to
   // the wait, when the variable is declared in this file and every use of
   // it is a wait or a notify.
-  void fixIt(FunctionContext &Ctx, DiagBuilder &D, const CXXMemberCallExpr *MC,
-             const BlockingOp &B, const ValueDecl *Cv, const Decl *CvKey,
-             bool Interruptible, const std::string &TokName) {
-    if (!Cv || !CvKey || B.Released.size() != 1)
+  void fixIt(FunctionContext &Ctx, DiagBuilder &D, const BlockingOp &B,
+             const ValueDecl *Cv, const Decl *CvKey, const CXXRecordDecl *CvType,
+             const InterruptibleWaitModel *Replacement, bool Interruptible,
+             const std::string &TokName) {
+    if (!Cv || !CvKey || !CvType || B.Released.size() != 1 ||
+        (!Interruptible && !Replacement))
       return;
     const SourceManager &SM = Ctx.ast().getSourceManager();
     const LangOptions &LO = Ctx.ast().getLangOpts();
@@ -407,9 +419,14 @@ private:
     if (DD->getDeclContext()->isDependentContext() &&
         !isa<FieldDecl>(DD))
       return;
-    // Every use is a wait/notify, and this is the only wait without token.
-    static const std::set<std::string> Compatible = {
-        "wait", "wait_for", "wait_until", "notify_one", "notify_all"};
+    // Every use is a wait or a wake (which the replacement has too), and
+    // this is the only wait without token.
+    const ModelSet &Models = Ctx.tu().Models;
+    std::string CvName = modelName(CvType);
+    auto Compatible = [&](const std::string &Method) {
+      return Models.blockingForMethod(CvName, Method) ||
+             Models.follows(ModelSet::Convention::Wake, Method);
+    };
     auto Refs = Index->Refs.find(CvKey);
     if (Refs == Index->Refs.end())
       return;
@@ -417,7 +434,7 @@ private:
       if (Index->Covered.count(R))
         continue; // a lambda capture
       auto It = Index->ObjectOf.find(R);
-      if (It == Index->ObjectOf.end() || !Compatible.count(It->second))
+      if (It == Index->ObjectOf.end() || !Compatible(It->second))
         return;
     }
     if (Index->PlainWaits[CvKey] != 1)
@@ -439,14 +456,23 @@ private:
           SM, LO);
       if (TypeR.isInvalid())
         return;
+      // Spelled qualified (`std::condition_variable`) or, under a
+      // using-directive, by its last name when the replacement lives in the
+      // same namespace.
       llvm::StringRef TypeText = Lexer::getSourceText(TypeR, SM, LO);
-      if (TypeText != "std::condition_variable" &&
-          TypeText != "condition_variable")
+      llvm::StringRef From(CvName), To(Replacement->Type);
+      auto [FromNs, FromLast] = From.rsplit("::");
+      auto [ToNs, ToLast] = To.rsplit("::");
+      std::string NewText;
+      if (TypeText == From)
+        NewText = To.str();
+      else if (TypeText == FromLast && FromNs == ToNs)
+        NewText = ToLast.str();
+      else
         return;
-      D.fixReplace(TypeR, TypeText.str() + "_any");
+      D.fixReplace(TypeR, NewText);
     }
     D.fixReplace(LockR, LockText + ", " + TokName);
-    (void)MC;
   }
 
   // -- channels ------------------------------------------------------------

@@ -4,6 +4,7 @@
 #include "Limits.h"
 #include "SafeIO.h"
 
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include <algorithm>
 #include "llvm/Support/SourceMgr.h"
@@ -160,8 +161,13 @@ void ModelSet::index(const ApiModel &M) {
   }
   const ConventionsModel &C = M.Conventions;
   const std::vector<std::string> *Lists[] = {
-      &C.Insert, &C.Emplace, &C.ElementAccess, &C.Observe, &C.Unwrap,
-      &C.Wait,   &C.Size};
+      &C.Insert,  &C.Emplace,     &C.ElementAccess, &C.Observe,
+      &C.Unwrap,  &C.Wait,        &C.Size,          &C.Remove,
+      &C.Resize,  &C.RangeInsert, &C.End,           &C.Minimum,
+      &C.InputReads, &C.Factories, &C.Wake};
+  static_assert(std::size(Lists) ==
+                    static_cast<size_t>(Convention::Wake) + 1,
+                "one list per Convention, in its order");
   ConventionGlobs.resize(std::size(Lists));
   for (size_t K = 0; K < std::size(Lists); ++K)
     for (const std::string &P : *Lists[K]) {
@@ -187,7 +193,9 @@ void ModelSet::index(const ApiModel &M) {
     AtomicTypes[T] = AtomicFlags[T] = true;
   for (const auto &[Names, Globs] : {std::pair{&A.Set, &AtomicSet},
                                      std::pair{&A.Update, &AtomicUpdate},
-                                     std::pair{&A.Read, &AtomicRead}})
+                                     std::pair{&A.Read, &AtomicRead},
+                                     std::pair{&A.Claim, &AtomicClaim},
+                                     std::pair{&A.Step, &AtomicStep}})
     for (const std::string &P : *Names) {
       if (auto G = llvm::GlobPattern::create(P))
         Globs->push_back(std::move(*G));
@@ -207,7 +215,8 @@ void ModelSet::index(const ApiModel &M) {
         std::pair{&U.ForEach, &ForEach},
         std::pair{&U.FixedSizeContainers, &FixedSize},
         std::pair{&U.StreamBases, &StreamBases},
-        std::pair{&U.CoreCounts, &CoreCounts}})
+        std::pair{&U.CoreCounts, &CoreCounts},
+        std::pair{&U.Optionals, &Optionals}})
     for (const auto &N : *Names)
       (*Index)[N] = true;
 }
@@ -339,6 +348,9 @@ bool ModelSet::isStreamBase(const std::string &Q) const {
 bool ModelSet::isCoreCountFunction(const std::string &Q) const {
   return CoreCounts.count(Q) != 0;
 }
+bool ModelSet::isOptionalType(const std::string &Q) const {
+  return Optionals.count(Q) != 0;
+}
 bool ModelSet::isAtomicType(const std::string &Q) const {
   return AtomicTypes.count(Q) != 0;
 }
@@ -354,11 +366,21 @@ ModelSet::AtomicWrite ModelSet::atomicMethod(const std::string &Method) const {
       return AtomicWrite::Update;
   return AtomicWrite::None;
 }
-bool ModelSet::isAtomicRead(const std::string &Method) const {
-  for (const auto &G : AtomicRead)
-    if (G.match(Method))
+static bool matchesAny(const std::vector<llvm::GlobPattern> &Globs,
+                       const std::string &Name) {
+  for (const auto &G : Globs)
+    if (G.match(Name))
       return true;
   return false;
+}
+bool ModelSet::isAtomicRead(const std::string &Method) const {
+  return matchesAny(AtomicRead, Method);
+}
+bool ModelSet::isAtomicClaim(const std::string &Method) const {
+  return matchesAny(AtomicClaim, Method);
+}
+bool ModelSet::isAtomicStep(const std::string &Method) const {
+  return matchesAny(AtomicStep, Method);
 }
 ModelSet::AtomicWrite ModelSet::atomicFunction(const std::string &Q) const {
   for (const std::string &P : AtomicPrefixes) {

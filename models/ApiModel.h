@@ -106,6 +106,10 @@ struct InterruptibleWaitModel {
   std::vector<std::string> Methods;
   // The ones among Methods that return after a timeout (wait_for).
   std::vector<std::string> Timed;
+  // Types it replaces as it is, with the same waits and wakes plus the
+  // token overloads (std::condition_variable for condition_variable_any):
+  // the fix-it for a wait on one of them.
+  std::vector<std::string> Replaces;
 };
 
 struct CancellationModel {
@@ -192,6 +196,19 @@ struct ConventionsModel {
   std::vector<std::string> Unwrap;        // get: the value held inside
   std::vector<std::string> Wait;  // acquire*, wait*, join: blocks until a peer lets it go
   std::vector<std::string> Size;  // size, length: how many elements
+  std::vector<std::string> Remove;  // pop*, erase: take an element out
+  std::vector<std::string> Resize;  // resize(n), assign(n, v): n elements
+  std::vector<std::string> RangeInsert; // insert/append/assign(first, last)
+  std::vector<std::string> End;     // end, cend: the past-the-end iterator
+  std::vector<std::string> Minimum; // min(a, b): at most either argument
+  // Calls whose result was read from outside the program (accept, recv,
+  // getline, a queue's pop): a count taken from them comes from input.
+  std::vector<std::string> InputReads;
+  // Functions that make an object elsewhere and hand it back (make_*).
+  std::vector<std::string> Factories;
+  // Methods that wake a condition variable's waiters (notify_one): Go's
+  // Cond.Signal and Cond.Broadcast.
+  std::vector<std::string> Wake;
 };
 
 // Owning pointers. Shared ones keep what they point to alive in every copy.
@@ -209,6 +226,7 @@ struct UtilitiesModel {
   std::vector<std::string> FixedSizeContainers; // std::array
   std::vector<std::string> StreamBases; // std::ios_base
   std::vector<std::string> CoreCounts; // std::thread::hardware_concurrency
+  std::vector<std::string> Optionals;  // std::optional: empty or one value
 };
 
 // Atomic types: their operations write shared state without a lock, so a
@@ -219,6 +237,11 @@ struct AtomicsModel {
   std::vector<std::string> Set;    // methods (globs) that set the value: store
   std::vector<std::string> Update; // read-modify-writes (globs): fetch_*
   std::vector<std::string> Read;   // methods (globs) that read it: load
+  // Read-modify-writes whose result tells exactly one caller it was first
+  // (exchange, test_and_set, compare_exchange*).
+  std::vector<std::string> Claim;
+  // Read-modify-writes that step a counter (fetch_add, fetch_sub).
+  std::vector<std::string> Step;
   // Free functions named prefix + method (+ `_explicit`), acting on the
   // object their first argument points to: std::atomic_fetch_sub_explicit.
   std::vector<std::string> FunctionPrefixes;
@@ -286,7 +309,8 @@ public:
 
   // Conventions: Method matches the union of every model's globs.
   enum class Convention {
-    Insert, Emplace, ElementAccess, Observe, Unwrap, Wait, Size
+    Insert, Emplace, ElementAccess, Observe, Unwrap, Wait, Size, Remove,
+    Resize, RangeInsert, End, Minimum, InputReads, Factories, Wake
   };
   bool follows(Convention C, const std::string &Method) const;
 
@@ -300,6 +324,7 @@ public:
   bool isFixedSizeContainer(const std::string &Q) const;
   bool isStreamBase(const std::string &Q) const;
   bool isCoreCountFunction(const std::string &Q) const;
+  bool isOptionalType(const std::string &Q) const;
 
   // Atomics: whether Q is an atomic type, one that is boolean by itself,
   // and what a method of it or a free function does.
@@ -308,6 +333,8 @@ public:
   bool isAtomicFlagType(const std::string &Q) const;
   AtomicWrite atomicMethod(const std::string &Method) const;
   bool isAtomicRead(const std::string &Method) const;
+  bool isAtomicClaim(const std::string &Method) const;
+  bool isAtomicStep(const std::string &Method) const;
   AtomicWrite atomicFunction(const std::string &QualName) const;
 
   // Pointers into Models' vectors are invalidated by add(); indexes store
@@ -323,12 +350,13 @@ private:
   std::map<std::string, bool> GuardTypes, CallbackTypes;
   std::map<std::string, LockTag> LockTags;
   std::map<std::string, bool> OwnsQueries, ReferenceWrappers, ForEach,
-      FixedSize, StreamBases, CoreCounts;
+      FixedSize, StreamBases, CoreCounts, Optionals;
   std::map<std::string, Pos> SmartByType;
   std::map<std::string, std::pair<Pos, bool>> SmartFactories;
   std::vector<std::vector<llvm::GlobPattern>> ConventionGlobs;
   std::map<std::string, bool> AtomicTypes, AtomicFlags;
-  std::vector<llvm::GlobPattern> AtomicSet, AtomicUpdate, AtomicRead;
+  std::vector<llvm::GlobPattern> AtomicSet, AtomicUpdate, AtomicRead,
+      AtomicClaim, AtomicStep;
   std::vector<std::string> AtomicPrefixes; // longest first
 };
 

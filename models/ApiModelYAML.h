@@ -208,6 +208,7 @@ template <> struct MappingTraits<InterruptibleWaitModel> {
     Io.mapRequired("type", W.Type);
     Io.mapRequired("methods", W.Methods);
     Io.mapOptional("timed", W.Timed);
+    Io.mapOptional("replaces", W.Replaces);
   }
   static std::string validate(IO &, InterruptibleWaitModel &W) {
     for (const std::string &T : W.Timed)
@@ -298,11 +299,20 @@ template <> struct MappingTraits<ConventionsModel> {
     Io.mapOptional("unwrap", C.Unwrap);
     Io.mapOptional("wait", C.Wait);
     Io.mapOptional("size", C.Size);
+    Io.mapOptional("remove", C.Remove);
+    Io.mapOptional("resize", C.Resize);
+    Io.mapOptional("range_insert", C.RangeInsert);
+    Io.mapOptional("end", C.End);
+    Io.mapOptional("minimum", C.Minimum);
+    Io.mapOptional("input_reads", C.InputReads);
+    Io.mapOptional("factories", C.Factories);
+    Io.mapOptional("wake", C.Wake);
   }
   static std::string validate(IO &, ConventionsModel &C) {
     for (const auto *L :
          {&C.Insert, &C.Emplace, &C.ElementAccess, &C.Observe, &C.Unwrap,
-          &C.Wait, &C.Size})
+          &C.Wait, &C.Size, &C.Remove, &C.Resize, &C.RangeInsert, &C.End,
+          &C.Minimum, &C.InputReads, &C.Factories, &C.Wake})
       if (std::string E = invalidGlobs(*L); !E.empty())
         return E;
     return "";
@@ -330,6 +340,7 @@ template <> struct MappingTraits<UtilitiesModel> {
     Io.mapOptional("fixed_size_containers", U.FixedSizeContainers);
     Io.mapOptional("stream_bases", U.StreamBases);
     Io.mapOptional("core_counts", U.CoreCounts);
+    Io.mapOptional("optionals", U.Optionals);
   }
 };
 
@@ -340,10 +351,12 @@ template <> struct MappingTraits<AtomicsModel> {
     Io.mapOptional("set", A.Set);
     Io.mapOptional("update", A.Update);
     Io.mapOptional("read", A.Read);
+    Io.mapOptional("claim", A.Claim);
+    Io.mapOptional("step", A.Step);
     Io.mapOptional("function_prefixes", A.FunctionPrefixes);
   }
   static std::string validate(IO &, AtomicsModel &A) {
-    for (const auto *L : {&A.Set, &A.Update, &A.Read})
+    for (const auto *L : {&A.Set, &A.Update, &A.Read, &A.Claim, &A.Step})
       if (std::string E = invalidGlobs(*L); !E.empty())
         return E;
     return "";
@@ -365,6 +378,8 @@ template <> struct MappingTraits<BlockingModel> {
       return "a blocking model names exactly one of 'type' and 'function'";
     if (!B.Type.empty() && B.Methods.empty())
       return "a blocking model with 'type' needs 'methods'";
+    if (B.Type.empty() && !B.Arrive.empty())
+      return "'arrive' names methods: it needs 'type'";
     if (B.NeverReturns && B.WaitsForWork)
       return "a blocking model that never returns cannot also return once "
              "its work is done ('never_returns' with 'waits_for_work')";

@@ -98,11 +98,10 @@ bool ClassUses::VisitCXXNewExpr(CXXNewExpr *NE) {
   return true;
 }
 bool ClassUses::VisitCallExpr(CallExpr *CE) {
-  // make_shared<T>(), make_unique<T>(): objects made elsewhere.
+  // make_shared<T>(), make_unique<T>(), any factory the models' `factories`
+  // convention names: objects made elsewhere.
   if (const FunctionDecl *FD = CE->getDirectCallee();
-      FD && FD->getIdentifier() &&
-      (FD->getName().starts_with("make_") ||
-       FD->getName().starts_with("allocate_")))
+      followsConvention(FD, ModelSet::Convention::Factories, Models))
     if (const TemplateArgumentList *TA = FD->getTemplateSpecializationArgs())
       for (const TemplateArgument &A : TA->asArray())
         if (A.getKind() == TemplateArgument::Type)

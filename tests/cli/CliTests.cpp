@@ -1474,6 +1474,50 @@ TEST(Fix, AppliesFixAndLeavesTheRestAlone) {
       << Again;
 }
 
+// cancel-uninterruptible-wait's fix-it: the condition variable becomes the
+// model's replacement (std::condition_variable -> _any, spelled as the code
+// spells it) and the wait gets the token; the fixed code is clean.
+TEST(Fix, UninterruptibleWaitGetsTheReplacementAndTheToken) {
+  const std::string Head = R"(#include <condition_variable>
+#include <mutex>
+#include <queue>
+#include <stop_token>
+#include <thread>
+)";
+  const std::string Body = R"(  void post(int v) {
+    { std::lock_guard<std::mutex> g(mu_); items_.push(v); }
+    cv_.notify_one();
+  }
+  void run(std::stop_token st) {
+    while (!st.stop_requested()) {
+      std::unique_lock<std::mutex> lk(mu_);
+      cv_.wait(lk, [this] { return !items_.empty(); });
+      items_.pop();
+    }
+  }
+  std::mutex mu_;
+  std::queue<int> items_;
+)";
+  Sandbox Box;
+  Box.write("qualified.cpp", Head + "struct Worker {\n" + Body +
+                                 "  std::condition_variable cv_;\n};\n");
+  Box.write("unqualified.cpp", Head + "using namespace std;\nstruct Worker {\n" +
+                                   Body + "  condition_variable cv_;\n};\n");
+  Box.compileDb({"qualified.cpp", "unqualified.cpp"});
+  Result R = Box.tether({"check", "-p", ".", "--checks=cancel-uninterruptible-wait",
+                         "--fix"});
+  EXPECT_EQ(R.Status, 1) << R;
+  EXPECT_NE(R.Err.find("tether: applied 4 fix-its in 2 files"), std::string::npos)
+      << R;
+  std::string Q = Box.read("qualified.cpp"), U = Box.read("unqualified.cpp");
+  EXPECT_NE(Q.find("  std::condition_variable_any cv_;\n"), std::string::npos) << Q;
+  EXPECT_NE(Q.find("cv_.wait(lk, st, [this]"), std::string::npos) << Q;
+  EXPECT_NE(U.find("  condition_variable_any cv_;\n"), std::string::npos) << U;
+  EXPECT_NE(U.find("cv_.wait(lk, st, [this]"), std::string::npos) << U;
+  Result Again = Box.tether({"check", "-p", ".", "--checks=cancel-uninterruptible-wait"});
+  EXPECT_EQ(Again.Status, 0) << Again;
+}
+
 TEST(Fix, DryRunPrintsDiffAndChangesNothing) {
   Sandbox Box;
   Box.write("loop.cpp", LoopCpp);

@@ -319,3 +319,134 @@ void f(boost::fibers::buffered_channel<int> &ch, std::condition_variable_any &cv
   EXPECT_EQ(interruptibleWaitOf(member(S, "pop", FD->getBody())->getMethodDecl(), M),
             nullptr);
 }
+
+TEST(ModelMatch, LanguageCastsAndReferenceWrappersNeedNoNames) {
+  std::string Code = std::string(Prelude) + R"(
+#include <utility>
+namespace acme {
+template <typename T> struct ref_wrapper {
+  T *p;
+  operator T &() const { return *p; }
+};
+template <typename T> ref_wrapper<T> ref(T &x) { return {&x}; }
+template <typename T> struct holder { T v; };
+template <typename T> holder<T> hold(T &x) { return {x}; }
+template <typename T> T &&move(T &x) { return static_cast<T &&>(x); }
+} // namespace acme
+struct Job { int n; };
+void f(Job h) {
+  Job j = std::forward<Job &>(h);
+  Job a = std::move(h);
+  const Job &b = std::as_const(h);
+  Job c = acme::move(h);
+  auto d = std::ref(h);
+  auto e = std::cref(h);
+  auto g = acme::ref(h);
+  auto k = acme::hold(h);
+  (void)j; (void)a; (void)b; (void)c; (void)d; (void)e; (void)g; (void)k;
+}
+)";
+  for (bool Builtins : {true, false}) {
+    SCOPED_TRACE(Builtins ? "builtins on" : "-fno-builtin");
+    std::vector<std::string> Args = defaultArgs();
+    if (!Builtins)
+      Args.push_back("-fno-builtin");
+    Snippet S(Code, Args);
+    const FunctionDecl *FD = S.function("f");
+    ASSERT_TRUE(FD);
+    auto Callee = [&](llvm::StringRef Name, size_t I = 0) -> const FunctionDecl * {
+      auto Calls = S.calls(Name, FD->getBody());
+      return I < Calls.size() ? Calls[I]->getDirectCallee() : nullptr;
+    };
+    auto Moves = S.calls("move", FD->getBody());
+    ASSERT_EQ(Moves.size(), 2u);
+    EXPECT_TRUE(isLanguageCast(Moves[0]->getDirectCallee()));
+    EXPECT_FALSE(isLanguageCast(Moves[1]->getDirectCallee()))
+        << "a function of the same name elsewhere";
+    EXPECT_TRUE(isLanguageCast(Callee("as_const")));
+    EXPECT_TRUE(isLanguageCast(Callee("forward")));
+
+    auto Refs = S.calls("ref", FD->getBody());
+    ASSERT_EQ(Refs.size(), 2u);
+    EXPECT_TRUE(returnsReferenceWrapper(Refs[0]->getDirectCallee()));
+    EXPECT_TRUE(returnsReferenceWrapper(Refs[1]->getDirectCallee()))
+        << "any function handing back a wrapper that converts to T&";
+    EXPECT_TRUE(returnsReferenceWrapper(Callee("cref")));
+    EXPECT_FALSE(returnsReferenceWrapper(Callee("hold")))
+        << "a copy of the argument, not a reference to it";
+    EXPECT_FALSE(returnsReferenceWrapper(Moves[0]->getDirectCallee()));
+  }
+}
+
+TEST(ModelMatch, ConventionsOfFunctionsAndAtomicsComeFromTheModels) {
+  std::string Code = std::string(Prelude) + R"(
+#include <algorithm>
+#include <atomic>
+#include <optional>
+#include <string>
+#include <iostream>
+namespace acme {
+struct Conn { int read_frame(); };
+template <typename T> std::unique_ptr<T> build(int);
+} // namespace acme
+struct Job {};
+int f(std::vector<int> &v, std::atomic<int> &n, std::atomic<bool> &once,
+      std::optional<int> o, acme::Conn &c, std::condition_variable &cv) {
+  std::string line;
+  std::getline(std::cin, line);
+  int k = std::min<int>(v.size(), 8);
+  (void)std::make_unique<Job>();
+  (void)acme::build<Job>(1);
+  cv.notify_all();
+  if (once.exchange(true)) return 0;
+  if (n.fetch_sub(1) == 1) return 1;
+  return c.read_frame() + k + v.end()[-1] + (o ? *o : 0);
+}
+)";
+  Snippet S(Code);
+  const FunctionDecl *FD = S.function("f");
+  ASSERT_TRUE(FD);
+  const ModelSet &M = S.models();
+  using C = ModelSet::Convention;
+  auto First = [&](llvm::StringRef Name) -> const CallExpr * {
+    auto Calls = S.calls(Name, FD->getBody());
+    return Calls.empty() ? nullptr : Calls.front();
+  };
+  EXPECT_TRUE(calleeFollows(First("getline"), C::InputReads, M));
+  EXPECT_FALSE(calleeFollows(First("read_frame"), C::InputReads, M));
+  EXPECT_TRUE(calleeFollows(First("min"), C::Minimum, M));
+  EXPECT_TRUE(calleeFollows(First("end"), C::End, M));
+  EXPECT_TRUE(calleeFollows(First("make_unique"), C::Factories, M));
+  EXPECT_FALSE(calleeFollows(First("build"), C::Factories, M));
+  EXPECT_TRUE(calleeFollows(First("notify_all"), C::Wake, M));
+  EXPECT_TRUE(M.isAtomicClaim("exchange"));
+  EXPECT_TRUE(M.isAtomicClaim("compare_exchange_strong"));
+  EXPECT_FALSE(M.isAtomicClaim("store"));
+  EXPECT_TRUE(M.isAtomicStep("fetch_sub"));
+  EXPECT_FALSE(M.isAtomicStep("fetch_or"));
+  EXPECT_TRUE(isOptionalType(paramType(FD, 3), M));
+  EXPECT_FALSE(isOptionalType(paramType(FD, 0), M));
+
+  // A project that says its own names.
+  ModelSet Mine;
+  std::string Err;
+  llvm::raw_string_ostream OS(Err);
+  ASSERT_TRUE(Mine.addBuiltins(OS));
+  auto User = parseModel("library: acme\n"
+                         "conventions:\n"
+                         "  input_reads: [read_frame]\n"
+                         "  factories: [build]\n",
+                         "acme.yaml", OS);
+  ASSERT_TRUE(User) << Err;
+  Mine.add(std::move(*User));
+  Snippet U(Code, defaultArgs(), Mine);
+  const FunctionDecl *UF = U.function("f");
+  ASSERT_TRUE(UF);
+  EXPECT_TRUE(calleeFollows(U.calls("read_frame", UF->getBody()).front(),
+                            C::InputReads, Mine));
+  EXPECT_TRUE(calleeFollows(U.calls("build", UF->getBody()).front(),
+                            C::Factories, Mine));
+  EXPECT_TRUE(calleeFollows(U.calls("getline", UF->getBody()).front(),
+                            C::InputReads, Mine))
+      << "a user model adds names, it does not replace the standard's";
+}

@@ -435,6 +435,26 @@ TEST(Models, MalformedVocabularyIsAnError) {
                    "utilities:\n"
                    "  reference_wraps: [my::ref]\n");
   EXPECT_NE(Err.find("user.yaml:3:3: error: "), std::string::npos) << Err;
+  // The conventions of functions and the atomics' claims are globs.
+  Err = parseError("library: mine\n"
+                   "conventions:\n"
+                   "  input_reads: [\"read[\"]\n");
+  EXPECT_NE(Err.find("'read[' is not a valid name pattern"), std::string::npos)
+      << Err;
+  Err = parseError("library: mine\n"
+                   "atomics:\n"
+                   "  claim: [\"cas[\"]\n");
+  EXPECT_NE(Err.find("'cas[' is not a valid name pattern"), std::string::npos)
+      << Err;
+  // `arrive` names methods of the waited-on type.
+  Err = parseError("library: mine\n"
+                   "blocking:\n"
+                   "  - function: my::wait_all\n"
+                   "    reason: latch wait\n"
+                   "    arrive: [done]\n");
+  EXPECT_NE(Err.find("'arrive' names methods: it needs 'type'"),
+            std::string::npos)
+      << Err;
 }
 
 TEST(Models, NeverReturningOperations) {
