@@ -83,8 +83,10 @@ SourcePoint toSourcePoint(const SourceManager &SM, SourceLocation Loc) {
   OptionalFileEntryRef FE = SM.getFileEntryRefForID(FID);
   if (!FE)
     return P;
+  // Relative names are relative to the compile command's directory (the
+  // file manager's working directory), not to where tether runs.
   llvm::SmallString<256> Path(FE->getName());
-  llvm::sys::fs::make_absolute(Path);
+  SM.getFileManager().makeAbsolutePath(Path);
   llvm::sys::path::remove_dots(Path, /*remove_dot_dot=*/true);
   P.File = std::string(Path);
   P.Line = SM.getSpellingLineNumber(Loc);

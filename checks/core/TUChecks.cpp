@@ -67,9 +67,10 @@ size_t LinkedFacts::functions() const { return L ? L->size() : 0; }
 
 namespace {
 
-std::string absPath(llvm::StringRef P) {
+// Relative to the compile command's directory, as clang sees the file.
+std::string absPath(llvm::StringRef P, FileManager &FM) {
   llvm::SmallString<256> S(P);
-  llvm::sys::fs::make_absolute(S);
+  FM.makeAbsolutePath(S);
   llvm::sys::path::remove_dots(S, true);
   return std::string(S);
 }
@@ -124,7 +125,7 @@ private:
       Want = true;
     } else if ((SystemHeaders || !SM.isInSystemHeader(Loc)) && HeaderFilter) {
       if (OptionalFileEntryRef FE = SM.getFileEntryRefForID(FID)) {
-        std::string Path = absPath(FE->getName());
+        std::string Path = absPath(FE->getName(), SM.getFileManager());
         Want = HeaderFilter->match(Path) &&
                !(ExcludeHeaderFilter && ExcludeHeaderFilter->match(Path));
       }

@@ -663,6 +663,39 @@ TEST(Suppression, NolintForms) {
   EXPECT_EQ(Kept[0]["line"], 27) << summary(J["findings"]);
 }
 
+// A compile database written relative to its directory (as Bazel's and
+// some generators' are), and tether run from elsewhere: file names are
+// relative to the command's directory, so the findings name the right
+// files and their NOLINT comments are read.
+TEST(Suppression, RelativeDatabaseFromAnotherDirectory) {
+  Sandbox Box;
+  const std::string Loop = R"(#include <thread>
+#include <vector>
+void record(int shard);
+void start(std::vector<std::thread> &ts) {
+  for (int i = 0; i < 4; ++i)
+    ts.emplace_back([&i] { record(i); });
+}
+void quiet(std::vector<std::thread> &ts) {
+  for (int i = 0; i < 4; ++i)
+    ts.emplace_back([&i] { record(i); }); // NOLINT(thread-loop-capture-by-ref)
+}
+)";
+  Box.write("proj/src/loop.cpp", Loop);
+  json DB = json::array();
+  DB.push_back({{"directory", Box.path("proj").string()},
+                {"file", "src/loop.cpp"},
+                {"arguments", {TETHER_TEST_CXX, "-std=c++20", "-c", "src/loop.cpp"}}});
+  Box.write("proj/build/compile_commands.json", DB.dump(2));
+  json J = runJson(Box, {"check", "-p", "proj/build",
+                         "--checks=thread-loop-capture-by-ref"},
+                   1);
+  ASSERT_EQ(J["findings"].size(), 1u) << summary(J["findings"]);
+  EXPECT_EQ(J["findings"][0]["file"], "proj/src/loop.cpp")
+      << summary(J["findings"]);
+  EXPECT_EQ(J["findings"][0]["line"], 6) << summary(J["findings"]);
+}
+
 TEST(Suppression, UnusedSuppressionReported) {
   Sandbox Box;
   Box.write("chan.h", ChanH);
