@@ -312,7 +312,8 @@ private:
 };
 
 // The closed form a receive method's signature and body give, if certain.
-std::optional<ReceiveClosedModel> closedFormOf(const MethodFacts &M) {
+std::optional<ReceiveClosedModel> closedFormOf(const MethodFacts &M,
+                                                const ModelSet &Models) {
   ReceiveClosedModel R;
   R.Methods = {M.Name};
   QualType T = M.MD->getReturnType();
@@ -320,7 +321,7 @@ std::optional<ReceiveClosedModel> closedFormOf(const MethodFacts &M) {
     R.Form = ClosedForm::Bool;
     return R;
   }
-  if (typeName(T) == "std::optional") {
+  if (Models.isOptionalType(typeName(T))) { // also std::optional<T> in a template
     R.Form = ClosedForm::Optional;
     return R;
   }
@@ -489,7 +490,7 @@ std::optional<ChannelModel> inferChannel(const CXXRecordDecl *RD,
   // The closed form of each receive.
   for (const MethodFacts &M : Methods)
     if (ReceiveNames.count(M.Name))
-      if (auto R = closedFormOf(M))
+      if (auto R = closedFormOf(M, Models))
         C.ReceiveClosed.push_back(std::move(*R));
   // is_closed: a const query of the flag.
   for (const MethodFacts &M : Methods)

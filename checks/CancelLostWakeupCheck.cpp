@@ -205,7 +205,7 @@ public:
         }
       } else if (RD && isDurationLike(RD)) {
         Timed = true;
-        if (modelName(RD) == "std::chrono::time_point" &&
+        if (Models.isTimePointType(modelName(RD)) &&
             fixedDeadline(Bodies.back(), C, A))
           Deadline = true;
       } else if (RD || A->getType()->isFunctionPointerType()) {

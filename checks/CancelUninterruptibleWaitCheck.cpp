@@ -523,7 +523,8 @@ private:
 
   // -- sleeps --------------------------------------------------------------
   // Milliseconds of a constant duration expression, if it is one.
-  static std::optional<double> constantMs(const Expr *E, ASTContext &AST) {
+  static std::optional<double> constantMs(const Expr *E, ASTContext &AST,
+                                          const ModelSet &Models) {
     if (!E || E->isValueDependent())
       return std::nullopt;
     E = E->IgnoreParenImpCasts();
@@ -532,10 +533,10 @@ private:
     // now() + d: the duration added.
     if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(E);
         Op && Op->getOperator() == OO_Plus && Op->getNumArgs() == 2)
-      return constantMs(Op->getArg(1), AST);
+      return constantMs(Op->getArg(1), AST, Models);
     const CXXRecordDecl *RD = E->getType()->getAsCXXRecordDecl();
     const auto *Spec = dyn_cast_or_null<ClassTemplateSpecializationDecl>(RD);
-    if (!Spec || modelName(Spec) != "std::chrono::duration")
+    if (!Spec || !Models.isDurationType(modelName(Spec)))
       return std::nullopt;
     const TemplateArgumentList &TA = Spec->getTemplateArgs();
     if (TA.size() < 2 || TA[1].getKind() != TemplateArgument::Type)
@@ -569,7 +570,8 @@ private:
                   const CallExpr *C) {
     if (C->getNumArgs() < 1)
       return;
-    std::optional<double> Ms = constantMs(C->getArg(0), Ctx.ast());
+    std::optional<double> Ms =
+        constantMs(C->getArg(0), Ctx.ast(), Ctx.tu().Models);
     if (!Ms)
       return;
     double Max =

@@ -188,7 +188,7 @@ private:
     if (!D || !isa<VarDecl, FieldDecl>(D))
       return false;
     if (const CXXRecordDecl *RD = D->getType()->getAsCXXRecordDecl())
-      if (modelName(RD) == "std::atomic")
+      if (Ctx.tu().Models.isAtomicType(modelName(RD)))
         return true;
     auto Names = [&](const Expr *E) {
       if (!E)

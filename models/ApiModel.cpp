@@ -216,7 +216,9 @@ void ModelSet::index(const ApiModel &M) {
         std::pair{&U.FixedSizeContainers, &FixedSize},
         std::pair{&U.StreamBases, &StreamBases},
         std::pair{&U.CoreCounts, &CoreCounts},
-        std::pair{&U.Optionals, &Optionals}})
+        std::pair{&U.Optionals, &Optionals},
+        std::pair{&U.Durations, &Durations},
+        std::pair{&U.TimePoints, &TimePoints}})
     for (const auto &N : *Names)
       (*Index)[N] = true;
 }
@@ -350,6 +352,12 @@ bool ModelSet::isCoreCountFunction(const std::string &Q) const {
 }
 bool ModelSet::isOptionalType(const std::string &Q) const {
   return Optionals.count(Q) != 0;
+}
+bool ModelSet::isDurationType(const std::string &Q) const {
+  return Durations.count(Q) != 0;
+}
+bool ModelSet::isTimePointType(const std::string &Q) const {
+  return TimePoints.count(Q) != 0;
 }
 bool ModelSet::isAtomicType(const std::string &Q) const {
   return AtomicTypes.count(Q) != 0;

@@ -227,6 +227,10 @@ struct UtilitiesModel {
   std::vector<std::string> StreamBases; // std::ios_base
   std::vector<std::string> CoreCounts; // std::thread::hardware_concurrency
   std::vector<std::string> Optionals;  // std::optional: empty or one value
+  // duration<Rep, Period> (Period a ratio<Num, Den> of seconds) and
+  // time_point<Clock, Duration>: a timeout and a deadline.
+  std::vector<std::string> Durations;
+  std::vector<std::string> TimePoints;
 };
 
 // Atomic types: their operations write shared state without a lock, so a
@@ -325,6 +329,8 @@ public:
   bool isStreamBase(const std::string &Q) const;
   bool isCoreCountFunction(const std::string &Q) const;
   bool isOptionalType(const std::string &Q) const;
+  bool isDurationType(const std::string &Q) const;
+  bool isTimePointType(const std::string &Q) const;
 
   // Atomics: whether Q is an atomic type, one that is boolean by itself,
   // and what a method of it or a free function does.
@@ -350,7 +356,8 @@ private:
   std::map<std::string, bool> GuardTypes, CallbackTypes;
   std::map<std::string, LockTag> LockTags;
   std::map<std::string, bool> OwnsQueries, ReferenceWrappers, ForEach,
-      FixedSize, StreamBases, CoreCounts, Optionals;
+      FixedSize, StreamBases, CoreCounts, Optionals, Durations,
+      TimePoints;
   std::map<std::string, Pos> SmartByType;
   std::map<std::string, std::pair<Pos, bool>> SmartFactories;
   std::vector<std::vector<llvm::GlobPattern>> ConventionGlobs;

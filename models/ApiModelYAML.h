@@ -341,6 +341,8 @@ template <> struct MappingTraits<UtilitiesModel> {
     Io.mapOptional("stream_bases", U.StreamBases);
     Io.mapOptional("core_counts", U.CoreCounts);
     Io.mapOptional("optionals", U.Optionals);
+    Io.mapOptional("durations", U.Durations);
+    Io.mapOptional("time_points", U.TimePoints);
   }
 };
 
