@@ -15,8 +15,9 @@ them has a finding at each), CheckOptions reach the checks as the same
 options do in .tether.yaml, and invalid options are configuration errors.
 
 list: `clang-tidy --list-checks` with the plugin lists exactly the checks
-docs/clang-tidy.md offers, and the page's two tables together name every
-check `tether check --list-checks` knows, once.
+docs/clang-tidy.md offers, the page's two tables together name every check
+`tether check --list-checks` knows, once, and `--dump-config` shows every
+option those checks declare, with its default.
 """
 import argparse
 import json
@@ -347,6 +348,23 @@ def listing(a):
     both = sorted(offered + excluded)
     if both != known:
         fail("docs/clang-tidy.md names %s; tether has %s" % (both, known))
+    # --dump-config lists every option the offered checks declare, with its
+    # default (the tether-<id>.<option> keys CheckOptions takes).
+    p = run([a.tether, "check", "--list-options"])
+    declared = {}
+    for l in p.stdout.splitlines():
+        parts = l.split("\t")
+        if len(parts) >= 3 and parts[0].split(".")[0] in offered:
+            declared["tether-" + parts[0]] = parts[2].strip('"')
+    p = run([a.clang_tidy, "-load", a.plugin, "--dump-config",
+             "-checks=-*,tether-*"])
+    dumped = dict(re.findall(r"^\s+(tether-[a-z-]+\.[a-z_]+): '(.*)'$",
+                             p.stdout, re.M))
+    if dumped != declared:
+        fail("--dump-config gives %s; the checks declare %s"
+             % (dumped, declared))
+    if not declared:
+        fail("the offered checks declare no options to compare")
     # A plain clang-tidy run (no -load) has none of them.
     p = run([a.clang_tidy, "--list-checks", "-checks=-*,tether-*"],
             ok_codes=(0, 1))
