@@ -4,9 +4,11 @@
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
+# clang-tidy-19 runs the clang-tidy plugin's tests (tests/clang-tidy); the
+# plugin itself builds from libclang-19-dev's clang-tidy headers.
 packages=(cmake ninja-build ccache g++ clang-19 llvm-19-dev libclang-19-dev
           nlohmann-json3-dev libgtest-dev libclang-rt-19-dev python3 libboost-fiber-dev libboost-thread-dev
-          libasio-dev libboost1.81-doc time)
+          libasio-dev libboost1.81-doc time clang-tidy-19)
 # The runtime's test programs and integration targets.
 if [ -f "$here/runtime/apt-packages.txt" ]; then
   while read -r p; do

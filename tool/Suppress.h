@@ -3,6 +3,8 @@
 //   // NOLINTNEXTLINE(channel-*)
 //   // NOLINTBEGIN(check) ... // NOLINTEND(check)
 // A bare NOLINT (no list) suppresses every tether finding on its line. A
+// check is named by its id or, as the clang-tidy plugin names it, by
+// tether-<id> (`NOLINT(tether-channel-double-close)`, `NOLINT(tether-*)`). A
 // NOLINT whose list names a tether check but suppresses nothing is reported
 // (`unused-suppression`): stale suppressions hide the next real bug.
 #pragma once

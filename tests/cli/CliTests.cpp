@@ -696,6 +696,47 @@ void quiet(std::vector<std::thread> &ts) {
   EXPECT_EQ(J["findings"][0]["line"], 6) << summary(J["findings"]);
 }
 
+// The clang-tidy plugin's names (tether-<id>) suppress too: one comment
+// serves `tether check` and clang-tidy.
+TEST(Suppression, ClangTidyNames) {
+  Sandbox Box;
+  Box.write("chan.h", ChanH);
+  Box.write("tidy.cpp", R"(#include "chan.h"
+void same_line(Chan &ch) {
+  ch.close();
+  ch.push(1);  // NOLINT(tether-channel-send-after-close)
+}
+void next_line(Chan &ch) {
+  ch.close();
+  // NOLINTNEXTLINE(tether-channel-*)
+  ch.push(2);
+}
+void glob(Chan &ch) {
+  ch.close();
+  ch.push(3);  // NOLINT(bugprone-use-after-move, tether-*)
+}
+void other_tool(Chan &ch) {
+  ch.close();
+  ch.push(4);  // NOLINT(tether-channel-double-close)
+}
+void not_tether(Chan &ch) {
+  ch.close();
+  ch.push(5);  // NOLINT(channel-send-after-close-tether)
+}
+)");
+  Box.compileDb({"tidy.cpp"});
+  json J = runJson(Box, {"check", "-p", "."}, 1);
+  auto Kept = select(J["findings"], "channel-send-after-close", "tidy.cpp");
+  ASSERT_EQ(Kept.size(), 2u) << summary(J["findings"]);
+  EXPECT_EQ(Kept[0]["line"], 17) << summary(J["findings"]);
+  EXPECT_EQ(Kept[1]["line"], 21) << summary(J["findings"]);
+  // The NOLINT naming tether-channel-double-close names a tether check and
+  // suppresses nothing.
+  auto Unused = select(J["findings"], "unused-suppression", "tidy.cpp");
+  ASSERT_EQ(Unused.size(), 1u) << summary(J["findings"]);
+  EXPECT_EQ(Unused[0]["line"], 17);
+}
+
 TEST(Suppression, UnusedSuppressionReported) {
   Sandbox Box;
   Box.write("chan.h", ChanH);

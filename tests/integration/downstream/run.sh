@@ -35,6 +35,20 @@ cmake -S "$here" -B "$tmp/b" -G Ninja -DCMAKE_CXX_COMPILER="$cxx" -DCMAKE_PREFIX
   -DCMAKE_BUILD_TYPE=Debug >"$tmp/configure.log" 2>&1 || { cat "$tmp/configure.log"; fail "configure"; }
 [ "$(cat "$tmp/b/tether-location.txt")" = "$prefix/bin/tether" ] ||
   fail "tether::tether is $(cat "$tmp/b/tether-location.txt"), not the installed $prefix/bin/tether"
+# The clang-tidy plugin: installed next to the runtime when it was built,
+# tether::tidy names it, and the installed module loads into clang-tidy-19
+# (its libraries found from the prefix) with the documented checks.
+if [ -e "$build/lib/libtetherTidy.so" ]; then
+  [ -e "$prefix/lib/libtetherTidy.so" ] || fail "not installed: lib/libtetherTidy.so"
+  [ "$(cat "$tmp/b/tidy-location.txt" 2>/dev/null)" = "$prefix/lib/libtetherTidy.so" ] ||
+    fail "tether::tidy is '$(cat "$tmp/b/tidy-location.txt" 2>/dev/null)', not $prefix/lib/libtetherTidy.so"
+  if command -v clang-tidy-19 >/dev/null 2>&1; then
+    clang-tidy-19 -load "$prefix/lib/libtetherTidy.so" --list-checks -checks='-*,tether-*' \
+      >"$tmp/tidy-list.txt" 2>&1 || { cat "$tmp/tidy-list.txt"; fail "the installed plugin does not load"; }
+    grep -q '^ *tether-cancel-lost$' "$tmp/tidy-list.txt" ||
+      { cat "$tmp/tidy-list.txt"; fail "the installed plugin does not offer tether-cancel-lost"; }
+  fi
+fi
 cmake --build "$tmp/b" >"$tmp/build.log" 2>&1 || { cat "$tmp/build.log"; fail "build"; }
 [ -f "$tmp/b/compile_commands.json" ] || fail "no compile_commands.json"
 "$tmp/b/app" || fail "app exited with $?"
