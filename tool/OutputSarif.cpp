@@ -299,9 +299,9 @@ private:
     if (Steps.empty())
       return std::nullopt;
 
-    unsigned NumThreads = std::max<size_t>(F.Threads.size(), 1);
+    size_t NumThreads = std::max<size_t>(F.Threads.size(), 1);
     for (const Step &S : Steps)
-      NumThreads = std::max(NumThreads, S.Thread + 1);
+      NumThreads = std::max(NumThreads, size_t(S.Thread) + 1);
     std::vector<Array> PerThread(NumThreads);
     bool SeveralThreads = llvm::any_of(
         Steps, [&](const Step &S) { return S.Thread != Steps[0].Thread; });
@@ -313,7 +313,7 @@ private:
       PerThread[Steps[I].Thread].push_back(std::move(L));
     }
     Array ThreadFlows;
-    for (unsigned T = 0; T < NumThreads; ++T) {
+    for (size_t T = 0; T < NumThreads; ++T) {
       if (PerThread[T].empty())
         continue;
       Object Flow;
