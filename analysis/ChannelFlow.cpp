@@ -38,8 +38,10 @@ struct PendingSend {
   int Thread;
   const ChanEvent *Send;
   const ChanEvent *GaveUp = nullptr;
+  int GaveUpThread = -1; // where GaveUp runs, as Party::Thread
   bool operator==(const PendingSend &O) const {
-    return Thread == O.Thread && Send == O.Send && GaveUp == O.GaveUp;
+    return Thread == O.Thread && Send == O.Send && GaveUp == O.GaveUp &&
+           GaveUpThread == O.GaveUpThread;
   }
 };
 
@@ -119,8 +121,10 @@ void mergeInto(State &Into, const State &From) {
                            });
     if (It == Into.Pending.end())
       Into.Pending.push_back(P);
-    else if (!It->GaveUp)
+    else if (!It->GaveUp) {
       It->GaveUp = P.GaveUp;
+      It->GaveUpThread = P.GaveUpThread;
+    }
   }
 }
 
@@ -264,7 +268,8 @@ private:
     const State &Exit = In[G.getExit().getBlockID()];
     if (Exit.Reached)
       for (const PendingSend &P : Exit.Pending)
-        Out.Stuck.push_back({Party{P.Send, P.Thread}, P.GaveUp});
+        Out.Stuck.push_back(
+            {Party{P.Send, P.Thread}, P.GaveUp, P.GaveUpThread});
   }
 
   // Branch refinement: `if (!ch.is_closed())` clears the channel's closes on
@@ -639,8 +644,10 @@ private:
     else if (Ev.Kind == ChanOpKind::TimedReceive ||
              Ev.Kind == ChanOpKind::TryReceive)
       for (PendingSend &P : S.Pending)
-        if (P.Send->Key == Ev.Key)
+        if (P.Send->Key == Ev.Key) {
           P.GaveUp = &Ev;
+          P.GaveUpThread = Thread;
+        }
     if (isSendOp(Ev.Kind) && Report)
       for (int T : S.Running)
         for (const ChanEvent &TE : Threads[T].Effects)

@@ -87,6 +87,7 @@ struct EventPair {
 struct StuckSend {
   Party Send;
   const ChanEvent *GaveUp = nullptr;
+  int GaveUpThread = -1; // the thread GaveUp runs in, as Party::Thread
 };
 
 class ChannelFlow {

@@ -30,6 +30,9 @@ struct SourcePoint {
 struct Note {
   SourcePoint Where;
   std::string Message;
+  // The thread the step runs in: an index into Finding::Threads. 0 is the
+  // thread of the finding's primary location.
+  unsigned Thread = 0;
 };
 
 struct FixIt {
@@ -43,6 +46,11 @@ struct Finding {
   SourcePoint Where;
   std::string Message;
   std::vector<Note> Notes;
+  // The threads the path runs through, named for a reader ("thread started
+  // at pool.cpp:42", "thread calling 'Pool::stop'"); Threads[0] runs the
+  // primary location. Empty when the check does not tell threads apart:
+  // then every step is in one thread.
+  std::vector<std::string> Threads;
   std::vector<FixIt> Fixes;
   // Qualified name of the enclosing function ("" at namespace scope).
   std::string Function;

@@ -90,6 +90,7 @@ struct WaitSite {
   // its mutex comes from the callers.
   const FunctionDecl *LockFn = nullptr;
   unsigned LockParam = 0;
+  const FunctionDecl *Fn = nullptr; // the function that waits
 };
 
 const FunctionDecl *canonFn(const FunctionDecl *FD) {
@@ -166,6 +167,7 @@ public:
       return true;
     WaitSite W;
     W.Call = C;
+    W.Fn = Fns.back();
     W.Cv = identity(Op->Object);
     W.Mutex = mutexOf(Op->Released.front());
     if (!W.Mutex)
@@ -465,14 +467,19 @@ private:
     return nullptr;
   }
 
-  void readNotes(DiagBuilder &D, const std::string &Flag, const WaitSite &Site,
-                 const FlagRead &Read) {
+  // The waiter's steps, in a thread of their own: the finding is in the
+  // function that writes the flag (thread 0).
+  void readNotes(FunctionContext &Ctx, DiagBuilder &D, const std::string &Flag,
+                 const WaitSite &Site, const FlagRead &Read) {
+    D.thread(runningThreadLabel(Ctx.function()));
+    unsigned Waiter = D.thread("thread waiting in " + describeFunction(Site.Fn));
     D.note(Read.E->getBeginLoc(),
            Site.Predicate ? "the wait's predicate reads '" + Flag +
                                 "' here, holding '" + nameOf(Site.Mutex) +
                                 "'"
-                          : "the waiter reads '" + Flag + "' here");
-    D.note(Site.Call->getBeginLoc(), "and waits here");
+                          : "the waiter reads '" + Flag + "' here",
+           Waiter);
+    D.note(Site.Call->getBeginLoc(), "and waits here", Waiter);
   }
 
   // A write without the wait's mutex, with a notify after it or only
@@ -514,7 +521,7 @@ private:
         D.at(W.Fact->At.Where);
       D.note(W.E->getBeginLoc(), "set through this call to '" +
                                      W.Helper->getNameAsString() + "'");
-      readNotes(D, Flag, Site, Read);
+      readNotes(Ctx, D, Flag, Site, Read);
       D.note(Notify->getBeginLoc(), NotifyNote);
       return;
     }
@@ -524,7 +531,7 @@ private:
                                    Tail,
                                W.E);
     D.range(W.E->getSourceRange());
-    readNotes(D, Flag, Site, Read);
+    readNotes(Ctx, D, Flag, Site, Read);
     D.note(Notify->getBeginLoc(), NotifyNote);
   }
 
@@ -593,7 +600,7 @@ private:
             "', is not notified: a thread waiting on it is never woken",
         W.E);
     D.range(W.E->getSourceRange());
-    readNotes(D, Name, Site, Read);
+    readNotes(Ctx, D, Name, Site, Read);
     D.note(Shutdown->getBeginLoc(), What == "joins"
                                         ? "the join that waits for it"
                                         : "only this condition variable is "

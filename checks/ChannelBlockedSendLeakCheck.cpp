@@ -40,15 +40,21 @@ public:
         D.at(Send.Ext->Where); // the sender's code is in another TU
       else
         D.range(At->getSourceRange());
+      // Two threads: the sender, and the function that starts it (and
+      // receives, unless a thread of its own gives up).
+      flowThread(D, Flow, S.Send.Thread, Ctx);
+      unsigned Caller = flowThread(D, Flow, -1, Ctx);
       if (S.Send.Thread >= 0)
         D.note(Flow.threads()[S.Send.Thread].Spawn->getExprLoc(),
-               "the sender is detached here");
+               "the sender is detached here", Caller);
+      unsigned Receiver = flowThread(D, Flow, S.GaveUpThread, Ctx);
       if (S.GaveUp && S.GaveUp->Op)
-        D.note(S.GaveUp->opLoc(), "the receiver may give up here");
+        D.note(S.GaveUp->opLoc(), "the receiver may give up here", Receiver);
       else if (S.GaveUp && S.GaveUp->Ext)
-        D.note(S.GaveUp->Ext->Where, "the receiver may give up here");
+        D.note(S.GaveUp->Ext->Where, "the receiver may give up here",
+               Receiver);
       if (const ValueDecl *Owner = Send.Key.Root)
-        D.note(Owner->getLocation(), "channel created here");
+        D.note(Owner->getLocation(), "channel created here", Caller);
     }
   }
 };

@@ -44,16 +44,26 @@ public:
                  "first close makes the others' sends fail"
                : " is closed while another sender may still send on it");
       DiagBuilder D = Ctx.report(info(), At->getExprLoc(), Msg, At);
+      flowThread(D, Flow, R->Close.Thread, Ctx);
       placeAt(D, Close, R->Close.Thread, At);
       if (R->Close.Thread >= 0)
         D.note(Flow.threads()[R->Close.Thread].Spawn->getExprLoc(),
                SameThreadInstances
                    ? "senders started here, more than once, not joined "
                      "before the close"
-                   : "the closing thread is started here");
+                   : "the closing thread is started here",
+               flowThread(D, Flow, -1, Ctx));
+      // Another instance of the closing thread sends.
+      std::optional<unsigned> SenderThread;
+      if (SameThreadInstances && R->Close.Thread >= 0)
+        SenderThread = D.thread(
+            "another " +
+            startedThreadLabel(
+                Ctx.ast().getSourceManager(),
+                Flow.threads()[R->Close.Thread].Spawn->getExprLoc()));
       addEventNotes(D, Flow, R->Send.ev(),
                     SameThreadInstances ? -1 : R->Send.Thread,
-                    "concurrent send");
+                    "concurrent send", Ctx, SenderThread);
     }
   }
 };

@@ -58,6 +58,7 @@ public:
                     " may already be closed here: it is closed earlier on a "
                     "path that reaches this close";
       DiagBuilder D = Ctx.report(info(), At->getExprLoc(), Msg, At);
+      flowThread(D, Flow, P.Later.Thread, Ctx);
       placeAt(D, Later, P.Later.Thread, At);
       // Harmless second closes (Boost.Fiber, msd) are a design smell, not a
       // crash: report them at remark level.
@@ -65,8 +66,10 @@ public:
         D.level(Severity::Remark);
       if (P.Later.Thread >= 0)
         D.note(Flow.threads()[P.Later.Thread].Spawn->getExprLoc(),
-               "this close runs in the thread started here");
-      addEventNotes(D, Flow, P.Earlier.ev(), P.Earlier.Thread, "first close");
+               "this close runs in the thread started here",
+               flowThread(D, Flow, -1, Ctx));
+      addEventNotes(D, Flow, P.Earlier.ev(), P.Earlier.Thread, "first close",
+                    Ctx);
     }
   }
 };

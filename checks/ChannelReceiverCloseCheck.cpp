@@ -66,6 +66,7 @@ public:
                         " is closed by a party that only receives from it, "
                         "while a producer may still send on it";
       DiagBuilder D = Ctx.report(info(), At->getExprLoc(), Msg, At);
+      flowThread(D, Flow, R->Close.Thread, Ctx);
       if (Close.Ext)
         D.at(Close.Ext->Where); // the close is in another TU
       else
@@ -76,12 +77,13 @@ public:
         D.note(Close.Site->getExprLoc(), callNote(Close.Site, Close));
       if (R->Close.Thread >= 0)
         D.note(Flow.threads()[R->Close.Thread].Spawn->getExprLoc(),
-               "the receiving thread that closes is started here");
+               "the receiving thread that closes is started here",
+               flowThread(D, Flow, -1, Ctx));
       if (R->Close.Thread >= 0 && Close.BodySite &&
           Close.BodySite != Close.Op)
         D.note(Close.BodySite->getExprLoc(), callNote(Close.BodySite, Close));
       addEventNotes(D, Flow, R->Send.ev(), R->Send.Thread,
-                    "the producer sends");
+                    "the producer sends", Ctx);
     }
   }
 };

@@ -88,11 +88,13 @@ public:
               : "send on channel " + channelName(Send.ev()) +
                     " after it may have been closed on this path";
       DiagBuilder D = Ctx.report(info(), At->getExprLoc(), Msg, At);
+      flowThread(D, Flow, Send.Thread, Ctx);
       placeAt(D, Send.ev(), Send.Thread, At);
       if (Send.Thread >= 0)
         D.note(Flow.threads()[Send.Thread].Spawn->getExprLoc(),
-               "the send runs in the thread started here");
-      addEventNotes(D, Flow, Close.ev(), Close.Thread, "closed");
+               "the send runs in the thread started here",
+               flowThread(D, Flow, -1, Ctx));
+      addEventNotes(D, Flow, Close.ev(), Close.Thread, "closed", Ctx);
     }
   }
 };

@@ -188,6 +188,12 @@ private:
                       : "this receive waits for channel " + Name +
                             " to be closed, but nothing closes it";
     DiagBuilder D = Ctx.report(info(), At->getExprLoc(), Msg, At);
+    // The producer started by a callee runs in a thread of its own.
+    if (Starter)
+      D.thread("thread started in '" + Starter->getNameAsString() + "'");
+    else
+      flowThread(D, Flow, Later.Thread, Ctx);
+    unsigned Caller = flowThread(D, Flow, -1, Ctx);
     if (HasSend && L.Ext)
       D.at(L.Ext->Where); // the producer is in another TU
     else
@@ -195,18 +201,20 @@ private:
     if (HasSend) {
       if (Later.Thread >= 0)
         D.note(Flow.threads()[Later.Thread].Spawn->getExprLoc(),
-               "the producer runs in the thread started here");
+               "the producer runs in the thread started here", Caller);
       else if (Starter)
-        D.note(L.Site->getExprLoc(), "the producer is started by the call to '" +
-                                         Starter->getNameAsString() + "' here");
+        D.note(L.Site->getExprLoc(),
+               "the producer is started by the call to '" +
+                   Starter->getNameAsString() + "' here",
+               Caller);
       addEventNotes(D, Flow, W, Wait.Thread,
-                    "the receiver waits for the close");
+                    "the receiver waits for the close", Ctx);
     } else if (Wait.Thread >= 0) {
       D.note(Flow.threads()[Wait.Thread].Spawn->getExprLoc(),
-             "the receiver runs in the thread started here");
+             "the receiver runs in the thread started here", Caller);
     }
     if (Owner && !Starter)
-      D.note(Owner->getLocation(), "channel created here");
+      D.note(Owner->getLocation(), "channel created here", Caller);
   }
 };
 

@@ -37,6 +37,7 @@ struct JoinAnswer {
   std::string Why;          // Unknown: why it cannot tell
   const ObjectFact *At = nullptr; // Yes: the acquisition
   const FunctionDecl *Body = nullptr;
+  const Expr *StartedAt = nullptr; // Yes: the start of that thread
 };
 
 // A thread start found for a handle: where it is (the function holding it)
@@ -45,6 +46,7 @@ struct Start {
   const FunctionDecl *In = nullptr;
   const Expr *Callable = nullptr;
   llvm::SmallVector<const Expr *, 4> Args;
+  const Expr *Site = nullptr; // the spawn, or the emplace that constructs it
 };
 
 bool isThisExpr(const Expr *E) {
@@ -114,7 +116,7 @@ private:
   void spawnInto(const Expr *Init) {
     const Expr *E = stripTemporaries(Init, {true, false});
     if (auto S = matchSpawn(E, Models))
-      Out.push_back({In, S->Callable, S->Args});
+      Out.push_back({In, S->Callable, S->Args, E});
   }
   void walk(const Stmt *S) {
     if (!S)
@@ -140,12 +142,12 @@ private:
           spawnInto(MC->getArg(MC->getNumArgs() - 1));
         } else if (Emplace) {
           // The handle is constructed in place from the arguments.
-          Start St{In, MC->getArg(0), {}};
+          Start St{In, MC->getArg(0), {}, MC};
           for (unsigned I = 1; I < MC->getNumArgs(); ++I)
             St.Args.push_back(MC->getArg(I));
           if (auto Sp = matchSpawn(stripTemporaries(MC->getArg(0), {true, false}),
                                    Models))
-            St = Start{In, Sp->Callable, Sp->Args};
+            St = Start{In, Sp->Callable, Sp->Args, MC};
           Out.push_back(St);
         }
       }
@@ -321,11 +323,18 @@ public:
       else if (Via)
         D.note(Via->At.Where, "blocks here (" + Via->What + ")");
       if (Join && Join->A == Takes::Yes) {
+        // Two threads: the holder, which joins, and the joined thread.
+        D.thread(runningThreadLabel(Ctx.function()));
+        unsigned Joined = D.thread(
+            Join->StartedAt
+                ? startedThreadLabel(SM, Join->StartedAt->getBeginLoc())
+                : "the joined thread");
         if (Join->At->At.Op)
           D.note(Join->At->At.Op->getBeginLoc(),
-                 "the joined thread takes the mutex here");
+                 "the joined thread takes the mutex here", Joined);
         else
-          D.note(Join->At->At.Where, "the joined thread takes the mutex here");
+          D.note(Join->At->At.Where, "the joined thread takes the mutex here",
+                 Joined);
       }
       D.note(Loc, "still held here");
     }
@@ -435,6 +444,7 @@ private:
           Ans.A = Takes::Yes;
           Ans.At = &A;
           Ans.Body = Body;
+          Ans.StartedAt = S.Site;
           return Ans;
         }
       }

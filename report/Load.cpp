@@ -220,10 +220,22 @@ static void loadCheck(const json &J, const std::string &Path, Model &M) {
     X.Function = str(F, "function");
     X.Fingerprint = str(F, "fingerprint");
     X.Primary = {str(F, "file"), num32(F, "line"), num32(F, "column"), ""};
+    // "threads" and the notes' "thread" are absent from older files: every
+    // step is then the primary location's thread.
+    std::vector<std::string> Threads;
+    for (const json &T : arr(F, "threads"))
+      Threads.push_back(T.is_string() ? T.get<std::string>() : std::string());
     for (const json &N : arr(F, "notes"))
-      if (N.is_object())
+      if (N.is_object()) {
+        unsigned T = num32(N, "thread");
+        std::string Label;
+        if (T != 0)
+          Label = T < Threads.size() && !Threads[T].empty()
+                      ? Threads[T]
+                      : "thread " + std::to_string(T + 1);
         X.Notes.push_back({str(N, "file"), num32(N, "line"), num32(N, "column"),
-                           str(N, "message")});
+                           str(N, "message"), std::move(Label)});
+      }
     for (const json &Fx : arr(F, "fixes"))
       if (Fx.is_object())
         X.Fixes.push_back({str(Fx, "file"), num32(Fx, "line"),

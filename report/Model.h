@@ -16,6 +16,9 @@ struct Location {
   std::string File;
   unsigned Line = 0, Column = 0;
   std::string Message; // notes only
+  // Notes only: the thread the step runs in when it is not the primary
+  // location's ("thread started at pool.cpp:12"); empty otherwise.
+  std::string Thread;
 };
 
 struct FixIt {

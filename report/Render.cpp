@@ -366,6 +366,11 @@ static void renderFinding(std::string &Out, const Model &M, const Analysis &An,
     Out += " <span class=\"pm\">";
     appendEscaped(Out, F.Notes[N].Message);
     Out += "</span>";
+    if (!F.Notes[N].Thread.empty()) {
+      Out += " <span class=\"th\">(in the ";
+      appendEscaped(Out, F.Notes[N].Thread);
+      Out += ")</span>";
+    }
     sourceLine(Out, Src, F.Notes[N]);
     Out += "</li>";
   }

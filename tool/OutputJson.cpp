@@ -39,9 +39,14 @@ llvm::json::Value finding(const Finding &F, const RunInfo &Info) {
   for (const Note &N : F.Notes) {
     llvm::json::Object NO = point(N.Where, Info);
     NO["message"] = jsonString(N.Message);
+    NO["thread"] = int64_t(N.Thread);
     Notes.push_back(std::move(NO));
   }
   O["notes"] = std::move(Notes);
+  llvm::json::Array Threads;
+  for (const std::string &T : F.Threads)
+    Threads.push_back(jsonString(T));
+  O["threads"] = std::move(Threads);
   llvm::json::Array Fixes;
   for (const FixIt &X : F.Fixes) {
     llvm::json::Object XO = point(X.Where, Info);

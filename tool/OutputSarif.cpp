@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 
 namespace tether {
 using output_detail::jsonString;
@@ -25,6 +26,11 @@ constexpr const char *SarifSchema =
     "https://json.schemastore.org/sarif-2.1.0.json";
 constexpr const char *RootBaseId = "SRCROOT";
 constexpr const char *FingerprintKey = "tetherFingerprint/v1";
+// GitHub code scanning rejects a result with more than 10,000 thread flow
+// locations or 1,000 locations, and shows only the first 1,000 and 100:
+// write no more than it shows.
+constexpr size_t MaxThreadFlowLocations = 1000;
+constexpr size_t MaxRelatedLocations = 100;
 
 // RFC 3986: everything but unreserved characters and '/' is percent-encoded.
 std::string percentEncode(llvm::StringRef Path) {
@@ -267,6 +273,73 @@ private:
     return L;
   }
 
+  // The path as one code flow with one thread flow per thread the finding
+  // names (Finding::Threads), in thread order; each holds its thread's
+  // notes in order, and the first also the primary location, last. Steps
+  // beyond MaxThreadFlowLocations are left out (the latest first, never the
+  // primary location), and the code flow's message says how many.
+  std::optional<Object> codeFlow(const Finding &F) {
+    struct Step {
+      unsigned Thread;
+      const SourcePoint *Where;
+      const std::string *Message;
+    };
+    std::vector<Step> Steps;
+    for (const Note &N : F.Notes)
+      if (N.Where.valid())
+        Steps.push_back({N.Thread, &N.Where, &N.Message});
+    size_t Omitted = 0;
+    size_t Budget = MaxThreadFlowLocations - (F.Where.valid() ? 1 : 0);
+    if (Steps.size() > Budget) {
+      Omitted = Steps.size() - Budget;
+      Steps.resize(Budget);
+    }
+    if (F.Where.valid())
+      Steps.push_back({0, &F.Where, &F.Message});
+    if (Steps.empty())
+      return std::nullopt;
+
+    size_t NumThreads = std::max<size_t>(F.Threads.size(), 1);
+    for (const Step &S : Steps)
+      NumThreads = std::max(NumThreads, size_t(S.Thread) + 1);
+    std::vector<Array> PerThread(NumThreads);
+    bool SeveralThreads = llvm::any_of(
+        Steps, [&](const Step &S) { return S.Thread != Steps[0].Thread; });
+    for (size_t I = 0; I < Steps.size(); ++I) {
+      Object L{{"location", location(*Steps[I].Where, Steps[I].Message)}};
+      // Across threads, the order of the steps is the order of the path.
+      if (SeveralThreads)
+        L["executionOrder"] = int64_t(I + 1);
+      PerThread[Steps[I].Thread].push_back(std::move(L));
+    }
+    Array ThreadFlows;
+    for (size_t T = 0; T < NumThreads; ++T) {
+      if (PerThread[T].empty())
+        continue;
+      Object Flow;
+      // Several threads: each flow says which thread it is.
+      if (SeveralThreads) {
+        std::string Label = T < F.Threads.size() ? F.Threads[T] : "";
+        if (Label.empty())
+          Label = "thread " + std::to_string(T + 1);
+        Flow["id"] = jsonString(Label);
+        Flow["message"] = Object{{"text", jsonString(Label)}};
+      }
+      Flow["locations"] = std::move(PerThread[T]);
+      ThreadFlows.push_back(std::move(Flow));
+    }
+    Object Code{{"threadFlows", std::move(ThreadFlows)}};
+    if (Omitted)
+      Code["message"] = Object{
+          {"text", jsonString(llvm::formatv(
+                                  "{0} of the {1} steps of the path are left "
+                                  "out (at most {2} are written)",
+                                  Omitted, Omitted + Steps.size(),
+                                  MaxThreadFlowLocations)
+                                  .str())}};
+    return Code;
+  }
+
   Value result(const Finding &F) {
     Object R{{"ruleId", jsonString(F.CheckId)},
              {"ruleIndex", int64_t(RuleIndex.at(F.CheckId))},
@@ -290,26 +363,26 @@ private:
       Locations.push_back(std::move(Primary));
     R["locations"] = std::move(Locations);
     if (!F.Notes.empty()) {
-      Array Steps;
-      for (const Note &N : F.Notes)
-        if (N.Where.valid())
-          Steps.push_back(Object{{"location", location(N.Where, &N.Message)}});
-      if (F.Where.valid())
-        Steps.push_back(Object{{"location", location(F.Where, &F.Message)}});
-      if (!Steps.empty())
-        R["codeFlows"] = Array{Object{
-            {"threadFlows", Array{Object{{"locations", std::move(Steps)}}}}}};
+      if (std::optional<Object> Flow = codeFlow(F))
+        R["codeFlows"] = Array{std::move(*Flow)};
       Array Related;
       int64_t Id = 1;
+      size_t Omitted = 0;
       for (const Note &N : F.Notes) {
         if (!N.Where.valid())
           continue;
+        if (Related.size() == MaxRelatedLocations) {
+          ++Omitted;
+          continue;
+        }
         Object L = location(N.Where, &N.Message);
         L["id"] = Id++;
         Related.push_back(std::move(L));
       }
       if (!Related.empty())
         R["relatedLocations"] = std::move(Related);
+      if (Omitted)
+        R["properties"] = Object{{"omittedRelatedLocations", int64_t(Omitted)}};
     }
     if (!F.Fingerprint.empty())
       R["partialFingerprints"] =

@@ -47,12 +47,23 @@ std::string channelName(const ChanEvent &Ev) {
   return Name;
 }
 
+unsigned flowThread(DiagBuilder &D, const ChannelFlow &Flow, int Thread,
+                    FunctionAnalyses &Ctx) {
+  if (Thread < 0 || size_t(Thread) >= Flow.threads().size())
+    return D.thread(runningThreadLabel(Ctx.function()));
+  return D.thread(startedThreadLabel(Ctx.ast().getSourceManager(),
+                                     Flow.threads()[Thread].Spawn->getExprLoc()));
+}
+
 void addEventNotes(DiagBuilder &D, const ChannelFlow &Flow,
-                   const ChanEvent &Ev, int Thread, llvm::StringRef What) {
+                   const ChanEvent &Ev, int Thread, llvm::StringRef What,
+                   FunctionAnalyses &Ctx, std::optional<unsigned> Given) {
+  unsigned In = Given ? *Given : flowThread(D, Flow, Thread, Ctx);
   if (Ev.Ext)
-    D.note(Ev.Ext->Where, What.str() + " here, in '" + Ev.Ext->Function + "'");
+    D.note(Ev.Ext->Where, What.str() + " here, in '" + Ev.Ext->Function + "'",
+           In);
   else if (Ev.Op)
-    D.note(Ev.Op->getExprLoc(), What.str() + " here");
+    D.note(Ev.Op->getExprLoc(), What.str() + " here", In);
   const auto *Method = dyn_cast_or_null<CXXMethodDecl>(Ev.Via);
   bool ViaLambda = Method && Method->getParent()->isLambda();
   if (Ev.Via && !ViaLambda && Ev.Site != Ev.Op && Thread < 0) {
@@ -63,11 +74,11 @@ void addEventNotes(DiagBuilder &D, const ChannelFlow &Flow,
       if (const FunctionDecl *FD = CE->getDirectCallee())
         Called = FD;
     D.note(Ev.Site->getExprLoc(),
-           "in the call to '" + Called->getNameAsString() + "' here");
+           "in the call to '" + Called->getNameAsString() + "' here", In);
   }
   if (Thread >= 0)
     D.note(Flow.threads()[Thread].Spawn->getExprLoc(),
-           "in the thread started here");
+           "in the thread started here", flowThread(D, Flow, -1, Ctx));
 }
 
 std::optional<CloseSendRace> closeSendRace(const ChannelFlow &Flow,

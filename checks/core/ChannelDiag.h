@@ -62,10 +62,22 @@ private:
 const clang::Expr *primaryExpr(const ChanEvent &Ev, int Thread,
                                const clang::SourceManager &SM);
 
+// The finding's thread (DiagBuilder::thread) for a party's thread of the
+// flow: "thread started at <spawn>" for a started thread, "thread running
+// '<function>'" for the analysed function and its callees (-1). Call it for
+// the primary location's party first.
+unsigned flowThread(DiagBuilder &D, const ChannelFlow &Flow, int Thread,
+                    FunctionAnalyses &Ctx);
+
 // Adds notes: "<What> here" at the operation, "in the call to 'f' here" when
 // it happens inside a callee, "in the thread started here" for threads.
+// The operation's notes go in the finding's thread for Thread, the spawn's
+// in the analysed function's.
+// In, when given, is the finding's thread for the operation instead.
 void addEventNotes(DiagBuilder &D, const ChannelFlow &Flow,
-                   const ChanEvent &Ev, int Thread, llvm::StringRef What);
+                   const ChanEvent &Ev, int Thread, llvm::StringRef What,
+                   FunctionAnalyses &Ctx,
+                   std::optional<unsigned> In = std::nullopt);
 
 // Sets the finding's range at At, or, for an operation known from another
 // TU (the link phase) that has no better place here than the spawn, moves

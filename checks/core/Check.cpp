@@ -30,6 +30,46 @@ DiagBuilder &DiagBuilder::note(const SourcePoint &Where,
   return *this;
 }
 
+DiagBuilder &DiagBuilder::note(SourceLocation Loc, llvm::StringRef Message,
+                               unsigned Thread) {
+  F.Notes.push_back({toSourcePoint(SM, Loc), Message.str(), Thread});
+  return *this;
+}
+
+DiagBuilder &DiagBuilder::note(const SourcePoint &Where,
+                               llvm::StringRef Message, unsigned Thread) {
+  F.Notes.push_back({Where, Message.str(), Thread});
+  return *this;
+}
+
+unsigned DiagBuilder::thread(llvm::StringRef Label) {
+  auto It = llvm::find(F.Threads, Label);
+  if (It != F.Threads.end())
+    return unsigned(It - F.Threads.begin());
+  F.Threads.push_back(Label.str());
+  return unsigned(F.Threads.size() - 1);
+}
+
+std::string startedThreadLabel(const SourceManager &SM, SourceLocation Spawn) {
+  SourcePoint P = toSourcePoint(SM, Spawn);
+  if (!P.valid())
+    return "a started thread";
+  return "thread started at " + llvm::sys::path::filename(P.File).str() + ":" +
+         std::to_string(P.Line);
+}
+
+std::string describeFunction(const FunctionDecl *FD) {
+  const FunctionDecl *Named = enclosingNamedFunction(FD);
+  if (!Named)
+    return "a lambda";
+  std::string Name = "'" + Named->getQualifiedNameAsString() + "'";
+  return Named == FD ? Name : "a lambda in " + Name;
+}
+
+std::string runningThreadLabel(const FunctionDecl *FD) {
+  return "thread running " + describeFunction(FD);
+}
+
 DiagBuilder &DiagBuilder::range(SourceRange R) {
   // End columns are exclusive: one past the last character of the range.
   SourceLocation EndLoc = Lexer::getLocForEndOfToken(

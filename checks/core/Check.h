@@ -28,6 +28,15 @@ public:
   DiagBuilder(Finding &F, const clang::SourceManager &SM) : F(F), SM(SM) {}
   DiagBuilder &note(clang::SourceLocation Loc, llvm::StringRef Message);
   DiagBuilder &note(const SourcePoint &Where, llvm::StringRef Message);
+  // A note on a step that runs in thread Thread (an index from thread()).
+  DiagBuilder &note(clang::SourceLocation Loc, llvm::StringRef Message,
+                    unsigned Thread);
+  DiagBuilder &note(const SourcePoint &Where, llvm::StringRef Message,
+                    unsigned Thread);
+  // The index of the thread named Label among the finding's threads
+  // (Finding::Threads), adding it if new. Name the thread of the primary
+  // location first: it gets index 0, where notes added without a thread go.
+  unsigned thread(llvm::StringRef Label);
   DiagBuilder &range(clang::SourceRange R);
   DiagBuilder &fixReplace(clang::CharSourceRange R, llvm::StringRef Text);
   DiagBuilder &level(Severity S);
@@ -39,6 +48,16 @@ private:
   Finding &F;
   const clang::SourceManager &SM;
 };
+
+// Names of threads for DiagBuilder::thread(): "thread started at
+// pool.cpp:42" for the thread a spawn at Spawn starts, "thread running
+// 'Pool::stop'" (or "thread running a lambda in 'Pool::start'") for the
+// thread that runs FD.
+std::string startedThreadLabel(const clang::SourceManager &SM,
+                               clang::SourceLocation Spawn);
+std::string runningThreadLabel(const clang::FunctionDecl *FD);
+// "'Pool::stop'", "a lambda in 'Pool::start'".
+std::string describeFunction(const clang::FunctionDecl *FD);
 
 // Source text of a statement: the fingerprint anchor (whitespace is
 // normalized when fingerprints are computed).

@@ -466,8 +466,11 @@ void ThreadLeakCheck::checkDetached(FunctionContext &Ctx,
       std::string Later = "the thread's locals";
       if (const auto *DR = dyn_cast<DeclRefExpr>(Done.LaterLocalUse))
         Later = "'" + DR->getDecl()->getNameAsString() + "'";
+      // The use is in the thread's body: a thread of its own.
+      D.thread(runningThreadLabel(Ctx.function()));
       D.note(Done.LaterLocalUse->getBeginLoc(),
-             "...but the thread still uses " + Later + " after that");
+             "...but the thread still uses " + Later + " after that",
+             D.thread(startedThreadLabel(SM, S.Site.Expr->getBeginLoc())));
     }
   }
   if (ThisCap) {
@@ -489,8 +492,11 @@ void ThreadLeakCheck::checkDetached(FunctionContext &Ctx,
         Detach);
     D.range(Detach->getSourceRange());
     D.note(S.Site.Expr->getBeginLoc(), "thread started here");
+    // The loop is in the thread's body: a thread of its own.
+    D.thread(runningThreadLabel(Ctx.function()));
     D.note(Loop->getBeginLoc(),
-           "loops forever here: no break, return or stop condition");
+           "loops forever here: no break, return or stop condition",
+           D.thread(startedThreadLabel(SM, S.Site.Expr->getBeginLoc())));
   }
 }
 

@@ -10,6 +10,14 @@
 // id and message regex), and every `want` must be met: a file without wants
 // is a must-not-flag case for every check. `want-note` lines must carry a
 // note of some finding matching the regex.
+//
+// Either may name the thread it runs in (the finding's JSON `threads`; ""
+// when the check names none), matched by a second regex:
+//
+//   worker_.join();  // want lock-held-across-blocking "held across" thread "running 'Pool::stop'"
+//   lk.lock();       // want-note "takes the mutex" thread "^thread started at pool.cpp:9$"
+//
+// For a finding that is the thread of its primary location.
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -29,6 +37,8 @@ struct Want {
   std::string Check; // empty for notes
   std::string Regex;
   bool Note;
+  bool HasThread = false;
+  std::string ThreadRegex; // with HasThread: the step's thread label
   bool Met = false;
 };
 
@@ -75,7 +85,8 @@ std::vector<fs::path> sourcesOf(const fs::path &P) {
 
 std::vector<Want> parseWants(const std::vector<fs::path> &Files) {
   static const std::regex WantRe(
-      R"(want(-note)?(?:\s+([a-z0-9-]+))?\s+\"((?:[^\"\\]|\\.)*)\")");
+      R"(want(-note)?(?:\s+([a-z0-9-]+))?\s+\"((?:[^\"\\]|\\.)*)\")"
+      R"((?:\s+thread\s+\"((?:[^\"\\]|\\.)*)\")?)");
   std::vector<Want> Out;
   std::vector<fs::path> All = Files;
   // Headers next to the sources may carry expectations too.
@@ -95,8 +106,8 @@ std::vector<Want> parseWants(const std::vector<fs::path> &Files) {
       std::string Rest = Line.substr(C + 3);
       for (std::sregex_iterator It(Rest.begin(), Rest.end(), WantRe), End;
            It != End; ++It) {
-        Want W{F.string(), N, (*It)[2].str(), (*It)[3].str(),
-               (*It)[1].matched};
+        Want W{F.string(), N,           (*It)[2].str(), (*It)[3].str(),
+               (*It)[1].matched,   (*It)[4].matched, (*It)[4].str()};
         Out.push_back(W);
       }
     }
@@ -160,10 +171,20 @@ TEST_P(CheckTest, FindingsMatchWants) {
     std::string File = FileOf(F["file"]);
     int Line = F["line"];
     std::string Check = F["check"], Msg = F["message"];
+    // The label of thread I of this finding ("" when it names none).
+    auto ThreadLabel = [&](size_t I) {
+      const json &Ts = F["threads"];
+      return I < Ts.size() ? Ts[I].get<std::string>() : std::string();
+    };
+    auto InThread = [&](const Want &W, size_t I) {
+      return !W.HasThread ||
+             std::regex_search(ThreadLabel(I), std::regex(W.ThreadRegex));
+    };
     bool Matched = false;
     for (Want &W : Wants)
       if (!W.Note && !W.Met && W.File == File && W.Line == Line &&
-          W.Check == Check && std::regex_search(Msg, std::regex(W.Regex))) {
+          W.Check == Check && std::regex_search(Msg, std::regex(W.Regex)) &&
+          InThread(W, 0)) {
         W.Met = Matched = true;
         break;
       }
@@ -173,7 +194,8 @@ TEST_P(CheckTest, FindingsMatchWants) {
       for (Want &W : Wants)
         if (W.Note && W.File == NF && W.Line == NL &&
             std::regex_search(N["message"].get<std::string>(),
-                              std::regex(W.Regex)))
+                              std::regex(W.Regex)) &&
+            InThread(W, N.value("thread", 0u)))
           W.Met = true;
     }
     if (!Matched)
@@ -185,7 +207,9 @@ TEST_P(CheckTest, FindingsMatchWants) {
     if (!W.Met)
       Unmet += "  " + W.File + ":" + std::to_string(W.Line) + ": " +
                (W.Note ? "note" : "[" + W.Check + "]") + " \"" + W.Regex +
-               "\"\n";
+               "\"" +
+               (W.HasThread ? " in thread \"" + W.ThreadRegex + "\"" : "") +
+               "\n";
   EXPECT_TRUE(Unexpected.empty()) << "unexpected findings:\n" << Unexpected;
   EXPECT_TRUE(Unmet.empty()) << "expected but not reported:\n" << Unmet;
   fs::remove_all(Tmp);

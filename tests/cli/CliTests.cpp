@@ -473,6 +473,138 @@ TEST(Sarif, RealRunPassesValidator) {
   EXPECT_EQ(V.Status, 0) << "validate.sh rejected the log\n" << V;
 }
 
+// A deadlock across two threads: stop() holds mu_ (line 16) while it joins
+// the worker started at line 9, whose loop takes mu_ (line 27). And a
+// detached watcher (started at line 9 of watch.cpp) that loops forever
+// (line 11).
+constexpr const char *PoolCpp = R"(#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <thread>
+
+class Pool {
+public:
+  Pool() : worker_([this] { run(); }) {}
+  void post(std::function<void()> job) {
+    std::lock_guard<std::mutex> g(mu_);
+    jobs_.push_back(std::move(job));
+    ready_.notify_one();
+  }
+  void stop() {
+    std::lock_guard<std::mutex> g(mu_);
+    stopping_ = true;
+    ready_.notify_all();
+    worker_.join();
+  }
+
+private:
+  void run() {
+    for (;;) {
+      std::function<void()> job;
+      {
+        std::unique_lock<std::mutex> lk(mu_);
+        ready_.wait(lk, [this] { return stopping_ || !jobs_.empty(); });
+        if (stopping_)
+          return;
+        job = std::move(jobs_.front());
+        jobs_.pop_front();
+      }
+      job();
+    }
+  }
+
+  std::mutex mu_;
+  std::condition_variable ready_;
+  std::deque<std::function<void()>> jobs_;
+  bool stopping_ = false;
+  std::thread worker_;
+};
+)";
+
+constexpr const char *WatchCpp = R"(#include <chrono>
+#include <string>
+#include <thread>
+
+bool send_ping(const std::string &peer);
+void mark_down(const std::string &peer);
+
+void watch(std::string peer) {
+  std::thread watcher([peer] {
+    int missed = 0;
+    for (;;) {
+      missed = send_ping(peer) ? 0 : missed + 1;
+      if (missed == 3)
+        mark_down(peer);
+      std::this_thread::sleep_for(std::chrono::seconds(5));
+    }
+  });
+  watcher.detach();
+}
+)";
+
+TEST(Sarif, ThreadFlowPerThreadPassesValidator) {
+  Sandbox Box;
+  Box.write("src/pool.cpp", PoolCpp);
+  Box.write("src/watch.cpp", WatchCpp);
+  Box.compileDb({"src/pool.cpp", "src/watch.cpp"}, "build");
+  Result R = Box.tether({"check", "-p", "build", "--quiet",
+                         "--checks=-*,lock-held-across-blocking,thread-leak",
+                         "-o", "sarif:report.sarif", "-o", "json:report.json"});
+  ASSERT_EQ(R.Status, 1) << R;
+  json S = parseJson(Box.read("report.sarif"));
+  const json &Results = S["runs"][0]["results"];
+  ASSERT_EQ(Results.size(), 2u) << S.dump(2);
+  auto Lines = [](const json &Flow) {
+    std::vector<int> Out;
+    for (const json &Step : Flow["locations"])
+      Out.push_back(Step["location"]["physicalLocation"]["region"]["startLine"]);
+    return Out;
+  };
+  auto Uri = [](const json &Flow) {
+    return Flow["locations"][0]["location"]["physicalLocation"]
+               ["artifactLocation"]["uri"];
+  };
+
+  const json &Lock = Results[0];
+  EXPECT_EQ(Lock["ruleId"], "lock-held-across-blocking");
+  ASSERT_EQ(Lock["codeFlows"].size(), 1u);
+  const json &LockFlows = Lock["codeFlows"][0]["threadFlows"];
+  ASSERT_EQ(LockFlows.size(), 2u) << Lock.dump(2);
+  EXPECT_EQ(LockFlows[0]["id"], "thread running 'Pool::stop'");
+  EXPECT_EQ(LockFlows[0]["message"]["text"], "thread running 'Pool::stop'");
+  EXPECT_EQ(Lines(LockFlows[0]), (std::vector<int>{16, 19, 19}));
+  EXPECT_EQ(LockFlows[1]["id"], "thread started at pool.cpp:9");
+  EXPECT_EQ(Lines(LockFlows[1]), (std::vector<int>{27}));
+  EXPECT_EQ(Uri(LockFlows[1]), "src/pool.cpp");
+
+  const json &Leak = Results[1];
+  EXPECT_EQ(Leak["ruleId"], "thread-leak");
+  const json &LeakFlows = Leak["codeFlows"][0]["threadFlows"];
+  ASSERT_EQ(LeakFlows.size(), 2u) << Leak.dump(2);
+  EXPECT_EQ(LeakFlows[0]["id"], "thread running 'watch'");
+  EXPECT_EQ(Lines(LeakFlows[0]), (std::vector<int>{9, 18}));
+  EXPECT_EQ(LeakFlows[1]["id"], "thread started at watch.cpp:9");
+  EXPECT_EQ(Lines(LeakFlows[1]), (std::vector<int>{11}));
+
+  // The JSON output says the same: every note's thread, and their names.
+  json J = parseJson(Box.read("report.json"));
+  const json &LockJ = J["findings"][0];
+  EXPECT_EQ(LockJ["threads"], (json{"thread running 'Pool::stop'",
+                                    "thread started at pool.cpp:9"}));
+  ASSERT_EQ(LockJ["notes"].size(), 3u);
+  EXPECT_EQ(LockJ["notes"][1]["thread"], 1);
+  EXPECT_EQ(LockJ["notes"][1]["line"], 27);
+  EXPECT_EQ(LockJ["fingerprint"],
+            Lock["partialFingerprints"]["tetherFingerprint/v1"]);
+
+  Result V = Box.run(quote(TETHER_SARIF_VALIDATOR),
+                     {Box.path("report.sarif").string()});
+  if (V.Status == 127 && !std::getenv("TETHER_REQUIRE_SARIF_VALIDATOR"))
+    GTEST_SKIP() << "SARIF validator not installed: " << V.Err;
+  EXPECT_EQ(V.Status, 0) << "validate.sh rejected the log\n" << V;
+}
+
 // ---------------------------------------------------------------------------
 // 4. Bad input: exit 2, one clear line on stderr, no crash
 

@@ -57,6 +57,35 @@ TEST(ReportLoad, DetectsKindFromSchema) {
   EXPECT_EQ(M.Dumps[0].Threads[1].HeldBy, 3u);
 }
 
+TEST(ReportLoad, NotesNameTheirThread) {
+  // A two-thread finding: the join in stop() and the joined thread's lock.
+  const char *Json = R"({"version":1,"tool":{"name":"tether","version":"0.1.0"},
+ "findings":[{"check":"lock-held-across-blocking","severity":"warning",
+  "message":"mutex 'mu_' is held across a blocking thread join",
+  "file":"src/pool.cpp","line":30,"column":5,"end_line":0,"end_column":0,
+  "function":"Pool::stop","fingerprint":"bbbb",
+  "threads":["thread running 'Pool::stop'","thread started at pool.cpp:12"],
+  "notes":[{"file":"src/pool.cpp","line":28,"column":5,"message":"mutex locked here","thread":0},
+           {"file":"src/pool.cpp","line":18,"column":7,"message":"the joined thread takes the mutex here","thread":1},
+           {"file":"src/pool.cpp","line":31,"column":5,"message":"a thread nobody named","thread":4}],
+  "fixes":[]}],
+ "errors":[],"checks":[]})";
+  Model M = load({{"c.json", Json}});
+  ASSERT_EQ(M.Findings.size(), 1u);
+  const auto &Notes = M.Findings[0].Notes;
+  ASSERT_EQ(Notes.size(), 3u);
+  EXPECT_EQ(Notes[0].Thread, "");
+  EXPECT_EQ(Notes[1].Thread, "thread started at pool.cpp:12");
+  EXPECT_EQ(Notes[2].Thread, "thread 5");
+  std::string Page = renderPage(M, Options());
+  EXPECT_NE(Page.find("<span class=\"th\">(in the thread started at pool.cpp:12)</span>"),
+            std::string::npos);
+  // Files without threads (older writers) still load every note.
+  Model Old = load({{"c.json", CheckJson}});
+  ASSERT_EQ(Old.Findings[0].Notes.size(), 1u);
+  EXPECT_EQ(Old.Findings[0].Notes[0].Thread, "");
+}
+
 TEST(ReportLoad, SeveralDumpsInOneFile) {
   Model M = load({{"d.json", dumpJson(5) + "\n" + dumpJson(6) + "\n"}});
   EXPECT_EQ(M.Dumps.size(), 2u);

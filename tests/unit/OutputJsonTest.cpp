@@ -46,7 +46,9 @@ TEST(OutputJson, FindingFields) {
             (json{{"file", "src/chan.cpp"},
                   {"line", 9},
                   {"column", 3},
-                  {"message", "first closed here"}}));
+                  {"message", "first closed here"},
+                  {"thread", 0}}));
+  EXPECT_EQ(A["threads"], json::array());
   ASSERT_EQ(A["fixes"].size(), 1u);
   EXPECT_EQ(A["fixes"][0], (json{{"file", "src/chan.cpp"},
                                  {"line", 12},
@@ -83,6 +85,18 @@ TEST(OutputJson, RoundTripsEveryFindingInOrder) {
     EXPECT_EQ(F["notes"].size(), In[I].Notes.size());
     EXPECT_EQ(F["fixes"].size(), In[I].Fixes.size());
   }
+}
+
+TEST(OutputJson, NotesSayWhichThreadTheyRunIn) {
+  Finding F = twoThreadFinding();
+  json O = json::parse(render(writeJson, {F}, runInfo()))["findings"][0];
+  EXPECT_EQ(O["threads"], (json{"thread running 'Pool::stop'",
+                                "thread started at pool.cpp:12"}));
+  ASSERT_EQ(O["notes"].size(), 3u);
+  EXPECT_EQ(O["notes"][0]["thread"], 0);
+  EXPECT_EQ(O["notes"][1]["thread"], 1);
+  EXPECT_EQ(O["notes"][1]["line"], 18);
+  EXPECT_EQ(O["notes"][2]["thread"], 0);
 }
 
 TEST(OutputJson, InsertionFixAndEscaping) {

@@ -118,6 +118,134 @@ TEST(OutputSarif, CodeFlowEndsAtThePrimaryLocation) {
   EXPECT_EQ(Steps[1]["location"]["physicalLocation"]["region"]["startLine"], 12);
   ASSERT_EQ(R["relatedLocations"].size(), 1u);
   EXPECT_EQ(R["relatedLocations"][0]["message"]["text"], "first closed here");
+  // One thread: one unnamed thread flow, no execution order.
+  ASSERT_EQ(R["codeFlows"][0]["threadFlows"].size(), 1u);
+  EXPECT_FALSE(R["codeFlows"][0]["threadFlows"][0].contains("id"));
+  EXPECT_FALSE(Steps[0].contains("executionOrder"));
+}
+
+namespace {
+int line(const json &Step) {
+  return Step["location"]["physicalLocation"]["region"]["startLine"];
+}
+std::string text(const json &Step) {
+  return Step["location"]["message"]["text"];
+}
+} // namespace
+
+TEST(OutputSarif, OneThreadFlowPerThread) {
+  json R = sarif({twoThreadFinding()}, runInfo())["runs"][0]["results"][0];
+  ASSERT_EQ(R["codeFlows"].size(), 1u);
+  const json &Flows = R["codeFlows"][0]["threadFlows"];
+  ASSERT_EQ(Flows.size(), 2u) << R.dump(2);
+
+  // The holder: its notes in order, then the primary location.
+  EXPECT_EQ(Flows[0]["id"], "thread running 'Pool::stop'");
+  EXPECT_EQ(Flows[0]["message"]["text"], "thread running 'Pool::stop'");
+  const json &Holder = Flows[0]["locations"];
+  ASSERT_EQ(Holder.size(), 3u);
+  EXPECT_EQ(line(Holder[0]), 28);
+  EXPECT_EQ(text(Holder[0]),
+            "mutex locked here (held until the guard's scope ends)");
+  EXPECT_EQ(line(Holder[1]), 30);
+  EXPECT_EQ(text(Holder[1]), "still held here");
+  EXPECT_EQ(line(Holder[2]), 30);
+  EXPECT_EQ(text(Holder[2]), R["message"]["text"].get<std::string>());
+
+  // The joined thread: its one step.
+  EXPECT_EQ(Flows[1]["id"], "thread started at pool.cpp:12");
+  EXPECT_EQ(Flows[1]["message"]["text"], "thread started at pool.cpp:12");
+  const json &Joined = Flows[1]["locations"];
+  ASSERT_EQ(Joined.size(), 1u);
+  EXPECT_EQ(line(Joined[0]), 18);
+  EXPECT_EQ(text(Joined[0]), "the joined thread takes the mutex here");
+
+  // Across the flows, the steps keep the order of the path.
+  EXPECT_EQ(Holder[0]["executionOrder"], 1);
+  EXPECT_EQ(Joined[0]["executionOrder"], 2);
+  EXPECT_EQ(Holder[1]["executionOrder"], 3);
+  EXPECT_EQ(Holder[2]["executionOrder"], 4);
+
+  // Viewers without code flows still get every note.
+  ASSERT_EQ(R["relatedLocations"].size(), 3u);
+  EXPECT_EQ(R["relatedLocations"][1]["physicalLocation"]["region"]["startLine"],
+            18);
+  EXPECT_FALSE(R.contains("properties"));
+}
+
+TEST(OutputSarif, UnnamedThreadsGetAnId) {
+  Finding F = twoThreadFinding();
+  F.Threads.clear();
+  json Flows = sarif({F}, runInfo())["runs"][0]["results"][0]["codeFlows"][0]
+                    ["threadFlows"];
+  ASSERT_EQ(Flows.size(), 2u);
+  EXPECT_EQ(Flows[0]["id"], "thread 1");
+  EXPECT_EQ(Flows[1]["id"], "thread 2");
+  EXPECT_EQ(Flows[1]["locations"].size(), 1u);
+}
+
+TEST(OutputSarif, LongPathsAreCutToGitHubsLimits) {
+  // 1500 notes alternating between two threads (1501 steps with the
+  // primary location): GitHub shows 1000 thread flow locations and 100
+  // related locations of a result.
+  Finding F = twoThreadFinding();
+  F.Notes.clear();
+  for (unsigned I = 0; I < 1500; ++I) {
+    Note N;
+    N.Where = point("/src/proj/src/pool.cpp", I + 100, 3, "  step();");
+    N.Message = "step " + std::to_string(I);
+    N.Thread = I % 2;
+    F.Notes.push_back(N);
+  }
+  std::string First = render(writeSarif, {F}, runInfo());
+  EXPECT_EQ(First, render(writeSarif, {F}, runInfo())) << "not deterministic";
+  json R = json::parse(First)["runs"][0]["results"][0];
+  const json &Code = R["codeFlows"][0];
+  const json &Flows = Code["threadFlows"];
+  ASSERT_EQ(Flows.size(), 2u);
+  // The first 999 notes and the primary location.
+  ASSERT_EQ(Flows[0]["locations"].size(), 501u);
+  ASSERT_EQ(Flows[1]["locations"].size(), 499u);
+  EXPECT_EQ(text(Flows[0]["locations"][499]), "step 998");
+  EXPECT_EQ(text(Flows[1]["locations"][498]), "step 997");
+  EXPECT_EQ(text(Flows[0]["locations"][500]), R["message"]["text"].get<std::string>());
+  EXPECT_EQ(Flows[0]["locations"][500]["executionOrder"], 1000);
+  EXPECT_EQ(Code["message"]["text"],
+            "501 of the 1501 steps of the path are left out (at most 1000 are "
+            "written)");
+  ASSERT_EQ(R["relatedLocations"].size(), 100u);
+  EXPECT_EQ(R["relatedLocations"][99]["message"]["text"], "step 99");
+  EXPECT_EQ(R["properties"]["omittedRelatedLocations"], 1400);
+}
+
+TEST(OutputSarif, ThreadFlowsDoNotChangeFingerprints) {
+  // The fingerprint names the finding, not its path: adding notes, or
+  // spreading them over threads, keeps partialFingerprints.
+  Finding Bare = twoThreadFinding();
+  Bare.Notes.clear();
+  Bare.Threads.clear();
+  Bare.Fingerprint.clear();
+  Finding OneThread = twoThreadFinding();
+  OneThread.Threads.clear();
+  for (Note &N : OneThread.Notes)
+    N.Thread = 0;
+  OneThread.Fingerprint.clear();
+  Finding TwoThreads = twoThreadFinding();
+  TwoThreads.Fingerprint.clear();
+  std::vector<Finding> All = {Bare, OneThread, TwoThreads};
+  for (Finding &F : All) {
+    std::vector<Finding> One = {F};
+    assignFingerprints(One);
+    F = One[0];
+  }
+  ASSERT_FALSE(All[0].Fingerprint.empty());
+  for (const Finding &F : All) {
+    json R = sarif({F}, runInfo())["runs"][0]["results"][0];
+    EXPECT_EQ(R["partialFingerprints"]["tetherFingerprint/v1"],
+              All[0].Fingerprint);
+  }
+  EXPECT_FALSE(sarif({All[0]}, runInfo())["runs"][0]["results"][0].contains(
+      "codeFlows"));
 }
 
 TEST(OutputSarif, Fixes) {

@@ -70,7 +70,8 @@ Validation validate(const std::string &SarifText) {
 
 std::vector<Finding> richFindings() {
   std::vector<Finding> F = sampleFindings();
-  // A second note, an insertion fix and a multi-line range.
+  // A second note, an insertion fix, a multi-line range, findings in two
+  // threads.
   Note Second;
   Second.Where = point("/src/proj/src/chan.cpp", 10, 7, "  if (done) {", 10, 11);
   Second.Message = "taken when 'done' is true";
@@ -88,6 +89,20 @@ std::vector<Finding> richFindings() {
   Multi.AnchorText = "std::thread t([&] { work(); });";
   Multi.Fingerprint = "1111222233334444";
   F.push_back(Multi);
+  // Two threads: one thread flow each, with ids and execution orders.
+  F.push_back(twoThreadFinding());
+  // A path longer than GitHub shows: cut, with a message and a property.
+  Finding Long = twoThreadFinding();
+  Long.Where.Line = 90;
+  Long.AnchorText = "pool.stop();";
+  for (unsigned I = 0; I < 1100; ++I) {
+    Note N;
+    N.Where = point("/src/proj/src/pool.cpp", 100 + I % 50, 3, "  step();");
+    N.Message = "step " + std::to_string(I);
+    N.Thread = I % 3 == 0 ? 1 : 0;
+    Long.Notes.push_back(N);
+  }
+  F.push_back(Long);
   return F;
 }
 

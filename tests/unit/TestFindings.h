@@ -81,6 +81,37 @@ inline std::vector<Finding> sampleFindings() {
   return {A, B, C};
 }
 
+// A deadlock across two threads (lock-held-across-blocking): stop() holds
+// 'mu_' while it joins the worker, whose loop takes 'mu_'. The notes in
+// stop() run in thread 0 (the primary location's), the one in the worker's
+// body in thread 1.
+inline Finding twoThreadFinding() {
+  Finding F;
+  F.CheckId = "lock-held-across-blocking";
+  F.Where = point("/src/proj/src/pool.cpp", 30, 5, "    worker_.join();", 30,
+                  18);
+  F.Message = "mutex 'mu_' is held across a blocking thread join; the joined "
+              "thread takes it too (in 'Pool::run'): a deadlock";
+  F.Function = "Pool::stop";
+  F.AnchorText = "worker_.join()";
+  F.Fingerprint = "1111222233334444";
+  F.Threads = {"thread running 'Pool::stop'", "thread started at pool.cpp:12"};
+  auto Add = [&](unsigned Line, unsigned Col, const char *Text,
+                 const char *Message, unsigned Thread) {
+    Note N;
+    N.Where = point("/src/proj/src/pool.cpp", Line, Col, Text);
+    N.Message = Message;
+    N.Thread = Thread;
+    F.Notes.push_back(N);
+  };
+  Add(28, 5, "    std::lock_guard<std::mutex> g(mu_);",
+      "mutex locked here (held until the guard's scope ends)", 0);
+  Add(18, 7, "      std::lock_guard<std::mutex> g(mu_);",
+      "the joined thread takes the mutex here", 1);
+  Add(30, 5, "    worker_.join();", "still held here", 0);
+  return F;
+}
+
 inline std::string render(void (*Writer)(llvm::raw_ostream &,
                                          const std::vector<Finding> &,
                                          const RunInfo &),
