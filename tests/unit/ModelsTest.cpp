@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <set>
 
 using namespace tether;
 
@@ -471,4 +472,42 @@ TEST(Models, NeverReturningOperations) {
   for (const ApiModel &A : Builtins.models())
     for (const BlockingModel &B : A.Blocking)
       EXPECT_FALSE(B.NeverReturns) << A.Library << " " << B.Type << B.Function;
+}
+
+TEST(Models, TimeoutArgument) {
+  std::string Err;
+  llvm::raw_string_ostream OS(Err);
+  std::optional<ApiModel> M = parseModel("library: qtish\n"
+                                         "blocking:\n"
+                                         "  - type: qtish::Thread\n"
+                                         "    methods: [wait]\n"
+                                         "    reason: thread join\n"
+                                         "    timeout_arg: 0\n"
+                                         "  - type: qtish::Semaphore\n"
+                                         "    methods: [acquire]\n"
+                                         "    reason: semacquire\n",
+                                         "user.yaml", OS);
+  ASSERT_TRUE(M) << Err;
+  ASSERT_EQ(M->Blocking.size(), 2u);
+  EXPECT_EQ(M->Blocking[0].TimeoutArg, 0);
+  EXPECT_EQ(M->Blocking[1].TimeoutArg, -1) << "the default: no timeout";
+  std::string Negative = parseError("library: mine\n"
+                                    "blocking:\n"
+                                    "  - type: my::Thread\n"
+                                    "    methods: [wait]\n"
+                                    "    reason: thread join\n"
+                                    "    timeout_arg: -2\n");
+  EXPECT_NE(Negative.find("user.yaml:3:"), std::string::npos) << Negative;
+  EXPECT_NE(Negative.find("'timeout_arg' is the index of an argument"),
+            std::string::npos)
+      << Negative;
+  std::string Forever = parseError("library: mine\n"
+                                   "blocking:\n"
+                                   "  - function: my::serve_forever\n"
+                                   "    reason: IO wait\n"
+                                   "    never_returns: true\n"
+                                   "    timeout_arg: 0\n");
+  EXPECT_NE(Forever.find("'never_returns' with 'timeout_arg'"),
+            std::string::npos)
+      << Forever;
 }
