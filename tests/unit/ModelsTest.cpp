@@ -583,6 +583,8 @@ TEST(Models, LibraryModelsAreIndexed) {
   ASSERT_NE(Interrupt, nullptr);
   EXPECT_EQ(Interrupt->Query,
             std::vector<std::string>{"isInterruptionRequested"});
+  EXPECT_EQ(Interrupt->Request,
+            (std::vector<std::string>{"requestInterruption", "quit", "exit"}));
   ASSERT_NE(Set.spawnForType("QThreadPool"), nullptr);
 
   // P2300 stop tokens, stdexec's and C++26's.
