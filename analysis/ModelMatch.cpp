@@ -448,9 +448,20 @@ std::optional<BlockingOp> matchBlockingOp(const Expr *E,
   }
   if (!B)
     return std::nullopt;
+  const auto *Call = cast<CallExpr>(E);
+  // `t.wait(500)`: the timeout the model names is passed, so the call
+  // returns on its own (a default argument waits forever).
+  if (B->TimeoutArg >= 0) {
+    unsigned I = unsigned(B->TimeoutArg);
+    // A member operator call passes the object as its first argument.
+    if (isa<CXXOperatorCallExpr>(Call) && S->IsMember)
+      ++I;
+    if (I < Call->getNumArgs() &&
+        !isa<CXXDefaultArgExpr>(Call->getArg(I)->IgnoreImplicit()))
+      return std::nullopt;
+  }
   Op.What = B->Reason.empty() ? "blocking call" : B->Reason;
   Op.NeverReturns = B->NeverReturns;
-  const auto *Call = cast<CallExpr>(E);
   for (const Expr *A : Call->arguments()) {
     QualType T = A->IgnoreParenImpCasts()->getType();
     if (isGuardType(T, Models) || mutexModelOf(T, Models))

@@ -105,7 +105,8 @@ struct BlockingOp {
 
 // Channel receive, send on a bounded channel, thread join, future
 // get()/wait(), and every call in a BlockingModel. Try and timed channel and
-// future operations do not block (indefinitely) and are not matched.
+// future operations do not block (indefinitely) and are not matched, nor
+// is a call that passes the timeout argument its BlockingModel names.
 std::optional<BlockingOp> matchBlockingOp(const clang::Expr *E,
                                           const ModelSet &Models);
 

@@ -184,6 +184,11 @@ struct BlockingModel {
   // Methods that count down what the wait waits for (std::latch::count_down,
   // std::barrier::arrive): Go's WaitGroup.Done.
   std::vector<std::string> Arrive;
+  // The argument that bounds the wait when the caller passes it (a timeout
+  // or deadline whose default waits forever: QThread::wait(ms)), or -1. A
+  // call that passes it returns on its own and is not taken as blocking,
+  // as a future's `timed_wait`.
+  int TimeoutArg = -1;
 };
 
 // The vocabulary the standard library gives to any class, which user types

@@ -374,6 +374,7 @@ template <> struct MappingTraits<BlockingModel> {
     Io.mapOptional("waits_for_work", B.WaitsForWork, false);
     Io.mapOptional("never_returns", B.NeverReturns, false);
     Io.mapOptional("arrive", B.Arrive);
+    Io.mapOptional("timeout_arg", B.TimeoutArg, -1);
   }
   static std::string validate(IO &, BlockingModel &B) {
     if (B.Type.empty() == B.Function.empty())
@@ -385,6 +386,12 @@ template <> struct MappingTraits<BlockingModel> {
     if (B.NeverReturns && B.WaitsForWork)
       return "a blocking model that never returns cannot also return once "
              "its work is done ('never_returns' with 'waits_for_work')";
+    if (B.TimeoutArg < -1)
+      return "'timeout_arg' is the index of an argument (0 for the first), "
+             "or -1 for none";
+    if (B.TimeoutArg >= 0 && B.NeverReturns)
+      return "a blocking model that never returns has no timeout "
+             "('never_returns' with 'timeout_arg')";
     return "";
   }
 };

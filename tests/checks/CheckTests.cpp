@@ -18,9 +18,18 @@
 //   lk.lock();       // want-note "takes the mutex" thread "^thread started at pool.cpp:9$"
 //
 // For a finding that is the thread of its primary location.
+//
+// A case compiled against a library's real headers names it (its pkg-config
+// name) on a line of its own, in any of its sources:
+//
+//   // requires-pkg: Qt5Core
+//
+// and gets the flags pkg-config gave at configure time; without the package
+// the case is skipped.
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -115,6 +124,35 @@ std::vector<Want> parseWants(const std::vector<fs::path> &Files) {
   return Out;
 }
 
+// The pkg-config packages the case's sources name on `// requires-pkg:`
+// lines.
+std::vector<std::string> requiredPackages(const std::vector<fs::path> &Files) {
+  static const std::string Tag = "// requires-pkg:";
+  std::vector<std::string> Out;
+  for (const fs::path &F : Files) {
+    std::ifstream In(F);
+    std::string Line;
+    while (std::getline(In, Line)) {
+      if (Line.rfind(Tag, 0) != 0)
+        continue;
+      std::istringstream Names(Line.substr(Tag.size()));
+      for (std::string N; Names >> N;)
+        if (std::find(Out.begin(), Out.end(), N) == Out.end())
+          Out.push_back(N);
+    }
+  }
+  return Out;
+}
+
+// The compiler flags of each package found at configure time.
+const json &packageFlags() {
+  static const json Flags = [] {
+    std::ifstream In(TETHER_TEST_PACKAGES_FILE);
+    return In ? json::parse(In) : json::object();
+  }();
+  return Flags;
+}
+
 std::string shell(const std::string &Cmd, int &Status) {
   std::string Out;
   FILE *P = popen((Cmd + " 2>&1").c_str(), "r");
@@ -137,18 +175,29 @@ TEST_P(CheckTest, FindingsMatchWants) {
   const Case &C = GetParam();
   std::vector<fs::path> Sources = sourcesOf(C.Path);
   ASSERT_FALSE(Sources.empty()) << "no .cpp files in " << C.Path;
+  std::vector<std::string> Args = {TETHER_TEST_CXX, "-std=c++20"};
+  for (const std::string &Pkg : requiredPackages(Sources)) {
+    if (!packageFlags().contains(Pkg))
+      GTEST_SKIP() << "needs the package " << Pkg
+                   << " (not found by pkg-config when configured)";
+    for (const json &Flag : packageFlags()[Pkg])
+      Args.push_back(Flag.get<std::string>());
+  }
   fs::path Tmp = fs::temp_directory_path() /
                  ("tether-check-test-" + std::to_string(getpid()) + "-" +
                   std::to_string(std::hash<std::string>()(C.Name)));
   fs::create_directories(Tmp);
   fs::path Include = fs::path(TETHER_CHECK_TESTS_DIR) / "include";
   json DB = json::array();
-  for (const fs::path &S : Sources)
+  for (const fs::path &S : Sources) {
+    json Cmd = Args;
+    Cmd.push_back("-I" + Include.string());
+    Cmd.push_back("-c");
+    Cmd.push_back(S.string());
     DB.push_back({{"directory", S.parent_path().string()},
                   {"file", S.string()},
-                  {"arguments",
-                   {TETHER_TEST_CXX, "-std=c++20", "-I" + Include.string(),
-                    "-c", S.string()}}});
+                  {"arguments", Cmd}});
+  }
   std::ofstream(Tmp / "compile_commands.json") << DB.dump(2);
   fs::path Out = Tmp / "findings.json";
   int Status = 0;

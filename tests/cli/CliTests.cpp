@@ -1495,8 +1495,10 @@ TEST(Models, ListsBuiltins) {
   for (const std::string &L : nonEmptyLines(R.Out))
     Libs.insert(L.substr(0, L.find('\t')));
   for (const char *Want :
-       {"std", "boost-fiber", "asio", "msd-channel", "boost-thread"})
+       {"std", "boost-fiber", "asio", "msd-channel", "boost-thread", "folly",
+        "onetbb", "moodycamel", "grpc", "qt", "stdexec"})
     EXPECT_TRUE(Libs.count(Want)) << "missing model '" << Want << "'\n" << R;
+  EXPECT_GE(Libs.size(), 10u) << R;
 }
 
 TEST(Models, ValidateReportsLocation) {

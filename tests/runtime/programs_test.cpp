@@ -104,6 +104,26 @@ size_t count(const std::string &s, const std::string &what) {
 
 class Programs : public ::testing::TestWithParam<Mode> {};
 
+#ifdef TETHER_HAVE_CONCURRENTQUEUE
+// A receive that only a library model names: the thread sleeps in sem_wait
+// ("semacquire"), and the model's wait_dequeue frame refines it.
+TEST_P(Programs, CloselessQueueConsumerShowsChanReceive) {
+  Result r = run("closeless_queue", GetParam(), "deadlock=report");
+  ASSERT_FALSE(r.timed_out);
+  EXPECT_EQ(r.status, 0) << r.err;
+  std::string b = block(r.report, "encoder");
+  ASSERT_FALSE(b.empty()) << r.report;
+  EXPECT_TRUE(matches(b, R"(^thread \d+ "encoder" \[chan receive, 1\.\d{3}s\]:)")) << b;
+  EXPECT_TRUE(matches(b, "\nvoid moodycamel::BlockingConcurrentQueue<[^\n]*>::wait_dequeue<int>\\(int&\\)\n"))
+      << b;
+  int line = lineOf("closeless_queue.cpp", "ENCODER-WAITS");
+  EXPECT_TRUE(matches(b, "\nencode\\([^\n]*\\)\n\t\\S*closeless_queue\\.cpp:" + std::to_string(line) +
+                             " \\+0x"))
+      << b;
+  EXPECT_TRUE(matches(b, R"(blocked on semaphore 0x[0-9a-f]+)")) << b;
+}
+#endif
+
 TEST_P(Programs, PipelineConsumerShowsChanReceiveWithCreationSite) {
   Result r = run("pipeline", GetParam(), "deadlock=report");
   ASSERT_FALSE(r.timed_out);

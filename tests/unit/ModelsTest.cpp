@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <set>
 
 using namespace tether;
 
@@ -491,4 +492,128 @@ TEST(Models, NeverReturningOperations) {
   for (const ApiModel &A : Builtins.models())
     for (const BlockingModel &B : A.Blocking)
       EXPECT_FALSE(B.NeverReturns) << A.Library << " " << B.Type << B.Function;
+}
+
+TEST(Models, TimeoutArgument) {
+  std::string Err;
+  llvm::raw_string_ostream OS(Err);
+  std::optional<ApiModel> M = parseModel("library: qtish\n"
+                                         "blocking:\n"
+                                         "  - type: qtish::Thread\n"
+                                         "    methods: [wait]\n"
+                                         "    reason: thread join\n"
+                                         "    timeout_arg: 0\n"
+                                         "  - type: qtish::Semaphore\n"
+                                         "    methods: [acquire]\n"
+                                         "    reason: semacquire\n",
+                                         "user.yaml", OS);
+  ASSERT_TRUE(M) << Err;
+  ASSERT_EQ(M->Blocking.size(), 2u);
+  EXPECT_EQ(M->Blocking[0].TimeoutArg, 0);
+  EXPECT_EQ(M->Blocking[1].TimeoutArg, -1) << "the default: no timeout";
+  std::string Negative = parseError("library: mine\n"
+                                    "blocking:\n"
+                                    "  - type: my::Thread\n"
+                                    "    methods: [wait]\n"
+                                    "    reason: thread join\n"
+                                    "    timeout_arg: -2\n");
+  EXPECT_NE(Negative.find("user.yaml:3:"), std::string::npos) << Negative;
+  EXPECT_NE(Negative.find("'timeout_arg' is the index of an argument"),
+            std::string::npos)
+      << Negative;
+  std::string Forever = parseError("library: mine\n"
+                                   "blocking:\n"
+                                   "  - function: my::serve_forever\n"
+                                   "    reason: IO wait\n"
+                                   "    never_returns: true\n"
+                                   "    timeout_arg: 0\n");
+  EXPECT_NE(Forever.find("'never_returns' with 'timeout_arg'"),
+            std::string::npos)
+      << Forever;
+}
+
+// The libraries with a built-in model, each by one of the names it gives
+// (the declarations' names, not the spellings of using-declarations).
+TEST(Models, LibraryModelsAreIndexed) {
+  std::string Err;
+  llvm::raw_string_ostream OS(Err);
+  ModelSet Set;
+  ASSERT_TRUE(Set.addBuiltins(OS)) << Err;
+  std::set<std::string> Libraries;
+  for (const ApiModel &M : Set.models())
+    Libraries.insert(M.Library);
+  EXPECT_GE(Libraries.size(), 10u);
+
+  // asio's channels in both namespaces, in and out of experimental.
+  for (const char *T :
+       {"asio::basic_channel", "asio::basic_concurrent_channel",
+        "boost::asio::basic_channel", "boost::asio::basic_concurrent_channel",
+        "asio::experimental::basic_channel"})
+    EXPECT_NE(Set.channelForType(T), nullptr) << T;
+
+  // oneTBB: abort() is the close, pop() reports it with an exception.
+  const ChannelModel *Tbb =
+      Set.channelForType("tbb::detail::d2::concurrent_bounded_queue");
+  ASSERT_NE(Tbb, nullptr);
+  EXPECT_EQ(Tbb->Close, std::vector<std::string>{"abort"});
+  const ReceiveClosedModel *Pop = Tbb->closedForm("pop");
+  ASSERT_NE(Pop, nullptr);
+  EXPECT_EQ(Pop->Form, ClosedForm::Exception);
+  EXPECT_EQ(Pop->Exception, "tbb::detail::r1::user_abort");
+  const SpawnModel *Group = Set.spawnForType("tbb::detail::d1::task_group");
+  ASSERT_NE(Group, nullptr);
+  EXPECT_EQ(Group->Methods, std::vector<std::string>{"run"});
+  EXPECT_TRUE(matchesAnyGlob(Group->WaitAll, "wait"));
+
+  // Queues with no close.
+  for (const char *T : {"moodycamel::BlockingConcurrentQueue",
+                        "folly::MPMCQueue", "folly::UnboundedQueue"}) {
+    const ChannelModel *C = Set.channelForType(T);
+    ASSERT_NE(C, nullptr) << T;
+    EXPECT_TRUE(C->Closeless) << T;
+    EXPECT_TRUE(C->Close.empty()) << T;
+    EXPECT_FALSE(C->TimedReceive.empty()) << T;
+  }
+  EXPECT_NE(Set.blockingForMethod("folly::coro::blocking_wait_fn",
+                                  "operator()"),
+            nullptr);
+
+  // gRPC: Next() returns false once Shutdown() drained the queue.
+  const ChannelModel *Cq = Set.channelForType("grpc::CompletionQueue");
+  ASSERT_NE(Cq, nullptr);
+  EXPECT_EQ(Cq->Close, std::vector<std::string>{"Shutdown"});
+  ASSERT_NE(Cq->closedForm("Next"), nullptr);
+  EXPECT_EQ(Cq->closedForm("Next")->Form, ClosedForm::Bool);
+  const CancelSourceModel *Ctx = Set.cancelSourceForType("grpc::ClientContext");
+  ASSERT_NE(Ctx, nullptr);
+  EXPECT_EQ(Ctx->Request, std::vector<std::string>{"TryCancel"});
+  EXPECT_NE(Set.blockingForMethod("grpc::Server", "Wait"), nullptr);
+
+  // Qt.
+  EXPECT_NE(Set.lockForMutexType("QMutex"), nullptr);
+  EXPECT_TRUE(Set.isLockGuardType("QMutexLocker"));
+  EXPECT_TRUE(Set.isLockGuardType("QWriteLocker"));
+  const BlockingModel *Join = Set.blockingForMethod("QThread", "wait");
+  ASSERT_NE(Join, nullptr);
+  EXPECT_EQ(Join->Reason, "thread join");
+  EXPECT_EQ(Join->TimeoutArg, 0);
+  EXPECT_NE(Set.blockingForMethod("QSemaphore", "acquire"), nullptr);
+  EXPECT_NE(Set.blockingForFunction("QThread::msleep"), nullptr);
+  const CancelSourceModel *Interrupt = Set.cancelSourceForType("QThread");
+  ASSERT_NE(Interrupt, nullptr);
+  EXPECT_EQ(Interrupt->Query,
+            std::vector<std::string>{"isInterruptionRequested"});
+  EXPECT_EQ(Interrupt->Request,
+            (std::vector<std::string>{"requestInterruption", "quit", "exit"}));
+  ASSERT_NE(Set.spawnForType("QThreadPool"), nullptr);
+
+  // P2300 stop tokens, stdexec's and C++26's.
+  for (const char *Ns : {"stdexec", "std"}) {
+    std::string N = Ns;
+    EXPECT_NE(Set.cancelSourceForType(N + "::inplace_stop_source"), nullptr)
+        << N;
+    EXPECT_NE(Set.cancelTokenForType(N + "::inplace_stop_token"), nullptr)
+        << N;
+    EXPECT_TRUE(Set.isCancelCallbackType(N + "::inplace_stop_callback")) << N;
+  }
 }
