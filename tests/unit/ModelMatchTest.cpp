@@ -36,6 +36,19 @@ const CXXMemberCallExpr *member(Snippet &S, llvm::StringRef Name,
   return nullptr;
 }
 
+// The built-in models and a project's own (one YAML document).
+ModelSet builtinsAnd(const std::string &Yaml) {
+  ModelSet M;
+  std::string Err;
+  llvm::raw_string_ostream OS(Err);
+  EXPECT_TRUE(M.addBuiltins(OS)) << Err;
+  auto User = parseModel(Yaml, "acme.yaml", OS);
+  EXPECT_TRUE(User) << Err;
+  if (User)
+    M.add(std::move(*User));
+  return M;
+}
+
 QualType paramType(const FunctionDecl *FD, unsigned I) {
   return FD->getParamDecl(I)->getType();
 }
@@ -158,16 +171,9 @@ void f(std::vector<std::thread> &ts, std::map<int, int> &m,
         << "subscripting is the language's";
 
   // A project that names its own insert method.
-  ModelSet Mine;
-  std::string Err;
-  llvm::raw_string_ostream OS(Err);
-  ASSERT_TRUE(Mine.addBuiltins(OS));
-  auto User = parseModel("library: acme\n"
-                         "conventions:\n"
-                         "  insert: [append]\n",
-                         "acme.yaml", OS);
-  ASSERT_TRUE(User) << Err;
-  Mine.add(std::move(*User));
+  ModelSet Mine = builtinsAnd("library: acme\n"
+                              "conventions:\n"
+                              "  insert: [append]\n");
   Snippet U(Code, defaultArgs(), Mine);
   const FunctionDecl *UF = U.function("f");
   ASSERT_TRUE(UF);
@@ -428,17 +434,10 @@ int f(std::vector<int> &v, std::atomic<int> &n, std::atomic<bool> &once,
   EXPECT_FALSE(isOptionalType(paramType(FD, 0), M));
 
   // A project that says its own names.
-  ModelSet Mine;
-  std::string Err;
-  llvm::raw_string_ostream OS(Err);
-  ASSERT_TRUE(Mine.addBuiltins(OS));
-  auto User = parseModel("library: acme\n"
-                         "conventions:\n"
-                         "  input_reads: [read_frame]\n"
-                         "  factories: [build]\n",
-                         "acme.yaml", OS);
-  ASSERT_TRUE(User) << Err;
-  Mine.add(std::move(*User));
+  ModelSet Mine = builtinsAnd("library: acme\n"
+                              "conventions:\n"
+                              "  input_reads: [read_frame]\n"
+                              "  factories: [build]\n");
   Snippet U(Code, defaultArgs(), Mine);
   const FunctionDecl *UF = U.function("f");
   ASSERT_TRUE(UF);
