@@ -2,6 +2,9 @@
 // as the N-th non-empty file named "report*" in the directory argv[1] (the
 // test sets output=DIR/report... with %n, or a json/pprof format), then a
 // clean exit.
+#include "await_report.h"
+
+#include <atomic>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
@@ -34,12 +37,16 @@ int main(int argc, char **argv) {
   int p[2];
   if (pipe(p) != 0)
     return 2;
+  std::atomic<pid_t> tid{0};
   std::thread reader([&] {
+    tid = threadId();
     char c;
     ssize_t n = read(p[0], &c, 1);
     (void)n;
   });
-  usleep(20 * 1000);
+  while (tid == 0)
+    std::this_thread::yield();
+  awaitInSyscall(tid, SYS_read);
   for (int i = 1; i <= dumps; ++i) {
     raise(SIGQUIT);
     // Bounded at 60 s; asserts nothing about speed.
