@@ -539,9 +539,13 @@ const SmartPointerModel *smartPointerFactoryCall(const CallExpr *Call,
   return N.empty() ? nullptr : Models.smartPointerFactory(N, Allocates);
 }
 
+// A wrapper the models list, or one its declarations show: the same
+// answer stripWrappers gives.
 bool isReferenceWrapperCall(const CallExpr *Call, const ModelSet &Models) {
   std::string N = calleeName(Call);
-  return !N.empty() && Models.isReferenceWrapperFunction(N);
+  return !N.empty() && (Models.isReferenceWrapperFunction(N) ||
+                        (Call->getNumArgs() == 1 &&
+                         returnsReferenceWrapper(Call->getDirectCallee())));
 }
 
 bool isForEachCall(const CallExpr *Call, const ModelSet &Models) {

@@ -312,14 +312,16 @@ ModelSet::LockTag ModelSet::lockTagForType(const std::string &Q) const {
 bool ModelSet::isGuardOwnsQuery(const std::string &Method) const {
   return OwnsQueries.count(Method) != 0;
 }
-bool ModelSet::follows(Convention C, const std::string &Method) const {
-  size_t K = static_cast<size_t>(C);
-  if (K >= ConventionGlobs.size())
-    return false;
-  for (const llvm::GlobPattern &G : ConventionGlobs[K])
-    if (G.match(Method))
+static bool matchesAny(const std::vector<llvm::GlobPattern> &Globs,
+                       const std::string &Name) {
+  for (const auto &G : Globs)
+    if (G.match(Name))
       return true;
   return false;
+}
+bool ModelSet::follows(Convention C, const std::string &Method) const {
+  size_t K = static_cast<size_t>(C);
+  return K < ConventionGlobs.size() && matchesAny(ConventionGlobs[K], Method);
 }
 const SmartPointerModel *
 ModelSet::smartPointerForType(const std::string &Q) const {
@@ -366,20 +368,11 @@ bool ModelSet::isAtomicFlagType(const std::string &Q) const {
   return AtomicFlags.count(Q) != 0;
 }
 ModelSet::AtomicWrite ModelSet::atomicMethod(const std::string &Method) const {
-  for (const auto &G : AtomicSet)
-    if (G.match(Method))
-      return AtomicWrite::Set;
-  for (const auto &G : AtomicUpdate)
-    if (G.match(Method))
-      return AtomicWrite::Update;
+  if (matchesAny(AtomicSet, Method))
+    return AtomicWrite::Set;
+  if (matchesAny(AtomicUpdate, Method))
+    return AtomicWrite::Update;
   return AtomicWrite::None;
-}
-static bool matchesAny(const std::vector<llvm::GlobPattern> &Globs,
-                       const std::string &Name) {
-  for (const auto &G : Globs)
-    if (G.match(Name))
-      return true;
-  return false;
 }
 bool ModelSet::isAtomicRead(const std::string &Method) const {
   return matchesAny(AtomicRead, Method);
