@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Runtime shim overhead. Prints numbers and ratios; asserts nothing.
 #   1. mutex/condition-variable producer-consumer (pc_bench.cpp), plain vs
-#      libtether_rt (LD_PRELOAD) with default options (eager_stacks=auto) and
-#      with eager_stacks=1 (a stack unwind per blocking episode), in two shapes: capacity 64 (throughput) and capacity 1
+#      libtether_rt (LD_PRELOAD) with default options (eager_stacks=auto),
+#      with eager_stacks=1 (a stack unwind per blocking episode) and with the
+#      flight recorder off (history=0: what the recorder costs), in two
+#      shapes: capacity 64 (throughput) and capacity 1
 #      (every item is a hand-off, each side blocks once per item: the shim's
 #      per-block cost in isolation); also under TSan and Helgrind.
 #   2. redis-server throughput under redis-benchmark, plain vs LD_PRELOAD.
@@ -14,7 +16,7 @@
 # Usage: bench/runtime/run.sh [BUILD_DIR]      (default: build/)
 # Env: ROUNDS (7), ITEMS (1000000), HANDOFFS (200000), REDIS_ROUNDS (5),
 #      REDIS_REQUESTS (100000), SKIP_REDIS=1, SKIP_TSAN=1, SKIP_HELGRIND=1,
-#      DUMP_ONLY=1 (only part 3, DUMP_ROUNDS times each way, default 5;
+#      PC_ONLY=1 (only part 1), DUMP_ONLY=1 (only part 3, DUMP_ROUNDS times each way, default 5;
 #      DUMP_BASELINE=/path/to/older/libtether_rt.so adds that build, interleaved),
 #      PC_BASELINE=/path/to/older/libtether_rt.so adds that build to part 1.
 set -euo pipefail
@@ -90,13 +92,14 @@ pc_shape() { # CAPACITY COUNT LABEL
   rm -f "$tmp"/pc-*.ips "$tmp"/pc-*.cpu
   for ((r = 0; r < rounds; r++)); do
     # Rotate the order every round.
-    local sides=(plain shim eager ${PC_BASELINE:+base})
+    local sides=(plain shim eager norec ${PC_BASELINE:+base})
     local ns=${#sides[@]}
     for ((k = 0; k < ns; k++)); do
       case ${sides[(k + r) % ns]} in
         plain) pc_side pc-plain "$cap" "$n" env ;;
         shim) pc_side pc-shim "$cap" "$n" env LD_PRELOAD="$lib" ;;
         eager) pc_side pc-eager "$cap" "$n" env LD_PRELOAD="$lib" TETHER_OPTIONS=eager_stacks=1 ;;
+        norec) pc_side pc-norec "$cap" "$n" env LD_PRELOAD="$lib" TETHER_OPTIONS=history=0 ;;
         base) pc_side pc-base "$cap" "$n" env LD_PRELOAD="$PC_BASELINE" ;;
       esac
     done
@@ -110,10 +113,15 @@ pc_shape() { # CAPACITY COUNT LABEL
       plain) d="plain" ;;
       shim) d="tether (default)" ;;
       eager) d="tether eager_stacks=1" ;;
+      norec) d="tether history=0" ;;
       base) d="baseline tether (default)" ;;
     esac
     printf '  %-28s %14.0f %22s %12.0f %18s\n' "$d" "$im" "($ilo..$ihi)" "$cm" "($clo..$chi)"
   done
+  # The flight recorder: the default (history on) against history=0.
+  awk -v on="$(median "$tmp/pc-shim.cpu")" -v off="$(median "$tmp/pc-norec.cpu")" \
+    -v ion="$(median "$tmp/pc-shim.ips")" -v ioff="$(median "$tmp/pc-norec.ips")" 'BEGIN {
+    printf "  flight recorder (default history against history=0): CPU per item %+.1f%%, throughput %+.1f%%\n", (on/off-1)*100, (ioff/ion-1)*100 }'
   if [ -n "${PC_BASELINE:-}" ]; then
     awk -v s="$(median "$tmp/pc-shim.cpu")" -v b="$(median "$tmp/pc-base.cpu")" 'BEGIN {
       printf "  CPU per item against the baseline build: x%.3f\n", s/b }'
@@ -128,6 +136,7 @@ pc_shape() { # CAPACITY COUNT LABEL
 }
 pc_shape 64 "$items" "throughput"
 pc_shape 1 "$handoffs" "hand-off"
+[ "${PC_ONLY:-0}" = 1 ] && exit 0
 
 if [ "${SKIP_TSAN:-0}" != 1 ]; then
   rm -f "$tmp"/t-*.ips "$tmp"/t-*.cpu

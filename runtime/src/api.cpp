@@ -1,5 +1,6 @@
 // Public C and C++ API (include/tether/tether.h, tether.hpp).
 #include "rt.h"
+#include "recorder.h"
 #include "tether/tether.h"
 #include "tether/tether.hpp"
 
@@ -14,6 +15,7 @@ extern "C" {
 
 int tether_dump(int fd, int format) {
   initRuntime();
+  RecorderPause pause; // the dump's own waits are not the program's history
   Fmt f;
   if (!parseFormat(std::to_string(format), f))
     return -1;
@@ -96,6 +98,7 @@ namespace tether {
 
 void dump(std::ostream &os, Format format) {
   initRuntime();
+  RecorderPause pause;
   os << render(Fmt(int(format)), reportable(snapshot(true)), "api", taskSnapshot());
 }
 
@@ -151,6 +154,7 @@ std::vector<const TaskSnap *> taskCandidates(const std::vector<TaskSnap> &all,
 
 LeakReport findLeaks(const LeakOptions &opts, uint64_t scope) {
   initRuntime();
+  RecorderPause pause; // its retries sleep: not the program's history
   uint64_t sleep_us = 1;
   uint64_t max_sleep = opts.max_sleep.count() > 0 ? uint64_t(opts.max_sleep.count()) : 1;
   for (int attempt = 0;; ++attempt) {

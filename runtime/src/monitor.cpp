@@ -2,6 +2,7 @@
 // monitor thread that finds deadlocks. Reports are built here, on the monitor
 // thread or the exiting thread, never in a signal handler.
 #include "rt.h"
+#include "recorder.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -528,6 +529,7 @@ void reportLeaksAtExit() {
   g_exiting.store(true);
   if (!options().on_exit)
     return;
+  RecorderPause pause; // the report's own waits are not the program's history
   auto ts = reportable(snapshot(true));
   std::vector<ThreadSnap> leaked;
   for (auto &t : ts)
@@ -581,10 +583,15 @@ void reportLeaksAtExit() {
       o += tasksLeakText(leaked_tasks, ts);
   }
   g_problem_reported.store(true);
-  if (options().format == Fmt::Json)
+  if (options().format == Fmt::Json) {
     writeReport(o, "exit");
-  else
-    writeTextReport(o, "exit");
+    return;
+  }
+  writeTextReport(o, "exit");
+  // format=trace: the text goes to stderr (above) and the history, with the
+  // leaked threads and tasks as they are now, to the output.
+  if (options().format == Fmt::Trace)
+    writeReport(renderTrace(leaked, "exit-leaks", leaked_tasks), "exit");
 }
 
 // Called from atexit: a report made during the run or just now decides the
@@ -698,7 +705,7 @@ std::string outputPath(uint64_t n, bool &own_file) {
     path.replace(p, 2, by);
     p += by.size();
   }
-  own_file = options().format == Fmt::Json || options().format == Fmt::Pprof;
+  own_file = documentFormat(options().format);
   if (own_file && !numbered && n > 1)
     path += "." + std::to_string(n);
   return path;
@@ -728,7 +735,7 @@ void writeReport(const std::string &text, const char *trigger) {
 }
 
 void writeTextReport(const std::string &text, const char *trigger) {
-  if (options().format != Fmt::Json && options().format != Fmt::Pprof) {
+  if (!documentFormat(options().format)) {
     writeReport(text, trigger);
     return;
   }
@@ -763,6 +770,7 @@ void initRuntime() {
   auto *o = new Options();
   parseOptions(getenv("TETHER_OPTIONS"), *o, [](const std::string &m) { warn(m); });
   g_opts = o;
+  recorderInit(o->history);
   if (o->help) {
     writeStderr(optionsHelp());
     _exit(0);

@@ -19,6 +19,7 @@ constexpr size_t kMaxMessages = 16;  // then one summary line
 constexpr size_t kMaxPath = 4095;    // PATH_MAX - 1
 constexpr uint64_t kMs = 1000000ull;
 constexpr uint64_t kHour = 3600ull * 1000000000ull;
+constexpr uint64_t kMaxHistory = uint64_t(1) << 22; // 4 Mi events, 480 MiB of ring
 
 std::vector<std::string> split(const std::string &s, char sep) {
   std::vector<std::string> out;
@@ -125,6 +126,7 @@ bool parseFormat(const std::string &s, Fmt &out) {
   else if (s == "debug1" || s == "1") out = Fmt::Debug1;
   else if (s == "json" || s == "3") out = Fmt::Json;
   else if (s == "pprof" || s == "debug0" || s == "0") out = Fmt::Pprof;
+  else if (s == "trace" || s == "4") out = Fmt::Trace;
   else return false;
   return true;
 }
@@ -223,7 +225,7 @@ bool parseOptions(const char *text, Options &o, const ErrSink &err) {
         o.output = v;
     } else if (k == "format") {
       if (!parseFormat(v, o.format))
-        bad("expected debug2, debug1, json or pprof");
+        bad("expected debug2, debug1, json, pprof or trace");
     } else if (k == "stuck_after") {
       uint64_t ns = 0;
       if (!parseDurationNs(v, ns) || ns < kMs)
@@ -285,6 +287,12 @@ bool parseOptions(const char *text, Options &o, const ErrSink &err) {
     } else if (k == "help") {
       if (!parseBool(v, o.help))
         bad("expected 0 or 1");
+    } else if (k == "history") {
+      uint64_t n = 0;
+      if (!parseUint(v, kMaxHistory, n))
+        bad("expected a number of events, 0 to " + std::to_string(kMaxHistory));
+      else
+        o.history = size_t(n);
     } else if (k == "frames") {
       if (v == "all") o.frames_all = true;
       else if (v == "user") o.frames_all = false;
@@ -303,7 +311,8 @@ std::string optionsHelp() {
   static const char *const rows[][3] = {
       {"dump_on", "quit,exit", "triggers: quit (SIGQUIT dump), exit (leak report), stuck (watchdog), none"},
       {"output", "stderr", "report file; %p: pid, %n: report number (1, 2, ...)"},
-      {"format", "debug2", "debug2, debug1, json or pprof"},
+      {"format", "debug2", "debug2, debug1, json, pprof or trace (Chrome trace events)"},
+      {"history", "8192", "flight recorder: the newest N lifecycle events, in json and trace dumps (0: off)"},
       {"frames", "user", "text dumps: user folds library frames, all shows them"},
       {"exitcode", "66", "exit status after a leak, deadlock or all-asleep report (0: keep the program's)"},
       {"deadlock", "report", "off, report, or abort (report, then abort())"},

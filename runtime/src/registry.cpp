@@ -1,6 +1,7 @@
 // Thread registry: fixed, lazily committed table of ThreadRecords, a
 // pthread_t -> slot map, and the block/unblock bookkeeping the interceptors call.
 #include "rt.h"
+#include "recorder.h"
 
 #include <algorithm>
 
@@ -179,6 +180,7 @@ ThreadRecord *allocThread(uint64_t parent, uint32_t create_stack, bool pre_main)
     if (idx == g_high.load())
       g_high.store(idx + 1, std::memory_order_release);
   }
+  recordThreadCreate(r, r->start_ns);
   return r;
 }
 
@@ -224,6 +226,8 @@ ThreadRecord *currentThread() {
 void threadExited(ThreadRecord *r) {
   if (!r)
     return;
+  if (!r->exited.load(std::memory_order_relaxed))
+    recordThreadExit(r);
   r->state.store(kStateExited, std::memory_order_release);
   r->exited.store(true);
   if (t_rec == r) {
@@ -300,6 +304,7 @@ void registryAfterForkChild() {
   }
   if (self)
     self->tid.store(pid_t(syscall(SYS_gettid)));
+  recordFork(self);
 }
 
 void blockBegin(ThreadRecord *r, Reason reason, uintptr_t object, bool timed, bool eager_stack,
@@ -336,6 +341,7 @@ void blockBegin(ThreadRecord *r, Reason reason, uintptr_t object, bool timed, bo
       r->user_reason[kUserReasonLen - 1] = 0;
     }
   });
+  recordBlock(r, now);
   r->state.store(kStateBlocked, std::memory_order_release);
 }
 
@@ -343,6 +349,7 @@ void blockEnd(ThreadRecord *r) {
   if (r->depth == 0 || --r->depth > 0)
     return;
   uint64_t now = nowNs();
+  recordUnblock(r, now);
   writeBlock(r, [&] {
     r->reason = kRunning;
     r->object = 0;
@@ -362,6 +369,7 @@ void writeNames(ThreadRecord *r, auto &&fn) {
 } // namespace
 
 void setName(ThreadRecord *r, const char *name) {
+  recordThreadName(r, name);
   writeNames(r, [&] {
     strncpy(r->name, name ? name : "", kNameLen - 1);
     r->name[kNameLen - 1] = 0;

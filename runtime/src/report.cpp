@@ -1,6 +1,7 @@
 // Renderers: Go-style debug=2 and debug=1 text, JSON, and gzip'ed pprof.
 // Everything here runs on a normal thread (never in a signal handler).
 #include "rt.h"
+#include "recorder.h"
 
 #include <algorithm>
 #include <cinttypes>
@@ -102,6 +103,8 @@ size_t utf8Length(const std::string &s, size_t i) {
   return n;
 }
 
+} // namespace
+
 // A JSON string body, valid UTF-8 whatever the bytes: control characters
 // escaped, each byte that does not start a well-formed sequence replaced
 // with U+FFFD.
@@ -140,6 +143,8 @@ std::string jsonEscape(const std::string &s) {
   }
   return o;
 }
+
+namespace {
 
 std::string labelsJson(const ThreadSnap &t) {
   std::string o = "{";
@@ -852,6 +857,8 @@ std::string renderJson(const std::vector<ThreadSnap> &ts, const char *trigger, c
   o += "\n]";
   if (!tasks.empty())
     tasksJson(o, tasks, ts);
+  if (recorderOn())
+    historyJson(o);
   o += "}\n";
   return o;
 }
@@ -1201,6 +1208,7 @@ std::string render(Fmt f, const std::vector<ThreadSnap> &ts, const char *trigger
   case Fmt::Debug1: return renderDebug1(ts, tasks);
   case Fmt::Json: return renderJson(ts, trigger, tasks);
   case Fmt::Pprof: return renderPprof(ts, tasks);
+  case Fmt::Trace: return renderTrace(ts, trigger, tasks);
   case Fmt::Debug2:
   default: return renderDebug2(ts, tasks);
   }

@@ -6,6 +6,7 @@
 //   depot.cpp         deduplicating stack depot, stack capture (incl. signal)
 //   symbolize.cpp     libdw (dlopen'ed) symbolizer + demangling + model table
 //   report.cpp        debug=1, debug=2, JSON and pprof renderers
+//   recorder.cpp      flight recorder: ring of recent events, format=trace
 //   monitor.cpp       options, monitor thread, SIGQUIT/exit/watchdog/deadlock
 //   api.cpp           public C and C++ API
 #pragma once
@@ -340,7 +341,10 @@ bool loadModelFile(const char *path, std::string &why);
 size_t modelTableSize();
 
 // ------------------------------------------------------------------ report
-enum class Fmt { Pprof = 0, Debug1 = 1, Debug2 = 2, Json = 3 };
+enum class Fmt { Pprof = 0, Debug1 = 1, Debug2 = 2, Json = 3, Trace = 4 };
+// A format whose report is one document readers take whole (json, pprof,
+// trace): a file of its own each, and text reports go elsewhere.
+inline bool documentFormat(Fmt f) { return f == Fmt::Json || f == Fmt::Pprof || f == Fmt::Trace; }
 bool parseFormat(const std::string &s, Fmt &out);
 // Effective reason text (model-aware) for a snapshot.
 std::string effectiveReason(const ThreadSnap &s);
@@ -406,6 +410,8 @@ struct Options {
   int exitcode = 66;
   bool help = false;       // print the options with their defaults and exit
   bool frames_all = false; // text dumps: show library frames instead of folding them
+  // Flight recorder: events kept (recorder.cpp); 0: off.
+  size_t history = 8192;
 };
 // The option table for help=1: "key", default, meaning (one line each).
 std::string optionsHelp();

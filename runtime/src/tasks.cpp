@@ -4,6 +4,7 @@
 // under a spin lock and write the record, nothing else (no stack capture: the
 // caller passes its creation site).
 #include "rt.h"
+#include "recorder.h"
 
 #include <algorithm>
 #include <cstring>
@@ -192,6 +193,7 @@ TaskRecord *taskBegin(const char *name, TaskRecord *parent, const char *fn, cons
     t->name[n] = 0;
   });
   t->in_use.store(1, std::memory_order_release);
+  recordTaskBegin(t);
   return t;
 }
 
@@ -201,6 +203,7 @@ void taskResume(TaskRecord *t) {
   ThreadRecord *thread = currentThread();
   uint64_t now = nowNs();
   TaskRecord *prev = currentTask();
+  recordTask(kEvTaskResume, t, now, kTaskRunning);
   writeTask(t, [&] {
     t->state = kTaskRunning;
     t->thread_id = thread ? thread->id : 0;
@@ -223,6 +226,9 @@ void taskSuspend(TaskRecord *t, const char *reason, uintptr_t object, bool timed
   // Runnable without a point of its own (woken, queued): it stays where it
   // stopped last.
   bool keep_point = !reason && !fn && !file;
+  recordTask(kEvTaskSuspend, t, now, reason ? kTaskSuspended : kTaskRunnable, reason, object,
+             timed, keep_point ? t->at_fn : fn, keep_point ? t->at_file : file,
+             keep_point ? t->at_line : line);
   writeTask(t, [&] {
     t->state = reason ? kTaskSuspended : kTaskRunnable;
     t->reason = reason;
@@ -258,6 +264,8 @@ void taskEnd(TaskRecord *t) {
     return;
   if (t_task == t)
     setCurrent(t->resumer);
+  if (recorderOn())
+    recordTask(kEvTaskEnd, t, nowNs());
   writeTask(t, [&] { t->state = kTaskDone; });
   uint32_t one = 1;
   if (!t->in_use.compare_exchange_strong(one, 0, std::memory_order_acq_rel))

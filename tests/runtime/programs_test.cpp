@@ -341,7 +341,8 @@ TEST_P(Programs, TextReportsStayOutOfJsonOutput) {
   EXPECT_EQ(r.status, 128 + SIGABRT) << r.err;
   EXPECT_NE(r.err.find("tether: all threads are asleep - deadlock!"), std::string::npos) << r.err;
   EXPECT_EQ(r.report.rfind("{\"schema\":\"tether.threads/1\"", 0), 0u) << r.report;
-  EXPECT_TRUE(r.report.size() > 4 && r.report.compare(r.report.size() - 4, 4, "\n]}\n") == 0)
+  // Complete: it ends with the flight recorder's history, the last member.
+  EXPECT_TRUE(r.report.size() > 5 && r.report.compare(r.report.size() - 5, 5, "\n]}}\n") == 0)
       << r.report;
   EXPECT_EQ(r.report.find("all threads are asleep"), std::string::npos) << r.report;
   EXPECT_EQ(r.report2, "");
@@ -772,6 +773,179 @@ TEST_P(TaskPrograms, BoostFibersLeftBlockedAreLeaksAtExit) {
       << r.report;
   EXPECT_TRUE(matches(r.report, "\n  task 4 \"fiber\" \\[chan send\\] at boost::fibers::buffered_channel<int>::push"))
       << r.report;
+}
+
+// ---------------------------------------------------------- flight recorder
+// Runs check_trace.py MODE on `text` (written to a file); its output.
+std::string checkTrace(const std::string &mode, const std::string &text) {
+  std::string file = tempPath("trace");
+  harness::writeFile(file, text);
+  std::string out = capture("python3 " + std::string(TETHER_RT_TEST_SRC) + "/check_trace.py " +
+                            mode + " " + file + " 2>&1");
+  unlink(file.c_str());
+  return out;
+}
+
+std::vector<std::string> lines(const std::string &text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string l; std::getline(in, l);)
+    out.push_back(l);
+  return out;
+}
+
+// Whether `want` appear in `got` in this order (other lines between them).
+bool inOrder(const std::vector<std::string> &got, const std::vector<std::string> &want) {
+  size_t k = 0;
+  for (const std::string &l : got)
+    if (k < want.size() && l == want[k])
+      ++k;
+  return k == want.size();
+}
+
+std::string joined(const std::vector<std::string> &ls) {
+  std::string o;
+  for (auto &l : ls)
+    o += l + "\n";
+  return o;
+}
+
+// The lines of `ls` that start with one of `prefixes`.
+std::vector<std::string> only(const std::vector<std::string> &ls,
+                              const std::vector<std::string> &prefixes) {
+  std::vector<std::string> out;
+  for (auto &l : ls)
+    for (auto &p : prefixes)
+      if (l.rfind(p, 0) == 0) {
+        out.push_back(l);
+        break;
+      }
+  return out;
+}
+
+// The JSON dump's history: every lifecycle event of a known program, in
+// the order each thread and task went through them, with the reasons the
+// dumps give.
+TEST_P(TaskPrograms, RecorderKeepsLifecycleEventsInOrder) {
+  Result r = run("recorder", GetParam(), "history=65536", {"json"});
+  ASSERT_FALSE(r.timed_out);
+  ASSERT_EQ(r.status, 0) << r.err;
+  std::vector<std::string> h = lines(checkTrace("history", r.out));
+  ASSERT_FALSE(h.empty());
+  EXPECT_TRUE(matches(h[0], "^capacity 65536 recorded \\d+$")) << h[0];
+  EXPECT_EQ(joined(only(h, {"ERROR"})), "");
+  // Thread 1 is main, 2 the worker, 3 the waiter; the task ids are 1 and 2.
+  EXPECT_EQ(joined(only(h, {"thread create 2", "thread name 2", "block 2", "unblock 2",
+                            "thread exit 2"})),
+            "thread create 2 parent 1\nthread name 2 rec-worker\nblock 2 mutex lock\n"
+            "unblock 2 mutex lock\nthread exit 2\n")
+      << joined(h);
+  EXPECT_TRUE(inOrder(h, {"thread name 1 rec-main", "thread create 2 parent 1", "unblock 2 mutex lock",
+                          "thread exit 2", "unblock 1 thread join", "task begin 1 rec-task",
+                          "thread create 3 parent 1", "block 3 cond wait",
+                          "task begin 2 rec-pending"}))
+      << joined(h);
+  EXPECT_EQ(joined(only(h, {"task "})),
+            "task begin 1 rec-task\ntask resume 1 runnable -> running\n"
+            "task suspend 1 running -> chan receive\ntask resume 1 chan receive -> running\n"
+            "task end 1 running\n"
+            "task begin 2 rec-pending\ntask resume 2 runnable -> running\n"
+            "task suspend 2 running -> chan send\n")
+      << joined(h);
+  // Still waiting at the dump: no unblock yet.
+  EXPECT_EQ(only(h, {"unblock 3"}).size(), 0u) << joined(h);
+  // The dump's own waits (stack signals, symbolization) are not recorded.
+  EXPECT_EQ(h.back(), "task suspend 2 running -> chan send") << joined(h);
+  // Existing readers: the dump is the same tether.threads/1 document.
+  EXPECT_EQ(r.out.rfind("{\"schema\":\"tether.threads/1\"", 0), 0u) << r.out;
+  EXPECT_TRUE(matches(r.out, "\"kind\":\"task suspend\",\"time_ns\":\\d+,\"time_unix_ns\":\\d+,\"task\":1,"
+                             "\"in_thread\":1,\"from\":\"running\",\"since_ns\":\\d+,\"to\":\"suspended\","
+                             "\"reason\":\"chan receive\",\"object\":\"0x[0-9a-f]+\",\"timed\":false,"
+                             "\"await\":\\{\"function\":\"story\",\"file\":\"\\S*recorder\\.cpp\",\"line\":" +
+                                 std::to_string(lineOf("recorder.cpp", "TASK-AWAIT")) + "\\}"))
+      << r.out;
+}
+
+// history=N keeps the newest N events: 200 were recorded, the last 8 kept.
+TEST_P(TaskPrograms, RecorderRingWrapsAndKeepsTheNewest) {
+  Result r = run("recorder", GetParam(), "history=8", {"wrap"});
+  ASSERT_FALSE(r.timed_out);
+  ASSERT_EQ(r.status, 0) << r.err;
+  std::vector<std::string> h = lines(checkTrace("history", r.out));
+  ASSERT_FALSE(h.empty());
+  EXPECT_TRUE(matches(h[0], "^capacity 8 recorded 2\\d\\d$")) << h[0];
+  h.erase(h.begin());
+  EXPECT_EQ(joined(h), "block 1 step-96\nunblock 1 step-96\nblock 1 step-97\nunblock 1 step-97\n"
+                       "block 1 step-98\nunblock 1 step-98\nblock 1 step-99\nunblock 1 step-99\n");
+}
+
+TEST_P(TaskPrograms, RecorderOffWithHistoryZero) {
+  Result r = run("recorder", GetParam(), "history=0", {"json"});
+  ASSERT_FALSE(r.timed_out);
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(checkTrace("history", r.out), "no history\n");
+  EXPECT_EQ(r.out.find("\"history\""), std::string::npos);
+}
+
+// format=trace: Chrome trace-event JSON that the trace viewers' importers
+// accept (checked structurally: no trace viewer is installed), with the
+// blocked spans, the lifecycle instants and the tasks' states on tracks of
+// their own, including what is still going on at the dump.
+TEST_P(TaskPrograms, RecorderTraceIsValidTraceEventJson) {
+  Result r = run("recorder", GetParam(), "history=65536", {"trace"});
+  ASSERT_FALSE(r.timed_out);
+  ASSERT_EQ(r.status, 0) << r.err;
+  std::string out = checkTrace("trace", r.out);
+  std::vector<std::string> t = lines(out);
+  ASSERT_FALSE(t.empty());
+  ASSERT_EQ(t[0], "OK") << out << r.out;
+  const std::string task1 = std::to_string((1u << 30) + 1), task2 = std::to_string((1u << 30) + 2);
+  EXPECT_EQ(joined(only(t, {"X 2 ", "i 2 "})),
+            "i 2 thread create\nX 2 mutex lock\ni 2 thread exit\n")
+      << out;
+  EXPECT_TRUE(inOrder(t, {"X 1 thread join", "i 3 thread create", "X 3 cond wait ongoing"})) << out;
+  EXPECT_EQ(joined(only(t, {"X " + task1, "i " + task1})),
+            "i " + task1 + " task begin\nX " + task1 + " runnable\nX " + task1 + " running\nX " +
+                task1 + " chan receive\nX " + task1 + " running\ni " + task1 + " task end\n")
+      << out;
+  EXPECT_EQ(joined(only(t, {"X " + task2, "i " + task2})),
+            "i " + task2 + " task begin\nX " + task2 + " runnable\nX " + task2 + " running\nX " +
+                task2 + " chan send ongoing\n")
+      << out;
+  // Thread and task tracks are named as in the dumps.
+  EXPECT_TRUE(matches(r.out, "\"tid\":2,\"name\":\"thread_name\",\"args\":\\{\"name\":\"thread 2 rec-worker\"\\}"))
+      << r.out;
+  EXPECT_TRUE(matches(r.out, "\"tid\":" + task2 +
+                                 ",\"name\":\"thread_name\",\"args\":\\{\"name\":\"task 2 rec-pending\"\\}"))
+      << r.out;
+  EXPECT_TRUE(matches(r.out, "\"otherData\":\\{\"schema\":\"tether.trace/1\",\"pid\":\\d+,\"trigger\":\"api\","))
+      << r.out;
+}
+
+// The checker itself rejects what the viewers reject.
+TEST(TraceChecker, RejectsBrokenTraces) {
+  auto errors = [](const std::string &events) {
+    return checkTrace("trace", "{\"traceEvents\":[" + events +
+                                   "],\"displayTimeUnit\":\"ns\",\"otherData\":{\"schema\":\"tether.trace/1\"}}");
+  };
+  std::string name = "{\"ph\":\"M\",\"pid\":1,\"tid\":2,\"name\":\"thread_name\",\"args\":{\"name\":\"t\"}}";
+  EXPECT_EQ(errors(name + ",{\"ph\":\"X\",\"pid\":1,\"tid\":2,\"ts\":1,\"dur\":5,\"name\":\"a\"}"),
+            "OK\nX 2 a\n");
+  EXPECT_NE(errors(name + ",{\"ph\":\"X\",\"pid\":1,\"tid\":2,\"ts\":1,\"dur\":5,\"name\":\"a\"},"
+                          "{\"ph\":\"X\",\"pid\":1,\"tid\":2,\"ts\":3,\"dur\":5,\"name\":\"b\"}")
+                .find("ERROR: event 2: span overlaps"),
+            std::string::npos);
+  EXPECT_NE(errors(name + ",{\"ph\":\"i\",\"pid\":1,\"tid\":2,\"ts\":5,\"s\":\"t\",\"name\":\"a\"},"
+                          "{\"ph\":\"i\",\"pid\":1,\"tid\":2,\"ts\":3,\"s\":\"t\",\"name\":\"b\"}")
+                .find("goes back"),
+            std::string::npos);
+  EXPECT_NE(errors(name + ",{\"ph\":\"B\",\"pid\":1,\"tid\":2,\"ts\":1,\"name\":\"a\"}").find("B without E"),
+            std::string::npos);
+  EXPECT_NE(errors("{\"ph\":\"X\",\"pid\":1,\"tid\":2,\"ts\":1,\"dur\":5,\"name\":\"a\"}").find("no thread_name"),
+            std::string::npos);
+  EXPECT_NE(errors(name + ",{\"ph\":\"X\",\"pid\":1,\"tid\":\"2\",\"ts\":1,\"dur\":-1,\"name\":\"a\"}")
+                .find("tid is not an integer"),
+            std::string::npos);
 }
 
 INSTANTIATE_TEST_SUITE_P(Shim, TaskPrograms, ::testing::Values(Mode::Linked, Mode::Static),

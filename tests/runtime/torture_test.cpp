@@ -137,9 +137,9 @@ std::vector<BadOption> badOptions() {
       {"DumpOnPartlyUnknown", "dump_on=exit,bogus", kList},
       {"DumpOnEmpty", "dump_on=", kList},
       {"DumpOnEmptyItem", "dump_on=quit,,exit", kList},
-      {"FormatUnknown", "format=xml", "expected debug2, debug1, json or pprof"},
-      {"FormatEmpty", "format=", "expected debug2, debug1, json or pprof"},
-      {"FormatControlChars", "format=j\\x01\\x0a", "expected debug2, debug1, json or pprof"},
+      {"FormatUnknown", "format=xml", "expected debug2, debug1, json, pprof or trace"},
+      {"FormatEmpty", "format=", "expected debug2, debug1, json, pprof or trace"},
+      {"FormatControlChars", "format=j\\x01\\x0a", "expected debug2, debug1, json, pprof or trace"},
       {"StuckAfterNegative", "stuck_after=-1s", kDur},
       {"StuckAfterExponent", "stuck_after=1e3", kDur},
       {"StuckAfterNan", "stuck_after=nan", kDur},
@@ -163,6 +163,10 @@ std::vector<BadOption> badOptions() {
       {"ExitcodeText", "exitcode=fail", "expected an exit status, 0 to 255"},
       {"HelpText", "help=yes", "expected 0 or 1"},
       {"FramesUnknown", "frames=some", "expected user or all"},
+      {"HistoryNegative", "history=-1", "expected a number of events, 0 to 4194304"},
+      {"HistoryTooLarge", "history=4194305", "expected a number of events, 0 to 4194304"},
+      {"HistoryText", "history=lots", "expected a number of events, 0 to 4194304"},
+      {"HistoryEmpty", "history=", "expected a number of events, 0 to 4194304"},
       {"UnknownKey", "x=1", ""},
       {"UnknownKeyWithoutValue", "x", ""},
   };
@@ -262,7 +266,8 @@ TEST(Help, ListsEveryOptionWithItsDefaultAndExits) {
       {"all_asleep", "1"},      {"stuck_after", "30s"},    {"check_interval", "100ms"},
       {"ignore_top", "-"},      {"ignore_created_by", "-"}, {"ignore_name", "-"},
       {"ignore_detached", "0"}, {"eager_stacks", "auto"},  {"models", "-"},
-      {"stack_signal", "SIGRTMIN+4"}, {"verbosity", "0"},  {"help", "0"}};
+      {"stack_signal", "SIGRTMIN+4"}, {"verbosity", "0"},  {"help", "0"},
+      {"history", "8192"}};
   for (auto &[key, def] : want)
     EXPECT_TRUE(std::regex_search(r.err, std::regex("\n  " + std::string(key) + " +" +
                                                     std::regex_replace(def, std::regex("\\+"), "\\+") +

@@ -17,7 +17,8 @@ enum tether_format {
   TETHER_FORMAT_PPROF = 0,  /* debug=0: gzip-compressed pprof protobuf */
   TETHER_FORMAT_DEBUG1 = 1, /* debug=1: grouped by identical stack */
   TETHER_FORMAT_DEBUG2 = 2, /* debug=2: one block per thread */
-  TETHER_FORMAT_JSON = 3    /* JSON, schema in docs/runtime/json-schema.md */
+  TETHER_FORMAT_JSON = 3,   /* JSON, schema in docs/runtime/json-schema.md */
+  TETHER_FORMAT_TRACE = 4   /* the flight recorder's events as Chrome trace-event JSON */
 };
 
 /* Writes a dump of every tracked thread to fd. Returns 0, or -1 on error. */

@@ -14,7 +14,7 @@
 
 namespace tether {
 
-enum class Format { Pprof = 0, Debug1 = 1, Debug2 = 2, Json = 3 };
+enum class Format { Pprof = 0, Debug1 = 1, Debug2 = 2, Json = 3, Trace = 4 };
 
 // Writes a dump of every tracked thread to `os`.
 TETHER_API void dump(std::ostream &os, Format format = Format::Debug2);

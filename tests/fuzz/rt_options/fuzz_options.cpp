@@ -40,6 +40,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   check(o.eager_stacks >= 0 && o.eager_stacks <= 2);
   check(o.verbosity >= 0 && o.verbosity <= 9);
   check(o.exitcode >= 0 && o.exitcode <= 255);
+  check(o.history <= (size_t(1) << 22));
   check(o.output.size() < 4096 && o.models.size() < 4096);
   for (auto *list : {&o.ignore_top, &o.ignore_created_by, &o.ignore_name})
     for (auto &p : *list)
