@@ -775,6 +775,63 @@ TEST_P(TaskPrograms, BoostFibersLeftBlockedAreLeaksAtExit) {
       << r.report;
 }
 
+// ------------------------------------------------------------------- asio
+// Real asio code built with the custom handler tracking header: every
+// pending handler is a task suspended in its operation, created by the
+// handler that started it.
+void expectAsioHandlers(const std::string &prog) {
+  Result r = run(prog, Mode::Linked, "");
+  ASSERT_FALSE(r.timed_out);
+  EXPECT_EQ(r.status, 0) << r.err << r.report;
+  const std::string &dump = r.out;
+  EXPECT_TRUE(matches(dump, "\nthread 2 \"asio-io\" \\[IO wait, [^\n]*\\]:\n"))
+      << dump;
+  // The read on the pipe nobody writes to: started by the posted handler.
+  EXPECT_TRUE(matches(dump, "\ntask \\d+ \"descriptor.async_read_some\" \\[descriptor.async_read_some, "
+                            "(\\d+ms|\\d+\\.\\d{3}s)\\]:\ncreated in task 1\nblocked on object 0x[0-9a-f]+\n"))
+      << dump;
+  EXPECT_TRUE(matches(dump, "\ntask \\d+ \"deadline_timer.async_wait\" \\[deadline_timer.async_wait, "
+                            "[^\n]*\\]:\ncreated in thread 1\nblocked on object 0x"))
+      << dump;
+  // The posted handler ran and is done: not listed.
+  EXPECT_EQ(count(dump, "\ntask "), 2u) << dump;
+  // Destroyed with the io_context: nothing left at exit.
+  EXPECT_EQ(r.report, "") << r.report;
+}
+
+TEST(Asio, PendingHandlersAreTasks) {
+#ifndef TETHER_HAVE_ASIO
+  GTEST_SKIP() << "asio (Debian: libasio-dev) not installed";
+#endif
+  expectAsioHandlers("asio_handlers");
+}
+
+TEST(Asio, PendingBoostAsioHandlersAreTasks) {
+#ifndef TETHER_HAVE_BOOST_ASIO
+  GTEST_SKIP() << "Boost.Asio (Debian: libboost-dev) not installed";
+#endif
+  expectAsioHandlers("boost_asio_handlers");
+}
+
+// tether::track_job on asio::thread_pool: the running job waits for what
+// its worker waits for, the queued one has not started.
+TEST(Asio, TrackedJobsOnAThreadPool) {
+#ifndef TETHER_HAVE_ASIO
+  GTEST_SKIP() << "asio (Debian: libasio-dev) not installed";
+#endif
+  Result r = run("asio_pool", Mode::Linked, "");
+  ASSERT_FALSE(r.timed_out);
+  EXPECT_EQ(r.status, 0) << r.err << r.report;
+  auto line = [](const char *marker) { return std::to_string(lineOf("asio_pool.cpp", marker)); };
+  EXPECT_TRUE(matches(r.out, "\ntask 1 \"job-a\" \\[mutex lock, [^\n]*\\]:\nrunning on thread 2\n"
+                             "created by main in thread 1\n\t\\S*asio_pool\\.cpp:" + line("JOB-A-POSTED") + "\n"))
+      << r.out;
+  EXPECT_TRUE(matches(r.out, "\ntask 2 \"job-b\" \\[runnable, [^\n]*\\]:\n\\(not started\\)\n"
+                             "created by main in thread 1\n\t\\S*asio_pool\\.cpp:" + line("JOB-B-POSTED") + "\n"))
+      << r.out;
+  EXPECT_EQ(r.report, "") << r.report;
+}
+
 // ---------------------------------------------------------- flight recorder
 // Runs check_trace.py MODE on `text` (written to a file); its output.
 std::string checkTrace(const std::string &mode, const std::string &text) {
