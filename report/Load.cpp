@@ -289,6 +289,40 @@ static void loadDump(const json &J, const std::string &Path, Model &M) {
     X.CreatedBy = frames(arr(T, "created_by"));
     D.Threads.push_back(std::move(X));
   }
+  // The flight recorder's events as blocking episodes: an unblock carries
+  // when its episode began (monotonic), so one whose block left the ring is
+  // still whole; a block without its unblock lasts until the dump.
+  auto H = J.find("history");
+  if (H != J.end() && H->is_object()) {
+    std::map<uint64_t, size_t> Open; // thread -> its episode not yet ended
+    for (const json &E : arr(*H, "events")) {
+      if (!E.is_object())
+        continue;
+      std::string Kind = str(E, "kind");
+      uint64_t Th = num(E, "thread"), At = num(E, "time_unix_ns");
+      if (Kind == "thread name") {
+        D.HistoryNames[Th] = str(E, "name");
+      } else if (Kind == "block") {
+        Open[Th] = D.History.size();
+        D.History.push_back({Th, At, std::max(At, D.TimeUnixNs), str(E, "reason"), true});
+      } else if (Kind == "unblock") {
+        auto It = Open.find(Th);
+        if (It != Open.end()) {
+          D.History[It->second].ToUnixNs = At;
+          D.History[It->second].Ongoing = false;
+          Open.erase(It);
+          continue;
+        }
+        uint64_t Mono = num(E, "time_ns"), Since = num(E, "since_ns");
+        uint64_t Took = Since && Mono >= Since ? Mono - Since : 0;
+        D.History.push_back({Th, At >= Took ? At - Took : 0, At, str(E, "reason"), false});
+      }
+    }
+    std::sort(D.History.begin(), D.History.end(), [](const Episode &A, const Episode &B) {
+      return std::tie(A.FromUnixNs, A.Thread, A.ToUnixNs) <
+             std::tie(B.FromUnixNs, B.Thread, B.ToUnixNs);
+    });
+  }
   M.Dumps.push_back(std::move(D));
 }
 

@@ -58,11 +58,21 @@ struct Thread {
   std::vector<Frame> Stack, CreatedBy;
 };
 
+// A blocking episode from a dump's flight recorder history (the `history`
+// member, docs/runtime/json-schema.md).
+struct Episode {
+  uint64_t Thread = 0, FromUnixNs = 0, ToUnixNs = 0;
+  std::string Reason;
+  bool Ongoing = false; // still blocked at the dump
+};
+
 struct Dump {
   std::string Input; // file it came from
   uint64_t Pid = 0, TimeUnixNs = 0;
   std::string Trigger;
   std::vector<Thread> Threads;
+  std::vector<Episode> History; // in the order they began
+  std::map<uint64_t, std::string> HistoryNames; // thread names the history recorded
 };
 
 struct Model {

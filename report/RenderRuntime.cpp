@@ -246,6 +246,73 @@ static void renderTimeline(std::string &Out, const Model &M, uint64_t Pid,
   Out += "</svg></figure>";
 }
 
+// The blocking episodes the dump's flight recorder kept: one row per
+// thread, one bar per episode, up to the dump.
+static void renderHistory(std::string &Out, const Dump &Du) {
+  if (Du.History.empty())
+    return;
+  std::map<uint64_t, std::string> Names;
+  for (const Episode &E : Du.History)
+    Names[E.Thread] = "#" + std::to_string(E.Thread);
+  for (auto &[Id, Name] : Du.HistoryNames) // threads that have exited
+    if (Names.count(Id) && !Name.empty())
+      Names[Id] = "#" + std::to_string(Id) + " " + Name;
+  for (const Thread &T : Du.Threads)
+    if (Names.count(T.Id))
+      Names[T.Id] = threadLabel(T);
+  uint64_t T0 = UINT64_MAX, T1 = Du.TimeUnixNs;
+  for (const Episode &E : Du.History) {
+    T0 = std::min(T0, E.FromUnixNs);
+    T1 = std::max(T1, E.ToUnixNs);
+  }
+  if (T1 <= T0)
+    T1 = T0 + 1;
+  const size_t MaxRows = 400;
+  std::map<uint64_t, size_t> Row;
+  for (auto &[Id, Name] : Names)
+    if (Row.size() < MaxRows)
+      Row.emplace(Id, Row.size());
+  double W = 900, Left = 160, RowH = 14;
+  double H = Row.size() * RowH + 10;
+  double Scale = (W - Left - 10) / double(T1 - T0);
+  Out += "<figure class=\"history\"><figcaption>Blocking episodes of pid " +
+         std::to_string(Du.Pid) + " before its dump by ";
+  appendEscaped(Out, Du.Trigger);
+  Out += " (flight recorder, last " + seconds(T1 - T0) + ")";
+  if (Names.size() > MaxRows)
+    Out += ", first " + std::to_string(MaxRows) + " of " + std::to_string(Names.size()) +
+           " threads";
+  char B[256];
+  std::snprintf(B, sizeof B,
+                "</figcaption><svg xmlns=\"http://www.w3.org/2000/svg\" "
+                "width=\"%.0f\" height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\">",
+                W, H, W, H);
+  Out += B;
+  for (auto &[Id, I] : Row) {
+    std::snprintf(B, sizeof B, "<text x=\"0\" y=\"%.1f\" class=\"tl\">", 4 + I * RowH + 10);
+    Out += B;
+    appendEscaped(Out, Names[Id]);
+    Out += "</text>";
+  }
+  for (const Episode &E : Du.History) {
+    auto It = Row.find(E.Thread);
+    if (It == Row.end())
+      continue;
+    std::snprintf(B, sizeof B,
+                  "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"10\" "
+                  "class=\"st-blocked%s\"><title>",
+                  Left + (E.FromUnixNs - T0) * Scale, 4 + It->second * RowH,
+                  std::max(1.0, (E.ToUnixNs - E.FromUnixNs) * Scale),
+                  E.Ongoing ? " ongoing" : "");
+    Out += B;
+    appendEscaped(Out, Names[E.Thread] + ": " + E.Reason + ", " +
+                           seconds(E.ToUnixNs - E.FromUnixNs) +
+                           (E.Ongoing ? " (still blocked at the dump)" : ""));
+    Out += "</title></rect>";
+  }
+  Out += "</svg></figure>";
+}
+
 static void renderGroup(std::string &Out, const Model &M, const Analysis &An,
                         size_t G) {
   const Group &Gr = An.Groups[G];
@@ -349,6 +416,8 @@ void renderRuntime(std::string &Out, const Model &M, const Analysis &An) {
   for (auto &[Pid, Ds] : An.DumpsOfPid)
     if (Ds.size() > 1)
       renderTimeline(Out, M, Pid, Ds);
+  for (size_t D : An.Current)
+    renderHistory(Out, M.Dumps[D]);
   Out += "<h3>Thread groups (" + std::to_string(An.Groups.size()) +
          ") <label class=\"libbtn\" for=\"showlib\">library frames</label></h3>\n";
   for (size_t G = 0; G < An.Groups.size(); ++G)

@@ -179,6 +179,45 @@ TEST(ReportRender, PageIsSelfContainedAndEscaped) {
   EXPECT_NE(Page.find("<figure class=\"cycle\""), std::string::npos);
 }
 
+// A dump's flight recorder history is drawn as the threads' blocking
+// episodes up to the dump: an episode whose block left the ring is whole
+// (its unblock says when it began), one still going on reaches the dump.
+TEST(ReportRender, HistoryDrawsBlockingEpisodes) {
+  std::string D = dumpJson(10000000000);
+  D.pop_back(); // "}"
+  D += R"(,"history":{"capacity":8,"recorded":40,"events":[
+ {"seq":33,"kind":"unblock","time_ns":5000,"time_unix_ns":9000000000,"thread":2,"reason":"cond wait","since_ns":1000},
+ {"seq":34,"kind":"thread create","time_ns":6000,"time_unix_ns":9100000000,"thread":4,"parent_id":1},
+ {"seq":35,"kind":"thread name","time_ns":6500,"time_unix_ns":9150000000,"thread":4,"name":"sleeper"},
+ {"seq":36,"kind":"block","time_ns":7000,"time_unix_ns":9200000000,"thread":2,"reason":"mutex lock"},
+ {"seq":37,"kind":"block","time_ns":8000,"time_unix_ns":9300000000,"thread":4,"reason":"<sleep>"},
+ {"seq":38,"kind":"unblock","time_ns":9000,"time_unix_ns":9800000000,"thread":4,"reason":"<sleep>","since_ns":8000}]}})";
+  Model M = load({{"d.json", D}});
+  ASSERT_EQ(M.Dumps.size(), 1u);
+  const std::vector<Episode> &H = M.Dumps[0].History;
+  ASSERT_EQ(H.size(), 3u);
+  EXPECT_EQ(H[0].Thread, 2u);
+  EXPECT_EQ(H[0].FromUnixNs, 9000000000u - 4000);
+  EXPECT_EQ(H[0].Reason, "cond wait");
+  EXPECT_FALSE(H[0].Ongoing);
+  EXPECT_EQ(H[1].Reason, "mutex lock");
+  EXPECT_TRUE(H[1].Ongoing);
+  EXPECT_EQ(H[1].ToUnixNs, 10000000000u);
+  EXPECT_EQ(H[2].Thread, 4u);
+  EXPECT_EQ(H[2].ToUnixNs, 9800000000u);
+  std::string Page = renderPage(M, Options());
+  size_t Fig = Page.find("<figure class=\"history\">");
+  ASSERT_NE(Fig, std::string::npos) << Page;
+  std::string Svg = Page.substr(Fig, Page.find("</figure>", Fig) - Fig);
+  EXPECT_NE(Svg.find("<title>#2 a: mutex lock, 0.8 s (still blocked at the dump)</title>"), std::string::npos) << Svg;
+  EXPECT_NE(Svg.find(">#4 sleeper</text>"), std::string::npos) << Svg; // exited: named by the history
+  EXPECT_NE(Svg.find("<title>#4 sleeper: &lt;sleep&gt;, 0.5 s</title>"), std::string::npos) << Svg;
+  EXPECT_EQ(Svg.find("<sleep>"), std::string::npos) << Svg;
+  // A dump without history draws none.
+  EXPECT_EQ(renderPage(load({{"d.json", dumpJson(5)}}), Options()).find("class=\"history\""),
+            std::string::npos);
+}
+
 static std::string tempPath(const char *Name) {
   return testing::TempDir() + "/tether-report-" + std::to_string(getpid()) + "-" + Name;
 }
