@@ -414,6 +414,7 @@ void *monitorMain(void *) {
       dumpAll("SIGQUIT");
       g_dumps_served.store(req);
     }
+    flushLockOrderReports();
     bool want = options().deadlock != 0 || options().on_stuck;
     if (!want)
       continue;
@@ -591,6 +592,8 @@ void reportLeaksAtExit() {
 // exit status, unless main's return already did. Later atexit handlers (those
 // registered before the shim started) do not run, as with LeakSanitizer.
 void reportLeaksAtExitHandler() {
+  if (!isInternalThread())
+    flushLockOrderReports();
   reportLeaksAtExit();
   if (g_status_from_main.load() || !g_problem_reported.load() || options().exitcode == 0 ||
       isInternalThread())
@@ -602,12 +605,16 @@ void reportLeaksAtExitHandler() {
 void atforkChild() {
   registryAfterForkChild();
   tasksAfterForkChild();
+  lockOrderAfterForkChild();
   monitorAfterForkChild();
 }
 
 } // namespace
 
+void noteProblemReported() { g_problem_reported.store(true); }
+
 int atMainReturn(int status) {
+  flushLockOrderReports();
   reportLeaksAtExit();
   g_status_from_main.store(true);
   if (g_problem_reported.load() && options().exitcode != 0)
@@ -803,6 +810,7 @@ void initRuntime() {
   }
   pthread_atfork(nullptr, nullptr, atforkChild);
   atexit(reportLeaksAtExitHandler);
+  g_lock_order.store(o->lock_order != 0);
   g_active.store(true);
   currentThread(); // the main thread (or whoever loaded us) is thread 1
   startMonitor();
