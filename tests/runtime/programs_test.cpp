@@ -912,6 +912,34 @@ TEST_P(TaskPrograms, BoostFibersLeftBlockedAreLeaksAtExit) {
       << r.report;
 }
 
+// All asleep with tasks: the only thread idles in its fiber scheduler while
+// every fiber waits on a channel nobody sends on. Reported, with the fibers
+// (deadlock=abort ends the run).
+TEST_P(TaskPrograms, BoostFibersAllWaitingOnChannelsAreAllAsleep) {
+#ifndef TETHER_HAVE_BOOST_FIBER
+  GTEST_SKIP() << "Boost.Fiber (Debian: libboost-fiber-dev) not installed";
+#endif
+  Result r = run("fibers", GetParam(), "check_interval=20ms:deadlock=abort", {"asleep"});
+  ASSERT_FALSE(r.timed_out);
+  EXPECT_EQ(r.status, 128 + SIGABRT) << r.err;
+  size_t asleep = r.report.find("tether: all threads are asleep - deadlock!");
+  ASSERT_NE(asleep, std::string::npos) << r.report << r.err;
+  std::string rep = r.report.substr(asleep);
+  EXPECT_EQ(count(rep, "\" [chan receive, "), 3u) << rep;
+  EXPECT_TRUE(matches(rep, "\ntask \\d+ \"fiber\" \\[chan receive, \\d+[^\n]*\\]:\n"
+                           "boost::fibers::buffered_channel<int>::pop\\(int&\\)\n"))
+      << rep;
+}
+
+// A task suspended with a timeout runs again when it expires, whatever its
+// thread waits in (here a semaphore a timer's signal posts): not asleep.
+TEST_P(TaskPrograms, TaskWaitingForATimerIsNotAllAsleep) {
+  Result r = run("tasks", GetParam(), "check_interval=20ms", {"timer"});
+  ASSERT_FALSE(r.timed_out);
+  EXPECT_EQ(r.status, 0) << r.err << r.report;
+  EXPECT_EQ(r.report.find("all threads are asleep"), std::string::npos) << r.report;
+}
+
 INSTANTIATE_TEST_SUITE_P(Shim, TaskPrograms, ::testing::Values(Mode::Linked, Mode::Static),
                          [](const auto &info) { return std::string(modeName(info.param)); });
 
