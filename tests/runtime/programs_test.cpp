@@ -250,6 +250,13 @@ TEST_P(Programs, LockOrderInversionReportedOnceWithBothStacks) {
   r = run("lock_order", GetParam(), "lock_order=1:exitcode=0", {"transfer"});
   EXPECT_EQ(r.status, 0) << r.err;
   EXPECT_EQ(count(r.report, "potential deadlock (lock-order inversion)"), 1u) << r.report;
+  // lock_order=abort: the report, then abort(); deadlock=abort does not stop
+  // at a potential deadlock.
+  r = run("lock_order", GetParam(), "lock_order=abort", {"transfer"});
+  EXPECT_EQ(r.status, 128 + SIGABRT) << r.err;
+  EXPECT_EQ(count(r.report, "potential deadlock (lock-order inversion)"), 1u) << r.report;
+  r = run("lock_order", GetParam(), "lock_order=1:deadlock=abort", {"transfer"});
+  EXPECT_EQ(r.status, 66) << r.err;
 }
 
 TEST_P(Programs, LockOrderThreeCycleReportedOnce) {
