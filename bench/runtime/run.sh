@@ -2,12 +2,14 @@
 # Runtime shim overhead. Prints numbers and ratios; asserts nothing.
 #   1. mutex/condition-variable producer-consumer (pc_bench.cpp), plain vs
 #      libtether_rt (LD_PRELOAD) with default options (eager_stacks=auto),
-#      with eager_stacks=1 (a stack unwind per blocking episode) and with the
-#      flight recorder off (history=0: what the recorder costs), in two
-#      shapes: capacity 64 (throughput) and capacity 1
+#      with eager_stacks=1 (a stack unwind per blocking episode), with the
+#      flight recorder off (history=0: what the recorder costs) and with
+#      lock_order=1 (the lock-order graph: every lock and unlock tracked),
+#      in two shapes: capacity 64 (throughput) and capacity 1
 #      (every item is a hand-off, each side blocks once per item: the shim's
 #      per-block cost in isolation); also under TSan and Helgrind.
-#   2. redis-server throughput under redis-benchmark, plain vs LD_PRELOAD.
+#   2. redis-server throughput under redis-benchmark, plain vs LD_PRELOAD
+#      (default options, and lock_order=1).
 #   3. the time to dump 10,000 blocked threads (debug=1).
 # Runs are interleaved (plain, shim, shim-eager, plain, ...) so changes in
 # machine load spread over all sides; medians are reported with the range.
@@ -92,7 +94,7 @@ pc_shape() { # CAPACITY COUNT LABEL
   rm -f "$tmp"/pc-*.ips "$tmp"/pc-*.cpu
   for ((r = 0; r < rounds; r++)); do
     # Rotate the order every round.
-    local sides=(plain shim eager norec ${PC_BASELINE:+base})
+    local sides=(plain shim eager norec lockorder ${PC_BASELINE:+base})
     local ns=${#sides[@]}
     for ((k = 0; k < ns; k++)); do
       case ${sides[(k + r) % ns]} in
@@ -100,6 +102,7 @@ pc_shape() { # CAPACITY COUNT LABEL
         shim) pc_side pc-shim "$cap" "$n" env LD_PRELOAD="$lib" ;;
         eager) pc_side pc-eager "$cap" "$n" env LD_PRELOAD="$lib" TETHER_OPTIONS=eager_stacks=1 ;;
         norec) pc_side pc-norec "$cap" "$n" env LD_PRELOAD="$lib" TETHER_OPTIONS=history=0 ;;
+        lockorder) pc_side pc-lockorder "$cap" "$n" env LD_PRELOAD="$lib" TETHER_OPTIONS=lock_order=1 ;;
         base) pc_side pc-base "$cap" "$n" env LD_PRELOAD="$PC_BASELINE" ;;
       esac
     done
@@ -114,6 +117,7 @@ pc_shape() { # CAPACITY COUNT LABEL
       shim) d="tether (default)" ;;
       eager) d="tether eager_stacks=1" ;;
       norec) d="tether history=0" ;;
+      lockorder) d="tether lock_order=1" ;;
       base) d="baseline tether (default)" ;;
     esac
     printf '  %-28s %14.0f %22s %12.0f %18s\n' "$d" "$im" "($ilo..$ihi)" "$cm" "($clo..$chi)"
@@ -126,12 +130,15 @@ pc_shape() { # CAPACITY COUNT LABEL
     awk -v s="$(median "$tmp/pc-shim.cpu")" -v b="$(median "$tmp/pc-base.cpu")" 'BEGIN {
       printf "  CPU per item against the baseline build: x%.3f\n", s/b }'
   fi
-  local p e l pc ec lc
+  local p e l o pc ec lc oc
   p=$(median "$tmp/pc-plain.ips"); e=$(median "$tmp/pc-shim.ips"); l=$(median "$tmp/pc-eager.ips")
+  o=$(median "$tmp/pc-lockorder.ips")
   pc=$(median "$tmp/pc-plain.cpu"); ec=$(median "$tmp/pc-shim.cpu"); lc=$(median "$tmp/pc-eager.cpu")
-  awk -v p="$p" -v e="$e" -v l="$l" -v pc="$pc" -v ec="$ec" -v lc="$lc" 'BEGIN {
-    printf "  throughput overhead: tether %+.1f%% (x%.3f), eager_stacks=1 %+.1f%% (x%.3f)\n", (p/e-1)*100, p/e, (p/l-1)*100, p/l
-    printf "  CPU per item:        tether %+.1f%% (x%.3f), eager_stacks=1 %+.1f%% (x%.3f)\n", (ec/pc-1)*100, ec/pc, (lc/pc-1)*100, lc/pc }'
+  oc=$(median "$tmp/pc-lockorder.cpu")
+  awk -v p="$p" -v e="$e" -v l="$l" -v o="$o" -v pc="$pc" -v ec="$ec" -v lc="$lc" -v oc="$oc" 'BEGIN {
+    printf "  throughput overhead: tether %+.1f%% (x%.3f), eager_stacks=1 %+.1f%% (x%.3f), lock_order=1 %+.1f%% (x%.3f)\n", (p/e-1)*100, p/e, (p/l-1)*100, p/l, (p/o-1)*100, p/o
+    printf "  CPU per item:        tether %+.1f%% (x%.3f), eager_stacks=1 %+.1f%% (x%.3f), lock_order=1 %+.1f%% (x%.3f)\n", (ec/pc-1)*100, ec/pc, (lc/pc-1)*100, lc/pc, (oc/pc-1)*100, oc/pc
+    printf "  lock_order=1 against the default: CPU per item %+.1f%%, throughput %+.1f%%\n", (oc/ec-1)*100, (e/o-1)*100 }'
   echo
 }
 pc_shape 64 "$items" "throughput"
@@ -180,21 +187,30 @@ if [ "${SKIP_REDIS:-0}" != 1 ] && command -v redis-server >/dev/null && command 
   }
   rm -f "$tmp"/r-*
   for ((r = 0; r < rrounds; r++)); do
-    if ((r % 2)); then redis_side shim LD_PRELOAD="$lib"; redis_side plain; else
-      redis_side plain; redis_side shim LD_PRELOAD="$lib"; fi
+    case $((r % 3)) in
+      0) redis_side plain; redis_side shim LD_PRELOAD="$lib"
+         redis_side lockorder LD_PRELOAD="$lib" TETHER_OPTIONS=lock_order=1 ;;
+      1) redis_side shim LD_PRELOAD="$lib"
+         redis_side lockorder LD_PRELOAD="$lib" TETHER_OPTIONS=lock_order=1; redis_side plain ;;
+      2) redis_side lockorder LD_PRELOAD="$lib" TETHER_OPTIONS=lock_order=1
+         redis_side plain; redis_side shim LD_PRELOAD="$lib" ;;
+    esac
   done
   echo "redis-server $(redis-server --version | sed 's/.*v=\([^ ]*\).*/\1/') under redis-benchmark" \
     "(-n $rreq -c 50, $rrounds interleaved rounds, requests/s medians):"
-  printf '  %-6s %12s %12s %10s\n' test plain tether ratio
-  prod=1; k=0
+  printf '  %-6s %12s %12s %10s %14s %10s\n' test plain tether ratio lock_order=1 ratio
+  prod=1; prodo=1; k=0
   for t in SET GET LPUSH LPOP; do
-    [ -f "$tmp/r-plain-$t" ] && [ -f "$tmp/r-shim-$t" ] || continue
-    p=$(median "$tmp/r-plain-$t"); s=$(median "$tmp/r-shim-$t")
-    printf '  %-6s %12.0f %12.0f %10.3f\n' "$t" "$p" "$s" "$(awk -v p="$p" -v s="$s" 'BEGIN{print s/p}')"
-    prod=$(awk -v a="$prod" -v p="$p" -v s="$s" 'BEGIN{print a*s/p}'); k=$((k + 1))
+    [ -f "$tmp/r-plain-$t" ] && [ -f "$tmp/r-shim-$t" ] && [ -f "$tmp/r-lockorder-$t" ] || continue
+    p=$(median "$tmp/r-plain-$t"); s=$(median "$tmp/r-shim-$t"); o=$(median "$tmp/r-lockorder-$t")
+    printf '  %-6s %12.0f %12.0f %10.3f %14.0f %10.3f\n' "$t" "$p" "$s" \
+      "$(awk -v p="$p" -v s="$s" 'BEGIN{print s/p}')" "$o" "$(awk -v p="$p" -v o="$o" 'BEGIN{print o/p}')"
+    prod=$(awk -v a="$prod" -v p="$p" -v s="$s" 'BEGIN{print a*s/p}')
+    prodo=$(awk -v a="$prodo" -v p="$p" -v o="$o" 'BEGIN{print a*o/p}'); k=$((k + 1))
   done
-  ((k > 0)) && awk -v a="$prod" -v k="$k" 'BEGIN {
-    g = a^(1/k); printf "  tether/plain throughput (geometric mean): %.3f (overhead %+.1f%%)\n", g, (1/g-1)*100 }'
+  ((k > 0)) && awk -v a="$prod" -v b="$prodo" -v k="$k" 'BEGIN {
+    g = a^(1/k); printf "  tether/plain throughput (geometric mean): %.3f (overhead %+.1f%%)\n", g, (1/g-1)*100
+    h = b^(1/k); printf "  tether lock_order=1/plain throughput (geometric mean): %.3f (overhead %+.1f%%)\n", h, (1/h-1)*100 }'
   echo
 fi
 

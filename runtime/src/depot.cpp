@@ -318,7 +318,7 @@ void noteStackBase(ThreadRecord *r, uintptr_t base) {
 }
 
 uint32_t stackAtSite(ThreadRecord *r, uintptr_t site_pc, uintptr_t site_cfa,
-                     bool capture_if_uncached) {
+                     bool capture_if_uncached, int max_alternatives) {
 #if defined(__x86_64__)
   uintptr_t base = r->stack_base;
   // Only a site on the thread's own stack (not a fiber's, not a signal
@@ -339,7 +339,7 @@ uint32_t stackAtSite(ThreadRecord *r, uintptr_t site_pc, uintptr_t site_cfa,
       return e.stack;
     ++alternatives;
   }
-  bool cacheable = alternatives < kSiteAlternatives &&
+  bool cacheable = alternatives < (max_alternatives > 0 ? max_alternatives : kSiteAlternatives) &&
                    g_site_count.load(std::memory_order_relaxed) < kSiteMaxEntries;
   if (!cacheable && !capture_if_uncached)
     return 0;
@@ -399,7 +399,7 @@ uint32_t stackAtSite(ThreadRecord *r, uintptr_t site_pc, uintptr_t site_cfa,
   g_site_lock.store(false, std::memory_order_release);
   return stack;
 #else
-  (void)r, (void)site_pc, (void)site_cfa, (void)capture_if_uncached;
+  (void)r, (void)site_pc, (void)site_cfa, (void)capture_if_uncached, (void)max_alternatives;
   return 0;
 #endif
 }

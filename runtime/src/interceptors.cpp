@@ -237,6 +237,33 @@ TETHER_INTERCEPTOR(int, pthread_setname_np, pthread_t thread, const char *name) 
 }
 
 // ------------------------------------------------------------------ mutexes
+namespace {
+// The lock-order graph's view of one lock call (lockorder.cpp), when
+// lock_order is on. Inlined into the interceptor, like Blocker: its return
+// address and frame are the call site the acquisition's stack is cached by.
+struct LockOrder {
+  uintptr_t lock;
+  LockKind kind;
+  bool write, on;
+  uintptr_t pc = 0, cfa = 0;
+  uint32_t token = 0;
+  // request: a blocking acquisition (edges into the lock); false: a trylock.
+  __attribute__((always_inline)) LockOrder(const void *l, LockKind k, bool w, bool request)
+      : lock(reinterpret_cast<uintptr_t>(l)), kind(k), write(w), on(lockOrderOn()) {
+    if (__builtin_expect(on, 0)) {
+      pc = reinterpret_cast<uintptr_t>(__builtin_return_address(0));
+      cfa = reinterpret_cast<uintptr_t>(__builtin_dwarf_cfa());
+      if (request)
+        token = lockRequested(lock, kind, write, pc, cfa);
+    }
+  }
+  void acquired(int rc) {
+    if (__builtin_expect(on, 0) && rc == 0)
+      lockAcquired(lock, kind, write, token, pc, cfa);
+  }
+};
+} // namespace
+
 DECLARE_REAL(int, pthread_mutex_lock, pthread_mutex_t *)
 DECLARE_REAL(int, pthread_mutex_trylock, pthread_mutex_t *)
 TETHER_INTERCEPTOR(int, pthread_mutex_lock, pthread_mutex_t *m) {
@@ -244,11 +271,22 @@ TETHER_INTERCEPTOR(int, pthread_mutex_lock, pthread_mutex_t *m) {
   BIND(pthread_mutex_trylock);
   if (!active())
     return REAL(pthread_mutex_lock)(m);
+  LockOrder lo(m, kLockMutex, true, true);
   int rc = REAL(pthread_mutex_trylock)(m);
-  if (rc != EBUSY)
-    return rc;
-  Blocker b(kMutexLock, m, false, true);
-  return REAL(pthread_mutex_lock)(m);
+  if (rc == EBUSY) {
+    Blocker b(kMutexLock, m, false, true);
+    rc = REAL(pthread_mutex_lock)(m);
+  }
+  lo.acquired(rc);
+  return rc;
+}
+
+TETHER_INTERCEPTOR(int, pthread_mutex_trylock, pthread_mutex_t *m) {
+  BIND(pthread_mutex_trylock);
+  int rc = REAL(pthread_mutex_trylock)(m);
+  if (rc == 0 && lockOrderOn() && active())
+    LockOrder(m, kLockMutex, true, false).acquired(rc);
+  return rc;
 }
 
 DECLARE_REAL(int, pthread_mutex_timedlock, pthread_mutex_t *, const struct timespec *)
@@ -257,11 +295,14 @@ TETHER_INTERCEPTOR(int, pthread_mutex_timedlock, pthread_mutex_t *m, const struc
   BIND(pthread_mutex_trylock);
   if (!active())
     return REAL(pthread_mutex_timedlock)(m, t);
+  LockOrder lo(m, kLockMutex, true, true);
   int rc = REAL(pthread_mutex_trylock)(m);
-  if (rc != EBUSY)
-    return rc;
-  Blocker b(kMutexLock, m, true, true);
-  return REAL(pthread_mutex_timedlock)(m, t);
+  if (rc == EBUSY) {
+    Blocker b(kMutexLock, m, true, true);
+    rc = REAL(pthread_mutex_timedlock)(m, t);
+  }
+  lo.acquired(rc);
+  return rc;
 }
 
 DECLARE_REAL(int, pthread_mutex_clocklock, pthread_mutex_t *, clockid_t, const struct timespec *)
@@ -271,15 +312,44 @@ TETHER_INTERCEPTOR(int, pthread_mutex_clocklock, pthread_mutex_t *m, clockid_t c
   BIND(pthread_mutex_trylock);
   if (!active())
     return REAL(pthread_mutex_clocklock)(m, c, t);
+  LockOrder lo(m, kLockMutex, true, true);
   int rc = REAL(pthread_mutex_trylock)(m);
-  if (rc != EBUSY)
-    return rc;
-  Blocker b(kMutexLock, m, true, true);
-  return REAL(pthread_mutex_clocklock)(m, c, t);
+  if (rc == EBUSY) {
+    Blocker b(kMutexLock, m, true, true);
+    rc = REAL(pthread_mutex_clocklock)(m, c, t);
+  }
+  lo.acquired(rc);
+  return rc;
+}
+
+DECLARE_REAL(int, pthread_mutex_unlock, pthread_mutex_t *)
+TETHER_INTERCEPTOR(int, pthread_mutex_unlock, pthread_mutex_t *m) {
+  BIND(pthread_mutex_unlock);
+  if (lockOrderOn())
+    lockReleased(reinterpret_cast<uintptr_t>(m));
+  return REAL(pthread_mutex_unlock)(m);
+}
+
+// A destroyed (or re-initialized) mutex leaves the lock-order graph: another
+// one at the same address later is a new node.
+DECLARE_REAL(int, pthread_mutex_destroy, pthread_mutex_t *)
+TETHER_INTERCEPTOR(int, pthread_mutex_destroy, pthread_mutex_t *m) {
+  BIND(pthread_mutex_destroy);
+  if (lockOrderOn())
+    lockDestroyed(reinterpret_cast<uintptr_t>(m));
+  return REAL(pthread_mutex_destroy)(m);
+}
+
+DECLARE_REAL(int, pthread_mutex_init, pthread_mutex_t *, const pthread_mutexattr_t *)
+TETHER_INTERCEPTOR(int, pthread_mutex_init, pthread_mutex_t *m, const pthread_mutexattr_t *a) {
+  BIND(pthread_mutex_init);
+  if (lockOrderOn())
+    lockDestroyed(reinterpret_cast<uintptr_t>(m));
+  return REAL(pthread_mutex_init)(m, a);
 }
 
 // ------------------------------------------------------------------ rwlocks
-#define RWLOCK_INTERCEPTOR(name, tryname, reason)                                                 \
+#define RWLOCK_INTERCEPTOR(name, tryname, reason, write)                                          \
   DECLARE_REAL(int, name, pthread_rwlock_t *)                                                     \
   DECLARE_REAL(int, tryname, pthread_rwlock_t *)                                                  \
   TETHER_INTERCEPTOR(int, name, pthread_rwlock_t *l) {                                            \
@@ -287,34 +357,97 @@ TETHER_INTERCEPTOR(int, pthread_mutex_clocklock, pthread_mutex_t *m, clockid_t c
     BIND(tryname);                                                                                \
     if (!active())                                                                                \
       return REAL(name)(l);                                                                       \
+    LockOrder lo(l, kLockRwlock, write, true);                                                    \
     int rc = REAL(tryname)(l);                                                                    \
-    if (rc != EBUSY)                                                                              \
-      return rc;                                                                                  \
-    Blocker b(reason, l, false, true);                                                            \
-    return REAL(name)(l);                                                                         \
+    if (rc == EBUSY) {                                                                            \
+      Blocker b(reason, l, false, true);                                                          \
+      rc = REAL(name)(l);                                                                         \
+    }                                                                                             \
+    lo.acquired(rc);                                                                              \
+    return rc;                                                                                    \
+  }                                                                                               \
+  TETHER_INTERCEPTOR(int, tryname, pthread_rwlock_t *l) {                                         \
+    BIND(tryname);                                                                                \
+    int rc = REAL(tryname)(l);                                                                    \
+    if (rc == 0 && lockOrderOn() && active())                                                     \
+      LockOrder(l, kLockRwlock, write, false).acquired(rc);                                       \
+    return rc;                                                                                    \
   }
-RWLOCK_INTERCEPTOR(pthread_rwlock_rdlock, pthread_rwlock_tryrdlock, kRwlockRead)
-RWLOCK_INTERCEPTOR(pthread_rwlock_wrlock, pthread_rwlock_trywrlock, kRwlockWrite)
+RWLOCK_INTERCEPTOR(pthread_rwlock_rdlock, pthread_rwlock_tryrdlock, kRwlockRead, false)
+RWLOCK_INTERCEPTOR(pthread_rwlock_wrlock, pthread_rwlock_trywrlock, kRwlockWrite, true)
 
-#define TIMED_RWLOCK_INTERCEPTOR(name, reason)                                                    \
+#define TIMED_RWLOCK_INTERCEPTOR(name, reason, write)                                             \
   DECLARE_REAL(int, name, pthread_rwlock_t *, const struct timespec *)                            \
   TETHER_INTERCEPTOR(int, name, pthread_rwlock_t *l, const struct timespec *t) {                  \
     BIND(name);                                                                                   \
     if (!active())                                                                                \
       return REAL(name)(l, t);                                                                    \
-    Blocker b(reason, l, true, true);                                                             \
-    return REAL(name)(l, t);                                                                      \
+    LockOrder lo(l, kLockRwlock, write, true);                                                    \
+    int rc;                                                                                       \
+    {                                                                                             \
+      Blocker b(reason, l, true, true);                                                           \
+      rc = REAL(name)(l, t);                                                                      \
+    }                                                                                             \
+    lo.acquired(rc);                                                                              \
+    return rc;                                                                                    \
   }
-TIMED_RWLOCK_INTERCEPTOR(pthread_rwlock_timedrdlock, kRwlockRead)
-TIMED_RWLOCK_INTERCEPTOR(pthread_rwlock_timedwrlock, kRwlockWrite)
+TIMED_RWLOCK_INTERCEPTOR(pthread_rwlock_timedrdlock, kRwlockRead, false)
+TIMED_RWLOCK_INTERCEPTOR(pthread_rwlock_timedwrlock, kRwlockWrite, true)
+
+DECLARE_REAL(int, pthread_rwlock_unlock, pthread_rwlock_t *)
+TETHER_INTERCEPTOR(int, pthread_rwlock_unlock, pthread_rwlock_t *l) {
+  BIND(pthread_rwlock_unlock);
+  if (lockOrderOn())
+    lockReleased(reinterpret_cast<uintptr_t>(l));
+  return REAL(pthread_rwlock_unlock)(l);
+}
+
+DECLARE_REAL(int, pthread_rwlock_destroy, pthread_rwlock_t *)
+TETHER_INTERCEPTOR(int, pthread_rwlock_destroy, pthread_rwlock_t *l) {
+  BIND(pthread_rwlock_destroy);
+  if (lockOrderOn())
+    lockDestroyed(reinterpret_cast<uintptr_t>(l));
+  return REAL(pthread_rwlock_destroy)(l);
+}
+
+DECLARE_REAL(int, pthread_rwlock_init, pthread_rwlock_t *, const pthread_rwlockattr_t *)
+TETHER_INTERCEPTOR(int, pthread_rwlock_init, pthread_rwlock_t *l, const pthread_rwlockattr_t *a) {
+  BIND(pthread_rwlock_init);
+  if (lockOrderOn())
+    lockDestroyed(reinterpret_cast<uintptr_t>(l));
+  return REAL(pthread_rwlock_init)(l, a);
+}
 
 // --------------------------------------------------------------- conditions
 // Versioned in glibc: bind the GLIBC_2.3.2 (current) implementation.
+// For the lock-order graph the wait releases the mutex and locks it again
+// (TSan's view): locks taken after the mutex and still held make edges into it.
+namespace {
+struct CondReacquire {
+  pthread_mutex_t *m;
+  bool on;
+  uintptr_t pc, cfa;
+  __attribute__((always_inline)) explicit CondReacquire(pthread_mutex_t *mu)
+      : m(mu), on(lockOrderOn()), pc(reinterpret_cast<uintptr_t>(__builtin_return_address(0))),
+        cfa(reinterpret_cast<uintptr_t>(__builtin_dwarf_cfa())) {
+    if (__builtin_expect(on, 0))
+      lockReleased(reinterpret_cast<uintptr_t>(m));
+  }
+  ~CondReacquire() {
+    if (__builtin_expect(on, 0)) {
+      uintptr_t l = reinterpret_cast<uintptr_t>(m);
+      lockAcquired(l, kLockMutex, true, lockRequested(l, kLockMutex, true, pc, cfa), pc, cfa);
+    }
+  }
+};
+} // namespace
+
 DECLARE_REAL(int, pthread_cond_wait, pthread_cond_t *, pthread_mutex_t *)
 TETHER_INTERCEPTOR(int, pthread_cond_wait, pthread_cond_t *c, pthread_mutex_t *m) {
   BIND_VERSION(pthread_cond_wait, "GLIBC_2.3.2");
   if (!active())
     return REAL(pthread_cond_wait)(c, m);
+  CondReacquire re(m);
   Blocker b(kCondWait, c, false, true);
   return REAL(pthread_cond_wait)(c, m);
 }
@@ -326,6 +459,7 @@ TETHER_INTERCEPTOR(int, pthread_cond_timedwait, pthread_cond_t *c, pthread_mutex
   BIND_VERSION(pthread_cond_timedwait, "GLIBC_2.3.2");
   if (!active())
     return REAL(pthread_cond_timedwait)(c, m, t);
+  CondReacquire re(m);
   Blocker b(kCondWait, c, true, true);
   return REAL(pthread_cond_timedwait)(c, m, t);
 }
@@ -337,6 +471,7 @@ TETHER_INTERCEPTOR(int, pthread_cond_clockwait, pthread_cond_t *c, pthread_mutex
   BIND(pthread_cond_clockwait);
   if (!active())
     return REAL(pthread_cond_clockwait)(c, m, clk, t);
+  CondReacquire re(m);
   Blocker b(kCondWait, c, true, true);
   return REAL(pthread_cond_clockwait)(c, m, clk, t);
 }
@@ -648,8 +783,8 @@ void bind() {
   pthread_detach = REAL(pthread_detach);
   pthread_mutex_lock = REAL(pthread_mutex_lock);
   pthread_mutex_trylock = REAL(pthread_mutex_trylock);
-  pthread_mutex_unlock =
-      reinterpret_cast<decltype(pthread_mutex_unlock)>(dlsym(RTLD_NEXT, "pthread_mutex_unlock"));
+  BIND(pthread_mutex_unlock);
+  pthread_mutex_unlock = REAL(pthread_mutex_unlock);
   poll = reinterpret_cast<decltype(poll)>(REAL(poll));
   read = REAL(read);
   write = reinterpret_cast<decltype(write)>(dlsym(RTLD_NEXT, "write"));

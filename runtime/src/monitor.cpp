@@ -329,17 +329,32 @@ bool kernelConfirmsAsleep(const std::vector<ThreadSnap> &ts) {
 void checkAllAsleep(const std::vector<ThreadSnap> &ts) {
   if (ts.empty())
     return;
+  auto awake = [] {
+    g_asleep_scans = 0;
+    g_asleep_key.clear();
+    g_asleep_reported = false;
+    g_asleep_samples->clear();
+  };
   std::string key;
   for (auto &t : ts) {
     if (t.state != kStateBlocked || t.timed || t.reason == kIOWait || t.reason == kSleep) {
-      g_asleep_scans = 0;
-      g_asleep_key.clear();
-      g_asleep_reported = false;
-      g_asleep_samples->clear();
+      awake();
       return;
     }
     key += std::to_string(t.id) + "/" + std::to_string(t.episode) + ",";
   }
+  // Tasks: a worker thread that idles in its scheduler (a fiber scheduler's
+  // wait, a pool's queue) makes no progress only if none of its tasks can
+  // run: a runnable task is about to, and a task suspended with a timeout
+  // (a sleep, a timer the shim does not see) runs again when it expires,
+  // whatever its thread waits in. Only when every task is suspended with no
+  // timer is the process asleep.
+  std::vector<TaskSnap> tasks = taskSnapshot();
+  for (const TaskSnap &t : tasks)
+    if (t.state == kTaskRunnable || (t.state == kTaskSuspended && t.timed)) {
+      awake();
+      return;
+    }
   if (key == g_asleep_key) {
     ++g_asleep_scans;
   } else {
@@ -354,7 +369,8 @@ void checkAllAsleep(const std::vector<ThreadSnap> &ts) {
   bool confirmed = kernelConfirmsAsleep(ts);
   if (g_asleep_scans >= 3 && confirmed) {
     g_asleep_reported = true;
-    std::string o = "tether: all threads are asleep - deadlock!\n\n" + renderDebug2(withStacks(ts));
+    std::string o =
+        "tether: all threads are asleep - deadlock!\n\n" + renderDebug2(withStacks(ts), tasks);
     g_problem_reported.store(true);
     writeTextReport(o, "all-asleep");
     if (options().deadlock == 2)
@@ -415,6 +431,7 @@ void *monitorMain(void *) {
       dumpAll("SIGQUIT");
       g_dumps_served.store(req);
     }
+    flushLockOrderReports();
     bool want = options().deadlock != 0 || options().on_stuck;
     if (!want)
       continue;
@@ -598,6 +615,8 @@ void reportLeaksAtExit() {
 // exit status, unless main's return already did. Later atexit handlers (those
 // registered before the shim started) do not run, as with LeakSanitizer.
 void reportLeaksAtExitHandler() {
+  if (!isInternalThread())
+    flushLockOrderReports();
   reportLeaksAtExit();
   if (g_status_from_main.load() || !g_problem_reported.load() || options().exitcode == 0 ||
       isInternalThread())
@@ -609,12 +628,16 @@ void reportLeaksAtExitHandler() {
 void atforkChild() {
   registryAfterForkChild();
   tasksAfterForkChild();
+  lockOrderAfterForkChild();
   monitorAfterForkChild();
 }
 
 } // namespace
 
+void noteProblemReported() { g_problem_reported.store(true); }
+
 int atMainReturn(int status) {
+  flushLockOrderReports();
   reportLeaksAtExit();
   g_status_from_main.store(true);
   if (g_problem_reported.load() && options().exitcode != 0)
@@ -811,6 +834,7 @@ void initRuntime() {
   }
   pthread_atfork(nullptr, nullptr, atforkChild);
   atexit(reportLeaksAtExitHandler);
+  g_lock_order.store(o->lock_order != 0);
   g_active.store(true);
   currentThread(); // the main thread (or whoever loaded us) is thread 1
   startMonitor();

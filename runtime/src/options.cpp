@@ -293,6 +293,11 @@ bool parseOptions(const char *text, Options &o, const ErrSink &err) {
         bad("expected a number of events, 0 to " + std::to_string(kMaxHistory));
       else
         o.history = size_t(n);
+    } else if (k == "lock_order") {
+      if (v == "0" || v == "false") o.lock_order = 0;
+      else if (v == "1" || v == "true") o.lock_order = 1;
+      else if (v == "abort" || v == "2") o.lock_order = 2;
+      else bad("expected 0, 1 or abort");
     } else if (k == "frames") {
       if (v == "all") o.frames_all = true;
       else if (v == "user") o.frames_all = false;
@@ -314,9 +319,10 @@ std::string optionsHelp() {
       {"format", "debug2", "debug2, debug1, json, pprof or trace (Chrome trace events)"},
       {"history", "8192", "flight recorder: the newest N lifecycle events, in json and trace dumps (0: off)"},
       {"frames", "user", "text dumps: user folds library frames, all shows them"},
-      {"exitcode", "66", "exit status after a leak, deadlock or all-asleep report (0: keep the program's)"},
+      {"exitcode", "66", "exit status after a leak, deadlock, all-asleep or potential-deadlock report (0: keep the program's)"},
       {"deadlock", "report", "off, report, or abort (report, then abort())"},
       {"all_asleep", "1", "report when every thread is blocked with no timeout"},
+      {"lock_order", "0", "1: report potential deadlocks (lock-order inversions); abort: then abort()"},
       {"stuck_after", "30s", "watchdog threshold (with dump_on=stuck)"},
       {"check_interval", "100ms", "monitor period"},
       {"ignore_top", "", "leak report: ignore threads whose innermost frames match"},

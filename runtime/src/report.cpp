@@ -857,6 +857,7 @@ std::string renderJson(const std::vector<ThreadSnap> &ts, const char *trigger, c
   o += "\n]";
   if (!tasks.empty())
     tasksJson(o, tasks, ts);
+  o += lockOrderJson();
   if (recorderOn())
     historyJson(o);
   o += "}\n";
@@ -1213,5 +1214,29 @@ std::string render(Fmt f, const std::vector<ThreadSnap> &ts, const char *trigger
   default: return renderDebug2(ts, tasks);
   }
 }
+
+// Stacks for reports built elsewhere (lockorder.cpp), in the dumps' forms.
+std::string stackText(uint32_t stack_id) {
+  if (!stack_id)
+    return "(stack unavailable)\n";
+  return foldedFrames(textFrames(stack_id),
+                      [](const Frame &f) { return f.function + "\n" + fileLine(f); }, "");
+}
+
+std::string stackJson(uint32_t stack_id) {
+  return stack_id ? framesJson(symbolizeStack(stack_id, true)) : std::string("[]");
+}
+
+std::string createdByText(uint32_t create_stack, uint64_t parent_id) {
+  std::vector<Frame> cf = create_stack ? creationFrames(create_stack, false) : std::vector<Frame>{};
+  if (cf.empty())
+    return {};
+  std::string o = "created by " + cf[0].function;
+  if (parent_id)
+    o += " in thread " + std::to_string(parent_id);
+  return o + "\n" + fileLine(cf[0]);
+}
+
+std::string jsonString(const std::string &s) { return "\"" + jsonEscape(s) + "\""; }
 
 } // namespace tether::rt

@@ -8,6 +8,7 @@
 //   report.cpp        debug=1, debug=2, JSON and pprof renderers
 //   recorder.cpp      flight recorder: ring of recent events, format=trace
 //   monitor.cpp       options, monitor thread, SIGQUIT/exit/watchdog/deadlock
+//   lockorder.cpp     lock-order graph: potential deadlocks (lock_order=1)
 //   api.cpp           public C and C++ API
 #pragma once
 
@@ -287,9 +288,11 @@ uint32_t captureToDepot(int skip);
 // one, earlier) blocked there through the same chain of calls, else unwound
 // once and cached. 0 when the site cannot be cached (no known stack bounds,
 // a frame that is not a plain call); `capture_if_uncached` then unwinds
-// without caching.
+// without caching. max_alternatives: chains of calls kept per site (0: the
+// default, 4); the lock-order graph keeps more, as every std::mutex of an
+// -O0 build is locked from the same call in __gthread_mutex_lock.
 uint32_t stackAtSite(ThreadRecord *r, uintptr_t site_pc, uintptr_t site_cfa,
-                     bool capture_if_uncached);
+                     bool capture_if_uncached, int max_alternatives = 0);
 // Record where the calling thread's stack is, from a frame of the shim that
 // every thread it starts (or main) runs through.
 void noteStackBase(ThreadRecord *r, uintptr_t base);
@@ -385,6 +388,45 @@ std::string foldedFrames(const std::vector<Frame> &fs,
                          const std::function<std::string(const Frame &)> &line,
                          const std::string &prefix);
 
+// --------------------------------------------------------------- lock order
+// The lock-order graph (lockorder.cpp, with lock_order=1): interceptors tell
+// it every acquisition and release of a mutex or rwlock. site_pc/site_cfa:
+// the interceptor's return address and canonical frame address, for the
+// blocking-site stack cache. Nothing happens while lockOrderOn() is false.
+extern std::atomic<bool> g_lock_order;
+inline bool lockOrderOn() { return g_lock_order.load(std::memory_order_relaxed); }
+enum LockKind : uint8_t { kLockMutex, kLockRwlock };
+// A blocking acquisition (lock, timedlock, rdlock, wrlock) is about to be
+// requested: adds an edge held -> lock for every lock the thread holds, and
+// reports a cycle the first such edge closes. Returns a token for
+// lockAcquired (the acquisition's stack).
+uint32_t lockRequested(uintptr_t lock, LockKind kind, bool write, uintptr_t site_pc,
+                       uintptr_t site_cfa);
+// The acquisition succeeded. try_lock: a trylock (no request was made, no
+// edge goes into it): token is 0 and the stack is taken here.
+void lockAcquired(uintptr_t lock, LockKind kind, bool write, uint32_t token, uintptr_t site_pc,
+                  uintptr_t site_cfa);
+void lockReleased(uintptr_t lock);
+// The lock is destroyed (or initialized again): a lock later at the same
+// address is another node of the graph.
+void lockDestroyed(uintptr_t lock);
+// Writes the potential-deadlock reports found since the last call (the
+// monitor, and the exiting thread before the exit report).
+void flushLockOrderReports();
+void lockOrderAfterForkChild();
+// The potential deadlocks found so far, as the JSON dump's
+// `"potential_deadlocks":[...]` member (with its leading comma), or "".
+std::string lockOrderJson();
+// Report helpers (report.cpp): a stack as debug=2 text (library frames
+// folded) and as JSON frames, "created by F in thread N\n\tfile:line\n",
+// and a JSON string literal.
+std::string stackText(uint32_t stack_id);
+std::string stackJson(uint32_t stack_id);
+std::string createdByText(uint32_t create_stack, uint64_t parent_id);
+std::string jsonString(const std::string &s);
+// A problem report was made: the process exits with options().exitcode.
+void noteProblemReported();
+
 // ----------------------------------------------------------------- options
 struct Options {
   bool on_quit = true, on_exit = true, on_stuck = false;
@@ -412,6 +454,9 @@ struct Options {
   bool frames_all = false; // text dumps: show library frames instead of folding them
   // Flight recorder: events kept (recorder.cpp); 0: off.
   size_t history = 8192;
+  // Lock-order graph (potential deadlocks): 0 off, 1 report, 2 report and
+  // abort().
+  int lock_order = 0;
 };
 // The option table for help=1: "key", default, meaning (one line each).
 std::string optionsHelp();

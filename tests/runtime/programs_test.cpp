@@ -14,6 +14,7 @@
 #include <string>
 #include <sys/wait.h>
 #include <thread>
+#include <tuple>
 #include <unistd.h>
 #include <vector>
 
@@ -188,6 +189,150 @@ TEST_P(Programs, DeadlockStacksWithLazyAndAutoCapture) {
   ASSERT_FALSE(r.timed_out);
   EXPECT_NE(r.report.find("Found one deadlock:"), std::string::npos) << r.report;
   EXPECT_NE(r.report.find("(stack unavailable)"), std::string::npos) << r.report;
+}
+
+// Lock-order inversions (lock_order=1): an order that can hang is reported
+// once, although the run itself never hangs (the threads run one after
+// another), with two stacks per edge.
+TEST_P(Programs, LockOrderInversionReportedOnceWithBothStacks) {
+  Result r = run("lock_order", GetParam(), "lock_order=1", {"transfer"});
+  ASSERT_FALSE(r.timed_out);
+  EXPECT_EQ(r.status, 66) << r.err; // exitcode, as after any report
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(r.out, m, std::regex(R"(a=(0x[0-9a-f]+) b=(0x[0-9a-f]+))"))) << r.out;
+  std::string a = m[1], b = m[2];
+  const std::string &rep = r.report;
+  EXPECT_EQ(count(rep, "potential deadlock (lock-order inversion)"), 1u) << rep;
+  EXPECT_EQ(rep.find("Found one deadlock"), std::string::npos) << rep;
+  EXPECT_NE(rep.find("Cycle in the lock-order graph: M1 (mutex " + a + ") => M2 (mutex " + b +
+                     ") => M1"),
+            std::string::npos)
+      << rep;
+  std::string from = std::to_string(lineOf("lock_order.cpp", "TRANSFER-LOCK-FROM"));
+  std::string to = std::to_string(lineOf("lock_order.cpp", "TRANSFER-LOCK-TO"));
+  std::string payer = std::to_string(lineOf("lock_order.cpp", "PAYER-CALL"));
+  std::string refund = std::to_string(lineOf("lock_order.cpp", "REFUND-CALL"));
+  // Each edge: where the second lock was requested, then where the held one
+  // was taken, both in transfer() called by the thread's lambda.
+  auto section = [&](const std::string &head, size_t from_pos) {
+    size_t p = rep.find(head, from_pos);
+    if (p == std::string::npos)
+      return std::make_pair(std::string(), p);
+    size_t e = rep.find("\n\n", p);
+    return std::make_pair(rep.substr(p, e == std::string::npos ? e : e - p), e);
+  };
+  auto inTransfer = [](const std::string &line, const std::string &caller) {
+    return R"(\n(\(anonymous namespace\)::)?transfer\([^\n]*\)\n\t\S*lock_order\.cpp:)" + line +
+           R"( \+0x[0-9a-f]+\n[^\n]*operator\(\)\(\) const\n\t\S*lock_order\.cpp:)" + caller + " ";
+  };
+  for (auto [req, held, thread, caller] :
+       {std::make_tuple("M2", "M1", "payer", payer), std::make_tuple("M1", "M2", "refund", refund)}) {
+    auto [acquired, end] = section(std::string("\nMutex ") + req + " acquired here while holding mutex " +
+                                       held + " in thread ",
+                                   0);
+    EXPECT_NE(acquired.find(std::string("\"") + thread + "\":\n"), std::string::npos) << acquired;
+    EXPECT_TRUE(matches(acquired, inTransfer(to, caller))) << acquired;
+    auto [previously, unused] = section(std::string("\nMutex ") + held +
+                                            " previously acquired by the same thread here:\n",
+                                        end);
+    EXPECT_TRUE(matches(previously, inTransfer(from, caller))) << previously;
+  }
+  // Who the threads are.
+  EXPECT_TRUE(matches(rep, R"(\nThread \d+ "payer" created by [^\n]+ in thread 1\n\t\S*lock_order\.cpp:\d+)"))
+      << rep;
+  EXPECT_TRUE(matches(rep, R"(\nThread \d+ "refund" created by [^\n]+ in thread 1\n)")) << rep;
+  EXPECT_NE(rep.find("Found 1 potential deadlock."), std::string::npos) << rep;
+
+  // Off by default; exitcode=0 keeps the program's status.
+  r = run("lock_order", GetParam(), "", {"transfer"});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.report.find("potential deadlock"), std::string::npos) << r.report;
+  r = run("lock_order", GetParam(), "lock_order=1:exitcode=0", {"transfer"});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(count(r.report, "potential deadlock (lock-order inversion)"), 1u) << r.report;
+  // lock_order=abort: the report, then abort(); deadlock=abort does not stop
+  // at a potential deadlock.
+  r = run("lock_order", GetParam(), "lock_order=abort", {"transfer"});
+  EXPECT_EQ(r.status, 128 + SIGABRT) << r.err;
+  EXPECT_EQ(count(r.report, "potential deadlock (lock-order inversion)"), 1u) << r.report;
+  r = run("lock_order", GetParam(), "lock_order=1:deadlock=abort", {"transfer"});
+  EXPECT_EQ(r.status, 66) << r.err;
+}
+
+TEST_P(Programs, LockOrderThreeCycleReportedOnce) {
+  Result r = run("lock_order", GetParam(), "lock_order=1", {"three"});
+  ASSERT_FALSE(r.timed_out);
+  const std::string &rep = r.report;
+  EXPECT_EQ(count(rep, "potential deadlock (lock-order inversion)"), 1u) << rep;
+  EXPECT_TRUE(matches(rep, R"(Cycle in the lock-order graph: M1 \(mutex 0x[0-9a-f]+\) => M2 \(mutex 0x[0-9a-f]+\) => M3 \(mutex 0x[0-9a-f]+\) => M1\n)"))
+      << rep;
+  // One edge per thread, each with its two stacks in handOff().
+  for (const char *t : {"x-to-y", "y-to-z", "z-to-x"})
+    EXPECT_TRUE(matches(rep, std::string("while holding mutex M\\d in thread \\d+ \"") + t +
+                                 "\":\n(\\.\\.\\. [^\n]+\n)?(\\(anonymous namespace\\)::)?handOff\\("))
+        << t << "\n" << rep;
+  EXPECT_EQ(count(rep, "previously acquired by the same thread here:\n"), 3u) << rep;
+}
+
+// Orders that cannot hang are not reported.
+TEST_P(Programs, LockOrderQuietOnOrdersThatCannotHang) {
+  for (const char *what : {"ordered", "chain", "scoped", "reuse", "rw_read", "condwait"}) {
+    Result r = run("lock_order", GetParam(), "lock_order=1", {what});
+    ASSERT_FALSE(r.timed_out) << what;
+    EXPECT_EQ(r.status, 0) << what << "\n" << r.err;
+    EXPECT_EQ(r.report.find("potential deadlock"), std::string::npos) << what << "\n" << r.report;
+    if (std::string(what) == "reuse")
+      EXPECT_NE(r.out.find("reused 1"), std::string::npos) << r.out;
+  }
+}
+
+// rwlocks: a cycle is an inversion when each wait in it is for a writer or
+// as a writer; readers alone never block each other (rw_read, above).
+TEST_P(Programs, LockOrderRwlockWriterCycle) {
+  Result r = run("lock_order", GetParam(), "lock_order=1", {"rw_write"});
+  ASSERT_FALSE(r.timed_out);
+  const std::string &rep = r.report;
+  EXPECT_EQ(count(rep, "potential deadlock (lock-order inversion)"), 1u) << rep;
+  std::string read = std::to_string(lineOf("lock_order.cpp", "RW-READ"));
+  std::string write = std::to_string(lineOf("lock_order.cpp", "RW-WRITE"));
+  EXPECT_TRUE(matches(rep, "\nRwlock R2 acquired for writing here while holding rwlock R1 for "
+                           "reading in thread \\d+ \"(restock|order)\":\n(\\(anonymous namespace\\)::)?readThenWrite\\([^\n]*\\)\n\t\\S*lock_order\\.cpp:" +
+                               write + " "))
+      << rep;
+  EXPECT_TRUE(matches(rep, "\nRwlock R1 previously acquired for reading by the same thread "
+                           "here:\n(\\(anonymous namespace\\)::)?readThenWrite\\([^\n]*\\)\n\t\\S*lock_order\\.cpp:" +
+                               read + " "))
+      << rep;
+}
+
+// A JSON dump lists the potential deadlocks found so far; the text report
+// itself goes to stderr (the output holds JSON documents only).
+TEST_P(Programs, LockOrderInJsonDump) {
+  Result r = run("lock_order", GetParam(), "lock_order=1:format=json", {"transfer", "quit"});
+  ASSERT_FALSE(r.timed_out);
+  EXPECT_EQ(count(r.err, "potential deadlock (lock-order inversion)"), 1u) << r.err;
+  EXPECT_EQ(r.report.find("tether: potential deadlock"), std::string::npos) << r.report;
+  EXPECT_TRUE(matches(r.report, R"(,"potential_deadlocks":\[\n\{"kind":"lock-order inversion","locks":\[\{"name":"M1","kind":"mutex","address":"0x[0-9a-f]+"\},\{"name":"M2",)"))
+      << r.report;
+  EXPECT_TRUE(matches(r.report, R"("held":"M1","acquired":"M2","held_for_writing":true,"acquired_for_writing":true,"thread_id":\d+,"thread_name":"payer","acquired_at":\[\{"pc":)"))
+      << r.report;
+  EXPECT_TRUE(matches(r.report, R"("held_acquired_at":\[[^\]]*"function":"\(anonymous namespace\)::transfer\()"))
+      << r.report;
+  // Without lock_order the member is absent.
+  r = run("lock_order", GetParam(), "format=json", {"transfer", "quit"});
+  EXPECT_NE(r.report.find("\"threads\":["), std::string::npos) << r.report;
+  EXPECT_EQ(r.report.find("potential_deadlocks"), std::string::npos) << r.report;
+}
+
+// A run that does hang: the inversion is reported when the second edge is
+// added, and the deadlock when the threads are stuck — two reports, told
+// apart by their headers.
+TEST_P(Programs, PotentialDeadlockAndDeadlockKeptApart) {
+  Result r = run("abba", GetParam(), "check_interval=50ms:lock_order=1");
+  ASSERT_FALSE(r.timed_out);
+  EXPECT_EQ(count(r.report, "tether: potential deadlock (lock-order inversion)\n"), 1u) << r.report;
+  EXPECT_EQ(count(r.report, "tether: Found one deadlock:\n"), 1u) << r.report;
+  EXPECT_LT(r.report.find("potential deadlock"), r.report.find("Found one deadlock")) << r.report;
 }
 
 TEST_P(Programs, JoinCycleIsReported) {
@@ -1003,6 +1148,32 @@ TEST(TraceChecker, RejectsBrokenTraces) {
   EXPECT_NE(errors(name + ",{\"ph\":\"X\",\"pid\":1,\"tid\":\"2\",\"ts\":1,\"dur\":-1,\"name\":\"a\"}")
                 .find("tid is not an integer"),
             std::string::npos);
+// All asleep with tasks: the only thread idles in its fiber scheduler while
+// every fiber waits on a channel nobody sends on. Reported, with the fibers
+// (deadlock=abort ends the run).
+TEST_P(TaskPrograms, BoostFibersAllWaitingOnChannelsAreAllAsleep) {
+#ifndef TETHER_HAVE_BOOST_FIBER
+  GTEST_SKIP() << "Boost.Fiber (Debian: libboost-fiber-dev) not installed";
+#endif
+  Result r = run("fibers", GetParam(), "check_interval=20ms:deadlock=abort", {"asleep"});
+  ASSERT_FALSE(r.timed_out);
+  EXPECT_EQ(r.status, 128 + SIGABRT) << r.err;
+  size_t asleep = r.report.find("tether: all threads are asleep - deadlock!");
+  ASSERT_NE(asleep, std::string::npos) << r.report << r.err;
+  std::string rep = r.report.substr(asleep);
+  EXPECT_EQ(count(rep, "\" [chan receive, "), 3u) << rep;
+  EXPECT_TRUE(matches(rep, "\ntask \\d+ \"fiber\" \\[chan receive, \\d+[^\n]*\\]:\n"
+                           "boost::fibers::buffered_channel<int>::pop\\(int&\\)\n"))
+      << rep;
+}
+
+// A task suspended with a timeout runs again when it expires, whatever its
+// thread waits in (here a semaphore a timer's signal posts): not asleep.
+TEST_P(TaskPrograms, TaskWaitingForATimerIsNotAllAsleep) {
+  Result r = run("tasks", GetParam(), "check_interval=20ms", {"timer"});
+  ASSERT_FALSE(r.timed_out);
+  EXPECT_EQ(r.status, 0) << r.err << r.report;
+  EXPECT_EQ(r.report.find("all threads are asleep"), std::string::npos) << r.report;
 }
 
 INSTANTIATE_TEST_SUITE_P(Shim, TaskPrograms, ::testing::Values(Mode::Linked, Mode::Static),

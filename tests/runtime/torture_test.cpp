@@ -151,6 +151,8 @@ std::vector<BadOption> badOptions() {
       {"DeadlockUnknown", "deadlock=maybe", "expected off, report or abort"},
       {"AllAsleepText", "all_asleep=yes", "expected 0 or 1"},
       {"AllAsleepEmpty", "all_asleep=", "expected 0 or 1"},
+      {"LockOrderText", "lock_order=yes", "expected 0, 1 or abort"},
+      {"LockOrderTwoWords", "lock_order=report", "expected 0, 1 or abort"},
       {"IgnoreTopEmpty", "ignore_top=", kPatterns},
       {"IgnoreNameEmptyItem", "ignore_name=a,,b", kPatterns},
       {"IgnoreDetachedTwo", "ignore_detached=2", "expected 0 or 1"},
@@ -235,7 +237,7 @@ TEST(OptionsGood, AcceptedSpellingsAreSilent) {
                      ":dump_on=quit,exit:format=debug2:stuck_after=1.5h:check_interval=250ms"
                      ":deadlock=report:all_asleep=true:ignore_top=a,b:ignore_created_by=c"
                      ":ignore_name=mc-*:ignore_detached=0:eager_stacks=auto:stack_signal=SIGRTMIN+5"
-                     ":verbosity=0:exitcode=66:help=0:frames=user::";
+                     ":verbosity=0:exitcode=66:help=0:frames=user:lock_order=0::";
   Result r = spawn({{prog("dump_io")}, {"TETHER_OPTIONS=" + opts}, rtLib(), box.dir, 30});
   ASSERT_FALSE(r.timed_out);
   EXPECT_EQ(r.status, 0) << r.err;
@@ -267,7 +269,7 @@ TEST(Help, ListsEveryOptionWithItsDefaultAndExits) {
       {"ignore_top", "-"},      {"ignore_created_by", "-"}, {"ignore_name", "-"},
       {"ignore_detached", "0"}, {"eager_stacks", "auto"},  {"models", "-"},
       {"stack_signal", "SIGRTMIN+4"}, {"verbosity", "0"},  {"help", "0"},
-      {"history", "8192"}};
+      {"history", "8192"},      {"lock_order", "0"}};
   for (auto &[key, def] : want)
     EXPECT_TRUE(std::regex_search(r.err, std::regex("\n  " + std::string(key) + " +" +
                                                     std::regex_replace(def, std::regex("\\+"), "\\+") +

@@ -37,6 +37,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   check(o.stuck_after_ns >= ms && o.stuck_after_ns <= 1000 * hour);
   check(o.stack_signal == 0 || (o.stack_signal >= SIGRTMIN && o.stack_signal <= SIGRTMAX));
   check(o.deadlock >= 0 && o.deadlock <= 2);
+  check(o.lock_order >= 0 && o.lock_order <= 2);
   check(o.eager_stacks >= 0 && o.eager_stacks <= 2);
   check(o.verbosity >= 0 && o.verbosity <= 9);
   check(o.exitcode >= 0 && o.exitcode <= 255);

@@ -2,6 +2,7 @@
 // in a buffered channel's pop, a producer in push on a full one, a fiber
 // sleeps, a fiber joins another; then SIGQUIT while they are suspended.
 // With "leak", the fibers run on a worker thread that main leaves behind.
+// With "asleep", every fiber waits on a channel nobody sends on.
 #include "await_report.h"
 #include "tether/fiber.hpp"
 
@@ -49,6 +50,19 @@ void startFibers() {
 }
 
 int main(int argc, char **argv) {
+  if (argc > 1 && std::string(argv[1]) == "asleep") {
+    // Every fiber waits in a channel nobody sends on, and main's fiber joins
+    // one of them: the thread idles in its scheduler with no fiber that can
+    // run and no timer. All asleep.
+    boost::fibers::use_scheduling_algorithm<tether::fibers::tracked<boost::fibers::algo::round_robin>>();
+    Channel &idle = *new Channel(4);
+    int &sum = *new int(0);
+    std::vector<boost::fibers::fiber> consumers;
+    for (int i = 0; i < 3; ++i)
+      consumers.emplace_back([&] { consume(idle, &sum); });
+    consumers[0].join(); // never returns
+    return 0;
+  }
   if (argc > 1 && std::string(argv[1]) == "leak") {
     // A worker thread whose fibers never finish (its scheduler waits for
     // them forever): the thread and its six fibers are leaks at exit.

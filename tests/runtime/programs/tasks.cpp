@@ -7,6 +7,7 @@
 #include "await_report.h"
 #include "tether/tether.hpp"
 
+#include <cerrno>
 #include <condition_variable>
 #include <csignal>
 #include <cstdio>
@@ -15,6 +16,7 @@
 #include <memory>
 #include <mutex>
 #include <pthread.h>
+#include <semaphore.h>
 #include <string>
 #include <thread>
 #include <unistd.h>
@@ -112,9 +114,29 @@ struct Reader {
   }
 };
 
+// A task waits for a timer the kernel fires (SIGALRM): meanwhile its thread
+// blocks with no timeout, but the task runs again when the timer expires.
+sem_t g_fired;
+void onAlarm(int) { sem_post(&g_fired); }
+int timerWait() {
+  sem_init(&g_fired, 0, 0);
+  signal(SIGALRM, onAlarm);
+  tether::Task tick("tick");
+  tick.resume();
+  tick.suspend("sleep", nullptr, /*timed=*/true);
+  alarm(1);
+  while (sem_wait(&g_fired) == -1 && errno == EINTR) {
+  }
+  tick.resume();
+  tick.end();
+  return 0;
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
+  if (argc > 1 && std::string(argv[1]) == "timer")
+    return timerWait();
   bool leak = argc > 1 && std::string(argv[1]) == "leak";
   tether_set_label("svc", "ingest"); // inherited by every task below
   Channel requests(0), replies(1);
