@@ -142,8 +142,12 @@ bool isCondVarType(QualType T, const ModelSet &Models) {
   const CXXRecordDecl *RD = T.getCanonicalType()->getAsCXXRecordDecl();
   if (!RD)
     return false;
-  const BlockingModel *B = Models.blockingForMethod(modelName(RD), "wait");
-  return B && B->Reason == "cond wait";
+  // A condition variable is what the models say waits as one (the
+  // runtime's `cond wait`), whatever its methods are called.
+  return llvm::any_of(Models.blockingForType(modelName(RD)),
+                      [](const BlockingModel *B) {
+                        return B->Reason == "cond wait";
+                      });
 }
 
 // An element put in (`push`, `emplace_back`) or taken out (`pop_front`,
@@ -235,7 +239,12 @@ private:
       if (isCondVarType(T, Models)) {
         const CXXRecordDecl *CV = T.getCanonicalType()->getAsCXXRecordDecl();
         if (Models.blockingForMethod(modelName(CV), N.str())) {
-          MethodFacts::Wait W{FC->Field, N != "wait", {}};
+          // Timed when it is passed a duration or a deadline (wait_for,
+          // wait_until): it returns on its own.
+          bool Timed = llvm::any_of(FC->Args, [&](const Expr *A) {
+            return isTimeoutType(A->getType(), Models);
+          });
+          MethodFacts::Wait W{FC->Field, Timed, {}};
           // The predicate: a lambda argument after the lock, else the loop
           // around the wait.
           const LambdaExpr *Pred = nullptr;

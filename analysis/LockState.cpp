@@ -316,18 +316,19 @@ struct LockState::Impl {
       if (It == S.Guards.end() || MD->isConst())
         return;
       const LockModel *LM = nullptr;
-      for (const auto &M : It->second.Mutexes)
-        (void)M;
-      // The guard's lock model is the one of the mutex type it wraps.
+      // The guard's lock model is the one of the mutex type it wraps, else
+      // the one that lists the guard (a user's mutex in std::unique_lock).
       if (const auto *Spec = dyn_cast_or_null<ClassTemplateSpecializationDecl>(
               G->getType().getNonReferenceType()->getAsCXXRecordDecl()))
         for (const TemplateArgument &TA : Spec->getTemplateArgs().asArray())
           if (TA.getKind() == TemplateArgument::Type)
             if ((LM = mutexModelOf(TA.getAsType(), Models)))
               break;
-      bool Lock = LM ? (contains(LM->Lock, Name) ||
-                        contains(LM->SharedLock, Name))
-                     : Name == "lock";
+      if (!LM)
+        LM = Models.lockForGuardType(
+            modelName(G->getType().getNonReferenceType()->getAsCXXRecordDecl()));
+      bool Lock = LM && (contains(LM->Lock, Name) ||
+                         contains(LM->SharedLock, Name));
       if (Lock) {
         It->second.Owns = true;
         It->second.Site = MC;

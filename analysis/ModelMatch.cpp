@@ -392,6 +392,23 @@ bool isGuardType(QualType T, const ModelSet &Models) {
   return RD && Models.isLockGuardType(modelName(RD));
 }
 
+bool isTimeoutType(QualType T, const ModelSet &Models) {
+  if (T.isNull())
+    return false;
+  T = T.getNonReferenceType();
+  std::string N;
+  // `std::chrono::duration<Rep, Period>` in a template: not a record yet.
+  if (const auto *TST = T->getAs<TemplateSpecializationType>();
+      TST && !TST->isTypeAlias())
+    if (const TemplateDecl *TD = TST->getTemplateName().getAsTemplateDecl())
+      N = TD->getQualifiedNameAsString();
+  if (N.empty())
+    if (const CXXRecordDecl *RD = T.getCanonicalType()->getAsCXXRecordDecl())
+      N = modelName(RD);
+  return !N.empty() &&
+         (Models.isDurationType(N) || Models.isTimePointType(N));
+}
+
 ModelSet::LockTag lockTagOf(QualType T, const ModelSet &Models) {
   const CXXRecordDecl *RD = valueRecord(T);
   return RD ? Models.lockTagForType(modelName(RD)) : ModelSet::LockTag::None;

@@ -82,6 +82,9 @@ std::optional<SpawnSite> matchSpawn(const clang::Expr *E,
 const LockModel *mutexModelOf(clang::QualType T, const ModelSet &Models);
 // True for a RAII guard type of some lock model (lock_guard, unique_lock…).
 bool isGuardType(clang::QualType T, const ModelSet &Models);
+// A duration or a time point of the models' utilities (std::chrono's): an
+// argument of such a type bounds the wait it is passed to.
+bool isTimeoutType(clang::QualType T, const ModelSet &Models);
 // Which lock tag (defer / try / adopt) a guard constructor argument of type T
 // is, as the lock models' `*_tags` say.
 ModelSet::LockTag lockTagOf(clang::QualType T, const ModelSet &Models);

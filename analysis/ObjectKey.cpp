@@ -56,11 +56,23 @@ const ValueDecl *assignedDecl(const Expr *E) {
     return Op->getOperator() == OO_Equal && Op->getNumArgs() == 2
                ? declOfLHS(Op->getArg(0))
                : nullptr;
+  // `p.reset(…)`, `p.swap(q)`, `opt.emplace(…)`: a non-const method of a
+  // handle (a smart pointer or an optional: a type that designates another
+  // record) called on the handle itself, not through `->`, may make it
+  // designate another object.
   if (const auto *MC = dyn_cast<CXXMemberCallExpr>(E))
     if (const auto *MD = MC->getMethodDecl())
-      if (MD->getIdentifier() &&
-          (MD->getName() == "reset" || MD->getName() == "swap"))
-        return declOfLHS(MC->getImplicitObjectArgument());
+      if (!MD->isConst() && !MD->isOverloadedOperator() &&
+          !isa<CXXConversionDecl>(MD)) {
+        const Expr *Obj = MC->getImplicitObjectArgument();
+        QualType T = Obj ? Obj->getType() : QualType();
+        if (!T.isNull() && !T->isPointerType()) {
+          const CXXRecordDecl *RD =
+              T.getNonReferenceType().getCanonicalType()->getAsCXXRecordDecl();
+          if (RD && designatedRecord(T) != RD)
+            return declOfLHS(Obj);
+        }
+      }
   if (const auto *UO = dyn_cast<UnaryOperator>(E))
     return UO->isIncrementDecrementOp() ? declOfLHS(UO->getSubExpr())
                                         : nullptr;

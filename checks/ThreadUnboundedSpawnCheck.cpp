@@ -37,8 +37,9 @@ public:
         "std::counting_semaphore before each spawn (released when the "
         "thread ends), or join the threads in batches inside the loop.",
         Severity::Warning,
-        {{"lightweight_types", OptionType::Globs, "boost::fibers::fiber",
-          "spawn types (globs) cheap enough to start one per item"},
+        {{"lightweight_types", OptionType::Globs, "",
+          "spawn types (globs) cheap enough to start one per item, besides "
+          "the models' lightweight spawns (fibers)"},
          {"report_fork_join", OptionType::Bool, "true",
           "report fork-join loops (threads joined after the loop) when "
           "their count comes from input; false never reports them"}}};
@@ -62,7 +63,7 @@ public:
       // Filling the existing slots of a pre-sized container (a fixed-size
       // pool's `threads_[i] = std::thread(…)`) starts at most its size.
       if (S.IsPoolTask || !S.Site.Model || S.IntoSlot ||
-          Light.matches(S.Site.Model->Type))
+          S.Site.Model->Lightweight || Light.matches(S.Site.Model->Type))
         continue;
       for (const Stmt *L : S.Loops) {
         const Expr *Why = nullptr;

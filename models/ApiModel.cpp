@@ -138,7 +138,7 @@ void ModelSet::index(const ApiModel &M) {
     for (const auto &T : M.Locks[I].Mutexes)
       LockByMutex[T] = {MI, I};
     for (const auto &G : M.Locks[I].Guards)
-      GuardTypes[G] = true;
+      LockByGuard[G] = {MI, I};
   }
   for (size_t I = 0; I < M.Blocking.size(); ++I) {
     const auto &B = M.Blocking[I];
@@ -269,7 +269,10 @@ bool ModelSet::isCancelCallbackType(const std::string &Q) const {
   return CallbackTypes.count(Q) != 0;
 }
 bool ModelSet::isLockGuardType(const std::string &Q) const {
-  return GuardTypes.count(Q) != 0;
+  return LockByGuard.count(Q) != 0;
+}
+const LockModel *ModelSet::lockForGuardType(const std::string &Q) const {
+  return find(LockByGuard, Q, Models, &ApiModel::Locks);
 }
 const BlockingModel *
 ModelSet::blockingForFunction(const std::string &Q) const {
@@ -303,6 +306,16 @@ ModelSet::blockingForMethod(const std::string &Type,
         return &B;
   }
   return nullptr;
+}
+
+std::vector<const BlockingModel *>
+ModelSet::blockingForType(const std::string &Type) const {
+  std::vector<const BlockingModel *> Out;
+  auto It = BlockingByType.find(Type);
+  if (It != BlockingByType.end())
+    for (const Pos &P : It->second)
+      Out.push_back(&Models[P.Model].Blocking[P.Item]);
+  return Out;
 }
 
 ModelSet::LockTag ModelSet::lockTagForType(const std::string &Q) const {

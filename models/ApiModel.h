@@ -137,6 +137,9 @@ struct SpawnModel {
   std::vector<std::string> Join, Detach, Interrupt;
   OnDestruction Destruction = OnDestruction::Nothing;
   bool PassesStopToken = false; // callable may take a stop token first
+  // Costs no OS thread (a fiber, a coroutine task): cheap enough to start
+  // one per input item.
+  bool Lightweight = false;
   std::string Returns;          // e.g. "std::future": the handle returned
   // "Is there still a thread to join?" on the handle (`joinable`).
   std::vector<std::string> Joinable;
@@ -302,9 +305,15 @@ public:
   bool isCancelCallbackType(const std::string &Q) const;
   const LockModel *lockForMutexType(const std::string &Q) const;
   bool isLockGuardType(const std::string &Q) const;
+  // The lock model that lists Q among its guards: the names of the guard's
+  // own lock and unlock methods when the mutex it wraps has no model.
+  const LockModel *lockForGuardType(const std::string &Q) const;
   const BlockingModel *blockingForFunction(const std::string &Q) const;
   const BlockingModel *blockingForMethod(const std::string &Type,
                                          const std::string &Method) const;
+  // Every blocking model of Type, in load order.
+  std::vector<const BlockingModel *>
+  blockingForType(const std::string &Type) const;
   // The blocking model of Type whose wait Method counts down (`arrive`).
   const BlockingModel *arriveForMethod(const std::string &Type,
                                        const std::string &Method) const;
@@ -356,9 +365,10 @@ private:
   void index(const ApiModel &M);
   std::vector<ApiModel> Models;
   std::map<std::string, Pos> ChannelByType, SpawnByType, SpawnByFunction,
-      FutureByType, SourceByType, TokenByType, LockByMutex, BlockingByFunction;
+      FutureByType, SourceByType, TokenByType, LockByMutex, LockByGuard,
+      BlockingByFunction;
   std::map<std::string, std::vector<Pos>> BlockingByType;
-  std::map<std::string, bool> GuardTypes, CallbackTypes;
+  std::map<std::string, bool> CallbackTypes;
   std::map<std::string, LockTag> LockTags;
   std::map<std::string, bool> OwnsQueries, ReferenceWrappers, ForEach,
       FixedSize, StreamBases, CoreCounts, Optionals, Durations,

@@ -239,6 +239,7 @@ template <> struct MappingTraits<SpawnModel> {
     Io.mapOptional("interrupt", S.Interrupt);
     Io.mapOptional("on_destruction", S.Destruction, OnDestruction::Nothing);
     Io.mapOptional("passes_stop_token", S.PassesStopToken, false);
+    Io.mapOptional("lightweight", S.Lightweight, false);
     Io.mapOptional("returns", S.Returns);
     Io.mapOptional("joinable", S.Joinable);
     // Pools wait for their tasks with a method called wait-something unless
