@@ -521,12 +521,127 @@ std::optional<ChannelModel> inferChannel(const CXXRecordDecl *RD,
   return C;
 }
 
+// Infers the stop-source model of one class, if its shape is certain: a
+// flag that a request method sets and wakes a condition variable after, and
+// a wait on that condition variable until the flag is set — a stop signal
+// threads sleep on (`bool wait_for(d) { cv_.wait_for(lk, d, [&]{ return
+// stop_; }); … }`). Const methods returning the flag are its queries.
+std::optional<CancelSourceModel> inferStopSource(const CXXRecordDecl *RD,
+                                                 const ModelSet &Models) {
+  llvm::SmallPtrSet<const FieldDecl *, 4> Flags, CVs;
+  for (const FieldDecl *Fd : RD->fields()) {
+    if (isFlagType(Fd->getType(), Models))
+      Flags.insert(Fd);
+    else if (isCondVarType(Fd->getType(), Models))
+      CVs.insert(Fd);
+  }
+  if (Flags.empty() || CVs.empty())
+    return std::nullopt;
+  std::vector<MethodFacts> Methods;
+  for (const Decl *D : RD->decls()) {
+    if (const auto *FT = dyn_cast<FunctionTemplateDecl>(D))
+      D = FT->getTemplatedDecl();
+    const auto *MD = dyn_cast<CXXMethodDecl>(D);
+    if (!MD || MD->isImplicit() || MD->isStatic() ||
+        isa<CXXConstructorDecl>(MD))
+      continue;
+    const FunctionDecl *Def = bodyOf(MD);
+    if (!Def || (!MD->getIdentifier() && !isa<CXXDestructorDecl>(MD)))
+      continue;
+    MethodFacts F;
+    F.MD = MD;
+    F.Name = MD->getIdentifier() ? MD->getName().str() : std::string();
+    MethodWalker(F, Models, Flags).walk(Def->getBody());
+    Methods.push_back(std::move(F));
+  }
+  // The waits: on one condition variable until one flag and nothing else
+  // (a wait that also reads a queue is a worker's, not a stop signal's).
+  const FieldDecl *Stop = nullptr, *CV = nullptr;
+  bool Waited = false;
+  for (const MethodFacts &M : Methods) {
+    if (M.Name.empty() || !M.FlagSets.empty())
+      continue;
+    for (const MethodFacts::Wait &W : M.Waits) {
+      const FieldDecl *Read = nullptr;
+      for (const FieldDecl *Fl : Flags)
+        if (W.PredicateFields.contains(Fl)) {
+          if (Read)
+            return std::nullopt; // two flags in one wait: which is stop?
+          Read = Fl;
+        }
+      if (!Read)
+        continue;
+      if (W.PredicateFields.size() != 1 || !M.Removes.empty() || (Stop && Stop != Read) || (CV && CV != W.CV))
+        return std::nullopt;
+      Stop = Read;
+      CV = W.CV;
+      Waited = true;
+    }
+  }
+  if (!Waited)
+    return std::nullopt;
+  // The requests: set the flag and wake the waiters, and nothing else sets
+  // it to that value without the wake-up.
+  CancelSourceModel S;
+  S.Type = modelName(RD);
+  std::optional<bool> Value;
+  for (const MethodFacts &M : Methods) {
+    auto It = M.FlagSets.find(Stop);
+    if (It == M.FlagSets.end() || !M.Notifies.contains(CV) ||
+        !M.Waits.empty())
+      continue;
+    if (Value && *Value != It->second)
+      return std::nullopt;
+    Value = It->second;
+    if (isa<CXXDestructorDecl>(M.MD))
+      S.RequestsOnDestruction = true;
+    else
+      S.Request.push_back(M.Name);
+  }
+  if (S.Request.empty())
+    return std::nullopt;
+  for (const MethodFacts &M : Methods) {
+    auto It = M.FlagSets.find(Stop);
+    if (It != M.FlagSets.end() && It->second == *Value &&
+        !M.Notifies.contains(CV))
+      return std::nullopt;
+  }
+  // Queries: `bool stop_requested() const { return stop_; }`. A flag
+  // cleared on the request (`running_ = false`) reads the other way round:
+  // no query is certain then.
+  if (*Value)
+    for (const MethodFacts &M : Methods)
+      if (!M.Name.empty() && M.MD->isConst() &&
+          M.MD->getReturnType()->isBooleanType() && M.Waits.empty() &&
+          !llvm::is_contained(S.Request, M.Name)) {
+        const auto *R = dyn_cast_or_null<ReturnStmt>(
+            [&]() -> const Stmt * {
+              const auto *CS =
+                  dyn_cast_or_null<CompoundStmt>(bodyOf(M.MD)->getBody());
+              return CS && CS->size() == 1 ? CS->body_front() : nullptr;
+            }());
+        const Expr *V = R ? R->getRetValue() : nullptr;
+        if (!V)
+          continue;
+        V = V->IgnoreParenImpCasts();
+        // `return stop_;` or `return stop_.load();`: the flag itself.
+        if (const auto *MC = dyn_cast<CXXMemberCallExpr>(V))
+          V = MC->getImplicitObjectArgument()->IgnoreParenImpCasts();
+        if (thisField(V) == Stop)
+          S.Query.push_back(M.Name);
+      }
+  llvm::sort(S.Request);
+  llvm::sort(S.Query);
+  return S;
+}
+
 // Does a model describe RD or one of its bases?
 bool modelled(const CXXRecordDecl *RD, const ModelSet &Known, int Depth = 0) {
   if (!RD || Depth > 6)
     return false;
   std::string N = modelName(RD);
-  if (Known.channelForType(N) || Known.spawnForType(N))
+  if (Known.channelForType(N) || Known.spawnForType(N) ||
+      Known.cancelSourceForType(N) || Known.cancelTokenForType(N))
     return true;
   if (!RD->hasDefinition())
     return false;
@@ -555,6 +670,8 @@ public:
       return true;
     if (auto C = inferChannel(RD, Known))
       Out.Channels.push_back(std::move(*C));
+    else if (auto S = inferStopSource(RD, Known))
+      Out.Cancellation.Sources.push_back(std::move(*S));
     return true;
   }
 
@@ -570,7 +687,8 @@ private:
 ApiModel inferModels(ASTContext &AST, const ModelSet &Known) {
   ApiModel M;
   M.Library = "inferred";
-  M.Description = "channels read off the project's own classes";
+  M.Description = "channels and stop sources read off the project's own "
+                  "classes";
   M.Origin = "<inferred>";
   Collector(AST, Known, M).TraverseAST(AST);
   return M;

@@ -17,7 +17,13 @@
 // of the same class are receives too. Anything less certain is left out:
 // the class is not a channel, or the method has no closed form.
 //
-// The models are marked `inferred: true`, go into the same ModelSet the
+// A stop signal is inferred to be a stop source: a flag a request method
+// sets and notifies a condition variable after, and a method that waits on
+// that condition variable until the flag (and nothing else) is set; its
+// const methods returning the flag are its queries.
+//
+// The channel models are marked `inferred: true` (stop sources have no
+// such marker: no message names them), go into the same ModelSet the
 // checks use (never replacing a model someone wrote), and the checks say in
 // their messages that the channel's model was inferred.
 #pragma once

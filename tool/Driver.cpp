@@ -957,8 +957,8 @@ int runInfer(const CheckOptionsCLI &Opts, llvm::raw_ostream &Out) {
   }
   ApiModel All;
   All.Library = "inferred";
-  All.Description = "channels read off the project's own classes by "
-                    "'tether models --infer'; review before use";
+  All.Description = "channels and stop sources read off the project's own "
+                    "classes by 'tether models --infer'; review before use";
   int Rc = ExitClean;
   for (size_t I = 0; I < Results.size(); ++I) {
     if (!Results[I].Error.empty()) {
@@ -974,6 +974,14 @@ int runInfer(const CheckOptionsCLI &Opts, llvm::raw_ostream &Out) {
               return Have.Types == C.Types;
             }))
           All.Channels.push_back(C);
+    if (Results[I].Inferred)
+      for (const CancelSourceModel &S :
+           Results[I].Inferred->Cancellation.Sources)
+        if (llvm::none_of(All.Cancellation.Sources,
+                          [&](const CancelSourceModel &Have) {
+                            return Have.Type == S.Type;
+                          }))
+          All.Cancellation.Sources.push_back(S);
   }
   for (const InputError &E : In.Errors) {
     llvm::errs() << E.File << ": error: " << E.Message << "\n";
@@ -982,6 +990,10 @@ int runInfer(const CheckOptionsCLI &Opts, llvm::raw_ostream &Out) {
   llvm::sort(All.Channels, [](const ChannelModel &A, const ChannelModel &B) {
     return A.Types < B.Types;
   });
+  llvm::sort(All.Cancellation.Sources,
+             [](const CancelSourceModel &A, const CancelSourceModel &B) {
+               return A.Type < B.Type;
+             });
   llvm::yaml::Output Y(Out);
   Y << All;
   return Rc;

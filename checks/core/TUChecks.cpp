@@ -184,7 +184,8 @@ struct TUCheckRun {
     std::optional<ModelSet> WithInferred;
     if (Setup.InferModels) {
       ApiModel Inferred = inferModels(AST, *Setup.Models);
-      if (!Inferred.Channels.empty()) {
+      if (!Inferred.Channels.empty() ||
+          !Inferred.Cancellation.Sources.empty()) {
         WithInferred.emplace(*Setup.Models);
         WithInferred->add(std::move(Inferred));
         Models = &*WithInferred;

@@ -1609,6 +1609,55 @@ TEST(Models, InferPrintsValidYamlForHandRolledQueues) {
   EXPECT_EQ(Off.Status, 0) << Off;
 }
 
+// A project's own stop signal: inferred as a stop source, printed with its
+// request and query methods, and accepted by `--validate`.
+TEST(Models, InferPrintsStopSignalsAsStopSources) {
+  Sandbox Box;
+  Box.write("signal.cpp", R"(#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+namespace svc {
+class StopSignal {
+public:
+  void request_stop() {
+    { std::lock_guard<std::mutex> lk(m_); stopped_ = true; }
+    cv_.notify_all();
+  }
+  bool stop_requested() const { return stopped_.load(); }
+  bool sleep_for(std::chrono::milliseconds d) {
+    std::unique_lock<std::mutex> lk(m_);
+    return cv_.wait_for(lk, d, [this] { return stopped_.load(); });
+  }
+private:
+  std::mutex m_;
+  std::condition_variable cv_;
+  std::atomic<bool> stopped_{false};
+};
+} // namespace svc
+
+void poll_forever(svc::StopSignal &stop) {
+  while (!stop.stop_requested())
+    stop.sleep_for(std::chrono::milliseconds(100));
+}
+)");
+  Box.compileDb({"signal.cpp"});
+  Result R = Box.tether({"models", "--infer", "-p", "."});
+  ASSERT_EQ(R.Status, 0) << R;
+  for (const char *Want :
+       {"library: *inferred", "sources:", "type: *'?svc::StopSignal",
+        "request:\\s*(\\[\\s*|-\\s*)request_stop",
+        "query:\\s*(\\[\\s*|-\\s*)stop_requested"})
+    EXPECT_TRUE(std::regex_search(R.Out, std::regex(Want)))
+        << "missing " << Want << "\n" << R;
+  EXPECT_EQ(R.Out.find("channels:\n  -"), std::string::npos) << R;
+  Box.write("inferred.yaml", R.Out);
+  Result V = Box.tether({"models", "--validate", "inferred.yaml"});
+  EXPECT_EQ(V.Status, 0) << V;
+}
+
 TEST(Models, InferNeedsABuildDirectory) {
   Sandbox Box;
   Result R = Box.tether({"models", "--infer"});

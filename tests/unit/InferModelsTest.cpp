@@ -302,3 +302,141 @@ private:
                  "acme::Chan"),
             nullptr);
 }
+
+namespace {
+const CancelSourceModel *findSource(const ApiModel &M, const std::string &Type) {
+  for (const CancelSourceModel &S : M.Cancellation.Sources)
+    if (S.Type == Type)
+      return &S;
+  return nullptr;
+}
+} // namespace
+
+// A stop signal threads sleep on: a flag a request method sets and wakes
+// the waiters after, a timed and an untimed wait until it is set, a const
+// query. Written both with a plain bool under the mutex and an atomic.
+TEST(InferModels, StopSignalsAreStopSources) {
+  ApiModel M = infer(R"cpp(
+#include <chrono>
+namespace svc {
+class StopSignal {
+public:
+  void request_stop() {
+    { std::lock_guard<std::mutex> lk(m_); stopped_ = true; }
+    cv_.notify_all();
+  }
+  bool stop_requested() const { return stopped_.load(); }
+  // Sleeps for d unless stop is requested first; true when it was.
+  template <class Rep, class Period>
+  bool wait_for(std::chrono::duration<Rep, Period> d) {
+    std::unique_lock<std::mutex> lk(m_);
+    return cv_.wait_for(lk, d, [this] { return stopped_.load(); });
+  }
+  void wait() {
+    std::unique_lock<std::mutex> lk(m_);
+    while (!stopped_)
+      cv_.wait(lk);
+  }
+private:
+  mutable std::mutex m_;
+  std::condition_variable cv_;
+  std::atomic<bool> stopped_{false};
+};
+
+// Stops itself on destruction too; the flag is cleared on request, so no
+// query reads "stop requested" for certain.
+class Ticker {
+public:
+  ~Ticker() { { std::lock_guard<std::mutex> lk(m_); running_ = false; } cv_.notify_all(); }
+  void shutdown() { std::lock_guard<std::mutex> lk(m_); running_ = false; cv_.notify_all(); }
+  bool running() const { return running_; }
+  void sleep_until_shutdown() {
+    std::unique_lock<std::mutex> lk(m_);
+    cv_.wait(lk, [this] { return !running_; });
+  }
+private:
+  std::mutex m_;
+  std::condition_variable cv_;
+  bool running_ = true;
+};
+} // namespace svc
+)cpp");
+  const CancelSourceModel *S = findSource(M, "svc::StopSignal");
+  ASSERT_NE(S, nullptr);
+  EXPECT_EQ(S->Request, std::vector<std::string>{"request_stop"});
+  EXPECT_EQ(S->Query, std::vector<std::string>{"stop_requested"});
+  EXPECT_FALSE(S->RequestsOnDestruction);
+  EXPECT_TRUE(S->GetToken.empty());
+  const CancelSourceModel *T = findSource(M, "svc::Ticker");
+  ASSERT_NE(T, nullptr);
+  EXPECT_EQ(T->Request, std::vector<std::string>{"shutdown"});
+  EXPECT_TRUE(T->RequestsOnDestruction);
+  EXPECT_TRUE(T->Query.empty());
+  EXPECT_TRUE(M.Channels.empty());
+}
+
+// Classes with a stop flag that are not stop signals: a pool whose workers
+// wait for the flag or a task (the wait reads the queue too), a request
+// that does not wake the waiters, a second path that sets the flag
+// silently, a flag nobody waits on.
+TEST(InferModels, LookalikesAreNotStopSources) {
+  ApiModel M = infer(R"cpp(
+#include <functional>
+class Pool {
+public:
+  void submit(std::function<void()> f) {
+    { std::lock_guard<std::mutex> lk(m_); tasks_.push_back(std::move(f)); }
+    cv_.notify_one();
+  }
+  void shutdown() { { std::lock_guard<std::mutex> lk(m_); stop_ = true; } cv_.notify_all(); }
+  bool next(std::function<void()> &f) {
+    std::unique_lock<std::mutex> lk(m_);
+    cv_.wait(lk, [this] { return stop_ || !tasks_.empty(); });
+    if (tasks_.empty()) return false;
+    f = std::move(tasks_.front());
+    tasks_.pop_front();
+    return true;
+  }
+private:
+  std::mutex m_;
+  std::condition_variable cv_;
+  std::deque<std::function<void()>> tasks_;
+  bool stop_ = false;
+};
+
+class SilentStop {
+public:
+  void request_stop() { std::lock_guard<std::mutex> lk(m_); stop_ = true; }
+  void wait() { std::unique_lock<std::mutex> lk(m_); cv_.wait(lk, [this] { return stop_; }); }
+private:
+  std::mutex m_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+};
+
+class HalfStop {
+public:
+  void request_stop() { { std::lock_guard<std::mutex> lk(m_); stop_ = true; } cv_.notify_all(); }
+  void abandon() { stop_ = true; }
+  void wait() { std::unique_lock<std::mutex> lk(m_); cv_.wait(lk, [this] { return stop_.load(); }); }
+private:
+  std::mutex m_;
+  std::condition_variable cv_;
+  std::atomic<bool> stop_{false};
+};
+
+class Unwaited {
+public:
+  void request_stop() { stop_ = true; cv_.notify_all(); }
+  bool stopped() const { return stop_; }
+private:
+  std::condition_variable cv_;
+  std::atomic<bool> stop_{false};
+};
+)cpp");
+  EXPECT_EQ(findSource(M, "Pool"), nullptr);
+  EXPECT_EQ(findSource(M, "SilentStop"), nullptr);
+  EXPECT_EQ(findSource(M, "HalfStop"), nullptr);
+  EXPECT_EQ(findSource(M, "Unwaited"), nullptr);
+  EXPECT_TRUE(M.Cancellation.Sources.empty());
+}
