@@ -1148,6 +1148,8 @@ TEST(TraceChecker, RejectsBrokenTraces) {
   EXPECT_NE(errors(name + ",{\"ph\":\"X\",\"pid\":1,\"tid\":\"2\",\"ts\":1,\"dur\":-1,\"name\":\"a\"}")
                 .find("tid is not an integer"),
             std::string::npos);
+}
+
 // All asleep with tasks: the only thread idles in its fiber scheduler while
 // every fiber waits on a channel nobody sends on. Reported, with the fibers
 // (deadlock=abort ends the run).
