@@ -335,8 +335,9 @@ TUResult analyseOne(const CompileCommand &Cmd, const TUJob &J,
 }
 
 // The link phase analyses again, on its kept AST, a TU that calls functions
-// another TU defines.
-void reanalyse(TUResult &R, const TUJob &J, const CheckOptionsCLI &Opts,
+// another TU defines. False when that crashed: the first pass's findings
+// stay.
+bool reanalyse(TUResult &R, const TUJob &J, const CheckOptionsCLI &Opts,
                const LinkedFacts &Linked) {
   std::unique_ptr<ASTUnit> AST = std::move(R.AST);
   std::vector<Finding> Again;
@@ -345,9 +346,10 @@ void reanalyse(TUResult &R, const TUJob &J, const CheckOptionsCLI &Opts,
   });
   if (!Survived) {
     AST.release();
-    return; // keep the first pass's findings
+    return false; // keep the first pass's findings
   }
   R.Findings = std::move(Again);
+  return true;
 }
 
 std::string findSourceRoot(const std::string &Start) {
@@ -822,8 +824,7 @@ void recheck(const Inputs &In, const CheckOptionsCLI &Opts,
       std::vector<FileDigest> Reads = R.Reads;
       bool Done = false;
       if (R.AST) {
-        reanalyse(R, J, Opts, Linked);
-        Done = true;
+        Done = reanalyse(R, J, Opts, Linked);
       } else if (std::vector<CompileCommand> Cmds =
                      In.DB->getCompileCommands(J.File);
                  !Cmds.empty()) {
@@ -1015,8 +1016,6 @@ int writeResults(const Inputs &In, const Merged &M,
 
 namespace {
 
-// `--shard I/N`: the slice's first pass into the shard directory; the link
-// phase and the report belong to the merge.
 // One line when the cache could not be written (the run's results are not
 // affected).
 void warnCache(ResultCache *Cache, const CheckOptionsCLI &Opts) {
@@ -1027,6 +1026,8 @@ void warnCache(ResultCache *Cache, const CheckOptionsCLI &Opts) {
                  << Cache->root() << "': " << Why << "\n";
 }
 
+// `--shard I/N`: the slice's first pass into the shard directory; the link
+// phase and the report belong to the merge.
 int runShard(Inputs &In, const CheckOptionsCLI &Opts, ResultCache *Cache) {
   if (int Rc = prepareShardDir(Opts.ShardDir, llvm::errs()); Rc != ExitClean)
     return Rc;

@@ -72,8 +72,9 @@ struct CheckOptionsCLI {
   // The result cache's directory (tool/ResultCache.h); "" with --no-cache.
   std::string CacheDir;
   // The link phase's second passes run on the first pass's ASTs, kept while
-  // the heap is small (true), or parse those TUs again (false).
-  bool KeepASTs = true;
+  // the heap is under 2 GiB (true), or parse those TUs again (false, the
+  // default: peak memory is then one TU's per job, docs/cli.md).
+  bool KeepASTs = false;
 };
 
 int runCheck(const CheckOptionsCLI &Opts);

@@ -103,8 +103,8 @@ struct TUResult {
 };
 
 // Stage 2: every job on Pool; Results[i] belongs to In.Jobs[i]. With
-// KeepASTs, the ASTs of TUs the link phase may analyse again are kept while
-// the heap is small.
+// KeepASTs (not the CLI's default), the ASTs of TUs the link phase may
+// analyse again are kept while the heap is under 2 GiB.
 // With Cache, a TU whose entry is valid is not parsed, and every TU
 // analysed is stored.
 std::vector<TUResult> analyseAll(const Inputs &In, const CheckOptionsCLI &Opts,

@@ -206,7 +206,7 @@ static cl::opt<bool> NoCache(
 // Measuring the link phase's memory (docs/cli.md, "Across translation
 // units").
 static cl::opt<bool> KeepASTs(
-    "keep-asts", cl::Hidden, cl::init(true),
+    "keep-asts", cl::Hidden, cl::init(false),
     cl::desc("Keep the ASTs of TUs the link phase analyses again (while the "
              "heap is under 2 GiB) instead of parsing them again"),
     cl::sub(CheckCmd));
