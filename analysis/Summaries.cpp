@@ -1,6 +1,10 @@
 #include "Summaries.h"
+#include "FindingJSON.h"
+#include "LinkDigest.h"
 
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/raw_ostream.h"
+#include "llvm/Support/xxhash.h"
 
 using namespace llvm;
 
@@ -26,12 +30,23 @@ static json::Value optKey(const std::optional<SummaryKey> &K) {
   return K ? keyToJSON(*K) : json::Value(nullptr);
 }
 
+// A point with its range's end when it has one: the link phase hands these
+// points to notes, which the writers print with their ranges.
+static void pointFields(json::Object &O, const SourcePoint &W) {
+  O["file"] = bytesToJSON(W.File);
+  O["line"] = W.Line;
+  O["column"] = W.Column;
+  O["text"] = bytesToJSON(W.LineText);
+  if (W.EndLine) {
+    O["end_line"] = W.EndLine;
+    O["end_column"] = W.EndColumn;
+  }
+}
+
 static json::Value pointToJSON(const SourcePoint &W, const std::string &Fn) {
-  return json::Object{{"file", W.File},
-                      {"line", W.Line},
-                      {"column", W.Column},
-                      {"text", W.LineText},
-                      {"function", Fn}};
+  json::Object O{{"function", Fn}};
+  pointFields(O, W);
+  return O;
 }
 
 static json::Value blockToJSON(const std::optional<ExternalBlockFact> &B) {
@@ -85,19 +100,17 @@ json::Value toJSON(const TUSummaries &S) {
   json::Array Fns;
   for (const ExternalSummary &F : S.Functions) {
     json::Array Events, Calls;
-    for (const ExternalEvent &E : F.Events)
-      Events.push_back(json::Object{
-          {"kind", E.Kind},
-          {"key", keyToJSON(E.Key)},
-          {"model", E.Model},
-          {"file", E.Where.File},
-          {"line", E.Where.Line},
-          {"column", E.Where.Column},
-          {"text", E.Where.LineText},
-          {"function", E.Function},
-          {"handled", E.Handled},
-          {"waits_close", E.WaitsClose},
-          {"in_loop", E.InLoop}});
+    for (const ExternalEvent &E : F.Events) {
+      json::Object O{{"kind", E.Kind},
+                     {"key", keyToJSON(E.Key)},
+                     {"model", E.Model},
+                     {"function", E.Function},
+                     {"handled", E.Handled},
+                     {"waits_close", E.WaitsClose},
+                     {"in_loop", E.InLoop}};
+      pointFields(O, E.Where);
+      Events.push_back(std::move(O));
+    }
     for (const ExternalCall &C : F.Calls) {
       json::Array Args;
       for (const auto &A : C.Args)
@@ -169,12 +182,20 @@ static bool optKeyFromJSON(const json::Value *V, std::optional<SummaryKey> &K) {
   return true;
 }
 
-static void pointFromJSON(const json::Object &O, SourcePoint &W,
-                          std::string &Fn) {
-  W.File = O.getString("file").value_or("").str();
+static void pointFieldsFromJSON(const json::Object &O, SourcePoint &W) {
+  if (const json::Value *F = O.get("file"); !F || !bytesFromJSON(*F, W.File))
+    W.File.clear();
   W.Line = unsigned(O.getInteger("line").value_or(0));
   W.Column = unsigned(O.getInteger("column").value_or(0));
-  W.LineText = O.getString("text").value_or("").str();
+  W.EndLine = unsigned(O.getInteger("end_line").value_or(0));
+  W.EndColumn = unsigned(O.getInteger("end_column").value_or(0));
+  if (const json::Value *T = O.get("text"); !T || !bytesFromJSON(*T, W.LineText))
+    W.LineText.clear();
+}
+
+static void pointFromJSON(const json::Object &O, SourcePoint &W,
+                          std::string &Fn) {
+  pointFieldsFromJSON(O, W);
   Fn = O.getString("function").value_or("").str();
 }
 
@@ -287,11 +308,7 @@ bool fromJSON(const json::Value &V, TUSummaries &S) {
         if (Ev.Kind < 0 || !keyFromJSON(E->get("key"), Ev.Key))
           return false;
         Ev.Model = E->getString("model").value_or("").str();
-        Ev.Where.File = E->getString("file").value_or("").str();
-        Ev.Where.Line = unsigned(E->getInteger("line").value_or(0));
-        Ev.Where.Column = unsigned(E->getInteger("column").value_or(0));
-        Ev.Where.LineText = E->getString("text").value_or("").str();
-        Ev.Function = E->getString("function").value_or("").str();
+        pointFromJSON(*E, Ev.Where, Ev.Function);
         Ev.Handled = E->getBoolean("handled").value_or(false);
         Ev.WaitsClose = E->getBoolean("waits_close").value_or(false);
         Ev.InLoop = E->getBoolean("in_loop").value_or(false);
@@ -325,6 +342,41 @@ bool fromJSON(const json::Value &V, TUSummaries &S) {
       if (std::optional<StringRef> S2 = U.getAsString())
         S.ExternalCallees.push_back(S2->str());
   return true;
+}
+
+uint64_t linkedDigest(const LinkedSummaries &L,
+                      const std::vector<std::string> &USRs) {
+  std::vector<std::string> Sorted = USRs;
+  llvm::sort(Sorted);
+  Sorted.erase(std::unique(Sorted.begin(), Sorted.end()), Sorted.end());
+  json::Array All;
+  for (const std::string &USR : Sorted) {
+    const std::vector<ExternalEvent> *Evs = L.events(USR);
+    const ExternalFacts *F = L.facts(USR);
+    if (!Evs && !F)
+      continue;
+    json::Array Events;
+    if (Evs)
+      for (const ExternalEvent &E : *Evs) {
+        json::Object O{{"kind", E.Kind},
+                       {"key", keyToJSON(E.Key)},
+                       {"model", E.Model},
+                       {"function", E.Function},
+                       {"handled", E.Handled},
+                       {"waits_close", E.WaitsClose},
+                       {"in_loop", E.InLoop}};
+        pointFields(O, E.Where);
+        Events.push_back(std::move(O));
+      }
+    All.push_back(json::Object{{"usr", USR},
+                               {"events", std::move(Events)},
+                               {"facts", F ? factsToJSON(*F) : nullptr}});
+  }
+  std::string Text;
+  raw_string_ostream OS(Text);
+  OS << json::Value(std::move(All));
+  OS.flush();
+  return xxh3_64bits(StringRef(Text));
 }
 
 // ---------------------------------------------------------------------------

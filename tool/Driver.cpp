@@ -5,6 +5,7 @@
 #include "Fixes.h"
 #include "Output.h"
 #include "Report.h"
+#include "ResultCache.h"
 #include "Suppress.h"
 
 #include "ApiModelYAML.h"
@@ -12,6 +13,7 @@
 #include "clang/Basic/Stack.h"
 #include "clang/Basic/Diagnostic.h"
 #include "clang/Basic/FileManager.h"
+#include "clang/Basic/SourceManager.h"
 #include "clang/Frontend/ASTUnit.h"
 #include "clang/Frontend/CompilerInstance.h"
 #include "clang/Frontend/FrontendAction.h"
@@ -19,6 +21,7 @@
 #include "clang/Tooling/CompilationDatabase.h"
 #include "clang/Tooling/JSONCompilationDatabase.h"
 #include "clang/Tooling/Tooling.h"
+#include "llvm/ADT/Statistic.h"
 #include "llvm/Support/CrashRecoveryContext.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -29,6 +32,7 @@
 #include "llvm/Support/Threading.h"
 #include "llvm/Support/VirtualFileSystem.h"
 #include "llvm/Support/raw_ostream.h"
+#include "llvm/Support/xxhash.h"
 
 #include <atomic>
 #include <csignal>
@@ -51,6 +55,14 @@
 
 using namespace clang;
 using namespace clang::tooling;
+
+#define DEBUG_TYPE "tether-cache"
+ALWAYS_ENABLED_STATISTIC(NumCacheHits, "TUs whose first pass came from the "
+                                       "result cache");
+ALWAYS_ENABLED_STATISTIC(NumCacheMisses, "TUs analysed with the result cache "
+                                         "on (no valid entry)");
+ALWAYS_ENABLED_STATISTIC(NumLinkedHits, "second passes read from the result "
+                                        "cache");
 
 namespace tether {
 
@@ -251,9 +263,33 @@ TUCheckSetup setupFor(const TUJob &J, const CheckOptionsCLI &Opts) {
 
 // Parses one TU and runs the checks on it. Without Linked (the first pass)
 // the TU's facts are exported for the link phase.
+// Every file the parse read (main file and headers), with the hash of the
+// content it parsed: what a cache entry is valid for.
+std::vector<FileDigest> readsOf(ASTUnit &AST) {
+  SourceManager &SM = AST.getSourceManager();
+  FileManager &FM = AST.getFileManager();
+  std::vector<FileDigest> Out;
+  for (auto It = SM.fileinfo_begin(); It != SM.fileinfo_end(); ++It) {
+    std::optional<llvm::StringRef> Data = It->second->getBufferDataIfLoaded();
+    if (!Data)
+      continue;
+    // Absolute, "." removed; ".." kept: lexically it may climb out of a
+    // symbolic link (GCC's include paths are full of them).
+    llvm::SmallString<256> P(It->first.getName());
+    FM.makeAbsolutePath(P);
+    llvm::sys::path::remove_dots(P, /*remove_dot_dot=*/false);
+    Out.push_back({std::string(P), llvm::xxh3_64bits(*Data)});
+  }
+  llvm::sort(Out, [](const FileDigest &A, const FileDigest &B) {
+    return A.Path < B.Path;
+  });
+  Out.erase(std::unique(Out.begin(), Out.end()), Out.end());
+  return Out;
+}
+
 TUResult analyseOne(const CompileCommand &Cmd, const TUJob &J,
                     const CheckOptionsCLI &Opts, const LinkedFacts *Linked,
-                    bool MayKeepAST) {
+                    bool MayKeepAST, bool CollectReads = false) {
   const std::string &File = J.File;
   TUResult R;
   std::vector<std::string> Args = adjustArgs(Cmd.CommandLine, File, Opts);
@@ -276,6 +312,8 @@ TUResult analyseOne(const CompileCommand &Cmd, const TUJob &J,
     else if (Ok)
       R.Findings = runChecks(AST->getASTContext(), setupFor(J, Opts), Linked,
                              Linked ? nullptr : &R.Facts);
+    if (Ok && CollectReads)
+      R.Reads = readsOf(*AST);
   });
   if (!Survived) {
     R.Findings.clear();
@@ -297,8 +335,9 @@ TUResult analyseOne(const CompileCommand &Cmd, const TUJob &J,
 }
 
 // The link phase analyses again, on its kept AST, a TU that calls functions
-// another TU defines.
-void reanalyse(TUResult &R, const TUJob &J, const CheckOptionsCLI &Opts,
+// another TU defines. False when that crashed: the first pass's findings
+// stay.
+bool reanalyse(TUResult &R, const TUJob &J, const CheckOptionsCLI &Opts,
                const LinkedFacts &Linked) {
   std::unique_ptr<ASTUnit> AST = std::move(R.AST);
   std::vector<Finding> Again;
@@ -307,9 +346,10 @@ void reanalyse(TUResult &R, const TUJob &J, const CheckOptionsCLI &Opts,
   });
   if (!Survived) {
     AST.release();
-    return; // keep the first pass's findings
+    return false; // keep the first pass's findings
   }
   R.Findings = std::move(Again);
+  return true;
 }
 
 std::string findSourceRoot(const std::string &Start) {
@@ -674,7 +714,14 @@ int collectInputs(const CheckOptionsCLI &Opts, Inputs &In,
 }
 
 std::vector<TUResult> analyseAll(const Inputs &In, const CheckOptionsCLI &Opts,
-                                 llvm::ThreadPoolInterface &Pool) {
+                                 llvm::ThreadPoolInterface &Pool,
+                                 bool KeepASTs, ResultCache *Cache) {
+  // One setup digest per config (the cache key's part for it).
+  std::map<const Config *, std::string> Setups;
+  if (Cache)
+    for (const TUJob &J : In.Jobs)
+      if (!Setups.count(J.Cfg))
+        Setups[J.Cfg] = setupDigest(J, Opts);
   std::vector<TUResult> Results(In.Jobs.size());
   // ASTs of TUs that call into other TUs are kept for the link phase while
   // the heap stays under this size; later ones are parsed again if the link
@@ -699,8 +746,37 @@ std::vector<TUResult> analyseAll(const Inputs &In, const CheckOptionsCLI &Opts,
                                                          : "no such file";
         return;
       }
-      Results[I] = analyseOne(Cmds.front(), J, Opts, nullptr,
-                              /*MayKeepAST=*/true);
+      std::string Key;
+      if (Cache && !Opts.InferOnly) {
+        const CompileCommand &C = Cmds.front();
+        Key = Cache->key(J.File, C.Directory,
+                         adjustArgs(C.CommandLine, J.File, Opts),
+                         Setups.at(J.Cfg));
+        StoredTU T;
+        if (Cache->lookup(Key, T) && T.Error.empty()) {
+          ++NumCacheHits;
+          Results[I].Findings = std::move(T.Findings);
+          Results[I].Facts = std::move(T.Facts);
+          Results[I].Reads = std::move(T.Reads);
+          Results[I].CacheKey = std::move(Key);
+          return;
+        }
+        ++NumCacheMisses;
+      }
+      Results[I] = analyseOne(Cmds.front(), J, Opts, nullptr, KeepASTs,
+                              /*CollectReads=*/!Key.empty());
+      if (!Key.empty() && Results[I].Error.empty() &&
+          !Results[I].Reads.empty()) {
+        StoredTU T;
+        T.File = J.File;
+        T.Findings = Results[I].Findings;
+        T.Reads = Results[I].Reads;
+        // TUFacts moves only: the entry gets its own copy, read from the
+        // same JSON the entry holds.
+        if (factsFromJSON(factsToJSON(Results[I].Facts), T.Facts))
+          Cache->store(Key, T);
+        Results[I].CacheKey = std::move(Key);
+      }
       if (Results[I].AST &&
           llvm::sys::Process::GetMallocUsage() > KeepASTsBelowBytes)
         Results[I].AST.reset();
@@ -728,7 +804,8 @@ std::vector<size_t> dependents(const LinkedFacts &Linked,
 
 void recheck(const Inputs &In, const CheckOptionsCLI &Opts,
              const LinkedFacts &Linked, llvm::ArrayRef<size_t> Which,
-             std::vector<TUResult> &Results, llvm::ThreadPoolInterface &Pool) {
+             std::vector<TUResult> &Results, llvm::ThreadPoolInterface &Pool,
+             ResultCache *Cache) {
   // ASTs the link phase does not need are freed first.
   for (size_t I = 0; I < Results.size(); ++I)
     if (!llvm::is_contained(Which, I))
@@ -736,17 +813,38 @@ void recheck(const Inputs &In, const CheckOptionsCLI &Opts,
   for (size_t I : Which)
     Pool.async([&, I] {
       const TUJob &J = In.Jobs[I];
-      if (Results[I].AST) {
-        reanalyse(Results[I], J, Opts, Linked);
+      TUResult &R = Results[I];
+      bool Cached = Cache && !R.CacheKey.empty();
+      uint64_t Digest = Cached ? linkedDigestFor(Linked, R.Facts) : 0;
+      if (Cached && Cache->lookupLinked(R.CacheKey, Digest, R.Findings)) {
+        ++NumLinkedHits;
+        R.AST.reset();
         return;
       }
-      std::vector<CompileCommand> Cmds = In.DB->getCompileCommands(J.File);
-      if (Cmds.empty())
-        return;
-      TUResult R = analyseOne(Cmds.front(), J, Opts, &Linked,
-                              /*MayKeepAST=*/false);
-      if (R.Error.empty())
-        Results[I].Findings = std::move(R.Findings);
+      std::vector<FileDigest> Reads = R.Reads;
+      bool Done = false;
+      if (R.AST) {
+        Done = reanalyse(R, J, Opts, Linked);
+      } else if (std::vector<CompileCommand> Cmds =
+                     In.DB->getCompileCommands(J.File);
+                 !Cmds.empty()) {
+        TUResult Again = analyseOne(Cmds.front(), J, Opts, &Linked,
+                                    /*MayKeepAST=*/false,
+                                    /*CollectReads=*/Cached);
+        if (Again.Error.empty()) {
+          R.Findings = std::move(Again.Findings);
+          Reads = std::move(Again.Reads);
+          Done = true;
+        }
+      }
+      // Stored under the reads of the parse that made it.
+      if (Cached && Done && !Reads.empty()) {
+        StoredTU T;
+        T.File = J.File;
+        T.Findings = R.Findings;
+        T.Reads = std::move(Reads);
+        Cache->storeLinked(R.CacheKey, Digest, T);
+      }
     });
   Pool.wait();
 }
@@ -916,20 +1014,84 @@ int writeResults(const Inputs &In, const Merged &M,
   return M.Findings.empty() ? ExitClean : ExitFindings;
 }
 
+namespace {
+
+// One line when the cache could not be written (the run's results are not
+// affected).
+void warnCache(ResultCache *Cache, const CheckOptionsCLI &Opts) {
+  if (!Cache || Opts.Quiet)
+    return;
+  if (std::string Why = Cache->firstError(); !Why.empty())
+    llvm::errs() << "tether: warning: results not cached in '"
+                 << Cache->root() << "': " << Why << "\n";
+}
+
+// `--shard I/N`: the slice's first pass into the shard directory; the link
+// phase and the report belong to the merge.
+int runShard(Inputs &In, const CheckOptionsCLI &Opts, ResultCache *Cache) {
+  if (int Rc = prepareShardDir(Opts.ShardDir, llvm::errs()); Rc != ExitClean)
+    return Rc;
+  std::vector<size_t> Slice =
+      shardSlice(In.Jobs.size(), Opts.ShardIndex, Opts.ShardCount);
+  Inputs Part;
+  Part.DB = std::move(In.DB);
+  for (size_t I : Slice)
+    Part.Jobs.push_back(In.Jobs[I]);
+  std::vector<TUResult> Results;
+  {
+    llvm::DefaultThreadPool Pool(llvm::hardware_concurrency(Opts.Jobs));
+    Results = analyseAll(Part, Opts, Pool, /*KeepASTs=*/false, Cache);
+  }
+  warnCache(Cache, Opts);
+  In.DB = std::move(Part.DB);
+  size_t Failed = 0;
+  for (const TUResult &R : Results)
+    Failed += !R.Error.empty();
+  if (int Rc = writeShard(In, Opts, Slice, Results, llvm::errs());
+      Rc != ExitClean)
+    return Rc;
+  if (!Opts.Quiet)
+    llvm::errs() << "tether: shard " << Opts.ShardIndex << "/"
+                 << Opts.ShardCount << ": " << Slice.size()
+                 << " translation unit" << (Slice.size() == 1 ? "" : "s")
+                 << " analysed into " << Opts.ShardDir
+                 << (Failed ? " (" + std::to_string(Failed) +
+                                  " could not be analysed; the merge reports "
+                                  "them)"
+                            : std::string())
+                 << "\n";
+  return ExitClean;
+}
+
+} // namespace
+
 int runCheck(const CheckOptionsCLI &Opts) {
   llvm::CrashRecoveryContext::Enable();
   crashHandlersOnAltStack();
   Inputs In;
   if (int Rc = collectInputs(Opts, In, llvm::errs()); Rc != ExitClean)
     return Rc;
+  std::optional<ResultCache> Cache;
+  if (!Opts.CacheDir.empty())
+    Cache.emplace(Opts.CacheDir);
+  ResultCache *C = Cache ? &*Cache : nullptr;
+  if (Opts.ShardCount)
+    return runShard(In, Opts, C);
   std::vector<TUResult> Results;
   {
     llvm::DefaultThreadPool Pool(llvm::hardware_concurrency(Opts.Jobs));
-    Results = analyseAll(In, Opts, Pool);
+    if (!Opts.MergeDirs.empty()) {
+      if (int Rc = readShards(In, Opts, Results, llvm::errs());
+          Rc != ExitClean)
+        return Rc;
+    } else {
+      Results = analyseAll(In, Opts, Pool, Opts.KeepASTs, C);
+    }
     LinkedFacts Linked = linkFacts(Results);
     std::vector<size_t> Again = dependents(Linked, Results);
-    recheck(In, Opts, Linked, Again, Results, Pool);
+    recheck(In, Opts, Linked, Again, Results, Pool, C);
   }
+  warnCache(C, Opts);
   Merged M = mergeResults(In, std::move(Results));
   std::vector<std::string> EnabledIds = enabledCheckIds(In, Opts);
   if (int Rc = suppressAndBaseline(M, EnabledIds, Opts, llvm::errs());

@@ -18,6 +18,9 @@ enum ExitCode {
   ExitUsage = 2,     // usage, config or compile-DB error; nothing analysed
   ExitPartial = 3,   // some inputs could not be analysed
   ExitOutput = 4,    // an output file could not be written
+  // --shard-dir cannot be written, or --merge directories do not hold one
+  // complete sharded run of this configuration
+  ExitShards = 5,
 };
 
 struct OutputSpec {
@@ -59,6 +62,19 @@ struct CheckOptionsCLI {
   std::optional<std::vector<std::string>> FixedFlags;
   // `tether models --infer`: parse the TUs and infer models, run no check.
   bool InferOnly = false;
+  // --shard I/N --shard-dir DIR: analyse the I-th of N slices of the TUs
+  // (1-based) and store their results and facts in DIR; no report.
+  unsigned ShardIndex = 0, ShardCount = 0; // 0: not sharded
+  std::string ShardDir;
+  // --merge DIR...: the TUs' results and facts come from these shard
+  // directories; the link phase and the outputs run as in a plain run.
+  std::vector<std::string> MergeDirs;
+  // The result cache's directory (tool/ResultCache.h); "" with --no-cache.
+  std::string CacheDir;
+  // The link phase's second passes run on the first pass's ASTs, kept while
+  // the heap is under 2 GiB (true), or parse those TUs again (false, the
+  // default: peak memory is then one TU's per job, docs/cli.md).
+  bool KeepASTs = false;
 };
 
 int runCheck(const CheckOptionsCLI &Opts);

@@ -20,6 +20,7 @@
 #include "LineFilter.h"
 #include "Output.h"
 #include "TUChecks.h"
+#include "TUStore.h"
 
 #include "clang/Tooling/CompilationDatabase.h"
 #include "llvm/ADT/ArrayRef.h"
@@ -40,6 +41,8 @@ class raw_ostream;
 } // namespace llvm
 
 namespace tether {
+
+class ResultCache;
 
 // One TU to analyse, with the config that applies to it.
 struct TUJob {
@@ -89,15 +92,58 @@ struct TUResult {
   // With CheckOptionsCLI::InferOnly: the models read off the TU's classes
   // (and no findings).
   std::optional<ApiModel> Inferred;
+  // With a result cache: the key of the TU's first pass and the files its
+  // parse read (as the cache entry lists them on a hit).
+  std::string CacheKey;
+  std::vector<FileDigest> Reads;
   TUResult();
   ~TUResult();
   TUResult(TUResult &&);
   TUResult &operator=(TUResult &&);
 };
 
-// Stage 2: every job on Pool; Results[i] belongs to In.Jobs[i].
+// Stage 2: every job on Pool; Results[i] belongs to In.Jobs[i]. With
+// KeepASTs (not the CLI's default), the ASTs of TUs the link phase may
+// analyse again are kept while the heap is under 2 GiB.
+// With Cache, a TU whose entry is valid is not parsed, and every TU
+// analysed is stored.
 std::vector<TUResult> analyseAll(const Inputs &In, const CheckOptionsCLI &Opts,
-                                 llvm::ThreadPoolInterface &Pool);
+                                 llvm::ThreadPoolInterface &Pool,
+                                 bool KeepASTs = true,
+                                 ResultCache *Cache = nullptr);
+
+// Shards (tool/Shards.cpp). A sharded run analyses a slice of the jobs and
+// stores each TU's first-pass result and facts (TUStore.h) in its
+// --shard-dir, with a manifest naming the slice; `--merge DIR...` reads
+// them back in place of stage 2, and the link phase parses again only the
+// TUs the linked facts affect (the compile database is needed then).
+//
+// The jobs of shard Index of Count (1-based): every Count-th job of the
+// sorted list, starting at Index - 1.
+std::vector<size_t> shardSlice(size_t Jobs, unsigned Index, unsigned Count);
+// What a job's result depends on besides its sources and compile command:
+// the checks, filters, options and models that apply, extra compiler
+// arguments (hex).
+std::string setupDigest(const TUJob &J, const CheckOptionsCLI &Opts);
+// tether's version and every job's setup: shards merge only under equal
+// stamps.
+std::string shardStamp(const Inputs &In, const CheckOptionsCLI &Opts);
+// The list of inputs (hex): shards merge only when made from the same.
+std::string fileListDigest(const Inputs &In);
+// Makes Opts.ShardDir ready for this run: created when missing; an existing
+// one must be a directory (not a link) that is empty or a shard run's
+// (its old entries are removed). ExitClean, or ExitShards after one line
+// on Err.
+int prepareShardDir(const std::string &Dir, llvm::raw_ostream &Err);
+// Stores Results[k], the result of In.Jobs[Slice[k]], then the manifest.
+int writeShard(const Inputs &In, const CheckOptionsCLI &Opts,
+               llvm::ArrayRef<size_t> Slice, std::vector<TUResult> &Results,
+               llvm::raw_ostream &Err);
+// Results[i] for In.Jobs[i] from Opts.MergeDirs: every shard 1..N once,
+// from this version and configuration and the same inputs, every entry
+// intact. ExitClean, or ExitShards after one line on Err.
+int readShards(const Inputs &In, const CheckOptionsCLI &Opts,
+               std::vector<TUResult> &Results, llvm::raw_ostream &Err);
 
 // Stage 3: the facts of every analysed TU, merged in job order.
 LinkedFacts linkFacts(llvm::ArrayRef<TUResult> Results);
@@ -107,9 +153,12 @@ LinkedFacts linkFacts(llvm::ArrayRef<TUResult> Results);
 // fails keeps its first findings. Frees every AST.
 std::vector<size_t> dependents(const LinkedFacts &Linked,
                                llvm::ArrayRef<TUResult> Results);
+// With Cache, a second pass stored under the same key and linked digest is
+// read instead of parsing the TU again.
 void recheck(const Inputs &In, const CheckOptionsCLI &Opts,
              const LinkedFacts &Linked, llvm::ArrayRef<size_t> Which,
-             std::vector<TUResult> &Results, llvm::ThreadPoolInterface &Pool);
+             std::vector<TUResult> &Results, llvm::ThreadPoolInterface &Pool,
+             ResultCache *Cache = nullptr);
 
 // Stage 5: one list of findings (duplicates from headers seen by several
 // TUs dropped), then NOLINT suppressions, fingerprints, --write-baseline and

@@ -7,7 +7,8 @@ add_library(tether_output STATIC
   ${CMAKE_CURRENT_LIST_DIR}/OutputSarif.cpp
   ${CMAKE_CURRENT_LIST_DIR}/OutputCodeClimate.cpp
   ${CMAKE_CURRENT_LIST_DIR}/Baseline.cpp
-  ${PROJECT_SOURCE_DIR}/analysis/Finding.cpp)
+  ${PROJECT_SOURCE_DIR}/analysis/Finding.cpp
+  ${PROJECT_SOURCE_DIR}/analysis/FindingJSON.cpp)
 target_include_directories(tether_output PUBLIC
   ${CMAKE_CURRENT_LIST_DIR} ${PROJECT_SOURCE_DIR}/checks/core
   ${PROJECT_SOURCE_DIR}/analysis)

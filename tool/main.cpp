@@ -11,6 +11,7 @@
 #include "Driver.h"
 #include "DriverStages.h"
 #include "Report.h"
+#include "ResultCache.h"
 #include "SafeIO.h"
 
 #include "clang/Tooling/CompilationDatabase.h"
@@ -171,6 +172,44 @@ static cl::list<std::string> ExtraArgsBefore(
     "extra-arg-before", cl::desc("Additional compiler argument (prepended)"),
     cl::sub(CheckCmd), cl::cat(Cat));
 
+// Shards: analyse a slice of the TUs in each of N jobs, merge at the end.
+static cl::opt<std::string> Shard(
+    "shard",
+    cl::desc("Analyse the I-th of N deterministic slices of the translation "
+             "units (1-based) and store their results and facts in "
+             "--shard-dir; no report (see --merge)"),
+    cl::value_desc("I/N"), cl::sub(CheckCmd), cl::cat(Cat));
+static cl::opt<std::string> ShardDir(
+    "shard-dir",
+    cl::desc("Directory a --shard run writes (created; an existing one must "
+             "be empty or a shard directory)"),
+    cl::value_desc("dir"), cl::sub(CheckCmd), cl::cat(Cat));
+static cl::list<std::string> Merge(
+    "merge",
+    cl::desc("Read the translation units' results from these shard "
+             "directories (every shard of one run) instead of analysing "
+             "them; the link phase parses again only the TUs whose findings "
+             "depend on other TUs, so -p is needed; report as usual"),
+    cl::value_desc("dir,..."), cl::CommaSeparated, cl::sub(CheckCmd),
+    cl::cat(Cat));
+// The result cache.
+static cl::opt<std::string> CacheDir(
+    "cache-dir",
+    cl::desc("Result cache directory (default: $XDG_CACHE_HOME/tether, else "
+             "~/.cache/tether)"),
+    cl::value_desc("dir"), cl::sub(CheckCmd), cl::cat(Cat));
+static cl::opt<bool> NoCache(
+    "no-cache",
+    cl::desc("Neither read nor write the result cache: analyse every "
+             "translation unit"),
+    cl::sub(CheckCmd), cl::cat(Cat));
+// Measuring the link phase's memory (docs/cli.md, "Across translation
+// units").
+static cl::opt<bool> KeepASTs(
+    "keep-asts", cl::Hidden, cl::init(false),
+    cl::desc("Keep the ASTs of TUs the link phase analyses again (while the "
+             "heap is under 2 GiB) instead of parsing them again"),
+    cl::sub(CheckCmd));
 // Testing crash isolation.
 static cl::opt<std::string> DebugCrashOn(
     "debug-crash-on", cl::Hidden,
@@ -446,7 +485,45 @@ int main(int argc, char **argv) {
               "report to a file with -o\n";
     return tether::ExitUsage;
   }
-  if (!Stdout && !Quiet)
+  if (Shard.getNumOccurrences() || ShardDir.getNumOccurrences()) {
+    unsigned I = 0, N = 0;
+    auto [IText, NText] = StringRef(Shard).split('/');
+    if (IText.getAsInteger(10, I) || NText.getAsInteger(10, N) || N == 0 ||
+        I == 0 || I > N) {
+      errs() << "error: --shard takes I/N with 1 <= I <= N (got '" << Shard
+             << "')\n";
+      return tether::ExitUsage;
+    }
+    if (ShardDir.empty()) {
+      errs() << "error: --shard needs --shard-dir DIR, where the slice's "
+                "results go\n";
+      return tether::ExitUsage;
+    }
+    if (!Merge.empty() || !Opts.Outputs.empty() || Fix || FixDryRun ||
+        !WriteBaselineFile.empty() || !BaselineFile.empty()) {
+      errs() << "error: a --shard run writes only its --shard-dir; report, "
+                "fix and baseline with the --merge run\n";
+      return tether::ExitUsage;
+    }
+    Opts.ShardIndex = I;
+    Opts.ShardCount = N;
+    Opts.ShardDir = ShardDir;
+  }
+  Opts.MergeDirs.assign(Merge.begin(), Merge.end());
+  Opts.KeepASTs = KeepASTs;
+  if (NoCache && CacheDir.getNumOccurrences()) {
+    errs() << "error: --no-cache and --cache-dir cannot be used together\n";
+    return tether::ExitUsage;
+  }
+  if (CacheDir.getNumOccurrences() && CacheDir.empty()) {
+    errs() << "error: --cache-dir needs a directory\n";
+    return tether::ExitUsage;
+  }
+  if (!NoCache)
+    Opts.CacheDir = CacheDir.getNumOccurrences()
+                        ? std::string(CacheDir)
+                        : tether::ResultCache::defaultRoot();
+  if (!Stdout && !Quiet && !Opts.ShardCount)
     Opts.Outputs.push_back({"text", FixDryRun ? "<stderr>" : "-"});
   // The counters are LLVM statistics (analysis/AnalysisContext.cpp); they
   // register only once enabled.

@@ -40,6 +40,13 @@ apt_install() {
 }
 
 [ -x "$tether" ] || die "no tether binary at $tether (build it: ninja -C $build tether)"
+# LARGE=1: a real project of hundreds of TUs, cold, warm, one header changed
+# and sharded, at -j1 and -j2 (large.py; its environment is described there).
+if [ -n "${LARGE:-}" ]; then
+  command -v ninja >/dev/null || die "LARGE=1 needs ninja"
+  [ -x /usr/bin/time ] || apt_install time
+  exec python3 "$here/large.py" "$tether"
+fi
 [ -z "$baseline" ] || [ -x "$baseline" ] || die "BASELINE_TETHER: no tether binary at $baseline"
 command -v "$clangxx" >/dev/null || die "$clangxx not found"
 command -v cmake >/dev/null || die "cmake not found"
@@ -160,6 +167,9 @@ run_tether() {
   rm -f "$tmp/$name.stats"
   "$bin" check --help 2>/dev/null | grep -q -- --analysis-stats &&
     stats=(--analysis-stats="$tmp/$name.stats")
+  # Every round analyses every TU: no result cache.
+  "$bin" check --help 2>/dev/null | grep -q -- --no-cache &&
+    stats+=(--no-cache)
   t=$(run_timed "$tmp/$name.log" "$bin" check -p "$db" -j 1 \
     --quiet --no-unused-suppressions "${stats[@]}")
   rc=$(cat "$tmp/$name.log.rc")

@@ -1,8 +1,10 @@
 #include "TUChecks.h"
+#include "TUFactsIO.h"
 #include "Check.h"
 
 #include "ChannelFlow.h"
 #include "InferModels.h"
+#include "LinkDigest.h"
 #include "Summaries.h"
 
 #include "clang/AST/ASTLambda.h"
@@ -202,7 +204,37 @@ struct TUCheckRun {
     }
     return Findings;
   }
+
+  // TUFactsIO.h
+  static llvm::json::Value toJSON(const TUFacts &F) {
+    return F.S ? tether::toJSON(*F.S) : llvm::json::Value(nullptr);
+  }
+  static bool fromJSON(const llvm::json::Value &V, TUFacts &Out) {
+    Out.S.reset();
+    if (V.getAsNull())
+      return true;
+    auto Read = std::make_unique<TUSummaries>();
+    if (!tether::fromJSON(V, *Read))
+      return false;
+    Out.S = std::move(Read);
+    return true;
+  }
+  static uint64_t digest(const LinkedFacts &Linked, const TUFacts &F) {
+    if (!Linked.L || !F.S)
+      return 0;
+    return linkedDigest(*Linked.L, F.S->ExternalCallees);
+  }
 };
+
+llvm::json::Value factsToJSON(const TUFacts &Facts) {
+  return TUCheckRun::toJSON(Facts);
+}
+bool factsFromJSON(const llvm::json::Value &V, TUFacts &Out) {
+  return TUCheckRun::fromJSON(V, Out);
+}
+uint64_t linkedDigestFor(const LinkedFacts &Linked, const TUFacts &Facts) {
+  return TUCheckRun::digest(Linked, Facts);
+}
 
 ApiModel inferTUModels(ASTContext &AST, const ModelSet &Known) {
   return inferModels(AST, Known);

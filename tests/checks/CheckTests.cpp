@@ -201,7 +201,7 @@ TEST_P(CheckTest, FindingsMatchWants) {
   std::ofstream(Tmp / "compile_commands.json") << DB.dump(2);
   fs::path Out = Tmp / "findings.json";
   int Status = 0;
-  std::string Log = shell(std::string(TETHER_BINARY) + " check -j 1 -p " +
+  std::string Log = shell(std::string(TETHER_BINARY) + " check -j 1 --no-cache -p " +
                               Tmp.string() + " --quiet -o json:" +
                               Out.string(),
                           Status);

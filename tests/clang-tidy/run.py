@@ -211,7 +211,8 @@ def setup_tree(a, tmp):
 
 def tether_run(a, src, build, files, offered, tag, config=None):
     out = os.path.join(src, "..", tag + ".json")
-    cmd = [a.tether, "check", "-p", build, "--checks=-*," + ",".join(offered),
+    cmd = [a.tether, "check", "-p", build, "--no-cache",
+           "--checks=-*," + ",".join(offered),
            "-o", "json:" + out]
     if config:
         cmd += ["--config", config]

@@ -191,9 +191,12 @@ public:
     return run(quote(TETHER_BINARY), Args);
   }
 
+  // The result cache is on by default: its default place is the sandbox's
+  // own (outside the source root), never the user's ~/.cache.
   Result run(const std::string &Program,
              const std::vector<std::string> &Args) const {
-    std::string Cmd = "cd " + quote(Root.string()) + " && " + Program;
+    std::string Cmd = "cd " + quote(Root.string()) + " && XDG_CACHE_HOME=" +
+                      quote((Base / "xdg-cache").string()) + " " + Program;
     for (const std::string &A : Args)
       Cmd += " " + quote(A);
     fs::path OutF = Base / "stdout", ErrF = Base / "stderr";
@@ -2217,6 +2220,469 @@ TEST(Stats, CountersOnRequestOnly) {
   Result Bad = Box.tether({"check", "-p", ".", "--analysis-stats=dir"});
   EXPECT_EQ(Bad.Status, 2) << Bad;
   EXPECT_NE(Bad.Err.find("--analysis-stats"), std::string::npos) << Bad;
+}
+
+// ---------------------------------------------------------------------------
+// Shards: `--shard I/N --shard-dir DIR` per slice, then `--merge DIR...`
+
+// A pipeline over six TUs, sorted so that round-robin shards of two split
+// every cross-TU finding from the function it needs: a_download.cpp
+// (shard 1) double-closes after b_shutdown.cpp's helper (shard 2);
+// d_export.cpp (shard 2) sends after e_helpers.cpp's close (shard 1);
+// c_local.cpp has findings of its own; f_broken.cpp does not compile.
+constexpr const char *PipeH = R"(#pragma once
+#include "chan.h"
+#include <mutex>
+#include <thread>
+struct Pipe {
+  Chan chunks{32};
+  Chan rows{64};
+  std::mutex mu;
+  std::thread worker;
+  bool failed = false;
+};
+void shutdown_pipe(Pipe &p);
+void close_rows(Pipe &p);
+void emit_rows(Pipe &p, int n);
+)";
+
+constexpr const char *ADownloadCpp = R"(#include "pipe.h"
+void download(Pipe &p, int n) {
+  for (int i = 0; i < n; ++i) {
+    if (i == 7) {
+      shutdown_pipe(p);
+      break;
+    }
+    p.chunks.push(i);
+  }
+  p.chunks.close();
+}
+)";
+
+constexpr const char *BShutdownCpp = R"(#include "pipe.h"
+void shutdown_pipe(Pipe &p) {
+  p.failed = true;
+  p.chunks.close();
+}
+)";
+
+constexpr const char *CLocalCpp = R"(#include "pipe.h"
+void stop(Pipe &p) {
+  std::lock_guard<std::mutex> g(p.mu);
+  p.worker.join();
+}
+void flush(Chan &ch) {
+  ch.close();
+  ch.push(1);
+}
+)";
+
+constexpr const char *DExportCpp = R"(#include "pipe.h"
+void export_with_trailer(Pipe &p) {
+  emit_rows(p, 3);
+  close_rows(p);
+  emit_rows(p, 1);
+}
+)";
+
+constexpr const char *EHelpersCpp = R"(#include "pipe.h"
+void emit_rows(Pipe &p, int n) {
+  for (int i = 0; i < n; ++i)
+    p.rows.push(i);
+}
+void close_rows(Pipe &p) { p.rows.close(); }
+)";
+
+void writeShardProject(const Sandbox &Box) {
+  Box.write("chan.h", ChanH);
+  Box.write("pipe.h", PipeH);
+  Box.write("a_download.cpp", ADownloadCpp);
+  Box.write("b_shutdown.cpp", BShutdownCpp);
+  Box.write("c_local.cpp", CLocalCpp);
+  Box.write("d_export.cpp", DExportCpp);
+  Box.write("e_helpers.cpp", EHelpersCpp);
+  Box.write("f_broken.cpp", "#include \"pipe.h\"\nvoid broken( {\n");
+  Box.compileDb({"a_download.cpp", "b_shutdown.cpp", "c_local.cpp",
+                 "d_export.cpp", "e_helpers.cpp", "f_broken.cpp"});
+}
+
+// The SARIF log without the invocation's command line, which names the
+// run that wrote it (the merge's differs from a plain run's by design).
+json sarifWithoutCommandLine(const std::string &Text) {
+  json J = parseJson(Text);
+  for (json &Run : J["runs"])
+    for (json &Inv : Run["invocations"]) {
+      Inv.erase("commandLine");
+      Inv.erase("arguments");
+    }
+  return J;
+}
+
+TEST(Shards, MergedShardsWriteWhatAPlainRunWrites) {
+  Sandbox Box;
+  writeShardProject(Box);
+  Result Plain = Box.tether({"check", "-p", ".", "--quiet", "-j1",
+                             "-o", "json:plain.json", "-o",
+                             "sarif:plain.sarif", "-o", "text:plain.txt"});
+  ASSERT_EQ(Plain.Status, 3) << Plain; // findings, and f_broken.cpp
+  json Findings = parseJson(Box.read("plain.json"))["findings"];
+  // The cross-TU findings are there, each across the shard boundary.
+  ASSERT_EQ(select(Findings, "channel-double-close", "a_download.cpp").size(),
+            1u)
+      << summary(Findings);
+  ASSERT_EQ(
+      select(Findings, "channel-send-after-close", "d_export.cpp").size(), 1u)
+      << summary(Findings);
+  ASSERT_GE(select(Findings, "channel-send-after-close", "c_local.cpp").size(),
+            1u)
+      << summary(Findings);
+
+  Result S1 = Box.tether({"check", "-p", ".", "-j1", "--shard", "1/2",
+                          "--shard-dir", "shards/one"});
+  ASSERT_EQ(S1.Status, 0) << S1;
+  EXPECT_EQ(S1.Out, "") << S1;
+  EXPECT_NE(S1.Err.find("shard 1/2: 3 translation units"), std::string::npos)
+      << S1;
+  Result S2 = Box.tether({"check", "-p", ".", "-j2", "--shard", "2/2",
+                          "--shard-dir", "shards/two", "--quiet"});
+  ASSERT_EQ(S2.Status, 0) << S2;
+  EXPECT_EQ(S2.Err, "") << S2;
+  Result M = Box.tether({"check", "-p", ".", "--quiet", "--merge",
+                         "shards/two,shards/one", "-o", "json:merged.json",
+                         "-o", "sarif:merged.sarif", "-o",
+                         "text:merged.txt"});
+  ASSERT_EQ(M.Status, 3) << M;
+  EXPECT_EQ(Box.read("merged.json"), Box.read("plain.json"));
+  EXPECT_EQ(Box.read("merged.txt"), Box.read("plain.txt"));
+  EXPECT_EQ(sarifWithoutCommandLine(Box.read("merged.sarif")),
+            sarifWithoutCommandLine(Box.read("plain.sarif")));
+  // The merge parsed only the TUs whose findings depend on other TUs.
+  Result Stats = Box.tether({"check", "-p", ".", "--quiet", "--merge",
+                             "shards/one", "--merge", "shards/two",
+                             "--analysis-stats=stats.json"});
+  EXPECT_EQ(Stats.Status, 3) << Stats;
+  json S = parseJson(Box.read("stats.json"));
+  EXPECT_EQ(S.value("tether-analysis.NumTUs", 0), 2) << S.dump();
+}
+
+TEST(Shards, BadShardsAreOneLineErrors) {
+  Sandbox Box;
+  writeShardProject(Box);
+  for (const char *Bad : {"0/2", "3/2", "1/0", "2", "a/b", "1/2/3", ""})
+    expectUsageError(Box.tether({"check", "-p", ".", "--shard", Bad,
+                                 "--shard-dir", "s"}),
+                     "error: --shard takes I/N");
+  expectUsageError(Box.tether({"check", "-p", ".", "--shard", "1/2"}),
+                   "error: --shard needs --shard-dir");
+  expectUsageError(Box.tether({"check", "-p", ".", "--shard", "1/2",
+                               "--shard-dir", "s", "-o", "json:x.json"}),
+                   "error: a --shard run writes only its --shard-dir");
+  EXPECT_FALSE(fs::exists(Box.path("s")));
+
+  // Exit 5, nothing on stdout, one line on stderr.
+  auto ExpectShardError = [&](const Result &R, const std::string &Re) {
+    EXPECT_EQ(R.Status, 5) << R;
+    EXPECT_EQ(R.Out, "") << R;
+    std::vector<std::string> Err = nonEmptyLines(R.Err);
+    ASSERT_EQ(Err.size(), 1u) << R;
+    EXPECT_TRUE(std::regex_search(Err[0], std::regex(Re))) << Re << "\n" << R;
+  };
+  // A directory that is not a shard run's is left alone.
+  Box.write("mine/notes.txt", "keep me\n");
+  ExpectShardError(Box.tether({"check", "-p", ".", "--shard", "1/2",
+                               "--shard-dir", "mine"}),
+                   "holds files a shard run did not write");
+  EXPECT_EQ(Box.read("mine/notes.txt"), "keep me\n");
+  fs::create_directory_symlink(Box.path("mine"), Box.path("link"));
+  ExpectShardError(Box.tether({"check", "-p", ".", "--shard", "1/2",
+                               "--shard-dir", "link"}),
+                   "is a symbolic link");
+
+  ASSERT_EQ(Box.tether({"check", "-p", ".", "--quiet", "--shard", "1/2",
+                        "--shard-dir", "one"})
+                .Status,
+            0);
+  ASSERT_EQ(Box.tether({"check", "-p", ".", "--quiet", "--shard", "2/2",
+                        "--shard-dir", "two"})
+                .Status,
+            0);
+  // Run again into its own directory: replaced, not refused.
+  ASSERT_EQ(Box.tether({"check", "-p", ".", "--quiet", "--shard", "2/2",
+                        "--shard-dir", "two"})
+                .Status,
+            0);
+  ExpectShardError(
+      Box.tether({"check", "-p", ".", "--merge", "one,nowhere"}),
+      "--merge 'nowhere': no such directory");
+  ExpectShardError(Box.tether({"check", "-p", ".", "--merge", "one"}),
+                   "--merge: shard 2/2 missing");
+  ExpectShardError(Box.tether({"check", "-p", ".", "--merge", "one,one"}),
+                   "shard 1/2 is also in 'one'");
+  ExpectShardError(Box.tether({"check", "-p", ".", "--merge", "one,mine"}),
+                   "--merge 'mine': not a shard directory");
+  // Another configuration: the merge's checks differ from the shards'.
+  ExpectShardError(Box.tether({"check", "-p", ".", "--checks=-thread-leak",
+                               "--merge", "one,two"}),
+                   "another configuration");
+  // A shard of another configuration next to one of this.
+  ASSERT_EQ(Box.tether({"check", "-p", ".", "--quiet", "--checks=-thread-leak",
+                        "--shard", "2/2", "--shard-dir", "other"})
+                .Status,
+            0);
+  ExpectShardError(Box.tether({"check", "-p", ".", "--merge", "one,other"}),
+                   "--merge 'other': written by another version of tether or "
+                   "another configuration");
+  // Shards of three next to a shard of two.
+  ASSERT_EQ(Box.tether({"check", "-p", ".", "--quiet", "--shard", "3/3",
+                        "--shard-dir", "third"})
+                .Status,
+            0);
+  ExpectShardError(Box.tether({"check", "-p", ".", "--merge", "one,third"}),
+                   "does not belong with shards of 2");
+  // Another list of inputs.
+  ExpectShardError(Box.tether({"check", "-p", ".", "--merge", "one,two",
+                               "a_download.cpp"}),
+                   "another compile database or list of files");
+  // A damaged entry is named, never half-read.
+  for (const auto &E : fs::directory_iterator(Box.path("two")))
+    if (E.path().extension() == ".tu") {
+      std::string Text = slurp(E.path());
+      std::ofstream(E.path(), std::ios::binary)
+          << Text.substr(0, Text.size() / 2);
+      break;
+    }
+  ExpectShardError(Box.tether({"check", "-p", ".", "--merge", "one,two"}),
+                   "cannot read the result of '.*' in 'two': truncated");
+}
+
+// ---------------------------------------------------------------------------
+// Result cache
+
+// The shard project with one more header: rows.h, which only e_helpers.cpp
+// includes, holds the close that d_export.cpp's finding needs.
+constexpr const char *RowsH = R"(#pragma once
+#include "pipe.h"
+inline void finish_rows(Pipe &p) { p.rows.close(); }
+)";
+
+constexpr const char *EHelpersWithRowsCpp = R"(#include "rows.h"
+void emit_rows(Pipe &p, int n) {
+  for (int i = 0; i < n; ++i)
+    p.rows.push(i);
+}
+void close_rows(Pipe &p) { finish_rows(p); }
+)";
+
+json statsOf(const Sandbox &Box, const std::string &Rel) {
+  json S = parseJson(Box.read(Rel));
+  return S.is_object() ? S : json::object();
+}
+
+int counter(const json &S, const std::string &Name) {
+  return S.contains(Name) ? S[Name].get<int>() : 0;
+}
+
+std::vector<std::string> cachedRun(const std::string &Tag) {
+  return {"check",        "-p",
+          ".",            "--quiet",
+          "--cache-dir",  "../cache",
+          "-o",           "json:" + Tag + ".json",
+          "-o",           "sarif:" + Tag + ".sarif",
+          "-o",           "text:" + Tag + ".txt",
+          "--analysis-stats=" + Tag + ".stats"};
+}
+
+void expectSameReports(const Sandbox &Box, const std::string &A,
+                       const std::string &B) {
+  EXPECT_EQ(Box.read(A + ".json"), Box.read(B + ".json")) << A << " " << B;
+  EXPECT_EQ(Box.read(A + ".txt"), Box.read(B + ".txt")) << A << " " << B;
+  EXPECT_EQ(sarifWithoutCommandLine(Box.read(A + ".sarif")),
+            sarifWithoutCommandLine(Box.read(B + ".sarif")))
+      << A << " " << B;
+}
+
+TEST(Cache, NoChangeRerunParsesNothingAndWritesTheSameBytes) {
+  Sandbox Box;
+  writeShardProject(Box);
+  Result Cold = Box.tether(cachedRun("cold"));
+  ASSERT_EQ(Cold.Status, 3) << Cold;
+  json CS = statsOf(Box, "cold.stats");
+  EXPECT_EQ(counter(CS, "tether-cache.NumCacheMisses"), 6) << CS.dump();
+  EXPECT_EQ(counter(CS, "tether-cache.NumCacheHits"), 0) << CS.dump();
+  // Five first passes and the two second passes.
+  EXPECT_EQ(counter(CS, "tether-analysis.NumTUs"), 7) << CS.dump();
+  Result Warm = Box.tether(cachedRun("warm"));
+  ASSERT_EQ(Warm.Status, 3) << Warm;
+  json WS = statsOf(Box, "warm.stats");
+  // f_broken.cpp does not compile: not cached, parsed again (and failing
+  // again), never read from the cache.
+  EXPECT_EQ(counter(WS, "tether-cache.NumCacheHits"), 5) << WS.dump();
+  EXPECT_EQ(counter(WS, "tether-cache.NumLinkedHits"), 2) << WS.dump();
+  EXPECT_EQ(counter(WS, "tether-analysis.NumTUs"), 0) << WS.dump();
+  // Byte for byte what the cold run wrote, SARIF included (same command
+  // line but for the file names).
+  expectSameReports(Box, "cold", "warm");
+  // ... and what a run without the cache writes.
+  Result Plain = Box.tether({"check", "-p", ".", "--quiet", "--no-cache",
+                             "-o", "json:plain.json", "-o", "text:plain.txt",
+                             "-o", "sarif:plain.sarif"});
+  ASSERT_EQ(Plain.Status, 3) << Plain;
+  expectSameReports(Box, "plain", "warm");
+}
+
+TEST(Cache, AHeaderChangeReanalysesItsIncludersAndTheDependentsItChanges) {
+  Sandbox Box;
+  writeShardProject(Box);
+  Box.write("rows.h", RowsH);
+  Box.write("e_helpers.cpp", EHelpersWithRowsCpp);
+  ASSERT_EQ(Box.tether(cachedRun("cold")).Status, 3);
+  json Cold = parseJson(Box.read("cold.json"))["findings"];
+  ASSERT_EQ(select(Cold, "channel-send-after-close", "d_export.cpp").size(),
+            1u)
+      << summary(Cold);
+
+  // A change that leaves e_helpers.cpp's facts as they were: only its
+  // includer is parsed; d_export.cpp's second pass comes from the cache.
+  Box.write("rows.h", std::string(RowsH) + "constexpr int RowBatch = 64;\n");
+  ASSERT_EQ(Box.tether(cachedRun("same-facts")).Status, 3);
+  json S1 = statsOf(Box, "same-facts.stats");
+  EXPECT_EQ(counter(S1, "tether-cache.NumCacheMisses"), 2) << S1.dump();
+  EXPECT_EQ(counter(S1, "tether-analysis.NumTUs"), 1) << S1.dump();
+  EXPECT_EQ(counter(S1, "tether-cache.NumLinkedHits"), 2) << S1.dump();
+  expectSameReports(Box, "cold", "same-facts");
+
+  // A change of what the helper does: its includer, and d_export.cpp whose
+  // linked facts change; a_download.cpp's second pass is still cached.
+  Box.write("rows.h", R"(#pragma once
+#include "pipe.h"
+inline void finish_rows(Pipe &p) { p.failed = true; }
+)");
+  ASSERT_EQ(Box.tether(cachedRun("changed")).Status, 3);
+  json S2 = statsOf(Box, "changed.stats");
+  EXPECT_EQ(counter(S2, "tether-analysis.NumTUs"), 2) << S2.dump();
+  EXPECT_EQ(counter(S2, "tether-cache.NumLinkedHits"), 1) << S2.dump();
+  json Changed = parseJson(Box.read("changed.json"))["findings"];
+  EXPECT_TRUE(
+      select(Changed, "channel-send-after-close", "d_export.cpp").empty())
+      << summary(Changed);
+  // What a cold run on the changed sources writes.
+  ASSERT_EQ(Box.tether({"check", "-p", ".", "--quiet", "--no-cache", "-o",
+                        "json:fresh.json", "-o", "text:fresh.txt", "-o",
+                        "sarif:fresh.sarif"})
+                .Status,
+            3);
+  expectSameReports(Box, "fresh", "changed");
+}
+
+TEST(Cache, DamagedEntriesAreMissesAndAreReplaced) {
+  Sandbox Box;
+  writeShardProject(Box);
+  ASSERT_EQ(Box.tether(cachedRun("cold")).Status, 3);
+  // Every entry damaged another way: truncated, a flipped byte, emptied,
+  // replaced by another entry.
+  std::vector<fs::path> Entries;
+  for (const auto &E : fs::recursive_directory_iterator(Box.Base / "cache"))
+    if (E.path().extension() == ".tu")
+      Entries.push_back(E.path());
+  ASSERT_EQ(Entries.size(), 7u); // five first passes, two second passes
+  std::sort(Entries.begin(), Entries.end());
+  std::vector<std::string> Originals;
+  for (const fs::path &E : Entries)
+    Originals.push_back(slurp(E));
+  for (size_t I = 0; I < Entries.size(); ++I) {
+    std::string Text = Originals[I];
+    switch (I % 4) {
+    case 0:
+      Text.resize(Text.size() / 2);
+      break;
+    case 1:
+      Text[Text.size() - 10] ^= 0x01;
+      break;
+    case 2:
+      Text.clear();
+      break;
+    case 3: // intact, but another TU's
+      Text = Originals[(I + 1) % Originals.size()];
+      break;
+    }
+    std::ofstream(Entries[I], std::ios::binary | std::ios::trunc) << Text;
+  }
+  Result R = Box.tether(cachedRun("damaged"));
+  ASSERT_EQ(R.Status, 3) << R;
+  // Only the line about f_broken.cpp: a damaged entry is no news.
+  EXPECT_EQ(nonEmptyLines(R.Err).size(), 1u) << R;
+  json S = statsOf(Box, "damaged.stats");
+  EXPECT_EQ(counter(S, "tether-cache.NumCacheHits"), 0) << S.dump();
+  EXPECT_EQ(counter(S, "tether-cache.NumLinkedHits"), 0) << S.dump();
+  expectSameReports(Box, "cold", "damaged");
+  // Replaced: the next run hits.
+  ASSERT_EQ(Box.tether(cachedRun("again")).Status, 3);
+  json A = statsOf(Box, "again.stats");
+  EXPECT_EQ(counter(A, "tether-cache.NumCacheHits"), 5) << A.dump();
+  expectSameReports(Box, "cold", "again");
+}
+
+TEST(Cache, TwoRunsAtOnceShareOneDirectory) {
+  Sandbox Box;
+  writeShardProject(Box);
+  // Eight more TUs, so that both runs write entries at the same time.
+  std::vector<std::string> Sources = {"a_download.cpp", "b_shutdown.cpp",
+                                      "c_local.cpp",    "d_export.cpp",
+                                      "e_helpers.cpp",  "f_broken.cpp"};
+  for (int I = 0; I < 8; ++I) {
+    std::string Name = "g" + std::to_string(I) + ".cpp";
+    Box.write(Name, std::string("#include \"pipe.h\"\n") + "void stop" +
+                        std::to_string(I) +
+                        "(Pipe &p) {\n  p.chunks.close();\n  "
+                        "p.chunks.close();\n}\n");
+    Sources.push_back(Name);
+  }
+  Box.compileDb(Sources);
+  auto Args = [](const std::string &Tag) {
+    std::string Cmd = quote(TETHER_BINARY);
+    for (const std::string &A : cachedRun(Tag))
+      Cmd += " " + quote(A);
+    return Cmd + " -j2";
+  };
+  Result Both = Box.run("sh", {"-c", Args("one") + " & p1=$!; " +
+                                         Args("two") +
+                                         " & p2=$!; wait $p1; a=$?; "
+                                         "wait $p2; echo \"$a $?\""});
+  EXPECT_EQ(Both.Out, "3 3\n") << Both;
+  expectSameReports(Box, "one", "two");
+  Result Third = Box.tether(cachedRun("three"));
+  ASSERT_EQ(Third.Status, 3) << Third;
+  json S = statsOf(Box, "three.stats");
+  EXPECT_EQ(counter(S, "tether-cache.NumCacheHits"), 13) << S.dump();
+  EXPECT_EQ(counter(S, "tether-analysis.NumTUs"), 0) << S.dump();
+  expectSameReports(Box, "one", "three");
+  // No temporary file left behind.
+  for (const auto &E : fs::recursive_directory_iterator(Box.Base / "cache"))
+    if (E.is_regular_file())
+      EXPECT_EQ(E.path().extension(), ".tu") << E.path();
+}
+
+TEST(Cache, DefaultPlaceAndOptions) {
+  Sandbox Box;
+  writeShardProject(Box);
+  fs::path Default = Box.Base / "xdg-cache" / "tether";
+  Result Off = Box.tether({"check", "-p", ".", "--quiet", "--no-cache"});
+  EXPECT_EQ(Off.Status, 3) << Off;
+  EXPECT_FALSE(fs::exists(Default));
+  Result On = Box.tether({"check", "-p", ".", "--quiet"});
+  EXPECT_EQ(On.Status, 3) << On;
+  EXPECT_TRUE(fs::is_directory(Default / "v1"));
+  expectUsageError(
+      Box.tether({"check", "-p", ".", "--no-cache", "--cache-dir", "c"}),
+      "error: --no-cache and --cache-dir cannot be used together");
+  // A cache that cannot be written costs a warning, not the run.
+  Box.write("not-a-dir", "");
+  Result Bad = Box.tether({"check", "-p", ".", "--cache-dir", "not-a-dir",
+                           "--format=json"});
+  EXPECT_EQ(Bad.Status, 3) << Bad;
+  EXPECT_NE(Bad.Err.find("warning: results not cached in 'not-a-dir'"),
+            std::string::npos)
+      << Bad;
 }
 
 } // namespace

@@ -97,7 +97,7 @@ def check_example(tether, source_dir, check_id, page, start, code, flagged, more
         with open(src, "w") as f:
             f.write(code)
         checks = ",".join(["-*", check_id] + more)
-        cmd = [tether, "check", "example.cpp", "--checks=" + checks, "--format=json", "--",
+        cmd = [tether, "check", "example.cpp", "--no-cache", "--checks=" + checks, "--format=json", "--",
                "-std=c++20", "-pthread",
                "-I" + os.path.join(source_dir, "tests", "checks", "include")]
         r = subprocess.run(cmd, cwd=tmp, capture_output=True, text=True)

@@ -20,7 +20,7 @@ def main():
                     "-DCMAKE_CXX_COMPILER=clang++-19",
                     "-DCMAKE_EXPORT_COMPILE_COMMANDS=ON"],
                    check=True, stdout=subprocess.DEVNULL)
-    run = subprocess.run([tether, "check", "-p", build, "--format=json", "-j2"],
+    run = subprocess.run([tether, "check", "-p", build, "--format=json", "-j2", "--no-cache"],
                          capture_output=True, text=True)
     if run.returncode not in (0, 1):
         print(run.stderr)

@@ -17,6 +17,8 @@ import sys
 import tempfile
 import threading
 
+CACHE_HOME = tempfile.TemporaryDirectory(prefix="tether-torture-cache-")
+
 TETHER = None
 
 CHAN_H = """#pragma once
@@ -124,9 +126,13 @@ class Box:
 
     def run(self, args, cwd=None, timeout=120, stdin=subprocess.DEVNULL):
         try:
+            # The result cache's default place, in a directory of the
+            # test's (outside the sandbox, whose files are compared): never
+            # the user's ~/.cache.
+            env = dict(os.environ, XDG_CACHE_HOME=CACHE_HOME.name)
             p = subprocess.run([TETHER, *args], cwd=cwd or self.root,
                                stdin=stdin, capture_output=True, text=True,
-                               errors="replace", timeout=timeout)
+                               errors="replace", timeout=timeout, env=env)
         except subprocess.TimeoutExpired:
             raise Failure(f"tether {' '.join(args)} hung (> {timeout} s)")
         if p.returncode < 0:

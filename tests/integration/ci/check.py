@@ -27,6 +27,8 @@ import tempfile
 
 import yaml
 
+CACHE_HOME = tempfile.TemporaryDirectory(prefix="tether-ci-cache-")
+
 src, tether, cxx = sys.argv[1:4]
 failures = []
 
@@ -57,6 +59,9 @@ def make_project(root, with_finding):
 def env_with_tether(extra):
     env = dict(os.environ)
     env["PATH"] = os.path.dirname(os.path.abspath(tether)) + os.pathsep + env["PATH"]
+    # The recipes run as users write them, with the result cache on: in a
+    # directory of the test's, not the user's ~/.cache.
+    env["XDG_CACHE_HOME"] = os.path.join(CACHE_HOME.name, "cache")
     env.update(extra)
     return env
 

@@ -12,6 +12,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/tether-downstream.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 prefix=$tmp/prefix
+# The result cache's default place, inside the test's directory.
+export XDG_CACHE_HOME=$tmp/cache
 fail() { echo "FAIL: $*"; exit 1; }
 
 cmake --install "$build" --prefix "$prefix" >"$tmp/install.log" 2>&1 ||
