@@ -53,6 +53,10 @@ struct DwApi {
   bool ok = false;
 };
 
+// One addr2line run at a time: a second symbolizer of the same pcs waits
+// for the first one's answers instead of skipping pcs already being asked
+// about and caching their stack without file and line.
+SpinLock g_fallback_lock;
 SpinLock g_lock; // guards everything below
 DwApi *g_dw = nullptr;
 bool g_dw_tried = false;
@@ -385,6 +389,7 @@ namespace {
 // run out of process, does: `-i` lists the inlined calls at an address
 // innermost first, `-a` starts each address's group with the address.
 void addr2lineFallback(const std::vector<Frame> &frames) {
+  SpinGuard serial(g_fallback_lock);
   std::map<std::string, std::vector<const Frame *>> by_module;
   {
     SpinGuard g(g_lock);
