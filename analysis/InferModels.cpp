@@ -356,17 +356,25 @@ const FunctionDecl *bodyOf(const CXXMethodDecl *MD) {
   return Def;
 }
 
-// Infers the channel model of one class, if its shape is certain.
-std::optional<ChannelModel> inferChannel(const CXXRecordDecl *RD,
-                                         const ModelSet &Models) {
-  llvm::SmallPtrSet<const FieldDecl *, 4> Flags, CVs;
+// The flag members (bool, atomic<bool>) and condition-variable members of
+// RD; false when it lacks either.
+bool flagsAndCondVars(const CXXRecordDecl *RD, const ModelSet &Models,
+                      llvm::SmallPtrSetImpl<const FieldDecl *> &Flags,
+                      llvm::SmallPtrSetImpl<const FieldDecl *> &CVs) {
   for (const FieldDecl *Fd : RD->fields()) {
     if (isFlagType(Fd->getType(), Models))
       Flags.insert(Fd);
     else if (isCondVarType(Fd->getType(), Models))
       CVs.insert(Fd);
   }
-  if (Flags.empty() || CVs.empty())
+  return !Flags.empty() && !CVs.empty();
+}
+
+// Infers the channel model of one class, if its shape is certain.
+std::optional<ChannelModel> inferChannel(const CXXRecordDecl *RD,
+                                         const ModelSet &Models) {
+  llvm::SmallPtrSet<const FieldDecl *, 4> Flags, CVs;
+  if (!flagsAndCondVars(RD, Models, Flags, CVs))
     return std::nullopt;
 
   // Methods, member templates included (`template <class F> void
@@ -529,13 +537,7 @@ std::optional<ChannelModel> inferChannel(const CXXRecordDecl *RD,
 std::optional<CancelSourceModel> inferStopSource(const CXXRecordDecl *RD,
                                                  const ModelSet &Models) {
   llvm::SmallPtrSet<const FieldDecl *, 4> Flags, CVs;
-  for (const FieldDecl *Fd : RD->fields()) {
-    if (isFlagType(Fd->getType(), Models))
-      Flags.insert(Fd);
-    else if (isCondVarType(Fd->getType(), Models))
-      CVs.insert(Fd);
-  }
-  if (Flags.empty() || CVs.empty())
+  if (!flagsAndCondVars(RD, Models, Flags, CVs))
     return std::nullopt;
   std::vector<MethodFacts> Methods;
   for (const Decl *D : RD->decls()) {

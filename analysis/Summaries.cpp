@@ -73,6 +73,18 @@ static json::Value objectsToJSON(const std::vector<ExternalObjectFact> &L) {
   return A;
 }
 
+static json::Value eventToJSON(const ExternalEvent &E) {
+  json::Object O{{"kind", E.Kind},
+                 {"key", keyToJSON(E.Key)},
+                 {"model", E.Model},
+                 {"function", E.Function},
+                 {"handled", E.Handled},
+                 {"waits_close", E.WaitsClose},
+                 {"in_loop", E.InLoop}};
+  pointFields(O, E.Where);
+  return O;
+}
+
 static json::Value factsToJSON(const ExternalFacts &F) {
   json::Array Calls;
   for (const ExternalFactCall &C : F.Calls) {
@@ -100,17 +112,8 @@ json::Value toJSON(const TUSummaries &S) {
   json::Array Fns;
   for (const ExternalSummary &F : S.Functions) {
     json::Array Events, Calls;
-    for (const ExternalEvent &E : F.Events) {
-      json::Object O{{"kind", E.Kind},
-                     {"key", keyToJSON(E.Key)},
-                     {"model", E.Model},
-                     {"function", E.Function},
-                     {"handled", E.Handled},
-                     {"waits_close", E.WaitsClose},
-                     {"in_loop", E.InLoop}};
-      pointFields(O, E.Where);
-      Events.push_back(std::move(O));
-    }
+    for (const ExternalEvent &E : F.Events)
+      Events.push_back(eventToJSON(E));
     for (const ExternalCall &C : F.Calls) {
       json::Array Args;
       for (const auto &A : C.Args)
@@ -357,17 +360,8 @@ uint64_t linkedDigest(const LinkedSummaries &L,
       continue;
     json::Array Events;
     if (Evs)
-      for (const ExternalEvent &E : *Evs) {
-        json::Object O{{"kind", E.Kind},
-                       {"key", keyToJSON(E.Key)},
-                       {"model", E.Model},
-                       {"function", E.Function},
-                       {"handled", E.Handled},
-                       {"waits_close", E.WaitsClose},
-                       {"in_loop", E.InLoop}};
-        pointFields(O, E.Where);
-        Events.push_back(std::move(O));
-      }
+      for (const ExternalEvent &E : *Evs)
+        Events.push_back(eventToJSON(E));
     All.push_back(json::Object{{"usr", USR},
                                {"events", std::move(Events)},
                                {"facts", F ? factsToJSON(*F) : nullptr}});
