@@ -3,6 +3,7 @@
 // suppressions and baselines on given findings, config validation while the
 // inputs are collected; and the checks' declared options they validate.
 #include "DriverStages.h"
+#include "FirstPass.h"
 
 #include "ApiModel.h"
 #include "Options.h"
@@ -15,6 +16,9 @@
 #include <gtest/gtest.h>
 
 using namespace tether;
+using tether::testing::driverTestModels;
+using tether::testing::firstPass;
+using tether::testing::ParsedTU;
 
 namespace {
 
@@ -67,32 +71,8 @@ void report(Pipe &p) {
 }
 )";
 
-const ModelSet &models() {
-  static ModelSet M = [] {
-    ModelSet S;
-    S.addBuiltins(llvm::errs());
-    return S;
-  }();
-  return M;
-}
-
-struct ParsedTU {
-  std::unique_ptr<clang::ASTUnit> AST;
-  TUResult Result;
-};
-
 ParsedTU analyse(const char *Body, const std::string &Name) {
-  ParsedTU P;
-  P.AST = clang::tooling::buildASTFromCodeWithArgs(std::string(Chan) + Body,
-                                                   {"-std=c++20"}, Name);
-  EXPECT_TRUE(P.AST && !P.AST->getDiagnostics().hasErrorOccurred()) << Name;
-  if (!P.AST)
-    return P;
-  TUCheckSetup Setup;
-  Setup.Models = &models();
-  P.Result.Findings =
-      runChecks(P.AST->getASTContext(), Setup, nullptr, &P.Result.Facts);
-  return P;
+  return firstPass(std::string(Chan) + Body, Name);
 }
 
 std::vector<std::string> checksOf(const std::vector<Finding> &Fs) {
@@ -128,7 +108,7 @@ TEST(DriverStages, LinkedFactsSelectTheCallersOfLinkedFunctions) {
 
   // Its second pass, with the linked view, finds the double close.
   TUCheckSetup Setup;
-  Setup.Models = &models();
+  Setup.Models = &driverTestModels();
   std::vector<Finding> Again =
       runChecks(Download.AST->getASTContext(), Setup, &Linked);
   ASSERT_EQ(checksOf(Again), std::vector<std::string>{"channel-double-close"});
@@ -156,7 +136,7 @@ TEST(DriverStages, DisabledChecksExportNoFacts) {
       std::string(Chan) + ShutdownCpp, {"-std=c++20"}, "/src/shutdown.cpp");
   ASSERT_TRUE(AST);
   TUCheckSetup Setup;
-  Setup.Models = &models();
+  Setup.Models = &driverTestModels();
   Setup.Checks = "-*";
   TUFacts Facts;
   EXPECT_TRUE(runChecks(AST->getASTContext(), Setup, nullptr, &Facts).empty());

@@ -4,6 +4,7 @@
 // and every damaged or foreign entry is a clean miss.
 #include "TUStore.h"
 #include "DriverStages.h"
+#include "FirstPass.h"
 #include "FindingJSON.h"
 
 #include "ApiModel.h"
@@ -16,6 +17,9 @@
 #include <gtest/gtest.h>
 
 using namespace tether;
+using tether::testing::driverTestModels;
+using tether::testing::firstPass;
+using tether::testing::ParsedTU;
 
 namespace {
 
@@ -90,40 +94,14 @@ void report(Pipe &p) {
 }
 )";
 
-const ModelSet &models() {
-  static ModelSet M = [] {
-    ModelSet S;
-    S.addBuiltins(llvm::errs());
-    return S;
-  }();
-  return M;
-}
-
-struct ParsedTU {
-  std::string File;
-  std::unique_ptr<clang::ASTUnit> AST;
-  TUResult Result;
-};
-
 std::vector<ParsedTU> analyseSample() {
   std::vector<ParsedTU> TUs;
   for (auto [Name, Body] :
        {std::pair{"/src/shutdown.cpp", ShutdownCpp},
         {"/src/download.cpp", DownloadCpp},
         {"/src/supervisor.cpp", SupervisorCpp},
-        {"/src/logger.cpp", LoggerCpp}}) {
-    ParsedTU P;
-    P.File = Name;
-    P.AST = clang::tooling::buildASTFromCodeWithArgs(std::string(Shared) + Body,
-                                                     {"-std=c++20"}, Name);
-    EXPECT_TRUE(P.AST && !P.AST->getDiagnostics().hasErrorOccurred()) << Name;
-    TUCheckSetup Setup;
-    Setup.Models = &models();
-    if (P.AST)
-      P.Result.Findings =
-          runChecks(P.AST->getASTContext(), Setup, nullptr, &P.Result.Facts);
-    TUs.push_back(std::move(P));
-  }
+        {"/src/logger.cpp", LoggerCpp}})
+    TUs.push_back(firstPass(std::string(Shared) + Body, Name));
   return TUs;
 }
 
@@ -206,7 +184,7 @@ TEST(TUStore, FactsReadBackLinkToTheSameAnswersAndFindings) {
   // The second passes with either view find the same, and the cross-TU
   // double close is among them.
   TUCheckSetup Setup;
-  Setup.Models = &models();
+  Setup.Models = &driverTestModels();
   bool CrossTU = false;
   for (size_t I : DepsB) {
     auto &Ctx = TUs[I].AST->getASTContext();
