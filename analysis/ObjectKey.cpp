@@ -59,11 +59,16 @@ const ValueDecl *assignedDecl(const Expr *E) {
   // `p.reset(…)`, `p.swap(q)`, `opt.emplace(…)`: a non-const method of a
   // handle (a smart pointer or an optional: a type that designates another
   // record) called on the handle itself, not through `->`, may make it
-  // designate another object.
+  // designate another object — unless it is an accessor: a fixed
+  // signature with no parameter and a result (`opt.value()` hands out the
+  // object it holds; `opt.emplace()` is a member template whose arity the
+  // call decides, not an accessor).
   if (const auto *MC = dyn_cast<CXXMemberCallExpr>(E))
     if (const auto *MD = MC->getMethodDecl())
       if (!MD->isConst() && !MD->isOverloadedOperator() &&
-          !isa<CXXConversionDecl>(MD)) {
+          !isa<CXXConversionDecl>(MD) &&
+          (MD->getReturnType()->isVoidType() || MD->getNumParams() > 0 ||
+           MD->getPrimaryTemplate())) {
         const Expr *Obj = MC->getImplicitObjectArgument();
         QualType T = Obj ? Obj->getType() : QualType();
         if (!T.isNull() && !T->isPointerType()) {

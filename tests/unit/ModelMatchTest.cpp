@@ -4,6 +4,7 @@
 // changes it.
 #include "AnalysisHarness.h"
 #include "ModelMatch.h"
+#include "ObjectKey.h"
 
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/ExprCXX.h"
@@ -448,4 +449,53 @@ int f(std::vector<int> &v, std::atomic<int> &n, std::atomic<bool> &once,
   EXPECT_TRUE(calleeFollows(U.calls("getline", UF->getBody()).front(),
                             C::InputReads, Mine))
       << "a user model adds names, it does not replace the standard's";
+}
+
+// Which calls make a handle designate another object: non-const methods of
+// a smart pointer or an optional called on the handle itself that take an
+// argument or return nothing — not an accessor, a const method, a call
+// through `->`, or a method of a plain record.
+TEST(ObjectKey, RebindingCallsAreReadOffTheHandleType) {
+  Snippet S(std::string(Prelude) + R"(
+#include <optional>
+struct Conn { void close(); };
+void rebinds(std::shared_ptr<Conn> p, std::shared_ptr<Conn> q,
+             std::unique_ptr<Conn> u, std::optional<Conn> o, Conn c) {
+  p.reset();
+  p.swap(q);
+  u.reset(new Conn);
+  o.emplace();
+  o.value().close();
+  p->close();
+  c.close();
+  (void)p.get();
+}
+)");
+  auto Param = [&](llvm::StringRef Name) -> const ValueDecl * {
+    for (const FunctionDecl *FD : S.functions())
+      if (FD->getName() == "rebinds")
+        for (const ParmVarDecl *P : FD->parameters())
+          if (P->getName() == Name)
+            return P;
+    return nullptr;
+  };
+  // The calls in `rebinds` itself, not those in the library's headers.
+  const FunctionDecl *Fn = nullptr;
+  for (const FunctionDecl *FD : S.functions())
+    if (FD->getName() == "rebinds" && FD->hasBody())
+      Fn = FD;
+  ASSERT_NE(Fn, nullptr);
+  auto Assigned = [&](llvm::StringRef Method, size_t I = 0) {
+    std::vector<const CallExpr *> Cs = S.calls(Method, Fn->getBody());
+    EXPECT_LT(I, Cs.size()) << Method.str();
+    return I < Cs.size() ? assignedDecl(Cs[I]) : nullptr;
+  };
+  EXPECT_EQ(Assigned("reset", 0), Param("p"));
+  EXPECT_EQ(Assigned("swap"), Param("p"));
+  EXPECT_EQ(Assigned("reset", 1), Param("u"));
+  EXPECT_EQ(Assigned("emplace"), Param("o"));
+  EXPECT_EQ(Assigned("value"), nullptr);
+  EXPECT_EQ(Assigned("get"), nullptr);
+  for (const CallExpr *C : S.calls("close", Fn->getBody()))
+    EXPECT_EQ(assignedDecl(C), nullptr);
 }
