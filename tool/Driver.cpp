@@ -63,6 +63,8 @@ ALWAYS_ENABLED_STATISTIC(NumCacheMisses, "TUs analysed with the result cache "
                                          "on (no valid entry)");
 ALWAYS_ENABLED_STATISTIC(NumLinkedHits, "second passes read from the result "
                                         "cache");
+ALWAYS_ENABLED_STATISTIC(NumCacheEvicted, "result cache entries removed to "
+                                          "keep the directory in its bound");
 
 namespace tether {
 
@@ -294,6 +296,9 @@ TUResult analyseOne(const CompileCommand &Cmd, const TUJob &J,
   TUResult R;
   std::vector<std::string> Args = adjustArgs(Cmd.CommandLine, File, Opts);
   llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> FS = guardedRealFileSystem();
+  llvm::IntrusiveRefCntPtr<AbsenceRecorder> Probes;
+  if (CollectReads)
+    FS = Probes = llvm::makeIntrusiveRefCnt<AbsenceRecorder>(FS);
   FS->setCurrentWorkingDirectory(Cmd.Directory);
   llvm::IntrusiveRefCntPtr<FileManager> FM(
       new FileManager(FileSystemOptions(), FS));
@@ -312,8 +317,10 @@ TUResult analyseOne(const CompileCommand &Cmd, const TUJob &J,
     else if (Ok)
       R.Findings = runChecks(AST->getASTContext(), setupFor(J, Opts), Linked,
                              Linked ? nullptr : &R.Facts);
-    if (Ok && CollectReads)
+    if (Ok && CollectReads) {
       R.Reads = readsOf(*AST);
+      R.Absent = Probes->absent();
+    }
   });
   if (!Survived) {
     R.Findings.clear();
@@ -758,6 +765,7 @@ std::vector<TUResult> analyseAll(const Inputs &In, const CheckOptionsCLI &Opts,
           Results[I].Findings = std::move(T.Findings);
           Results[I].Facts = std::move(T.Facts);
           Results[I].Reads = std::move(T.Reads);
+          Results[I].Absent = std::move(T.Absent);
           Results[I].CacheKey = std::move(Key);
           return;
         }
@@ -771,6 +779,7 @@ std::vector<TUResult> analyseAll(const Inputs &In, const CheckOptionsCLI &Opts,
         T.File = J.File;
         T.Findings = Results[I].Findings;
         T.Reads = Results[I].Reads;
+        T.Absent = Results[I].Absent;
         // TUFacts moves only: the entry gets its own copy, read from the
         // same JSON the entry holds.
         if (factsFromJSON(factsToJSON(Results[I].Facts), T.Facts))
@@ -822,6 +831,7 @@ void recheck(const Inputs &In, const CheckOptionsCLI &Opts,
         return;
       }
       std::vector<FileDigest> Reads = R.Reads;
+      std::vector<std::string> Absent = R.Absent;
       bool Done = false;
       if (R.AST) {
         Done = reanalyse(R, J, Opts, Linked);
@@ -834,6 +844,7 @@ void recheck(const Inputs &In, const CheckOptionsCLI &Opts,
         if (Again.Error.empty()) {
           R.Findings = std::move(Again.Findings);
           Reads = std::move(Again.Reads);
+          Absent = std::move(Again.Absent);
           Done = true;
         }
       }
@@ -843,6 +854,7 @@ void recheck(const Inputs &In, const CheckOptionsCLI &Opts,
         T.File = J.File;
         T.Findings = R.Findings;
         T.Reads = std::move(Reads);
+        T.Absent = std::move(Absent);
         Cache->storeLinked(R.CacheKey, Digest, T);
       }
     });
@@ -1017,13 +1029,16 @@ int writeResults(const Inputs &In, const Merged &M,
 namespace {
 
 // One line when the cache could not be written (the run's results are not
-// affected).
-void warnCache(ResultCache *Cache, const CheckOptionsCLI &Opts) {
-  if (!Cache || Opts.Quiet)
+// affected); then the directory is trimmed to its bound if this run added
+// to it.
+void finishCache(ResultCache *Cache, const CheckOptionsCLI &Opts) {
+  if (!Cache)
     return;
-  if (std::string Why = Cache->firstError(); !Why.empty())
+  if (std::string Why = Cache->firstError(); !Why.empty() && !Opts.Quiet)
     llvm::errs() << "tether: warning: results not cached in '"
                  << Cache->root() << "': " << Why << "\n";
+  if (Cache->stored())
+    NumCacheEvicted += Cache->trim(Opts.CacheMaxBytes);
 }
 
 // `--shard I/N`: the slice's first pass into the shard directory; the link
@@ -1042,7 +1057,7 @@ int runShard(Inputs &In, const CheckOptionsCLI &Opts, ResultCache *Cache) {
     llvm::DefaultThreadPool Pool(llvm::hardware_concurrency(Opts.Jobs));
     Results = analyseAll(Part, Opts, Pool, /*KeepASTs=*/false, Cache);
   }
-  warnCache(Cache, Opts);
+  finishCache(Cache, Opts);
   In.DB = std::move(Part.DB);
   size_t Failed = 0;
   for (const TUResult &R : Results)
@@ -1091,7 +1106,7 @@ int runCheck(const CheckOptionsCLI &Opts) {
     std::vector<size_t> Again = dependents(Linked, Results);
     recheck(In, Opts, Linked, Again, Results, Pool, C);
   }
-  warnCache(C, Opts);
+  finishCache(C, Opts);
   Merged M = mergeResults(In, std::move(Results));
   std::vector<std::string> EnabledIds = enabledCheckIds(In, Opts);
   if (int Rc = suppressAndBaseline(M, EnabledIds, Opts, llvm::errs());

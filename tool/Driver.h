@@ -71,6 +71,9 @@ struct CheckOptionsCLI {
   std::vector<std::string> MergeDirs;
   // The result cache's directory (tool/ResultCache.h); "" with --no-cache.
   std::string CacheDir;
+  // The size the cache directory is trimmed to after a run that stored
+  // entries (0: never trimmed).
+  uint64_t CacheMaxBytes = uint64_t(2) << 30;
   // The link phase's second passes run on the first pass's ASTs, kept while
   // the heap is under 2 GiB (true), or parse those TUs again (false, the
   // default: peak memory is then one TU's per job, docs/cli.md).

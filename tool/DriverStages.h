@@ -92,10 +92,12 @@ struct TUResult {
   // With CheckOptionsCLI::InferOnly: the models read off the TU's classes
   // (and no findings).
   std::optional<ApiModel> Inferred;
-  // With a result cache: the key of the TU's first pass and the files its
-  // parse read (as the cache entry lists them on a hit).
+  // With a result cache: the key of the TU's first pass, the files its
+  // parse read and the paths it found missing (as the cache entry lists
+  // them on a hit).
   std::string CacheKey;
   std::vector<FileDigest> Reads;
+  std::vector<std::string> Absent;
   TUResult();
   ~TUResult();
   TUResult(TUResult &&);

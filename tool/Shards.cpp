@@ -1,5 +1,5 @@
 // Sharded runs (`tether check --shard I/N --shard-dir DIR`) and their merge
-// (`tether check --merge DIR...`): see DriverStages.h and docs/scale.md.
+// (`tether check --merge DIR...`): see DriverStages.h and docs/cli.md ("Shards").
 #include "DriverStages.h"
 #include "SafeIO.h"
 #include "TUStore.h"

@@ -24,12 +24,16 @@ std::string encodeStoredTU(const StoredTU &T, StringRef Stamp) {
   for (const FileDigest &D : T.Reads)
     Reads.push_back(
         json::Array{bytesToJSON(D.Path), json::Value(hashHex(D.Hash))});
+  json::Array Absent;
+  for (const std::string &P : T.Absent)
+    Absent.push_back(bytesToJSON(P));
   json::Object Body{{"stamp", bytesToJSON(Stamp)},
                     {"file", bytesToJSON(T.File)},
                     {"error", bytesToJSON(T.Error)},
                     {"findings", findingsToJSON(T.Findings)},
                     {"facts", factsToJSON(T.Facts)},
-                    {"reads", std::move(Reads)}};
+                    {"reads", std::move(Reads)},
+                    {"absent", std::move(Absent)}};
   std::string Text;
   raw_string_ostream OS(Text);
   OS << json::Value(std::move(Body));
@@ -88,7 +92,8 @@ bool decodeStoredTU(StringRef Bytes, StringRef Stamp, StoredTU &Out,
   const json::Value *File = O->get("file"), *Error = O->get("error"),
                     *Findings = O->get("findings"), *Facts = O->get("facts");
   const json::Array *Reads = O->getArray("reads");
-  if (!File || !Error || !Findings || !Facts || !Reads ||
+  const json::Array *Absent = O->getArray("absent");
+  if (!File || !Error || !Findings || !Facts || !Reads || !Absent ||
       !bytesFromJSON(*File, Out.File) || !bytesFromJSON(*Error, Out.Error) ||
       !findingsFromJSON(*Findings, Out.Findings) ||
       !factsFromJSON(*Facts, Out.Facts)) {
@@ -107,6 +112,15 @@ bool decodeStoredTU(StringRef Bytes, StringRef Stamp, StoredTU &Out,
       return false;
     }
     Out.Reads.push_back(std::move(D));
+  }
+  Out.Absent.clear();
+  for (const json::Value &A : *Absent) {
+    std::string P;
+    if (!bytesFromJSON(A, P)) {
+      Why = "malformed entry";
+      return false;
+    }
+    Out.Absent.push_back(std::move(P));
   }
   return true;
 }

@@ -26,7 +26,7 @@
 namespace tether {
 
 // Raised whenever the body's meaning changes.
-constexpr unsigned TUStoreSchema = 1;
+constexpr unsigned TUStoreSchema = 2;
 
 // A file a TU's parse read, with the xxh3-64 of its content.
 struct FileDigest {
@@ -45,6 +45,10 @@ struct StoredTU {
   // Every file the parse read (main file and headers), for the cache to
   // validate; empty in shards.
   std::vector<FileDigest> Reads;
+  // Every path the parse looked for and did not find (an include directory
+  // searched before the one that held the header, a __has_include): a file
+  // created there later may shadow one of Reads.
+  std::vector<std::string> Absent;
 };
 
 std::string encodeStoredTU(const StoredTU &T, llvm::StringRef Stamp);

@@ -198,6 +198,12 @@ static cl::opt<std::string> CacheDir(
     cl::desc("Result cache directory (default: $XDG_CACHE_HOME/tether, else "
              "~/.cache/tether)"),
     cl::value_desc("dir"), cl::sub(CheckCmd), cl::cat(Cat));
+static cl::opt<std::string> CacheMaxSize(
+    "cache-max-size",
+    cl::desc("Trim the result cache to this size after a run, least "
+             "recently used entries first: bytes, or with a K, M or G "
+             "suffix; 0 for no limit (default: 2G)"),
+    cl::value_desc("size"), cl::sub(CheckCmd), cl::cat(Cat));
 static cl::opt<bool> NoCache(
     "no-cache",
     cl::desc("Neither read nor write the result cache: analyse every "
@@ -518,6 +524,23 @@ int main(int argc, char **argv) {
   if (CacheDir.getNumOccurrences() && CacheDir.empty()) {
     errs() << "error: --cache-dir needs a directory\n";
     return tether::ExitUsage;
+  }
+  if (CacheMaxSize.getNumOccurrences()) {
+    StringRef S = StringRef(CacheMaxSize).trim();
+    uint64_t Unit = 1;
+    if (!S.empty() && StringRef("KkMmGg").contains(S.back())) {
+      char U = toupper(S.back());
+      Unit = U == 'K' ? 1ull << 10 : U == 'M' ? 1ull << 20 : 1ull << 30;
+      S = S.drop_back();
+    }
+    uint64_t N = 0;
+    if (S.empty() || S.getAsInteger(10, N) || N > (UINT64_MAX >> 30)) {
+      errs() << "error: --cache-max-size: '" << CacheMaxSize
+             << "' is not a size (bytes, or a number with a K, M or G "
+                "suffix)\n";
+      return tether::ExitUsage;
+    }
+    Opts.CacheMaxBytes = N * Unit;
   }
   if (!NoCache)
     Opts.CacheDir = CacheDir.getNumOccurrences()

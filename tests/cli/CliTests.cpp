@@ -2574,6 +2574,120 @@ inline void finish_rows(Pipe &p) { p.failed = true; }
   expectSameReports(Box, "fresh", "changed");
 }
 
+TEST(Cache, ANewHeaderThatShadowsAnIncludedOneIsAChange) {
+  Sandbox Box;
+  writeShardProject(Box);
+  // rows.h is found in inc2/ after inc1/ was searched: a rows.h created in
+  // inc1/ later is what the compiler reads instead, though no file the
+  // cold run read has changed.
+  Box.write("inc2/rows.h", RowsH);
+  Box.write("inc1/README", "headers that override inc2/\n");
+  std::string Helpers = EHelpersWithRowsCpp;
+  Helpers.replace(Helpers.find("\"rows.h\""), 8, "<rows.h>");
+  Box.write("e_helpers.cpp", Helpers);
+  json DB = json::array();
+  for (const char *S : {"a_download.cpp", "b_shutdown.cpp", "c_local.cpp",
+                        "d_export.cpp", "e_helpers.cpp", "f_broken.cpp"})
+    DB.push_back({{"directory", Box.Root.string()},
+                  {"file", Box.path(S).string()},
+                  {"arguments",
+                   {TETHER_TEST_CXX, "-std=c++20", "-Iinc1", "-Iinc2", "-I.",
+                    "-c", Box.path(S).string()}}});
+  Box.write("compile_commands.json", DB.dump(2));
+  ASSERT_EQ(Box.tether(cachedRun("cold")).Status, 3);
+  json Cold = parseJson(Box.read("cold.json"))["findings"];
+  ASSERT_EQ(select(Cold, "channel-send-after-close", "d_export.cpp").size(),
+            1u)
+      << summary(Cold);
+  // Unrelated files appearing are no change. (An include directory that
+  // did not exist and now does is one: the parse looked for the directory,
+  // not for the files in it.)
+  Box.write("inc1/other.h", "#pragma once\n");
+  ASSERT_EQ(Box.tether(cachedRun("unrelated")).Status, 3);
+  json U = statsOf(Box, "unrelated.stats");
+  EXPECT_EQ(counter(U, "tether-analysis.NumTUs"), 0) << U.dump();
+
+  Box.write("inc1/rows.h", R"(#pragma once
+#include "pipe.h"
+inline void finish_rows(Pipe &p) { p.failed = true; }
+)");
+  ASSERT_EQ(Box.tether(cachedRun("shadowed")).Status, 3);
+  json S = statsOf(Box, "shadowed.stats");
+  // e_helpers.cpp, and d_export.cpp whose linked facts changed.
+  EXPECT_EQ(counter(S, "tether-analysis.NumTUs"), 2) << S.dump();
+  json Shadowed = parseJson(Box.read("shadowed.json"))["findings"];
+  EXPECT_TRUE(
+      select(Shadowed, "channel-send-after-close", "d_export.cpp").empty())
+      << summary(Shadowed);
+  ASSERT_EQ(Box.tether({"check", "-p", ".", "--quiet", "--no-cache", "-o",
+                        "json:fresh.json", "-o", "text:fresh.txt", "-o",
+                        "sarif:fresh.sarif"})
+                .Status,
+            3);
+  expectSameReports(Box, "fresh", "shadowed");
+}
+
+TEST(Cache, TrimmedToItsBoundLeastRecentlyUsedFirst) {
+  Sandbox Box;
+  writeShardProject(Box);
+  ASSERT_EQ(Box.tether(cachedRun("cold")).Status, 3);
+  fs::path Cache = Box.Base / "cache";
+  auto Entries = [&] {
+    std::map<fs::path, uintmax_t> Out;
+    for (const auto &E : fs::recursive_directory_iterator(Cache))
+      if (E.is_regular_file() && E.path().extension() == ".tu")
+        Out[E.path()] = fs::file_size(E.path());
+    return Out;
+  };
+  std::map<fs::path, uintmax_t> All = Entries();
+  ASSERT_EQ(All.size(), 7u);
+  uintmax_t Total = 0;
+  for (const auto &[P, Size] : All)
+    Total += Size;
+  // Not ours, though in the cache: never removed. An entry of another
+  // storage schema goes first.
+  Box.write("../cache/README", "kept\n");
+  Box.write("../cache/v1/ab/abababababababab.tu", std::string(4096, 'x'));
+  Box.write("../cache/v2/notes.tu", "kept\n");
+  // Every entry made old. The next run misses only on a_download.cpp
+  // (changed; its first and second pass), refreshes the entries it hits,
+  // stores two and trims to 80 % of a bound below what is then there:
+  // the other schema's entry and a_download.cpp's old ones go first.
+  auto Old = fs::file_time_type::clock::now() - std::chrono::hours(48);
+  for (const auto &[P, Size] : All)
+    fs::last_write_time(P, Old);
+  Box.write("a_download.cpp", std::string(ADownloadCpp) + "// edited\n");
+  std::vector<std::string> Args = cachedRun("trim");
+  Args.push_back("--cache-max-size=" + std::to_string(Total));
+  ASSERT_EQ(Box.tether(Args).Status, 3);
+  json S = statsOf(Box, "trim.stats");
+  EXPECT_GE(counter(S, "tether-cache.NumCacheEvicted"), 2) << S.dump();
+  std::map<fs::path, uintmax_t> Left = Entries();
+  uintmax_t LeftBytes = 0;
+  for (const auto &[P, Size] : Left)
+    LeftBytes += Size;
+  EXPECT_LE(LeftBytes, Total / 10 * 8);
+  EXPECT_FALSE(fs::exists(Cache / "v1/ab/abababababababab.tu"));
+  EXPECT_TRUE(fs::exists(Cache / "README"));
+  EXPECT_TRUE(fs::exists(Cache / "v2/notes.tu"));
+  // The entries this run used are the ones left: the next run with the
+  // same sources hits every one still there and writes the same report.
+  ASSERT_EQ(Box.tether(cachedRun("after")).Status, 3);
+  json A = statsOf(Box, "after.stats");
+  EXPECT_GE(counter(A, "tether-cache.NumCacheHits"), 1) << A.dump();
+  expectSameReports(Box, "trim", "after");
+  // A size that is not one.
+  expectUsageError(Box.tether({"check", "-p", ".", "--cache-max-size=12X"}),
+                   "error: --cache-max-size: '12X' is not a size \\(bytes, or "
+                   "a number with a K, M or G suffix\\)");
+  // 0: no bound.
+  std::vector<std::string> Zero = cachedRun("zero");
+  Zero.push_back("--cache-max-size=0");
+  ASSERT_EQ(Box.tether(Zero).Status, 3);
+  EXPECT_EQ(counter(statsOf(Box, "zero.stats"), "tether-cache.NumCacheEvicted"),
+            0);
+}
+
 TEST(Cache, DamagedEntriesAreMissesAndAreReplaced) {
   Sandbox Box;
   writeShardProject(Box);
@@ -2671,7 +2785,7 @@ TEST(Cache, DefaultPlaceAndOptions) {
   EXPECT_FALSE(fs::exists(Default));
   Result On = Box.tether({"check", "-p", ".", "--quiet"});
   EXPECT_EQ(On.Status, 3) << On;
-  EXPECT_TRUE(fs::is_directory(Default / "v1"));
+  EXPECT_TRUE(fs::is_directory(Default / "v2"));
   expectUsageError(
       Box.tether({"check", "-p", ".", "--no-cache", "--cache-dir", "c"}),
       "error: --no-cache and --cache-dir cannot be used together");

@@ -119,6 +119,7 @@ std::string encode(const ParsedTU &P, llvm::StringRef Stamp = "v1") {
   // TUFacts moves only: go through its JSON, as a store would.
   EXPECT_TRUE(factsFromJSON(factsToJSON(P.Result.Facts), T.Facts));
   T.Reads = {{P.File, 0x1234abcdULL}, {"/usr/include/x.h", ~0ULL}};
+  T.Absent = {"/src/x.h", "/usr/local/include/x.h"};
   return encodeStoredTU(T, Stamp);
 }
 
@@ -164,6 +165,7 @@ TEST(TUStore, FactsReadBackLinkToTheSameAnswersAndFindings) {
     EXPECT_EQ(Read.Facts.callsExternal(), P.Result.Facts.callsExternal());
     EXPECT_EQ(Read.Reads.size(), 2u);
     EXPECT_EQ(Read.Reads[1].Hash, ~0ULL);
+    EXPECT_EQ(Read.Absent.size(), 2u);
     TUResult Mem;
     ASSERT_TRUE(factsFromJSON(factsToJSON(P.Result.Facts), Mem.Facts));
     InMemory.push_back(std::move(Mem));
@@ -270,17 +272,20 @@ TEST(TUStore, DamagedOrForeignEntriesAreMisses) {
   EXPECT_FALSE(decodeStoredTU("", "v1", Out, Why));
   EXPECT_FALSE(decodeStoredTU("\0\0\0\0", "v1", Out, Why));
   // Another schema.
+  const std::string Schema = "tether-tu " + std::to_string(TUStoreSchema);
   std::string Other = Good;
-  Other.replace(0, std::string("tether-tu 1").size(), "tether-tu 9");
+  Other.replace(0, Schema.size(), "tether-tu 9");
   EXPECT_FALSE(decodeStoredTU(Other, "v1", Out, Why));
   EXPECT_NE(Why.find("schema 9"), std::string::npos) << Why;
   // A body whose checksum is right but whose content is not an entry.
   for (llvm::StringRef Body :
        {"[]", "{}", "not json", R"({"stamp":"v1"})",
-        R"({"stamp":"v1","file":"/a.cpp","error":"","findings":[{}],"facts":null,"reads":[]})",
-        R"({"stamp":"v1","file":"/a.cpp","error":"","findings":[],"facts":{"version":7},"reads":[]})",
-        R"({"stamp":"v1","file":"/a.cpp","error":"","findings":[],"facts":null,"reads":[["/a.h","zz"]]})"}) {
-    std::string Entry = "tether-tu 1 " +
+        R"({"stamp":"v1","file":"/a.cpp","error":"","findings":[{}],"facts":null,"reads":[],"absent":[]})",
+        R"({"stamp":"v1","file":"/a.cpp","error":"","findings":[],"facts":{"version":7},"reads":[],"absent":[]})",
+        R"({"stamp":"v1","file":"/a.cpp","error":"","findings":[],"facts":null,"reads":[["/a.h","zz"]],"absent":[]})",
+        R"({"stamp":"v1","file":"/a.cpp","error":"","findings":[],"facts":null,"reads":[["/a.h","00000000000000ff"]]})",
+        R"({"stamp":"v1","file":"/a.cpp","error":"","findings":[],"facts":null,"reads":[["/a.h","00000000000000ff"]],"absent":[7]})"}) {
+    std::string Entry = Schema + " " +
                         hashHex(llvm::xxh3_64bits(Body)) + " " +
                         std::to_string(Body.size()) + "\n" + Body.str();
     EXPECT_FALSE(decodeStoredTU(Entry, "v1", Out, Why)) << Body.str();
@@ -288,10 +293,11 @@ TEST(TUStore, DamagedOrForeignEntriesAreMisses) {
   // The same construction with a good body reads: the cases above fail on
   // their content, not on the construction.
   llvm::StringRef Body =
-      R"({"stamp":"v1","file":"/a.cpp","error":"","findings":[],"facts":null,"reads":[["/a.h","00000000000000ff"]]})";
-  std::string Entry = "tether-tu 1 " + hashHex(llvm::xxh3_64bits(Body)) +
+      R"({"stamp":"v1","file":"/a.cpp","error":"","findings":[],"facts":null,"reads":[["/a.h","00000000000000ff"]],"absent":["/inc/a.h"]})";
+  std::string Entry = Schema + " " + hashHex(llvm::xxh3_64bits(Body)) +
                       " " + std::to_string(Body.size()) + "\n" + Body.str();
   ASSERT_TRUE(decodeStoredTU(Entry, "v1", Out, Why)) << Why;
   ASSERT_EQ(Out.Reads.size(), 1u);
   EXPECT_EQ(Out.Reads[0].Hash, 0xffu);
+  EXPECT_EQ(Out.Absent, std::vector<std::string>{"/inc/a.h"});
 }
