@@ -608,7 +608,7 @@ private:
     if (auto Sp = matchSpawn(E, Models)) {
       // Arguments handed to a body the analysis follows are understood;
       // to an unknown one, they escape.
-      bool Known = calleeBody(Sp->Callable) != nullptr;
+      bool Known = spawnBody(*Sp) != nullptr;
       if (!Known && Sp->Callable)
         if (const auto *DR = dyn_cast<DeclRefExpr>(stripWrappers(Sp->Callable)))
           if (const auto *Fn = dyn_cast<FunctionDecl>(DR->getDecl()))

@@ -151,7 +151,7 @@ public:
       T.Handle = Sp.Handle;
       T.GroupHandle = Sp.Group;
       T.Detached = Sp.Detached;
-      T.Body = calleeBody(Sp.Site.Callable);
+      T.Body = spawnBody(Sp.Site);
       if (!T.Body && Sp.Site.Callable)
         // A thread function defined in another TU, known to the link phase.
         if (const auto *DR =

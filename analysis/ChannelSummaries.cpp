@@ -121,6 +121,8 @@ std::vector<ChanEvent> chan::threadEffects(SummaryCache &Cache,
   }
   if (MD && MD->getParent()->isLambda())
     Object = nullptr; // `this` inside a lambda is the enclosing object
+  if (Site.Started)
+    Object = Site.Started; // `w.start()` runs w's run()
   // std::jthread passes its stop token first when the callable takes one.
   if (Site.Model && Site.Model->PassesStopToken &&
       Body->getNumParams() == Args.size() + 1) {
@@ -242,7 +244,7 @@ const ChannelSummary &SummaryCache::get(const FunctionDecl *FD) {
   }
   for (const SpawnRec &Sp : F.Spawns)
     for (ChanEvent &Ev :
-         threadEffects(*this, Sp.Site, calleeBody(Sp.Site.Callable), R))
+         threadEffects(*this, Sp.Site, spawnBody(Sp.Site), R))
       Keep(std::move(Ev));
   InProgress.erase(FD);
   return *(Cache[FD] = std::move(S));

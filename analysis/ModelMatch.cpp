@@ -1,4 +1,5 @@
 #include "ModelMatch.h"
+#include "ASTHelpers.h"
 
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/DeclTemplate.h"
@@ -317,7 +318,7 @@ static const Expr *firstCallableArg(const Expr *const *Args, unsigned N,
 
 static SpawnSite makeSite(const SpawnModel *M, const Expr *E,
                           const Expr *const *Args, unsigned N) {
-  SpawnSite S{M, E, nullptr, {}};
+  SpawnSite S{M, E, nullptr, {}, nullptr, nullptr};
   unsigned Index = 0;
   if (M->CallableArg >= 0) {
     if (unsigned(M->CallableArg) < N) {
@@ -333,6 +334,87 @@ static SpawnSite makeSite(const SpawnModel *M, const Expr *E,
   return S;
 }
 
+static bool isOrDerivesFrom(const CXXRecordDecl *RD, llvm::StringRef Type,
+                            int Depth = 0) {
+  if (!RD || Depth > 16)
+    return false;
+  if (modelName(RD) == Type)
+    return true;
+  if (!RD->hasDefinition())
+    return false;
+  for (const CXXBaseSpecifier &B : RD->getDefinition()->bases())
+    if (isOrDerivesFrom(B.getType()->getAsCXXRecordDecl(), Type, Depth + 1))
+      return true;
+  return false;
+}
+
+const CXXMethodDecl *threadBodyOf(const CXXRecordDecl *RD,
+                                  const SpawnModel &M) {
+  for (int Depth = 0; RD && RD->hasDefinition() && Depth < 16; ++Depth) {
+    RD = RD->getDefinition();
+    if (modelName(RD) == M.Type)
+      return nullptr;
+    for (const CXXMethodDecl *MD : RD->methods())
+      if (MD->getIdentifier() && MD->getName() == M.Body &&
+          MD->getNumParams() == 0 && !MD->isStatic())
+        return MD;
+    // The path towards the model type: the base that is it or derives
+    // from it.
+    const CXXRecordDecl *Next = nullptr;
+    for (const CXXBaseSpecifier &B : RD->bases())
+      if (const CXXRecordDecl *BR = B.getType()->getAsCXXRecordDecl();
+          BR && isOrDerivesFrom(BR, M.Type)) {
+        Next = BR;
+        break;
+      }
+    RD = Next;
+  }
+  return nullptr;
+}
+
+// The override a start call on Object runs: known when Object is a value —
+// a variable or a member that is not a reference, not reached through a
+// pointer — so that its class is the object's dynamic class.
+static const CXXMethodDecl *startedBody(const Expr *Object,
+                                        const SpawnModel &M) {
+  const Expr *O = Object->IgnoreParenImpCasts();
+  const ValueDecl *VD = nullptr;
+  if (const auto *DR = dyn_cast<DeclRefExpr>(O))
+    VD = DR->getDecl();
+  else if (const auto *ME = dyn_cast<MemberExpr>(O);
+           ME && (!ME->isArrow() ||
+                  isa<CXXThisExpr>(ME->getBase()->IgnoreParenImpCasts())))
+    VD = ME->getMemberDecl(); // `o.t_`, `this->t_`: the member's own class
+  if (!VD || VD->getType()->isReferenceType() ||
+      VD->getType()->isPointerType())
+    return nullptr;
+  return threadBodyOf(VD->getType()->getAsCXXRecordDecl(), M);
+}
+
+const FunctionDecl *spawnBody(const SpawnSite &S) {
+  if (S.Started) {
+    const FunctionDecl *Def = nullptr;
+    if (S.BodyMethod && S.BodyMethod->hasBody(Def))
+      return Def;
+    return nullptr;
+  }
+  return calleeBody(S.Callable);
+}
+
+// `t.wait(500)`: the timeout the blocking model names is passed, so the
+// call returns on its own (a default argument waits forever).
+static bool timeoutPassed(const CallExpr *Call, const BlockingModel &B) {
+  if (B.TimeoutArg < 0)
+    return false;
+  unsigned I = unsigned(B.TimeoutArg);
+  // A member operator call passes the object as its first argument.
+  if (isa<CXXOperatorCallExpr>(Call) &&
+      isa_and_nonnull<CXXMethodDecl>(Call->getDirectCallee()))
+    ++I;
+  return I < Call->getNumArgs() &&
+         !isa<CXXDefaultArgExpr>(Call->getArg(I)->IgnoreImplicit());
+}
+
 std::optional<SpawnSite> matchSpawn(const Expr *E, const ModelSet &Models) {
   if (const auto *CE = dyn_cast<CXXConstructExpr>(E)) {
     if (CE->getNumArgs() == 0 || CE->getConstructor()->isCopyOrMoveConstructor())
@@ -343,7 +425,8 @@ std::optional<SpawnSite> matchSpawn(const Expr *E, const ModelSet &Models) {
         CE->getType().getCanonicalType()->getAsCXXRecordDecl();
     if (const SpawnModel *M = lookupWithBases(RD, [&](const std::string &N) {
           return Models.spawnForType(N);
-        }))
+        });
+        M && M->Start.empty()) // a thread object starts later, by a method
       return makeSite(M, CE, CE->getArgs(), CE->getNumArgs());
     return std::nullopt;
   }
@@ -364,12 +447,19 @@ std::optional<SpawnSite> matchSpawn(const Expr *E, const ModelSet &Models) {
     });
     if (M && contains(M->Methods, S->Name))
       return makeSite(M, E, Call->getArgs(), Call->getNumArgs());
+    if (M && contains(M->Start, S->Name) && isa<CXXMemberCallExpr>(Call)) {
+      SpawnSite Site = makeSite(M, E, nullptr, 0);
+      Site.Started = cast<CXXMemberCallExpr>(Call)->getImplicitObjectArgument();
+      Site.BodyMethod = startedBody(Site.Started, *M);
+      return Site;
+    }
     // Containers of handles: workers.emplace_back(callable).
     if (const auto *Spec = dyn_cast<ClassTemplateSpecializationDecl>(RD)) {
       const TemplateArgumentList &TA = Spec->getTemplateArgs();
       if (TA.size() >= 1 && TA[0].getKind() == TemplateArgument::Type &&
           Models.follows(ModelSet::Convention::Emplace, S->Name))
-        if (const SpawnModel *HM = spawnModelOf(TA[0].getAsType(), Models))
+        if (const SpawnModel *HM = spawnModelOf(TA[0].getAsType(), Models);
+            HM && HM->Start.empty())
           if (Call->getNumArgs() > 0 &&
               !spawnModelOf(Call->getArg(0)->getType(), Models))
             return makeSite(HM, E, Call->getArgs(), Call->getNumArgs());
@@ -466,17 +556,8 @@ std::optional<BlockingOp> matchBlockingOp(const Expr *E,
   if (!B)
     return std::nullopt;
   const auto *Call = cast<CallExpr>(E);
-  // `t.wait(500)`: the timeout the model names is passed, so the call
-  // returns on its own (a default argument waits forever).
-  if (B->TimeoutArg >= 0) {
-    unsigned I = unsigned(B->TimeoutArg);
-    // A member operator call passes the object as its first argument.
-    if (isa<CXXOperatorCallExpr>(Call) && S->IsMember)
-      ++I;
-    if (I < Call->getNumArgs() &&
-        !isa<CXXDefaultArgExpr>(Call->getArg(I)->IgnoreImplicit()))
-      return std::nullopt;
-  }
+  if (timeoutPassed(Call, *B))
+    return std::nullopt;
   Op.What = B->Reason.empty() ? "blocking call" : B->Reason;
   Op.NeverReturns = B->NeverReturns;
   for (const Expr *A : Call->arguments()) {
@@ -611,8 +692,16 @@ std::optional<HandleOp> matchHandleOp(const Expr *E, const ModelSet &Models) {
   const Expr *Obj = MC->getImplicitObjectArgument();
   QualType ObjType = Obj->IgnoreParenImpCasts()->getType();
   if (const SpawnModel *M = spawnModelOf(ObjType, Models)) {
-    if (contains(M->Join, Name))
+    if (contains(M->Join, Name)) {
+      // `thread.wait(500)` (QThread): returns at the timeout, not a join.
+      if (const BlockingModel *B = lookupWithBases(
+              designatedRecord(ObjType), [&](const std::string &N) {
+                return Models.blockingForMethod(N, Name);
+              });
+          B && timeoutPassed(MC, *B))
+        return std::nullopt;
       return HandleOp{HandleOpKind::Join, M, Obj};
+    }
     if (contains(M->Detach, Name))
       return HandleOp{HandleOpKind::Detach, M, Obj};
   }

@@ -67,16 +67,33 @@ std::optional<ChanOp> matchChanOp(const clang::Expr *E,
                                   const ModelSet &Models);
 
 // A spawn: construction of a handle type with a callable, a spawn function
-// call, or a pool submit method call.
+// call, a pool submit method call, or the start method of a thread object
+// (`worker.start()` of a QThread subclass: the thread runs the object's
+// `run()`).
 struct SpawnSite {
   const SpawnModel *Model;
   const clang::Expr *Expr;     // CXXConstructExpr / CallExpr
   const clang::Expr *Callable; // may be null when not found
   // Arguments passed to the callable after it (thread(f, a, b) -> a, b).
   llvm::SmallVector<const clang::Expr *, 4> Args;
+  // A start method: the object started (the handle), and the method its
+  // thread runs when it is known — the object is a value, so its class is
+  // the one that overrides the model's `body` last (null otherwise, or when
+  // that is the model type's own).
+  const clang::Expr *Started = nullptr;
+  const clang::CXXMethodDecl *BodyMethod = nullptr;
 };
 std::optional<SpawnSite> matchSpawn(const clang::Expr *E,
                                     const ModelSet &Models);
+// The override of a thread type's body method (the model's `body`, `run`)
+// that an object of class RD runs: RD's own or its nearest base's below the
+// model type; null when only the model type's own is there (QThread::run,
+// an event loop).
+const clang::CXXMethodDecl *threadBodyOf(const clang::CXXRecordDecl *RD,
+                                         const SpawnModel &M);
+// The function a spawn's thread runs: the callable's body, or the started
+// object's body method; null when unknown.
+const clang::FunctionDecl *spawnBody(const SpawnSite &S);
 
 // The lock model of a mutex type (directly or through a base class), or null.
 const LockModel *mutexModelOf(clang::QualType T, const ModelSet &Models);

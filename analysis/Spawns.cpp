@@ -232,6 +232,35 @@ void Spawns::resolveFate(Spawn &S) {
   if (const auto *MC = dyn_cast<CXXMemberCallExpr>(E)) {
     const CXXMethodDecl *MD = MC->getMethodDecl();
     std::string Name = MD ? MD->getNameAsString() : "";
+    if (S.Site.Started) {
+      // `worker.start()`: the object is the handle, already where it lives.
+      // Followed when it is a local variable or a member of this held by
+      // value; through a pointer or a reference (a parent QObject's child,
+      // a thread deleting itself when it finishes) its owner is not seen.
+      const Expr *O = S.Site.Started->IgnoreParenImpCasts();
+      const ValueDecl *VD = nullptr;
+      if (const auto *DR = dyn_cast<DeclRefExpr>(O))
+        VD = DR->getDecl();
+      else if (const auto *ME = dyn_cast<MemberExpr>(O);
+               ME && isa<CXXThisExpr>(ME->getBase()->IgnoreParenImpCasts()))
+        VD = ME->getMemberDecl(); // `this->t_`, written `t_`
+      if (!VD || VD->getType()->isReferenceType() ||
+          VD->getType()->isPointerType())
+        return;
+      const auto *Local = dyn_cast<VarDecl>(VD);
+      if (Local && !Local->hasLocalStorage())
+        return;
+      S.Storage = Resolver->keyOf(O);
+      if (!S.Storage)
+        return;
+      S.Fate = HandleFate::Stored;
+      S.FateSite = MC;
+      S.Anchor = MC;
+      S.StorageDecl = S.Storage->Root;
+      S.Local = Local;
+      S.Member = dyn_cast<FieldDecl>(VD);
+      return;
+    }
     if (llvm::is_contained(M->Methods, Name)) {
       S.IsPoolTask = true;
       S.DestructorJoins = false; // a pool's future does not wait

@@ -83,7 +83,7 @@ public:
     if (!SP)
       SP = std::make_unique<StopPaths>(Ctx.ast(), Models);
     for (const SpawnSite &S : Spawns) {
-      const FunctionDecl *Body = calleeBody(S.Callable);
+      const FunctionDecl *Body = spawnBody(S);
       if (!Body || !Body->getBody() || Body->isDependentContext() ||
           inSystemHeader(Body))
         continue;
@@ -105,7 +105,7 @@ private:
       return;
     if (const auto *E = dyn_cast<Expr>(S))
       if (isa<CXXConstructExpr, CallExpr>(E))
-        if (auto Sp = matchSpawn(E, Models); Sp && Sp->Callable)
+        if (auto Sp = matchSpawn(E, Models); Sp && (Sp->Callable || Sp->Started))
           Out.push_back(*Sp);
     for (const Stmt *C : S->children())
       collectSpawns(C, Models, Out);

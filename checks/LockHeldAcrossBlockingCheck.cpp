@@ -47,6 +47,10 @@ struct Start {
   const Expr *Callable = nullptr;
   llvm::SmallVector<const Expr *, 4> Args;
   const Expr *Site = nullptr; // the spawn, or the emplace that constructs it
+  // A thread object's start (`w.start()`): the object, whose `this` the
+  // thread's body (Body, its run()) runs with; null for a callable.
+  const Expr *Started = nullptr;
+  const FunctionDecl *Body = nullptr;
 };
 
 bool isThisExpr(const Expr *E) {
@@ -116,7 +120,7 @@ private:
   void spawnInto(const Expr *Init) {
     const Expr *E = stripTemporaries(Init, {true, false});
     if (auto S = matchSpawn(E, Models))
-      Out.push_back({In, S->Callable, S->Args, E});
+      Out.push_back({In, S->Callable, S->Args, E, nullptr, nullptr});
   }
   void walk(const Stmt *S) {
     if (!S)
@@ -132,6 +136,12 @@ private:
         Op && Op->getOperator() == OO_Equal && Op->getNumArgs() == 2 &&
         designates(Op->getArg(0)))
       spawnInto(Op->getArg(1));
+    // `worker_.start()`: the thread object starts its own run().
+    if (const auto *MC = dyn_cast<CXXMemberCallExpr>(S);
+        MC && MC->getImplicitObjectArgument() &&
+        designates(MC->getImplicitObjectArgument()))
+      if (auto Sp = matchSpawn(MC, Models); Sp && Sp->Started)
+        Out.push_back({In, nullptr, {}, MC, Sp->Started, spawnBody(*Sp)});
     if (const auto *MC = dyn_cast<CXXMemberCallExpr>(S))
       if (const CXXMethodDecl *MD = MC->getMethodDecl();
           MD && MD->getIdentifier() && MC->getImplicitObjectArgument() &&
@@ -142,12 +152,12 @@ private:
           spawnInto(MC->getArg(MC->getNumArgs() - 1));
         } else if (Emplace) {
           // The handle is constructed in place from the arguments.
-          Start St{In, MC->getArg(0), {}, MC};
+          Start St{In, MC->getArg(0), {}, MC, nullptr, nullptr};
           for (unsigned I = 1; I < MC->getNumArgs(); ++I)
             St.Args.push_back(MC->getArg(I));
           if (auto Sp = matchSpawn(stripTemporaries(MC->getArg(0), {true, false}),
                                    Models))
-            St = Start{In, Sp->Callable, Sp->Args, MC};
+            St = Start{In, Sp->Callable, Sp->Args, MC, nullptr, nullptr};
           Out.push_back(St);
         }
       }
@@ -394,13 +404,24 @@ private:
         }
       }
     }
+    // `wait()` in a method of a thread class (QThread): the thread of this
+    // very object, running the class's run().
+    if (Obj && isThisExpr(Obj))
+      if (const auto *MD = dyn_cast<CXXMethodDecl>(Ctx.function()))
+        if (const SpawnModel *SM = spawnModelOf(Obj->getType(), Models);
+            SM && !SM->Start.empty()) {
+          const CXXMethodDecl *Run = threadBodyOf(MD->getParent(), *SM);
+          const FunctionDecl *Def = nullptr;
+          Starts.push_back({Ctx.function(), nullptr, {}, nullptr, Obj,
+                            Run && Run->hasBody(Def) ? Def : nullptr});
+        }
     if (Starts.empty()) {
       Ans.Why = "where the thread starts is not visible here";
       return Ans;
     }
     bool Unknown = false;
     for (const Start &S : Starts) {
-      const FunctionDecl *Body = bodyOf(S.Callable);
+      const FunctionDecl *Body = S.Started ? S.Body : bodyOf(S.Callable);
       if (!Body || !Body->hasBody()) {
         Unknown = true;
         Ans.Why = "the thread's body is not visible here";
@@ -423,8 +444,22 @@ private:
           continue;
         }
         std::optional<ObjectKey> K = *A.Key;
-        if (K->ThisBased && !SameObject)
+        if (K->ThisBased && S.Started) {
+          // run()'s `this` is the started object, named in the starter.
+          ObjectResolver R(S.In->getBody());
+          std::optional<ObjectKey> Obj =
+              isThisExpr(S.Started) ? std::nullopt : R.keyOf(S.Started);
+          if (isThisExpr(S.Started) && SameFrame) {
+            // The same object as the caller's `this`.
+          } else if (Obj && (SameFrame || Obj->ThisBased)) {
+            Obj->Path.append(K->Path.begin(), K->Path.end());
+            K = Obj;
+          } else {
+            K.reset();
+          }
+        } else if (K->ThisBased && !SameObject) {
           K.reset();
+        }
         if (const auto *P = dyn_cast_or_null<ParmVarDecl>(K ? K->Root : nullptr);
             P && !K->ThisBased && P->getDeclContext() == Body) {
           unsigned I = P->getFunctionScopeIndex() + ArgBase;

@@ -112,7 +112,7 @@ private:
   static const Stmt *threadCode(const Spawn &S) {
     if (const LambdaExpr *L = lambdaOf(S.Site.Callable))
       return L->getBody();
-    if (const FunctionDecl *F = calleeBody(S.Site.Callable))
+    if (const FunctionDecl *F = spawnBody(S.Site))
       return F->getBody();
     return nullptr;
   }

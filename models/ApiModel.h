@@ -125,14 +125,35 @@ struct CancellationModel {
   std::vector<std::string> InterruptionPoints;
 };
 
-enum class OnDestruction { Nothing, Terminate, Join, RequestStopAndJoin };
+// What destroying a handle whose thread still runs does: nothing (a
+// detached-by-default handle), std::terminate (a joinable std::thread),
+// abort the program (a running QThread: qFatal), join, or request stop and
+// join (std::jthread).
+enum class OnDestruction {
+  Nothing,
+  Terminate,
+  AbortIfRunning,
+  Join,
+  RequestStopAndJoin
+};
+// Destroying a handle of a still running thread ends the program.
+inline bool endsProgram(OnDestruction D) {
+  return D == OnDestruction::Terminate || D == OnDestruction::AbortIfRunning;
+}
 
 // A spawn: either a handle type constructed with a callable (std::thread),
-// a free function (std::async, pthread_create) or methods of a pool type.
+// a thread object started by a method that runs one of its own virtual
+// methods (QThread: start() runs run()), a free function (std::async,
+// pthread_create) or methods of a pool type.
 struct SpawnModel {
   std::string Type;     // handle or pool type; empty for a free function
   std::string Function; // free function; empty for a type
   std::vector<std::string> Methods; // pool submit methods (Type is the pool)
+  // Methods that start the object's own thread (`start`), which runs the
+  // virtual method Body (`run`) of the object's class: the object is the
+  // handle.
+  std::vector<std::string> Start;
+  std::string Body;
   int CallableArg = -1; // -1: first argument that is callable
   std::vector<std::string> Join, Detach, Interrupt;
   OnDestruction Destruction = OnDestruction::Nothing;

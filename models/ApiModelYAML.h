@@ -59,6 +59,7 @@ template <> struct ScalarEnumerationTraits<OnDestruction> {
   static void enumeration(IO &Io, OnDestruction &V) {
     Io.enumCase(V, "nothing", OnDestruction::Nothing);
     Io.enumCase(V, "terminate_if_joinable", OnDestruction::Terminate);
+    Io.enumCase(V, "abort_if_running", OnDestruction::AbortIfRunning);
     Io.enumCase(V, "join", OnDestruction::Join);
     Io.enumCase(V, "request_stop_and_join", OnDestruction::RequestStopAndJoin);
   }
@@ -233,6 +234,8 @@ template <> struct MappingTraits<SpawnModel> {
     Io.mapOptional("type", S.Type);
     Io.mapOptional("function", S.Function);
     Io.mapOptional("methods", S.Methods);
+    Io.mapOptional("start", S.Start);
+    Io.mapOptional("body", S.Body);
     Io.mapOptional("callable_arg", S.CallableArg, -1);
     Io.mapOptional("join", S.Join);
     Io.mapOptional("detach", S.Detach);
@@ -253,6 +256,13 @@ template <> struct MappingTraits<SpawnModel> {
       return "a spawn model names exactly one of 'type' and 'function'";
     if (!S.WaitAll.empty() && S.Methods.empty())
       return "'wait_all' is for pool models: it needs 'methods'";
+    if (S.Start.empty() != S.Body.empty())
+      return "'start' and 'body' go together: the methods that start the "
+             "object's thread and the virtual method it runs";
+    if (!S.Start.empty() && (S.Type.empty() || !S.Methods.empty() ||
+                             S.CallableArg != -1 || !S.Returns.empty()))
+      return "a model with 'start' is a thread type: it names 'type' and "
+             "takes no 'methods', 'callable_arg' or 'returns'";
     return invalidGlobs(S.WaitAll);
   }
 };

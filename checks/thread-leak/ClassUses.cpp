@@ -34,7 +34,9 @@ const SpawnModel *handleModelOfType(QualType T, const ModelSet &Models,
       *Owner = RD;
     return M;
   }
-  if (const SpawnModel *M = Models.spawnForType(modelName(RD)))
+  // The handle type itself, or a class deriving from a thread type that is
+  // its own handle (`class Indexer : public QThread`).
+  if (const SpawnModel *M = spawnModelOf(T, Models))
     return M->Type.empty() || !M->Methods.empty() ? nullptr : M;
   if (const auto *Spec = dyn_cast<ClassTemplateSpecializationDecl>(RD)) {
     const TemplateArgumentList &Args = Spec->getTemplateArgs();

@@ -323,7 +323,7 @@ void ThreadLeakCheck::checkDetached(FunctionContext &Ctx,
                                     const Spawn &S) {
   if (!Reported.insert({Detach, S.Site.Expr}).second)
     return;
-  const FunctionDecl *Body = calleeBody(S.Site.Callable);
+  const FunctionDecl *Body = spawnBody(S.Site);
   if (allowed(Ctx, S, Body))
     return;
   const SourceManager &SM = Ctx.ast().getSourceManager();

@@ -14,18 +14,20 @@ namespace threadleak {
 namespace {
 
 // The note at the place the path leaves the handle's scope.
-std::string exitNote(const UnusedExit &X, const std::string &Name) {
+std::string exitNote(const UnusedExit &X, const std::string &Name,
+                     const HandleWords &W) {
   switch (X.Kind) {
   case ExitKind::Return:
-    return "returns here without joining '" + Name + "'";
+    return "returns here without " + W.Ending + " '" + Name + "'";
   case ExitKind::Break:
-    return "leaves the loop here without joining '" + Name + "'";
+    return "leaves the loop here without " + W.Ending + " '" + Name + "'";
   case ExitKind::Jump:
-    return "jumps here without joining '" + Name + "'";
+    return "jumps here without " + W.Ending + " '" + Name + "'";
   case ExitKind::ScopeEnd:
-    return "'" + Name + "' goes out of scope here without being joined";
+    return "'" + Name + "' goes out of scope here without being " +
+           W.Unended;
   case ExitKind::Throw:
-    return "throws here without joining '" + Name + "'";
+    return "throws here without " + W.Ending + " '" + Name + "'";
   case ExitKind::ExceptionDestroys:
     return "an exception thrown here destroys '" + Name + "' while joinable";
   }
@@ -41,21 +43,18 @@ void ThreadLeakCheck::checkLocalPaths(FunctionContext &Ctx, const Spawn &S) {
   if (!X)
     return;
   std::string Name = VD->getNameAsString();
-  std::string Type = S.Site.Model->Type;
-  std::string Msg =
-      X->UsedSomewhere
-          ? Type + " '" + Name +
-                "' is not joined or detached on every path; its destructor "
-                "calls std::terminate"
-          : Type + " '" + Name +
-                "' is never joined or detached; its destructor calls "
-                "std::terminate";
+  const SpawnModel &M = *S.Site.Model;
+  HandleWords W = wordsFor(M);
+  std::string Msg = M.Type + " '" + Name + "' is " +
+                    (X->UsedSomewhere ? "not " + W.Ended + " on every path"
+                                      : "never " + W.Ended) +
+                    "; its destructor " + W.Destroyed;
   const Stmt *Anchor = S.Anchor ? S.Anchor : S.Site.Expr;
   DiagBuilder D = Ctx.report(info(), S.Site.Expr->getBeginLoc(), Msg, Anchor);
   if (X->Via)
-    D.note(X->Via->getBeginLoc(),
-           "an exception thrown here skips the join of '" + Name + "'");
-  D.note(X->Loc, exitNote(*X, Name));
+    D.note(X->Via->getBeginLoc(), "an exception thrown here skips the " +
+                                      W.End + " of '" + Name + "'");
+  D.note(X->Loc, exitNote(*X, Name, W));
 }
 
 } // namespace threadleak

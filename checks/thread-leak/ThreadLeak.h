@@ -43,6 +43,28 @@ namespace threadleak {
 
 extern const char *const CheckId;
 
+// How findings word a handle of model M: a std::thread is "joined or
+// detached", a thread type that cannot be detached (QThread) is "waited
+// for ('wait()')"; destroying it while the thread runs "calls
+// std::terminate" or "aborts the program" (the model's on_destruction).
+struct HandleWords {
+  std::string Ended;      // "joined or detached" / "waited for ('wait()')"
+  std::string Ending;     // "joining" / "waiting for"
+  std::string Unended;    // "joined" / "waited for"
+  std::string End;        // "join" / "wait"
+  std::string Destroyed;  // "calls std::terminate" / "aborts the program"
+};
+inline HandleWords wordsFor(const SpawnModel &M) {
+  HandleWords W{"joined or detached", "joining", "joined", "join",
+                "calls std::terminate"};
+  if (M.Detach.empty() && !M.Join.empty())
+    W = {"waited for ('" + M.Join.front() + "()')", "waiting for",
+         "waited for", "wait", W.Destroyed};
+  if (M.Destruction == OnDestruction::AbortIfRunning)
+    W.Destroyed = "aborts the program";
+  return W;
+}
+
 // The handle type of a field: a spawn handle (std::thread), a container of
 // them (std::vector<std::thread>), or a handle owned through a smart pointer
 // (std::shared_ptr<std::thread>; Owner is set to the pointer's class).

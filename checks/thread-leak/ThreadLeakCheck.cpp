@@ -61,7 +61,7 @@ void ThreadLeakCheck::checkFunction(FunctionContext &Ctx) {
   // (c): local handles that terminate when destroyed joinable.
   for (const Spawn &S : Here.all())
     if (S.Local && S.Site.Model &&
-        S.Site.Model->Destruction == OnDestruction::Terminate &&
+        endsProgram(S.Site.Model->Destruction) &&
         S.Site.Model->Function.empty())
       checkLocalPaths(Ctx, S);
   // (c): thread members never joined.

@@ -57,7 +57,7 @@ void ThreadLeakCheck::checkMember(FunctionContext &Ctx, const Spawn &S) {
   const CXXRecordDecl *Owner = nullptr;
   const SpawnModel *M =
       handleModelOfType(F->getType(), Ctx.tu().Models, Container, &Owner);
-  if (!M || M->Destruction != OnDestruction::Terminate)
+  if (!M || !endsProgram(M->Destruction))
     return;
   const auto *RD = dyn_cast_or_null<CXXRecordDecl>(F->getParent());
   if (!RD || RD->isDependentContext() || RD->isLambda() ||
@@ -87,16 +87,18 @@ void ThreadLeakCheck::checkMember(FunctionContext &Ctx, const Spawn &S) {
   if (U && U->Other > 0)
     return;
   std::string Cls = RD->getIdentifier() ? RD->getNameAsString() : "the class";
+  HandleWords W = wordsFor(*M);
   std::string Msg =
       Container
           ? "member '" + F->getNameAsString() + "' holds " + M->Type +
-                " objects that are never joined or detached; destroying a '" +
-                Cls + "' while they run calls std::terminate"
+                " objects that are never " + W.Ended +
+                "; destroying a '" + Cls + "' while they run " +
+                W.Destroyed
           : M->Type + " member '" + F->getNameAsString() + "'" +
                 (Owner ? " (owned through " + modelName(Owner) + ")"
                        : std::string()) +
-                " is never joined or detached; destroying a '" + Cls +
-                "' while the thread runs calls std::terminate";
+                " is never " + W.Ended + "; destroying a '" + Cls +
+                "' while the thread runs " + W.Destroyed;
   // The join belongs in the class's destructor when it has one: the
   // finding is there, with the member as a note.
   const FunctionDecl *DtorDef = nullptr;

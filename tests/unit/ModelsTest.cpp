@@ -390,6 +390,25 @@ TEST(Models, MalformedVocabularyIsAnError) {
   EXPECT_NE(Err.find("user.yaml:3:5: error: 'wait_all' is for pool models"),
             std::string::npos)
       << Err;
+  // A thread type started by a method names the method it runs, and is
+  // nothing else.
+  Err = parseError("library: mine\n"
+                   "spawns:\n"
+                   "  - type: my::Thread\n"
+                   "    start: [start]\n");
+  EXPECT_NE(Err.find("user.yaml:3:5: error: 'start' and 'body' go together"),
+            std::string::npos)
+      << Err;
+  Err = parseError("library: mine\n"
+                   "spawns:\n"
+                   "  - type: my::Thread\n"
+                   "    start: [start]\n"
+                   "    body: run\n"
+                   "    methods: [submit]\n");
+  EXPECT_NE(Err.find("user.yaml:3:5: error: a model with 'start' is a thread "
+                     "type"),
+            std::string::npos)
+      << Err;
   // A success status needs a channel that returns one.
   Err = parseError("library: mine\n"
                    "channels:\n"
@@ -606,6 +625,16 @@ TEST(Models, LibraryModelsAreIndexed) {
   EXPECT_EQ(Interrupt->Request,
             (std::vector<std::string>{"requestInterruption", "quit", "exit"}));
   ASSERT_NE(Set.spawnForType("QThreadPool"), nullptr);
+  // A QThread is its own handle: start() runs run(), wait() joins, and
+  // destroying it running aborts.
+  const SpawnModel *QT = Set.spawnForType("QThread");
+  ASSERT_NE(QT, nullptr);
+  EXPECT_EQ(QT->Start, std::vector<std::string>{"start"});
+  EXPECT_EQ(QT->Body, "run");
+  EXPECT_EQ(QT->Join, std::vector<std::string>{"wait"});
+  EXPECT_TRUE(QT->Detach.empty());
+  EXPECT_EQ(QT->Destruction, OnDestruction::AbortIfRunning);
+  EXPECT_TRUE(endsProgram(QT->Destruction));
 
   // P2300 stop tokens, stdexec's and C++26's.
   for (const char *Ns : {"stdexec", "std"}) {

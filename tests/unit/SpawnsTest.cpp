@@ -471,3 +471,101 @@ struct Saver {
     EXPECT_EQ(W.Site.Args.size(), C->getNumParams() == 1 ? 1u : 0u);
   }
 }
+
+TEST(Spawns, ThreadObjectsStartedByAMethodAreTheirOwnHandle) {
+  // A thread type that is its own handle, as Qt's QThread (the built-in
+  // model names QThread; this test declares its own type, described the
+  // same way by a user model).
+  static ModelSet Models = [] {
+    ModelSet M;
+    M.addBuiltins(llvm::errs());
+    ApiModel Lib;
+    Lib.Library = "acme-threads";
+    SpawnModel S;
+    S.Type = "acme::Thread";
+    S.Start = {"start"};
+    S.Body = "run";
+    S.Join = {"wait"};
+    S.Destruction = OnDestruction::AbortIfRunning;
+    Lib.Spawns.push_back(S);
+    BlockingModel B;
+    B.Type = "acme::Thread";
+    B.Methods = {"wait"};
+    B.Reason = "thread join";
+    B.TimeoutArg = 0;
+    Lib.Blocking.push_back(B);
+    M.add(Lib);
+    return M;
+  }();
+  Snippet X(R"(
+namespace acme {
+class Thread {
+public:
+  Thread() = default;
+  explicit Thread(void *parent) : parent_(parent) {}
+  virtual ~Thread() {}
+  void start() {}
+  bool wait(unsigned long ms = ~0ul) { return ms != 0; }
+protected:
+  virtual void run() {}
+private:
+  void *parent_ = nullptr;
+};
+}
+void index();
+struct Indexer : acme::Thread {
+  void run() override { index(); }
+};
+struct Special : Indexer {};
+void local() {
+  Indexer i;
+  i.start();
+  i.wait(100);
+  i.wait();
+}
+struct Owner {
+  void go() { t_.start(); }
+  Special t_;
+};
+void through_pointer(Indexer *p) { p->start(); }
+void plain() {
+  acme::Thread t(nullptr);
+  t.start();
+}
+)",
+            tether::testing::defaultArgs(), Models);
+  // The start is the spawn, the object its handle; its run() is the
+  // class's override; wait(100) is a timed wait, wait() the join.
+  FunctionAnalyses L(X.tu(), X.function("local"));
+  ASSERT_EQ(L.spawns().all().size(), 1u);
+  const Spawn &S = L.spawns().all()[0];
+  EXPECT_TRUE(isa<CXXMemberCallExpr>(S.Site.Expr));
+  EXPECT_EQ(S.Fate, HandleFate::Stored);
+  ASSERT_TRUE(S.Local);
+  EXPECT_EQ(S.Local->getName(), "i");
+  const FunctionDecl *Body = spawnBody(S.Site);
+  ASSERT_TRUE(Body);
+  EXPECT_EQ(Body->getQualifiedNameAsString(), "Indexer::run");
+  ASSERT_TRUE(S.JoinSite);
+  EXPECT_EQ(cast<CallExpr>(S.JoinSite)->getNumArgs(), 1u);
+  EXPECT_TRUE(isa<CXXDefaultArgExpr>(cast<CallExpr>(S.JoinSite)->getArg(0)));
+  // A member: the override of its class's nearest base.
+  FunctionAnalyses O(X.tu(), X.function("go"));
+  ASSERT_EQ(O.spawns().all().size(), 1u);
+  const Spawn &M = O.spawns().all()[0];
+  ASSERT_TRUE(M.Member);
+  EXPECT_EQ(M.Member->getName(), "t_");
+  ASSERT_TRUE(spawnBody(M.Site));
+  EXPECT_EQ(spawnBody(M.Site)->getQualifiedNameAsString(), "Indexer::run");
+  // Through a pointer: neither the owner nor the dynamic class is known.
+  FunctionAnalyses P(X.tu(), X.function("through_pointer"));
+  ASSERT_EQ(P.spawns().all().size(), 1u);
+  EXPECT_EQ(P.spawns().all()[0].Fate, HandleFate::Unknown);
+  EXPECT_EQ(spawnBody(P.spawns().all()[0].Site), nullptr);
+  // The thread type's own run() (an event loop) is no body to follow, and
+  // constructing the type starts nothing.
+  FunctionAnalyses Q(X.tu(), X.function("plain"));
+  ASSERT_EQ(Q.spawns().all().size(), 1u);
+  EXPECT_TRUE(isa<CXXMemberCallExpr>(Q.spawns().all()[0].Site.Expr));
+  EXPECT_EQ(spawnBody(Q.spawns().all()[0].Site), nullptr);
+}
