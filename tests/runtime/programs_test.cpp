@@ -125,6 +125,50 @@ TEST_P(Programs, CloselessQueueConsumerShowsChanReceive) {
 }
 #endif
 
+#if defined(TETHER_ANALYZER) && defined(TETHER_MODELGEN)
+// The chain a user runs for the project's own queue: `tether models --infer`
+// reads FrameQueue as a channel from its code, the YAML validates,
+// tether-modelgen turns it into the runtime's table, and with that table the
+// consumer's condition-variable wait is a channel receive.
+TEST_P(Programs, InferredQueueConsumerShowsChanReceive) {
+  char tmpl[] = "/tmp/tether-rt-infer-XXXXXX";
+  ASSERT_NE(mkdtemp(tmpl), nullptr);
+  std::string dir = tmpl;
+  std::string src = std::string(TETHER_PROG_SRC) + "/inferred_queue.cpp";
+  {
+    std::ofstream db(dir + "/compile_commands.json");
+    db << "[{\"directory\": \"" << dir << "\", \"file\": \"" << src
+       << "\", \"arguments\": [\"" << TETHER_TEST_CXX << "\", \"-std=c++20\", \"-c\", \"" << src
+       << "\"]}]\n";
+  }
+  std::string yaml = dir + "/inferred.yaml", tsv = dir + "/inferred.tsv";
+  ASSERT_EQ(system((std::string(TETHER_ANALYZER) + " models --infer -p " + dir + " > " + yaml).c_str()), 0);
+  std::string inferred = readFile(yaml);
+  EXPECT_TRUE(matches(inferred, R"(types:\s*\n\s*- FrameQueue\n)")) << inferred;
+  EXPECT_TRUE(matches(inferred, R"(\n\s*inferred:\s*true\n)")) << inferred;
+  ASSERT_EQ(system((std::string(TETHER_ANALYZER) + " models --validate " + yaml + " >/dev/null").c_str()), 0)
+      << inferred;
+  ASSERT_EQ(system((std::string(TETHER_MODELGEN) + " -o " + tsv + " " + yaml).c_str()), 0);
+  std::string table = readFile(tsv);
+  EXPECT_NE(table.find("FrameQueue::pop\tchan receive"), std::string::npos) << table;
+
+  Result r = run("inferred_queue", GetParam(), "deadlock=report:models=" + tsv);
+  ASSERT_FALSE(r.timed_out);
+  EXPECT_EQ(r.status, 0) << r.err;
+  std::string b = block(r.report, "encoder");
+  ASSERT_FALSE(b.empty()) << r.report;
+  EXPECT_TRUE(matches(b, R"(^thread \d+ "encoder" \[chan receive, 1\.\d{3}s\]:)")) << b;
+  EXPECT_TRUE(matches(b, R"(\nFrameQueue::pop\(\)\n)")) << b;
+  // Without the table the same wait is only a condition variable's.
+  Result plain = run("inferred_queue", GetParam(), "deadlock=report");
+  EXPECT_TRUE(matches(block(plain.report, "encoder"), R"(^thread \d+ "encoder" \[cond wait, )"))
+      << plain.report;
+  for (const std::string &f : {yaml, tsv, dir + "/compile_commands.json"})
+    unlink(f.c_str());
+  rmdir(dir.c_str());
+}
+#endif
+
 TEST_P(Programs, PipelineConsumerShowsChanReceiveWithCreationSite) {
   Result r = run("pipeline", GetParam(), "deadlock=report");
   ASSERT_FALSE(r.timed_out);
