@@ -334,18 +334,11 @@ static SpawnSite makeSite(const SpawnModel *M, const Expr *E,
   return S;
 }
 
-static bool isOrDerivesFrom(const CXXRecordDecl *RD, llvm::StringRef Type,
-                            int Depth = 0) {
-  if (!RD || Depth > 16)
-    return false;
-  if (modelName(RD) == Type)
-    return true;
-  if (!RD->hasDefinition())
-    return false;
-  for (const CXXBaseSpecifier &B : RD->getDefinition()->bases())
-    if (isOrDerivesFrom(B.getType()->getAsCXXRecordDecl(), Type, Depth + 1))
-      return true;
-  return false;
+// RD is the model type Type or derives from it.
+static bool isOrDerivesFrom(const CXXRecordDecl *RD, llvm::StringRef Type) {
+  return lookupWithBases(RD, [&](const std::string &N) -> const CXXRecordDecl * {
+           return N == Type ? RD : nullptr;
+         }) != nullptr;
 }
 
 const CXXMethodDecl *threadBodyOf(const CXXRecordDecl *RD,
