@@ -19,61 +19,9 @@ using namespace tether;
 using tether::testing::driverTestModels;
 using tether::testing::firstPass;
 using tether::testing::ParsedTU;
+using namespace tether::testing;
 
 namespace {
-
-// The declarations of boost::fibers::buffered_channel the built-in model
-// names, shared by every TU of a test (the same USRs in each).
-constexpr const char *Chan = R"(
-namespace boost { namespace fibers {
-enum class channel_op_status { success, empty, full, closed, timeout };
-template <typename T> class buffered_channel {
-public:
-  explicit buffered_channel(unsigned long) {}
-  channel_op_status push(T) { return channel_op_status::success; }
-  channel_op_status pop(T &) { return channel_op_status::success; }
-  void close() noexcept {}
-};
-} }
-struct Pipe { boost::fibers::buffered_channel<int> chunks{32}; bool failed = false; };
-void shutdown_pipe(Pipe &p);
-void log_line(const char *);
-)";
-
-// Defines the helper: it closes the pipe's channel.
-constexpr const char *ShutdownCpp = R"(
-void shutdown_pipe(Pipe &p) {
-  p.failed = true;
-  p.chunks.close();
-}
-)";
-
-// Calls the helper on its error path, then closes the channel again: a
-// double close only the linked facts show.
-constexpr const char *DownloadCpp = R"(
-void download(Pipe &p, int n) {
-  for (int i = 0; i < n; ++i) {
-    if (i == 7) {
-      shutdown_pipe(p);
-      break;
-    }
-    p.chunks.push(i);
-  }
-  p.chunks.close();
-}
-)";
-
-// Calls a function defined nowhere that is analysed: nothing to link.
-constexpr const char *LoggerCpp = R"(
-void report(Pipe &p) {
-  log_line("closing");
-  p.chunks.close();
-}
-)";
-
-ParsedTU analyse(const char *Body, const std::string &Name) {
-  return firstPass(std::string(Chan) + Body, Name);
-}
 
 std::vector<std::string> checksOf(const std::vector<Finding> &Fs) {
   std::vector<std::string> Ids;
@@ -85,9 +33,9 @@ std::vector<std::string> checksOf(const std::vector<Finding> &Fs) {
 } // namespace
 
 TEST(DriverStages, LinkedFactsSelectTheCallersOfLinkedFunctions) {
-  ParsedTU Shutdown = analyse(ShutdownCpp, "/src/shutdown.cpp");
-  ParsedTU Download = analyse(DownloadCpp, "/src/download.cpp");
-  ParsedTU Logger = analyse(LoggerCpp, "/src/logger.cpp");
+  ParsedTU Shutdown = sampleTU(SampleShutdownCpp, "/src/shutdown.cpp");
+  ParsedTU Download = sampleTU(SampleDownloadCpp, "/src/download.cpp");
+  ParsedTU Logger = sampleTU(SampleLoggerCpp, "/src/logger.cpp");
   // Alone, no TU shows the double close.
   EXPECT_TRUE(Download.Result.Findings.empty())
       << checksOf(Download.Result.Findings).size();
@@ -101,7 +49,7 @@ TEST(DriverStages, LinkedFactsSelectTheCallersOfLinkedFunctions) {
   Results.push_back(std::move(Download.Result));
   Results.push_back(std::move(Logger.Result));
   LinkedFacts Linked = linkFacts(Results);
-  EXPECT_EQ(Linked.functions(), 3u); // shutdown_pipe, download, report
+  EXPECT_EQ(Linked.functions(), 4u); // shutdown_pipe, drain, download, report
   // Only download() calls a function whose linked facts say something;
   // log_line is defined nowhere.
   EXPECT_EQ(dependents(Linked, Results), std::vector<size_t>{1});
@@ -120,8 +68,8 @@ TEST(DriverStages, LinkedFactsSelectTheCallersOfLinkedFunctions) {
 }
 
 TEST(DriverStages, FailedTUsExportNothingToTheLink) {
-  ParsedTU Shutdown = analyse(ShutdownCpp, "/src/shutdown.cpp");
-  ParsedTU Download = analyse(DownloadCpp, "/src/download.cpp");
+  ParsedTU Shutdown = sampleTU(SampleShutdownCpp, "/src/shutdown.cpp");
+  ParsedTU Download = sampleTU(SampleDownloadCpp, "/src/download.cpp");
   std::vector<TUResult> Results;
   Results.push_back(std::move(Shutdown.Result));
   Results.push_back(std::move(Download.Result));
@@ -133,7 +81,7 @@ TEST(DriverStages, FailedTUsExportNothingToTheLink) {
 
 TEST(DriverStages, DisabledChecksExportNoFacts) {
   auto AST = clang::tooling::buildASTFromCodeWithArgs(
-      std::string(Chan) + ShutdownCpp, {"-std=c++20"}, "/src/shutdown.cpp");
+      std::string(SamplePipeDecls) + SampleShutdownCpp, {"-std=c++20"}, "/src/shutdown.cpp");
   ASSERT_TRUE(AST);
   TUCheckSetup Setup;
   Setup.Models = &driverTestModels();

@@ -20,88 +20,18 @@ using namespace tether;
 using tether::testing::driverTestModels;
 using tether::testing::firstPass;
 using tether::testing::ParsedTU;
+using namespace tether::testing;
 
 namespace {
-
-// A pipeline split over four TUs: a helper that closes the pipe's channel,
-// a worker that calls it and closes again (a double close only the link
-// shows), a supervisor that calls the worker from a loop, and a logger that
-// calls nothing anyone defines.
-constexpr const char *Shared = R"(
-namespace boost { namespace fibers {
-enum class channel_op_status { success, empty, full, closed, timeout };
-template <typename T> class buffered_channel {
-public:
-  explicit buffered_channel(unsigned long) {}
-  channel_op_status push(T) { return channel_op_status::success; }
-  channel_op_status pop(T &) { return channel_op_status::success; }
-  void close() noexcept {}
-};
-} }
-using Chan = boost::fibers::buffered_channel<int>;
-struct Pipe { Chan chunks{32}; Chan acks{8}; bool failed = false; };
-void shutdown_pipe(Pipe &p);
-void drain(Pipe &p);
-void download(Pipe &p, int n);
-void log_line(const char *);
-)";
-
-constexpr const char *ShutdownCpp = R"(
-void shutdown_pipe(Pipe &p) {
-  p.failed = true;
-  p.chunks.close();
-}
-void drain(Pipe &p) {
-  int v = 0;
-  while (p.acks.pop(v) == boost::fibers::channel_op_status::success) {
-  }
-}
-)";
-
-constexpr const char *DownloadCpp = R"(
-void download(Pipe &p, int n) {
-  for (int i = 0; i < n; ++i) {
-    if (i == 7) {
-      shutdown_pipe(p);
-      break;
-    }
-    p.chunks.push(i);
-  }
-  p.chunks.close();
-}
-)";
-
-constexpr const char *SupervisorCpp = R"(
-struct Supervisor {
-  Pipe pipe;
-  void run(int rounds) {
-    download(pipe, rounds);
-    drain(pipe);
-    pipe.acks.close();
-    pipe.acks.close();
-  }
-};
-void supervise(int n) {
-  Supervisor s;
-  s.run(n);
-}
-)";
-
-constexpr const char *LoggerCpp = R"(
-void report(Pipe &p) {
-  log_line("closing");
-  p.chunks.close();
-}
-)";
 
 std::vector<ParsedTU> analyseSample() {
   std::vector<ParsedTU> TUs;
   for (auto [Name, Body] :
-       {std::pair{"/src/shutdown.cpp", ShutdownCpp},
-        {"/src/download.cpp", DownloadCpp},
-        {"/src/supervisor.cpp", SupervisorCpp},
-        {"/src/logger.cpp", LoggerCpp}})
-    TUs.push_back(firstPass(std::string(Shared) + Body, Name));
+       {std::pair{"/src/shutdown.cpp", SampleShutdownCpp},
+        {"/src/download.cpp", SampleDownloadCpp},
+        {"/src/supervisor.cpp", SampleSupervisorCpp},
+        {"/src/logger.cpp", SampleLoggerCpp}})
+    TUs.push_back(sampleTU(Body, Name));
   return TUs;
 }
 
