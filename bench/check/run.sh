@@ -99,25 +99,13 @@ PY
 # the TU's own flags less output and dependency-file flags, plus -w: the same
 # adjustments tether makes before running its front end.
 syntax_script() { # DB_DIR OUT_SCRIPT
-  python3 - "$1/compile_commands.json" "$clangxx" >"$2" <<'PY'
+  python3 - "$1/compile_commands.json" "$clangxx" "$here" >"$2" <<'PY'
 import json, shlex, sys
-db = json.load(open(sys.argv[1]))
+sys.path.insert(0, sys.argv[3])
+from large import syntax_commands  # the one rule, shared with LARGE=1
 print("set -e")
-for e in db:
-    args = e.get("arguments") or shlex.split(e["command"])
-    out, skip = [sys.argv[2]], False
-    for a in args[1:]:
-        if skip:
-            skip = False
-            continue
-        if a in ("-o", "-MF", "-MT", "-MQ"):
-            skip = True
-            continue
-        if a in ("-c", "-MD", "-MMD") or a.startswith("-o"):
-            continue
-        out.append(a)
-    out += ["-fsyntax-only", "-w"]
-    print("(cd %s && exec %s)" % (shlex.quote(e["directory"]), shlex.join(out)))
+for directory, cmd in syntax_commands(json.load(open(sys.argv[1])), sys.argv[2]):
+    print("(cd %s && exec %s)" % (shlex.quote(directory), shlex.join(cmd)))
 PY
 }
 
