@@ -30,6 +30,20 @@ inline const ModelSet &builtinModels() {
   return M;
 }
 
+// The built-in models and a project's own, written as a .tether.yaml would
+// (one YAML document; a parse error is a test failure).
+inline ModelSet builtinsAnd(const std::string &Yaml) {
+  ModelSet M;
+  std::string Err;
+  llvm::raw_string_ostream OS(Err);
+  EXPECT_TRUE(M.addBuiltins(OS)) << Err;
+  auto User = parseModel(Yaml, "acme.yaml", OS);
+  EXPECT_TRUE(User) << Err;
+  if (User)
+    M.add(std::move(*User));
+  return M;
+}
+
 // The declarations the check tests use for libraries that are not installed
 // (tests/checks/include), when the build says where the sources are.
 inline std::vector<std::string> defaultArgs() {

@@ -37,19 +37,6 @@ const CXXMemberCallExpr *member(Snippet &S, llvm::StringRef Name,
   return nullptr;
 }
 
-// The built-in models and a project's own (one YAML document).
-ModelSet builtinsAnd(const std::string &Yaml) {
-  ModelSet M;
-  std::string Err;
-  llvm::raw_string_ostream OS(Err);
-  EXPECT_TRUE(M.addBuiltins(OS)) << Err;
-  auto User = parseModel(Yaml, "acme.yaml", OS);
-  EXPECT_TRUE(User) << Err;
-  if (User)
-    M.add(std::move(*User));
-  return M;
-}
-
 QualType paramType(const FunctionDecl *FD, unsigned I) {
   return FD->getParamDecl(I)->getType();
 }

@@ -337,18 +337,11 @@ void shared() {
 
 TEST(Spawns, PoolSubmits) {
   // A project's own pool, described by a model (as a .tether.yaml would).
-  static ModelSet Models = [] {
-    ModelSet M;
-    M.addBuiltins(llvm::errs());
-    ApiModel Pool;
-    Pool.Library = "acme-pool";
-    SpawnModel S;
-    S.Type = "acme::Pool";
-    S.Methods = {"submit", "post"};
-    Pool.Spawns.push_back(S);
-    M.add(Pool);
-    return M;
-  }();
+  static ModelSet Models = tether::testing::builtinsAnd(R"(library: acme-pool
+spawns:
+  - type: acme::Pool
+    methods: [submit, post]
+)");
   Snippet X(R"(
 #include <future>
 #include <vector>
@@ -476,27 +469,19 @@ TEST(Spawns, ThreadObjectsStartedByAMethodAreTheirOwnHandle) {
   // A thread type that is its own handle, as Qt's QThread (the built-in
   // model names QThread; this test declares its own type, described the
   // same way by a user model).
-  static ModelSet Models = [] {
-    ModelSet M;
-    M.addBuiltins(llvm::errs());
-    ApiModel Lib;
-    Lib.Library = "acme-threads";
-    SpawnModel S;
-    S.Type = "acme::Thread";
-    S.Start = {"start"};
-    S.Body = "run";
-    S.Join = {"wait"};
-    S.Destruction = OnDestruction::AbortIfRunning;
-    Lib.Spawns.push_back(S);
-    BlockingModel B;
-    B.Type = "acme::Thread";
-    B.Methods = {"wait"};
-    B.Reason = "thread join";
-    B.TimeoutArg = 0;
-    Lib.Blocking.push_back(B);
-    M.add(Lib);
-    return M;
-  }();
+  static ModelSet Models = tether::testing::builtinsAnd(R"(library: acme-threads
+spawns:
+  - type: acme::Thread
+    start: [start]
+    body: run
+    join: [wait]
+    on_destruction: abort_if_running
+blocking:
+  - type: acme::Thread
+    methods: [wait]
+    reason: thread join
+    timeout_arg: 0
+)");
   Snippet X(R"(
 namespace acme {
 class Thread {
