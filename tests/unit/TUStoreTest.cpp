@@ -17,9 +17,6 @@
 #include <gtest/gtest.h>
 
 using namespace tether;
-using tether::testing::driverTestModels;
-using tether::testing::firstPass;
-using tether::testing::ParsedTU;
 using namespace tether::testing;
 
 namespace {
