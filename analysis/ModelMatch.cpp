@@ -365,11 +365,7 @@ const CXXMethodDecl *threadBodyOf(const CXXRecordDecl *RD,
   return nullptr;
 }
 
-// The override a start call on Object runs: known when Object is a value —
-// a variable or a member that is not a reference, not reached through a
-// pointer — so that its class is the object's dynamic class.
-static const CXXMethodDecl *startedBody(const Expr *Object,
-                                        const SpawnModel &M) {
+const ValueDecl *valueHolder(const Expr *Object) {
   const Expr *O = Object->IgnoreParenImpCasts();
   const ValueDecl *VD = nullptr;
   if (const auto *DR = dyn_cast<DeclRefExpr>(O))
@@ -377,11 +373,20 @@ static const CXXMethodDecl *startedBody(const Expr *Object,
   else if (const auto *ME = dyn_cast<MemberExpr>(O);
            ME && (!ME->isArrow() ||
                   isa<CXXThisExpr>(ME->getBase()->IgnoreParenImpCasts())))
-    VD = ME->getMemberDecl(); // `o.t_`, `this->t_`: the member's own class
+    VD = ME->getMemberDecl(); // `o.t_`, `this->t_` (written `t_`)
   if (!VD || VD->getType()->isReferenceType() ||
       VD->getType()->isPointerType())
     return nullptr;
-  return threadBodyOf(VD->getType()->getAsCXXRecordDecl(), M);
+  return VD;
+}
+
+// The override a start call on Object runs: known when a variable or member
+// holds the object by value, so that its class is the object's dynamic
+// class.
+static const CXXMethodDecl *startedBody(const Expr *Object,
+                                        const SpawnModel &M) {
+  const ValueDecl *VD = valueHolder(Object);
+  return VD ? threadBodyOf(VD->getType()->getAsCXXRecordDecl(), M) : nullptr;
 }
 
 const FunctionDecl *spawnBody(const SpawnSite &S) {

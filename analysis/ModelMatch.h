@@ -91,6 +91,9 @@ std::optional<SpawnSite> matchSpawn(const clang::Expr *E,
 // an event loop).
 const clang::CXXMethodDecl *threadBodyOf(const clang::CXXRecordDecl *RD,
                                          const SpawnModel &M);
+// The variable or member that holds Object by value (`w`, `this->w_`,
+// `o.w_`); null when Object is reached through a pointer or a reference.
+const clang::ValueDecl *valueHolder(const clang::Expr *Object);
 // The function a spawn's thread runs: the callable's body, or the started
 // object's body method; null when unknown.
 const clang::FunctionDecl *spawnBody(const SpawnSite &S);

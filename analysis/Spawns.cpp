@@ -238,27 +238,21 @@ void Spawns::resolveFate(Spawn &S) {
       // value; through a pointer or a reference (a parent QObject's child,
       // a thread deleting itself when it finishes) its owner is not seen.
       const Expr *O = S.Site.Started->IgnoreParenImpCasts();
-      const ValueDecl *VD = nullptr;
-      if (const auto *DR = dyn_cast<DeclRefExpr>(O))
-        VD = DR->getDecl();
-      else if (const auto *ME = dyn_cast<MemberExpr>(O);
-               ME && isa<CXXThisExpr>(ME->getBase()->IgnoreParenImpCasts()))
-        VD = ME->getMemberDecl(); // `this->t_`, written `t_`
-      if (!VD || VD->getType()->isReferenceType() ||
-          VD->getType()->isPointerType())
+      const ValueDecl *VD = valueHolder(O);
+      const auto *Local = dyn_cast_or_null<VarDecl>(VD);
+      if (!VD || (Local && !Local->hasLocalStorage()))
         return;
-      const auto *Local = dyn_cast<VarDecl>(VD);
-      if (Local && !Local->hasLocalStorage())
+      std::optional<ObjectKey> K = Resolver->keyOf(O);
+      bool OwnMember = K && K->ThisBased && K->Path.empty();
+      if (!K || (!Local && !OwnMember)) // `o.w_`: o's owner decides
         return;
-      S.Storage = Resolver->keyOf(O);
-      if (!S.Storage)
-        return;
+      S.Storage = std::move(K);
       S.Fate = HandleFate::Stored;
       S.FateSite = MC;
       S.Anchor = MC;
       S.StorageDecl = S.Storage->Root;
       S.Local = Local;
-      S.Member = dyn_cast<FieldDecl>(VD);
+      S.Member = OwnMember ? dyn_cast<FieldDecl>(VD) : nullptr;
       return;
     }
     if (llvm::is_contained(M->Methods, Name)) {
