@@ -46,6 +46,19 @@ const ValueDecl *referencedDecl(const Expr *E) {
   return nullptr;
 }
 
+// Does E name V: the variable itself, or the member V of any object?
+bool names(const Expr *E, const ValueDecl *V) {
+  if (const ValueDecl *D = referencedDecl(E))
+    return D == V;
+  E = strip(E);
+  if (const auto *U = dyn_cast_or_null<UnaryOperator>(E);
+      U && U->getOpcode() == UO_AddrOf)
+    E = strip(U->getSubExpr());
+  const auto *ME = dyn_cast_or_null<MemberExpr>(E);
+  return ME && isa<FieldDecl>(V) &&
+         ME->getMemberDecl()->getCanonicalDecl() == V->getCanonicalDecl();
+}
+
 std::string functionLabel(const FunctionDecl *FD) {
   if (const auto *MD = dyn_cast<CXXMethodDecl>(FD))
     if (MD->getParent()->isLambda())
@@ -63,8 +76,12 @@ public:
                                   const FunctionDecl *Caller,
                                   std::vector<const Expr *> Args)>;
   using Escape = std::function<void(const FunctionDecl *)>;
-  CallIndexer(const SourceManager &SM, Sink OnCall, Escape OnEscape)
-      : SM(SM), OnCall(std::move(OnCall)), OnEscape(std::move(OnEscape)) {}
+  using FieldUse =
+      std::function<void(const FieldDecl *, const FunctionDecl *User)>;
+  CallIndexer(const SourceManager &SM, Sink OnCall, Escape OnEscape,
+              FieldUse OnField)
+      : SM(SM), OnCall(std::move(OnCall)), OnEscape(std::move(OnEscape)),
+        OnField(std::move(OnField)) {}
 
   bool shouldVisitTemplateInstantiations() const { return true; }
   bool shouldVisitImplicitCode() const { return true; }
@@ -114,6 +131,19 @@ public:
     return true;
   }
 
+  bool VisitMemberExpr(MemberExpr *ME) {
+    if (const auto *F = dyn_cast<FieldDecl>(ME->getMemberDecl()); F && Current)
+      OnField(F, Current);
+    return true;
+  }
+
+  // A constructor's member initialisers name their members too.
+  bool TraverseConstructorInitializer(CXXCtorInitializer *I) {
+    if (I && I->getMember() && Current)
+      OnField(I->getMember(), Current);
+    return RecursiveASTVisitor::TraverseConstructorInitializer(I);
+  }
+
   // After the traversal: references that are not a call's callee.
   void finish() {
     for (const auto &[DR, FD] : Refs)
@@ -125,13 +155,14 @@ private:
   const SourceManager &SM;
   Sink OnCall;
   Escape OnEscape;
+  FieldUse OnField;
   const FunctionDecl *Current = nullptr;
   llvm::DenseSet<const DeclRefExpr *> Callees;
   std::vector<std::pair<const DeclRefExpr *, const FunctionDecl *>> Refs;
 };
 
 // A by-reference capture of V by a lambda written in S.
-bool capturedByReference(const Stmt *S, const VarDecl *V) {
+bool capturedByReference(const Stmt *S, const ValueDecl *V) {
   if (!S)
     return false;
   if (const auto *L = dyn_cast<LambdaExpr>(S)) {
@@ -149,11 +180,11 @@ bool capturedByReference(const Stmt *S, const VarDecl *V) {
 
 // Does the call hand V to its callee in a way that lets the callee change
 // it (a non-const reference or a pointer, or a callee we cannot see)?
-bool handsOut(const CallExpr *C, const VarDecl *V) {
+bool handsOut(const CallExpr *C, const ValueDecl *V) {
   const FunctionDecl *FD = C->getDirectCallee();
   unsigned Shift = isa<CXXOperatorCallExpr>(C) && FD && isa<CXXMethodDecl>(FD);
   for (unsigned I = 0; I < C->getNumArgs(); ++I) {
-    if (referencedDecl(C->getArg(I)) != V)
+    if (!names(C->getArg(I), V))
       continue;
     if (I < Shift)
       continue; // the object of a member operator: handled as a method call
@@ -224,6 +255,11 @@ void CountOrigins::indexCalls() {
       },
       [&](const FunctionDecl *FD) {
         Calls[FD->getCanonicalDecl()].Escapes = true;
+      },
+      [&](const FieldDecl *F, const FunctionDecl *User) {
+        auto &Users = FieldUsers[F->getCanonicalDecl()];
+        if (!llvm::is_contained(Users, User))
+          Users.push_back(User);
       });
   V.TraverseDecl(TU.AST.getTranslationUnitDecl());
   V.finish();
@@ -350,6 +386,10 @@ CountOrigin CountOrigins::classify(const Expr *E, std::string &Desc,
     if (const auto *F = dyn_cast<FieldDecl>(ME->getMemberDecl())) {
       if (FixedSize(F->getType()) || configuredDefault(F, Depth))
         return CountOrigin::Constant;
+      QualType T = F->getType();
+      // A member container: how the code of the TU fills it.
+      if (!T->isReferenceType() && T->getAsCXXRecordDecl())
+        return filled(F, Desc, Depth);
       Desc = "member '" + F->getNameAsString() + "'";
       return CountOrigin::Input;
     }
@@ -434,18 +474,121 @@ CountOrigin CountOrigins::parameter(const ParmVarDecl *P, std::string &Desc,
   return A.Kind;
 }
 
-CountOrigin CountOrigins::filled(const VarDecl *V, std::string &Desc,
+// The smaller of two origins of one bound: Constant, then Unknown, then
+// Input.
+CountOrigin smaller(CountOrigin A, CountOrigin B) {
+  auto Rank = [](CountOrigin K) {
+    return K == CountOrigin::Constant ? 0 : K == CountOrigin::Unknown ? 1 : 2;
+  };
+  return Rank(A) <= Rank(B) ? A : B;
+}
+
+// Is S a statement that advances the local V: `++n`, `n++`, `n += k`?
+bool advances(const Stmt *S, const ValueDecl *V) {
+  const auto *E = dyn_cast_or_null<Expr>(S);
+  if (!E)
+    return false;
+  E = E->IgnoreImplicit()->IgnoreParenImpCasts();
+  const Expr *Target = nullptr;
+  if (const auto *U = dyn_cast<UnaryOperator>(E); U && U->isIncrementOp())
+    Target = U->getSubExpr();
+  else if (const auto *B = dyn_cast<BinaryOperator>(E);
+           B && B->getOpcode() == BO_AddAssign)
+    Target = B->getLHS();
+  return Target && referencedDecl(Target) == V;
+}
+
+// The bound of a loop that leaves once a counter reaches it:
+// `if (n == limit) break;` (also `>=`, `>`, the bound on either side) in
+// the loop's own body, where n is a local advanced by a statement of one of
+// the blocks in Inner — the blocks between the loop and an insert, so that
+// each insert advances it. Null when there is none.
+const Expr *capOf(const Stmt *Loop, llvm::ArrayRef<const Stmt *> Inner) {
+  const Stmt *Body = SpawnLoops::loopBody(Loop);
+  const Expr *Bound = nullptr;
+  auto Advanced = [&](const ValueDecl *V) {
+    for (const Stmt *B : Inner)
+      if (const auto *CS = dyn_cast<CompoundStmt>(B))
+        for (const Stmt *S : CS->body())
+          if (advances(S, V))
+            return true;
+    return false;
+  };
+  auto Leaves = [](const Stmt *S) {
+    if (isa_and_nonnull<BreakStmt>(S))
+      return true;
+    const auto *CS = dyn_cast_or_null<CompoundStmt>(S);
+    return CS && llvm::any_of(CS->body(),
+                              [](const Stmt *X) { return isa<BreakStmt>(X); });
+  };
+  std::function<void(const Stmt *)> Find = [&](const Stmt *S) {
+    if (!S || Bound || isLoop(S) || isa<SwitchStmt, LambdaExpr>(S))
+      return;
+    if (const auto *If = dyn_cast<IfStmt>(S);
+        If && !If->getElse() && Leaves(If->getThen()))
+      if (const auto *BO =
+              dyn_cast<BinaryOperator>(If->getCond()->IgnoreParenImpCasts())) {
+        const Expr *L = BO->getLHS(), *R = BO->getRHS();
+        const ValueDecl *LV = referencedDecl(L), *RV = referencedDecl(R);
+        switch (BO->getOpcode()) {
+        case BO_EQ:
+          if (LV && Advanced(LV))
+            Bound = R;
+          else if (RV && Advanced(RV))
+            Bound = L;
+          break;
+        case BO_GE:
+        case BO_GT:
+          if (LV && Advanced(LV))
+            Bound = R;
+          break;
+        case BO_LE:
+        case BO_LT:
+          if (RV && Advanced(RV))
+            Bound = L;
+          break;
+        default:
+          break;
+        }
+        if (Bound)
+          return;
+      }
+    for (const Stmt *C : S->children())
+      Find(C);
+  };
+  if (Body)
+    for (const Stmt *C : Body->children())
+      Find(C);
+  return Bound;
+}
+
+CountOrigin CountOrigins::filled(const ValueDecl *V, std::string &Desc,
                                  int Depth) {
   if (auto It = Memo.find(V); It != Memo.end()) {
     if (It->second.Kind == CountOrigin::Input)
       Desc = It->second.Desc;
     return It->second.Kind;
   }
-  const auto *FD = dyn_cast_or_null<FunctionDecl>(V->getParentFunctionOrMethod());
-  if (!FD || !FD->getBody() || !InProgress.insert(V).second)
+  const auto *Field = dyn_cast<FieldDecl>(V);
+  llvm::SmallVector<const FunctionDecl *, 4> Fillers;
+  if (Field) {
+    if (!Indexed)
+      indexCalls();
+    if (auto It = FieldUsers.find(Field->getCanonicalDecl());
+        It != FieldUsers.end())
+      Fillers = It->second;
+  } else if (const auto *FD =
+                 dyn_cast_or_null<FunctionDecl>(V->getParentFunctionOrMethod());
+             FD && FD->getBody()) {
+    Fillers.push_back(FD);
+  } else {
     return CountOrigin::Unknown;
-  std::string Name = "'" + V->getNameAsString() + "'";
+  }
+  if (!InProgress.insert(V).second)
+    return CountOrigin::Unknown;
+  std::string Name = (Field ? "member '" : "'") + V->getNameAsString() + "'";
   Answer A{CountOrigin::Constant, ""};
+  bool Filled = false; // some code of the TU puts elements into a member
   auto Add = [&](CountOrigin K, const std::string &Why) {
     if (A.Kind == CountOrigin::Input)
       return;
@@ -454,82 +597,148 @@ CountOrigin CountOrigins::filled(const VarDecl *V, std::string &Desc,
     else
       A.Kind = combine(A.Kind, K);
   };
-  if (const Expr *Init = V->getInit()) {
+  if (const auto *Var = dyn_cast<VarDecl>(V); Var && Var->getInit()) {
     std::string D;
-    CountOrigin K = classify(Init, D, Depth + 1);
+    CountOrigin K = classify(Var->getInit(), D, Depth + 1);
     Add(K, Name + " (from " + D + ")");
   }
-  // The loops around a statement that adds to V, inside V's scope.
-  std::vector<const Stmt *> Loops;
-  size_t DeclLoops = 0;
-  auto Around = [&](CountOrigin Each, const std::string &EachWhy) {
-    CountOrigin K = Each;
-    std::string Why = EachWhy;
-    for (size_t I = DeclLoops; I < Loops.size(); ++I) {
-      LoopOrigin L = loopAt(Loops[I], Depth + 1);
-      if (L.Kind == CountOrigin::Input && K != CountOrigin::Input) {
-        K = CountOrigin::Input;
-        Why = Name + " (filled in a loop driven by input: " + L.What + ")";
-      } else {
-        K = combine(K, L.Kind);
+  for (const FunctionDecl *FD : Fillers) {
+    if (A.Kind == CountOrigin::Input)
+      break;
+    const auto *Ctor = dyn_cast<CXXConstructorDecl>(FD);
+    if (Field && Ctor)
+      for (const CXXCtorInitializer *I : Ctor->inits())
+        if (I->getMember() &&
+            I->getMember()->getCanonicalDecl() == Field->getCanonicalDecl() &&
+            I->isWritten()) {
+          Filled = true;
+          std::string D;
+          CountOrigin K = classify(I->getInit(), D, Depth + 1);
+          Add(K, Name + " (from " + D + ")");
+        }
+    if (!FD->getBody())
+      continue;
+    // The loops around a statement that adds to V, inside V's scope, and
+    // the statements from the function's body down to it.
+    std::vector<const Stmt *> Loops, Path;
+    size_t DeclLoops = 0;
+    unsigned InLambda = 0;
+    // One insert whose loops are not a bound of their own.
+    auto Single = [&](const CallExpr *Insert) {
+      if (!Field || Ctor)
+        return CountOrigin::Constant;
+      // One element per call of FD: as many as its callers hand in.
+      for (const Expr *Arg : Insert->arguments())
+        if (anyNode(Arg, [&](const Stmt *S) {
+              const auto *DR = dyn_cast<DeclRefExpr>(S);
+              const auto *P =
+                  DR ? dyn_cast<ParmVarDecl>(DR->getDecl()) : nullptr;
+              return P && P->getDeclContext() == FD;
+            }))
+          return CountOrigin::Input;
+      return CountOrigin::Unknown;
+    };
+    auto Around = [&](CountOrigin Each, const std::string &EachWhy,
+                      const CallExpr *Insert) {
+      Filled = true;
+      if (InLambda) {
+        Add(CountOrigin::Unknown, ""); // as often as the lambda is called
+        return;
       }
-    }
-    Add(K, Why);
-  };
-  std::function<void(const Stmt *)> Walk = [&](const Stmt *S) {
-    if (!S || A.Kind == CountOrigin::Input)
-      return;
-    if (isa<LambdaExpr>(S)) {
-      if (capturedByReference(S, V))
+      CountOrigin K = Each;
+      std::string Why = EachWhy;
+      if (Insert && Loops.size() == DeclLoops) {
+        K = Single(Insert);
+        Why = Name + " (filled one per call of " + functionLabel(FD) +
+              ", from its parameters)";
+      }
+      for (size_t I = DeclLoops; I < Loops.size(); ++I) {
+        LoopOrigin L = loopAt(Loops[I], Depth + 1);
+        if (L.Kind != CountOrigin::Constant) {
+          size_t At = llvm::find(Path, Loops[I]) - Path.begin();
+          if (const Expr *Cap = capOf(
+                  Loops[I], llvm::ArrayRef<const Stmt *>(Path).drop_front(
+                                std::min(At + 1, Path.size())))) {
+            std::string Ignored;
+            L.Kind = smaller(L.Kind, classify(Cap, Ignored, Depth + 1));
+          }
+        }
+        if (L.Kind == CountOrigin::Input && K != CountOrigin::Input) {
+          K = CountOrigin::Input;
+          Why = Name + " (filled in a loop driven by input: " + L.What + ")";
+        } else {
+          K = combine(K, L.Kind);
+        }
+      }
+      Add(K, Why);
+    };
+    std::function<void(const Stmt *)> Walk = [&](const Stmt *S) {
+      if (!S || A.Kind == CountOrigin::Input)
+        return;
+      bool IsLambda = isa<LambdaExpr>(S);
+      if (IsLambda && !Field) {
+        if (capturedByReference(S, V))
+          Add(CountOrigin::Unknown, "");
+        return;
+      }
+      if (const auto *DS = dyn_cast<DeclStmt>(S))
+        if (llvm::is_contained(DS->decls(), V))
+          DeclLoops = Loops.size();
+      if (const auto *MC = dyn_cast<CXXMemberCallExpr>(S);
+          MC && names(MC->getImplicitObjectArgument(), V)) {
+        auto Is = [&](ModelSet::Convention C) {
+          return calleeFollows(MC, C, TU.Models);
+        };
+        if (Is(ModelSet::Convention::Resize) && MC->getNumArgs() >= 1 &&
+            MC->getArg(0)->getType()->isIntegralOrEnumerationType()) {
+          std::string D;
+          CountOrigin K = classify(MC->getArg(0), D, Depth + 1);
+          Around(K, Name + " (resized to " + D + ")", nullptr);
+        } else if (Is(ModelSet::Convention::RangeInsert) &&
+                   MC->getNumArgs() >= 2) {
+          // A range: the size of the container it comes from.
+          const auto *End = dyn_cast<CXXMemberCallExpr>(
+              strip(MC->getArg(MC->getNumArgs() - 1)));
+          std::string D;
+          CountOrigin K = End && calleeFollows(End, ModelSet::Convention::End,
+                                               TU.Models)
+                              ? classify(End->getImplicitObjectArgument(), D,
+                                         Depth + 1)
+                              : CountOrigin::Constant;
+          Around(K, Name + " (from the size of " + D + ")", nullptr);
+        } else if (isContainerInsert(MC, TU.Models)) {
+          Around(CountOrigin::Constant, "", MC);
+        }
+      } else if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(S);
+                 Op && Op->getOperator() == OO_Equal && Op->getNumArgs() == 2 &&
+                 names(Op->getArg(0), V)) {
+        Filled = true;
+        std::string D;
+        CountOrigin K = classify(Op->getArg(1), D, Depth + 1);
+        Add(K, Name + " (from " + D + ")");
+      } else if (const auto *C = dyn_cast<CallExpr>(S); C && handsOut(C, V)) {
+        Filled = true;
         Add(CountOrigin::Unknown, "");
-      return;
-    }
-    if (const auto *DS = dyn_cast<DeclStmt>(S))
-      if (llvm::is_contained(DS->decls(), V))
-        DeclLoops = Loops.size();
-    if (const auto *MC = dyn_cast<CXXMemberCallExpr>(S);
-        MC && referencedDecl(MC->getImplicitObjectArgument()) == V) {
-      auto Is = [&](ModelSet::Convention C) {
-        return calleeFollows(MC, C, TU.Models);
-      };
-      if (Is(ModelSet::Convention::Resize) && MC->getNumArgs() >= 1 &&
-          MC->getArg(0)->getType()->isIntegralOrEnumerationType()) {
-        std::string D;
-        CountOrigin K = classify(MC->getArg(0), D, Depth + 1);
-        Around(K, Name + " (resized to " + D + ")");
-      } else if (Is(ModelSet::Convention::RangeInsert) &&
-                 MC->getNumArgs() >= 2) {
-        // A range: the size of the container it comes from.
-        const auto *End =
-            dyn_cast<CXXMemberCallExpr>(strip(MC->getArg(MC->getNumArgs() - 1)));
-        std::string D;
-        CountOrigin K = End && calleeFollows(End, ModelSet::Convention::End,
-                                             TU.Models)
-                            ? classify(End->getImplicitObjectArgument(), D,
-                                       Depth + 1)
-                            : CountOrigin::Constant;
-        Around(K, Name + " (from the size of " + D + ")");
-      } else if (isContainerInsert(MC, TU.Models)) {
-        Around(CountOrigin::Constant, "");
       }
-    } else if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(S);
-               Op && Op->getOperator() == OO_Equal && Op->getNumArgs() == 2 &&
-               referencedDecl(Op->getArg(0)) == V) {
-      std::string D;
-      CountOrigin K = classify(Op->getArg(1), D, Depth + 1);
-      Add(K, Name + " (from " + D + ")");
-    } else if (const auto *C = dyn_cast<CallExpr>(S); C && handsOut(C, V)) {
-      Add(CountOrigin::Unknown, "");
-    }
-    bool IsLoop = isLoop(S);
-    if (IsLoop)
-      Loops.push_back(S);
-    for (const Stmt *Child : S->children())
-      Walk(Child);
-    if (IsLoop)
-      Loops.pop_back();
-  };
-  Walk(FD->getBody());
+      bool IsLoop = isLoop(S);
+      if (IsLoop)
+        Loops.push_back(S);
+      InLambda += IsLambda;
+      Path.push_back(S);
+      for (const Stmt *Child : S->children())
+        Walk(Child);
+      Path.pop_back();
+      InLambda -= IsLambda;
+      if (IsLoop)
+        Loops.pop_back();
+    };
+    Walk(FD->getBody());
+  }
+  // A member no code of this TU fills: its elements come from code we do
+  // not see, as a parameter's do from callers we do not see.
+  if (Field && !Filled && A.Kind != CountOrigin::Input)
+    A = {CountOrigin::Input,
+         Name + " (no code in this translation unit fills it)"};
   InProgress.erase(V);
   Memo[V] = A;
   if (A.Kind == CountOrigin::Input)

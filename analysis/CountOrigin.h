@@ -26,6 +26,21 @@
 // and assignments. A container handed by reference to code that may fill
 // it is Unknown.
 //
+// A member container is answered the same way, by every function of the TU
+// that fills that member (of any object of its class), and by constructor
+// initialisers:
+//   - an insert outside any loop adds one element per call of its function:
+//     Input when the element is handed in by a parameter (`void
+//     submit(Request r) { pending_.push_back(std::move(r)); }`, the count
+//     grows with the callers' calls), Constant in a constructor, Unknown
+//     otherwise;
+//   - a member no code of the TU fills is Input, as a parameter without
+//     visible callers is: its elements come from code we do not see.
+//
+// A loop that leaves once a counter advanced with each insert reaches a
+// bound (`if (n == limit) break;`) inserts at most that bound: the smaller
+// of the loop's origin and the bound's.
+//
 // Shared by the loop checks (thread-unbounded-spawn) so that "is this count
 // bounded?" has one answer. TUContext::countOrigins() holds the TU's answers.
 #pragma once
@@ -36,6 +51,7 @@
 #include "clang/AST/Stmt.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/SmallVector.h"
 
 #include <string>
 #include <vector>
@@ -100,7 +116,9 @@ private:
   CountOrigin classify(const clang::Expr *E, std::string &Desc, int Depth);
   CountOrigin parameter(const clang::ParmVarDecl *P, std::string &Desc,
                         int Depth);
-  CountOrigin filled(const clang::VarDecl *V, std::string &Desc, int Depth);
+  // How the code of the TU fills V, a local or a member container.
+  CountOrigin filled(const clang::ValueDecl *V, std::string &Desc,
+                     int Depth);
   LoopOrigin loopAt(const clang::Stmt *Loop, int Depth);
   CountOrigin relational(const clang::Stmt *Loop, const clang::Expr *Cond,
                          std::string &Desc, int Depth);
@@ -111,6 +129,10 @@ private:
   TUContext &TU;
   bool Indexed = false;
   llvm::DenseMap<const clang::FunctionDecl *, CallersOf> Calls;
+  // For each member (canonical field), the functions that name it.
+  llvm::DenseMap<const clang::Decl *,
+                 llvm::SmallVector<const clang::FunctionDecl *, 4>>
+      FieldUsers;
   llvm::DenseMap<const clang::Decl *, Answer> Memo;
   llvm::DenseSet<const clang::Decl *> InProgress;
   // Parameters followed to their callers on the way to the current answer.
