@@ -63,10 +63,10 @@ std::optional<ObjectWrite> objectWriteOf(const Expr *E,
   if (const auto *BO = dyn_cast<BinaryOperator>(E)) {
     if (!BO->isAssignmentOp())
       return std::nullopt;
-    return ObjectWrite{E, BO->getLHS(),
-                       BO->isCompoundAssignmentOp() ? ObjectWrite::Update
-                                                    : ObjectWrite::Set,
-                       false};
+    if (BO->isCompoundAssignmentOp())
+      return ObjectWrite{E, BO->getLHS(), ObjectWrite::Update, false};
+    return ObjectWrite{E, BO->getLHS(), ObjectWrite::Set, false,
+                       BO->getRHS()};
   }
   if (const auto *UO = dyn_cast<UnaryOperator>(E)) {
     if (!UO->isIncrementDecrementOp())
@@ -80,7 +80,7 @@ std::optional<ObjectWrite> objectWriteOf(const Expr *E,
     bool Atomic = isAtomicType(Obj->IgnoreParenImpCasts()->getType(), Models);
     OverloadedOperatorKind K = Op->getOperator();
     if (K == OO_Equal && Op->getNumArgs() == 2)
-      return ObjectWrite{E, Obj, ObjectWrite::Set, Atomic};
+      return ObjectWrite{E, Obj, ObjectWrite::Set, Atomic, Op->getArg(1)};
     // Compound assignment and increments of user classes are arithmetic on
     // values (iterators, big numbers), not writes of shared state; those of
     // atomics are.
@@ -97,7 +97,10 @@ std::optional<ObjectWrite> objectWriteOf(const Expr *E,
         !isAtomicType(Obj->IgnoreParenImpCasts()->getType(), Models))
       return std::nullopt;
     if (auto K = kindOf(Models.atomicMethod(MD->getName().str())))
-      return ObjectWrite{E, Obj, *K, true};
+      return ObjectWrite{E, Obj, *K, true,
+                         *K == ObjectWrite::Set && MC->getNumArgs() >= 1
+                             ? MC->getArg(0)
+                             : nullptr};
     return std::nullopt;
   }
   if (const auto *C = dyn_cast<CallExpr>(E)) {
@@ -105,7 +108,10 @@ std::optional<ObjectWrite> objectWriteOf(const Expr *E,
     if (!F || !F->getIdentifier() || C->getNumArgs() < 1)
       return std::nullopt;
     if (auto K = kindOf(Models.atomicFunction(modelName(F))))
-      return ObjectWrite{E, pointee(C->getArg(0)), *K, true};
+      return ObjectWrite{E, pointee(C->getArg(0)), *K, true,
+                         *K == ObjectWrite::Set && C->getNumArgs() >= 2
+                             ? C->getArg(1)
+                             : nullptr};
     return std::nullopt;
   }
   return std::nullopt;

@@ -23,6 +23,9 @@ struct ObjectWrite {
   const clang::Expr *Object = nullptr; // what it writes (`&x` looked through)
   Kind How = Set;
   bool Atomic = false; // an operation of an atomic type (the models' `atomics`)
+  // For a Set, the value stored when the write names it (`x = v`,
+  // `x.store(v)`, `x.exchange(v)`, `atomic_store(&x, v)`); null otherwise.
+  const clang::Expr *Value = nullptr;
   const char *verb() const { return How == Set ? "set" : "updated"; }
 };
 

@@ -75,6 +75,8 @@ std::string nameOf(const Decl *D) {
 struct FlagRead {
   const Expr *E = nullptr;
   std::optional<ObjectKey> Key;
+  // What the read decides: the test around the wait, or the predicate.
+  Decider By;
 };
 using ReadMap = std::map<const Decl *, std::vector<FlagRead>>;
 
@@ -198,12 +200,13 @@ public:
       if (const auto *L = dyn_cast<LambdaExpr>(S)) {
         HasPred = true;
         ObjectResolver R(L->getBody());
-        reads(L->getBody(), W.Reads, R, 0);
+        reads(L->getBody(), W.Reads, R, 0, predicateDecision(L->getBody()));
       } else if (RD && RD->isLambda()) {
         HasPred = true; // a named lambda: `cv.wait(lk, ready)`
         if (const CXXMethodDecl *Call = RD->getLambdaCallOperator()) {
           ObjectResolver R(Call->getBody());
-          reads(Call->getBody(), W.Reads, R, 0);
+          reads(Call->getBody(), W.Reads, R, 0,
+                predicateDecision(Call->getBody()));
         }
       } else if (RD && isDurationLike(RD)) {
         Timed = true;
@@ -225,8 +228,8 @@ public:
       // Only what decides whether to wait: the loop and tests around the
       // wait, not what the worker reads once it is done waiting.
       ObjectResolver R(Bodies.back());
-      for (const Stmt *D : waitDecision(Bodies.back(), C))
-        reads(D, W.Reads, R, 0);
+      for (const Decider &D : waitDecision(Bodies.back(), C))
+        reads(D.S, W.Reads, R, 0, D);
       // The waiting function's own locals are nobody else's flags.
       for (auto It = W.Reads.begin(); It != W.Reads.end();) {
         const auto *VD = dyn_cast<VarDecl>(It->first);
@@ -283,7 +286,7 @@ private:
   // Members and variables read in S; calls to member functions of the same
   // object are followed one level (`[this] { return done(); }`).
   void reads(const Stmt *S, ReadMap &Out, const ObjectResolver &R,
-             int Depth) {
+             int Depth, const Decider &By) {
     if (!S)
       return;
     if (const auto *E = dyn_cast<Expr>(S)) {
@@ -291,7 +294,9 @@ private:
         if (const Decl *D = identity(E)) {
           std::vector<FlagRead> &V = Out[D];
           if (V.size() < 8)
-            V.push_back({E, R.keyOf(E)});
+            V.push_back({E, R.keyOf(E), Depth ? Decider{} : By});
+          else
+            V.back().By = Decider{}; // not all of them kept: unsure
         }
       if (const auto *MC = dyn_cast<CXXMemberCallExpr>(E))
         if (Depth < 1 && MC->getImplicitObjectArgument() &&
@@ -300,11 +305,11 @@ private:
           if (const CXXMethodDecl *MD = MC->getMethodDecl())
             if (const FunctionDecl *Def = MD->getDefinition()) {
               ObjectResolver DefR(Def->getBody());
-              reads(Def->getBody(), Out, DefR, Depth + 1);
+              reads(Def->getBody(), Out, DefR, Depth + 1, By);
             }
     }
     for (const Stmt *C : S->children())
-      reads(C, Out, R, Depth);
+      reads(C, Out, R, Depth, By);
   }
 
   const SourceManager &SM;
@@ -395,7 +400,7 @@ public:
     for (const Write &W : Writes) {
       for (const WaitSite &Site : Waits) {
         const FlagRead *Read = readOf(Site, W);
-        if (!Read)
+        if (!Read || !mayWake(Site, W, Ctx.ast(), Models))
           continue;
         // The notifies of the wait's condition variable around the write.
         const CXXMemberCallExpr *After = nullptr, *BeforeW = nullptr;
@@ -447,6 +452,8 @@ private:
     const char *Verb;   // "set", "updated"
     // The object written, in this function's terms.
     std::optional<ObjectKey> Key = std::nullopt;
+    // The value stored, when the write names one (ObjectWrite::Value).
+    const Expr *Value = nullptr;
     // A write in a helper: the helper, and the write there.
     const FunctionDecl *Helper = nullptr;
     std::optional<ObjectFact> Fact = std::nullopt;
@@ -465,6 +472,32 @@ private:
       if (!W.Key || !Rd.Key || mayBeSameObject(*W.Key, *Rd.Key))
         return &Rd;
     return nullptr;
+  }
+
+  // Can W end the wait of Site? Not when, under the value it stores,
+  // every read of the flag that a woken waiter tests again before waiting
+  // again pushes it towards going on waiting (`exit_ = false` where the
+  // waiter loops while `!exit_`): such a write wakes nobody, so no wake-up
+  // of it can be lost. Tests outside the innermost loop around the wait
+  // are left out when that loop reads the flag itself.
+  static bool mayWake(const WaitSite &Site, const Write &W,
+                      const ASTContext &AST, const ModelSet &Models) {
+    if (!W.Value)
+      return true;
+    auto It = Site.Reads.find(W.Flag);
+    if (It == Site.Reads.end())
+      return true;
+    std::vector<const FlagRead *> Same;
+    for (const FlagRead &Rd : It->second)
+      if (!W.Key || !Rd.Key || mayBeSameObject(*W.Key, *Rd.Key))
+        Same.push_back(&Rd);
+    bool Inner = llvm::any_of(
+        Same, [](const FlagRead *Rd) { return Rd->By.Rewaits; });
+    for (const FlagRead *Rd : Same)
+      if ((!Inner || Rd->By.Rewaits) &&
+          mayRelease(Rd->By, Rd->E, W.Value, AST, Models))
+        return true;
+    return false;
   }
 
   // The waiter's steps, in a thread of their own: the finding is in the
@@ -661,8 +694,10 @@ private:
       return;
     if (const auto *E = dyn_cast<Expr>(S))
       if (std::optional<ObjectWrite> OW = objectWriteOf(E, Models))
-        if (const Decl *D = identity(OW->Object))
+        if (const Decl *D = identity(OW->Object)) {
           Writes.push_back({D, E, OW->Object, OW->verb()});
+          Writes.back().Value = OW->Value;
+        }
     if (const auto *MC = dyn_cast<CXXMemberCallExpr>(S))
       if (MC->getMethodDecl())
         Calls.push_back(MC);
