@@ -131,11 +131,22 @@ FactsCache::~FactsCache() = default;
 
 const FunctionFacts &FactsCache::get(const FunctionDecl *FD) {
   auto It = Cache.find(FD);
-  if (It != Cache.end())
-    return *It->second;
-  if (!FD->hasBody())
-    return fromLinked(FD);
-  return compute(FD);
+  const FunctionFacts &F = It != Cache.end() ? *It->second
+                           : !FD->hasBody()  ? fromLinked(FD)
+                                             : compute(FD);
+  need(F);
+  return F;
+}
+
+void FactsCache::need(const FunctionFacts &F) {
+  if (!Computing.empty()) {
+    FunctionFacts &C = *Computing.back();
+    C.Needs.insert(F.Needs.begin(), F.Needs.end());
+    C.NeedsAll = C.NeedsAll || F.NeedsAll;
+  } else if (Asking) {
+    Asked.insert(F.Needs.begin(), F.Needs.end());
+    AskedAll = AskedAll || F.NeedsAll;
+  }
 }
 
 namespace {
@@ -639,16 +650,22 @@ struct Walker {
 
 const FunctionFacts &FactsCache::compute(const FunctionDecl *FD) {
   static const FunctionFacts Empty;
-  // A recursion: the cycle adds nothing more.
-  if (InProgress.contains(FD) || InProgress.size() > 32)
+  // A recursion: the cycle adds nothing more. What the cut-off part would
+  // have needed is not known.
+  if (InProgress.contains(FD) || InProgress.size() > 32) {
+    if (!Computing.empty())
+      Computing.back()->NeedsAll = true;
     return Empty;
+  }
   InProgress.insert(FD);
   auto F = std::make_unique<FunctionFacts>();
+  Computing.push_back(F.get());
   ObjectResolver R(FD->getBody());
   Walker W{TU, *this, FD, R, *F};
   W.walk(FD->getBody(), false);
   if (W.MayNotReturn)
     F->NeverReturns = neverReturns(FD, TU, *this);
+  Computing.pop_back();
   InProgress.erase(FD);
   return *(Cache[FD] = std::move(F));
 }
@@ -689,6 +706,7 @@ std::optional<FunctionFacts> FactsCache::atCall(const Expr *Call,
 const FunctionFacts &FactsCache::fromLinked(const FunctionDecl *FD) {
   auto F = std::make_unique<FunctionFacts>();
   std::string USR = usrOf(FD->getCanonicalDecl());
+  F->Needs.insert(&*USRs.insert(USR).first);
   const ExternalFacts *X = TU.Linked ? TU.Linked->facts(USR) : nullptr;
   if (!X) {
     // Known to define nothing of interest, or not known at all.
@@ -813,6 +831,10 @@ void FactsCache::exportTo(llvm::ArrayRef<const FunctionDecl *> Functions,
     }
     It->Facts = std::move(X);
   }
+  for (const std::string *U : Asked)
+    Out.AskedFacts.push_back(*U);
+  llvm::sort(Out.AskedFacts);
+  Out.AskedAll = AskedAll;
 }
 
 } // namespace tether

@@ -48,9 +48,11 @@
 #include "clang/AST/Expr.h"
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/SmallPtrSet.h"
 
 #include <deque>
 #include <map>
+#include <set>
 #include <memory>
 #include <optional>
 #include <string>
@@ -131,6 +133,11 @@ struct FunctionFacts {
   // and none from the link phase): the lists above may be incomplete.
   bool Opaque = false;
   std::vector<FactCallRec> ExternalCalls;
+  // The functions defined in other TUs (USRs, interned by the FactsCache)
+  // whose linked facts went into these, through every callee; NeedsAll when
+  // a recursion was cut and the list may be short.
+  llvm::SmallPtrSet<const std::string *, 4> Needs;
+  bool NeedsAll = false;
 
   // The first fact of a list whose key is the same object as K (compared
   // through canonical declarations), or null.
@@ -164,14 +171,28 @@ public:
   bool returns(const clang::CallExpr *Call);
 
   // Adds the facts of the given functions (defined in this TU) to the
-  // export for the link phase.
+  // export for the link phase, with the functions of other TUs whose facts
+  // the analyses and checks asked for (stopAsking() first).
   void exportTo(llvm::ArrayRef<const clang::FunctionDecl *> Functions,
                 TUSummaries &Out);
+
+  // The first pass is over: the questions asked from now on (the export's
+  // own) are not the checks'. Only a TU whose checks asked about a function
+  // the link phase then knows something of needs a second pass.
+  void stopAsking() { Asking = false; }
 
 private:
   const FunctionFacts &compute(const clang::FunctionDecl *FD);
   const FunctionFacts &fromLinked(const clang::FunctionDecl *FD);
+  // F was asked for: by the function being computed (its Needs grow), or
+  // by an analysis or check (the TU's asked list grows).
+  void need(const FunctionFacts &F);
   TUContext &TU;
+  std::set<std::string> USRs; // interned Needs
+  std::vector<FunctionFacts *> Computing;
+  llvm::SmallPtrSet<const std::string *, 16> Asked;
+  bool AskedAll = false;
+  bool Asking = true;
   std::map<const clang::FunctionDecl *, std::unique_ptr<FunctionFacts>> Cache;
   llvm::DenseSet<const clang::FunctionDecl *> InProgress;
 };

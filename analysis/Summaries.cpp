@@ -134,9 +134,14 @@ json::Value toJSON(const TUSummaries &S) {
   json::Array Ext;
   for (const std::string &U : S.ExternalCallees)
     Ext.push_back(U);
+  json::Array Asked;
+  for (const std::string &U : S.AskedFacts)
+    Asked.push_back(U);
   return json::Object{{"version", 1},
                       {"functions", std::move(Fns)},
-                      {"external_callees", std::move(Ext)}};
+                      {"external_callees", std::move(Ext)},
+                      {"asked_facts", std::move(Asked)},
+                      {"asked_all", S.AskedAll}};
 }
 
 static bool keyFromJSON(const json::Value *V, SummaryKey &K) {
@@ -344,6 +349,13 @@ bool fromJSON(const json::Value &V, TUSummaries &S) {
     for (const json::Value &U : *Ext)
       if (std::optional<StringRef> S2 = U.getAsString())
         S.ExternalCallees.push_back(S2->str());
+  // Without the list (an older writer), every external callee counts.
+  const json::Array *Asked = O->getArray("asked_facts");
+  S.AskedAll = !Asked || O->getBoolean("asked_all").value_or(true);
+  if (Asked)
+    for (const json::Value &U : *Asked)
+      if (std::optional<StringRef> S2 = U.getAsString())
+        S.AskedFacts.push_back(S2->str());
   return true;
 }
 

@@ -110,6 +110,11 @@ struct TUSummaries {
   std::vector<ExternalSummary> Functions;
   // Functions this TU calls without seeing their bodies (USRs).
   std::vector<std::string> ExternalCallees;
+  // Those whose facts the analyses and checks of the first pass asked for
+  // (through the functions they asked about); AskedAll: maybe more of them
+  // (a recursion was cut, or the list was not recorded).
+  std::vector<std::string> AskedFacts;
+  bool AskedAll = false;
 };
 
 llvm::json::Value toJSON(const TUSummaries &S);

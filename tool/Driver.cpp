@@ -65,6 +65,8 @@ ALWAYS_ENABLED_STATISTIC(NumLinkedHits, "second passes read from the result "
                                         "cache");
 ALWAYS_ENABLED_STATISTIC(NumCacheEvicted, "result cache entries removed to "
                                           "keep the directory in its bound");
+ALWAYS_ENABLED_STATISTIC(NumDependents, "TUs whose findings may change with "
+                                        "the linked facts (second passes)");
 
 namespace tether {
 
@@ -808,6 +810,7 @@ std::vector<size_t> dependents(const LinkedFacts &Linked,
   for (size_t I = 0; I < Results.size(); ++I)
     if (Results[I].Error.empty() && Linked.affects(Results[I].Facts))
       Out.push_back(I);
+  NumDependents += Out.size();
   return Out;
 }
 

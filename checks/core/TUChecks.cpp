@@ -3,6 +3,7 @@
 #include "Check.h"
 
 #include "ChannelFlow.h"
+#include "Facts.h"
 #include "InferModels.h"
 #include "LinkDigest.h"
 #include "Summaries.h"
@@ -59,8 +60,15 @@ LinkedFacts LinkedFacts::link(llvm::ArrayRef<const TUFacts *> TUs) {
 bool LinkedFacts::affects(const TUFacts &Facts) const {
   if (!L || !Facts.S)
     return false;
-  for (const std::string &USR : Facts.S->ExternalCallees)
-    if (L->known(USR))
+  const TUSummaries &S = *Facts.S;
+  // Channel events: any external callee the channel flow saw.
+  for (const std::string &USR : S.ExternalCallees)
+    if (L->events(USR))
+      return true;
+  // Facts: only those the first pass asked for. Answered the same as then,
+  // they lead the checks to the same questions and the same findings.
+  for (const std::string &USR : S.AskedAll ? S.ExternalCallees : S.AskedFacts)
+    if (L->facts(USR))
       return true;
   return false;
 }
@@ -198,6 +206,7 @@ struct TUCheckRun {
     FunctionVisitor V(TU, Enabled, Setup, Findings);
     V.TraverseDecl(AST.getTranslationUnitDecl());
     if (!Linked && Export) {
+      TU.facts().stopAsking();
       auto S = std::make_unique<TUSummaries>();
       TU.summaries().exportTo(V.Exported, *S);
       Export->S = std::move(S);

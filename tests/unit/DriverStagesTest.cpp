@@ -64,6 +64,55 @@ TEST(DriverStages, LinkedFactsSelectTheCallersOfLinkedFunctions) {
   EXPECT_TRUE(NoteInOtherTU) << "the first close is in shutdown.cpp";
 }
 
+// A TU is analysed again only when its first pass asked about a function
+// the link then knows something of. Here three TUs call flush(), whose
+// linked facts say it takes the log's mutex: one holds another lock across
+// the call (lock-held-across-blocking asks what flush() does), one calls it
+// from a function no check has a question about, and one never calls it.
+TEST(DriverStages, OnlyTUsWhoseChecksAskedAboutALinkedFunctionAreDependents) {
+  const char *Decls = R"(
+    #include <mutex>
+    #include <string>
+    #include <vector>
+    struct Log { std::mutex mu; std::vector<std::string> lines; };
+    void flush(Log &l);
+  )";
+  ParsedTU Flush = firstPass(std::string(Decls) + R"(
+    void flush(Log &l) {
+      std::lock_guard<std::mutex> g(l.mu);
+      l.lines.clear();
+    }
+  )", "/src/flush.cpp");
+  ParsedTU UnderLock = firstPass(std::string(Decls) + R"(
+    std::mutex state_mu;
+    int state = 0;
+    void rotate(Log &l) {
+      std::lock_guard<std::mutex> g(state_mu);
+      ++state;
+      flush(l);
+    }
+  )", "/src/rotate.cpp");
+  ParsedTU Plain = firstPass(std::string(Decls) + R"(
+    int lines_after_flush(Log &l) {
+      flush(l);
+      return 0;
+    }
+  )", "/src/count.cpp");
+  ParsedTU Other = firstPass(std::string(Decls) + R"(
+    int twice(int x) { return 2 * x; }
+  )", "/src/other.cpp");
+
+  std::vector<TUResult> Results;
+  Results.push_back(std::move(Flush.Result));
+  Results.push_back(std::move(UnderLock.Result));
+  Results.push_back(std::move(Plain.Result));
+  Results.push_back(std::move(Other.Result));
+  LinkedFacts Linked = linkFacts(Results);
+  EXPECT_TRUE(Results[1].Facts.callsExternal());
+  EXPECT_TRUE(Results[2].Facts.callsExternal());
+  EXPECT_EQ(dependents(Linked, Results), std::vector<size_t>{1});
+}
+
 TEST(DriverStages, FailedTUsExportNothingToTheLink) {
   ParsedTU Shutdown = sampleTU(SampleShutdownCpp, "/src/shutdown.cpp");
   ParsedTU Download = sampleTU(SampleDownloadCpp, "/src/download.cpp");
