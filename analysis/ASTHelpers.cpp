@@ -27,6 +27,18 @@ bool isLoop(const Stmt *S) {
   return isa<ForStmt, WhileStmt, CXXForRangeStmt, DoStmt>(S);
 }
 
+const Stmt *loopBody(const Stmt *Loop) {
+  if (const auto *F = dyn_cast<ForStmt>(Loop))
+    return F->getBody();
+  if (const auto *R = dyn_cast<CXXForRangeStmt>(Loop))
+    return R->getBody();
+  if (const auto *W = dyn_cast<WhileStmt>(Loop))
+    return W->getBody();
+  if (const auto *D = dyn_cast<DoStmt>(Loop))
+    return D->getBody();
+  return nullptr;
+}
+
 void innermostTries(const Stmt *S, const CXXTryStmt *Try,
                     llvm::DenseMap<const Stmt *, const CXXTryStmt *> &M) {
   if (!S || isa<LambdaExpr>(S))

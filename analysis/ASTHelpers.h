@@ -36,6 +36,8 @@ const clang::FunctionDecl *calleeBody(const clang::Expr *Callable);
 
 // A for, range-for, while or do loop.
 bool isLoop(const clang::Stmt *S);
+// The body of such a loop; null for any other statement.
+const clang::Stmt *loopBody(const clang::Stmt *Loop);
 
 // The innermost try block around each statement under S (lambdas are
 // functions of their own and are not entered; a handler belongs to the try

@@ -504,7 +504,7 @@ bool advances(const Stmt *S, const ValueDecl *V) {
 // the blocks in Inner — the blocks between the loop and an insert, so that
 // each insert advances it. Null when there is none.
 const Expr *capOf(const Stmt *Loop, llvm::ArrayRef<const Stmt *> Inner) {
-  const Stmt *Body = SpawnLoops::loopBody(Loop);
+  const Stmt *Body = loopBody(Loop);
   const Expr *Bound = nullptr;
   auto Advanced = [&](const ValueDecl *V) {
     for (const Stmt *B : Inner)
@@ -934,7 +934,7 @@ LoopOrigin CountOrigins::loopAt(const Stmt *Loop, int Depth) {
     O.ReadLoop = true;
     return O;
   }
-  if (Reads(SpawnLoops::loopBody(Loop))) {
+  if (Reads(loopBody(Loop))) {
     O.Kind = CountOrigin::Input;
     O.What = "one iteration per item read in the loop";
     O.ReadLoop = true;

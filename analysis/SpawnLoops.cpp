@@ -21,18 +21,6 @@ SpawnLoops::SpawnLoops(FunctionAnalyses &Ctx)
 
 SpawnLoops::~SpawnLoops() = default;
 
-const Stmt *SpawnLoops::loopBody(const Stmt *Loop) {
-  if (const auto *F = dyn_cast<ForStmt>(Loop))
-    return F->getBody();
-  if (const auto *R = dyn_cast<CXXForRangeStmt>(Loop))
-    return R->getBody();
-  if (const auto *W = dyn_cast<WhileStmt>(Loop))
-    return W->getBody();
-  if (const auto *D = dyn_cast<DoStmt>(Loop))
-    return D->getBody();
-  return nullptr;
-}
-
 static bool within(const SourceManager &SM, SourceLocation L, SourceRange R) {
   if (L.isInvalid() || R.isInvalid())
     return false;

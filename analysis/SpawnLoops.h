@@ -45,9 +45,6 @@ public:
   // variable or body), outside lambdas?
   bool declaredIn(const clang::ValueDecl *D, const clang::Stmt *Loop) const;
 
-  // The body of a loop statement.
-  static const clang::Stmt *loopBody(const clang::Stmt *Loop);
-
   const clang::ParentMap &parents() const { return *All.parents(); }
   const ObjectResolver &resolver() const { return *All.resolver(); }
 

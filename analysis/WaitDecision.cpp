@@ -39,18 +39,6 @@ bool leaves(const Stmt *S) {
   return false;
 }
 
-const Stmt *loopBodyOf(const Stmt *Loop) {
-  if (const auto *W = dyn_cast<WhileStmt>(Loop))
-    return W->getBody();
-  if (const auto *D = dyn_cast<DoStmt>(Loop))
-    return D->getBody();
-  if (const auto *F = dyn_cast<ForStmt>(Loop))
-    return F->getBody();
-  if (const auto *R = dyn_cast<CXXForRangeStmt>(Loop))
-    return R->getBody();
-  return nullptr;
-}
-
 // The condition of a test that leaves: `if (stop_) return;`.
 const Stmt *leavingTest(const Stmt *S) {
   const auto *If = dyn_cast_or_null<IfStmt>(S);
@@ -116,7 +104,7 @@ llvm::SmallVector<Decider, 8> waitDecision(const Stmt *Body,
   // The innermost loop whose body holds the wait.
   size_t Innermost = 0;
   for (size_t I = 0; I + 1 < Path.size(); ++I)
-    if (isLoop(Path[I]) && Path[I + 1] == loopBodyOf(Path[I]))
+    if (isLoop(Path[I]) && Path[I + 1] == loopBody(Path[I]))
       Innermost = I;
   for (size_t I = Path.size() - 1; I > 0; --I) {
     const Stmt *S = Path[I - 1];

@@ -4,6 +4,7 @@
 // the iteration ends. The C++ form of Go's pre-1.22 loop-variable capture.
 // See docs/checks/thread-loop-capture-by-ref.md.
 #include "core/Check.h"
+#include "ASTHelpers.h"
 #include "ModelMatch.h"
 #include "SpawnLoops.h"
 
@@ -190,8 +191,8 @@ private:
     std::string Name = R.Var->getNameAsString();
     bool LoopVar = false;
     if (isa<ForStmt>(Loop))
-      LoopVar = !SpawnLoops::loopBody(Loop) ||
-                !SL_declaredInBody(SM, R.Var, SpawnLoops::loopBody(Loop));
+      LoopVar = !loopBody(Loop) ||
+                !SL_declaredInBody(SM, R.Var, loopBody(Loop));
     else if (const auto *RF = dyn_cast<CXXForRangeStmt>(Loop))
       LoopVar = RF->getLoopVariable() == R.Var ||
                 (isa<BindingDecl>(R.Var) &&

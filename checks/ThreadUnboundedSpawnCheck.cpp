@@ -219,7 +219,7 @@ private:
   }
 
   bool bounded(FunctionContext &Ctx, const Stmt *Loop, int) const {
-    const Stmt *Body = SpawnLoops::loopBody(Loop);
+    const Stmt *Body = loopBody(Loop);
     bool Found = anyNode(Body, [&](const Stmt *S) {
       if (const auto *C = dyn_cast<CallExpr>(S))
         return isWait(Ctx, C, 0);
