@@ -1,4 +1,5 @@
 #include "ChannelEvents.h"
+#include "ASTHelpers.h"
 #include "AnalysisContext.h"
 #include "Spawns.h"
 
@@ -146,13 +147,7 @@ private:
 
   // The body of a for, while or do loop (null for a range-for).
   static const Stmt *loopBody(const Stmt *Loop) {
-    if (const auto *W = dyn_cast<WhileStmt>(Loop))
-      return W->getBody();
-    if (const auto *Fr = dyn_cast<ForStmt>(Loop))
-      return Fr->getBody();
-    if (const auto *D = dyn_cast<DoStmt>(Loop))
-      return D->getBody();
-    return nullptr;
+    return isa<CXXForRangeStmt>(Loop) ? nullptr : tether::loopBody(Loop);
   }
 
   // The condition-variable declaration of an if, while or for
