@@ -142,6 +142,9 @@ test('summary and findings without JavaScript', async (ctx) => {
 test('click a finding: notes numbered in each file\'s excerpt, fix as diff', async ({ page }) => {
   await page.locator('#f0 > summary').click();
   const ex = page.locator('#f0 .excerpts .ex');
+  // The excerpts are drawn by the `toggle` event, which fires after the
+  // click returns: wait for them before counting.
+  await ex.first().waitFor();
   assert.strictEqual(await ex.count(), 2, 'one excerpt per file');
   assert.match(await ex.nth(0).locator('.exh').innerText(), /src\/a\.cpp/);
   assert.match(await ex.nth(0).innerText(), /first closed here/);
@@ -176,6 +179,7 @@ test('free-text search', async ({ page }) => {
 test('expand a thread group: one row per thread, library frames folded', async ({ page }) => {
   const g = page.locator('details.group', { hasText: 'chan receive' });
   await g.locator('summary').click();
+  await g.locator('table.threads tr.thread').first().waitFor(); // drawn on toggle
   assert.strictEqual(await g.locator('table.threads tr.thread').count(), 2);
   assert.match(await g.innerText(), /3\.5 s/);
   assert.ok(!(await g.locator('.fr.lib').first().isVisible()));
