@@ -46,17 +46,25 @@ const ValueDecl *referencedDecl(const Expr *E) {
   return nullptr;
 }
 
-// Does E name V: the variable itself, or the member V of any object?
+// The variable or member an expression names, or null.
+const ValueDecl *namedDecl(const Expr *E) {
+  E = strip(E);
+  if (const auto *DR = dyn_cast_or_null<DeclRefExpr>(E))
+    return DR->getDecl();
+  if (const auto *ME = dyn_cast_or_null<MemberExpr>(E))
+    return ME->getMemberDecl();
+  return nullptr;
+}
+
+// Does E (or `&E`) name V: the variable itself, or the member V of any
+// object?
 bool names(const Expr *E, const ValueDecl *V) {
-  if (const ValueDecl *D = referencedDecl(E))
-    return D == V;
   E = strip(E);
   if (const auto *U = dyn_cast_or_null<UnaryOperator>(E);
       U && U->getOpcode() == UO_AddrOf)
-    E = strip(U->getSubExpr());
-  const auto *ME = dyn_cast_or_null<MemberExpr>(E);
-  return ME && isa<FieldDecl>(V) &&
-         ME->getMemberDecl()->getCanonicalDecl() == V->getCanonicalDecl();
+    E = U->getSubExpr();
+  const ValueDecl *D = namedDecl(E);
+  return D && D->getCanonicalDecl() == V->getCanonicalDecl();
 }
 
 std::string functionLabel(const FunctionDecl *FD) {
@@ -972,16 +980,6 @@ bool chunksItsInput(const ForStmt *Loop, const ModelSet &Models) {
     if (llvm::is_contained(InCond, D))
       return true;
   return false;
-}
-
-// The variable or member an expression names, or null.
-static const ValueDecl *namedDecl(const Expr *E) {
-  E = strip(E);
-  if (const auto *DR = dyn_cast_or_null<DeclRefExpr>(E))
-    return DR->getDecl();
-  if (const auto *ME = dyn_cast_or_null<MemberExpr>(E))
-    return ME->getMemberDecl();
-  return nullptr;
 }
 
 bool partitionsByCount(const ForStmt *Loop, const Stmt *Body) {

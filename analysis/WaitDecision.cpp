@@ -198,7 +198,7 @@ bool mayRelease(const Decider &D, const Expr *Read, const Expr *Value,
   if (D.When == Reach::Either || !Read || !Value || Value->isValueDependent())
     return true;
   Expr::EvalResult R;
-  if (!Value->EvaluateAsInt(R, AST))
+  if (!Value->EvaluateAsInt(R, AST) || R.Val.getInt().getSignificantBits() > 64)
     return true;
   int64_t Lit = R.Val.getInt().getExtValue();
   llvm::SmallVector<const Stmt *, 16> Path;
@@ -262,7 +262,8 @@ bool mayRelease(const Decider &D, const Expr *Read, const Expr *Value,
         return true;
       const Expr *Other = Child == B->getLHS() ? B->getRHS() : B->getLHS();
       Expr::EvalResult OR;
-      if (Other->isValueDependent() || !Other->EvaluateAsInt(OR, AST))
+      if (Other->isValueDependent() || !Other->EvaluateAsInt(OR, AST) ||
+          OR.Val.getInt().getSignificantBits() > 64)
         return true;
       int64_t O = OR.Val.getInt().getExtValue();
       int64_t L = Child == B->getLHS() ? Lit : O;
