@@ -12,6 +12,8 @@
 #include "llvm/ADT/STLExtras.h"
 
 #include <initializer_list>
+#include <set>
+#include <vector>
 
 namespace tether {
 
@@ -71,5 +73,27 @@ template <typename Fn> bool anyNode(const clang::Stmt *S, Fn F) {
 // functions without a plain name (operators, constructors).
 bool hasName(const clang::FunctionDecl *FD,
              std::initializer_list<llvm::StringRef> Names);
+
+// Removes the records equal to an earlier one (under the strict weak order
+// Less), keeping the first of each in place. A summary composed through
+// callees reaches the same call by many paths (a lock taken in 145 inlined
+// helpers): once is what every reader needs.
+template <typename T, typename Less>
+void eraseDuplicates(std::vector<T> &V, Less L) {
+  auto ByValue = [&](const T *A, const T *B) { return L(*A, *B); };
+  std::set<const T *, decltype(ByValue)> Seen(ByValue);
+  std::vector<bool> Keep;
+  Keep.reserve(V.size());
+  for (const T &X : V)
+    Keep.push_back(Seen.insert(&X).second);
+  size_t Out = 0;
+  for (size_t I = 0; I < V.size(); ++I)
+    if (Keep[I]) {
+      if (Out != I)
+        V[Out] = std::move(V[I]);
+      ++Out;
+    }
+  V.erase(V.begin() + Out, V.end());
+}
 
 } // namespace tether

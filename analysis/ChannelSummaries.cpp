@@ -1,4 +1,5 @@
 #include "ChannelSummaries.h"
+#include "ASTHelpers.h"
 #include "AnalysisContext.h"
 #include "Facts.h"
 #include "Spawns.h"
@@ -246,6 +247,11 @@ const ChannelSummary &SummaryCache::get(const FunctionDecl *FD) {
     for (ChanEvent &Ev :
          threadEffects(*this, Sp.Site, spawnBody(Sp.Site), R))
       Keep(std::move(Ev));
+  eraseDuplicates(S->ExternalCalls, [](const ExternalCallRec &A,
+                                       const ExternalCallRec &B) {
+    return std::tie(A.Callee, A.Args, A.Object, A.Dest, A.ObjectIsThis) <
+           std::tie(B.Callee, B.Args, B.Object, B.Dest, B.ObjectIsThis);
+  });
   InProgress.erase(FD);
   return *(Cache[FD] = std::move(S));
 }

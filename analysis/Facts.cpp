@@ -665,6 +665,13 @@ const FunctionFacts &FactsCache::compute(const FunctionDecl *FD) {
   W.walk(FD->getBody(), false);
   if (W.MayNotReturn)
     F->NeverReturns = neverReturns(FD, TU, *this);
+  eraseDuplicates(F->ExternalCalls, [](const FactCallRec &A,
+                                       const FactCallRec &B) {
+    return std::tie(A.Callee, A.Args, A.Object, A.ObjectIsThis,
+                    A.Unconditional, A.Cuts) <
+           std::tie(B.Callee, B.Args, B.Object, B.ObjectIsThis,
+                    B.Unconditional, B.Cuts);
+  });
   Computing.pop_back();
   InProgress.erase(FD);
   return *(Cache[FD] = std::move(F));
