@@ -766,8 +766,6 @@ std::vector<TUResult> analyseAll(const Inputs &In, const CheckOptionsCLI &Opts,
           ++NumCacheHits;
           Results[I].Findings = std::move(T.Findings);
           Results[I].Facts = std::move(T.Facts);
-          Results[I].Reads = std::move(T.Reads);
-          Results[I].Absent = std::move(T.Absent);
           Results[I].CacheKey = std::move(Key);
           return;
         }
@@ -780,8 +778,18 @@ std::vector<TUResult> analyseAll(const Inputs &In, const CheckOptionsCLI &Opts,
         StoredTU T;
         T.File = J.File;
         T.Findings = Results[I].Findings;
-        T.Reads = Results[I].Reads;
-        T.Absent = Results[I].Absent;
+        // The reads stay with the result only while its AST does: a second
+        // pass on that AST is stored under them; one that parses again
+        // records its own.
+        if (Results[I].AST) {
+          T.Reads = Results[I].Reads;
+          T.Absent = Results[I].Absent;
+        } else {
+          T.Reads = std::move(Results[I].Reads);
+          T.Absent = std::move(Results[I].Absent);
+          Results[I].Reads = {};
+          Results[I].Absent = {};
+        }
         // TUFacts moves only: the entry gets its own copy, read from the
         // same JSON the entry holds.
         if (factsFromJSON(factsToJSON(Results[I].Facts), T.Facts))
@@ -833,8 +841,8 @@ void recheck(const Inputs &In, const CheckOptionsCLI &Opts,
         R.AST.reset();
         return;
       }
-      std::vector<FileDigest> Reads = R.Reads;
-      std::vector<std::string> Absent = R.Absent;
+      std::vector<FileDigest> Reads = std::move(R.Reads);
+      std::vector<std::string> Absent = std::move(R.Absent);
       bool Done = false;
       if (R.AST) {
         Done = reanalyse(R, J, Opts, Linked);

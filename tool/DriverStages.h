@@ -92,9 +92,10 @@ struct TUResult {
   // With CheckOptionsCLI::InferOnly: the models read off the TU's classes
   // (and no findings).
   std::optional<ApiModel> Inferred;
-  // With a result cache: the key of the TU's first pass, the files its
-  // parse read and the paths it found missing (as the cache entry lists
-  // them on a hit).
+  // With a result cache: the key of the TU's first pass; while AST is
+  // kept, the files its parse read and the paths it found missing (the
+  // second pass on that AST is stored under them; the cache entry holds
+  // them otherwise).
   std::string CacheKey;
   std::vector<FileDigest> Reads;
   std::vector<std::string> Absent;
