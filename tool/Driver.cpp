@@ -778,18 +778,8 @@ std::vector<TUResult> analyseAll(const Inputs &In, const CheckOptionsCLI &Opts,
         StoredTU T;
         T.File = J.File;
         T.Findings = Results[I].Findings;
-        // The reads stay with the result only while its AST does: a second
-        // pass on that AST is stored under them; one that parses again
-        // records its own.
-        if (Results[I].AST) {
-          T.Reads = Results[I].Reads;
-          T.Absent = Results[I].Absent;
-        } else {
-          T.Reads = std::move(Results[I].Reads);
-          T.Absent = std::move(Results[I].Absent);
-          Results[I].Reads = {};
-          Results[I].Absent = {};
-        }
+        T.Reads = Results[I].Reads;
+        T.Absent = Results[I].Absent;
         // TUFacts moves only: the entry gets its own copy, read from the
         // same JSON the entry holds.
         if (factsFromJSON(factsToJSON(Results[I].Facts), T.Facts))
@@ -799,6 +789,13 @@ std::vector<TUResult> analyseAll(const Inputs &In, const CheckOptionsCLI &Opts,
       if (Results[I].AST &&
           llvm::sys::Process::GetMallocUsage() > KeepASTsBelowBytes)
         Results[I].AST.reset();
+      // The reads stay with the result only while its AST does: a second
+      // pass on that AST is stored under them; one that parses again
+      // records its own.
+      if (!Results[I].AST) {
+        Results[I].Reads = {};
+        Results[I].Absent = {};
+      }
     });
   Pool.wait();
   return Results;
