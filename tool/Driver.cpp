@@ -22,6 +22,7 @@
 #include "clang/Tooling/JSONCompilationDatabase.h"
 #include "clang/Tooling/Tooling.h"
 #include "llvm/ADT/Statistic.h"
+#include "llvm/Support/Compression.h"
 #include "llvm/Support/CrashRecoveryContext.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -722,6 +723,47 @@ int collectInputs(const CheckOptionsCLI &Opts, Inputs &In,
   return ExitClean;
 }
 
+namespace {
+
+// R.Packed from Bytes, an entry encoded under R.CacheKey.
+void pack(TUResult &R, llvm::StringRef Bytes) {
+  R.PackedSize = Bytes.size();
+  if (!llvm::compression::zstd::isAvailable()) {
+    R.Packed = Bytes.str();
+    return;
+  }
+  llvm::SmallVector<uint8_t, 0> Z;
+  llvm::compression::zstd::compress(llvm::arrayRefFromStringRef(Bytes), Z,
+                                    llvm::compression::zstd::BestSpeedCompression);
+  // Exactly its size: the buffer zstd wrote to is as large as the input.
+  R.Packed = llvm::toStringRef(Z).str();
+}
+
+// Findings and Facts back from R.Packed.
+bool unpack(TUResult &R) {
+  llvm::SmallVector<uint8_t, 0> Raw;
+  llvm::StringRef Bytes = R.Packed;
+  if (llvm::compression::zstd::isAvailable()) {
+    if (llvm::Error E = llvm::compression::zstd::decompress(
+            llvm::arrayRefFromStringRef(R.Packed), Raw, R.PackedSize)) {
+      llvm::consumeError(std::move(E));
+      return false;
+    }
+    Bytes = llvm::toStringRef(Raw);
+  }
+  StoredTU T;
+  std::string Why;
+  if (!decodeStoredTU(Bytes, R.CacheKey, T, Why))
+    return false;
+  R.Findings = std::move(T.Findings);
+  R.Facts = std::move(T.Facts);
+  R.Packed = std::string();
+  R.PackedSize = 0;
+  return true;
+}
+
+} // namespace
+
 std::vector<TUResult> analyseAll(const Inputs &In, const CheckOptionsCLI &Opts,
                                  llvm::ThreadPoolInterface &Pool,
                                  bool KeepASTs, ResultCache *Cache) {
@@ -762,41 +804,58 @@ std::vector<TUResult> analyseAll(const Inputs &In, const CheckOptionsCLI &Opts,
                          adjustArgs(C.CommandLine, J.File, Opts),
                          Setups.at(J.Cfg));
         StoredTU T;
-        if (Cache->lookup(Key, T) && T.Error.empty()) {
+        std::string Bytes;
+        if (Cache->lookup(Key, T, &Bytes) && T.Error.empty()) {
           ++NumCacheHits;
-          Results[I].Findings = std::move(T.Findings);
-          Results[I].Facts = std::move(T.Facts);
           Results[I].CacheKey = std::move(Key);
+          pack(Results[I], Bytes);
           return;
         }
         ++NumCacheMisses;
       }
-      Results[I] = analyseOne(Cmds.front(), J, Opts, nullptr, KeepASTs,
-                              /*CollectReads=*/!Key.empty());
-      if (!Key.empty() && Results[I].Error.empty() &&
-          !Results[I].Reads.empty()) {
-        StoredTU T;
-        T.File = J.File;
-        T.Findings = Results[I].Findings;
-        T.Reads = Results[I].Reads;
-        T.Absent = Results[I].Absent;
-        // TUFacts moves only: the entry gets its own copy, read from the
-        // same JSON the entry holds.
-        if (factsFromJSON(factsToJSON(Results[I].Facts), T.Facts))
-          Cache->store(Key, T);
-        Results[I].CacheKey = std::move(Key);
+      TUResult &R = Results[I];
+      R = analyseOne(Cmds.front(), J, Opts, nullptr, KeepASTs,
+                     /*CollectReads=*/!Key.empty());
+      if (!R.Error.empty() || Opts.InferOnly)
+        return;
+      if (R.AST && llvm::sys::Process::GetMallocUsage() > KeepASTsBelowBytes)
+        R.AST.reset();
+      // The entry, for the cache and, once the AST is gone, for R itself.
+      StoredTU T;
+      T.File = J.File;
+      T.Findings = std::move(R.Findings);
+      T.Facts = std::move(R.Facts);
+      if (R.AST) {
+        // A second pass on the AST is stored under the reads of its parse.
+        T.Reads = R.Reads;
+        T.Absent = R.Absent;
+      } else {
+        T.Reads = std::move(R.Reads);
+        T.Absent = std::move(R.Absent);
+        R.Reads = {};
+        R.Absent = {};
       }
-      if (Results[I].AST &&
-          llvm::sys::Process::GetMallocUsage() > KeepASTsBelowBytes)
-        Results[I].AST.reset();
-      // The reads stay with the result only while its AST does: a second
-      // pass on that AST is stored under them; one that parses again
-      // records its own.
-      if (!Results[I].AST) {
-        Results[I].Reads = {};
-        Results[I].Absent = {};
+      std::string Bytes = encodeStoredTU(T, Key);
+      R.CacheKey = std::move(Key);
+      if (!R.CacheKey.empty() && !T.Reads.empty())
+        Cache->store(R.CacheKey, Bytes);
+      if (R.AST) {
+        R.Findings = std::move(T.Findings);
+        R.Facts = std::move(T.Facts);
+      } else {
+        T = StoredTU();
+        pack(R, Bytes);
       }
     });
+  Pool.wait();
+  for (size_t I = 0; I < Results.size(); ++I)
+    if (!Results[I].Packed.empty())
+      Pool.async([&, I] {
+        // The bytes were encoded, or read and decoded, by this run.
+        if (!unpack(Results[I]))
+          Results[I].Error = "internal error: the result of the analysis "
+                             "could not be read back";
+      });
   Pool.wait();
   return Results;
 }

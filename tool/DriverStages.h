@@ -99,6 +99,13 @@ struct TUResult {
   std::string CacheKey;
   std::vector<FileDigest> Reads;
   std::vector<std::string> Absent;
+  // Inside analyseAll only: once a TU's AST is gone, its findings and
+  // facts wait for the other TUs as the bytes of its entry (encodeStoredTU
+  // under CacheKey), compressed when LLVM has zstd, and Findings and Facts
+  // are empty. That is a few percent of their size in memory, in one block
+  // instead of many small ones that later parses have to allocate around.
+  std::string Packed;
+  size_t PackedSize = 0; // of the entry before compression
   TUResult();
   ~TUResult();
   TUResult(TUResult &&);

@@ -169,7 +169,7 @@ bool ResultCache::unchanged(const StoredTU &T) {
 }
 
 bool ResultCache::readEntry(const std::string &Path, llvm::StringRef Stamp,
-                            StoredTU &Out) {
+                            StoredTU &Out, std::string *BytesOut) {
   std::string Bytes, Why;
   if (!readInputFile(Path, MaxEntryBytes, Bytes, Why))
     return false;
@@ -178,11 +178,14 @@ bool ResultCache::readEntry(const std::string &Path, llvm::StringRef Stamp,
     return false;
   // Recently used: the last to go when the directory is trimmed.
   ::utimensat(AT_FDCWD, Path.c_str(), nullptr, AT_SYMLINK_NOFOLLOW);
+  if (BytesOut)
+    *BytesOut = std::move(Bytes);
   return true;
 }
 
-bool ResultCache::lookup(const std::string &Key, StoredTU &Out) {
-  return readEntry(entryPath(Key), Key, Out);
+bool ResultCache::lookup(const std::string &Key, StoredTU &Out,
+                         std::string *Bytes) {
+  return readEntry(entryPath(Key), Key, Out, Bytes);
 }
 
 bool ResultCache::lookupLinked(const std::string &Key, uint64_t Linked,
@@ -209,8 +212,8 @@ void ResultCache::write(const std::string &Path, const std::string &Bytes) {
     FirstError = Why;
 }
 
-void ResultCache::store(const std::string &Key, const StoredTU &T) {
-  write(entryPath(Key), encodeStoredTU(T, Key));
+void ResultCache::store(const std::string &Key, const std::string &Bytes) {
+  write(entryPath(Key), Bytes);
 }
 
 void ResultCache::storeLinked(const std::string &Key, uint64_t Linked,

@@ -73,9 +73,11 @@ public:
                   llvm::StringRef Setup) const;
 
   // A hit fills Out (findings, facts, reads) when the entry is intact and
-  // every file it lists is unchanged.
-  bool lookup(const std::string &Key, StoredTU &Out);
-  void store(const std::string &Key, const StoredTU &T);
+  // every file it lists is unchanged; with Bytes, also the entry as stored.
+  bool lookup(const std::string &Key, StoredTU &Out,
+              std::string *Bytes = nullptr);
+  // Bytes: encodeStoredTU(T, Key) (the driver keeps them too).
+  void store(const std::string &Key, const std::string &Bytes);
   // The second pass under linked facts with digest Linked.
   bool lookupLinked(const std::string &Key, uint64_t Linked,
                     std::vector<Finding> &Out);
@@ -99,7 +101,7 @@ public:
 private:
   std::string entryPath(const std::string &Name) const;
   bool readEntry(const std::string &Path, llvm::StringRef Stamp,
-                 StoredTU &Out);
+                 StoredTU &Out, std::string *Bytes = nullptr);
   bool unchanged(const StoredTU &T);
   bool missing(const std::string &Path);
   void write(const std::string &Path, const std::string &Bytes);

@@ -7,10 +7,14 @@
 
 #include "ApiModel.h"
 #include "Options.h"
+#include "ResultCache.h"
+#include "TUFactsIO.h"
+#include "FindingJSON.h"
 #include "TempDirTest.h"
 
 #include "clang/Frontend/ASTUnit.h"
 #include "clang/Tooling/Tooling.h"
+#include "llvm/Support/ThreadPool.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <gtest/gtest.h>
@@ -260,6 +264,60 @@ TEST_F(CollectStage, JobsCarryTheirConfigAndOptions) {
   ASSERT_EQ(In.Jobs.size(), 1u);
   EXPECT_EQ(In.Jobs[0].Cfg->Options.at("cancel-uninterruptible-wait.max_sleep_ms"),
             "250");
+}
+
+// Stage 2 keeps a finished TU's result encoded until every TU is done
+// (TUResult::Packed); what it returns is what the TU's first pass made,
+// with no cache, from a cache it filled, and from one it reads.
+TEST_F(CollectStage, AnalyseAllReturnsEachTUsFirstPassWhole) {
+  write(path("logger.cpp"), std::string(SamplePipeDecls) + SampleLoggerCpp);
+  write(path("download.cpp"),
+        std::string(SamplePipeDecls) + SampleDownloadCpp);
+  write(path("compile_commands.json"),
+        "[{\"directory\": \"" + std::string(Dir) +
+            "\", \"file\": \"logger.cpp\", \"command\": \"clang++ "
+            "-std=c++20 -c logger.cpp\"},"
+            "{\"directory\": \"" + std::string(Dir) +
+            "\", \"file\": \"download.cpp\", \"command\": \"clang++ "
+            "-std=c++20 -c download.cpp\"}]");
+  Inputs In;
+  std::string Err;
+  llvm::raw_string_ostream ES(Err);
+  ASSERT_EQ(collectInputs(Opts, In, ES), ExitClean) << Err;
+  ASSERT_EQ(In.Jobs.size(), 2u); // download.cpp, logger.cpp (sorted)
+
+  auto AsText = [](const TUResult &R) {
+    std::string S;
+    llvm::raw_string_ostream OS(S);
+    OS << findingsToJSON(R.Findings) << "\n" << factsToJSON(R.Facts);
+    return S;
+  };
+  llvm::DefaultThreadPool Pool(llvm::hardware_concurrency(2));
+  // Both TUs call functions defined elsewhere: with KeepASTs their ASTs
+  // stay for the link phase, and their results are never packed.
+  std::vector<std::string> Expected;
+  for (const TUResult &R :
+       analyseAll(In, Opts, Pool, /*KeepASTs=*/true, nullptr)) {
+    ASSERT_TRUE(R.Error.empty()) << R.Error;
+    EXPECT_TRUE(R.AST);
+    Expected.push_back(AsText(R));
+  }
+  // Each exports its functions and calls: nothing empty is compared.
+  EXPECT_NE(Expected[0], Expected[1]);
+  ResultCache Cache(path("cache"));
+  for (ResultCache *C : {(ResultCache *)nullptr, &Cache, &Cache}) {
+    std::vector<TUResult> Results =
+        analyseAll(In, Opts, Pool, /*KeepASTs=*/false, C);
+    ASSERT_EQ(Results.size(), 2u);
+    for (size_t I = 0; I < 2; ++I) {
+      ASSERT_TRUE(Results[I].Error.empty()) << Results[I].Error;
+      EXPECT_TRUE(Results[I].Packed.empty());
+      EXPECT_FALSE(Results[I].AST);
+      EXPECT_EQ(AsText(Results[I]), Expected[I])
+          << In.Jobs[I].File << (C ? " with the cache" : " without a cache");
+    }
+  }
+  EXPECT_TRUE(Cache.stored());
 }
 
 TEST_F(CollectStage, MisspelledOptionStopsTheRunNamingTheKnownOnes) {
