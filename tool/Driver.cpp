@@ -882,16 +882,25 @@ void recheck(const Inputs &In, const CheckOptionsCLI &Opts,
              const LinkedFacts &Linked, llvm::ArrayRef<size_t> Which,
              std::vector<TUResult> &Results, llvm::ThreadPoolInterface &Pool,
              ResultCache *Cache) {
-  // ASTs the link phase does not need are freed first.
-  for (size_t I = 0; I < Results.size(); ++I)
+  // What the second passes need of the first passes' facts is in Linked
+  // now, and in the digests of what it says about each dependent's callees
+  // (the key of its stored second pass): every TU's facts are freed before
+  // any parse, with the ASTs the link phase does not need.
+  std::map<size_t, uint64_t> Digests;
+  for (size_t I : Which)
+    if (Cache && !Results[I].CacheKey.empty())
+      Digests[I] = linkedDigestFor(Linked, Results[I].Facts);
+  for (size_t I = 0; I < Results.size(); ++I) {
     if (!llvm::is_contained(Which, I))
       Results[I].AST.reset();
+    Results[I].Facts = TUFacts();
+  }
   for (size_t I : Which)
     Pool.async([&, I] {
       const TUJob &J = In.Jobs[I];
       TUResult &R = Results[I];
       bool Cached = Cache && !R.CacheKey.empty();
-      uint64_t Digest = Cached ? linkedDigestFor(Linked, R.Facts) : 0;
+      uint64_t Digest = Cached ? Digests.at(I) : 0;
       if (Cached && Cache->lookupLinked(R.CacheKey, Digest, R.Findings)) {
         ++NumLinkedHits;
         R.AST.reset();

@@ -160,7 +160,8 @@ LinkedFacts linkFacts(llvm::ArrayRef<TUResult> Results);
 
 // Stage 4: indexes of the analysed TUs the linked facts affect, and their
 // second pass (on the kept AST, else parsed again). A TU whose second pass
-// fails keeps its first findings. Frees every AST.
+// fails keeps its first findings. Frees every AST and every TU's facts
+// (Linked holds what the link needs of them).
 std::vector<size_t> dependents(const LinkedFacts &Linked,
                                llvm::ArrayRef<TUResult> Results);
 // With Cache, a second pass stored under the same key and linked digest is
