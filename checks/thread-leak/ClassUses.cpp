@@ -5,7 +5,6 @@
 #include "ASTHelpers.h"
 
 #include "clang/AST/DeclTemplate.h"
-#include "clang/AST/ParentMapContext.h"
 
 using namespace clang;
 
@@ -166,15 +165,19 @@ const FieldUses *ClassUses::uses(const FieldDecl *FD) const {
   return It == Fields.end() ? nullptr : &It->second;
 }
 
+const Stmt *ClassUses::parentOf(const Stmt *E) const {
+  for (size_t I = Ancestors.size(); I-- > 1;)
+    if (Ancestors[I] == E)
+      return Ancestors[I - 1];
+  return nullptr;
+}
+
 // Is the member the target of a spawn: assigned a new thread, or a
 // container a thread is put into?
 bool ClassUses::isSpawnTarget(const MemberExpr *ME) {
   const Expr *Cur = ME;
   for (int I = 0; I < 4; ++I) {
-    DynTypedNodeList Parents = AST.getParents(*Cur);
-    if (Parents.empty())
-      return false;
-    const Expr *P = Parents[0].get<Expr>();
+    const auto *P = dyn_cast_or_null<Expr>(parentOf(Cur));
     if (!P)
       return false;
     if (isa<ImplicitCastExpr, ParenExpr, MaterializeTemporaryExpr>(P)) {
@@ -188,8 +191,7 @@ bool ClassUses::isSpawnTarget(const MemberExpr *ME) {
              matchSpawn(stripTemporaries(Op->getArg(1)), Models).has_value();
     // `workers_.emplace_back(f)`, `workers_.push_back(std::thread(f))`
     if (const auto *M = dyn_cast<MemberExpr>(P)) {
-      DynTypedNodeList GP = AST.getParents(*M);
-      const auto *MC = GP.empty() ? nullptr : GP[0].get<CXXMemberCallExpr>();
+      const auto *MC = dyn_cast_or_null<CXXMemberCallExpr>(parentOf(M));
       if (!MC || MC->getCallee() != M)
         return false;
       if (matchSpawn(MC, Models))
@@ -227,10 +229,7 @@ bool ClassUses::isPointerTest(const MemberExpr *ME) {
     return false;
   const Expr *Cur = ME;
   for (int I = 0; I < 4; ++I) {
-    DynTypedNodeList Parents = AST.getParents(*Cur);
-    if (Parents.empty())
-      return false;
-    const Expr *P = Parents[0].get<Expr>();
+    const auto *P = dyn_cast_or_null<Expr>(parentOf(Cur));
     if (!P)
       return false;
     if (isa<ImplicitCastExpr, ParenExpr>(P)) {
@@ -239,8 +238,7 @@ bool ClassUses::isPointerTest(const MemberExpr *ME) {
     }
     // `operator bool` through an implicit conversion.
     if (const auto *M = dyn_cast<MemberExpr>(P)) {
-      DynTypedNodeList GP = AST.getParents(*M);
-      const auto *MC = GP.empty() ? nullptr : GP[0].get<CXXMemberCallExpr>();
+      const auto *MC = dyn_cast_or_null<CXXMemberCallExpr>(parentOf(M));
       return MC && isa_and_nonnull<CXXConversionDecl>(MC->getMethodDecl());
     }
     if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(P)) {

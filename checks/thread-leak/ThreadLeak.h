@@ -109,15 +109,31 @@ public:
   bool VisitDeclRefExpr(clang::DeclRefExpr *DR);
   bool VisitMemberExpr(clang::MemberExpr *ME);
   bool shouldVisitImplicitCode() const { return false; }
+  // The statements being traversed, outermost first: a member's parents
+  // are read off them, not off the ASTContext's parent map, which covers
+  // every node of every header (hundreds of MB in a large TU) and stays
+  // until the TU is freed.
+  bool dataTraverseStmtPre(clang::Stmt *S) {
+    Ancestors.push_back(S);
+    return true;
+  }
+  bool dataTraverseStmtPost(clang::Stmt *) {
+    Ancestors.pop_back();
+    return true;
+  }
 
 private:
   bool isSpawnTarget(const clang::MemberExpr *ME);
   bool isPointerTest(const clang::MemberExpr *ME);
+  // The statement that directly contains E, E being traversed; null when
+  // none does (E is a declaration's initializer, a function's body).
+  const clang::Stmt *parentOf(const clang::Stmt *E) const;
 
   clang::ASTContext &AST;
   const ModelSet &Models;
   std::map<const clang::CXXRecordDecl *, ClassObjects> Classes;
   std::map<const clang::FieldDecl *, FieldUses> Fields;
+  std::vector<const clang::Stmt *> Ancestors;
 };
 
 class ThreadLeakCheck : public Check {
