@@ -248,6 +248,12 @@ protected:
               "\", \"file\": \"a.cpp\", \"command\": \"clang++ -c a.cpp\"}]");
     Opts.BuildPath = std::string(Dir);
   }
+  // collectInputs, which must succeed.
+  void collectOk(Inputs &In) {
+    std::string Err;
+    llvm::raw_string_ostream ES(Err);
+    ASSERT_EQ(collectInputs(Opts, In, ES), ExitClean) << Err;
+  }
   CheckOptionsCLI Opts;
 };
 
@@ -258,9 +264,7 @@ TEST_F(CollectStage, JobsCarryTheirConfigAndOptions) {
                               "  thread-leak.allow_detached: \"metrics_*\"\n"
                               "  cancel-uninterruptible-wait.max_sleep_ms: 250\n");
   Inputs In;
-  std::string Err;
-  llvm::raw_string_ostream ES(Err);
-  ASSERT_EQ(collectInputs(Opts, In, ES), ExitClean) << Err;
+  ASSERT_NO_FATAL_FAILURE(collectOk(In));
   ASSERT_EQ(In.Jobs.size(), 1u);
   EXPECT_EQ(In.Jobs[0].Cfg->Options.at("cancel-uninterruptible-wait.max_sleep_ms"),
             "250");
@@ -281,9 +285,7 @@ TEST_F(CollectStage, AnalyseAllReturnsEachTUsFirstPassWhole) {
             "\", \"file\": \"download.cpp\", \"command\": \"clang++ "
             "-std=c++20 -c download.cpp\"}]");
   Inputs In;
-  std::string Err;
-  llvm::raw_string_ostream ES(Err);
-  ASSERT_EQ(collectInputs(Opts, In, ES), ExitClean) << Err;
+  ASSERT_NO_FATAL_FAILURE(collectOk(In));
   ASSERT_EQ(In.Jobs.size(), 2u); // download.cpp, logger.cpp (sorted)
 
   auto AsText = [](const TUResult &R) {
