@@ -806,6 +806,8 @@ std::vector<TUResult> analyseAll(const Inputs &In, const CheckOptionsCLI &Opts,
         StoredTU T;
         std::string Bytes;
         if (Cache->lookup(Key, T, &Bytes) && T.Error.empty()) {
+          // Decoded twice: here to validate its reads, and when unpacked
+          // (bench/README, the warm rows).
           ++NumCacheHits;
           Results[I].CacheKey = std::move(Key);
           pack(Results[I], Bytes);
@@ -820,7 +822,12 @@ std::vector<TUResult> analyseAll(const Inputs &In, const CheckOptionsCLI &Opts,
         return;
       if (R.AST && llvm::sys::Process::GetMallocUsage() > KeepASTsBelowBytes)
         R.AST.reset();
-      // The entry, for the cache and, once the AST is gone, for R itself.
+      // The entry, for the cache and, once the AST is gone, for R itself;
+      // not made for a result that keeps its AST and is not cached.
+      if (R.AST && (Key.empty() || R.Reads.empty())) {
+        R.CacheKey = std::move(Key);
+        return;
+      }
       StoredTU T;
       T.File = J.File;
       T.Findings = std::move(R.Findings);
