@@ -13,8 +13,10 @@ compile database made with cmake, then, at each -j:
 
 and prints, for each, wall time, peak RSS, the TU passes tether ran
 (--analysis-stats), and the ratios to syntax-only. Also checks that warm,
-header-changed (against a cold run on the changed tree), keep-asts and merged
-runs write the same JSON as the cold run.
+header-changed (against a cold run on the changed tree, run once at the first
+-j since the output does not depend on -j), keep-asts and merged runs write
+the same JSON as the cold run. Each row is printed as it ends, and each -j's
+table once its rows are done.
 
 Environment: LARGE_PROJECT="owner/name COMMIT CMAKE-ARGS..." (default:
 RocksDB, below), LARGE_KEEP (regex of TU paths relative to the project to
@@ -24,6 +26,7 @@ itself), LARGE_SKIP (rows to leave out, comma-separated: cold-warm, header,
 keep-asts, shards; the JSON comparisons then use a --no-cache run), CLANGXX, TETHER_CORPUS_MIRROR (a mirror of bare repositories, as
 for bench/corpus), LARGE_WORKDIR (default: a temporary directory, removed).
 """
+import concurrent.futures
 import json
 import os
 import re
@@ -93,23 +96,41 @@ def syntax_commands(db, clangxx):
 
 
 def syntax_only(cmds, jobs, log):
-    """The syntax-only pass at -j: wall time and the largest clang's RSS."""
-    t0 = time.monotonic()
-    peak, running, i = 0, [], 0
-    while i < len(cmds) or running:
-        while i < len(cmds) and len(running) < jobs:
-            d, c = cmds[i]
-            rss = "%s.%d.rss" % (log, i)
-            running.append((subprocess.Popen(["/usr/bin/time", "-f", "%M", "-o", rss, *c],
-                                             cwd=d, stdout=subprocess.DEVNULL,
-                                             stderr=subprocess.DEVNULL), rss))
-            i += 1
-        p, rss = running.pop(0)
-        if p.wait() != 0:
-            die("clang++ -fsyntax-only failed: " + " ".join(p.args[4:]))
+    """The syntax-only pass at -j: wall time and the largest clang's RSS.
+    A slot is refilled as soon as any clang in it ends, as a build would."""
+    def one(i):
+        d, c = cmds[i]
+        rss = "%s.%d.rss" % (log, i)
+        rc = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", rss, *c], cwd=d,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode
+        if rc != 0:
+            return -1, " ".join(c)
         with open(rss) as f:
-            peak = max(peak, int(f.read().split()[-1]))
-    return time.monotonic() - t0, peak
+            return int(f.read().split()[-1]), ""
+
+    t0 = time.monotonic()
+    with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
+        results = list(pool.map(one, range(len(cmds))))
+    t = time.monotonic() - t0
+    for rss, failed in results:
+        if rss < 0:
+            die("clang++ -fsyntax-only failed: " + failed)
+    return t, max(rss for rss, _ in results)
+
+
+class Rows(list):
+    """The rows of one -j; each is also printed as it ends, so a long run
+    that is stopped still shows what it measured."""
+
+    def __init__(self, jobs):
+        super().__init__()
+        self.jobs = jobs
+
+    def append(self, row):
+        super().append(row)
+        name, t, rss, passes, note = row
+        print("  -j%d  %-28s %8.1fs %7.0fMB %5s  %s"
+              % (self.jobs, name, t, rss / 1024, passes, note), flush=True)
 
 
 def main():
@@ -175,9 +196,13 @@ def main():
         def same(a, b):
             return open(a).read() == open(b).read()
 
+        # The JSON does not depend on -j, so the cold run on the changed tree
+        # that the header row is checked against runs once, at the first -j.
+        header_ref = None
         for j in jobs_list:
+            rows = Rows(j)
             ts, rs = syntax_only(cmds, j, os.path.join(logs, "syntax"))
-            rows = [("syntax-only", ts, rs, len(db), "")]
+            rows.append(("syntax-only", ts, rs, len(db), ""))
             cache = os.path.join(work, "cache-j%d" % j)
             shutil.rmtree(cache, ignore_errors=True)
             if "cold-warm" in skip:
@@ -193,12 +218,14 @@ def main():
                     f.write("\n// touched by bench/check large\n")
                 try:
                     hdr = tether_run("header-j%d" % j, j, ["--cache-dir", cache])
-                    ref = tether_run("header-ref-j%d" % j, j, ["--no-cache"])
+                    if header_ref is None:
+                        header_ref = (j, tether_run("header-ref-j%d" % j, j, ["--no-cache"])[3])
                 finally:
                     with open(hpath, "w") as f:
                         f.write(original)
                 rows.append(("header (%s)" % header, *hdr[:3],
-                             "same JSON as a cold run" if same(hdr[3], ref[3]) else "JSON DIFFERS"))
+                             ("same JSON as a cold run (-j%d)" if same(hdr[3], header_ref[1])
+                              else "JSON DIFFERS from a cold run (-j%d)") % header_ref[0]))
             if "keep-asts" not in skip:
                 keep_asts = tether_run("keep-asts-j%d" % j, j, ["--no-cache", "--keep-asts"])
                 rows.append(("keep-asts (no cache)", *keep_asts[:3],
